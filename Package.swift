@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers (DESIGN.md): each target imports only the ones below it.
+//   TandemCore → TandemJournal → TandemSources / TandemSinks → TandemPipeline → tandem
+// C libraries are reached through system-library targets and wrapped in one layer only.
+let package = Package(
+    name: "Tandem",
+    products: [
+        .executable(name: "tandem", targets: ["tandem"]),
+    ],
+    dependencies: [],
+    targets: [
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
+        .target(name: "TandemCore", path: "Sources/TandemCore"),
+        .target(name: "TandemJournal", dependencies: ["TandemCore"], path: "Sources/TandemJournal"),
+        .target(name: "TandemSources", dependencies: ["TandemCore", "TandemJournal", "CSQLite"],
+                path: "Sources/TandemSources"),
+        .target(name: "TandemSinks", dependencies: ["TandemCore", "TandemJournal", "CSQLite", "CPostgres"],
+                path: "Sources/TandemSinks"),
+        .executableTarget(name: "tandem",
+                          dependencies: ["TandemCore", "TandemJournal", "TandemSources", "TandemSinks"],
+                          path: "Sources/tandem"),
+        .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], path: "Tests/TandemCoreTests"),
+        .testTarget(name: "TandemJournalTests", dependencies: ["TandemCore", "TandemJournal"],
+                    path: "Tests/TandemJournalTests"),
+        .testTarget(name: "TandemSourcesTests", dependencies: ["TandemCore", "TandemJournal", "TandemSources"],
+                    path: "Tests/TandemSourcesTests"),
+        .testTarget(name: "TandemSinksTests", dependencies: ["TandemCore", "TandemJournal", "TandemSinks"],
+                    path: "Tests/TandemSinksTests"),
+        .testTarget(name: "TandemCLITests", dependencies: ["tandem"], path: "Tests/TandemCLITests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

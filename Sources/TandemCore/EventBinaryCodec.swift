@@ -1,0 +1,157 @@
+/// The journal's compact binary encoding of an event (payload layout v1, see schemas/journal-format.md).
+public enum EventBinaryCodec {
+    /// The payload layout version written by this build.
+    public static let version: UInt8 = 1
+
+    private enum Field {
+        static let sourcePosition: UInt8 = 1 << 0
+        static let txn: UInt8 = 1 << 1
+        static let committedAt: UInt8 = 1 << 2
+        static let before: UInt8 = 1 << 3
+        static let after: UInt8 = 1 << 4
+        static let tenant: UInt8 = 1 << 5
+        static let origin: UInt8 = 1 << 6
+    }
+
+    private enum Tag {
+        static let null: UInt8 = 0, bFalse: UInt8 = 1, bTrue: UInt8 = 2, int: UInt8 = 3, double: UInt8 = 4
+        static let decimal: UInt8 = 5, string: UInt8 = 6, bytes: UInt8 = 7, timestamp: UInt8 = 8
+    }
+
+    private static let ops: [Operation] = [.insert, .update, .delete, .snapshot, .truncate]
+
+    private static func opCode(_ op: Operation) -> UInt8 {
+        switch op {
+        case .insert: 0
+        case .update: 1
+        case .delete: 2
+        case .snapshot: 3
+        case .truncate: 4
+        }
+    }
+
+    /// Appends the payload of `event` to `w`.
+    public static func encode(_ event: Event, into w: inout ByteWriter) {
+        w.u8(version)
+        var flags: UInt8 = 0
+        if event.sourcePosition != nil { flags |= Field.sourcePosition }
+        if event.txn != nil { flags |= Field.txn }
+        if event.committedAt != nil { flags |= Field.committedAt }
+        if event.before != nil { flags |= Field.before }
+        if event.after != nil { flags |= Field.after }
+        if event.tenant != nil { flags |= Field.tenant }
+        if event.origin != nil { flags |= Field.origin }
+        w.u8(flags)
+        w.varint(event.seq)
+        w.u8(opCode(event.op))
+        w.string(event.entity)
+        encode(event.key, into: &w)
+        if let s = event.sourcePosition { w.string(s) }
+        if let s = event.txn { w.string(s) }
+        if let t = event.committedAt { w.zigzag(t.microseconds) }
+        if let r = event.before { encode(r, into: &w) }
+        if let r = event.after { encode(r, into: &w) }
+        if let s = event.tenant { w.string(s) }
+        if let s = event.origin { w.string(s) }
+    }
+
+    /// The payload bytes of `event`.
+    public static func encode(_ event: Event) -> [UInt8] {
+        var w = ByteWriter()
+        encode(event, into: &w)
+        return w.bytes
+    }
+
+    /// Decodes one payload; the whole buffer must be consumed.
+    public static func decode(_ buffer: UnsafeRawBufferPointer) throws(DecodeError) -> Event {
+        var r = ByteReader(buffer)
+        let v = try r.u8()
+        guard v == version else {
+            throw DecodeError(offset: 0, reason: "payload version \(v) is not supported (this build reads \(version))")
+        }
+        let flags = try r.u8()
+        guard flags & 0x80 == 0 else { throw DecodeError(offset: 1, reason: "unknown payload flags \(flags)") }
+        let seq = try r.varint()
+        let opOffset = r.offset
+        let code = try r.u8()
+        guard Int(code) < ops.count else { throw DecodeError(offset: opOffset, reason: "unknown op code \(code)") }
+        let entity = try r.string()
+        let key = try decodeRow(&r)
+        var e = Event(seq: seq, entity: entity, key: key, op: ops[Int(code)])
+        if flags & Field.sourcePosition != 0 { e.sourcePosition = try r.string() }
+        if flags & Field.txn != 0 { e.txn = try r.string() }
+        if flags & Field.committedAt != 0 { e.committedAt = Timestamp(microseconds: try r.zigzag()) }
+        if flags & Field.before != 0 { e.before = try decodeRow(&r) }
+        if flags & Field.after != 0 { e.after = try decodeRow(&r) }
+        if flags & Field.tenant != 0 { e.tenant = try r.string() }
+        if flags & Field.origin != 0 { e.origin = try r.string() }
+        guard r.remaining == 0 else {
+            throw DecodeError(offset: r.offset, reason: "\(r.remaining) trailing bytes after the event")
+        }
+        return e
+    }
+
+    /// Decodes one payload from a byte array.
+    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Event {
+        let result = bytes.withUnsafeBytes { buf -> Result<Event, DecodeError> in
+            do throws(DecodeError) { return .success(try decode(buf)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Reads only the seq of a payload (for scans that need no full decode).
+    public static func peekSeq(_ buffer: UnsafeRawBufferPointer) throws(DecodeError) -> UInt64 {
+        var r = ByteReader(buffer)
+        let v = try r.u8()
+        guard v == version else {
+            throw DecodeError(offset: 0, reason: "payload version \(v) is not supported (this build reads \(version))")
+        }
+        _ = try r.u8()
+        return try r.varint()
+    }
+
+    private static func encode(_ row: Row, into w: inout ByteWriter) {
+        w.varint(UInt64(row.count))
+        for (name, value) in row.columns {
+            w.string(name)
+            switch value {
+            case .null: w.u8(Tag.null)
+            case .bool(let b): w.u8(b ? Tag.bTrue : Tag.bFalse)
+            case .int(let i): w.u8(Tag.int); w.zigzag(i)
+            case .double(let d): w.u8(Tag.double); w.u64(d.bitPattern)
+            case .decimal(let s): w.u8(Tag.decimal); w.string(s)
+            case .string(let s): w.u8(Tag.string); w.string(s)
+            case .bytes(let b): w.u8(Tag.bytes); w.blob(b)
+            case .timestamp(let t): w.u8(Tag.timestamp); w.zigzag(t.microseconds)
+            }
+        }
+    }
+
+    private static func decodeRow(_ r: inout ByteReader) throws(DecodeError) -> Row {
+        let n = try r.varint()
+        guard n <= UInt64(r.remaining) else {
+            throw DecodeError(offset: r.offset, reason: "row claims \(n) columns, more than the bytes left")
+        }
+        var row = Row()
+        row.reserveCapacity(Int(n))
+        for _ in 0..<n {
+            let name = try r.string()
+            let tagOffset = r.offset
+            let value: Value
+            switch try r.u8() {
+            case Tag.null: value = .null
+            case Tag.bFalse: value = .bool(false)
+            case Tag.bTrue: value = .bool(true)
+            case Tag.int: value = .int(try r.zigzag())
+            case Tag.double: value = .double(Double(bitPattern: try r.u64()))
+            case Tag.decimal: value = .decimal(try r.string())
+            case Tag.string: value = .string(try r.string())
+            case Tag.bytes: value = .bytes(try r.blob())
+            case Tag.timestamp: value = .timestamp(Timestamp(microseconds: try r.zigzag()))
+            case let t: throw DecodeError(offset: tagOffset, reason: "unknown value tag \(t)")
+            }
+            row.appendUnchecked(name, value)
+        }
+        return row
+    }
+}
