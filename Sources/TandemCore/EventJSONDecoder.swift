@@ -1,0 +1,337 @@
+// Decoding one event line.
+//
+// Rules (also in schemas/event.schema.json):
+// - The line is one JSON object; whitespace around tokens is allowed, nothing may follow the object.
+// - `entity` (non-empty string), `key` (object) and `op` are required. `seq` is read and checked but
+//   ignored (left 0) unless `keepSeq` is set: the journal assigns it.
+// - Unknown fields and repeated fields are rejected: a misspelt `tenant` must not vanish silently.
+// - Optional fields may be `null`, which means absent.
+// - In rows: a repeated column name is rejected; an integer literal is an int64 (beyond Int64 is an
+//   error, never rounded); a number with a fraction or exponent is a double; arrays and other objects
+//   than the one-key value objects (`decimal`, `bytes`, `timestamp`, `double`) are rejected.
+//   `{"double": …}` takes a number or "NaN", "Infinity", "-Infinity".
+// - A decimal's text must be a decimal number (`-12`, `10.50`, `1.5e-3`, `+3`) or NaN/Infinity/-Infinity
+//   (as PostgreSQL's numeric allows); it is kept as written.
+extension EventJSON {
+    /// Parses one event line (without its newline; a trailing `\r` is allowed as whitespace).
+    ///
+    /// - Parameter keepSeq: keep the line's `seq` instead of leaving it 0.
+    /// - Throws: `EventJSONError` with the byte offset in the line and the reason.
+    public static func decode(_ line: UnsafeRawBufferPointer, keepSeq: Bool = false) throws(EventJSONError) -> Event {
+        var s = JSONScanner(line, inputNoun: "line")
+        return try s.event(keepSeq: keepSeq)
+    }
+
+    /// Parses one event line from bytes.
+    public static func decode(_ line: [UInt8], keepSeq: Bool = false) throws(EventJSONError) -> Event {
+        let r = line.withUnsafeBytes { buf -> Result<Event, JSONError> in
+            do throws(JSONError) { return .success(try decode(buf, keepSeq: keepSeq)) } catch { return .failure(error) }
+        }
+        return try r.get()
+    }
+
+    /// Parses one event line from a string.
+    public static func decode(_ line: String, keepSeq: Bool = false) throws(EventJSONError) -> Event {
+        var line = line
+        let r = line.withUTF8 { u -> Result<Event, JSONError> in
+            do throws(JSONError) {
+                return .success(try decode(UnsafeRawBufferPointer(u), keepSeq: keepSeq))
+            } catch { return .failure(error) }
+        }
+        return try r.get()
+    }
+}
+
+/// The top-level fields of an event line, as bits of a "seen" mask.
+private enum EventField: Int {
+    case seq, sourcePosition, txn, committedAt, entity, key, op, before, after, tenant, origin
+
+    var name: String {
+        switch self {
+        case .seq: "seq"
+        case .sourcePosition: "sourcePosition"
+        case .txn: "txn"
+        case .committedAt: "committedAt"
+        case .entity: "entity"
+        case .key: "key"
+        case .op: "op"
+        case .before: "before"
+        case .after: "after"
+        case .tenant: "tenant"
+        case .origin: "origin"
+        }
+    }
+}
+
+extension JSONScanner {
+    private func field(_ r: RawString) -> EventField? {
+        switch r.end - r.start {
+        case 2: return equals(r, "op") ? .op : nil
+        case 3: return equals(r, "seq") ? .seq : equals(r, "key") ? .key : equals(r, "txn") ? .txn : nil
+        case 5: return equals(r, "after") ? .after : nil
+        case 6:
+            return equals(r, "entity") ? .entity : equals(r, "before") ? .before
+                : equals(r, "tenant") ? .tenant : equals(r, "origin") ? .origin : nil
+        case 11: return equals(r, "committedAt") ? .committedAt : nil
+        case 14: return equals(r, "sourcePosition") ? .sourcePosition : nil
+        default: return nil
+        }
+    }
+
+    mutating func event(keepSeq: Bool) throws(JSONError) -> Event {
+        skipWhitespace()
+        guard !atEnd else { throw error("empty line: expected an event object", at: i) }
+        guard b[i] == UInt8(ascii: "{") else { throw error("expected '{' at the start of an event, found \(found())", at: i) }
+        i += 1
+        var event = Event(entity: "", key: Row(), op: .insert)
+        var seen = 0
+        if try peek() == UInt8(ascii: "}") {
+            i += 1
+        } else {
+            repeat {
+                guard try peek() == UInt8(ascii: "\"") else { throw error("expected a field name, found \(found())", at: i) }
+                let raw = try rawString()
+                let f: EventField
+                if let known = field(raw) {
+                    f = known
+                } else {
+                    let name = try string(raw)
+                    guard let known = eventFields.first(where: { $0.name == name }) else {
+                        throw error("unknown field \(JSONScanner.quoted(name))", at: raw.quote)
+                    }
+                    f = known
+                }
+                guard seen & (1 << f.rawValue) == 0 else { throw error("duplicate field \"\(f.name)\"", at: raw.quote) }
+                seen |= 1 << f.rawValue
+                try expect(UInt8(ascii: ":"), "':' after field \"\(f.name)\"")
+                try fieldValue(f, into: &event, keepSeq: keepSeq)
+            } while try commaOr(UInt8(ascii: "}"), "a field")
+        }
+        let closeAt = i - 1
+        try finish("the event")
+        for f in [EventField.entity, .key, .op] where seen & (1 << f.rawValue) == 0 {
+            throw error("missing required field \"\(f.name)\"", at: closeAt)
+        }
+        return event
+    }
+
+    private var eventFields: [EventField] {
+        [.seq, .sourcePosition, .txn, .committedAt, .entity, .key, .op, .before, .after, .tenant, .origin]
+    }
+
+    private mutating func fieldValue(_ f: EventField, into e: inout Event, keepSeq: Bool) throws(JSONError) {
+        let c = try peek()
+        let at = i
+        switch f {
+        case .seq:
+            guard c != UInt8(ascii: "-") && c &- 48 < 10 else {
+                throw error("field \"seq\": expected a non-negative integer, found \(found())", at: at)
+            }
+            let t = try number()
+            guard t.isInteger, let v = JSONNumbers.uint64(b, t.start, t.end) else {
+                throw error("field \"seq\": \(text(t)) is not an integer in 0…\(UInt64.max)", at: at)
+            }
+            if keepSeq { e.seq = v }
+        case .sourcePosition: e.sourcePosition = try optionalString(f)
+        case .txn: e.txn = try optionalString(f)
+        case .tenant: e.tenant = try optionalString(f)
+        case .origin: e.origin = try optionalString(f)
+        case .entity:
+            guard c == UInt8(ascii: "\"") else { throw error("field \"entity\": expected a string, found \(found())", at: at) }
+            e.entity = try string()
+            guard !e.entity.isEmpty else { throw error("field \"entity\": must not be empty", at: at) }
+        case .committedAt:
+            if c == UInt8(ascii: "n") { _ = try literal(); return }  // only `null` passes: anything else fails below
+            guard c == UInt8(ascii: "\"") else {
+                throw error("field \"committedAt\": expected an RFC 3339 timestamp string, found \(found())", at: at)
+            }
+            e.committedAt = try timestamp("field \"committedAt\"")
+        case .key:
+            guard c == UInt8(ascii: "{") else { throw error("field \"key\": expected an object, found \(found())", at: at) }
+            e.key = try row(f)
+        case .op:
+            guard c == UInt8(ascii: "\"") else { throw error("field \"op\": expected a string, found \(found())", at: at) }
+            let r = try rawString()
+            if equals(r, "insert") { e.op = .insert }
+            else if equals(r, "update") { e.op = .update }
+            else if equals(r, "delete") { e.op = .delete }
+            else if equals(r, "snapshot") { e.op = .snapshot }
+            else if equals(r, "truncate") { e.op = .truncate }
+            else {
+                throw error("field \"op\": unknown op \(JSONScanner.quoted(try string(r))) "
+                            + "(expected insert, update, delete, snapshot or truncate)", at: at)
+            }
+        case .before, .after:
+            if c == UInt8(ascii: "{") {
+                let r = try row(f)
+                if f == .before { e.before = r } else { e.after = r }
+            } else if c == UInt8(ascii: "n"), case .null = try literal() {
+                return
+            } else {
+                throw error("field \"\(f.name)\": expected an object or null, found \(found())", at: at)
+            }
+        }
+    }
+
+    private mutating func optionalString(_ f: EventField) throws(JSONError) -> String? {
+        let c = b[i]  // peek() ran
+        if c == UInt8(ascii: "\"") { return try string() }
+        if c == UInt8(ascii: "n"), case .null = try literal() { return nil }
+        throw error("field \"\(f.name)\": expected a string or null, found \(found())", at: i)
+    }
+
+    /// Reads a string holding an RFC 3339 timestamp; errors point into the string, after `context` if not empty.
+    private mutating func timestamp(_ context: String) throws(JSONError) -> Timestamp {
+        let r = try rawString()
+        let unescaped = r.hasEscapes ? try string(r) : nil
+        do throws(TimestampError) {
+            if let unescaped { return try Timestamp(rfc3339: unescaped) }
+            return try Timestamp.parseRFC3339(UnsafeBufferPointer(rebasing: b[r.start..<r.end]))
+        } catch {
+            let text = JSONScanner.quoted(unescaped ?? String(decoding: UnsafeBufferPointer(rebasing: b[r.start..<r.end]), as: UTF8.self))
+            throw self.error((context.isEmpty ? "" : context + ": ") + "invalid timestamp \(text): \(error.reason)",
+                             at: r.hasEscapes ? r.quote : r.start + error.offset)
+        }
+    }
+
+    /// A row object (the current byte is '{'); errors name the field and, where known, the column.
+    private mutating func row(_ f: EventField) throws(JSONError) -> Row {
+        do throws(JSONError) {
+            return try rowBody()
+        } catch {
+            let sep = error.reason.hasPrefix("column ") ? ", " : ": "
+            throw JSONError(offset: error.offset, reason: "field \"\(f.name)\"" + sep + error.reason)
+        }
+    }
+
+    private mutating func rowBody() throws(JSONError) -> Row {
+        i += 1
+        var row = Row()
+        if try peek() == UInt8(ascii: "}") { i += 1; return row }
+        repeat {
+            guard try peek() == UInt8(ascii: "\"") else { throw error("expected a column name, found \(found())", at: i) }
+            let nameAt = i
+            let name = try string()
+            // Linear search: rows are short, and a Set would cost more than it saves.
+            if row.names.contains(name) { throw error("duplicate column \(JSONScanner.quoted(name))", at: nameAt) }
+            try expect(UInt8(ascii: ":"), "':' after column \(JSONScanner.quoted(name))")
+            let v: Value
+            do throws(JSONError) {
+                v = try value()
+            } catch {
+                throw JSONError(offset: error.offset, reason: "column \(JSONScanner.quoted(name)): \(error.reason)")
+            }
+            row.appendUnchecked(name, v)
+        } while try commaOr(UInt8(ascii: "}"), "a column")
+        return row
+    }
+
+    /// One typed value of a row.
+    private mutating func value() throws(JSONError) -> Value {
+        let c = try peek()
+        switch c {
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let t = try number()
+            return t.isInteger ? .int(try int64(t)) : .double(double(t))
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+            switch try literal() {
+            case .bool(let v): return .bool(v)
+            default: return .null
+            }
+        case UInt8(ascii: "{"): return try typedValue()
+        case UInt8(ascii: "["): throw error("arrays are not a value type", at: i)
+        default: throw error("expected a value, found \(found())", at: i)
+        }
+    }
+
+    /// `{"decimal":…}`, `{"bytes":…}`, `{"timestamp":…}` or `{"double":…}` (the current byte is '{').
+    private mutating func typedValue() throws(JSONError) -> Value {
+        let open = i
+        i += 1
+        let expected = "(expected \"decimal\", \"bytes\", \"timestamp\" or \"double\")"
+        guard try peek() == UInt8(ascii: "\"") else {
+            throw error("expected a value object like {\"decimal\":\"1.5\"}, found \(found()) \(expected)", at: i)
+        }
+        let tag = try rawString()
+        try expect(UInt8(ascii: ":"), "':' in the value object")
+        let c = try peek()
+        let at = i
+        let v: Value
+        if equals(tag, "decimal") {
+            guard c == UInt8(ascii: "\"") else { throw error("a decimal must be a string, found \(found())", at: at) }
+            let text = try string()
+            guard JSONScanner.isDecimal(text) else { throw error("\(JSONScanner.quoted(text)) is not a decimal number", at: at) }
+            v = .decimal(text)
+        } else if equals(tag, "bytes") {
+            guard c == UInt8(ascii: "\"") else { throw error("bytes must be a base64 string, found \(found())", at: at) }
+            let r = try rawString()
+            if r.hasEscapes { _ = try string(r) }  // unescaped into scratch
+            do throws(Base64Error) {
+                if r.hasEscapes {
+                    v = .bytes(try scratch.withUnsafeBufferPointer { u throws(Base64Error) in try Base64.decode(u) })
+                } else {
+                    v = .bytes(try Base64.decode(UnsafeBufferPointer(rebasing: b[r.start..<r.end])))
+                }
+            } catch {
+                throw self.error("\(error.reason) (invalid base64)", at: r.hasEscapes ? r.quote : r.start + error.offset)
+            }
+        } else if equals(tag, "timestamp") {
+            guard c == UInt8(ascii: "\"") else {
+                throw error("a timestamp must be an RFC 3339 string, found \(found())", at: at)
+            }
+            v = .timestamp(try timestamp(""))
+        } else if equals(tag, "double") {
+            if c == UInt8(ascii: "\"") {
+                let r = try rawString()
+                if equals(r, "NaN") { v = .double(.nan) }
+                else if equals(r, "Infinity") { v = .double(.infinity) }
+                else if equals(r, "-Infinity") { v = .double(-.infinity) }
+                else { throw error("a double as text must be \"NaN\", \"Infinity\" or \"-Infinity\"", at: at) }
+            } else if c == UInt8(ascii: "-") || c &- 48 < 10 {
+                v = .double(double(try number()))
+            } else {
+                throw error("a double must be a number or \"NaN\", \"Infinity\", \"-Infinity\", found \(found())", at: at)
+            }
+        } else {
+            throw error("unknown value object \(JSONScanner.quoted(try string(tag))) \(expected)", at: open)
+        }
+        skipWhitespace()
+        guard !atEnd, b[i] == UInt8(ascii: "}") else {
+            if atEnd { throw endError() }
+            throw error("expected '}' after the value (a value object has exactly one member), found \(found())", at: i)
+        }
+        i += 1
+        return v
+    }
+
+    /// The text in quotes, JSON-escaped, for error messages.
+    static func quoted(_ s: String) -> String {
+        var out: [UInt8] = []
+        JSONWriter.string(s, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// True for `[+-]?(digits[.digits?] | .digits)([eE][+-]?digits)?` and NaN / Infinity / -Infinity.
+    static func isDecimal(_ text: String) -> Bool {
+        if text == "NaN" || text == "Infinity" || text == "-Infinity" { return true }
+        let u = Array(text.utf8)
+        var j = 0
+        if j < u.count && (u[j] == UInt8(ascii: "+") || u[j] == UInt8(ascii: "-")) { j += 1 }
+        var digits = 0
+        while j < u.count && u[j] &- 48 < 10 { j += 1; digits += 1 }
+        if j < u.count && u[j] == UInt8(ascii: ".") {
+            j += 1
+            while j < u.count && u[j] &- 48 < 10 { j += 1; digits += 1 }
+        }
+        guard digits > 0 else { return false }
+        if j < u.count && (u[j] == UInt8(ascii: "e") || u[j] == UInt8(ascii: "E")) {
+            j += 1
+            if j < u.count && (u[j] == UInt8(ascii: "+") || u[j] == UInt8(ascii: "-")) { j += 1 }
+            let start = j
+            while j < u.count && u[j] &- 48 < 10 { j += 1 }
+            guard j > start else { return false }
+        }
+        return j == u.count
+    }
+}
