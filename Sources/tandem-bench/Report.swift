@@ -28,7 +28,7 @@ final class Report {
         let ratio = f.ratio.map { String(format: "%.2f", $0) } ?? "-"
         print(pad(f.figure, 18) + pad(format(f.value), 14, left: true) + "  " + pad(f.unit, 9)
               + pad(ceiling, 14, left: true) + pad(ratio, 8, left: true))
-        fflush(stdout)
+        fflush(nil)
     }
 
     /// A line of context printed under the table (what the ceiling is, sizes used).
@@ -50,7 +50,7 @@ final class Report {
             line += ",\"ratio\":" + (f.ratio.map { String(format: "%.3f", $0) } ?? "null") + "}"
             print(line)
         }
-        fflush(stdout)
+        fflush(nil)
     }
 
     private func json(_ v: Double) -> String {
