@@ -76,7 +76,7 @@ func now() -> Double {
 /// Peak resident set size of this process so far, in MiB.
 func peakRSSMiB() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024
 }
 
