@@ -198,11 +198,10 @@ public final class JournalWriter: @unchecked Sendable {
                 let indexMark = pendingIndex.count
                 let flushMark = flushes
                 do {
-                    for var event in request.events {
-                        event.seq = seq
+                    for event in request.events {
                         let before = buffer.bytes.count
                         // An empty buffer means every earlier record is durable: a group starts here.
-                        try SegmentFormat.appendFrame(event, groupStart: before == 0, into: &buffer)
+                        try SegmentFormat.appendFrame(event, seq: seq, groupStart: before == 0, into: &buffer)
                         let recordSize = Int64(buffer.bytes.count - before)
                         if segmentSize + Int64(buffer.bytes.count) > Int64(options.segmentSize)
                             && (segmentSize > Int64(SegmentFormat.headerSize) || before > 0) {
@@ -212,17 +211,17 @@ public final class JournalWriter: @unchecked Sendable {
                             flushes += 1
                             pendingIndex.removeAll()
                             try roll(newBase: seq)
-                            try SegmentFormat.appendFrame(event, groupStart: true, into: &buffer)
+                            try SegmentFormat.appendFrame(event, seq: seq, groupStart: true, into: &buffer)
                         }
                         let offset = segmentSize + Int64(buffer.bytes.count) - recordSize
                         if offset >= nextIndexAt {
                             pendingIndex.append(IndexEntry(seq: seq, offset: offset))
                             nextIndexAt = offset + Int64(options.indexInterval)
                         }
-                        last = event
                         seq += 1
                     }
                     accepted.append((request, first...(seq - 1)))
+                    last = request.events.last
                 } catch let e as JournalError where isRecordError(e) && flushes == flushMark {
                     // This batch cannot be framed; the others in the group go on without it.
                     buffer.bytes.removeSubrange(mark...)
@@ -241,7 +240,7 @@ public final class JournalWriter: @unchecked Sendable {
             return .failure(e)
         }
         nextSeq = seq
-        if let last { lastEventCache = last }
+        if var last { last.seq = seq - 1; lastEventCache = last }
         durable.publish(seq - 1)
         writeHead(seq: seq - 1, live: true)
         for (r, range) in accepted { r.result = .success(range) }
