@@ -126,3 +126,36 @@ import Testing
         }
     }
 }
+
+/// Rows and values outside an event line, for sources that carry row images as JSON.
+@Suite struct EventJSONRowTests {
+    @Test func standaloneRowsUseTheEventValueRules() throws {
+        let row = try EventJSON.decodeRow(#" {"id":42,"price":{"decimal":"9.99"},"ratio":0.5,"name":"Zoë","gone":null} "#)
+        #expect(row == ["id": .int(42), "price": .decimal("9.99"), "ratio": .double(0.5), "name": .string("Zoë"), "gone": .null])
+        #expect(try EventJSON.decodeRow("{}") == Row())
+        #expect(throws: JSONError(offset: 0, reason: "expected an object, found '['")) { try EventJSON.decodeRow("[]") }
+    }
+
+    @Test func standaloneRowErrorsNameTheColumn() {
+        #expect(throws: JSONError(offset: 6, reason: #"column "a": arrays are not a value type"#)) {
+            try EventJSON.decodeRow(#"{"a": [1]}"#)
+        }
+        #expect(throws: JSONError(offset: 8, reason: "unexpected ',' after the row")) { try EventJSON.decodeRow(#"{"a": 1},"#) }
+    }
+
+    @Test func valuesFromParsedJSON() throws {
+        #expect(try EventJSON.value(.number("9007199254740993")) == .int(9_007_199_254_740_993))
+        #expect(try EventJSON.value(.number("1e2")) == .double(100))
+        #expect(try EventJSON.value(.object([("timestamp", .string("1970-01-01T00:00:00Z"))])) == .timestamp(Timestamp(microseconds: 0)))
+        #expect(throws: JSONError(offset: 0, reason: "arrays are not a value type")) { try EventJSON.value(.array([])) }
+    }
+
+    @Test func doublesBeyondRangeAreErrorsNotInfinity() {
+        #expect(throws: JSONError(offset: 5, reason: #"column "a": number 1e400 is out of the range of a double"#)) {
+            try EventJSON.decodeRow(#"{"a":1e400}"#)
+        }
+        #expect(throws: JSONError(offset: 15, reason: #"column "a": number -2e308 is out of the range of a double"#)) {
+            try EventJSON.decodeRow(#"{"a":{"double":-2e308}}"#)
+        }
+    }
+}
