@@ -43,10 +43,10 @@ extension EventJSON {
 }
 
 /// The top-level fields of an event line, as bits of a "seen" mask.
-private enum EventField: Int {
+private enum EventField: Int, CaseIterable {
     case seq, sourcePosition, txn, committedAt, entity, key, op, before, after, tenant, origin
 
-    var name: String {
+    var name: StaticString {
         switch self {
         case .seq: "seq"
         case .sourcePosition: "sourcePosition"
@@ -64,7 +64,10 @@ private enum EventField: Int {
 }
 
 extension JSONScanner {
-    private func field(_ r: RawString) -> EventField? {
+    private mutating func field(_ r: RawString) -> EventField? {
+        if r.hasEscapes {  // rare: compare the decoded text with each name
+            return EventField.allCases.first { equals(r, $0.name) }
+        }
         switch r.end - r.start {
         case 2: return equals(r, "op") ? .op : nil
         case 3: return equals(r, "seq") ? .seq : equals(r, "key") ? .key : equals(r, "txn") ? .txn : nil
@@ -91,16 +94,7 @@ extension JSONScanner {
             repeat {
                 guard try peek() == UInt8(ascii: "\"") else { throw error("expected a field name, found \(found())", at: i) }
                 let raw = try rawString()
-                let f: EventField
-                if let known = field(raw) {
-                    f = known
-                } else {
-                    let name = try string(raw)
-                    guard let known = eventFields.first(where: { $0.name == name }) else {
-                        throw error("unknown field \(JSONScanner.quoted(name))", at: raw.quote)
-                    }
-                    f = known
-                }
+                guard let f = field(raw) else { throw error("unknown field \(JSONScanner.quoted(try string(raw)))", at: raw.quote) }
                 guard seen & (1 << f.rawValue) == 0 else { throw error("duplicate field \"\(f.name)\"", at: raw.quote) }
                 seen |= 1 << f.rawValue
                 try expect(UInt8(ascii: ":"), "':' after field \"\(f.name)\"")
@@ -113,10 +107,6 @@ extension JSONScanner {
             throw error("missing required field \"\(f.name)\"", at: closeAt)
         }
         return event
-    }
-
-    private var eventFields: [EventField] {
-        [.seq, .sourcePosition, .txn, .committedAt, .entity, .key, .op, .before, .after, .tenant, .origin]
     }
 
     private mutating func fieldValue(_ f: EventField, into e: inout Event, keepSeq: Bool) throws(JSONError) {

@@ -40,7 +40,7 @@ extension EventJSON {
 
 extension JSONScanner {
     /// A row object (the current byte is '{'); errors name the field and, where known, the column.
-    mutating func row(field: String) throws(JSONError) -> Row {
+    mutating func row(field: StaticString) throws(JSONError) -> Row {
         do throws(JSONError) {
             return try rowBody()
         } catch {

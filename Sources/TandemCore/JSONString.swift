@@ -57,12 +57,18 @@ extension JSONScanner {
         return String(decoding: scratch, as: UTF8.self)
     }
 
-    /// True when the string token is exactly `word` (no escapes needed: field names are plain ASCII).
-    @inline(__always) func equals(_ r: RawString, _ word: StaticString) -> Bool {
+    /// True when the string token decodes to exactly `word` (plain ASCII), e.g. a field name.
+    @inline(__always) mutating func equals(_ r: RawString, _ word: StaticString) -> Bool {
         let n = word.utf8CodeUnitCount
-        guard !r.hasEscapes, r.end - r.start == n else { return false }
         let w = word.utf8Start
-        for k in 0..<n where b[r.start + k] != w[k] { return false }
+        if !r.hasEscapes {
+            guard r.end - r.start == n else { return false }
+            for k in 0..<n where b[r.start + k] != w[k] { return false }
+            return true
+        }
+        // Rare: an escaped spelling such as "\u0065ntity". A bad escape is reported by the caller's `string(r)`.
+        guard (try? unescape(r)) != nil, scratch.count == n else { return false }
+        for k in 0..<n where scratch[k] != w[k] { return false }
         return true
     }
 

@@ -118,6 +118,17 @@ import Testing
         #expect(try EventJSON.decode(text) == e)
     }
 
+    @Test func escapedSpellingsOfNamesAreTheSameNames() throws {
+        let e = try EventJSON.decode(#"{"\u0065ntity":"t","k\u0065y":{"a":{"d\u0065cimal":"1"},"b":{"double":"N\u0061N"}},"op":"ins\u0065rt"}"#)
+        #expect(e.entity == "t")
+        #expect(e.op == .insert)
+        #expect(e.key["a"] == .decimal("1"))
+        #expect(e.key["b"].map { if case .double(let d) = $0 { d.isNaN } else { false } } == true)
+        #expect(throws: JSONError(offset: 37, reason: #"unknown field "tenan\t""#)) {
+            try EventJSON.decode(#"{"entity":"t","key":{},"op":"insert","tenan\t":"x"}"#)
+        }
+    }
+
     @Test func everyOpRoundTrips() throws {
         for op in Operation.allCases {
             let text = EventJSON.string(Event(entity: "t", key: Row(), op: op))
