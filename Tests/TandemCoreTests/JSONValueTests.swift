@@ -57,6 +57,17 @@ import Testing
         #expect(throws: JSONError(offset: 2560, reason: "nesting deeper than 512 levels")) { try JSONValue.parse(objects) }
     }
 
+    @Test func errorsInMultiLineFilesHaveALineAndColumn() {
+        let text = Array("{\n  \"a\": 1,\n  \"b\": tru\n}".utf8)
+        do {
+            _ = try JSONValue.parse(text)
+            Issue.record("no error")
+        } catch {
+            #expect(error.description == "invalid literal (expected true, false or null) at byte 19")
+            #expect(error.location(in: text) == (3, 8))
+        }
+    }
+
     @Test(arguments: [
         ("", "unexpected end of input at byte 0"),
         ("{", "unexpected end of input at byte 1"),
