@@ -54,12 +54,21 @@ extension JSONScanner {
         var row = Row()
         if try peek() == UInt8(ascii: "}") { i += 1; return row }
         row.reserveCapacity(8)  // one allocation per array instead of growing 1 → 2 → 4 → 8
+        var wide: Set<String>? = nil
         repeat {
             guard try peek() == UInt8(ascii: "\"") else { throw error("expected a column name, found \(found())", at: i) }
             let nameAt = i
             let name = try string()
-            // Linear search: rows are short, and a Set would cost more than it saves.
-            if row.names.contains(name) { throw error("duplicate column \(JSONScanner.quoted(name))", at: nameAt) }
+            // Short rows: a linear search is cheapest. Wide ones switch to a set, so a hostile line with
+            // thousands of columns costs O(n), not O(n²).
+            let isDuplicate: Bool
+            if row.count < 32 {
+                isDuplicate = row.names.contains(name)
+            } else {
+                if wide == nil { wide = Set(row.names) }
+                isDuplicate = !wide!.insert(name).inserted
+            }
+            if isDuplicate { throw error("duplicate column \(JSONScanner.quoted(name))", at: nameAt) }
             try expect(UInt8(ascii: ":"), "':' after column \(JSONScanner.quoted(name))")
             let v: Value
             do throws(JSONError) {

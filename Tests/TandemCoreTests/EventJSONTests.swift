@@ -154,6 +154,19 @@ import Testing
         #expect(throws: JSONError(offset: 8, reason: "unexpected ',' after the row")) { try EventJSON.decodeRow(#"{"a": 1},"#) }
     }
 
+    @Test func wideRowsRoundTripAndRepeatedColumnsAreFoundInThem() throws {
+        var row = Row()
+        for k in 0..<5_000 { row.appendUnchecked("c\(k)", .int(Int64(k))) }
+        var text = [UInt8]()
+        EventJSON.write(row, into: &text)
+        #expect(try text.withUnsafeBytes { try EventJSON.decodeRow($0) } == row)
+        text.removeLast()
+        text.append(contentsOf: Array(#","c4999":0}"#.utf8))
+        #expect(throws: JSONError(offset: text.count - 10, reason: #"duplicate column "c4999""#)) {
+            try text.withUnsafeBytes { try EventJSON.decodeRow($0) }
+        }
+    }
+
     @Test func valuesFromParsedJSON() throws {
         #expect(try EventJSON.value(.number("9007199254740993")) == .int(9_007_199_254_740_993))
         #expect(try EventJSON.value(.number("1e2")) == .double(100))
