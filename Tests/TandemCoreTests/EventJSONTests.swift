@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func doublesKeepTheirBitsAndReadBackAsDoubles() throws {
-        let doubles: [Double] = [-0.0, 0.0, 1.0, 0.1, 1e308, 5e-324, -2.5, 1e16, 123456.789, .greatestFiniteMagnitude,
+        let doubles: [Double] = [-0.0, 0.0, 1.0, 0.1, 1e308, .leastNonzeroMagnitude, -2.5, 1e16, 123456.789, .greatestFiniteMagnitude,
                                  .leastNormalMagnitude, 9007199254740993.0, 0.30000000000000004]
         var row = Row()
         for (k, d) in doubles.enumerated() { row["d\(k)"] = .double(d) }

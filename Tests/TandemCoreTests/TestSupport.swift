@@ -21,7 +21,7 @@ struct EventGenerator {
     init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
     static let specialDoubles: [Double] = [
-        0.0, -0.0, 0.1, 1.0, -1.5, 1e308, -1e308, 5e-324, -5e-324, 2.2250738585072014e-308,
+        0.0, -0.0, 0.1, 1.0, -1.5, 1e308, -1e308, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 2.2250738585072014e-308,
         Double.greatestFiniteMagnitude, 9007199254740993.0, 1e16, 1e-7, 123456789.125, .nan, .infinity, -.infinity,
     ]
     static let specialInts: [Int64] = [0, 1, -1, .min, .max, .min + 1, .max - 1, 1 << 53, (1 << 53) + 1, -(1 << 53) - 1]
