@@ -44,6 +44,12 @@ import Testing
         #expect(JSONValue.int(-5).description == "-5")
         #expect(JSONValue.double(0.1).description == "0.1")
         #expect(JSONValue.double(.nan) == .null)
+        var out: [UInt8] = []
+        JSONWriter.double(.infinity, into: &out)
+        JSONWriter.double(-0.0, into: &out)
+        JSONWriter.int(.min, into: &out)
+        JSONWriter.string("\u{1}\"x", into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == #"null-0.0-9223372036854775808"\u0001\"x""#)
         #expect(try JSONValue.parse("[1,2]")[1] == .number("2"))
         #expect(try JSONValue.parse(#"{"a":1,"a":2}"#)["a"] == .number("1"), "duplicate keys: the first wins")
     }
