@@ -129,8 +129,11 @@ extension JSONScanner {
         let v: Value
         if equals(tag, "decimal") {
             guard c == UInt8(ascii: "\"") else { throw error("a decimal must be a string, found \(found())", at: at) }
-            let text = try string()
-            guard JSONScanner.isDecimal(text) else { throw error("\(JSONScanner.quoted(text)) is not a decimal number", at: at) }
+            let r = try rawString()
+            let text = try string(r)  // with escapes, their decoding is left in `scratch`
+            let valid = r.hasEscapes ? scratch.withUnsafeBufferPointer { JSONScanner.isDecimal($0) }
+                : JSONScanner.isDecimal(UnsafeBufferPointer(rebasing: b[r.start..<r.end]))
+            guard valid else { throw error("\(JSONScanner.quoted(text)) is not a decimal number", at: at) }
             v = .decimal(text)
         } else if equals(tag, "bytes") {
             guard c == UInt8(ascii: "\"") else { throw error("bytes must be a base64 string, found \(found())", at: at) }
@@ -189,25 +192,29 @@ extension JSONScanner {
     }
 
     /// True for `[+-]?(digits[.digits?] | .digits)([eE][+-]?digits)?` and NaN / Infinity / -Infinity.
-    static func isDecimal(_ text: String) -> Bool {
-        if text == "NaN" || text == "Infinity" || text == "-Infinity" { return true }
-        let u = Array(text.utf8)
+    static func isDecimal(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+        if isDecimalNumber(u) { return true }
+        return u.elementsEqual("NaN".utf8) || u.elementsEqual("Infinity".utf8) || u.elementsEqual("-Infinity".utf8)
+    }
+
+    private static func isDecimalNumber(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
         var j = 0
-        if j < u.count && (u[j] == UInt8(ascii: "+") || u[j] == UInt8(ascii: "-")) { j += 1 }
+        let n = u.count
+        if j < n && (u[j] == UInt8(ascii: "+") || u[j] == UInt8(ascii: "-")) { j += 1 }
         var digits = 0
-        while j < u.count && u[j] &- 48 < 10 { j += 1; digits += 1 }
-        if j < u.count && u[j] == UInt8(ascii: ".") {
+        while j < n && u[j] &- 48 < 10 { j += 1; digits += 1 }
+        if j < n && u[j] == UInt8(ascii: ".") {
             j += 1
-            while j < u.count && u[j] &- 48 < 10 { j += 1; digits += 1 }
+            while j < n && u[j] &- 48 < 10 { j += 1; digits += 1 }
         }
         guard digits > 0 else { return false }
-        if j < u.count && (u[j] == UInt8(ascii: "e") || u[j] == UInt8(ascii: "E")) {
+        if j < n && (u[j] == UInt8(ascii: "e") || u[j] == UInt8(ascii: "E")) {
             j += 1
-            if j < u.count && (u[j] == UInt8(ascii: "+") || u[j] == UInt8(ascii: "-")) { j += 1 }
+            if j < n && (u[j] == UInt8(ascii: "+") || u[j] == UInt8(ascii: "-")) { j += 1 }
             let start = j
-            while j < u.count && u[j] &- 48 < 10 { j += 1 }
+            while j < n && u[j] &- 48 < 10 { j += 1 }
             guard j > start else { return false }
         }
-        return j == u.count
+        return j == n
     }
 }

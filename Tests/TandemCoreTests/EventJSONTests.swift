@@ -98,6 +98,20 @@ import Testing
         #expect(lax == ["b": .bytes([0, 0xFF, 0x10, 0xFF]), "t": .timestamp(Timestamp(microseconds: 0))])
     }
 
+    @Test(arguments: ["0", "-12", "+3", "10.50", ".5", "5.", "1.5e-3", "2E+10", "NaN", "Infinity", "-Infinity",
+                      "123456789012345678901234567890.000000000000000000001"])
+    func decimalTextIsKeptAsWritten(text: String) throws {
+        #expect(try EventJSON.decode(line(#"{"d":{"decimal":"\#(text)"}}"#)).after == ["d": .decimal(text)])
+    }
+
+    @Test(arguments: ["", "-", ".", "1e", "1.2.3", " 1", "1 ", "nan", "Infinity1", "0x10", "1,5", "١"])
+    func nonDecimalTextIsRejected(text: String) throws {
+        let reason = #"field "after", column "d": "\#(text)" is not a decimal number"#
+        #expect(throws: JSONError(offset: 61, reason: reason)) {
+            try EventJSON.decode(line(#"{"d":{"decimal":"\#(text)"}}"#))
+        }
+    }
+
     @Test func stringsKeepEveryUnicodeScalarIncludingNulAndControls() throws {
         let text = "a\u{0}b\u{1}\u{1F}\t\n\r\"\\/\u{7F}é€😀\u{10FFFF}\u{2028}"
         let row: Row = [text: .string(text), "": .string("")]
