@@ -127,6 +127,8 @@ struct PostgresRows {
 struct PostgresRedactor: Sendable {
     /// `postgres://user@host:port/dbname`, never with the password.
     let target: String
+    /// The parsed connection options (the password among them: never print this).
+    let fields: [String: String]
     private let secrets: [String]
 
     /// Parses `conninfo` (`PQconninfoParse`, URI or key=value form).
@@ -148,6 +150,7 @@ struct PostgresRedactor: Sendable {
         var secrets: [String] = []
         if let pw = fields["password"], !pw.isEmpty { secrets.append(pw) }
         self.secrets = secrets
+        self.fields = fields
         let user = fields["user"].map { "\($0)@" } ?? ""
         let host = fields["host"] ?? fields["hostaddr"] ?? "localhost"
         let port = fields["port"].map { ":\($0)" } ?? ""

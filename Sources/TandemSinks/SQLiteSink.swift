@@ -25,11 +25,12 @@ public final class SQLiteSink: EventSink {
 
     /// Opens (creating when missing) the SQLite file at `path` for the sink named `name`.
     /// - Throws: `SinkError.database` when the file cannot be opened or prepared.
-    public init(path: String, name: String = "default", synchronous: Synchronous = .normal) throws {
+    public init(path: String, name: String = "default", synchronous: Synchronous = .normal,
+                busyTimeoutMilliseconds: Int32 = 5000) throws {
         self.name = name
         self.target = "sqlite:\(path)"
         do {
-            db = try Database(path: path)
+            db = try Database(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
             try db.execute("PRAGMA journal_mode=WAL")
             try db.execute("PRAGMA synchronous=\(synchronous.rawValue)")
             try db.execute(CheckpointSQL.sqlite)
