@@ -54,6 +54,7 @@ public final class PostgresSink: EventSink {
     }
 
     public func reconnect() throws {
+        if conn != nil { log("tandem: \(target): connection lost; reconnecting, then the batch is retried from the checkpoint") }
         conn?.close()
         conn = nil
         tables.removeAll()
@@ -66,7 +67,7 @@ public final class PostgresSink: EventSink {
                 try c.query("SET client_min_messages = warning")
                 try c.query(CheckpointSQL.postgres)
                 conn = c
-                if attempt > 1 { log("tandem: \(target): reconnected after \(attempt - 1) failed attempts; replay resumes from the checkpoint") }
+                if attempt > 1 { log("tandem: \(target): reconnected after \(attempt - 1) failed attempts") }
                 return
             } catch SinkError.connectionLost(_, let message) {
                 lastMessage = message
