@@ -67,10 +67,13 @@ extension EventSink {
     /// Applies a batch of events (ascending seq, whole source transactions) in one transaction with its
     /// checkpoint, skipping events at or below the checkpoint; after a lost connection it reconnects and
     /// retries from the checkpoint.
+    /// - Parameter through: the checkpoint to record when it is beyond the last event (events read but
+    ///   filtered out of the batch still count as passed).
     /// - Throws: `SinkError` (another journal, events out of order, a missing image, the store failing).
     @discardableResult
-    public func apply(_ events: [Event], journalID: String) throws -> ApplyOutcome {
-        guard let last = events.last else { return ApplyOutcome(applied: 0, skipped: 0, checkpoint: nil) }
+    public func apply(_ events: [Event], journalID: String, through: UInt64? = nil) throws -> ApplyOutcome {
+        let end = max(events.last?.seq ?? 0, through ?? 0)
+        guard end > 0 else { return ApplyOutcome(applied: 0, skipped: 0, checkpoint: nil) }
         var previous: UInt64 = 0
         for e in events {
             if e.seq <= previous { throw SinkError.outOfOrder(seq: e.seq, previous: previous) }
@@ -83,12 +86,12 @@ extension EventSink {
                     throw SinkError.journalMismatch(target: target, sink: name, stored: stored.journalID, given: journalID)
                 }
                 let held = stored?.seq ?? 0
-                let fresh = events.drop { $0.seq <= held }
-                guard !fresh.isEmpty else {
+                guard end > held else {
                     return ApplyOutcome(applied: 0, skipped: events.count, checkpoint: stored)
                 }
+                let fresh = events.drop { $0.seq <= held }
                 let plan = try ChangePlan(events: fresh)
-                let to = SinkCheckpoint(journalID: journalID, seq: last.seq)
+                let to = SinkCheckpoint(journalID: journalID, seq: end)
                 try commit(plan, from: stored, to: to)
                 return ApplyOutcome(applied: fresh.count, skipped: events.count - fresh.count, checkpoint: to)
             } catch SinkError.connectionLost {
