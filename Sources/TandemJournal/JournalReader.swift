@@ -22,6 +22,7 @@ public final class JournalReader {
     private var limit: UInt64 = 0
     private var indexCache: [UInt64: [IndexEntry]] = [:]
     private var watcher: DirectoryWatcher?
+    private var decoder = EventBinaryDecoder()
 
     /// The seq the next `next()` returns.
     public var nextSeq: UInt64 { expected }
@@ -97,7 +98,7 @@ public final class JournalReader {
     public func next() throws -> Event? {
         guard let payload = try nextPayload() else { return nil }
         do {
-            return try EventBinaryCodec.decode(payload.payload)
+            return try decoder.decode(payload.payload)
         } catch {
             throw JournalError.corrupt(file: cursor!.file.path, offset: payload.offset, seq: payload.seq,
                                        reason: "payload does not decode: \(error)")
