@@ -202,13 +202,18 @@ public final class JournalWriter: @unchecked Sendable {
                 let mark = out.bytes.count
                 let indexMark = pendingIndex.count
                 let flushMark = flushes
-                let events = request.events
+                let preFramed = PreFramedBatch.make(request.events, firstSeq: seq)
                 do {
-                    // By index: `for event in events` would copy (retain and release) every event.
+                    // Through a buffer pointer: `for event in events` would copy (retain and release) every event.
+                    try request.events.withUnsafeBufferPointer { events in
                     for i in events.indices {
                         let before = out.bytes.count
                         // An empty buffer means every earlier record is durable: a group starts here.
-                        try SegmentFormat.appendFrame(events[i], seq: seq, groupStart: before == 0, into: &out)
+                        if let preFramed {
+                            preFramed.append(i, groupStart: before == 0, to: &out)
+                        } else {
+                            try SegmentFormat.appendFrame(events[i], seq: seq, groupStart: before == 0, into: &out)
+                        }
                         let recordSize = Int64(out.bytes.count - before)
                         if segmentSize + Int64(out.bytes.count) > limit
                             && (segmentSize > Int64(SegmentFormat.headerSize) || before > 0) {
@@ -227,8 +232,9 @@ public final class JournalWriter: @unchecked Sendable {
                         }
                         seq += 1
                     }
+                    }
                     accepted.append((request, first...(seq - 1)))
-                    last = events.last
+                    last = request.events.last
                 } catch let e as JournalError where isRecordError(e) && flushes == flushMark {
                     // This batch cannot be framed; the others in the group go on without it.
                     out.bytes.removeSubrange(mark...)

@@ -116,3 +116,35 @@ final class LockedArray<T>: @unchecked Sendable {
     func append(_ v: T) { lock.lock(); storage.append(v); lock.unlock() }
     var values: [T] { lock.lock(); defer { lock.unlock() }; return storage }
 }
+
+/// Promise: large batches (framed ahead on two cores) roll segments and start groups exactly like small ones.
+final class LargeBatchTests: XCTestCase {
+    func testLargeBatchesRollAndStartGroupsCorrectly() throws {
+        let dir = try temporaryDirectory(self) + "/j"
+        let options = JournalOptions(segmentSize: 96 << 10, indexInterval: 4096, logger: { _ in })
+        try Journal.create(at: dir, options: options)
+        let writer = try JournalWriter(directory: dir, options: options)
+        XCTAssertEqual(try writer.append((1...3000).map { sampleEvent($0) }), 1...3000)
+        XCTAssertEqual(try writer.append((3001...3010).map { sampleEvent($0) }), 3001...3010)
+        XCTAssertEqual(try writer.append((3011...7000).map { sampleEvent($0) }), 3011...7000)
+        writer.close()
+        XCTAssertEqual(try readAll(dir, options: options), (1...7000).map { journaled($0) })
+        XCTAssertTrue(try Journal.verify(at: dir, options: options).isClean)
+        // Group starts: the first record of each append and of each segment, and no other.
+        let fs = PosixFileSystem()
+        var starts: [UInt64] = []
+        let bases = try JournalFiles.segments(in: dir, fs: fs)
+        XCTAssertGreaterThan(bases.count, 5)
+        for base in bases {
+            let file = try fs.open(JournalFiles.segmentPath(dir, base), .read)
+            let cursor = SegmentCursor(file: file, offset: 48)
+            while case .record(let seq, let groupStart, _, _) = try cursor.next() { if groupStart { starts.append(seq) } }
+            file.close()
+        }
+        XCTAssertEqual(starts, Array(Set(bases + [1, 3001, 3011])).sorted())
+        // Reopen: recovery accepts it and appends continue.
+        let again = try JournalWriter(directory: dir, options: options)
+        XCTAssertEqual(again.lastSeq, 7000)
+        again.close()
+    }
+}
