@@ -145,15 +145,15 @@ public final class JournalReader {
                 refreshLimit()
                 return nil
             case .incomplete, .bad:
-                if case .bad(let reason) = try cursor.seekingBack(to: at), current + 1 < segments.count {
+                // A sealed segment (a newer one exists) never grows: damage there is corruption.
+                let sealed = try newerSegmentExists()
+                let again = try cursor.seekingBack(to: at)  // re-read: it may have completed meanwhile
+                if case .record = again { continue }
+                var reason = "record is cut short by the end of the file"
+                if case .bad(let r) = again { reason = r }
+                if sealed {
                     throw JournalError.corrupt(file: cursor.file.path, offset: at, seq: expected, reason: reason)
                 }
-                if try moveToNewerSegment() {
-                    throw JournalError.corrupt(file: cursor.file.path, offset: at, seq: expected,
-                                               reason: "record is damaged and a newer segment follows")
-                }
-                let reason: String
-                if case .bad(let r) = try cursor.seekingBack(to: at) { reason = r } else { reason = "record cut short" }
                 let verdict = try TailClassifier.classify(file: cursor.file, badOffset: at, expectedSeq: expected,
                                                           firstReason: reason)
                 if case .corrupt(let why) = verdict {
@@ -163,6 +163,15 @@ public final class JournalReader {
                 return nil
             }
         }
+    }
+
+    /// True when a segment after the current one exists (the list is refreshed).
+    private func newerSegmentExists() throws -> Bool {
+        if current + 1 < segments.count { return true }
+        let all = try JournalFiles.segments(in: directory, fs: fs)
+        guard let last = segments.last, let newest = all.last, newest > last else { return false }
+        segments = all.filter { $0 >= (segments.first ?? 0) }
+        return true
     }
 
     /// At the end of a segment: moves to the next one once it exists (a sealed segment does not grow).

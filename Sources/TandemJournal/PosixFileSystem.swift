@@ -86,10 +86,8 @@ public struct PosixFileSystem: JournalFileSystem {
     }
 
     public func lockHolder(_ path: String) -> Int32? {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { Glibc.close(fd) }
-        // A shared probe would race a writer taking the lock; ask the kernel who holds it instead.
+        // Probing with flock would make a writer starting at that moment fail; the pid it wrote
+        // and whether that process is alive answer without touching the lock.
         guard let pid = readPID(path), pid > 0 else { return nil }
         if kill(pid, 0) == 0 || errno == EPERM { return pid }
         return nil
