@@ -227,6 +227,8 @@ public final class JournalReader {
         }
         // The active segment grows: cache only what a scan cannot miss (sealed segments, index files).
         if base != segments.last || IndexFile.load(directory: directory, base: base, fs: fs) != nil {
+            // Bounded, so memory stays flat however many segments a reader seeks through.
+            if indexCache.count >= 64 { indexCache.removeAll(keepingCapacity: true) }
             indexCache[base] = entries
         }
         return entries

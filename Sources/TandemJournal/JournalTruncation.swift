@@ -239,7 +239,9 @@ extension Journal {
             lock.unlock()
             let writer = try JournalWriter(directory: directory, options: options)
             defer { writer.close() }
-            return TruncationResult(dropped: nil, firstSeq: manifest.firstSeq, lastSeq: writer.lastSeq)
+            // What lay beyond the damage is unknown: report the intact events dropped up to it.
+            return TruncationResult(dropped: (seq + 1)...max(seq + 1, damaged), firstSeq: manifest.firstSeq,
+                                    lastSeq: writer.lastSeq)
         }
     }
 

@@ -148,3 +148,31 @@ final class LargeBatchTests: XCTestCase {
         again.close()
     }
 }
+
+/// Promise: the read-only views (stats, lastSeq, lastEvent, verify) agree with what was appended.
+final class InspectionTests: XCTestCase {
+    func testEmptyAndFilledJournal() throws {
+        let dir = try temporaryDirectory(self) + "/j"
+        let options = JournalOptions(segmentSize: 4096, logger: { _ in })
+        let id = try Journal.create(at: dir, options: options)
+        var stats = try Journal.stats(at: dir, options: options)
+        XCTAssertEqual(stats, JournalStats(journalID: id, segments: 1, events: 0, bytes: 48, firstSeq: 1, lastSeq: 0,
+                                           consumers: []))
+        XCTAssertNil(try Journal.lastEvent(at: dir, options: options))
+        let w = try JournalWriter(directory: dir, options: options)
+        for start in stride(from: 1, through: 120, by: 12) { try w.append((start..<(start + 12)).map { sampleEvent($0) }) }
+        // Beside the live writer.
+        XCTAssertEqual(try Journal.lastSeq(at: dir, options: options), 120)
+        XCTAssertEqual(try Journal.lastEvent(at: dir, options: options), journaled(120))
+        w.close()
+        try Journal.registerConsumer("sink", appliedSeq: 100, at: dir, options: options)
+        stats = try Journal.stats(at: dir, options: options)
+        XCTAssertEqual(stats.events, 120)
+        XCTAssertEqual(stats.lastSeq, 120)
+        XCTAssertGreaterThan(stats.segments, 3)
+        XCTAssertEqual(stats.consumers, [ConsumerLag(name: "sink", appliedSeq: 100, lag: 20)])
+        let report = try Journal.verify(at: dir, options: options)
+        XCTAssertEqual(report, VerifyReport(segments: stats.segments, events: 120, firstSeq: 1, lastSeq: 120,
+                                            fault: nil, tornTail: nil))
+    }
+}
