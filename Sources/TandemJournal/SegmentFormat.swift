@@ -130,7 +130,7 @@ extension SegmentFormat {
 
     /// Appends one framed record for `event` with `seq` to `w`.
     @inline(__always)
-    static func appendFrame(_ event: Event, seq: UInt64, groupStart: Bool, into w: inout ByteWriter) throws {
+    static func appendFrame(_ event: borrowing Event, seq: UInt64, groupStart: Bool, into w: inout ByteWriter) throws {
         let start = w.bytes.count
         w.u64(0)  // length word and CRC, patched below
         encodePayload(event, seq: seq, into: &w)
@@ -158,9 +158,9 @@ extension SegmentFormat {
     /// two leading bytes are moved forward over the gap before the real seq is written. Pinned by
     /// a test against `EventBinaryCodec.encode` of the event with its seq set.
     @inline(__always)
-    static func encodePayload(_ event: Event, seq: UInt64, into w: inout ByteWriter) {
+    static func encodePayload(_ event: borrowing Event, seq: UInt64, into w: inout ByteWriter) {
         guard event.seq == 0 else {
-            var copy = event
+            var copy = copy event
             copy.seq = seq
             EventBinaryCodec.encode(copy, into: &w)
             return
