@@ -41,7 +41,7 @@ final class JournalBasicsTests: XCTestCase {
         }
         writer.close()
         let reader = try JournalReader(directory: dir, options: options)
-        for seq in [1, 2, 17, 63, 64, 65, 128, 250, 333, 499, 500] + (1...500).filter { $0 % 37 == 0 } {
+        for seq in [1, 2, 17, 63, 64, 65, 128, 250, 333, 499, 500] + (1...500).filter({ $0 % 37 == 0 }) {
             try reader.seek(to: UInt64(seq))
             XCTAssertEqual(try reader.next(), journaled(seq), "seek to \(seq)")
             XCTAssertEqual(try reader.next()?.seq, seq < 500 ? UInt64(seq + 1) : nil)
