@@ -12,6 +12,9 @@ public enum Journal {
             guard entries.isEmpty else { throw JournalError.alreadyExists(path: directory) }
         } else {
             try fs.makeDirectory(directory)
+            // The new directory's own entry must survive a power loss too.
+            let parent = (directory as NSString).deletingLastPathComponent
+            try fs.syncDirectory(parent.isEmpty ? "." : parent)
         }
         let id = UUID()
         let now = nowRFC3339()

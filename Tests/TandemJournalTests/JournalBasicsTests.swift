@@ -176,3 +176,18 @@ final class InspectionTests: XCTestCase {
                                             fault: nil, tornTail: nil))
     }
 }
+
+/// Promise: a journal can be created at a relative path (the CLI's `tandem journal init j`).
+final class RelativePathTests: XCTestCase {
+    func testCreateAtARelativePath() throws {
+        let base = try temporaryDirectory(self)
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(base)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        try Journal.create(at: "rel")
+        let w = try JournalWriter(directory: "rel")
+        XCTAssertEqual(try w.append(sampleEvent(1)), 1)
+        w.close()
+        XCTAssertEqual(try readAll("rel"), [journaled(1)])
+    }
+}
