@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemJournal
+import TandemSinks
 
 /// `tandem journal …`: the operator's view of the append-only journal.
 enum JournalCommands {
@@ -14,7 +15,7 @@ enum JournalCommands {
     ) { args in
         let dir = try args.positional(0, "DIR")
         let id = try Journal.create(at: dir, options: try options(args))
-        Output.out("created journal \(dir) (id \(id.uuidString.lowercased()))\n")
+        Output.out("created journal \(dir) (id \(id.uuidString))\n")
         return 0
     }
 
@@ -100,6 +101,7 @@ struct EventFilter {
 
 /// Exit codes for the libraries' typed errors (documented in `tandem --help`).
 func exitCodeForLibraryError(_ error: Error) -> Int32? {
+    if let e = error as? SinkError { return e.exitCode }
     guard let e = error as? JournalError else { return nil }
     switch e {
     case .io, .writerClosed: return ExitCode.ioError

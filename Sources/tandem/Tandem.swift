@@ -8,7 +8,7 @@ enum Tandem {
 
     /// Every verb group and top-level verb, in the order `tandem --help` lists them.
     static let groups: [VerbGroup] = [JournalCommands.group]
-    static let topLevel: [Verb] = []
+    static let topLevel: [Verb] = [ReplayCommands.replayVerb, ReplayCommands.rewindVerb]
 
     static func main() {
         signal(SIGPIPE, SIG_IGN)
