@@ -55,7 +55,7 @@ extension JournalCommands {
         } else if let fault = r.fault {
             Output.out("fault: \(fault)\n")
         } else {
-            var line = "ok: \(r.events) events in \(r.segments) segments"
+            var line = "ok: \(plural(Int(r.events), "event")) in \(plural(r.segments, "segment"))"
             if r.events > 0 { line += " (seq \(r.firstSeq)..\(r.lastSeq))" }
             if let t = r.tornTail { line += "; torn tail of \(t.bytes) bytes at \(t.file) byte \(t.offset), cut on next open" }
             Output.out(line + "\n")
