@@ -1,0 +1,31 @@
+import CSQLite
+
+/// A failed SQLite call: the result code, SQLite's message and the SQL it ran — never bound values,
+/// so row data cannot leak into logs.
+public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+    /// The extended result code (e.g. `SQLITE_BUSY`, `SQLITE_CONSTRAINT_PRIMARYKEY`).
+    public var code: Int32
+    /// SQLite's message for the failure.
+    public var message: String
+    /// The statement that failed, when there was one.
+    public var sql: String?
+
+    /// An error from a result code, a message and the statement.
+    public init(code: Int32, message: String, sql: String? = nil) {
+        self.code = code
+        self.message = message
+        self.sql = sql
+    }
+
+    /// The primary result code (the low byte of `code`).
+    public var primaryCode: Int32 { code & 0xff }
+
+    /// True when another connection holds the lock (`SQLITE_BUSY`/`SQLITE_LOCKED`): worth retrying.
+    public var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
+
+    public var description: String {
+        var s = "SQLite error \(code) (\(String(cString: sqlite3_errstr(code)))): \(message)"
+        if let sql { s += " — in `\(sql)`" }
+        return s
+    }
+}
