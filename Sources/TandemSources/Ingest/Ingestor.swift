@@ -1,0 +1,138 @@
+import TandemCore
+
+/// Runs one source into a journal: source → mapping and validation → quarantine or durable journal append.
+///
+/// Resume: the source is opened strictly after the journal's last `sourcePosition`, or after the quarantine's
+/// cursor when the source had read past the journal into input that was all quarantined. Per batch, rejected
+/// input is stored in the quarantine (durably) before the good events are appended, so a crash at any point
+/// loses nothing and a re-read input is neither journaled nor quarantined twice.
+public final class Ingestor {
+    /// How the run behaves.
+    public struct Settings: Sendable {
+        /// Records per batch (a source transaction is never split, so a batch may be larger).
+        public var batchSize: Int = 4096
+        /// Longest wait for new input before the stop signal is checked again (follow mode).
+        public var idleWait: Duration = .milliseconds(500)
+        /// The `origin` given to events that have none.
+        public var origin: String? = "legacy"
+
+        /// Default settings.
+        public init() {}
+    }
+
+    /// Figures of a run, for the progress callback and the final summary line.
+    public struct Summary: Sendable, Equatable {
+        /// Events appended to the journal.
+        public var journaled: Int = 0
+        /// Inputs stored in the quarantine.
+        public var quarantined: Int = 0
+        /// The last seq appended in this run.
+        public var lastSeq: UInt64?
+        /// The position after the last input handled (journaled or quarantined).
+        public var position: String?
+
+        /// `journaled 10 events, quarantined 2, position …`.
+        public var line: String {
+            "journaled \(journaled) event\(journaled == 1 ? "" : "s"), quarantined \(quarantined), position \(position ?? "(start)")"
+        }
+    }
+
+    public let source: any ChangeSource
+    public let journal: any IngestJournal
+    public let quarantine: Quarantine
+    public var mapping: Mapping
+    public let settings: Settings
+    /// The position the source was opened after (set by `run`).
+    public private(set) var resumedAfter: String?
+    private var journalPosition: String?
+    private var opened = false
+
+    /// An ingestor; nothing is read until `run`.
+    public init(source: any ChangeSource, journal: any IngestJournal, quarantine: Quarantine,
+                mapping: Mapping = .passThrough, settings: Settings = Settings()) {
+        self.source = source; self.journal = journal; self.quarantine = quarantine
+        self.mapping = mapping; self.settings = settings
+    }
+
+    /// Where the source resumes: after the journal's last position, or the quarantine cursor when it is later.
+    public func resumePosition() throws -> String? {
+        let j = try journal.lastSourcePosition()
+        return try quarantine.cursor(source: source.description, journalPosition: j) ?? j
+    }
+
+    /// Reads, normalizes and journals until the source has nothing more (`once`) or `stop` fires (follow).
+    ///
+    /// Returns after the last acknowledged append; `progress` is called after every batch.
+    /// - Throws: the source's, the quarantine's or the journal's errors; the batch in hand is then not
+    ///   acknowledged and a restart reads it again.
+    @discardableResult
+    public func run(once: Bool, stop: StopSignal? = nil, progress: ((Summary) -> Void)? = nil) throws -> Summary {
+        var summary = Summary()
+        if !opened {
+            journalPosition = try journal.lastSourcePosition()
+            resumedAfter = try quarantine.cursor(source: source.description, journalPosition: journalPosition) ?? journalPosition
+            try source.open(after: resumedAfter)
+            opened = true
+        }
+        summary.position = resumedAfter
+        while stop?.isFired != true {
+            let records = try source.read(limit: settings.batchSize, wait: once ? nil : settings.idleWait, stop: stop)
+            if records.isEmpty {
+                if once { break }
+                continue
+            }
+            try handle(records, summary: &summary)
+            progress?(summary)
+        }
+        return summary
+    }
+
+    /// Normalizes one batch, quarantines what fails, journals the rest durably, then acknowledges the batch.
+    func handle(_ records: [SourceRecord], summary: inout Summary) throws {
+        var events: [Event] = []
+        events.reserveCapacity(records.count)
+        var rejected: [Quarantine.NewEntry] = []
+        var lastIsRejected = false
+        for r in records {
+            if let change = r.change {
+                switch mapping.apply(change) {
+                case .event(var e):
+                    if e.origin == nil { e.origin = settings.origin }
+                    events.append(e)
+                    lastIsRejected = false
+                case .rejected(let j):
+                    rejected.append(.init(position: r.position, rejection: j, raw: rawInput(r), format: rawFormat(r)))
+                    lastIsRejected = true
+                }
+            } else {
+                let j = r.failure ?? Rejection(rule: "parse", reason: "undecodable input")
+                rejected.append(.init(position: r.position, rejection: j, raw: r.raw,
+                                      rawLength: j.rule == "size" ? nil : Int64(r.raw.count), format: source.rawFormat))
+                lastIsRejected = true
+            }
+        }
+        let last = records[records.count - 1].position
+        if !rejected.isEmpty {
+            // When the batch ends in rejected input, remember that the source read past the journal.
+            let after = events.last?.sourcePosition ?? journalPosition
+            try quarantine.add(rejected, source: source.description, cursor: lastIsRejected ? (last, after) : nil)
+            summary.quarantined += rejected.count
+        }
+        if !events.isEmpty {
+            if let range = try journal.appendDurably(events) { summary.lastSeq = range.upperBound }
+            summary.journaled += events.count
+            journalPosition = events[events.count - 1].sourcePosition
+        }
+        summary.position = last
+        try source.acknowledge(through: last)
+    }
+
+    /// The raw input of a change rejected by the mapping: the source's bytes, or the change as an event line
+    /// when the source keeps none (then it is retried as a Tandem line).
+    private func rawInput(_ r: SourceRecord) -> [UInt8] {
+        if !r.raw.isEmpty { return r.raw }
+        return r.change.map { EventJSON.encode($0) } ?? []
+    }
+
+    private func rawFormat(_ r: SourceRecord) -> RawFormat { r.raw.isEmpty ? .tandem : source.rawFormat }
+}
