@@ -41,15 +41,19 @@ public struct SourceRecord: Sendable {
     public var failure: Rejection?
     /// The raw input (for quarantine); may be cut for oversized input. Empty when the source can re-create it.
     public var raw: [UInt8]
+    /// The input's full length in bytes (more than `raw.count` when cut).
+    public var rawLength: Int64
 
     /// A decoded change.
     public init(position: String, change: Event, raw: [UInt8]) {
         self.position = position; self.change = change; self.failure = nil; self.raw = raw
+        self.rawLength = Int64(raw.count)
     }
 
     /// Input that could not be decoded.
-    public init(position: String, failure: Rejection, raw: [UInt8]) {
+    public init(position: String, failure: Rejection, raw: [UInt8], rawLength: Int64? = nil) {
         self.position = position; self.change = nil; self.failure = failure; self.raw = raw
+        self.rawLength = rawLength ?? Int64(raw.count)
     }
 }
 

@@ -52,6 +52,8 @@ final class FileTailer {
     var sample: [UInt8] = []
     // Fingerprint cache: the position's constant part once the fingerprint covers the full limit.
     var stablePrefix: String?
+    /// The fingerprint last put into a position: (covered length, CRC-32C), to notice a rewritten file.
+    var lastFingerprint: (length: Int, crc: UInt32)?
     let watcher: FileWatcher
 
     init(_ settings: Settings) {
@@ -73,6 +75,7 @@ final class FileTailer {
         if let p = stablePrefix { return p + String(offset) }
         let len = Int(min(offset, Int64(FilePosition.fingerprintLimit)))
         let crc = POSIXFile.fingerprint(fd: fd, length: len) ?? 0
+        lastFingerprint = (len, crc)
         let prefix = "\(fileName)@\(device):\(inode):\(len):\(String(crc, radix: 16)):"
         if len == FilePosition.fingerprintLimit { stablePrefix = prefix }
         return prefix + String(offset)
@@ -155,10 +158,10 @@ final class FileTailer {
             return true
         }
         guard let st = POSIXFile.stat(fd: fd) else { return false }
-        if st.size < offset {
-            settings.log("\(settings.path): file shrank from \(offset) to \(st.size) bytes (copy-truncate); reading it again from the start")
+        if st.size < offset || isRewritten() {
+            settings.log("\(settings.path): file shrank from \(offset) to \(st.size) bytes or was rewritten (copy-truncate); reading it again from the start")
             resetBuffer(at: 0)
-            stablePrefix = nil
+            stablePrefix = nil; lastFingerprint = nil
             return true
         }
         guard let now = POSIXFile.stat(path: settings.path), now.dev != device || now.ino != inode else { return false }
@@ -201,6 +204,20 @@ final class FileTailer {
         return true
     }
 
-    /// Waits for the file to change, up to `limit`, or until `stop` fires.
-    func wait(limit: Duration, stop: StopSignal?) { watcher.wait(limit: limit, stop: stop) }
+    /// Waits for the file to change, up to `limit`, or until `stop` fires; then notices a file truncated
+    /// and rewritten past the old offset meanwhile (its first bytes changed), before anything is read.
+    func wait(limit: Duration, stop: StopSignal?) {
+        watcher.wait(limit: limit, stop: stop)
+        if onLivePath, fd >= 0, isRewritten() {
+            settings.log("\(settings.path): the file's first bytes changed (copy-truncate); reading it again from the start")
+            resetBuffer(at: 0)
+            stablePrefix = nil; lastFingerprint = nil
+        }
+    }
+
+    /// True when the open file's first bytes no longer match the last recorded fingerprint.
+    func isRewritten() -> Bool {
+        guard let fp = lastFingerprint, fp.length > 0 else { return false }
+        return POSIXFile.fingerprint(fd: fd, length: fp.length) != fp.crc
+    }
 }

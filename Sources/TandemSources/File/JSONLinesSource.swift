@@ -75,7 +75,7 @@ public final class JSONLinesSource: ChangeSource {
             case .oversized(let sample, let length, let position):
                 settings.log("\(settings.path): a line of \(length) bytes is longer than the limit of \(settings.maxLineBytes) bytes; it goes to quarantine (first \(sample.count) bytes kept)")
                 record = SourceRecord(position: position, failure: Rejection(
-                    rule: "size", reason: "line longer than the limit: \(length) bytes, the limit is \(settings.maxLineBytes) (first \(sample.count) bytes kept)"), raw: sample)
+                    rule: "size", reason: "line longer than the limit: \(length) bytes, the limit is \(settings.maxLineBytes) (first \(sample.count) bytes kept)"), raw: sample, rawLength: length)
             }
             if out.count >= limit {
                 // Keep a source transaction in one batch; anything else waits for the next read.

@@ -106,8 +106,7 @@ public final class Ingestor {
                 }
             } else {
                 let j = r.failure ?? Rejection(rule: "parse", reason: "undecodable input")
-                rejected.append(.init(position: r.position, rejection: j, raw: r.raw,
-                                      rawLength: j.rule == "size" ? nil : Int64(r.raw.count), format: source.rawFormat))
+                rejected.append(.init(position: r.position, rejection: j, raw: r.raw, rawLength: r.rawLength, format: source.rawFormat))
                 lastIsRejected = true
             }
         }
