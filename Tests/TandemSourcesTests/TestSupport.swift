@@ -5,7 +5,7 @@ import TandemCore
 
 /// A fresh directory under the system temp dir, removed by the caller's `defer`.
 func makeTempDir(_ name: String = "tandem-sources") -> String {
-    let path = NSTemporaryDirectory() + "/\(name)-\(UUID().uuidString)"
+    let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("\(name)-\(UUID().uuidString)")
     try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
