@@ -74,9 +74,13 @@ public enum Base64 {
         var pad = 0
         while pad < 2 && n > 0 && text[n - 1] == UInt8(ascii: "=") { n -= 1; pad += 1 }
         if pad > 0 && (n + pad) % 4 != 0 {
+            try checkCharacters(text, n)  // a stray character is the better explanation
             throw Base64Error(offset: n, reason: "padding does not complete a 4-character group")
         }
-        if n % 4 == 1 { throw Base64Error(offset: n - 1, reason: "length leaves a single character in the last group") }
+        if n % 4 == 1 {
+            try checkCharacters(text, n)
+            throw Base64Error(offset: n - 1, reason: "length leaves a single character in the last group")
+        }
         let outCount = n / 4 * 3 + (n % 4 == 0 ? 0 : n % 4 - 1)
         var bad = -1
         let result = reverse.withUnsafeBufferPointer { r in
@@ -106,15 +110,18 @@ public enum Base64 {
                 count = bad < 0 ? outCount : 0
             }
         }
-        if bad >= 0 {
-            var k = bad
-            while k < n && reverse[Int(text[k])] != 0xFF { k += 1 }
+        if bad >= 0 { try checkCharacters(text, n, from: bad) }
+        return result
+    }
+
+    /// Fails at the first byte of `text[from..<n]` outside the alphabet.
+    private static func checkCharacters(_ text: UnsafeBufferPointer<UInt8>, _ n: Int, from: Int = 0) throws(Base64Error) {
+        for k in from..<n where reverse[Int(text[k])] == 0xFF {
             let c = text[k]
             let shown = c == UInt8(ascii: "=") ? "'=' before the end"
                 : (c >= 0x21 && c < 0x7F) ? "'\(Character(Unicode.Scalar(c)))'" : "byte 0x\(String(c, radix: 16))"
             throw Base64Error(offset: k, reason: "\(shown) is not a base64 character")
         }
-        return result
     }
 
     /// Decodes base64 text (standard alphabet, padding optional).

@@ -180,7 +180,7 @@ extension JSONScanner {
         throw error("field \"\(f.name)\": expected a string or null, found \(found())", at: i)
     }
 
-    /// Reads a string holding an RFC 3339 timestamp; errors point into the string.
+    /// Reads a string holding an RFC 3339 timestamp; errors point into the string, after `context` if not empty.
     private mutating func timestamp(_ context: String) throws(JSONError) -> Timestamp {
         let r = try rawString()
         let unescaped = r.hasEscapes ? try string(r) : nil
@@ -188,30 +188,38 @@ extension JSONScanner {
             if let unescaped { return try Timestamp(rfc3339: unescaped) }
             return try Timestamp.parseRFC3339(UnsafeBufferPointer(rebasing: b[r.start..<r.end]))
         } catch {
-            throw self.error("\(context): \(error.reason)", at: r.hasEscapes ? r.quote : r.start + error.offset)
+            let text = JSONScanner.quoted(unescaped ?? String(decoding: UnsafeBufferPointer(rebasing: b[r.start..<r.end]), as: UTF8.self))
+            throw self.error((context.isEmpty ? "" : context + ": ") + "invalid timestamp \(text): \(error.reason)",
+                             at: r.hasEscapes ? r.quote : r.start + error.offset)
         }
     }
 
-    /// A row object (the current byte is '{').
+    /// A row object (the current byte is '{'); errors name the field and, where known, the column.
     private mutating func row(_ f: EventField) throws(JSONError) -> Row {
+        do throws(JSONError) {
+            return try rowBody()
+        } catch {
+            let sep = error.reason.hasPrefix("column ") ? ", " : ": "
+            throw JSONError(offset: error.offset, reason: "field \"\(f.name)\"" + sep + error.reason)
+        }
+    }
+
+    private mutating func rowBody() throws(JSONError) -> Row {
         i += 1
         var row = Row()
         if try peek() == UInt8(ascii: "}") { i += 1; return row }
         repeat {
-            guard try peek() == UInt8(ascii: "\"") else {
-                throw error("field \"\(f.name)\": expected a column name, found \(found())", at: i)
-            }
+            guard try peek() == UInt8(ascii: "\"") else { throw error("expected a column name, found \(found())", at: i) }
             let nameAt = i
             let name = try string()
-            if row.names.contains(name) {
-                throw error("field \"\(f.name)\": duplicate column \(JSONScanner.quoted(name))", at: nameAt)
-            }
+            // Linear search: rows are short, and a Set would cost more than it saves.
+            if row.names.contains(name) { throw error("duplicate column \(JSONScanner.quoted(name))", at: nameAt) }
             try expect(UInt8(ascii: ":"), "':' after column \(JSONScanner.quoted(name))")
             let v: Value
             do throws(JSONError) {
                 v = try value()
             } catch {
-                throw JSONError(offset: error.offset, reason: "field \"\(f.name)\", column \(JSONScanner.quoted(name)): \(error.reason)")
+                throw JSONError(offset: error.offset, reason: "column \(JSONScanner.quoted(name)): \(error.reason)")
             }
             row.appendUnchecked(name, v)
         } while try commaOr(UInt8(ascii: "}"), "a column")
@@ -272,7 +280,7 @@ extension JSONScanner {
             guard c == UInt8(ascii: "\"") else {
                 throw error("a timestamp must be an RFC 3339 string, found \(found())", at: at)
             }
-            v = .timestamp(try timestamp("timestamp"))
+            v = .timestamp(try timestamp(""))
         } else if equals(tag, "double") {
             if c == UInt8(ascii: "\"") {
                 let r = try rawString()

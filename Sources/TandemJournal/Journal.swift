@@ -1,0 +1,86 @@
+import Foundation
+import TandemCore
+
+/// Entry points that act on a journal directory as a whole (create, manifest, consumers).
+public enum Journal {
+    /// Creates a journal in `directory` (made when missing, must be empty otherwise) and returns its id.
+    @discardableResult
+    public static func create(at directory: String, options: JournalOptions = JournalOptions()) throws -> UUID {
+        let fs = options.fileSystem
+        if fs.exists(directory) {
+            let entries = try fs.contentsOfDirectory(directory)
+            guard entries.isEmpty else { throw JournalError.alreadyExists(path: directory) }
+        } else {
+            try fs.makeDirectory(directory)
+        }
+        let id = UUID()
+        let now = nowRFC3339()
+        // The first segment before the manifest: a directory with a manifest is a journal.
+        try SegmentCreator.create(directory: directory, base: 1, journalID: id, fs: fs)
+        let manifest = Manifest(formatVersion: Int(SegmentFormat.version), journalID: id, createdAt: now,
+                                firstSeq: 1, pendingTruncateAfter: nil, consumers: [], history: [])
+        try ManifestStore(directory: directory, fs: fs).write(manifest)
+        return id
+    }
+
+    /// The manifest as on disk.
+    public static func manifest(at directory: String, options: JournalOptions = JournalOptions()) throws -> Manifest {
+        try ManifestStore(directory: directory, fs: options.fileSystem).read()
+    }
+
+    /// Registers a consumer at `appliedSeq` (0: nothing applied); re-registering keeps its position.
+    public static func registerConsumer(_ name: String, appliedSeq: UInt64 = 0, at directory: String,
+                                        options: JournalOptions = JournalOptions()) throws {
+        guard !name.isEmpty, name.utf8.count <= 200 else { throw JournalError.invalidConsumerName(name: name) }
+        try ManifestStore(directory: directory, fs: options.fileSystem).update { m in
+            if m.consumer(name) == nil {
+                m.consumers.append(.init(name: name, appliedSeq: appliedSeq, updatedAt: nowRFC3339()))
+            }
+        }
+    }
+
+    /// Removes a consumer; throws `unknownConsumer` when it is not registered.
+    public static func unregisterConsumer(_ name: String, at directory: String,
+                                          options: JournalOptions = JournalOptions()) throws {
+        try ManifestStore(directory: directory, fs: options.fileSystem).update { m in
+            guard let i = m.consumers.firstIndex(where: { $0.name == name }) else {
+                throw JournalError.unknownConsumer(name: name)
+            }
+            m.consumers.remove(at: i)
+        }
+    }
+
+    /// Records that a consumer has applied everything up to `seq` (registering it when new).
+    public static func setConsumerApplied(_ name: String, seq: UInt64, at directory: String,
+                                          options: JournalOptions = JournalOptions()) throws {
+        guard !name.isEmpty, name.utf8.count <= 200 else { throw JournalError.invalidConsumerName(name: name) }
+        try ManifestStore(directory: directory, fs: options.fileSystem).update { m in
+            let now = nowRFC3339()
+            if let i = m.consumers.firstIndex(where: { $0.name == name }) {
+                m.consumers[i].appliedSeq = seq
+                m.consumers[i].updatedAt = now
+            } else {
+                m.consumers.append(.init(name: name, appliedSeq: seq, updatedAt: now))
+            }
+        }
+    }
+}
+
+/// Makes a new segment durably: header into `.tmp`, fsync, rename, fsync the directory.
+enum SegmentCreator {
+    static func create(directory: String, base: UInt64, journalID: UUID, fs: any JournalFileSystem) throws {
+        let path = JournalFiles.segmentPath(directory, base)
+        let tmp = path + JournalFiles.tmpSuffix
+        let file = try fs.open(tmp, .createTruncate)
+        do {
+            try file.write(SegmentFormat.header(journalID: journalID, base: base), at: 0)
+            try file.sync()
+            file.close()
+        } catch {
+            file.close()
+            throw error
+        }
+        try fs.rename(tmp, to: path)
+        try fs.syncDirectory(directory)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// Everything the journal can fail with, each case carrying what an operator needs to act.
+public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// A system call failed: the operation, the path and the errno.
+    case io(operation: String, path: String, errno: Int32)
+    /// The directory is not a journal (no manifest, or a manifest that does not parse).
+    case notAJournal(path: String, reason: String)
+    /// `init` on a directory that already holds a journal or other files.
+    case alreadyExists(path: String)
+    /// The journal was written in a format this build does not read.
+    case unsupportedVersion(path: String, found: Int, supported: Int)
+    /// Another process holds the writer lock.
+    case locked(path: String, holderPID: Int32?)
+    /// Damage before the tail: the segment file, byte offset and seq where it starts.
+    case corrupt(file: String, offset: Int64, seq: UInt64, reason: String)
+    /// The writer stopped after a failed write or sync; reopen it to re-derive state from disk.
+    case writerClosed(reason: String)
+    /// A truncation would drop events a registered consumer still needs (or has applied).
+    case truncateRefused(consumer: String, appliedSeq: UInt64, reason: String)
+    /// A seq outside what the journal holds.
+    case seqOutOfRange(seq: UInt64, first: UInt64, last: UInt64)
+    /// A consumer name that is not registered.
+    case unknownConsumer(name: String)
+    /// A consumer name that is empty or too long.
+    case invalidConsumerName(name: String)
+    /// One event's payload is larger than a record may be.
+    case recordTooLarge(bytes: Int, limit: Int)
+
+    public var description: String {
+        switch self {
+        case let .io(op, path, code):
+            let name = errnoName(code)
+            return "journal I/O error: \(op) \(path) failed: \(String(cString: strerror(code))) (\(name))"
+        case let .notAJournal(path, reason):
+            return "\(path) is not a Tandem journal: \(reason) (hint: create one with `tandem journal init \(path)`)"
+        case let .alreadyExists(path):
+            return "\(path) already exists and is not empty; a journal is created in a new or empty directory"
+        case let .unsupportedVersion(path, found, supported):
+            return "\(path) uses journal format version \(found), this build reads version \(supported)"
+                + " (hint: use a newer tandem)"
+        case let .locked(path, pid):
+            let who = pid.map { "process \($0)" } ?? "another process"
+            return "journal \(path) is already open for writing by \(who); only one writer at a time"
+                + " (hint: stop that process, or read with `tandem journal inspect` beside it)"
+        case let .corrupt(file, offset, seq, reason):
+            return "journal corrupt: \(file) at byte \(offset), seq \(seq): \(reason); nothing was written"
+                + " (hint: keep a copy of the directory; `tandem journal truncate --after \(seq &- 1) --force` drops"
+                + " everything from the damage on)"
+        case let .writerClosed(reason):
+            return "journal writer closed after an earlier failure (\(reason)); reopen the journal to continue"
+        case let .truncateRefused(consumer, applied, reason):
+            return "truncate refused: consumer \"\(consumer)\" has applied up to seq \(applied); \(reason)"
+                + " (hint: wait for it, unregister it, or pass --force)"
+        case let .seqOutOfRange(seq, first, last):
+            return "seq \(seq) is outside the journal (first seq \(first), last seq \(last))"
+        case let .unknownConsumer(name):
+            return "no consumer named \"\(name)\" is registered"
+        case let .invalidConsumerName(name):
+            return "invalid consumer name \"\(name)\": use 1 to 200 characters"
+        case let .recordTooLarge(bytes, limit):
+            return "event payload of \(bytes) bytes is larger than the record limit of \(limit) bytes"
+        }
+    }
+}
+
+/// The symbolic name of an errno (EIO, ENOSPC, ...), for log lines people search for.
+func errnoName(_ code: Int32) -> String {
+    switch code {
+    case EIO: return "EIO"
+    case ENOSPC: return "ENOSPC"
+    case ENOENT: return "ENOENT"
+    case EEXIST: return "EEXIST"
+    case EACCES: return "EACCES"
+    case EPERM: return "EPERM"
+    case EROFS: return "EROFS"
+    case EDQUOT: return "EDQUOT"
+    case EBADF: return "EBADF"
+    case EINVAL: return "EINVAL"
+    case ENOTDIR: return "ENOTDIR"
+    case EISDIR: return "EISDIR"
+    case EAGAIN: return "EAGAIN"
+    default: return "errno \(code)"
+    }
+}

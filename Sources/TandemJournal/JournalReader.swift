@@ -1,0 +1,283 @@
+import Foundation
+import TandemCore
+
+/// Reads a journal forwards from any seq, beside a writer, and follows its tail.
+///
+/// Only durable records are returned: with a live writer (in this process or another) the reader
+/// stops at the writer's durable seq. A torn tail is the end of the data, not an error; damage
+/// before the tail throws `JournalError.corrupt`. Memory stays flat: one bounded buffer per reader.
+/// Not thread-safe: one reader per thread.
+public final class JournalReader {
+    /// The journal directory.
+    public let directory: String
+    let options: JournalOptions
+    var fs: any JournalFileSystem { options.fileSystem }
+    private let writer: JournalWriter?
+
+    private var segments: [UInt64] = []
+    private var current = 0
+    private var cursor: SegmentCursor?
+    private var newerSegmentSeen = false
+    private var expected: UInt64
+    private var limit: UInt64 = 0
+    private var indexCache: [UInt64: [IndexEntry]] = [:]
+    private var watcher: DirectoryWatcher?
+
+    /// The seq the next `next()` returns.
+    public var nextSeq: UInt64 { expected }
+
+    /// A reader positioned at the first seq of the journal.
+    public convenience init(directory: String, options: JournalOptions = JournalOptions()) throws {
+        try self.init(directory: directory, options: options, writer: nil)
+    }
+
+    init(directory: String, options: JournalOptions, writer: JournalWriter?) throws {
+        self.directory = directory
+        self.options = options
+        self.writer = writer
+        let manifest = try ManifestStore(directory: directory, fs: options.fileSystem).read()
+        expected = manifest.firstSeq
+        try seek(to: manifest.firstSeq)
+    }
+
+    deinit { cursor?.file.close() }
+
+    /// Positions the reader so that `next()` returns the event with this seq.
+    ///
+    /// - Throws: `seqOutOfRange` below the journal's first seq or beyond its last seq + 1.
+    public func seek(to seq: UInt64) throws {
+        let manifest = try ManifestStore(directory: directory, fs: fs).read()
+        segments = try JournalFiles.segments(in: directory, fs: fs).filter { $0 >= manifest.firstSeq }
+        refreshLimit()
+        if seq < manifest.firstSeq || (limit != .max && seq > limit + 1) {
+            let last = limit != .max ? limit : try lastSeqOnDisk()
+            throw JournalError.seqOutOfRange(seq: seq, first: manifest.firstSeq, last: last)
+        }
+        guard let i = segments.lastIndex(where: { $0 <= seq }) else {
+            throw JournalError.corrupt(file: directory, offset: 0, seq: seq, reason: "no segment holds seq \(seq)")
+        }
+        try open(segment: i)
+        let base = segments[i]
+        let entries = try index(of: base)
+        var start = IndexEntry(seq: base, offset: Int64(SegmentFormat.headerSize))
+        if let k = lastEntry(in: entries, notAfter: seq) { start = entries[k] }
+        cursor!.seek(to: start.offset)
+        expected = start.seq
+        // Step over the records before `seq` (at most one index interval of them).
+        while expected < seq {
+            let at = cursor!.offset
+            switch try cursor!.next() {
+            case .record(let s, _, let offset, _):
+                if s != expected {
+                    if start.offset != Int64(SegmentFormat.headerSize) {
+                        // A stale index entry: fall back to a scan from the segment's start.
+                        indexCache[base] = []
+                        start = IndexEntry(seq: base, offset: Int64(SegmentFormat.headerSize))
+                        cursor!.seek(to: start.offset); cursor!.dropBuffer(); expected = base
+                        continue
+                    }
+                    throw JournalError.corrupt(file: cursor!.file.path, offset: offset, seq: expected,
+                                               reason: "seq discontinuity: expected seq \(expected), found \(s)")
+                }
+                expected += 1
+            default:
+                // Seeking to the end of the data (the next seq): the cursor waits there.
+                if expected == seq { break }
+                if i + 1 < segments.count {
+                    try open(segment: i + 1)
+                    if segments[i + 1] == expected { continue }
+                }
+                cursor!.seek(to: at)
+                throw JournalError.seqOutOfRange(seq: seq, first: manifest.firstSeq, last: expected - 1)
+            }
+        }
+    }
+
+    /// The next durable event, or nil when the reader has reached the end of the durable data.
+    public func next() throws -> Event? {
+        guard let payload = try nextPayload() else { return nil }
+        do {
+            return try EventBinaryCodec.decode(payload.payload)
+        } catch {
+            throw JournalError.corrupt(file: cursor!.file.path, offset: payload.offset, seq: payload.seq,
+                                       reason: "payload does not decode: \(error)")
+        }
+    }
+
+    /// The next event, waiting up to `timeout` seconds for one to become durable (follow mode).
+    public func next(timeout: TimeInterval) throws -> Event? {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while true {
+            if let e = try next() { return e }
+            if Date() >= deadline { return nil }
+            waitForChange(until: deadline)
+        }
+    }
+
+    /// Up to `max` next durable events (fewer at the end of the data).
+    public func next(max: Int) throws -> [Event] {
+        var out: [Event] = []
+        out.reserveCapacity(Swift.min(max, 4096))
+        while out.count < max, let e = try next() { out.append(e) }
+        return out
+    }
+
+    /// The next record's seq, file offset and undecoded payload (valid until the next call).
+    func nextPayload() throws -> (seq: UInt64, offset: Int64, payload: UnsafeRawBufferPointer)? {
+        while true {
+            if expected > limit {
+                refreshLimit()
+                if expected > limit { return nil }
+            }
+            guard let cursor else { return nil }
+            let at = cursor.offset
+            switch try cursor.next() {
+            case let .record(seq, _, offset, payload):
+                guard seq == expected else {
+                    throw JournalError.corrupt(file: cursor.file.path, offset: offset, seq: expected,
+                                               reason: "seq discontinuity: expected seq \(expected), found \(seq)")
+                }
+                expected += 1
+                return (seq, offset, payload)
+            case .end:
+                if try moveToNewerSegment() { continue }
+                refreshLimit()
+                return nil
+            case .incomplete, .bad:
+                if case .bad(let reason) = try cursor.seekingBack(to: at), current + 1 < segments.count {
+                    throw JournalError.corrupt(file: cursor.file.path, offset: at, seq: expected, reason: reason)
+                }
+                if try moveToNewerSegment() {
+                    throw JournalError.corrupt(file: cursor.file.path, offset: at, seq: expected,
+                                               reason: "record is damaged and a newer segment follows")
+                }
+                let reason: String
+                if case .bad(let r) = try cursor.seekingBack(to: at) { reason = r } else { reason = "record cut short" }
+                let verdict = try TailClassifier.classify(file: cursor.file, badOffset: at, expectedSeq: expected,
+                                                          firstReason: reason)
+                if case .corrupt(let why) = verdict {
+                    throw JournalError.corrupt(file: cursor.file.path, offset: at, seq: expected, reason: why)
+                }
+                refreshLimit()
+                return nil
+            }
+        }
+    }
+
+    /// At the end of a segment: moves to the next one once it exists (a sealed segment does not grow).
+    private func moveToNewerSegment() throws -> Bool {
+        if !newerSegmentSeen {
+            let all = try JournalFiles.segments(in: directory, fs: fs)
+            guard let last = segments.last, all.last.map({ $0 > last }) ?? false || current + 1 < segments.count else {
+                return false
+            }
+            segments = all.filter { $0 >= (segments.first ?? 0) }
+            // The current segment was sealed before the newer one appeared: read it to its end once more.
+            newerSegmentSeen = true
+            return true
+        }
+        newerSegmentSeen = false
+        guard current + 1 < segments.count else { return false }
+        let nextBase = segments[current + 1]
+        guard nextBase == expected else {
+            throw JournalError.corrupt(file: JournalFiles.segmentPath(directory, nextBase),
+                                       offset: Int64(SegmentFormat.headerSize), seq: expected,
+                                       reason: "a segment is missing: the previous segment ends at seq \(expected - 1),"
+                                           + " the next segment starts at seq \(nextBase)")
+        }
+        try open(segment: current + 1)
+        return true
+    }
+
+    private func open(segment i: Int) throws {
+        cursor?.file.close()
+        cursor = nil
+        let base = segments[i]
+        let file = try fs.open(JournalFiles.segmentPath(directory, base), .read)
+        let header = try file.readBytes(SegmentFormat.headerSize, at: 0)
+        if case .failure(let problem) = SegmentFormat.parseHeader(header) {
+            file.close()
+            throw JournalError.corrupt(file: file.path, offset: 0, seq: base, reason: problem.description)
+        }
+        current = i
+        newerSegmentSeen = false
+        cursor = SegmentCursor(file: file, offset: Int64(SegmentFormat.headerSize))
+    }
+
+    /// The sparse index of a segment: its index file when valid, else built by one scan (then cached).
+    private func index(of base: UInt64) throws -> [IndexEntry] {
+        if let cached = indexCache[base] { return cached }
+        let file = cursor!.file
+        let size = try file.size()
+        var entries: [IndexEntry]
+        if let loaded = IndexFile.load(directory: directory, base: base, fs: fs), loaded.endOffset <= size {
+            entries = loaded.entries
+        } else {
+            entries = try SegmentScan(file: file, base: base, indexInterval: options.indexInterval)
+                .run(stopAtBadTail: true).index
+        }
+        indexCache[base] = entries
+        return entries
+    }
+
+    private func lastEntry(in entries: [IndexEntry], notAfter seq: UInt64) -> Int? {
+        var lo = 0, hi = entries.count - 1, found: Int?
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            if entries[mid].seq <= seq { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+        }
+        return found
+    }
+
+    /// How far records may be read: the writer's durable seq when one is live, else everything whole.
+    private func refreshLimit() {
+        if let writer { limit = writer.durable.seq; return }
+        guard let head = try? fs.open(directory + "/" + JournalFiles.head, .read) else { limit = .max; return }
+        defer { head.close() }
+        guard let bytes = try? head.readBytes(16, at: 0), bytes.count == 16 else { limit = .max; return }
+        let (seq, pid) = bytes.withUnsafeBytes {
+            ($0.loadUnaligned(as: UInt64.self).littleEndian, $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian)
+        }
+        if pid != 0, fs.lockHolder(directory + "/" + JournalFiles.writerLock) != nil {
+            limit = seq
+        } else {
+            limit = .max
+        }
+    }
+
+    private func lastSeqOnDisk() throws -> UInt64 {
+        guard let base = segments.last else { return 0 }
+        let file = try fs.open(JournalFiles.segmentPath(directory, base), .read)
+        defer { file.close() }
+        return try SegmentScan(file: file, base: base, indexInterval: 1 << 30).run(stopAtBadTail: true).lastSeq
+    }
+
+    /// Sleeps until the journal may have changed: the writer's condition in this process, else inotify.
+    private func waitForChange(until deadline: Date) {
+        if let writer {
+            _ = writer.durable.wait(forSeq: expected, deadline: deadline)
+            return
+        }
+        if watcher == nil { watcher = DirectoryWatcher(directory: directory) }
+        // Bounded so that a change inotify cannot report (another host, a missed event) is still seen.
+        let wait = Swift.min(deadline.timeIntervalSinceNow, 0.25)
+        watcher!.wait(seconds: Swift.max(wait, 0))
+    }
+}
+
+extension SegmentCursor {
+    /// Re-parses the frame at `offset` (after `next()` reported it incomplete or bad).
+    func seekingBack(to offset: Int64) throws -> CursorStep {
+        seek(to: offset)
+        let step = try next()
+        seek(to: offset)
+        return step
+    }
+}
+
+extension JournalWriter {
+    /// A reader of this journal bounded by this writer's durable seq, woken by its appends.
+    public func makeReader() throws -> JournalReader {
+        try JournalReader(directory: directory, options: options, writer: self)
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+
+/// What a truncation did.
+public struct TruncationResult: Sendable, Equatable {
+    /// The first and last seq dropped; nil when nothing was dropped.
+    public var dropped: ClosedRange<UInt64>?
+    /// The journal's first and last seq afterwards (last = first - 1 when empty).
+    public var firstSeq: UInt64
+    public var lastSeq: UInt64
+}
+
+extension JournalWriter {
+    /// Drops history: afterwards the journal starts at `seq`.
+    ///
+    /// Refuses, naming the consumer, when a registered consumer has applied less than `seq - 1`
+    /// (it still needs a dropped event), unless `force`. Crash-safe: the rewritten segment is
+    /// synced under a temporary name before the manifest moves `firstSeq` (the commit point), and
+    /// opening the journal completes an interrupted truncation from the manifest.
+    @discardableResult
+    public func truncate(before seq: UInt64, force: Bool = false) throws -> TruncationResult {
+        try withExclusiveAccess {
+            let store = ManifestStore(directory: directory, fs: fs)
+            let manifest = try store.read()
+            let last = nextSeq - 1
+            guard seq >= manifest.firstSeq, seq <= last + 1 else {
+                throw JournalError.seqOutOfRange(seq: seq, first: manifest.firstSeq, last: last)
+            }
+            if seq == manifest.firstSeq {
+                return TruncationResult(dropped: nil, firstSeq: firstSeq, lastSeq: last)
+            }
+            if !force, let c = manifest.consumers.filter({ $0.appliedSeq < seq - 1 }).min(by: { $0.appliedSeq < $1.appliedSeq }) {
+                throw JournalError.truncateRefused(
+                    consumer: c.name, appliedSeq: c.appliedSeq,
+                    reason: "truncate --before \(seq) would drop seqs \(c.appliedSeq + 1)…\(seq - 1), which it has not applied")
+            }
+            do {
+                let segments = try JournalFiles.segments(in: directory, fs: fs)
+                let holder = segments.last { $0 <= seq }!
+                if holder != seq { try writeRewritten(holder: holder, from: seq) }
+                try store.update { m in
+                    m.firstSeq = seq
+                    m.history.append(.init(kind: "before", seq: seq, droppedFirst: manifest.firstSeq,
+                                           droppedLast: seq - 1, forced: force, at: nowRFC3339()))
+                }
+                if holder != seq {
+                    let path = JournalFiles.segmentPath(directory, seq)
+                    try fs.rename(path + JournalFiles.tmpSuffix, to: path)
+                    try fs.syncDirectory(directory)
+                }
+                for base in segments where base < seq {
+                    try fs.remove(JournalFiles.segmentPath(directory, base))
+                    try? fs.remove(IndexFile.path(directory, base: base))
+                }
+                try fs.syncDirectory(directory)
+                try reload()
+            } catch let e as JournalError {
+                fail(e)
+                throw e
+            }
+            options.logger("journal \(directory): truncated before seq \(seq): dropped seqs \(manifest.firstSeq)…\(seq - 1)"
+                           + (force ? " (forced)" : ""))
+            return TruncationResult(dropped: manifest.firstSeq...(seq - 1), firstSeq: seq, lastSeq: last)
+        }
+    }
+
+    /// Drops the tail: afterwards the last seq is `seq` and appends continue at `seq + 1`.
+    ///
+    /// Refuses, naming the consumer, when a registered consumer has applied beyond `seq`, unless
+    /// `force`. Crash-safe: the manifest records the pending cut first, and opening the journal
+    /// finishes it.
+    @discardableResult
+    public func truncate(after seq: UInt64, force: Bool = false) throws -> TruncationResult {
+        try withExclusiveAccess {
+            let store = ManifestStore(directory: directory, fs: fs)
+            let manifest = try store.read()
+            let last = nextSeq - 1
+            guard seq + 1 >= manifest.firstSeq, seq <= last else {
+                throw JournalError.seqOutOfRange(seq: seq, first: manifest.firstSeq, last: last)
+            }
+            if seq == last { return TruncationResult(dropped: nil, firstSeq: manifest.firstSeq, lastSeq: last) }
+            if !force, let c = manifest.consumers.filter({ $0.appliedSeq > seq }).max(by: { $0.appliedSeq < $1.appliedSeq }) {
+                throw JournalError.truncateRefused(
+                    consumer: c.name, appliedSeq: c.appliedSeq,
+                    reason: "truncate --after \(seq) would drop seqs \(seq + 1)…\(c.appliedSeq), which it has already applied")
+            }
+            do {
+                try store.update { m in
+                    m.pendingTruncateAfter = seq
+                    m.history.append(.init(kind: "after", seq: seq, droppedFirst: seq + 1, droppedLast: last,
+                                           forced: force, at: nowRFC3339()))
+                }
+                segmentFile?.close(); segmentFile = nil
+                try Truncation(directory: directory, options: options)
+                    .cut(after: seq, segments: try JournalFiles.segments(in: directory, fs: fs))
+                try store.update { m in m.pendingTruncateAfter = nil }
+                try reload()
+            } catch let e as JournalError {
+                fail(e)
+                throw e
+            }
+            options.logger("journal \(directory): truncated after seq \(seq): dropped seqs \(seq + 1)…\(last)"
+                           + (force ? " (forced)" : ""))
+            return TruncationResult(dropped: (seq + 1)...last, firstSeq: manifest.firstSeq, lastSeq: seq)
+        }
+    }
+
+    /// Writes `<seq>.seg.tmp`: a header with base `seq` and the records from `seq` on of `holder`; synced.
+    private func writeRewritten(holder: UInt64, from seq: UInt64) throws {
+        let source = try fs.open(JournalFiles.segmentPath(directory, holder), .read)
+        defer { source.close() }
+        let cursor = SegmentCursor(file: source, offset: Int64(SegmentFormat.headerSize))
+        var start: Int64?
+        while start == nil {
+            switch try cursor.next() {
+            case .record(let s, _, let offset, _): if s == seq { start = offset }
+            default: start = cursor.offset  // seq is the next one: nothing to copy
+            }
+        }
+        let end = try source.size()
+        let path = JournalFiles.segmentPath(directory, seq) + JournalFiles.tmpSuffix
+        let out = try fs.open(path, .createTruncate)
+        defer { out.close() }
+        try out.write(SegmentFormat.header(journalID: journalID, base: seq), at: 0)
+        var at = start!
+        var outAt = Int64(SegmentFormat.headerSize)
+        var first = true
+        while at < end {
+            var chunk = try source.readBytes(Int(min(end - at, 1 << 20)), at: at)
+            if chunk.isEmpty { break }
+            if first {
+                // The first record of a segment starts a group: every record before it is durable.
+                try markGroupStart(&chunk)
+                first = false
+            }
+            try out.write(chunk, at: outAt)
+            at += Int64(chunk.count); outAt += Int64(chunk.count)
+        }
+        try out.sync()
+        try fs.syncDirectory(directory)
+    }
+
+    private func markGroupStart(_ chunk: inout [UInt8]) throws {
+        guard chunk.count >= SegmentFormat.frameHeaderSize else { return }
+        chunk.withUnsafeMutableBytes { raw in
+            let word = raw.loadUnaligned(as: UInt32.self).littleEndian
+            if word & SegmentFormat.groupStartFlag != 0 { return }
+            let length = Int(word)
+            guard SegmentFormat.frameHeaderSize + length <= raw.count else { return }
+            let flagged = word | SegmentFormat.groupStartFlag
+            let payload = UnsafeRawBufferPointer(rebasing: raw[8..<(8 + length)])
+            raw.storeBytes(of: flagged.littleEndian, toByteOffset: 0, as: UInt32.self)
+            raw.storeBytes(of: SegmentFormat.frameCRC(word: flagged, payload: payload).littleEndian,
+                           toByteOffset: 4, as: UInt32.self)
+        }
+    }
+}
+
+/// The file work of `truncate --after`, shared with recovery (which finishes an interrupted one).
+struct Truncation {
+    let directory: String
+    let options: JournalOptions
+    var fs: any JournalFileSystem { options.fileSystem }
+
+    /// Removes segments after the one holding `seq + 1` (newest first, so no gap ever shows),
+    /// then cuts that one at `seq + 1`. Idempotent.
+    func cut(after seq: UInt64, segments: [UInt64]) throws {
+        let target = seq + 1
+        for base in segments.reversed() where base > target {
+            try fs.remove(JournalFiles.segmentPath(directory, base))
+            try? fs.remove(IndexFile.path(directory, base: base))
+        }
+        try fs.syncDirectory(directory)
+        guard let holder = segments.last(where: { $0 <= target }) else { return }
+        try? fs.remove(IndexFile.path(directory, base: holder))
+        let file = try fs.open(JournalFiles.segmentPath(directory, holder), .readWrite)
+        defer { file.close() }
+        let cursor = SegmentCursor(file: file, offset: Int64(SegmentFormat.headerSize))
+        while true {
+            switch try cursor.next() {
+            case .record(let s, _, let offset, _):
+                if s == target {
+                    try file.truncate(to: offset)
+                    try file.sync()
+                    return
+                }
+            default:
+                return  // already cut (or the tail is torn, which open cuts anyway)
+            }
+        }
+    }
+}

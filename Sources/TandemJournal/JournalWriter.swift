@@ -1,0 +1,338 @@
+import Foundation
+import TandemCore
+
+/// The one writer of a journal: appends events durably, with group commit.
+///
+/// Appends from many threads (or batches) share one write and one `fdatasync`: the first caller
+/// to find no write in progress becomes the leader, writes every queued batch as one group, syncs
+/// once and acknowledges them all. An acknowledged append is on disk. A failed write or sync is
+/// never retried: every pending append fails, the writer closes, and reopening re-derives the
+/// state from disk.
+///
+/// Thread-safe: `@unchecked Sendable` because all mutable state is guarded by `lock` (queue and
+/// leadership) or touched only by the current leader, of which there is one at a time.
+public final class JournalWriter: @unchecked Sendable {
+    /// The journal directory.
+    public let directory: String
+    /// The journal id from the manifest.
+    public let journalID: UUID
+    let options: JournalOptions
+    var fs: any JournalFileSystem { options.fileSystem }
+
+    private let lock = NSCondition()
+    private var queue: [AppendRequest] = []
+    private var leaderActive = false
+    private var failure: JournalError?
+    private var isClosed = false
+
+    /// Followers in this process wait here for `durableSeq` to move.
+    let durable = DurableHead()
+
+    // Leader-only state.
+    var segmentBase: UInt64
+    var segmentFile: (any JournalFile)?
+    var segmentSize: Int64
+    var segmentIndex: [IndexEntry]
+    var nextIndexAt: Int64
+    var nextSeq: UInt64
+    var firstSeq: UInt64
+    private var buffer = ByteWriter(capacity: 1 << 20)
+    private var headFile: (any JournalFile)?
+    private let writerLock: any JournalFileLock
+    private var lastEventCache: Event?
+    func clearLastEventCache() { lastEventCache = nil }
+
+    /// Opens `directory` for appending: takes the writer lock, recovers (cuts a torn tail), and
+    /// throws `JournalError.locked` naming the holder when another process writes, or
+    /// `JournalError.corrupt` on damage before the tail (nothing is written then).
+    public init(directory: String, options: JournalOptions = JournalOptions()) throws {
+        self.directory = directory
+        self.options = options
+        let fs = options.fileSystem
+        guard fs.exists(directory + "/" + ManifestStore.fileName) else {
+            throw JournalError.notAJournal(path: directory, reason: fs.exists(directory)
+                                           ? "no \(ManifestStore.fileName)" : "the directory does not exist")
+        }
+        writerLock = try fs.lockExclusive(directory + "/" + JournalFiles.writerLock, journal: directory)
+        do {
+            let state = try JournalRecovery(directory: directory, options: options).recover()
+            journalID = state.manifest.journalID
+            firstSeq = state.manifest.firstSeq
+            segmentBase = state.segments.last!
+            segmentFile = state.file
+            segmentSize = state.size
+            segmentIndex = state.index
+            nextIndexAt = (state.index.last?.offset ?? -Int64(options.indexInterval)) + Int64(options.indexInterval)
+            nextSeq = state.lastSeq + 1
+            durable.publish(state.lastSeq)
+            headFile = try? fs.open(directory + "/" + JournalFiles.head, .createOrOpen)
+            writeHead(seq: state.lastSeq, live: true)
+        } catch {
+            writerLock.unlock()
+            throw error
+        }
+    }
+
+    deinit {
+        segmentFile?.close()
+        headFile?.close()
+        writerLock.unlock()
+    }
+
+    /// The seq of the last durable event (firstSeq - 1 when the journal is empty).
+    public var lastSeq: UInt64 { durable.seq }
+
+    /// Appends a batch as one group and returns the seqs assigned, once they are durable; nil for an empty batch.
+    @discardableResult
+    public func append(_ events: [Event]) throws -> ClosedRange<UInt64>? {
+        if events.isEmpty { return nil }
+        let request = AppendRequest(events: events)
+        lock.lock()
+        if let f = failure { lock.unlock(); throw JournalError.writerClosed(reason: f.description) }
+        if isClosed { lock.unlock(); throw JournalError.writerClosed(reason: "the writer was closed") }
+        queue.append(request)
+        while request.result == nil {
+            if !leaderActive {
+                leaderActive = true
+                let group = queue
+                queue.removeAll(keepingCapacity: true)
+                lock.unlock()
+                let outcome = commit(group)
+                lock.lock()
+                leaderActive = false
+                if case .failure(let e) = outcome {
+                    failure = failure ?? e
+                    for r in queue { r.result = .failure(JournalError.writerClosed(reason: e.description)) }
+                    queue.removeAll()
+                }
+                lock.broadcast()
+            } else {
+                lock.wait()
+            }
+        }
+        lock.unlock()
+        return try request.result!.get()
+    }
+
+    /// Appends one event; returns its seq once durable.
+    @discardableResult
+    public func append(_ event: Event) throws -> UInt64 {
+        try append([event])!.lowerBound
+    }
+
+    /// Appends from async code: the blocking group commit runs off the cooperative pool.
+    @discardableResult
+    public func appendAsync(_ events: [Event]) async throws -> ClosedRange<UInt64>? {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<ClosedRange<UInt64>?, Error>) in
+            DispatchQueue.global().async {
+                do { c.resume(returning: try self.append(events)) } catch { c.resume(throwing: error) }
+            }
+        }
+    }
+
+    /// The last event in the journal (with its seq), nil when empty: where a source resumes.
+    public func lastEvent() throws -> Event? {
+        try withExclusiveAccess {
+            if let e = lastEventCache { return e }
+            let last = durable.seq
+            guard last >= firstSeq else { return nil }
+            let reader = try JournalReader(directory: directory, options: options, writer: self)
+            try reader.seek(to: last)
+            let e = try reader.next()
+            lastEventCache = e
+            return e
+        }
+    }
+
+    /// Flushes the index of the active segment, marks the shutdown clean and releases the lock.
+    public func close() {
+        _ = try? withExclusiveAccess {
+            lock.lock(); isClosed = true; lock.unlock()
+            if failure == nil, let file = segmentFile {
+                try? IndexFile(entries: segmentIndex, lastSeq: nextSeq - 1, endOffset: segmentSize)
+                    .write(directory: directory, base: segmentBase, fs: fs)
+                _ = file
+            }
+            writeHead(seq: durable.seq, live: false)
+            segmentFile?.close(); segmentFile = nil
+            headFile?.close(); headFile = nil
+        }
+        writerLock.unlock()
+        durable.publish(durable.seq)
+    }
+
+    /// Runs `body` as the leader, with no append in flight (truncation, close, lastEvent).
+    func withExclusiveAccess<T>(_ body: () throws -> T) throws -> T {
+        lock.lock()
+        while leaderActive { lock.wait() }
+        if let f = failure { lock.unlock(); throw JournalError.writerClosed(reason: f.description) }
+        leaderActive = true
+        lock.unlock()
+        defer { lock.lock(); leaderActive = false; lock.broadcast(); lock.unlock() }
+        return try body()
+    }
+
+    /// Marks the writer failed (after an I/O error outside append).
+    func fail(_ error: JournalError) {
+        lock.lock(); failure = failure ?? error; lock.unlock()
+        segmentFile?.close(); segmentFile = nil
+    }
+
+    /// Writes one group: assigns seqs, frames every event into one buffer, one write, one fdatasync.
+    private func commit(_ group: [AppendRequest]) -> Result<Void, JournalError> {
+        guard let _ = segmentFile else {
+            let e = JournalError.writerClosed(reason: "the writer was closed")
+            for r in group { r.result = .failure(e) }
+            return .success(())
+        }
+        buffer.bytes.removeAll(keepingCapacity: true)
+        var seq = nextSeq
+        var pendingIndex: [IndexEntry] = []
+        var flushes = 0
+        var accepted: [(AppendRequest, ClosedRange<UInt64>)] = []
+        var last: Event?
+        do {
+            for request in group {
+                let first = seq
+                let mark = buffer.bytes.count
+                let indexMark = pendingIndex.count
+                let flushMark = flushes
+                do {
+                    for var event in request.events {
+                        event.seq = seq
+                        let before = buffer.bytes.count
+                        // An empty buffer means every earlier record is durable: a group starts here.
+                        try SegmentFormat.appendFrame(event, groupStart: before == 0, into: &buffer)
+                        let recordSize = Int64(buffer.bytes.count - before)
+                        if segmentSize + Int64(buffer.bytes.count) > Int64(options.segmentSize)
+                            && (segmentSize > Int64(SegmentFormat.headerSize) || before > 0) {
+                            // Seal the segment with what came before this record, then start a new one.
+                            buffer.bytes.removeSubrange(before...)
+                            try flush(pendingIndex)
+                            flushes += 1
+                            pendingIndex.removeAll()
+                            try roll(newBase: seq)
+                            try SegmentFormat.appendFrame(event, groupStart: true, into: &buffer)
+                        }
+                        let offset = segmentSize + Int64(buffer.bytes.count) - recordSize
+                        if offset >= nextIndexAt {
+                            pendingIndex.append(IndexEntry(seq: seq, offset: offset))
+                            nextIndexAt = offset + Int64(options.indexInterval)
+                        }
+                        last = event
+                        seq += 1
+                    }
+                    accepted.append((request, first...(seq - 1)))
+                } catch let e as JournalError where isRecordError(e) && flushes == flushMark {
+                    // This batch cannot be framed; the others in the group go on without it.
+                    buffer.bytes.removeSubrange(mark...)
+                    pendingIndex.removeSubrange(indexMark...)
+                    seq = first
+                    request.result = .failure(e)
+                }
+            }
+            try flush(pendingIndex)
+        } catch {
+            let e = (error as? JournalError) ?? .writerClosed(reason: "\(error)")
+            options.logger("journal \(directory): \(e); the writer stops, pending appends fail,"
+                           + " reopen re-derives the state from disk")
+            for r in group where r.result == nil { r.result = .failure(e) }
+            segmentFile?.close(); segmentFile = nil
+            return .failure(e)
+        }
+        nextSeq = seq
+        if let last { lastEventCache = last }
+        durable.publish(seq - 1)
+        writeHead(seq: seq - 1, live: true)
+        for (r, range) in accepted { r.result = .success(range) }
+        return .success(())
+    }
+
+    private func isRecordError(_ e: JournalError) -> Bool {
+        if case .recordTooLarge = e { return true }
+        return false
+    }
+
+    /// Writes the buffer at the end of the segment and syncs it.
+    private func flush(_ entries: [IndexEntry]) throws {
+        guard !buffer.bytes.isEmpty, let file = segmentFile else { return }
+        try buffer.bytes.withUnsafeBytes { try file.write($0, at: segmentSize) }
+        try file.dataSync()
+        segmentSize += Int64(buffer.bytes.count)
+        segmentIndex.append(contentsOf: entries)
+        buffer.bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Seals the active segment and makes a new one starting at `newBase`.
+    private func roll(newBase: UInt64) throws {
+        try? IndexFile(entries: segmentIndex, lastSeq: newBase - 1, endOffset: segmentSize)
+            .write(directory: directory, base: segmentBase, fs: fs)
+        try SegmentCreator.create(directory: directory, base: newBase, journalID: journalID, fs: fs)
+        let file = try fs.open(JournalFiles.segmentPath(directory, newBase), .readWrite)
+        segmentFile?.close()
+        segmentFile = file
+        segmentBase = newBase
+        segmentSize = Int64(SegmentFormat.headerSize)
+        segmentIndex = []
+        nextIndexAt = 0
+    }
+
+    /// Tells readers in other processes how far the journal is durable (a hint: never synced).
+    func writeHead(seq: UInt64, live: Bool) {
+        guard let head = headFile else { return }
+        var w = ByteWriter(capacity: 16)
+        w.u64(seq)
+        w.u64(live ? UInt64(getpid()) : 0)
+        try? head.write(w.bytes, at: 0)
+    }
+}
+
+/// One caller's batch waiting in the group-commit queue; `result` is set under the writer's lock.
+final class AppendRequest {
+    let events: [Event]
+    var result: Result<ClosedRange<UInt64>, JournalError>?
+    init(events: [Event]) { self.events = events }
+}
+
+/// The durable seq of a writer, with a condition for followers in the same process.
+///
+/// `@unchecked Sendable`: `seq` is only read and written under `condition`.
+final class DurableHead: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var value: UInt64 = 0
+    private var generation: UInt64 = 0
+
+    var seq: UInt64 { condition.lock(); defer { condition.unlock() }; return value }
+
+    func publish(_ seq: UInt64) {
+        condition.lock(); value = seq; generation &+= 1; condition.broadcast(); condition.unlock()
+    }
+
+    /// Waits until the durable seq reaches `seq` or the deadline passes; returns the durable seq.
+    func wait(forSeq seq: UInt64, deadline: Date) -> UInt64 {
+        condition.lock(); defer { condition.unlock() }
+        let start = generation
+        while value < seq && generation == start {
+            if !condition.wait(until: deadline) { break }
+        }
+        return value
+    }
+}
+
+extension JournalWriter {
+    /// Re-derives the append position from disk (after a truncation), keeping the writer lock.
+    func reload() throws {
+        segmentFile?.close(); segmentFile = nil
+        let state = try JournalRecovery(directory: directory, options: options).recover()
+        firstSeq = state.manifest.firstSeq
+        segmentBase = state.segments.last!
+        segmentFile = state.file
+        segmentSize = state.size
+        segmentIndex = state.index
+        nextIndexAt = (state.index.last?.offset ?? -Int64(options.indexInterval)) + Int64(options.indexInterval)
+        nextSeq = state.lastSeq + 1
+        clearLastEventCache()
+        durable.publish(state.lastSeq)
+        writeHead(seq: state.lastSeq, live: true)
+    }
+}

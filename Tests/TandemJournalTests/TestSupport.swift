@@ -1,0 +1,61 @@
+import Foundation
+import TandemCore
+@testable import TandemJournal
+import XCTest
+
+/// SplitMix64: the same sequence for a seed on every machine.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+}
+
+/// The i-th test event: always the same content, ~150-250 bytes framed.
+func sampleEvent(_ i: Int, padding: Int = 0) -> Event {
+    Event(sourcePosition: "changes.log:\(i)", txn: "t-\(i / 3)",
+          committedAt: Timestamp(microseconds: 1_795_000_000_000_000 + Int64(i)),
+          entity: "customers", key: ["id": .int(Int64(i))], op: i % 7 == 0 ? .delete : .update,
+          before: ["id": .int(Int64(i)), "email": .string("old\(i)@example.com")],
+          after: ["id": .int(Int64(i)), "email": .string("new\(i)@example.com"),
+                  "note": .string(String(repeating: "x", count: padding))],
+          tenant: "tenant-\(i % 5)", origin: "legacy")
+}
+
+/// `sampleEvent(i)` with its seq set, as a reader returns it.
+func journaled(_ i: Int, padding: Int = 0) -> Event {
+    var e = sampleEvent(i, padding: padding); e.seq = UInt64(i); return e
+}
+
+/// A fresh temporary directory removed after the test.
+func temporaryDirectory(_ test: XCTestCase) throws -> String {
+    let path = NSTemporaryDirectory() + "tandem-journal-tests-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    test.addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+    return path
+}
+
+/// Collects log lines (the journal's logging hook) for assertions.
+final class LogCapture: @unchecked Sendable {
+    // @unchecked: `lines` is only touched under `lock`.
+    private let lock = NSLock()
+    private var storage: [String] = []
+    var lines: [String] { lock.lock(); defer { lock.unlock() }; return storage }
+    var logger: JournalLogger { { [self] line in lock.lock(); storage.append(line); lock.unlock() } }
+}
+
+/// Reads every event from `seq` on.
+func readAll(_ dir: String, from seq: UInt64? = nil, options: JournalOptions = JournalOptions()) throws -> [Event] {
+    let reader = try JournalReader(directory: dir, options: options)
+    if let seq { try reader.seek(to: seq) }
+    var out: [Event] = []
+    while let e = try reader.next() { out.append(e) }
+    return out
+}
