@@ -57,6 +57,7 @@ public final class JSONLinesSource: ChangeSource {
         if let p = pending { out.append(p); pending = nil }
         let clock = ContinuousClock()
         let deadline = wait.map { clock.now + $0 }
+        let keepRaw = settings.format != .tandem
         while true {
             guard let line = try tailer.next() else {
                 if !out.isEmpty || stop?.isFired == true { break }
@@ -68,7 +69,8 @@ public final class JSONLinesSource: ChangeSource {
             switch line {
             case .line(let bytes, let position):
                 switch settings.format.decode(bytes, position: position) {
-                case .change(let e): record = SourceRecord(position: position, change: e, raw: Array(bytes))
+                // A Tandem line is its decoded event (re-encoded if it must go to quarantine): no copy needed.
+                case .change(let e): record = SourceRecord(position: position, change: e, raw: keepRaw ? Array(bytes) : [])
                 case .skip: continue
                 case .failure(let r): record = SourceRecord(position: position, failure: r, raw: Array(bytes))
                 }

@@ -81,30 +81,34 @@ public final class Ingestor {
                 if once { break }
                 continue
             }
-            try handle(records, summary: &summary)
+            try handle(consume records, summary: &summary)
             progress?(summary)
         }
         return summary
     }
 
     /// Normalizes one batch, quarantines what fails, journals the rest durably, then acknowledges the batch.
-    func handle(_ records: [SourceRecord], summary: inout Summary) throws {
+    func handle(_ records: consuming [SourceRecord], summary: inout Summary) throws {
         var events: [Event] = []
         events.reserveCapacity(records.count)
         var rejected: [Quarantine.NewEntry] = []
         var lastIsRejected = false
-        for r in records {
-            if let change = r.change {
+        for i in records.indices {
+            // Move the change out of the record: an Event copy costs a retain per string and row.
+            if let change = records[i].change.take() {
+                let r = records[i]
                 switch mapping.apply(change) {
                 case .event(var e):
                     if e.origin == nil { e.origin = settings.origin }
                     events.append(e)
                     lastIsRejected = false
                 case .rejected(let j):
-                    rejected.append(.init(position: r.position, rejection: j, raw: rawInput(r), format: rawFormat(r)))
+                    rejected.append(.init(position: r.position, rejection: j, raw: r.raw.isEmpty ? EventJSON.encode(change) : r.raw,
+                                          format: rawFormat(r)))
                     lastIsRejected = true
                 }
             } else {
+                let r = records[i]
                 let j = r.failure ?? Rejection(rule: "parse", reason: "undecodable input")
                 rejected.append(.init(position: r.position, rejection: j, raw: r.raw, rawLength: r.rawLength, format: source.rawFormat))
                 lastIsRejected = true
@@ -126,12 +130,7 @@ public final class Ingestor {
         try source.acknowledge(through: last)
     }
 
-    /// The raw input of a change rejected by the mapping: the source's bytes, or the change as an event line
-    /// when the source keeps none (then it is retried as a Tandem line).
-    private func rawInput(_ r: SourceRecord) -> [UInt8] {
-        if !r.raw.isEmpty { return r.raw }
-        return r.change.map { EventJSON.encode($0) } ?? []
-    }
-
+    /// A change rejected by the mapping is kept as the source's bytes, or as an event line when the source
+    /// keeps none (then it is retried as a Tandem line).
     private func rawFormat(_ r: SourceRecord) -> RawFormat { r.raw.isEmpty ? .tandem : source.rawFormat }
 }

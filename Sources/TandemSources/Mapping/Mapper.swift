@@ -13,12 +13,12 @@ extension Mapping {
     ///
     /// A change of an entity without rules passes unchanged (unless `unlistedEntities` is `reject`); its key,
     /// when empty, is taken from the column `id`. Failures are returned, not thrown.
-    public func apply(_ event: Event) -> MappingOutcome {
+    public func apply(_ event: consuming Event) -> MappingOutcome {
         guard let em = entities[event.entity] else {
             if unlistedEntities == .reject {
                 return .rejected(Rejection(rule: "entity", reason: "entity \"\(event.entity)\" is not in the mapping and unlistedEntities is reject"))
             }
-            var e = event
+            var e = consume event
             if e.key.isEmpty {
                 guard let id = (e.after ?? e.before)?["id"], !id.isNull, e.op != .truncate else {
                     if e.op == .truncate { return .event(e) }
@@ -28,13 +28,13 @@ extension Mapping {
             }
             return .event(e)
         }
-        return em.apply(event)
+        return em.apply(consume event)
     }
 }
 
 extension EntityMapping {
-    func apply(_ event: Event) -> MappingOutcome {
-        var e = event
+    func apply(_ event: consuming Event) -> MappingOutcome {
+        var e = copy event
         e.entity = target
         let validate = event.op == .insert || event.op == .update || event.op == .snapshot
         if let b = event.before {
