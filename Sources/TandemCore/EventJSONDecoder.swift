@@ -43,10 +43,10 @@ extension EventJSON {
 }
 
 /// The top-level fields of an event line, as bits of a "seen" mask.
-private enum EventField: Int {
+private enum EventField: Int, CaseIterable {
     case seq, sourcePosition, txn, committedAt, entity, key, op, before, after, tenant, origin
 
-    var name: String {
+    var name: StaticString {
         switch self {
         case .seq: "seq"
         case .sourcePosition: "sourcePosition"
@@ -64,7 +64,10 @@ private enum EventField: Int {
 }
 
 extension JSONScanner {
-    private func field(_ r: RawString) -> EventField? {
+    private mutating func field(_ r: RawString) -> EventField? {
+        if r.hasEscapes {  // rare: compare the decoded text with each name
+            return EventField.allCases.first { equals(r, $0.name) }
+        }
         switch r.end - r.start {
         case 2: return equals(r, "op") ? .op : nil
         case 3: return equals(r, "seq") ? .seq : equals(r, "key") ? .key : equals(r, "txn") ? .txn : nil
@@ -91,16 +94,7 @@ extension JSONScanner {
             repeat {
                 guard try peek() == UInt8(ascii: "\"") else { throw error("expected a field name, found \(found())", at: i) }
                 let raw = try rawString()
-                let f: EventField
-                if let known = field(raw) {
-                    f = known
-                } else {
-                    let name = try string(raw)
-                    guard let known = eventFields.first(where: { $0.name == name }) else {
-                        throw error("unknown field \(JSONScanner.quoted(name))", at: raw.quote)
-                    }
-                    f = known
-                }
+                guard let f = field(raw) else { throw error("unknown field \(JSONScanner.quoted(try string(raw)))", at: raw.quote) }
                 guard seen & (1 << f.rawValue) == 0 else { throw error("duplicate field \"\(f.name)\"", at: raw.quote) }
                 seen |= 1 << f.rawValue
                 try expect(UInt8(ascii: ":"), "':' after field \"\(f.name)\"")
@@ -113,10 +107,6 @@ extension JSONScanner {
             throw error("missing required field \"\(f.name)\"", at: closeAt)
         }
         return event
-    }
-
-    private var eventFields: [EventField] {
-        [.seq, .sourcePosition, .txn, .committedAt, .entity, .key, .op, .before, .after, .tenant, .origin]
     }
 
     private mutating func fieldValue(_ f: EventField, into e: inout Event, keepSeq: Bool) throws(JSONError) {
@@ -148,7 +138,7 @@ extension JSONScanner {
             e.committedAt = try timestamp("field \"committedAt\"")
         case .key:
             guard c == UInt8(ascii: "{") else { throw error("field \"key\": expected an object, found \(found())", at: at) }
-            e.key = try row(f)
+            e.key = try row(field: f.name)
         case .op:
             guard c == UInt8(ascii: "\"") else { throw error("field \"op\": expected a string, found \(found())", at: at) }
             let r = try rawString()
@@ -163,7 +153,7 @@ extension JSONScanner {
             }
         case .before, .after:
             if c == UInt8(ascii: "{") {
-                let r = try row(f)
+                let r = try row(field: f.name)
                 if f == .before { e.before = r } else { e.after = r }
             } else if c == UInt8(ascii: "n"), case .null = try literal() {
                 return
@@ -180,158 +170,4 @@ extension JSONScanner {
         throw error("field \"\(f.name)\": expected a string or null, found \(found())", at: i)
     }
 
-    /// Reads a string holding an RFC 3339 timestamp; errors point into the string, after `context` if not empty.
-    private mutating func timestamp(_ context: String) throws(JSONError) -> Timestamp {
-        let r = try rawString()
-        let unescaped = r.hasEscapes ? try string(r) : nil
-        do throws(TimestampError) {
-            if let unescaped { return try Timestamp(rfc3339: unescaped) }
-            return try Timestamp.parseRFC3339(UnsafeBufferPointer(rebasing: b[r.start..<r.end]))
-        } catch {
-            let text = JSONScanner.quoted(unescaped ?? String(decoding: UnsafeBufferPointer(rebasing: b[r.start..<r.end]), as: UTF8.self))
-            throw self.error((context.isEmpty ? "" : context + ": ") + "invalid timestamp \(text): \(error.reason)",
-                             at: r.hasEscapes ? r.quote : r.start + error.offset)
-        }
-    }
-
-    /// A row object (the current byte is '{'); errors name the field and, where known, the column.
-    private mutating func row(_ f: EventField) throws(JSONError) -> Row {
-        do throws(JSONError) {
-            return try rowBody()
-        } catch {
-            let sep = error.reason.hasPrefix("column ") ? ", " : ": "
-            throw JSONError(offset: error.offset, reason: "field \"\(f.name)\"" + sep + error.reason)
-        }
-    }
-
-    private mutating func rowBody() throws(JSONError) -> Row {
-        i += 1
-        var row = Row()
-        if try peek() == UInt8(ascii: "}") { i += 1; return row }
-        repeat {
-            guard try peek() == UInt8(ascii: "\"") else { throw error("expected a column name, found \(found())", at: i) }
-            let nameAt = i
-            let name = try string()
-            // Linear search: rows are short, and a Set would cost more than it saves.
-            if row.names.contains(name) { throw error("duplicate column \(JSONScanner.quoted(name))", at: nameAt) }
-            try expect(UInt8(ascii: ":"), "':' after column \(JSONScanner.quoted(name))")
-            let v: Value
-            do throws(JSONError) {
-                v = try value()
-            } catch {
-                throw JSONError(offset: error.offset, reason: "column \(JSONScanner.quoted(name)): \(error.reason)")
-            }
-            row.appendUnchecked(name, v)
-        } while try commaOr(UInt8(ascii: "}"), "a column")
-        return row
-    }
-
-    /// One typed value of a row.
-    private mutating func value() throws(JSONError) -> Value {
-        let c = try peek()
-        switch c {
-        case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            let t = try number()
-            return t.isInteger ? .int(try int64(t)) : .double(double(t))
-        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
-            switch try literal() {
-            case .bool(let v): return .bool(v)
-            default: return .null
-            }
-        case UInt8(ascii: "{"): return try typedValue()
-        case UInt8(ascii: "["): throw error("arrays are not a value type", at: i)
-        default: throw error("expected a value, found \(found())", at: i)
-        }
-    }
-
-    /// `{"decimal":…}`, `{"bytes":…}`, `{"timestamp":…}` or `{"double":…}` (the current byte is '{').
-    private mutating func typedValue() throws(JSONError) -> Value {
-        let open = i
-        i += 1
-        let expected = "(expected \"decimal\", \"bytes\", \"timestamp\" or \"double\")"
-        guard try peek() == UInt8(ascii: "\"") else {
-            throw error("expected a value object like {\"decimal\":\"1.5\"}, found \(found()) \(expected)", at: i)
-        }
-        let tag = try rawString()
-        try expect(UInt8(ascii: ":"), "':' in the value object")
-        let c = try peek()
-        let at = i
-        let v: Value
-        if equals(tag, "decimal") {
-            guard c == UInt8(ascii: "\"") else { throw error("a decimal must be a string, found \(found())", at: at) }
-            let text = try string()
-            guard JSONScanner.isDecimal(text) else { throw error("\(JSONScanner.quoted(text)) is not a decimal number", at: at) }
-            v = .decimal(text)
-        } else if equals(tag, "bytes") {
-            guard c == UInt8(ascii: "\"") else { throw error("bytes must be a base64 string, found \(found())", at: at) }
-            let r = try rawString()
-            if r.hasEscapes { _ = try string(r) }  // unescaped into scratch
-            do throws(Base64Error) {
-                if r.hasEscapes {
-                    v = .bytes(try scratch.withUnsafeBufferPointer { u throws(Base64Error) in try Base64.decode(u) })
-                } else {
-                    v = .bytes(try Base64.decode(UnsafeBufferPointer(rebasing: b[r.start..<r.end])))
-                }
-            } catch {
-                throw self.error("\(error.reason) (invalid base64)", at: r.hasEscapes ? r.quote : r.start + error.offset)
-            }
-        } else if equals(tag, "timestamp") {
-            guard c == UInt8(ascii: "\"") else {
-                throw error("a timestamp must be an RFC 3339 string, found \(found())", at: at)
-            }
-            v = .timestamp(try timestamp(""))
-        } else if equals(tag, "double") {
-            if c == UInt8(ascii: "\"") {
-                let r = try rawString()
-                if equals(r, "NaN") { v = .double(.nan) }
-                else if equals(r, "Infinity") { v = .double(.infinity) }
-                else if equals(r, "-Infinity") { v = .double(-.infinity) }
-                else { throw error("a double as text must be \"NaN\", \"Infinity\" or \"-Infinity\"", at: at) }
-            } else if c == UInt8(ascii: "-") || c &- 48 < 10 {
-                v = .double(double(try number()))
-            } else {
-                throw error("a double must be a number or \"NaN\", \"Infinity\", \"-Infinity\", found \(found())", at: at)
-            }
-        } else {
-            throw error("unknown value object \(JSONScanner.quoted(try string(tag))) \(expected)", at: open)
-        }
-        skipWhitespace()
-        guard !atEnd, b[i] == UInt8(ascii: "}") else {
-            if atEnd { throw endError() }
-            throw error("expected '}' after the value (a value object has exactly one member), found \(found())", at: i)
-        }
-        i += 1
-        return v
-    }
-
-    /// The text in quotes, JSON-escaped, for error messages.
-    static func quoted(_ s: String) -> String {
-        var out: [UInt8] = []
-        JSONWriter.string(s, into: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// True for `[+-]?(digits[.digits?] | .digits)([eE][+-]?digits)?` and NaN / Infinity / -Infinity.
-    static func isDecimal(_ text: String) -> Bool {
-        if text == "NaN" || text == "Infinity" || text == "-Infinity" { return true }
-        let u = Array(text.utf8)
-        var j = 0
-        if j < u.count && (u[j] == UInt8(ascii: "+") || u[j] == UInt8(ascii: "-")) { j += 1 }
-        var digits = 0
-        while j < u.count && u[j] &- 48 < 10 { j += 1; digits += 1 }
-        if j < u.count && u[j] == UInt8(ascii: ".") {
-            j += 1
-            while j < u.count && u[j] &- 48 < 10 { j += 1; digits += 1 }
-        }
-        guard digits > 0 else { return false }
-        if j < u.count && (u[j] == UInt8(ascii: "e") || u[j] == UInt8(ascii: "E")) {
-            j += 1
-            if j < u.count && (u[j] == UInt8(ascii: "+") || u[j] == UInt8(ascii: "-")) { j += 1 }
-            let start = j
-            while j < u.count && u[j] &- 48 < 10 { j += 1 }
-            guard j > start else { return false }
-        }
-        return j == u.count
-    }
 }

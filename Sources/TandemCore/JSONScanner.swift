@@ -8,6 +8,13 @@ public struct JSONError: Error, CustomStringConvertible, Sendable, Equatable {
     public var reason: String
     public init(offset: Int, reason: String) { self.offset = offset; self.reason = reason }
     public var description: String { "\(reason) at byte \(offset)" }
+
+    /// The 1-based line and column (in bytes) of `offset` within `text`, for errors in multi-line files.
+    public func location(in text: [UInt8]) -> (line: Int, column: Int) {
+        var line = 1, lineStart = 0
+        for k in 0..<min(offset, text.count) where text[k] == 0x0A { line += 1; lineStart = k + 1 }
+        return (line, offset - lineStart + 1)
+    }
 }
 
 /// The error of `EventJSON.decode`: the same shape as any JSON error (offset and reason).

@@ -173,6 +173,7 @@ extension JSONScanner {
             if try peek() == UInt8(ascii: "}") {
                 i += 1
             } else {
+                members.reserveCapacity(8)  // one allocation for typical objects instead of growing 1 → 2 → 4 → 8
                 repeat {
                     guard try peek() == UInt8(ascii: "\"") else {
                         throw error("expected a string key, found \(found())", at: i)

@@ -48,10 +48,10 @@ public enum JSONWriter {
 
     /// Appends a finite double so it reads back as the same double (always with a '.' or an exponent).
     ///
-    /// - Important: NaN and ±infinity are not JSON numbers; callers must not pass them (precondition).
+    /// - Important: NaN and ±infinity are not JSON numbers: they are written as `null` (as JavaScript does).
+    ///   Event lines use `EventJSON.write(_:into:)`, which keeps them as `{"double":"NaN"}` and the like.
     public static func double(_ d: Double, into out: inout [UInt8]) {
-        precondition(d.isFinite, "JSON has no number for \(d)")
-        JSONNumbers.write(d, into: &out)
+        if d.isFinite { JSONNumbers.write(d, into: &out) } else { raw("null", into: &out) }
     }
 
     /// Appends the bytes of a static ASCII text as they are (punctuation, field names with quotes).

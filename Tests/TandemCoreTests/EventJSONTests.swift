@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func doublesKeepTheirBitsAndReadBackAsDoubles() throws {
-        let doubles: [Double] = [-0.0, 0.0, 1.0, 0.1, 1e308, 5e-324, -2.5, 1e16, 123456.789, .greatestFiniteMagnitude,
+        let doubles: [Double] = [-0.0, 0.0, 1.0, 0.1, 1e308, .leastNonzeroMagnitude, -2.5, 1e16, 123456.789, .greatestFiniteMagnitude,
                                  .leastNormalMagnitude, 9007199254740993.0, 0.30000000000000004]
         var row = Row()
         for (k, d) in doubles.enumerated() { row["d\(k)"] = .double(d) }
@@ -98,6 +98,20 @@ import Testing
         #expect(lax == ["b": .bytes([0, 0xFF, 0x10, 0xFF]), "t": .timestamp(Timestamp(microseconds: 0))])
     }
 
+    @Test(arguments: ["0", "-12", "+3", "10.50", ".5", "5.", "1.5e-3", "2E+10", "NaN", "Infinity", "-Infinity",
+                      "123456789012345678901234567890.000000000000000000001"])
+    func decimalTextIsKeptAsWritten(text: String) throws {
+        #expect(try EventJSON.decode(line(#"{"d":{"decimal":"\#(text)"}}"#)).after == ["d": .decimal(text)])
+    }
+
+    @Test(arguments: ["", "-", ".", "1e", "1.2.3", " 1", "1 ", "nan", "Infinity1", "0x10", "1,5", "١"])
+    func nonDecimalTextIsRejected(text: String) throws {
+        let reason = #"field "after", column "d": "\#(text)" is not a decimal number"#
+        #expect(throws: JSONError(offset: 61, reason: reason)) {
+            try EventJSON.decode(line(#"{"d":{"decimal":"\#(text)"}}"#))
+        }
+    }
+
     @Test func stringsKeepEveryUnicodeScalarIncludingNulAndControls() throws {
         let text = "a\u{0}b\u{1}\u{1F}\t\n\r\"\\/\u{7F}é€😀\u{10FFFF}\u{2028}"
         let row: Row = [text: .string(text), "": .string("")]
@@ -118,11 +132,68 @@ import Testing
         #expect(try EventJSON.decode(text) == e)
     }
 
+    @Test func escapedSpellingsOfNamesAreTheSameNames() throws {
+        let e = try EventJSON.decode(#"{"\u0065ntity":"t","k\u0065y":{"a":{"d\u0065cimal":"1"},"b":{"double":"N\u0061N"}},"op":"ins\u0065rt"}"#)
+        #expect(e.entity == "t")
+        #expect(e.op == .insert)
+        #expect(e.key["a"] == .decimal("1"))
+        #expect(e.key["b"].map { if case .double(let d) = $0 { d.isNaN } else { false } } == true)
+        #expect(throws: JSONError(offset: 37, reason: #"unknown field "tenan\t""#)) {
+            try EventJSON.decode(#"{"entity":"t","key":{},"op":"insert","tenan\t":"x"}"#)
+        }
+    }
+
     @Test func everyOpRoundTrips() throws {
         for op in Operation.allCases {
             let text = EventJSON.string(Event(entity: "t", key: Row(), op: op))
             #expect(text.contains(#""op":"\#(op.rawValue)""#))
             #expect(try EventJSON.decode(text).op == op)
+        }
+    }
+}
+
+/// Rows and values outside an event line, for sources that carry row images as JSON.
+@Suite struct EventJSONRowTests {
+    @Test func standaloneRowsUseTheEventValueRules() throws {
+        let row = try EventJSON.decodeRow(#" {"id":42,"price":{"decimal":"9.99"},"ratio":0.5,"name":"Zoë","gone":null} "#)
+        #expect(row == ["id": .int(42), "price": .decimal("9.99"), "ratio": .double(0.5), "name": .string("Zoë"), "gone": .null])
+        #expect(try EventJSON.decodeRow("{}") == Row())
+        #expect(throws: JSONError(offset: 0, reason: "expected an object, found '['")) { try EventJSON.decodeRow("[]") }
+    }
+
+    @Test func standaloneRowErrorsNameTheColumn() {
+        #expect(throws: JSONError(offset: 6, reason: #"column "a": arrays are not a value type"#)) {
+            try EventJSON.decodeRow(#"{"a": [1]}"#)
+        }
+        #expect(throws: JSONError(offset: 8, reason: "unexpected ',' after the row")) { try EventJSON.decodeRow(#"{"a": 1},"#) }
+    }
+
+    @Test func wideRowsRoundTripAndRepeatedColumnsAreFoundInThem() throws {
+        var row = Row()
+        for k in 0..<5_000 { row.appendUnchecked("c\(k)", .int(Int64(k))) }
+        var text = [UInt8]()
+        EventJSON.write(row, into: &text)
+        #expect(try text.withUnsafeBytes { try EventJSON.decodeRow($0) } == row)
+        text.removeLast()
+        text.append(contentsOf: Array(#","c4999":0}"#.utf8))
+        #expect(throws: JSONError(offset: text.count - 10, reason: #"duplicate column "c4999""#)) {
+            try text.withUnsafeBytes { try EventJSON.decodeRow($0) }
+        }
+    }
+
+    @Test func valuesFromParsedJSON() throws {
+        #expect(try EventJSON.value(.number("9007199254740993")) == .int(9_007_199_254_740_993))
+        #expect(try EventJSON.value(.number("1e2")) == .double(100))
+        #expect(try EventJSON.value(.object([("timestamp", .string("1970-01-01T00:00:00Z"))])) == .timestamp(Timestamp(microseconds: 0)))
+        #expect(throws: JSONError(offset: 0, reason: "arrays are not a value type")) { try EventJSON.value(.array([])) }
+    }
+
+    @Test func doublesBeyondRangeAreErrorsNotInfinity() {
+        #expect(throws: JSONError(offset: 5, reason: #"column "a": number 1e400 is out of the range of a double"#)) {
+            try EventJSON.decodeRow(#"{"a":1e400}"#)
+        }
+        #expect(throws: JSONError(offset: 15, reason: #"column "a": number -2e308 is out of the range of a double"#)) {
+            try EventJSON.decodeRow(#"{"a":{"double":-2e308}}"#)
         }
     }
 }

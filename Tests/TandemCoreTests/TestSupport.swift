@@ -21,7 +21,7 @@ struct EventGenerator {
     init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
     static let specialDoubles: [Double] = [
-        0.0, -0.0, 0.1, 1.0, -1.5, 1e308, -1e308, 5e-324, -5e-324, 2.2250738585072014e-308,
+        0.0, -0.0, 0.1, 1.0, -1.5, 1e308, -1e308, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 2.2250738585072014e-308,
         Double.greatestFiniteMagnitude, 9007199254740993.0, 1e16, 1e-7, 123456789.125, .nan, .infinity, -.infinity,
     ]
     static let specialInts: [Int64] = [0, 1, -1, .min, .max, .min + 1, .max - 1, 1 << 53, (1 << 53) + 1, -(1 << 53) - 1]
@@ -60,7 +60,12 @@ struct EventGenerator {
             if rng.chance(30) { return .double(Self.specialDoubles.randomElement(using: &rng)!) }
             let d = Double(bitPattern: rng.next())
             return .double(d.isNaN ? 0.25 : d)
-        case 4: return .decimal(Self.decimals.randomElement(using: &rng)!)
+        case 4:
+            if rng.chance(50) { return .decimal(Self.decimals.randomElement(using: &rng)!) }
+            let digits = (0..<1 + rng.below(30)).map { _ in String(rng.below(10)) }.joined()
+            let point = rng.below(digits.count + 1)
+            let whole = point == 0 ? "0" : String(digits.prefix(point))
+            return .decimal((rng.chance(30) ? "-" : "") + whole + (point < digits.count ? "." + digits.dropFirst(point) : ""))
         case 5: return .string(string(max: 20))
         case 6: return .bytes((0..<rng.below(40)).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
         case 7:
@@ -86,7 +91,7 @@ struct EventGenerator {
             seq: rng.chance(50) ? 0 : rng.next() >> rng.below(64),
             sourcePosition: rng.chance(60) ? string() : nil,
             txn: rng.chance(50) ? string() : nil,
-            committedAt: rng.chance(50) ? Timestamp(microseconds: Int64(bitPattern: rng.next()) >> 10) : nil,
+            committedAt: rng.chance(50) ? Timestamp(microseconds: Int64(bitPattern: rng.next()) >> (rng.chance(10) ? 0 : 10)) : nil,
             entity: "e" + string(max: 8),
             key: row(max: 3),
             op: ops[rng.below(ops.count)],

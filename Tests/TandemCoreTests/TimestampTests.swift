@@ -79,7 +79,9 @@ import Testing
                 ? Timestamp.rfc3339Min.microseconds + Int64(rng.next() % UInt64(Timestamp.rfc3339Max.microseconds - Timestamp.rfc3339Min.microseconds + 1))
                 : Int64(bitPattern: rng.next())
             let text = Timestamp(microseconds: us).rfc3339
-            #expect(try Timestamp(rfc3339: text).microseconds == us, "\(us) → \(text)")
+            let back = try Timestamp(rfc3339: text).microseconds
+            #expect(back == us, "\(us) → \(text)")
+            if back != us { return }
         }
     }
 
