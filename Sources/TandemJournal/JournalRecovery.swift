@@ -153,7 +153,7 @@ struct SegmentChain {
         }
     }
 
-    private func checkHeader(_ base: UInt64) throws {
+    func checkHeader(_ base: UInt64) throws {
         let path = JournalFiles.segmentPath(directory, base)
         let file = try fs.open(path, .read)
         defer { file.close() }
