@@ -104,6 +104,15 @@ public enum SourceError: Error, CustomStringConvertible, Sendable {
     /// The source configuration is wrong.
     case config(String)
 
+    /// The sysexits code for a CLI that stops on this error.
+    public var exitCode: Int32 {
+        switch self {
+        case .positionNotFound, .badPosition: return 65
+        case .io: return 74
+        case .config: return 64
+        }
+    }
+
     public var description: String {
         switch self {
         case .positionNotFound(let p, let s, let hint):

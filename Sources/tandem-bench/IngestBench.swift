@@ -12,6 +12,9 @@ import TandemSources
 /// TANDEM_BENCH_EVENTS sets the events per figure (default 500,000; the change table uses 2/5 of it).
 enum IngestBench {
     static let batch = 4096
+    /// Resident memory growth across each ingest run (flat memory: it must not grow with the input).
+    // The bench runs on one thread from start to end, so the unsynchronized global is never shared.
+    nonisolated(unsafe) static var rssGrowth: [String] = []
 
     static func run() throws {
         let n = Int(ProcessInfo.processInfo.environment["TANDEM_BENCH_EVENTS"] ?? "") ?? 500_000
@@ -30,7 +33,7 @@ enum IngestBench {
         // Tandem event lines.
         let tandemPath = root + "/changes.log"
         try writeLines(tandemPath, events.lazy.map { EventJSON.encode($0) })
-        let jsonl = try ingest(spec: "jsonl:\(tandemPath)", mapping: .passThrough, dir: root + "/j1", expected: n)
+        let jsonl = try ingest(spec: "jsonl:\(tandemPath)", mapping: .passThrough, dir: root + "/jsonl", expected: n)
         report.add(Figure(bench: "ingest", figure: "ingest_jsonl", value: jsonl, unit: "events/s", ceiling: ceiling))
 
         // Debezium envelopes (no schema wrapper) through a mapping.
@@ -47,18 +50,19 @@ enum IngestBench {
                 "tenant": {"validate": {"required": true}}
               }}}}
             """#.utf8))
-        let dbz = try ingest(spec: "jsonl:\(dbzPath)?format=debezium", mapping: mapping, dir: root + "/j2", expected: n)
+        let dbz = try ingest(spec: "jsonl:\(dbzPath)?format=debezium", mapping: mapping, dir: root + "/debezium", expected: n)
         report.add(Figure(bench: "ingest", figure: "ingest_debezium", value: dbz, unit: "events/s", ceiling: ceiling))
 
         // The trigger-fed change table of a legacy SQLite database.
         let m = max(1, n * 2 / 5)
         let dbPath = root + "/legacy.db"
         try fillChangeTable(dbPath, rows: m)
-        let sqlite = try ingest(spec: "sqlite-changelog:\(dbPath)", mapping: .passThrough, dir: root + "/j3", expected: m)
+        let sqlite = try ingest(spec: "sqlite-changelog:\(dbPath)", mapping: .passThrough, dir: root + "/sqlite_changelog", expected: m)
         report.add(Figure(bench: "ingest", figure: "ingest_sqlite_changelog", value: sqlite, unit: "events/s", ceiling: ceiling))
 
         report.note("ceiling: JournalWriter.append of the same events, pre-built, in batches of \(batch) (durable, one fdatasync a batch)")
         report.note("goals: ingest_jsonl >= 300000/s, ingest_sqlite_changelog >= 100000/s; peak RSS \(String(format: "%.0f", peakRSSMiB())) MiB (includes the \(n) pre-built events)")
+        report.note("resident memory growth during each ingest: " + rssGrowth.joined(separator: ", "))
         report.finish()
     }
 
@@ -86,8 +90,10 @@ enum IngestBench {
         settings.batchSize = batch
         let ing = Ingestor(source: try SourceSpec.parse(spec).makeSource(), journal: w,
                            quarantine: try Quarantine(journal: dir), mapping: mapping, settings: settings)
+        let rssBefore = currentRSSMiB()
         let start = now()
         let s = try ing.run(once: true)
+        rssGrowth.append("\(dir.split(separator: "/").last!) \(String(format: "%+.0f", currentRSSMiB() - rssBefore)) MiB")
         let rate = Double(s.journaled) / (now() - start)
         guard s.journaled == expected, s.quarantined == 0 else {
             throw RawDisk.Failure(description: "\(spec): journaled \(s.journaled), quarantined \(s.quarantined), expected \(expected)")
@@ -122,7 +128,7 @@ enum IngestBench {
         o += Array(#"{"before":"#.utf8); row(e.before!)
         o += Array(#","after":"#.utf8); row(e.after!)
         o += Array(#","source":{"version":"2.7.0.Final","connector":"postgresql","name":"legacy","ts_ms":1795000000000,"snapshot":"false","db":"legacy","schema":"public","table":"customers","txId":"#.utf8)
-        o += Array(String(e.seq == 0 ? 1000 + (e.key["id"].flatMap { if case .int(let i) = $0 { return i / 4 } else { return nil } } ?? 0) : 0).utf8)
+        o += Array((e.txn ?? "0").utf8.filter { $0 >= 48 && $0 <= 57 })  // "t-42" → 42
         o += Array(#","lsn":24023128,"xmin":null},"op":"u","ts_ms":1795000000100}"#.utf8)
         return o
     }

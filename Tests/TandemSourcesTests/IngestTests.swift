@@ -151,3 +151,22 @@ final class IngestTests: XCTestCase {
         XCTAssertEqual(journaledIDs(), [4, 1, 2, 5])
     }
 }
+
+/// What `tandem quarantine list|show --json` prints comes from the entry itself.
+final class QuarantineOutputTests: XCTestCase {
+    func testListLineAndJSON() throws {
+        let dir = makeTempDir(); defer { removeDir(dir) }
+        let q = try Quarantine(journal: dir)
+        try q.add([.init(position: "changes.log@1:2:3:ab:40", rejection: Rejection(rule: "regex", column: "email", reason: "bad"),
+                         raw: Array("{\"x\":1}".utf8), format: .tandem),
+                   .init(position: "p2", rejection: Rejection(rule: "parse", reason: "not UTF-8"), raw: [0xFF], format: .debezium)],
+                  source: "jsonl:x", now: Timestamp(microseconds: 0))
+        let e = try q.list()
+        XCTAssertEqual(e[0].listLine, "1  1970-01-01T00:00:00.000000Z  regex email  changes.log@1:2:3:ab:40  bad")
+        XCTAssertEqual(e[0].jsonText(), #"{"id":1,"state":"quarantined","source":"jsonl:x","position":"changes.log@1:2:3:ab:40","format":"tandem","rule":"regex","column":"email","reason":"bad","quarantinedAt":"1970-01-01T00:00:00.000000Z","rawLength":7,"retries":0,"journaledSeq":null,"raw":"{\"x\":1}"}"#)
+        XCTAssertTrue(e[1].jsonText().hasSuffix(#""rawBase64":"/w=="}"#))
+        // The same input re-read after a crash is not stored twice.
+        try q.add([.init(position: "p2", rejection: Rejection(rule: "parse", reason: "again"), raw: [0xFF], format: .debezium)], source: "jsonl:x")
+        XCTAssertEqual(try q.counts()[.quarantined], 2)
+    }
+}

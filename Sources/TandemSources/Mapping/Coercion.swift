@@ -42,6 +42,8 @@ enum Coercion {
         case (.decimal, .double(let d)):
             guard d.isFinite else { return fail() }
             return .success(.decimal("\(d)"))
+        case (.decimal, .string(let s)) where isDecimalText(s):
+            return .success(.decimal(s))
         case (.decimal, .string(let s)):
             // Legacy systems often write a decimal comma ("10,50"); accept it when there is no dot.
             var t = s.trimmingCharacters(in: .whitespaces)

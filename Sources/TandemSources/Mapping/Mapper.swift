@@ -34,40 +34,43 @@ extension Mapping {
 
 extension EntityMapping {
     func apply(_ event: consuming Event) -> MappingOutcome {
-        var e = copy event
+        // Work on the moved event: copying an Event costs a retain per string and row.
+        var e = event
+        let sourceEntity = e.entity
+        let sourceKey = e.key
         e.entity = target
-        let validate = event.op == .insert || event.op == .update || event.op == .snapshot
-        if let b = event.before {
+        let validate = e.op == .insert || e.op == .update || e.op == .snapshot
+        if let b = e.before.take() {
             switch map(b, validate: false) {
             case .success(let r): e.before = r
             case .failure(let j): return .rejected(j)
             }
         }
-        if let a = event.after {
+        if let a = e.after.take() {
             switch map(a, isAfter: true, validate: validate) {
             case .success(let r): e.after = r
             case .failure(let j): return .rejected(j)
             }
         }
-        if event.op == .truncate { e.key = Row(); return .event(e) }
+        if e.op == .truncate { e.key = Row(); return .event(e) }
         let image = e.after ?? e.before
         if !primaryKey.isEmpty {
             var key = Row()
             for k in primaryKey {
                 if let v = image?[k], !v.isNull { key.appendUnchecked(k, v); continue }
-                if let v = mappedKeyValue(event.key, targetName: k) { key.appendUnchecked(k, v); continue }
+                if let v = mappedKeyValue(sourceKey, targetName: k) { key.appendUnchecked(k, v); continue }
                 return .rejected(Rejection(rule: "key", column: k, reason: "primary-key column \"\(k)\" is missing or null"))
             }
             e.key = key
-        } else if !event.key.isEmpty {
-            switch map(event.key, validate: false) {
+        } else if !sourceKey.isEmpty {
+            switch map(sourceKey, validate: false) {
             case .success(let r): e.key = r
             case .failure(let j): return .rejected(j)
             }
         } else if let id = image?["id"], !id.isNull {
             e.key = ["id": id]
         } else {
-            return .rejected(Rejection(rule: "key", reason: "no primary key: the mapping has none for entity \"\(event.entity)\" and the change has no column id"))
+            return .rejected(Rejection(rule: "key", reason: "no primary key: the mapping has none for entity \"\(sourceEntity)\" and the change has no column id"))
         }
         if let t = tenantColumn {
             guard let v = image?[t] ?? e.key[t], let s = EntityMapping.tenantText(v) else {
@@ -192,13 +195,13 @@ extension Transform {
         switch self {
         case .trim:
             guard case .string(let s) = v else { return .success(v) }
-            return .success(.string(s.trimmingCharacters(in: .whitespacesAndNewlines)))
+            return .success(TextFast.hasEdgeSpace(s) ? .string(s.trimmingCharacters(in: .whitespacesAndNewlines)) : v)
         case .lower:
             guard case .string(let s) = v else { return .success(v) }
-            return .success(.string(s.lowercased()))
+            return .success(TextFast.isASCIIWithout(s, 65...90) ? v : .string(s.lowercased()))
         case .upper:
             guard case .string(let s) = v else { return .success(v) }
-            return .success(.string(s.uppercased()))
+            return .success(TextFast.isASCIIWithout(s, 97...122) ? v : .string(s.uppercased()))
         case .emptyToNull:
             guard case .string(let s) = v else { return .success(v) }
             return .success(s.allSatisfy(\.isWhitespace) ? .null : v)
@@ -220,5 +223,21 @@ extension Transform {
             if let x = table[code] { return .success(x) }
             return keep ? .success(v) : .fail("code \(Coercion.quote(code)) is not in the map (\(table.keys.sorted().joined(separator: ", ")))")
         }
+    }
+}
+
+/// Cheap checks that let the common case (nothing to change) skip Foundation's string work.
+enum TextFast {
+    /// True unless the text is ASCII and starts and ends with a non-space (then trimming changes nothing).
+    static func hasEdgeSpace(_ s: String) -> Bool {
+        let u = s.utf8
+        guard let f = u.first, let l = u.last else { return false }
+        return f <= 0x20 || l <= 0x20 || f >= 0x80 || l >= 0x80
+    }
+
+    /// True when the text is ASCII and has no byte in `range` (e.g. no upper-case letter before lowering).
+    static func isASCIIWithout(_ s: String, _ range: ClosedRange<UInt8>) -> Bool {
+        for b in s.utf8 where b >= 0x80 || range.contains(b) { return false }
+        return true
     }
 }

@@ -10,6 +10,9 @@ public struct MappingError: Error, Sendable, CustomStringConvertible {
     /// The file, when loaded from one.
     public var file: String?
 
+    /// The sysexits code for a CLI that stops on this error: 66 when the file cannot be read, else 65.
+    public var exitCode: Int32 { message == "cannot read the file" ? 66 : 65 }
+
     public var description: String {
         (file.map { "\($0): " } ?? "") + "\(path): \(message)"
     }

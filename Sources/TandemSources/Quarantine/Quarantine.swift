@@ -41,6 +41,14 @@ public enum QuarantineError: Error, CustomStringConvertible {
     case notQuarantined(id: Int64, state: QuarantineEntry.State)
     case storage(path: String, SQLiteError)
 
+    /// The sysexits code for a CLI that stops on this error.
+    public var exitCode: Int32 {
+        switch self {
+        case .noSuchEntry, .notQuarantined: return 65
+        case .storage: return 74
+        }
+    }
+
     public var description: String {
         switch self {
         case .noSuchEntry(let id, let path): return "\(path): no quarantine entry \(id); hint: `tandem quarantine list` shows the ids"
