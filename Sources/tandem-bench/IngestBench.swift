@@ -9,7 +9,8 @@ import TandemSources
 ///
 /// Figures: `ingest_jsonl` (Tandem event lines), `ingest_debezium` (Debezium envelopes through a mapping that
 /// renames, drops, coerces and validates), `ingest_sqlite_changelog` (a trigger-fed change table).
-/// TANDEM_BENCH_EVENTS sets the events per figure (default 500,000; the change table uses 2/5 of it).
+/// TANDEM_BENCH_EVENTS sets the events per figure (default 500,000; the change table uses 2/5 of it);
+/// TANDEM_BENCH_ONLY=jsonl|debezium|sqlite_changelog runs one figure (for profiling).
 enum IngestBench {
     static let batch = 4096
     /// Resident memory growth across each ingest run (flat memory: it must not grow with the input).
@@ -23,6 +24,8 @@ enum IngestBench {
         try? FileManager.default.removeItem(atPath: root)
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
+        let only = ProcessInfo.processInfo.environment["TANDEM_BENCH_ONLY"]
+        func wanted(_ f: String) -> Bool { only == nil || only == f }
         let report = Report()
         report.header("ingest (\(n) events a figure, batches of \(batch))")
 
@@ -31,12 +34,15 @@ enum IngestBench {
         let ceiling = try appendCeiling(events, dir: root + "/ceiling")
 
         // Tandem event lines.
+        if wanted("jsonl") {
         let tandemPath = root + "/changes.log"
         try writeLines(tandemPath, events.lazy.map { EventJSON.encode($0) })
         let jsonl = try ingest(spec: "jsonl:\(tandemPath)", mapping: .passThrough, dir: root + "/jsonl", expected: n)
         report.add(Figure(bench: "ingest", figure: "ingest_jsonl", value: jsonl, unit: "events/s", ceiling: ceiling))
+        }
 
         // Debezium envelopes (no schema wrapper) through a mapping.
+        if wanted("debezium") {
         let dbzPath = root + "/debezium.log"
         try writeLines(dbzPath, events.lazy.map(debeziumLine))
         let mapping = try Mapping.parse(Data(#"""
@@ -52,13 +58,16 @@ enum IngestBench {
             """#.utf8))
         let dbz = try ingest(spec: "jsonl:\(dbzPath)?format=debezium", mapping: mapping, dir: root + "/debezium", expected: n)
         report.add(Figure(bench: "ingest", figure: "ingest_debezium", value: dbz, unit: "events/s", ceiling: ceiling))
+        }
 
         // The trigger-fed change table of a legacy SQLite database.
+        if wanted("sqlite_changelog") {
         let m = max(1, n * 2 / 5)
         let dbPath = root + "/legacy.db"
         try fillChangeTable(dbPath, rows: m)
         let sqlite = try ingest(spec: "sqlite-changelog:\(dbPath)", mapping: .passThrough, dir: root + "/sqlite_changelog", expected: m)
         report.add(Figure(bench: "ingest", figure: "ingest_sqlite_changelog", value: sqlite, unit: "events/s", ceiling: ceiling))
+        }
 
         report.note("ceiling: JournalWriter.append of the same events, pre-built, in batches of \(batch) (durable, one fdatasync a batch)")
         report.note("goals: ingest_jsonl >= 300000/s, ingest_sqlite_changelog >= 100000/s; peak RSS \(String(format: "%.0f", peakRSSMiB())) MiB (includes the \(n) pre-built events)")

@@ -75,3 +75,20 @@ final class JournalIngestTests: XCTestCase {
         XCTAssertEqual(try db.scalar("SELECT count(*) FROM _tandem_changes"), .int(0), "every journaled row was pruned")
     }
 }
+
+extension JournalIngestTests {
+    func testAFailedAppendStopsTheRunAndNothingIsAcknowledged() throws {
+        let dbPath = dir + "/legacy.db"
+        let db = try Database(path: dbPath)
+        try db.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+        try ChangeTableTriggers.install(db: db, tables: ["customers"])
+        for i in 1...10 { try db.execute("INSERT INTO customers VALUES (\(i), 'n')") }
+        let writer = try JournalWriter(directory: journalDir, options: JournalOptions(logger: { _ in }))
+        writer.close()  // every append now fails
+        let ing = Ingestor(source: SQLiteChangeLogSource(.init(path: dbPath, prune: true, log: { _ in })), journal: writer,
+                           quarantine: try Quarantine(journal: journalDir))
+        XCTAssertThrowsError(try ing.run(once: true)) { e in XCTAssertTrue("\(e)".contains("closed"), "\(e)") }
+        XCTAssertEqual(try db.scalar("SELECT count(*) FROM _tandem_changes"), .int(10), "nothing pruned")
+        XCTAssertEqual(try ingest(SQLiteChangeLogSource(.init(path: dbPath, prune: true))).journaled, 10)
+    }
+}

@@ -62,8 +62,10 @@ public final class Ingestor {
 
     /// Reads, normalizes and journals until the source has nothing more (`once`) or `stop` fires (follow).
     ///
-    /// Returns after the last acknowledged append; `progress` is called after every batch.
-    /// - Throws: the source's, the quarantine's or the journal's errors; the batch in hand is then not
+    /// Batches are appended on a worker thread while the next one is decoded; the source is told a position
+    /// only once the journal holds it durably. Returns after the last append is durable; `progress` is called
+    /// after every batch.
+    /// - Throws: the source's, the quarantine's or the journal's errors; what was not yet durable is then not
     ///   acknowledged and a restart reads it again.
     @discardableResult
     public func run(once: Bool, stop: StopSignal? = nil, progress: ((Summary) -> Void)? = nil) throws -> Summary {
@@ -75,20 +77,36 @@ public final class Ingestor {
             opened = true
         }
         summary.position = resumedAfter
-        while stop?.isFired != true {
-            let records = try source.read(limit: settings.batchSize, wait: once ? nil : settings.idleWait, stop: stop)
-            if records.isEmpty {
-                if once { break }
-                continue
+        let pipeline = AppendPipeline(journal: journal)
+        do {
+            while stop?.isFired != true {
+                let records = try source.read(limit: settings.batchSize, wait: once ? nil : settings.idleWait, stop: stop)
+                if records.isEmpty {
+                    try acknowledge(pipeline)
+                    if once { break }
+                    continue
+                }
+                try handle(consume records, pipeline: pipeline, summary: &summary)
+                try acknowledge(pipeline)
+                (summary.journaled, summary.lastSeq) = pipeline.figures
+                progress?(summary)
             }
-            try handle(consume records, summary: &summary)
-            progress?(summary)
+            try pipeline.drain()
+        } catch {
+            try? pipeline.drain()
+            throw error
         }
+        try acknowledge(pipeline)
+        (summary.journaled, summary.lastSeq) = pipeline.figures
         return summary
     }
 
-    /// Normalizes one batch, quarantines what fails, journals the rest durably, then acknowledges the batch.
-    func handle(_ records: consuming [SourceRecord], summary: inout Summary) throws {
+    private func acknowledge(_ pipeline: AppendPipeline) throws {
+        if let p = pipeline.takeUnacknowledged() { try source.acknowledge(through: p) }
+    }
+
+    /// Normalizes one batch, quarantines what fails (durably), and hands the rest to the append pipeline.
+    func handle(_ records: consuming [SourceRecord], pipeline: AppendPipeline, summary: inout Summary) throws {
         var events: [Event] = []
         events.reserveCapacity(records.count)
         var rejected: [Quarantine.NewEntry] = []
@@ -121,13 +139,11 @@ public final class Ingestor {
             try quarantine.add(rejected, source: source.description, cursor: lastIsRejected ? (last, after) : nil)
             summary.quarantined += rejected.count
         }
-        if !events.isEmpty {
-            if let range = try journal.appendDurably(events) { summary.lastSeq = range.upperBound }
-            summary.journaled += events.count
-            journalPosition = events[events.count - 1].sourcePosition
-        }
+        // Quarantined input is durable before the events after it are journaled, so a crash never leaves a
+        // journaled position beyond input that is neither journaled nor quarantined.
+        if let p = events.last?.sourcePosition { journalPosition = p }
+        try pipeline.submit(events, through: last)
         summary.position = last
-        try source.acknowledge(through: last)
     }
 
     /// A change rejected by the mapping is kept as the source's bytes, or as an event line when the source
