@@ -11,7 +11,9 @@ public struct SourceSpec: Sendable, Equatable {
     /// The kind of source.
     public enum Kind: String, Sendable, CaseIterable { case jsonl, sqliteChangelog = "sqlite-changelog" }
 
+    /// The kind of source.
     public var kind: Kind
+    /// The file (jsonl) or database (sqlite-changelog).
     public var path: String
     /// jsonl: the line format.
     public var format: RawFormat = .tandem

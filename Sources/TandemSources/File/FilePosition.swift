@@ -9,8 +9,11 @@ public struct FilePosition: Sendable, Equatable {
     /// Bytes of the file's start covered by the fingerprint, at most.
     public static let fingerprintLimit = 1024
 
+    /// The file's name when the position was taken (for people; not used to find the file).
     public var name: String
+    /// `st_dev` of the file.
     public var device: UInt64
+    /// `st_ino` of the file.
     public var inode: UInt64
     /// How many leading bytes the fingerprint covers (min(1024, offset) when recorded).
     public var fingerprintLength: Int

@@ -29,6 +29,7 @@ public final class JSONLinesSource: ChangeSource {
         }
     }
 
+    /// How the source is set up.
     public let settings: Settings
     private let tailer: FileTailer
     private var pending: SourceRecord?

@@ -37,10 +37,15 @@ public final class Ingestor {
         }
     }
 
+    /// Where changes come from.
     public let source: any ChangeSource
+    /// Where they go.
     public let journal: any IngestJournal
+    /// Where rejected input goes.
     public let quarantine: Quarantine
+    /// The mapping applied to every change.
     public var mapping: Mapping
+    /// How the run behaves.
     public let settings: Settings
     /// The position the source was opened after (set by `run`).
     public private(set) var resumedAfter: String?

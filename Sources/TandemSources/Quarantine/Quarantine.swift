@@ -98,10 +98,15 @@ public final class Quarantine {
 
     /// A new entry before it is stored.
     public struct NewEntry: Sendable {
+        /// The source position of the input.
         public var position: String
+        /// Why it is quarantined.
         public var rejection: Rejection
+        /// The raw input (possibly cut).
         public var raw: [UInt8]
+        /// The input's full length.
         public var rawLength: Int64
+        /// How `raw` is decoded on retry.
         public var format: RawFormat
 
         /// An entry for `raw` input at `position` rejected for `rejection`.

@@ -22,6 +22,7 @@ public final class SQLiteChangeLogSource: ChangeSource {
         }
     }
 
+    /// How the source is set up.
     public let settings: Settings
     private var db: Database?
     private var lastID: Int64 = 0
