@@ -1,0 +1,102 @@
+import TandemCore
+
+/// Where a sink stands: the journal it is filled from and the last seq it applied.
+public struct SinkCheckpoint: Sendable, Hashable, CustomStringConvertible {
+    /// The journal's id.
+    public var journalID: String
+    /// The last applied seq (0: none).
+    public var seq: UInt64
+
+    /// A checkpoint at `seq` of journal `journalID`.
+    public init(journalID: String, seq: UInt64) {
+        self.journalID = journalID
+        self.seq = seq
+    }
+
+    public var description: String { "\(journalID)@\(seq)" }
+}
+
+/// What `EventSink.apply` did.
+public struct ApplyOutcome: Sendable, Hashable {
+    /// Events applied (the rest were at or below the checkpoint already).
+    public var applied: Int
+    /// Events skipped because the store already held them.
+    public var skipped: Int
+    /// The checkpoint after the batch.
+    public var checkpoint: SinkCheckpoint?
+}
+
+/// A target store that applies journal events idempotently.
+///
+/// The contract every implementation meets (checked by the shared conformance suite):
+/// - `commit` applies a whole plan and moves the row of `name` in the store's `_tandem_checkpoint`
+///   table to the new checkpoint in ONE transaction: a crash anywhere leaves the store before or after
+///   the whole plan. Before writing, it checks inside that transaction that the stored checkpoint still
+///   equals `from` (else `SinkError.checkpointMoved`).
+/// - Changes are idempotent: an upsert inserts or overwrites the given columns by primary key (other
+///   columns keep their values), a delete removes the row if present, a truncate empties the entity.
+///   Applying a plan the store already reflects leaves it unchanged.
+/// - Target tables that do not exist are created from the rows' columns (primary key from the key
+///   columns); columns that appear later are added. Existing columns are never dropped or retyped.
+/// - Identifiers are always quoted and values always bound: no SQL is built from data.
+/// - Nothing written to `target` or to an error contains a password.
+/// - A broken connection surfaces as `SinkError.connectionLost`; `reconnect()` then restores it
+///   (with back-off) or throws `SinkError.unavailable`.
+///
+/// Callers use `apply(_:journalID:)` (and `Rewinder`), which skip what the checkpoint already covers,
+/// refuse another journal's events and retry a batch from the checkpoint after a reconnect.
+/// Implementations are not thread-safe: one sink, one thread at a time.
+public protocol EventSink: AnyObject {
+    /// The sink's name: its row in `_tandem_checkpoint` (several sinks may share one store).
+    var name: String { get }
+    /// The store, described for logs and errors (never with a password).
+    var target: String { get }
+    /// The stored checkpoint, or nil when this sink has applied nothing yet.
+    func checkpoint() throws -> SinkCheckpoint?
+    /// Applies `plan` and moves the checkpoint from `from` to `to`, all in one transaction.
+    func commit(_ plan: ChangePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws
+    /// Empties the given entities' tables and removes this sink's checkpoint, in one transaction (rebuild).
+    func reset(entities: [String]) throws
+    /// Re-establishes a lost connection with back-off; throws `SinkError.unavailable` when it gives up.
+    func reconnect() throws
+    /// Closes the store.
+    func close()
+}
+
+extension EventSink {
+    /// Applies a batch of events (ascending seq, whole source transactions) in one transaction with its
+    /// checkpoint, skipping events at or below the checkpoint; after a lost connection it reconnects and
+    /// retries from the checkpoint.
+    /// - Parameter through: the checkpoint to record when it is beyond the last event (events read but
+    ///   filtered out of the batch still count as passed).
+    /// - Throws: `SinkError` (another journal, events out of order, a missing image, the store failing).
+    @discardableResult
+    public func apply(_ events: [Event], journalID: String, through: UInt64? = nil) throws -> ApplyOutcome {
+        let end = max(events.last?.seq ?? 0, through ?? 0)
+        guard end > 0 else { return ApplyOutcome(applied: 0, skipped: 0, checkpoint: nil) }
+        var previous: UInt64 = 0
+        for e in events {
+            if e.seq <= previous { throw SinkError.outOfOrder(seq: e.seq, previous: previous) }
+            previous = e.seq
+        }
+        while true {
+            do {
+                let stored = try checkpoint()
+                if let stored, stored.journalID != journalID {
+                    throw SinkError.journalMismatch(target: target, sink: name, stored: stored.journalID, given: journalID)
+                }
+                let held = stored?.seq ?? 0
+                guard end > held else {
+                    return ApplyOutcome(applied: 0, skipped: events.count, checkpoint: stored)
+                }
+                let fresh = events.drop { $0.seq <= held }
+                let plan = try ChangePlan(events: fresh)
+                let to = SinkCheckpoint(journalID: journalID, seq: end)
+                try commit(plan, from: stored, to: to)
+                return ApplyOutcome(applied: fresh.count, skipped: events.count - fresh.count, checkpoint: to)
+            } catch SinkError.connectionLost {
+                try reconnect()
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import CPostgres
+import Glibc
+
+/// One libpq connection (`PGconn*`) with every message scrubbed of the connection's password.
+///
+/// - Important: not `Sendable`; one thread at a time.
+final class PostgresConnection {
+    private var conn: OpaquePointer?
+    let redactor: PostgresRedactor
+
+    /// Connects (`PQconnectdb`).
+    /// - Throws: `SinkError.connectionLost` (retryable) with a scrubbed message.
+    init(conninfo: String, redactor: PostgresRedactor) throws {
+        self.redactor = redactor
+        conn = PQconnectdb(conninfo)
+        if PQstatus(conn) != CONNECTION_OK {
+            let message = currentMessage()
+            PQfinish(conn)
+            conn = nil
+            throw SinkError.connectionLost(target: redactor.target, message: message)
+        }
+    }
+
+    deinit { close() }
+
+    /// Closes the connection (`PQfinish`); idempotent.
+    func close() {
+        if let conn { PQfinish(conn) }
+        conn = nil
+    }
+
+    /// True when the connection is gone.
+    var isBroken: Bool { conn == nil || PQstatus(conn) != CONNECTION_OK }
+
+    private func currentMessage() -> String {
+        guard let conn, let p = PQerrorMessage(conn) else { return "no connection" }
+        return redactor.scrub(String(cString: p))
+    }
+
+    /// Runs SQL with text parameters (`PQexecParams`; a nil parameter is NULL) and returns the rows as text.
+    /// - Throws: `SinkError.connectionLost` when the connection broke, else `SinkError.database`.
+    @discardableResult
+    func query(_ sql: String, _ params: [String?] = [], entity: String? = nil) throws -> PostgresRows {
+        guard let conn else { throw SinkError.connectionLost(target: redactor.target, message: "not connected") }
+        let owned: [UnsafeMutablePointer<CChar>?] = params.map { $0.flatMap { strdup($0) } }
+        defer { for p in owned { free(p) } }
+        let res: OpaquePointer? = owned.withUnsafeBufferPointer { buf in
+            buf.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(buf.count, 1)) { values in
+                params.isEmpty ? PQexec(conn, sql)
+                    : PQexecParams(conn, sql, Int32(params.count), nil, values, nil, nil, 0)
+            }
+        }
+        defer { PQclear(res) }
+        let status = PQresultStatus(res)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+            throw failure(res, entity: entity)
+        }
+        var rows = PostgresRows()
+        let n = PQntuples(res), m = PQnfields(res)
+        rows.values.reserveCapacity(Int(n * m))
+        for r in 0..<n {
+            for c in 0..<m {
+                rows.values.append(PQgetisnull(res, r, c) != 0 ? nil : String(cString: PQgetvalue(res, r, c)))
+            }
+        }
+        rows.columnCount = Int(m)
+        return rows
+    }
+
+    /// Sends `data` through `COPY … FROM STDIN` (`PQputCopyData`, `PQputCopyEnd`).
+    /// - Throws: `SinkError.connectionLost` or `SinkError.database`.
+    func copyIn(_ sql: String, _ data: [UInt8], entity: String? = nil) throws {
+        guard let conn else { throw SinkError.connectionLost(target: redactor.target, message: "not connected") }
+        let start = PQexec(conn, sql)
+        let status = PQresultStatus(start)
+        if status != PGRES_COPY_IN {
+            defer { PQclear(start) }
+            throw failure(start, entity: entity)
+        }
+        PQclear(start)
+        var offset = 0
+        let chunk = 1 << 20
+        var ok = true
+        data.withUnsafeBufferPointer { buf in
+            while offset < buf.count, ok {
+                let n = min(chunk, buf.count - offset)
+                let p = UnsafeRawPointer(buf.baseAddress! + offset).assumingMemoryBound(to: CChar.self)
+                ok = PQputCopyData(conn, p, Int32(n)) == 1
+                offset += n
+            }
+        }
+        if ok { ok = PQputCopyEnd(conn, nil) == 1 }
+        var firstError: SinkError?
+        while let res = PQgetResult(conn) {
+            if PQresultStatus(res) != PGRES_COMMAND_OK, firstError == nil { firstError = failure(res, entity: entity) }
+            PQclear(res)
+        }
+        if let firstError { throw firstError }
+        if !ok { throw SinkError.connectionLost(target: redactor.target, message: currentMessage()) }
+    }
+
+    private func failure(_ res: OpaquePointer?, entity: String?) -> SinkError {
+        var message = currentMessage()
+        if let res, let p = PQresultErrorMessage(res), p.pointee != 0 { message = redactor.scrub(String(cString: p)) }
+        message = String(message.reversed().drop { $0 == "\n" || $0 == " " }.reversed())
+        let state = res.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
+        // Class 08 is "connection exception"; 57P0x are administrator/crash shutdowns of the backend.
+        if isBroken || state.hasPrefix("08") || state.hasPrefix("57P0") {
+            return .connectionLost(target: redactor.target, message: message)
+        }
+        return .database(target: redactor.target, entity: entity, message: message)
+    }
+}
+
+/// Rows of a query as text (NULL as nil), row-major.
+struct PostgresRows {
+    var values: [String?] = []
+    var columnCount = 0
+    /// Number of rows.
+    var count: Int { columnCount == 0 ? 0 : values.count / columnCount }
+    /// The value at row `r`, column `c`.
+    subscript(r: Int, c: Int) -> String? { values[r * columnCount + c] }
+}
+
+/// What the sink may say about a connection string: a password-free description, and a scrubber for
+/// libpq's messages (which may quote parts of the connection string).
+struct PostgresRedactor: Sendable {
+    /// `postgres://user@host:port/dbname`, never with the password.
+    let target: String
+    /// The parsed connection options (the password among them: never print this).
+    let fields: [String: String]
+    private let secrets: [String]
+
+    /// Parses `conninfo` (`PQconninfoParse`, URI or key=value form).
+    /// - Throws: `SinkError.badSpec` (scrubbed) when libpq cannot parse it.
+    init(conninfo: String) throws {
+        var err: UnsafeMutablePointer<CChar>?
+        guard let opts = PQconninfoParse(conninfo, &err) else {
+            let raw = err.map { String(cString: $0) } ?? "cannot parse the connection string"
+            if let err { PQfreemem(err) }
+            throw SinkError.badSpec(spec: "postgres:…", reason: raw.split(separator: "\n").first.map(String.init) ?? raw)
+        }
+        defer { PQconninfoFree(opts) }
+        var fields: [String: String] = [:]
+        var p = opts
+        while let k = p.pointee.keyword {
+            if let v = p.pointee.val { fields[String(cString: k)] = String(cString: v) }
+            p += 1
+        }
+        var secrets: [String] = []
+        if let pw = fields["password"], !pw.isEmpty { secrets.append(pw) }
+        self.secrets = secrets
+        self.fields = fields
+        let user = fields["user"].map { "\($0)@" } ?? ""
+        let host = fields["host"] ?? fields["hostaddr"] ?? "localhost"
+        let port = fields["port"].map { ":\($0)" } ?? ""
+        let hostPart = host.hasPrefix("/") ? "[\(host)]" : host
+        target = "postgres://\(user)\(hostPart)\(port)/\(fields["dbname"] ?? "")"
+    }
+
+    /// `text` with every occurrence of the password replaced by `***`.
+    func scrub(_ text: String) -> String {
+        var out = text
+        for s in secrets { out = out.replacing(s, with: "***") }
+        return out
+    }
+}

@@ -1,0 +1,232 @@
+import Glibc
+import TandemCore
+
+/// A PostgreSQL sink through libpq.
+///
+/// Each batch is one transaction: per entity a TRUNCATE when planned, the deletes as one
+/// `DELETE … USING unnest($1::type[], …)` and the upserts (per column set) as one
+/// `INSERT … SELECT * FROM unnest(…) ON CONFLICT (key) DO UPDATE`, every value bound as an array
+/// parameter. Tables are created from the events' columns when missing (int → bigint, bool → boolean,
+/// double → double precision, decimal → numeric, string → text, bytes → bytea, timestamp → timestamptz).
+public final class PostgresSink: EventSink {
+    /// How long to keep trying to reconnect.
+    public struct Retry: Sendable {
+        /// Attempts before giving up.
+        public var attempts: Int
+        /// First delay in seconds, doubled per attempt up to `maxDelay`.
+        public var initialDelay: Double
+        /// Longest delay in seconds.
+        public var maxDelay: Double
+
+        /// A retry policy (default: 40 attempts, 0.05 s doubling to 2 s: about a minute).
+        public init(attempts: Int = 40, initialDelay: Double = 0.05, maxDelay: Double = 2) {
+            self.attempts = attempts
+            self.initialDelay = initialDelay
+            self.maxDelay = maxDelay
+        }
+    }
+
+    public let name: String
+    public var target: String { redactor.target }
+    private let conninfo: String
+    private let redactor: PostgresRedactor
+    private let retry: Retry
+    private let log: @Sendable (String) -> Void
+    private var conn: PostgresConnection?
+    private var tables: [String: PostgresTable] = [:]
+
+    /// Connects to `conninfo` (a libpq URI or key=value string, which may hold a password) as sink `name`.
+    /// - Throws: `SinkError.badSpec`, or `SinkError.unavailable` when the server stays unreachable.
+    public init(conninfo: String, name: String = "default", retry: Retry = Retry(),
+                log: @escaping @Sendable (String) -> Void = PostgresSink.stderrLog) throws {
+        self.name = name
+        self.conninfo = conninfo
+        self.redactor = try PostgresRedactor(conninfo: conninfo)
+        self.retry = retry
+        self.log = log
+        try reconnect()
+    }
+
+    /// Writes a line to standard error.
+    public static let stderrLog: @Sendable (String) -> Void = { line in
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    }
+
+    public func reconnect() throws {
+        if conn != nil { log("tandem: \(target): connection lost; reconnecting, then the batch is retried from the checkpoint") }
+        conn?.close()
+        conn = nil
+        tables.removeAll()
+        var delay = retry.initialDelay
+        var lastMessage = ""
+        for attempt in 1...max(1, retry.attempts) {
+            do {
+                let c = try PostgresConnection(conninfo: conninfo, redactor: redactor)
+                try c.query("SET TimeZone = 'UTC'")
+                try c.query("SET client_min_messages = warning")
+                try c.query(CheckpointSQL.postgres)
+                conn = c
+                if attempt > 1 { log("tandem: \(target): reconnected after \(attempt - 1) failed attempts") }
+                return
+            } catch SinkError.connectionLost(_, let message) {
+                lastMessage = message
+                guard attempt < retry.attempts else { break }
+                log("tandem: \(target): cannot connect (\(message)); retrying in \(delay)s (attempt \(attempt)/\(retry.attempts))")
+                usleep(UInt32(delay * 1_000_000))
+                delay = min(delay * 2, retry.maxDelay)
+            }
+        }
+        throw SinkError.unavailable(target: target, message: lastMessage, attempts: retry.attempts)
+    }
+
+    private func connection() throws -> PostgresConnection {
+        guard let conn, !conn.isBroken else { throw SinkError.connectionLost(target: target, message: "connection is closed") }
+        return conn
+    }
+
+    public func checkpoint() throws -> SinkCheckpoint? {
+        let rows = try connection().query("SELECT journal_id, seq FROM _tandem_checkpoint WHERE sink = $1", [name])
+        guard rows.count > 0, let j = rows[0, 0], let s = rows[0, 1].flatMap({ UInt64($0) }) else { return nil }
+        return SinkCheckpoint(journalID: j, seq: s)
+    }
+
+    public func commit(_ plan: ChangePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
+        let c = try connection()
+        do {
+            try c.query("BEGIN")
+            let rows = try c.query("SELECT journal_id, seq FROM _tandem_checkpoint WHERE sink = $1 FOR UPDATE", [name])
+            let found = rows.count > 0 ? SinkCheckpoint(journalID: rows[0, 0] ?? "", seq: UInt64(rows[0, 1] ?? "0") ?? 0) : nil
+            if found != from {
+                throw SinkError.checkpointMoved(target: target, sink: name, expected: from?.seq ?? 0, found: found?.seq ?? 0)
+            }
+            for entity in plan.entities { try apply(entity, c) }
+            try c.query("""
+                INSERT INTO _tandem_checkpoint (sink, journal_id, seq, updated_at) VALUES ($1, $2, $3, now())
+                ON CONFLICT (sink) DO UPDATE SET journal_id = EXCLUDED.journal_id, seq = EXCLUDED.seq, updated_at = now()
+                """, [name, to.journalID, String(to.seq)])
+            try c.query("COMMIT")
+        } catch {
+            // The transaction is gone (and with it any DDL): forget the schema we learned in it.
+            tables.removeAll()
+            if !c.isBroken { _ = try? c.query("ROLLBACK") }
+            throw error
+        }
+    }
+
+    public func reset(entities: [String]) throws {
+        let c = try connection()
+        do {
+            try c.query("BEGIN")
+            for e in entities where try table(e, c) != nil { try c.query("TRUNCATE \(SQL.quote(e))", entity: e) }
+            try c.query("DELETE FROM _tandem_checkpoint WHERE sink = $1", [name])
+            try c.query("COMMIT")
+        } catch {
+            if !c.isBroken { _ = try? c.query("ROLLBACK") }
+            throw error
+        }
+    }
+
+    public func close() {
+        conn?.close()
+        conn = nil
+    }
+
+    private func apply(_ plan: EntityPlan, _ c: PostgresConnection) throws {
+        let entity = plan.entity, q = SQL.quote(entity)
+        var info = try table(entity, c)
+        if !plan.columns.isEmpty { info = try ensureTable(plan, info, c) }
+        guard let info else { return }
+        if plan.truncate { try c.query("TRUNCATE \(q)", entity: entity) }
+        guard plan.changeCount > 0 else { return }
+        let key = info.primaryKey.isEmpty ? plan.keyColumns : info.primaryKey
+        var deletes = key.map { _ in PostgresText.ArrayBuilder() }
+        var deleteCount = 0
+        var groups: [[String]: [PostgresText.ArrayBuilder]] = [:]
+        var groupOrder: [[String]] = []
+        for (k, change) in plan.orderedChanges {
+            var gone = false
+            var row: Row?
+            switch change {
+            case .delete: gone = true
+            case let .upsert(r, deleteFirst): gone = deleteFirst; row = r
+            }
+            if gone {
+                for (i, name) in key.enumerated() { deletes[i].append(k[name] ?? .null) }
+                deleteCount += 1
+            }
+            if let row {
+                if groups[row.names] == nil {
+                    groups[row.names] = row.names.map { _ in PostgresText.ArrayBuilder() }
+                    groupOrder.append(row.names)
+                }
+                for (i, v) in row.values.enumerated() { groups[row.names]![i].append(v) }
+            }
+        }
+        if deleteCount > 0 {
+            let casts = key.enumerated().map { "$\($0.offset + 1)::\(info.type($0.element))[]" }
+            let match = key.map { "t.\(SQL.quote($0)) = k.\(SQL.quote($0))" }.joined(separator: " AND ")
+            try c.query("DELETE FROM \(q) AS t USING unnest(\(casts.joined(separator: ", "))) AS k(\(SQL.list(key))) WHERE \(match)",
+                        deletes.map { $0.finish() }, entity: entity)
+        }
+        for names in groupOrder {
+            let casts = names.enumerated().map { "$\($0.offset + 1)::\(info.type($0.element))[]" }
+            let set = names.filter { !key.contains($0) }.map { "\(SQL.quote($0)) = EXCLUDED.\(SQL.quote($0))" }
+            let sql = "INSERT INTO \(q) (\(SQL.list(names))) SELECT * FROM unnest(\(casts.joined(separator: ", "))) "
+                + "ON CONFLICT (\(SQL.list(key))) " + (set.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + set.joined(separator: ", "))
+            try c.query(sql, groups[names]!.map { $0.finish() }, entity: entity)
+        }
+    }
+
+    /// The table's column types and primary key, or nil when it does not exist.
+    private func table(_ entity: String, _ c: PostgresConnection) throws -> PostgresTable? {
+        if let t = tables[entity] { return t }
+        let cols = try c.query("""
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+            WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
+            """, [SQL.quote(entity)], entity: entity)
+        guard cols.count > 0 else { return nil }
+        var t = PostgresTable()
+        for r in 0..<cols.count { t.types[cols[r, 0] ?? ""] = cols[r, 1] ?? "text" }
+        let pk = try c.query("""
+            SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+            WHERE i.indrelid = to_regclass($1) AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)
+            """, [SQL.quote(entity)], entity: entity)
+        t.primaryKey = (0..<pk.count).compactMap { pk[$0, 0] }
+        tables[entity] = t
+        return t
+    }
+
+    private func ensureTable(_ plan: EntityPlan, _ existing: PostgresTable?, _ c: PostgresConnection) throws -> PostgresTable {
+        let q = SQL.quote(plan.entity)
+        if var t = existing {
+            for col in plan.columns where t.types[col.name] == nil {
+                let type = PostgresText.columnType(col.sample)
+                try c.query("ALTER TABLE \(q) ADD COLUMN \(SQL.quote(col.name)) \(type)", entity: plan.entity)
+                t.types[col.name] = type
+            }
+            tables[plan.entity] = t
+            return t
+        }
+        var t = PostgresTable()
+        var defs: [String] = []
+        for col in plan.columns {
+            let type = PostgresText.columnType(col.sample)
+            t.types[col.name] = type
+            defs.append("\(SQL.quote(col.name)) \(type)")
+        }
+        defs.append("PRIMARY KEY (\(SQL.list(plan.keyColumns)))")
+        try c.query("CREATE TABLE \(q) (\(defs.joined(separator: ", ")))", entity: plan.entity)
+        t.primaryKey = plan.keyColumns
+        tables[plan.entity] = t
+        return t
+    }
+}
+
+/// What the sink knows of one target table.
+struct PostgresTable {
+    var types: [String: String] = [:]
+    var primaryKey: [String] = []
+    /// The SQL type of a column (text when unknown).
+    func type(_ column: String) -> String { types[column] ?? "text" }
+}

@@ -1,0 +1,70 @@
+import TandemCore
+import TandemSQLite
+
+/// Values in PostgreSQL's text input forms, and arrays of them as array literals (sent as bound
+/// parameters, never spliced into SQL).
+enum PostgresText {
+    /// The text input form of a value, nil for NULL.
+    static func text(_ v: Value) -> String? {
+        switch v {
+        case .null: return nil
+        case .bool(let b): return b ? "t" : "f"
+        case .int(let i): return String(i)
+        case .double(let d):
+            if d.isNaN { return "NaN" }
+            if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
+            return String(d)
+        case .decimal(let s), .string(let s): return s
+        case .bytes(let b): return hex(b)
+        case .timestamp(let t): return RFC3339.format(t)
+        }
+    }
+
+    /// `\x` followed by lowercase hex: bytea's hex input form.
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = [92, 120]
+        out.reserveCapacity(2 + bytes.count * 2)
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Builds one array literal (`{"a","b",NULL}`) per column incrementally.
+    struct ArrayBuilder {
+        private var bytes: [UInt8] = [123]
+        private var first = true
+
+        /// Appends one element.
+        mutating func append(_ v: Value) {
+            if !first { bytes.append(44) }
+            first = false
+            guard let s = PostgresText.text(v) else { bytes.append(contentsOf: "NULL".utf8); return }
+            bytes.append(34)
+            for c in s.utf8 {
+                if c == 34 || c == 92 { bytes.append(92) }
+                bytes.append(c)
+            }
+            bytes.append(34)
+        }
+
+        /// The literal.
+        func finish() -> String {
+            var b = bytes
+            b.append(125)
+            return String(decoding: b, as: UTF8.self)
+        }
+    }
+
+    /// The column type a sink creates for a value kind.
+    static func columnType(_ v: Value) -> String {
+        switch v {
+        case .null, .string: return "text"
+        case .bool: return "boolean"
+        case .int: return "bigint"
+        case .double: return "double precision"
+        case .decimal: return "numeric"
+        case .bytes: return "bytea"
+        case .timestamp: return "timestamptz"
+        }
+    }
+}

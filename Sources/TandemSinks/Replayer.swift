@@ -1,0 +1,178 @@
+import Foundation
+import TandemCore
+import TandemJournal
+
+/// Which journal events a replay (or rewind) applies: events outside it are passed over, but their seqs
+/// still move the checkpoint.
+public struct ReplayFilter: Sendable, Hashable {
+    /// Only these entities (nil: all).
+    public var entities: Set<String>?
+    /// Only these tenants (nil: all; an event without a tenant never matches a tenant filter).
+    public var tenants: Set<String>?
+
+    /// A filter (no arguments: everything).
+    public init(entities: Set<String>? = nil, tenants: Set<String>? = nil) {
+        self.entities = entities
+        self.tenants = tenants
+    }
+
+    /// True when the event is to be applied.
+    public func matches(_ e: Event) -> Bool {
+        if let entities, !entities.contains(e.entity) { return false }
+        if let tenants { guard let t = e.tenant, tenants.contains(t) else { return false } }
+        return true
+    }
+}
+
+/// How a replay runs.
+public struct ReplayOptions: Sendable {
+    /// First seq to apply (default: the one after the sink's checkpoint; lower values are skipped anyway).
+    public var from: UInt64?
+    /// Last seq to apply (default: the end of the journal, or forever with `follow`).
+    public var to: UInt64?
+    /// Which events to apply.
+    public var filter = ReplayFilter()
+    /// About how many journal events per sink transaction (cut only between source transactions).
+    public var batchSize = 10_000
+    /// Keep applying new events at the journal's tail until stopped.
+    public var follow = false
+    /// The consumer name registered in the journal's manifest (default: derived from the sink).
+    public var consumerName: String?
+
+    /// Options with defaults.
+    public init(from: UInt64? = nil, to: UInt64? = nil, filter: ReplayFilter = ReplayFilter(), batchSize: Int = 10_000,
+                follow: Bool = false, consumerName: String? = nil) {
+        self.from = from
+        self.to = to
+        self.filter = filter
+        self.batchSize = batchSize
+        self.follow = follow
+        self.consumerName = consumerName
+    }
+}
+
+/// Where a replay stands (after each committed batch, and at the end).
+public struct ReplayProgress: Sendable, Hashable {
+    /// Journal events read.
+    public var read = 0
+    /// Events applied to the sink.
+    public var applied = 0
+    /// Events the sink already held (at or below its checkpoint).
+    public var skipped = 0
+    /// Events passed over by the filter.
+    public var filtered = 0
+    /// Transactions committed to the sink.
+    public var batches = 0
+    /// The sink's checkpoint seq.
+    public var checkpoint: UInt64 = 0
+    /// The journal id.
+    public var journalID = ""
+}
+
+/// Replays a journal into a sink: reads from the sink's checkpoint, filters, batches by source
+/// transaction, applies each batch with its checkpoint, and keeps the sink registered as a consumer of
+/// the journal (so truncation knows what it has applied).
+public final class Replayer {
+    /// The journal directory.
+    public let journal: String
+    /// The sink.
+    public let sink: any EventSink
+    /// The options.
+    public let options: ReplayOptions
+    private let journalOptions: JournalOptions
+
+    /// A replayer of `journal` into `sink`.
+    public init(journal: String, sink: any EventSink, options: ReplayOptions = ReplayOptions(),
+                journalOptions: JournalOptions = JournalOptions()) {
+        self.journal = journal
+        self.sink = sink
+        self.options = options
+        self.journalOptions = journalOptions
+    }
+
+    /// The consumer name this replay registers in the journal's manifest.
+    public var consumerName: String {
+        options.consumerName ?? Self.defaultConsumerName(for: sink)
+    }
+
+    /// The consumer name a sink is registered under unless one is given: `sink NAME TARGET` (no password).
+    public static func defaultConsumerName(for sink: any EventSink) -> String {
+        String("sink \(sink.name) \(sink.target)".prefix(200))
+    }
+
+    /// Runs the replay until the end of the journal (or `to`), or, with `follow`, until `shouldStop` says so.
+    /// - Parameters:
+    ///   - progress: called after every committed batch.
+    ///   - shouldStop: polled between batches and while waiting at the tail; an uncommitted batch is dropped.
+    /// - Returns: the final progress.
+    /// - Throws: `SinkError` from the sink, `JournalError` from the journal.
+    @discardableResult
+    public func run(progress: (ReplayProgress) -> Void = { _ in },
+                    shouldStop: () -> Bool = { false }) throws -> ReplayProgress {
+        let manifest = try Journal.manifest(at: journal, options: journalOptions)
+        let journalID = manifest.journalID.uuidString
+        var p = ReplayProgress(journalID: journalID)
+        let stored = try withReconnect { try sink.checkpoint() }
+        if let stored, stored.journalID != journalID {
+            throw SinkError.journalMismatch(target: sink.target, sink: sink.name, stored: stored.journalID, given: journalID)
+        }
+        p.checkpoint = stored?.seq ?? 0
+        try Journal.registerConsumer(consumerName, appliedSeq: p.checkpoint, at: journal, options: journalOptions)
+        let start = max(options.from ?? 1, p.checkpoint + 1, manifest.firstSeq)
+        if let to = options.to, start > to { return p }
+        let reader = try JournalReader(directory: journal, options: journalOptions)
+        try reader.seek(to: start)
+
+        var pending: [Event] = []
+        var readInBatch = 0
+        var lastRead: Event?
+        var lastConsumerUpdate = Date()
+        func commit() throws {
+            guard let last = lastRead, last.seq > p.checkpoint else { return }
+            let outcome = try sink.apply(pending, journalID: journalID, through: last.seq)
+            p.applied += outcome.applied
+            p.skipped += outcome.skipped
+            p.batches += 1
+            p.checkpoint = last.seq
+            pending.removeAll(keepingCapacity: true)
+            readInBatch = 0
+            if Date().timeIntervalSince(lastConsumerUpdate) >= 1 {
+                try Journal.setConsumerApplied(consumerName, seq: p.checkpoint, at: journal, options: journalOptions)
+                lastConsumerUpdate = Date()
+            }
+            progress(p)
+        }
+        func take(_ e: Event) throws {
+            // Cut only between source transactions: a txn's events never straddle two sink transactions.
+            if readInBatch >= options.batchSize, !(lastRead?.txn != nil && lastRead?.txn == e.txn) { try commit() }
+            p.read += 1
+            readInBatch += 1
+            lastRead = e
+            if options.filter.matches(e) { pending.append(e) } else { p.filtered += 1 }
+        }
+        while !shouldStop() {
+            if let to = options.to, (lastRead?.seq ?? start - 1) >= to { break }
+            var event = try reader.next()
+            if event == nil, options.follow, lastRead?.txn != nil, readInBatch > 0 {
+                // At the durable tail just after a txn's event: give its writer a moment to finish the txn.
+                event = try reader.next(timeout: 0.05)
+            }
+            if let e = event {
+                try take(e)
+                continue
+            }
+            try commit()
+            if !options.follow { break }
+            if let e = try reader.next(timeout: 0.2) { try take(e) }
+        }
+        if !shouldStop() { try commit() }
+        try Journal.setConsumerApplied(consumerName, seq: p.checkpoint, at: journal, options: journalOptions)
+        return p
+    }
+
+    private func withReconnect<T>(_ body: () throws -> T) throws -> T {
+        while true {
+            do { return try body() } catch SinkError.connectionLost { try sink.reconnect() }
+        }
+    }
+}

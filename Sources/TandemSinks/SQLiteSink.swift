@@ -1,0 +1,226 @@
+import TandemCore
+import TandemSQLite
+
+/// The embedded default sink: a SQLite file in WAL mode.
+///
+/// Tables are created from the events' columns when missing (declared types from the first non-null
+/// value: int/bool → INTEGER, double → REAL, decimal/string/timestamp → TEXT, bytes → BLOB; a single
+/// integer key becomes the rowid); new columns are added with ALTER TABLE ADD COLUMN. Values: bool as
+/// 0/1, decimal as its exact text, timestamp as RFC 3339 text with six fractional digits in UTC.
+public final class SQLiteSink: EventSink {
+    /// How hard SQLite syncs at commit.
+    public enum Synchronous: String, Sendable {
+        /// Sync the WAL at every commit: a committed batch survives power loss.
+        case full = "FULL"
+        /// Sync at WAL checkpoints only: a power loss may lose the last batches, but data and checkpoint
+        /// always go together, so replay simply re-applies them. Safe, and the default.
+        case normal = "NORMAL"
+    }
+
+    public let name: String
+    public let target: String
+    let db: Database
+    private var tables: [String: SQLiteTable] = [:]
+    private var statements: [String: Statement] = [:]
+
+    /// Opens (creating when missing) the SQLite file at `path` for the sink named `name`.
+    /// - Throws: `SinkError.database` when the file cannot be opened or prepared.
+    public init(path: String, name: String = "default", synchronous: Synchronous = .normal,
+                busyTimeoutMilliseconds: Int32 = 5000) throws {
+        self.name = name
+        self.target = "sqlite:\(path)"
+        do {
+            db = try Database(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            try db.execute("PRAGMA journal_mode=WAL")
+            try db.execute("PRAGMA synchronous=\(synchronous.rawValue)")
+            try db.execute(CheckpointSQL.sqlite)
+        } catch let e as SQLiteError {
+            throw SinkError.database(target: "sqlite:\(path)", entity: nil, message: e.description)
+        }
+    }
+
+    public func checkpoint() throws -> SinkCheckpoint? {
+        try wrap(nil) { try readCheckpoint() }
+    }
+
+    private func readCheckpoint() throws -> SinkCheckpoint? {
+        let s = try db.cachedStatement("SELECT journal_id, seq FROM _tandem_checkpoint WHERE sink = ?")
+        try s.bind(name, at: 1)
+        defer { try? s.reset() }
+        guard try s.step() else { return nil }
+        return SinkCheckpoint(journalID: s.text(0), seq: UInt64(s.int64(1)))
+    }
+
+    public func commit(_ plan: ChangePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
+        do {
+            try db.transaction {
+                let found = try readCheckpoint()
+                if found != from {
+                    throw SinkError.checkpointMoved(target: target, sink: name, expected: from?.seq ?? 0, found: found?.seq ?? 0)
+                }
+                for entity in plan.entities { try apply(entity) }
+                try writeCheckpoint(to)
+            }
+        } catch {
+            // DDL of the failed transaction rolled back with it: forget what we learned about the schema.
+            tables.removeAll()
+            statements.removeAll()
+            if let e = error as? SinkError { throw e }
+            throw SinkError.database(target: target, entity: nil, message: "\(error)")
+        }
+    }
+
+    public func reset(entities: [String]) throws {
+        try wrap(nil) {
+            try db.transaction {
+                for e in entities where try table(e) != nil {
+                    try db.execute("DELETE FROM \(SQL.quote(e))")
+                }
+                let s = try db.cachedStatement("DELETE FROM _tandem_checkpoint WHERE sink = ?")
+                try s.bind(name, at: 1)
+                try s.execute()
+            }
+        }
+    }
+
+    public func reconnect() throws {}
+
+    public func close() {
+        statements.removeAll()
+        db.close()
+    }
+
+    private func writeCheckpoint(_ c: SinkCheckpoint) throws {
+        let s = try db.cachedStatement("""
+            INSERT INTO _tandem_checkpoint (sink, journal_id, seq, updated_at) VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            ON CONFLICT (sink) DO UPDATE SET journal_id = excluded.journal_id, seq = excluded.seq, updated_at = excluded.updated_at
+            """)
+        try s.bind(name, at: 1)
+        try s.bind(c.journalID, at: 2)
+        try s.bind(Int64(c.seq), at: 3)
+        try s.execute()
+    }
+
+    private func apply(_ plan: EntityPlan) throws {
+        let entity = plan.entity
+        do {
+            var info = try table(entity)
+            if !plan.columns.isEmpty {
+                info = try ensureTable(plan)
+            }
+            guard let info else { return }  // deletes and truncates of a table that never existed: nothing to do
+            if plan.truncate { try db.execute("DELETE FROM \(SQL.quote(entity))") }
+            var upsert: (names: [String], stmt: Statement)?
+            let delete = plan.changeCount == 0 ? nil : try statement(deleteSQL(entity, plan.keyColumns))
+            for (key, change) in plan.orderedChanges {
+                switch change {
+                case .delete:
+                    try run(delete!, key.values)
+                case let .upsert(row, deleteFirst):
+                    if deleteFirst { try run(delete!, key.values) }
+                    if upsert?.names != row.names {
+                        upsert = (row.names, try statement(upsertSQL(entity, row.names, info.primaryKey.isEmpty ? plan.keyColumns : info.primaryKey)))
+                    }
+                    try run(upsert!.stmt, row.values)
+                }
+            }
+        } catch let e as SQLiteError {
+            throw SinkError.database(target: target, entity: entity, message: e.description)
+        }
+    }
+
+    private func run(_ s: Statement, _ values: [Value]) throws {
+        var i: Int32 = 1
+        for v in values { try s.bind(v, at: i); i += 1 }
+        try s.execute()
+    }
+
+    private func statement(_ sql: String) throws -> Statement {
+        if let s = statements[sql] { return s }
+        let s = try db.prepare(sql, persistent: true)
+        statements[sql] = s
+        return s
+    }
+
+    private func deleteSQL(_ entity: String, _ key: [String]) -> String {
+        "DELETE FROM \(SQL.quote(entity)) WHERE " + key.map { "\(SQL.quote($0)) = ?" }.joined(separator: " AND ")
+    }
+
+    private func upsertSQL(_ entity: String, _ names: [String], _ key: [String]) -> String {
+        let params = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        let set = names.filter { !key.contains($0) }.map { "\(SQL.quote($0)) = excluded.\(SQL.quote($0))" }
+        return "INSERT INTO \(SQL.quote(entity)) (\(SQL.list(names))) VALUES (\(params)) ON CONFLICT (\(SQL.list(key))) "
+            + (set.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + set.joined(separator: ", "))
+    }
+
+    /// The table's columns and primary key, or nil when it does not exist.
+    private func table(_ entity: String) throws -> SQLiteTable? {
+        if let t = tables[entity] { return t }
+        let s = try db.prepare("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid")
+        try s.bind(entity, at: 1)
+        var t = SQLiteTable()
+        var pk: [(Int64, String)] = []
+        while try s.step() {
+            let n = s.text(0)
+            t.columns.insert(n)
+            if s.int64(1) > 0 { pk.append((s.int64(1), n)) }
+        }
+        guard !t.columns.isEmpty else { return nil }
+        t.primaryKey = pk.sorted { $0.0 < $1.0 }.map(\.1)
+        tables[entity] = t
+        return t
+    }
+
+    private func ensureTable(_ plan: EntityPlan) throws -> SQLiteTable {
+        let q = SQL.quote(plan.entity)
+        if var t = try table(plan.entity) {
+            for c in plan.columns where !t.columns.contains(c.name) {
+                try db.execute("ALTER TABLE \(q) ADD COLUMN \(SQL.quote(c.name)) \(Self.declaredType(c.sample))")
+                t.columns.insert(c.name)
+                statements.removeAll()
+            }
+            tables[plan.entity] = t
+            return t
+        }
+        let key = plan.keyColumns
+        var defs: [String] = []
+        for c in plan.columns {
+            let single = key.count == 1 && key[0] == c.name
+            if single, case .int = c.sample {
+                defs.append("\(SQL.quote(c.name)) INTEGER PRIMARY KEY")  // the rowid itself: no second index
+            } else {
+                defs.append("\(SQL.quote(c.name)) \(Self.declaredType(c.sample))")
+            }
+        }
+        if !defs.contains(where: { $0.hasSuffix("INTEGER PRIMARY KEY") }) {
+            defs.append("PRIMARY KEY (\(SQL.list(key)))")
+        }
+        try db.execute("CREATE TABLE \(q) (\(defs.joined(separator: ", ")))")
+        let t = SQLiteTable(columns: Set(plan.columns.map(\.name)), primaryKey: key)
+        tables[plan.entity] = t
+        return t
+    }
+
+    /// The declared column type for a value kind (no type for a column only ever seen NULL).
+    static func declaredType(_ v: Value) -> String {
+        switch v {
+        case .null: return ""
+        case .bool, .int: return "INTEGER"
+        case .double: return "REAL"
+        case .decimal, .string, .timestamp: return "TEXT"
+        case .bytes: return "BLOB"
+        }
+    }
+
+    private func wrap<T>(_ entity: String?, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as SQLiteError {
+            throw SinkError.database(target: target, entity: entity, message: e.description)
+        }
+    }
+}
+
+/// What the sink knows of one target table.
+struct SQLiteTable {
+    var columns: Set<String> = []
+    var primaryKey: [String] = []
+}

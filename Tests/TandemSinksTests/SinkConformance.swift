@@ -1,0 +1,170 @@
+import TandemCore
+import XCTest
+@testable import TandemSinks
+
+/// The contract of `EventSink`, checked against a real store. Every sink implementation runs all of it.
+struct SinkConformance {
+    /// Opens a sink on the store (a fresh store per `makeStore()`; the same store for the same handle).
+    let open: (String) throws -> any EventSink
+    let makeStore: () throws -> String
+    let dump: (String) throws -> Dump
+    let kind: StoreKind
+    let journal = "journal-A"
+
+    func runAll() throws {
+        try randomStreamsMatchTheReferenceModel()
+        try replayingAnyPrefixTwiceChangesNothing()
+        try refusesAnotherJournal()
+        try rewindThenForwardEqualsStraight()
+        try rewindToZeroLeavesEmptyTables()
+        try rewindRefusesUpFrontWithoutBeforeImage()
+        try interruptedRewindResumes()
+        try newColumnsAreAdded()
+        try rebuildEmptiesTables()
+    }
+
+    func randomStreamsMatchTheReferenceModel() throws {
+        for seed in UInt64(1)...3 {
+            let events = EventGenerator.stream(seed: seed, count: 400, truncates: true)
+            let store = try makeStore()
+            let sink = try open(store)
+            defer { sink.close() }
+            var rng = SplitMix(seed: seed)
+            for batch in EventBatcher.batches(events, size: Int.random(in: 1...60, using: &rng)) {
+                try sink.apply(batch, journalID: journal)
+            }
+            XCTAssertEqual(try dump(store), StoreDump.model(.replay(events), kind), "seed \(seed)")
+            XCTAssertEqual(try sink.checkpoint(), SinkCheckpoint(journalID: journal, seq: events.last!.seq))
+            // The whole stream again: nothing changes.
+            let outcome = try sink.apply(events, journalID: journal)
+            XCTAssertEqual(outcome.applied, 0)
+            XCTAssertEqual(try dump(store), StoreDump.model(.replay(events), kind), "seed \(seed), replayed twice")
+        }
+    }
+
+    func replayingAnyPrefixTwiceChangesNothing() throws {
+        let events = EventGenerator.stream(seed: 11, count: 300, truncates: true)
+        let batches = EventBatcher.batches(events, size: 25)
+        var rng = SplitMix(seed: 99)
+        for _ in 0..<3 {
+            let store = try makeStore()
+            let sink = try open(store)
+            defer { sink.close() }
+            let cut = Int.random(in: 1..<batches.count, using: &rng)
+            for b in batches[..<cut] { try sink.apply(b, journalID: journal) }
+            let held = try dump(store)
+            XCTAssertEqual(held, StoreDump.model(.replay(batches[..<cut].joined()), kind))
+            // A restart from an older position re-sends events the store holds: nothing changes.
+            for b in batches[..<cut] { XCTAssertEqual(try sink.apply(b, journalID: journal).applied, 0) }
+            XCTAssertEqual(try dump(store), held)
+            // A batch straddling the checkpoint applies only its new part.
+            let straddle = Array(batches[cut - 1]) + batches[cut]
+            XCTAssertEqual(try sink.apply(straddle, journalID: journal).applied, batches[cut].count)
+            for b in batches[(cut + 1)...] { try sink.apply(b, journalID: journal) }
+            XCTAssertEqual(try dump(store), StoreDump.model(.replay(events), kind))
+        }
+    }
+
+    func refusesAnotherJournal() throws {
+        let events = EventGenerator.stream(seed: 5, count: 20, truncates: false)
+        let store = try makeStore()
+        let sink = try open(store)
+        defer { sink.close() }
+        try sink.apply(events, journalID: journal)
+        let before = try dump(store)
+        XCTAssertThrowsError(try sink.apply(events, journalID: "journal-B")) { error in
+            guard case SinkError.journalMismatch(_, _, let stored, let given) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(stored, journal)
+            XCTAssertEqual(given, "journal-B")
+            XCTAssertTrue("\(error)".contains("journal-B"))
+        }
+        XCTAssertEqual(try dump(store), before)
+    }
+
+    func rewindThenForwardEqualsStraight() throws {
+        let events = EventGenerator.stream(seed: 21, count: 300, truncates: false)
+        var rng = SplitMix(seed: 7)
+        for _ in 0..<3 {
+            let store = try makeStore()
+            let sink = try open(store)
+            defer { sink.close() }
+            for b in EventBatcher.batches(events, size: 40) { try sink.apply(b, journalID: journal) }
+            let target = UInt64.random(in: 0..<events.last!.seq, using: &rng)
+            let outcome = try Rewinder.rewind(sink, journalID: journal, to: target, events: events, chunkSize: 17)
+            XCTAssertEqual(outcome.checkpoint.seq, target)
+            XCTAssertEqual(try sink.checkpoint()?.seq, target)
+            XCTAssertEqual(try dump(store), StoreDump.model(.replay(events.prefix { $0.seq <= target }), kind), "rewind to \(target)")
+            for b in EventBatcher.batches(events, size: 40) { try sink.apply(b, journalID: journal) }
+            XCTAssertEqual(try dump(store), StoreDump.model(.replay(events), kind), "forward again after rewind to \(target)")
+        }
+    }
+
+    func rewindToZeroLeavesEmptyTables() throws {
+        let events = EventGenerator.stream(seed: 31, count: 200, truncates: false)
+        let store = try makeStore()
+        let sink = try open(store)
+        defer { sink.close() }
+        try sink.apply(events, journalID: journal)
+        XCTAssertFalse(try dump(store).isEmpty)
+        try Rewinder.rewind(sink, journalID: journal, to: 0, events: events, chunkSize: 50)
+        XCTAssertEqual(try dump(store), [:])
+        XCTAssertEqual(try sink.checkpoint()?.seq, 0)
+    }
+
+    func rewindRefusesUpFrontWithoutBeforeImage() throws {
+        var events = EventGenerator.stream(seed: 41, count: 100, truncates: false)
+        let i = events.lastIndex { $0.op == .update }!
+        events[i].before = nil
+        let store = try makeStore()
+        let sink = try open(store)
+        defer { sink.close() }
+        try sink.apply(events, journalID: journal)
+        let held = try dump(store)
+        XCTAssertThrowsError(try Rewinder.rewind(sink, journalID: journal, to: 0, events: events)) { error in
+            guard case SinkError.rewindNeedsBeforeImage(let seq, _, _, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(seq, events[i].seq)
+            XCTAssertTrue("\(error)".contains("--rebuild"))
+        }
+        XCTAssertEqual(try dump(store), held)
+        XCTAssertEqual(try sink.checkpoint()?.seq, events.last!.seq)
+    }
+
+    func interruptedRewindResumes() throws {
+        let events = EventGenerator.stream(seed: 51, count: 150, truncates: false)
+        let store = try makeStore()
+        let sink = try open(store)
+        defer { sink.close() }
+        try sink.apply(events, journalID: journal)
+        // Interrupted after the first chunks: as if the process died once the checkpoint reached 100.
+        try Rewinder.rewind(sink, journalID: journal, to: 100, events: events, chunkSize: 10)
+        let resumed = try Rewinder.rewind(sink, journalID: journal, to: 30, events: events, chunkSize: 10)
+        XCTAssertEqual(resumed.undone, events.filter { $0.seq > 30 && $0.seq <= 100 }.count)
+        XCTAssertEqual(try dump(store), StoreDump.model(.replay(events.prefix { $0.seq <= 30 }), kind))
+    }
+
+    func newColumnsAreAdded() throws {
+        let store = try makeStore()
+        let sink = try open(store)
+        defer { sink.close() }
+        let a = Event(seq: 1, entity: "people", key: ["id": .int(1)], op: .insert, after: ["id": .int(1), "name": .string("a")])
+        let b = Event(seq: 2, entity: "people", key: ["id": .int(2)], op: .insert,
+                      after: ["id": .int(2), "name": .string("b"), "email": .string("b@example.com")])
+        let c = Event(seq: 3, entity: "people", key: ["id": .int(1)], op: .update, after: ["id": .int(1), "email": .string("a@example.com")])
+        try sink.apply([a], journalID: journal)
+        try sink.apply([b, c], journalID: journal)
+        XCTAssertEqual(try dump(store), ["people": ["email=a@example.com|id=1|name=a", "email=b@example.com|id=2|name=b"]])
+    }
+
+    func rebuildEmptiesTables() throws {
+        let events = EventGenerator.stream(seed: 61, count: 80, truncates: true)
+        let store = try makeStore()
+        let sink = try open(store)
+        defer { sink.close() }
+        try sink.apply(events, journalID: journal)
+        try Rewinder.clear(sink, entities: ["customers", "orders", "line_items", "never_seen"])
+        XCTAssertEqual(try dump(store), [:])
+        XCTAssertNil(try sink.checkpoint())
+        try sink.apply(Array(events.prefix(40)), journalID: "journal-B")
+        XCTAssertEqual(try dump(store), StoreDump.model(.replay(events.prefix(40)), kind))
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import XCTest
+@testable import TandemSinks
+
+/// Real stores for tests: a fresh SQLite file, or a fresh database in the test PostgreSQL cluster.
+enum TestStores {
+    static func temporaryDirectory() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-sinks-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static func sqlitePath() throws -> String { try temporaryDirectory() + "/target.db" }
+
+    /// The cluster named by TANDEM_TEST_POSTGRES (started by `scripts/postgres start`, which `scripts/test`
+    /// runs). Under CI=true its absence fails the test: the PostgreSQL tests must run there.
+    static func postgresBase(file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let env = ProcessInfo.processInfo.environment
+        if let base = env["TANDEM_TEST_POSTGRES"], !base.isEmpty { return base }
+        if env["CI"] == "true" {
+            XCTFail("TANDEM_TEST_POSTGRES is not set under CI=true: run the tests with scripts/test (it starts scripts/postgres)", file: file, line: line)
+            throw SinkError.badSpec(spec: "TANDEM_TEST_POSTGRES", reason: "unset")
+        }
+        throw XCTSkip("TANDEM_TEST_POSTGRES is not set (run `eval \"$(scripts/postgres start)\"` or scripts/test)")
+    }
+
+    /// A fresh, empty database in the test cluster, as a key=value connection string.
+    static func postgresDatabase(base: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let base = try base ?? postgresBase(file: file, line: line)
+        let r = try PostgresRedactor(conninfo: base)
+        let admin = try PostgresConnection(conninfo: base, redactor: r)
+        defer { admin.close() }
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try admin.query("CREATE DATABASE \(SQL.quote(name))")
+        var parts = ["dbname=\(name)"]
+        for k in ["host", "port", "user", "password"] { if let v = r.fields[k] { parts.append("\(k)=\(v)") } }
+        return parts.joined(separator: " ")
+    }
+}
