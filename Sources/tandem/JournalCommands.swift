@@ -2,6 +2,7 @@ import Foundation
 import TandemCore
 import TandemJournal
 import TandemSinks
+import TandemSources
 
 /// `tandem journal …`: the operator's view of the append-only journal.
 enum JournalCommands {
@@ -99,17 +100,26 @@ struct EventFilter {
     }
 }
 
-/// Exit codes for the libraries' typed errors (documented in `tandem --help`).
-func exitCodeForLibraryError(_ error: Error) -> Int32? {
-    if let e = error as? SinkError { return e.exitCode }
-    guard let e = error as? JournalError else { return nil }
-    switch e {
-    case .io, .writerClosed: return ExitCode.ioError
-    case .notAJournal: return ExitCode.noInput
-    case .alreadyExists: return ExitCode.cannotCreate
-    case .unsupportedVersion, .corrupt, .recordTooLarge: return ExitCode.dataError
-    case .locked: return ExitCode.tempFail
-    case .truncateRefused: return ExitCode.checkFailed
-    case .seqOutOfRange, .unknownConsumer, .invalidConsumerName: return ExitCode.usage
+/// A library error that knows its sysexits code.
+protocol HasExitCode { var exitCode: Int32 { get } }
+extension SinkError: HasExitCode {}
+extension SourceError: HasExitCode {}
+extension MappingError: HasExitCode {}
+extension QuarantineError: HasExitCode {}
+
+extension JournalError: HasExitCode {
+    var exitCode: Int32 {
+        switch self {
+        case .io, .writerClosed: return ExitCode.ioError
+        case .notAJournal: return ExitCode.noInput
+        case .alreadyExists: return ExitCode.cannotCreate
+        case .unsupportedVersion, .corrupt, .recordTooLarge: return ExitCode.dataError
+        case .locked: return ExitCode.tempFail
+        case .truncateRefused: return ExitCode.checkFailed
+        case .seqOutOfRange, .unknownConsumer, .invalidConsumerName: return ExitCode.usage
+        }
     }
 }
+
+/// Exit codes for the libraries' typed errors (documented in `tandem --help`).
+func exitCodeForLibraryError(_ error: Error) -> Int32? { (error as? HasExitCode)?.exitCode }

@@ -2,6 +2,7 @@ import Foundation
 import TandemCore
 import TandemJournal
 import TandemSinks
+import TandemSources
 
 /// `tandem replay` and `tandem rewind`: the journal into a sink, forwards or backwards.
 enum ReplayCommands {
@@ -39,12 +40,13 @@ enum ReplayCommands {
         options.consumerName = args.value("--consumer")
         let sink = try spec.open()
         defer { sink.close() }
-        StopSignal.install()
+        let stop = StopSignal()
+        Signals.stop(on: stop)
         var terminal = TerminalProgress()
         let replayer = Replayer(journal: journal, sink: sink, options: options)
         let p = try replayer.run(progress: { p in
             terminal.show("replay → \(spec): \(p.applied) applied, checkpoint seq \(p.checkpoint)")
-        }, shouldStop: { StopSignal.requested })
+        }, shouldStop: { stop.isFired })
         terminal.clear()
         Output.out("replayed \(journal) → \(spec): \(plural(p.applied, "event")) applied, \(p.skipped) already held, "
                    + "\(p.filtered) filtered out; checkpoint seq \(p.checkpoint)\n")
