@@ -39,6 +39,8 @@ enum IngestBench {
         try writeLines(tandemPath, events.lazy.map { EventJSON.encode($0) })
         let jsonl = try ingest(spec: "jsonl:\(tandemPath)", mapping: .passThrough, dir: root + "/jsonl", expected: n)
         report.add(Figure(bench: "ingest", figure: "ingest_jsonl", value: jsonl, unit: "events/s", ceiling: ceiling))
+        let alone = try ingest(spec: "jsonl:\(tandemPath)", mapping: .passThrough, dir: root + "/discard", expected: n, discard: true)
+        report.note("jsonl source, decoding and mapping alone (events discarded, no journal): \(Int(alone)) events/s")
         }
 
         // Debezium envelopes (no schema wrapper) through a mapping.
@@ -91,13 +93,25 @@ enum IngestBench {
         return Double(events.count) / (now() - start)
     }
 
-    static func ingest(spec: String, mapping: Mapping, dir: String, expected: Int) throws -> Double {
+    /// Takes events and forgets them: the source side's own ceiling.
+    final class DiscardJournal: IngestJournal {
+        var seq: UInt64 = 0
+        func appendDurably(_ events: [Event]) throws -> ClosedRange<UInt64>? {
+            guard !events.isEmpty else { return nil }
+            defer { seq += UInt64(events.count) }
+            return (seq + 1)...(seq + UInt64(events.count))
+        }
+        func lastSourcePosition() throws -> String? { nil }
+    }
+
+    static func ingest(spec: String, mapping: Mapping, dir: String, expected: Int, discard: Bool = false) throws -> Double {
         try Journal.create(at: dir, options: options())
         let w = try JournalWriter(directory: dir, options: options())
         defer { w.close() }
+        let journal: any IngestJournal = discard ? DiscardJournal() : w
         var settings = Ingestor.Settings()
         settings.batchSize = batch
-        let ing = Ingestor(source: try SourceSpec.parse(spec).makeSource(), journal: w,
+        let ing = Ingestor(source: try SourceSpec.parse(spec).makeSource(), journal: journal,
                            quarantine: try Quarantine(journal: dir), mapping: mapping, settings: settings)
         let rssBefore = currentRSSMiB()
         let start = now()

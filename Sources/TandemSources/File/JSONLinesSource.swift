@@ -66,7 +66,7 @@ public final class JSONLinesSource: ChangeSource {
                 tailer.wait(limit: clock.now.duration(to: deadline), stop: stop)
                 continue
             }
-            let record: SourceRecord
+            var record: SourceRecord
             switch line {
             case .line(let bytes, let position):
                 switch settings.format.decode(bytes, position: position) {
@@ -80,13 +80,12 @@ public final class JSONLinesSource: ChangeSource {
                 record = SourceRecord(position: position, failure: Rejection(
                     rule: "size", reason: "line longer than the limit: \(length) bytes, the limit is \(settings.maxLineBytes) (first \(sample.count) bytes kept)"), raw: sample, rawLength: length)
             }
-            if out.count >= limit {
+            if out.count >= limit, record.change?.txn == nil || record.change?.txn != out.last?.change?.txn {
                 // Keep a source transaction in one batch; anything else waits for the next read.
-                if let t = record.change?.txn, t == out.last?.change?.txn { out.append(record); continue }
-                pending = record
+                pending = consume record
                 break
             }
-            out.append(record)
+            out.append(consume record)
         }
         return out
     }
