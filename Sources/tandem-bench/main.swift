@@ -3,6 +3,7 @@ import Foundation
 /// `tandem-bench NAME`: release-build benchmarks; each prints a table and then JSON lines.
 let benches: [String: () throws -> Void] = [
     "journal": JournalBench.run,
+    "ingest": IngestBench.run,
     "replay": ReplayBench.run,
 ]
 /// Child processes of the benchmarks (they take arguments).

@@ -14,14 +14,14 @@ extension JournalCommands {
                 .object([("name", .string(c.name)), ("appliedSeq", .int(Int64(c.appliedSeq))), ("lag", .int(Int64(c.lag)))])
             }
             printJSON(.object([
-                ("journal", .string(dir)), ("journalID", .string(s.journalID.uuidString.lowercased())),
+                ("journal", .string(dir)), ("journalID", .string(s.journalID.uuidString)),
                 ("segments", .int(Int64(s.segments))), ("events", .int(Int64(s.events))),
                 ("bytes", .int(s.bytes)), ("firstSeq", .int(Int64(s.firstSeq))), ("lastSeq", .int(Int64(s.lastSeq))),
                 ("consumers", .array(consumers)),
             ]))
             return 0
         }
-        var out = "journal    \(dir) (id \(s.journalID.uuidString.lowercased()))\n"
+        var out = "journal    \(dir) (id \(s.journalID.uuidString))\n"
         out += "segments   \(s.segments)\n"
         out += "events     \(s.events)" + (s.events > 0 ? " (seq \(s.firstSeq)..\(s.lastSeq))" : "") + "\n"
         out += "bytes      \(s.bytes)\n"
@@ -55,7 +55,7 @@ extension JournalCommands {
         } else if let fault = r.fault {
             Output.out("fault: \(fault)\n")
         } else {
-            var line = "ok: \(r.events) events in \(r.segments) segments"
+            var line = "ok: \(plural(Int(r.events), "event")) in \(plural(r.segments, "segment"))"
             if r.events > 0 { line += " (seq \(r.firstSeq)..\(r.lastSeq))" }
             if let t = r.tornTail { line += "; torn tail of \(t.bytes) bytes at \(t.file) byte \(t.offset), cut on next open" }
             Output.out(line + "\n")

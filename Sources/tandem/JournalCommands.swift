@@ -1,6 +1,8 @@
 import Foundation
 import TandemCore
 import TandemJournal
+import TandemSinks
+import TandemSources
 
 /// `tandem journal …`: the operator's view of the append-only journal.
 enum JournalCommands {
@@ -14,7 +16,7 @@ enum JournalCommands {
     ) { args in
         let dir = try args.positional(0, "DIR")
         let id = try Journal.create(at: dir, options: try options(args))
-        Output.out("created journal \(dir) (id \(id.uuidString.lowercased()))\n")
+        Output.out("created journal \(dir) (id \(id.uuidString))\n")
         return 0
     }
 
@@ -63,10 +65,13 @@ enum JournalCommands {
         Output.flush()
         guard args.flag("-f") else { return 0 }
         while true {
-            guard let event = try reader.next(timeout: 1) else { continue }
-            if filter.matches(event) { print(event, into: &line) }
-            // Flush when caught up, so a person watching sees each event at once.
-            if reader.nextSeq > (try? Journal.lastSeq(at: dir)) ?? 0 { Output.flush() }
+            // Print what is durable now, then flush and wait: a person watching sees each event at once.
+            let batch = try reader.next(max: 4096)
+            for event in batch where filter.matches(event) { print(event, into: &line) }
+            if batch.isEmpty {
+                Output.flush()
+                if let event = try reader.next(timeout: 1), filter.matches(event) { print(event, into: &line) }
+            }
         }
     }
 
@@ -98,16 +103,26 @@ struct EventFilter {
     }
 }
 
-/// Exit codes for the libraries' typed errors (documented in `tandem --help`).
-func exitCodeForLibraryError(_ error: Error) -> Int32? {
-    guard let e = error as? JournalError else { return nil }
-    switch e {
-    case .io, .writerClosed: return ExitCode.ioError
-    case .notAJournal: return ExitCode.noInput
-    case .alreadyExists: return ExitCode.cannotCreate
-    case .unsupportedVersion, .corrupt, .recordTooLarge: return ExitCode.dataError
-    case .locked: return ExitCode.tempFail
-    case .truncateRefused: return ExitCode.checkFailed
-    case .seqOutOfRange, .unknownConsumer, .invalidConsumerName: return ExitCode.usage
+/// A library error that knows its sysexits code.
+protocol HasExitCode { var exitCode: Int32 { get } }
+extension SinkError: HasExitCode {}
+extension SourceError: HasExitCode {}
+extension MappingError: HasExitCode {}
+extension QuarantineError: HasExitCode {}
+
+extension JournalError: HasExitCode {
+    var exitCode: Int32 {
+        switch self {
+        case .io, .writerClosed: return ExitCode.ioError
+        case .notAJournal: return ExitCode.noInput
+        case .alreadyExists: return ExitCode.cannotCreate
+        case .unsupportedVersion, .corrupt, .recordTooLarge: return ExitCode.dataError
+        case .locked: return ExitCode.tempFail
+        case .truncateRefused: return ExitCode.checkFailed
+        case .seqOutOfRange, .unknownConsumer, .invalidConsumerName: return ExitCode.usage
+        }
     }
 }
+
+/// Exit codes for the libraries' typed errors (documented in `tandem --help`).
+func exitCodeForLibraryError(_ error: Error) -> Int32? { (error as? HasExitCode)?.exitCode }
