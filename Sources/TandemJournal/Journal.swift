@@ -87,3 +87,10 @@ enum SegmentCreator {
         try fs.syncDirectory(directory)
     }
 }
+
+extension Journal {
+    /// The pid of the process holding the journal's writer lock, nil when no writer is live.
+    public static func writerProcess(at directory: String, options: JournalOptions = JournalOptions()) -> Int32? {
+        options.fileSystem.lockHolder(directory + "/" + JournalFiles.writerLock)
+    }
+}

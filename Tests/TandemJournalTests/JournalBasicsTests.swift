@@ -56,7 +56,9 @@ final class JournalBasicsTests: XCTestCase {
     func testSecondWriterGetsTheHolderPid() throws {
         let dir = try temporaryDirectory(self) + "/j"
         try Journal.create(at: dir)
+        XCTAssertNil(Journal.writerProcess(at: dir))
         let writer = try JournalWriter(directory: dir)
+        XCTAssertEqual(Journal.writerProcess(at: dir), getpid())
         // flock is per open file description, so a second open in this process conflicts like another process.
         XCTAssertThrowsError(try JournalWriter(directory: dir)) { error in
             XCTAssertEqual("\(error)", "journal \(dir) is already open for writing by process \(getpid());"
@@ -64,6 +66,7 @@ final class JournalBasicsTests: XCTestCase {
                            + " `tandem journal inspect` beside it)")
         }
         writer.close()
+        XCTAssertNil(Journal.writerProcess(at: dir), "a closed writer is not live")
         let second = try JournalWriter(directory: dir)
         second.close()
     }
