@@ -1,25 +1,27 @@
 import Foundation
 import TandemCore
 
-/// The frames of one large batch, encoded ahead on two cores while the writer would otherwise
+/// The frames of one large batch, encoded ahead on all cores while the writer would otherwise
 /// encode them one by one: framing (encode + CRC) is the writer's CPU cost per event.
 ///
 /// No frame carries the group-start flag; the writer sets it where a group starts.
 struct PreFramedBatch {
     /// Batches smaller than this are framed inline (the hand-off would cost more than it saves).
-    static let threshold = 256
+    static let threshold = 4096
 
     private var parts: [(bytes: [UInt8], ends: [Int])]
-    private let split: Int
+    private let partSize: Int
 
     /// Frames `events` with seqs from `firstSeq`; nil when the batch is small or an event cannot be framed.
     static func make(_ events: [Event], firstSeq: UInt64) -> PreFramedBatch? {
         guard events.count >= threshold, ProcessInfo.processInfo.activeProcessorCount > 1 else { return nil }
-        let split = (events.count + 1) / 2
-        let slots = Slots(count: 2)
+        // Eight parts, claimed dynamically: when the other core is busy, this thread frames more of them.
+        let count = 8
+        let partSize = (events.count + count - 1) / count
+        let slots = Slots(count: count)
         defer { slots.free() }
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            let range = part == 0 ? 0..<split : split..<events.count
+        DispatchQueue.concurrentPerform(iterations: count) { part in
+            let range = (part * partSize)..<min(events.count, (part + 1) * partSize)
             var w = ByteWriter(capacity: range.count * 200 + 64)
             var ends: [Int] = []
             ends.reserveCapacity(range.count)
@@ -35,14 +37,18 @@ struct PreFramedBatch {
                 // Left empty: the writer frames this batch inline and reports the error there.
             }
         }
-        guard let a = slots.get(0), let b = slots.get(1) else { return nil }
-        return PreFramedBatch(parts: [a, b], split: split)
+        var parts: [(bytes: [UInt8], ends: [Int])] = []
+        for i in 0..<count {
+            guard let p = slots.get(i) else { return nil }
+            parts.append(p)
+        }
+        return PreFramedBatch(parts: parts, partSize: partSize)
     }
 
     /// Appends frame `i` to `out`, with the group-start flag when `groupStart`.
     @inline(__always)
     func append(_ i: Int, groupStart: Bool, to out: inout ByteWriter) {
-        let (p, k) = i < split ? (0, i) : (1, i - split)
+        let p = i / partSize, k = i % partSize
         let start = k == 0 ? 0 : parts[p].ends[k - 1]
         let end = parts[p].ends[k]
         let at = out.bytes.count

@@ -127,11 +127,12 @@ final class LargeBatchTests: XCTestCase {
         let options = JournalOptions(segmentSize: 96 << 10, indexInterval: 4096, logger: { _ in })
         try Journal.create(at: dir, options: options)
         let writer = try JournalWriter(directory: dir, options: options)
-        XCTAssertEqual(try writer.append((1...3000).map { sampleEvent($0) }), 1...3000)
-        XCTAssertEqual(try writer.append((3001...3010).map { sampleEvent($0) }), 3001...3010)
-        XCTAssertEqual(try writer.append((3011...7000).map { sampleEvent($0) }), 3011...7000)
+        XCTAssertGreaterThan(5000, PreFramedBatch.threshold)
+        XCTAssertEqual(try writer.append((1...5000).map { sampleEvent($0) }), 1...5000)
+        XCTAssertEqual(try writer.append((5001...5010).map { sampleEvent($0) }), 5001...5010)
+        XCTAssertEqual(try writer.append((5011...10000).map { sampleEvent($0) }), 5011...10000)
         writer.close()
-        XCTAssertEqual(try readAll(dir, options: options), (1...7000).map { journaled($0) })
+        XCTAssertEqual(try readAll(dir, options: options), (1...10000).map { journaled($0) })
         XCTAssertTrue(try Journal.verify(at: dir, options: options).isClean)
         // Group starts: the first record of each append and of each segment, and no other.
         let fs = PosixFileSystem()
@@ -144,10 +145,10 @@ final class LargeBatchTests: XCTestCase {
             while case .record(let seq, let groupStart, _, _) = try cursor.next() { if groupStart { starts.append(seq) } }
             file.close()
         }
-        XCTAssertEqual(starts, Array(Set(bases + [1, 3001, 3011])).sorted())
+        XCTAssertEqual(starts, Array(Set(bases + [1, 5001, 5011])).sorted())
         // Reopen: recovery accepts it and appends continue.
         let again = try JournalWriter(directory: dir, options: options)
-        XCTAssertEqual(again.lastSeq, 7000)
+        XCTAssertEqual(again.lastSeq, 10000)
         again.close()
     }
 }
