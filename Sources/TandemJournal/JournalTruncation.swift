@@ -181,7 +181,8 @@ struct Truncation {
             let at = cursor.offset
             switch try cursor.next() {
             case .record(let s, _, let offset, _):
-                if s == target {
+                // The record to cut at, or (damage being cut away) one with a seq out of line where it was due.
+                if s == target || (expected == target && s != expected) {
                     try file.truncate(to: offset)
                     try file.sync()
                     return

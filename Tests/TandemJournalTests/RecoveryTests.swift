@@ -122,6 +122,20 @@ final class RecoveryTests: XCTestCase {
         }
     }
 
+    func testSeqDiscontinuityIsCorruption() throws {
+        let offsets = try fill(10)
+        var w = ByteWriter()
+        try SegmentFormat.appendFrame(sampleEvent(12), seq: 12, groupStart: true, into: &w)
+        try writeBytes(segment, try fileBytes(segment) + w.bytes)
+        XCTAssertThrowsError(try JournalWriter(directory: dir, options: options)) {
+            XCTAssertEqual("\($0)", "journal corrupt: \(segment) at byte \(offsets[10]), seq 11: seq discontinuity:"
+                + " expected seq 11, found 12; nothing was written (hint: keep a copy of the directory;"
+                + " `tandem journal truncate --after 10 --force` drops everything from the damage on)")
+        }
+        try Journal.truncate(after: 10, force: true, at: dir, options: options)
+        XCTAssertEqual(try readAll(dir), (1...10).map { journaled($0) })
+    }
+
     func testMissingSegmentIsCorruption() throws {
         let small = JournalOptions(segmentSize: 2048, logger: log.logger)
         let w = try JournalWriter(directory: dir, options: small)
