@@ -14,8 +14,10 @@ public enum Change: Sendable, Hashable {
 public enum KeyChange: Sendable, Hashable {
     /// Delete the row if present.
     case delete
-    /// Upsert the row; `deleteFirst` when an earlier change of the batch deleted it (so no old column survives).
-    case upsert(Row, deleteFirst: Bool)
+    /// Upsert the row; `deleteFirst` when an earlier change of the batch deleted it (so no old column
+    /// survives); `fresh` when the batch's first change to the key was an insert, so the row is expected
+    /// to be absent (a sink may try a plain INSERT first, falling back to the upsert on a key conflict).
+    case upsert(Row, deleteFirst: Bool, fresh: Bool)
 }
 
 /// The changes to one entity in a plan, coalesced to one per key.
@@ -71,7 +73,7 @@ public struct ChangePlan: Sendable {
                     throw SinkError.missingAfterImage(seq: e.seq, entity: e.entity, op: e.op)
                 }
                 if e.key.isEmpty { throw SinkError.missingKey(seq: e.seq, entity: e.entity) }
-                add(.upsert(entity: e.entity, key: e.key, row: after))
+                add(.upsert(entity: e.entity, key: e.key, row: after), fresh: e.op == .insert)
             }
         }
     }
@@ -79,8 +81,8 @@ public struct ChangePlan: Sendable {
     /// True when the plan changes nothing.
     public var isEmpty: Bool { entities.isEmpty }
 
-    /// Adds one change after the ones already planned.
-    public mutating func add(_ change: Change) {
+    /// Adds one change after the ones already planned; `fresh` marks an upsert whose row the source says is new.
+    public mutating func add(_ change: Change, fresh: Bool = false) {
         switch change {
         case .truncate(let entity):
             let i = slot(entity)
@@ -99,17 +101,17 @@ public struct ChangePlan: Sendable {
             noteColumns(row, in: i)
             switch entities[i].changes[key] {
             case nil:
-                entities[i].changes[key] = .upsert(row, deleteFirst: false)
+                entities[i].changes[key] = .upsert(row, deleteFirst: false, fresh: fresh)
             case .delete?:
-                entities[i].changes[key] = .upsert(row, deleteFirst: true)
-            case let .upsert(old, deleteFirst)?:
+                entities[i].changes[key] = .upsert(row, deleteFirst: true, fresh: false)
+            case let .upsert(old, deleteFirst, wasFresh)?:
                 var merged = old
                 if merged.names != row.names {
                     for (n, v) in row.columns { merged[n] = v }
                 } else {
                     merged = row
                 }
-                entities[i].changes[key] = .upsert(merged, deleteFirst: deleteFirst)
+                entities[i].changes[key] = .upsert(merged, deleteFirst: deleteFirst, fresh: wasFresh)
             }
         }
     }

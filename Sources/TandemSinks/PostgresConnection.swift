@@ -7,6 +7,8 @@ import Glibc
 final class PostgresConnection {
     private var conn: OpaquePointer?
     let redactor: PostgresRedactor
+    /// The SQLSTATE of the last failed statement ("" when none).
+    private(set) var lastSQLState = ""
 
     /// Connects (`PQconnectdb`).
     /// - Throws: `SinkError.connectionLost` (retryable) with a scrubbed message.
@@ -104,6 +106,7 @@ final class PostgresConnection {
         if let res, let p = PQresultErrorMessage(res), p.pointee != 0 { message = redactor.scrub(String(cString: p)) }
         message = String(message.reversed().drop { $0 == "\n" || $0 == " " }.reversed())
         let state = res.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
+        lastSQLState = state
         // Class 08 is "connection exception"; 57P0x are administrator/crash shutdowns of the backend.
         if isBroken || state.hasPrefix("08") || state.hasPrefix("57P0") {
             return .connectionLost(target: redactor.target, message: message)

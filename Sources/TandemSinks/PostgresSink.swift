@@ -142,25 +142,35 @@ public final class PostgresSink: EventSink {
         let key = info.primaryKey.isEmpty ? plan.keyColumns : info.primaryKey
         var deletes = key.map { _ in PostgresText.ArrayBuilder() }
         var deleteCount = 0
-        var groups: [[String]: [PostgresText.ArrayBuilder]] = [:]
-        var groupOrder: [[String]] = []
+        // Rows per column list, split into those expected absent (plain INSERT) and the rest (upsert).
+        var groups: [UpsertGroupKey: Int] = [:]
+        var groupKeys: [UpsertGroupKey] = []
+        var builders: [[PostgresText.ArrayBuilder]] = []
+        var last = (names: [String](), insert: false, index: -1)
         for (k, change) in plan.orderedChanges {
-            var gone = false
-            var row: Row?
             switch change {
-            case .delete: gone = true
-            case let .upsert(r, deleteFirst): gone = deleteFirst; row = r
-            }
-            if gone {
+            case .delete:
                 for (i, name) in key.enumerated() { deletes[i].append(k[name] ?? .null) }
                 deleteCount += 1
-            }
-            if let row {
-                if groups[row.names] == nil {
-                    groups[row.names] = row.names.map { _ in PostgresText.ArrayBuilder() }
-                    groupOrder.append(row.names)
+            case let .upsert(row, deleteFirst, fresh):
+                if deleteFirst {
+                    for (i, name) in key.enumerated() { deletes[i].append(k[name] ?? .null) }
+                    deleteCount += 1
                 }
-                for (i, v) in row.values.enumerated() { groups[row.names]![i].append(v) }
+                let insert = deleteFirst || fresh
+                // Rows of a batch nearly always share one column list: skip the hashing then.
+                if last.index < 0 || last.insert != insert || last.names != row.names {
+                    let g = UpsertGroupKey(names: row.names, insert: insert)
+                    if let i = groups[g] {
+                        last = (row.names, insert, i)
+                    } else {
+                        groups[g] = builders.count
+                        groupKeys.append(g)
+                        builders.append(row.names.map { _ in PostgresText.ArrayBuilder() })
+                        last = (row.names, insert, builders.count - 1)
+                    }
+                }
+                for (i, v) in row.values.enumerated() { builders[last.index][i].append(v) }
             }
         }
         if deleteCount > 0 {
@@ -169,12 +179,27 @@ public final class PostgresSink: EventSink {
             try c.query("DELETE FROM \(q) AS t USING unnest(\(casts.joined(separator: ", "))) AS k(\(SQL.list(key))) WHERE \(match)",
                         deletes.map { $0.finish() }, entity: entity)
         }
-        for names in groupOrder {
+        for (gi, g) in groupKeys.enumerated() {
+            let names = g.names
+            let arrays = builders[gi].map { $0.finish() }
             let casts = names.enumerated().map { "$\($0.offset + 1)::\(info.type($0.element))[]" }
+            let insert = "INSERT INTO \(q) (\(SQL.list(names))) SELECT * FROM unnest(\(casts.joined(separator: ", ")))"
+            if g.insert {
+                // Expected absent: a plain INSERT is much cheaper than ON CONFLICT. Should a row exist after
+                // all (a store written by others, a snapshot loaded earlier), undo just this statement and
+                // fall through to the upsert.
+                try c.query("SAVEPOINT tandem_insert")
+                do {
+                    try c.query(insert, arrays, entity: entity)
+                    try c.query("RELEASE SAVEPOINT tandem_insert")
+                    continue
+                } catch SinkError.database where c.lastSQLState == "23505" {
+                    try c.query("ROLLBACK TO SAVEPOINT tandem_insert")
+                }
+            }
             let set = names.filter { !key.contains($0) }.map { "\(SQL.quote($0)) = EXCLUDED.\(SQL.quote($0))" }
-            let sql = "INSERT INTO \(q) (\(SQL.list(names))) SELECT * FROM unnest(\(casts.joined(separator: ", "))) "
-                + "ON CONFLICT (\(SQL.list(key))) " + (set.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + set.joined(separator: ", "))
-            try c.query(sql, groups[names]!.map { $0.finish() }, entity: entity)
+            let sql = insert + " ON CONFLICT (\(SQL.list(key))) " + (set.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + set.joined(separator: ", "))
+            try c.query(sql, arrays, entity: entity)
         }
     }
 
@@ -221,6 +246,12 @@ public final class PostgresSink: EventSink {
         tables[plan.entity] = t
         return t
     }
+}
+
+/// Rows upserted with one statement: the same column list, and whether they are expected absent.
+struct UpsertGroupKey: Hashable {
+    var names: [String]
+    var insert: Bool
 }
 
 /// What the sink knows of one target table.
