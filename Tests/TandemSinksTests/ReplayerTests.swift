@@ -6,18 +6,7 @@ import XCTest
 
 /// Replay and rewind driven by a real journal on disk.
 final class ReplayerTests: XCTestCase {
-    func makeJournal(_ events: [Event]) throws -> (dir: String, id: String) {
-        let dir = try TestStores.temporaryDirectory() + "/journal"
-        let id = try Journal.create(at: dir)
-        let w = try JournalWriter(directory: dir)
-        defer { w.close() }
-        for txn in Dictionary(grouping: events, by: { $0.txn ?? "" }).values.sorted(by: { $0[0].seq < $1[0].seq }) {
-            var fresh = txn
-            for i in fresh.indices { fresh[i].seq = 0 }
-            try w.append(fresh)
-        }
-        return (dir, id.uuidString)
-    }
+    func makeJournal(_ events: [Event]) throws -> (dir: String, id: String) { try TestStores.journal(events) }
 
     func testReplayAppliesTheJournalAndRegistersTheSinkAsConsumer() throws {
         let events = EventGenerator.stream(seed: 101, count: 500, truncates: true)
