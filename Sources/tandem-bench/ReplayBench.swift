@@ -8,7 +8,8 @@ import TandemSinks
 /// existing keys, 8 columns) into tables already holding 1 M rows, through the SQLite and PostgreSQL
 /// sinks, beside ceilings from the same run: a plain prepared-statement upsert/delete loop through the
 /// SQLite C API with the same transaction sizes, and PostgreSQL COPY of the same rows into an empty table.
-/// Sizes: TANDEM_BENCH_EVENTS, TANDEM_BENCH_ROWS (default 1 000 000 each); batch TANDEM_BENCH_BATCH (10 000).
+/// Sizes: TANDEM_BENCH_EVENTS, TANDEM_BENCH_ROWS (default 1 000 000 each); batch TANDEM_BENCH_BATCH (10 000);
+/// TANDEM_BENCH_ONLY=sqlite|postgres runs one half.
 enum ReplayBench {
     static let env = ProcessInfo.processInfo.environment
     static let events = Int(env["TANDEM_BENCH_EVENTS"] ?? "") ?? 1_000_000
@@ -22,7 +23,14 @@ enum ReplayBench {
         let dir = env["TANDEM_BENCH_DIR"] ?? NSTemporaryDirectory()
         let report = Report()
         report.header("replay: \(events) mixed events into tables of \(rows) rows, \(batch) events a transaction")
-        // SQLite: one preloaded file, copied so both runs start from the same bytes.
+        let only = env["TANDEM_BENCH_ONLY"]  // "sqlite" or "postgres" while tuning one of them
+        if only != "postgres" { try sqlite(dir, report) }
+        if only != "sqlite" { try postgres(report) }
+        report.finish()
+    }
+
+    static func sqlite(_ dir: String, _ report: Report) throws {
+        // One preloaded file, copied so both runs start from the same bytes.
         let seedDB = dir + "/replay-seed.db"
         try preloadSQLite(seedDB)
         let sinkDB = dir + "/replay-sink.db", loopDB = dir + "/replay-loop.db"
@@ -32,7 +40,9 @@ enum ReplayBench {
         report.add(Figure(bench: "replay", figure: "replay_sqlite", value: sinkRate, unit: "events/s", ceiling: loopRate))
         report.note("replay_sqlite ceiling: prepared-statement upsert/delete loop through the SQLite C API, same batches, WAL, synchronous=NORMAL")
         for p in [seedDB, sinkDB, loopDB] { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: p + s) } }
+    }
 
+    static func postgres(_ report: Report) throws {
         if let base = env["TANDEM_TEST_POSTGRES"], !base.isEmpty {
             let pg = try PG(base)
             try pg.exec("DROP TABLE IF EXISTS customers, copy_ceiling, _tandem_checkpoint")
@@ -48,7 +58,6 @@ enum ReplayBench {
         } else {
             report.note("replay_postgres skipped: TANDEM_TEST_POSTGRES is not set (scripts/bench starts a cluster)")
         }
-        report.finish()
     }
 
     // MARK: the workload
