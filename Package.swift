@@ -26,7 +26,7 @@ let package = Package(
                           dependencies: ["TandemCore", "TandemJournal", "TandemSources", "TandemSinks"],
                           path: "Sources/tandem"),
         .executableTarget(name: "tandem-bench",
-                          dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSinks", "CSQLite", "CPostgres"],
+                          dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSinks", "TandemSources", "CSQLite", "CPostgres"],
                           path: "Sources/tandem-bench"),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], path: "Tests/TandemCoreTests"),
         .testTarget(name: "TandemJournalTests", dependencies: ["TandemCore", "TandemJournal"],

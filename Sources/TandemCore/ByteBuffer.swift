@@ -1,3 +1,5 @@
+import Glibc
+
 /// Little-endian, varint-aware appends onto a byte array (the journal's binary encoding).
 public struct ByteWriter: Sendable {
     /// The bytes written so far.
@@ -100,13 +102,41 @@ public struct ByteReader {
     /// A length-prefixed UTF-8 string; invalid UTF-8 is an error.
     public mutating func string() throws(DecodeError) -> String {
         let start = offset
+        return try ByteReader.makeString(try stringBytes(), at: start)
+    }
+
+    /// The bytes of a length-prefixed string, not yet checked as UTF-8 (valid until the buffer goes).
+    public mutating func stringBytes() throws(DecodeError) -> UnsafeRawBufferPointer {
         let n = try length()
-        let slice = UnsafeRawBufferPointer(rebasing: base[offset..<offset + n])
-        guard let s = String(validating: slice.bindMemory(to: UInt8.self), as: UTF8.self) else {
-            throw DecodeError(offset: start, reason: "invalid UTF-8 in string")
+        defer { offset += n }
+        return UnsafeRawBufferPointer(rebasing: base[offset..<offset + n])
+    }
+
+    /// A string from UTF-8 bytes; invalid UTF-8 is an error naming `offset`.
+    public static func makeString(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(DecodeError) -> String {
+        // Not String(validating:): it is generic over the encoding and, unspecialized across modules,
+        // spends more time in metadata look-ups than in validation. Decoding repairs invalid UTF-8
+        // (U+FFFD), so the result equals the input bytes exactly when they were valid.
+        let u = bytes.bindMemory(to: UInt8.self)
+        var s = String(decoding: u, as: UTF8.self)
+        if !isASCII(bytes) {
+            let same = s.withUTF8 { d in d.count == u.count && (u.isEmpty || memcmp(d.baseAddress!, u.baseAddress!, u.count) == 0) }
+            guard same else { throw DecodeError(offset: offset, reason: "invalid UTF-8 in string") }
         }
-        offset += n
         return s
+    }
+
+    /// True when every byte is below 0x80, checked eight at a time.
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i + 8 <= n {
+            if bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
+        }
+        while i < n { if bytes[i] >= 0x80 { return false }; i += 1 }
+        return true
     }
 
     /// Skips `n` bytes.

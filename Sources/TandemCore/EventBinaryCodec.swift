@@ -3,7 +3,7 @@ public enum EventBinaryCodec {
     /// The payload layout version written by this build.
     public static let version: UInt8 = 1
 
-    private enum Field {
+    enum Field {
         static let sourcePosition: UInt8 = 1 << 0
         static let txn: UInt8 = 1 << 1
         static let committedAt: UInt8 = 1 << 2
@@ -13,12 +13,12 @@ public enum EventBinaryCodec {
         static let origin: UInt8 = 1 << 6
     }
 
-    private enum Tag {
+    enum Tag {
         static let null: UInt8 = 0, bFalse: UInt8 = 1, bTrue: UInt8 = 2, int: UInt8 = 3, double: UInt8 = 4
         static let decimal: UInt8 = 5, string: UInt8 = 6, bytes: UInt8 = 7, timestamp: UInt8 = 8
     }
 
-    private static let ops: [Operation] = [.insert, .update, .delete, .snapshot, .truncate]
+    static let ops: [Operation] = [.insert, .update, .delete, .snapshot, .truncate]
 
     private static func opCode(_ op: Operation) -> UInt8 {
         switch op {
@@ -64,31 +64,8 @@ public enum EventBinaryCodec {
 
     /// Decodes one payload; the whole buffer must be consumed.
     public static func decode(_ buffer: UnsafeRawBufferPointer) throws(DecodeError) -> Event {
-        var r = ByteReader(buffer)
-        let v = try r.u8()
-        guard v == version else {
-            throw DecodeError(offset: 0, reason: "payload version \(v) is not supported (this build reads \(version))")
-        }
-        let flags = try r.u8()
-        guard flags & 0x80 == 0 else { throw DecodeError(offset: 1, reason: "unknown payload flags \(flags)") }
-        let seq = try r.varint()
-        let opOffset = r.offset
-        let code = try r.u8()
-        guard Int(code) < ops.count else { throw DecodeError(offset: opOffset, reason: "unknown op code \(code)") }
-        let entity = try r.string()
-        let key = try decodeRow(&r)
-        var e = Event(seq: seq, entity: entity, key: key, op: ops[Int(code)])
-        if flags & Field.sourcePosition != 0 { e.sourcePosition = try r.string() }
-        if flags & Field.txn != 0 { e.txn = try r.string() }
-        if flags & Field.committedAt != 0 { e.committedAt = Timestamp(microseconds: try r.zigzag()) }
-        if flags & Field.before != 0 { e.before = try decodeRow(&r) }
-        if flags & Field.after != 0 { e.after = try decodeRow(&r) }
-        if flags & Field.tenant != 0 { e.tenant = try r.string() }
-        if flags & Field.origin != 0 { e.origin = try r.string() }
-        guard r.remaining == 0 else {
-            throw DecodeError(offset: r.offset, reason: "\(r.remaining) trailing bytes after the event")
-        }
-        return e
+        var decoder = EventBinaryDecoder()
+        return try decoder.decode(buffer)
     }
 
     /// Decodes one payload from a byte array.
@@ -125,33 +102,5 @@ public enum EventBinaryCodec {
             case .timestamp(let t): w.u8(Tag.timestamp); w.zigzag(t.microseconds)
             }
         }
-    }
-
-    private static func decodeRow(_ r: inout ByteReader) throws(DecodeError) -> Row {
-        let n = try r.varint()
-        guard n <= UInt64(r.remaining) else {
-            throw DecodeError(offset: r.offset, reason: "row claims \(n) columns, more than the bytes left")
-        }
-        var row = Row()
-        row.reserveCapacity(Int(n))
-        for _ in 0..<n {
-            let name = try r.string()
-            let tagOffset = r.offset
-            let value: Value
-            switch try r.u8() {
-            case Tag.null: value = .null
-            case Tag.bFalse: value = .bool(false)
-            case Tag.bTrue: value = .bool(true)
-            case Tag.int: value = .int(try r.zigzag())
-            case Tag.double: value = .double(Double(bitPattern: try r.u64()))
-            case Tag.decimal: value = .decimal(try r.string())
-            case Tag.string: value = .string(try r.string())
-            case Tag.bytes: value = .bytes(try r.blob())
-            case Tag.timestamp: value = .timestamp(Timestamp(microseconds: try r.zigzag()))
-            case let t: throw DecodeError(offset: tagOffset, reason: "unknown value tag \(t)")
-            }
-            row.appendUnchecked(name, value)
-        }
-        return row
     }
 }

@@ -15,6 +15,12 @@ public struct Row: Sendable, Hashable {
         for (n, v) in pairs { self[n] = v }
     }
 
+    /// A row from parallel arrays whose names the caller knows to be distinct (decoders).
+    public init(uncheckedNames names: [String], values: [Value]) {
+        precondition(names.count == values.count, "a row needs one value per column name")
+        self.names = names; self.values = values
+    }
+
     /// Number of columns.
     public var count: Int { names.count }
     /// True when the row has no column.

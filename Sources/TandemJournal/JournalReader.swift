@@ -213,10 +213,12 @@ public final class JournalReader {
         if let loaded = IndexFile.load(directory: directory, base: base, fs: fs), loaded.endOffset <= size {
             entries = loaded.entries
         } else {
-            entries = try SegmentScan(file: file, base: base, indexInterval: options.indexInterval)
-                .run(stopAtBadTail: true).index
+            entries = try SegmentScan(file: file, base: base, indexInterval: options.indexInterval).index(limit: limit)
         }
-        indexCache[base] = entries
+        // The active segment grows: cache only what a scan cannot miss (sealed segments, index files).
+        if base != segments.last || IndexFile.load(directory: directory, base: base, fs: fs) != nil {
+            indexCache[base] = entries
+        }
         return entries
     }
 

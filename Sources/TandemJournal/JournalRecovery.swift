@@ -30,15 +30,16 @@ struct JournalRecovery {
         let store = ManifestStore(directory: directory, fs: fs)
         var manifest = try store.read()
         try cleanUpLeftovers(manifest: manifest)
+        if let pending = manifest.pendingTruncateAfter {
+            // A truncate --after was committed to the manifest and then interrupted: finish it first
+            // (it may be cutting away damage the checks below would stop at).
+            options.logger("journal \(directory): finishing an interrupted truncate --after \(pending)")
+            try Truncation(directory: directory, options: options)
+                .cut(after: pending, segments: try JournalFiles.segments(in: directory, fs: fs))
+            manifest = try store.update { m in m.pendingTruncateAfter = nil; return m }
+        }
         let segments = try JournalFiles.segments(in: directory, fs: fs)
         try SegmentChain(directory: directory, fs: fs, manifest: manifest).check(segments)
-        if let pending = manifest.pendingTruncateAfter {
-            // A truncate --after was committed to the manifest and then interrupted: finish it.
-            options.logger("journal \(directory): finishing an interrupted truncate --after \(pending)")
-            try Truncation(directory: directory, options: options).cut(after: pending, segments: segments)
-            manifest = try store.update { m in m.pendingTruncateAfter = nil; return m }
-            return try recover()
-        }
         let lastBase = segments.last!
         let path = JournalFiles.segmentPath(directory, lastBase)
         let file = try fs.open(path, .readWrite)
@@ -153,7 +154,7 @@ struct SegmentChain {
         }
     }
 
-    private func checkHeader(_ base: UInt64) throws {
+    func checkHeader(_ base: UInt64) throws {
         let path = JournalFiles.segmentPath(directory, base)
         let file = try fs.open(path, .read)
         defer { file.close() }

@@ -175,7 +175,9 @@ struct Truncation {
         let file = try fs.open(JournalFiles.segmentPath(directory, holder), .readWrite)
         defer { file.close() }
         let cursor = SegmentCursor(file: file, offset: Int64(SegmentFormat.headerSize))
+        var expected = holder
         while true {
+            let at = cursor.offset
             switch try cursor.next() {
             case .record(let s, _, let offset, _):
                 if s == target {
@@ -183,9 +185,70 @@ struct Truncation {
                     try file.sync()
                     return
                 }
-            default:
-                return  // already cut (or the tail is torn, which open cuts anyway)
+                expected = s + 1
+            case .end:
+                return  // already cut
+            case .incomplete, .bad:
+                // Damage where the cut goes (a torn tail, or the corruption being cut away): cut there.
+                if expected == target {
+                    try file.truncate(to: at)
+                    try file.sync()
+                }
+                return
             }
         }
+    }
+}
+
+extension Journal {
+    /// `truncate --after`: opens the writer, drops every event after `seq`, closes.
+    ///
+    /// Also the way out of damage: when opening fails because the journal is corrupt at a seq
+    /// after `seq`, the cut removes the damage with everything after it (consumer checks still apply).
+    @discardableResult
+    public static func truncate(after seq: UInt64, force: Bool = false, at directory: String,
+                                options: JournalOptions = JournalOptions()) throws -> TruncationResult {
+        do {
+            let writer = try JournalWriter(directory: directory, options: options)
+            defer { writer.close() }
+            return try writer.truncate(after: seq, force: force)
+        } catch JournalError.corrupt(let file, let offset, let damaged, let reason) where damaged > seq {
+            let fs = options.fileSystem
+            let lock = try fs.lockExclusive(directory + "/" + JournalFiles.writerLock, journal: directory)
+            defer { lock.unlock() }
+            let store = ManifestStore(directory: directory, fs: fs)
+            let manifest = try store.read()
+            guard seq + 1 >= manifest.firstSeq else {
+                throw JournalError.seqOutOfRange(seq: seq, first: manifest.firstSeq, last: damaged - 1)
+            }
+            if !force, let c = manifest.consumers.filter({ $0.appliedSeq > seq }).max(by: { $0.appliedSeq < $1.appliedSeq }) {
+                throw JournalError.truncateRefused(
+                    consumer: c.name, appliedSeq: c.appliedSeq,
+                    reason: "truncate --after \(seq) would drop seqs \(seq + 1)…\(c.appliedSeq), which it has already applied")
+            }
+            try store.update { m in
+                m.pendingTruncateAfter = seq
+                m.history.append(.init(kind: "after", seq: seq, droppedFirst: seq + 1, droppedLast: nil,
+                                       forced: force, at: nowRFC3339()))
+            }
+            try Truncation(directory: directory, options: options)
+                .cut(after: seq, segments: try JournalFiles.segments(in: directory, fs: fs))
+            try store.update { m in m.pendingTruncateAfter = nil }
+            options.logger("journal \(directory): truncated after seq \(seq), removing the damage in \(file)"
+                           + " at byte \(offset) (\(reason))")
+            lock.unlock()
+            let writer = try JournalWriter(directory: directory, options: options)
+            defer { writer.close() }
+            return TruncationResult(dropped: nil, firstSeq: manifest.firstSeq, lastSeq: writer.lastSeq)
+        }
+    }
+
+    /// `truncate --before`: opens the writer, drops every event before `seq`, closes.
+    @discardableResult
+    public static func truncate(before seq: UInt64, force: Bool = false, at directory: String,
+                                options: JournalOptions = JournalOptions()) throws -> TruncationResult {
+        let writer = try JournalWriter(directory: directory, options: options)
+        defer { writer.close() }
+        return try writer.truncate(before: seq, force: force)
     }
 }

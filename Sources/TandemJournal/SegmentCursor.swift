@@ -157,10 +157,17 @@ enum TailClassifier {
         }
     }
 
-    /// True when [from, to) contains a sector-aligned run of `sectorSize` zero bytes.
+    /// True when zeros in [from, to) can be a lost sector: a whole aligned sector of zeros, or zeros
+    /// from `from` up to the next sector boundary (a write group that began inside a sector whose
+    /// older part was already on disk). A flipped byte between good records leaves neither.
     static func hasZeroSector(file: any JournalFile, from: Int64, to: Int64) throws -> Bool {
         let s = Int64(SegmentFormat.sectorSize)
-        var sector = (from + s - 1) / s * s
+        let firstBoundary = (from + s - 1) / s * s
+        if firstBoundary > from && firstBoundary <= to {
+            let head = try file.readBytes(Int(firstBoundary - from), at: from)
+            if head.count == Int(firstBoundary - from) && head.allSatisfy({ $0 == 0 }) { return true }
+        }
+        var sector = firstBoundary
         while sector + s <= to {
             let bytes = try file.readBytes(Int(s), at: sector)
             if bytes.count == Int(s) && bytes.allSatisfy({ $0 == 0 }) { return true }

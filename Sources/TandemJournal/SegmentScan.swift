@@ -59,6 +59,23 @@ struct SegmentScan {
         }
     }
 
+    /// The sparse index of the whole records from the start, stopping quietly at the first problem
+    /// (readers build it beside a writer; reading itself reports damage).
+    func index(limit: UInt64 = .max) throws -> [IndexEntry] {
+        let cursor = SegmentCursor(file: file, offset: Int64(SegmentFormat.headerSize))
+        var expected = base
+        var index: [IndexEntry] = []
+        var nextIndexAt: Int64 = 0
+        while expected <= limit, case let .record(seq, _, offset, _) = try cursor.next(), seq == expected {
+            if offset >= nextIndexAt {
+                index.append(IndexEntry(seq: seq, offset: offset))
+                nextIndexAt = offset + Int64(indexInterval)
+            }
+            expected += 1
+        }
+        return index
+    }
+
     private func classify(at offset: Int64, expected: UInt64, reason: String, stopAtBadTail: Bool) throws {
         guard stopAtBadTail else {
             throw JournalError.corrupt(file: file.path, offset: offset, seq: expected, reason: reason)

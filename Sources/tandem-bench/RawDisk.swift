@@ -33,3 +33,27 @@ enum RawDisk {
         return Double(records.count) / (now() - start)
     }
 }
+
+extension RawDisk {
+    /// Mean milliseconds of one 256-byte pread at a random offset of the journal's segment files.
+    static func preadLatencyMs(directory: String, count: Int) throws -> Double {
+        let files = try segmentFiles(directory)
+        let fds = files.map { open($0, O_RDONLY) }
+        defer { fds.forEach { close($0) } }
+        let sizes = fds.map { Int(lseek($0, 0, SEEK_END)) }
+        var gen = SampleEvents(seed: 5)
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let t0 = now()
+        for _ in 0..<count {
+            let i = Int(gen.next() % UInt64(fds.count))
+            let off = Int(gen.next() % UInt64(max(sizes[i] - 256, 1)))
+            _ = buffer.withUnsafeMutableBytes { pread(fds[i], $0.baseAddress!, 256, off_t(off)) }
+        }
+        return (now() - t0) * 1000 / Double(count)
+    }
+
+    private static func segmentFiles(_ directory: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory)
+            .filter { $0.hasSuffix(".seg") }.sorted().map { directory + "/" + $0 }
+    }
+}

@@ -73,11 +73,13 @@ func now() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
-/// Peak resident set size of this process so far, in MiB.
+/// Peak resident set size of this process image so far, in MiB (VmHWM: unlike getrusage's
+/// ru_maxrss it is not carried over from the parent across exec).
 func peakRSSMiB() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+    return kib / 1024
 }
 
 /// Current resident set size of this process, in MiB (from /proc/self/statm).

@@ -3,10 +3,23 @@ import Foundation
 /// `tandem-bench NAME`: release-build benchmarks; each prints a table and then JSON lines.
 let benches: [String: () throws -> Void] = [
     "journal": JournalBench.run,
+    "ingest": IngestBench.run,
     "replay": ReplayBench.run,
+]
+/// Child processes of the benchmarks (they take arguments).
+let children: [String: ([String]) throws -> Void] = [
+    "journal-fill": JournalBench.fill,
+    "journal-read": JournalBench.read,
+    "decode-loop": { _ in print(try JournalBench.decodeRate(JournalBench.pool.map(JournalBench.frame))) },
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
+if let name = args.first, let child = children[name] {
+    do { try child(Array(args.dropFirst())) } catch {
+        FileHandle.standardError.write(Data("tandem-bench \(name): \(error)\n".utf8)); exit(1)
+    }
+    exit(0)
+}
 guard let name = args.first, let bench = benches[name] else {
     FileHandle.standardError.write(Data("usage: tandem-bench \(benches.keys.sorted().joined(separator: "|"))\n".utf8))
     exit(64)

@@ -1,10 +1,125 @@
+import Foundation
 import TandemCore
 import TandemJournal
+import TandemSinks
+import TandemSources
 
 /// `tandem journal …`: the operator's view of the append-only journal.
 enum JournalCommands {
-    static let group = VerbGroup(name: "journal", summary: "create, append to, read, check and cut a journal", verbs: [])
+    static let group = VerbGroup(
+        name: "journal", summary: "create, append to, read, check and cut a journal",
+        verbs: [initVerb, appendVerb, inspectVerb, tailVerb, statsVerb, verifyVerb, truncateVerb, consumersVerb])
+
+    static let initVerb = Verb(
+        name: "init", summary: "create a journal in a new or empty directory", positionals: ["DIR"],
+        options: [.value("--segment-size", "BYTES", "roll segments at this size (default 64 MiB)")]
+    ) { args in
+        let dir = try args.positional(0, "DIR")
+        let id = try Journal.create(at: dir, options: try options(args))
+        Output.out("created journal \(dir) (id \(id.uuidString))\n")
+        return 0
+    }
+
+    static let inspectVerb = Verb(
+        name: "inspect", summary: "print events as JSON lines", positionals: ["DIR"],
+        options: [.value("--from", "SEQ", "first seq to print (default: the journal's first)"),
+                  .value("--to", "SEQ", "last seq to print (default: the last durable one)"),
+                  .value("--entity", "E", "only events of this entity"),
+                  .value("--tenant", "T", "only events of this tenant")]
+    ) { args in
+        let dir = try args.positional(0, "DIR")
+        let reader = try JournalReader(directory: dir)
+        if let from = try args.unsigned("--from") {
+            let first = try Journal.manifest(at: dir).firstSeq
+            try reader.seek(to: max(from, first))
+        }
+        let to = try args.unsigned("--to") ?? .max
+        let filter = EventFilter(entity: args.value("--entity"), tenant: args.value("--tenant"))
+        var line = [UInt8]()
+        while reader.nextSeq <= to, let event = try reader.next() {
+            guard filter.matches(event) else { continue }
+            print(event, into: &line)
+        }
+        return 0
+    }
+
+    static let tailVerb = Verb(
+        name: "tail", summary: "print the last events; -f keeps following new ones", positionals: ["DIR"],
+        options: [.value("-n", "N", "how many of the last events to print first (default 10)"),
+                  .flag("-f", "follow: wait for new durable events and print them as they come"),
+                  .value("--entity", "E", "only events of this entity"),
+                  .value("--tenant", "T", "only events of this tenant")]
+    ) { args in
+        let dir = try args.positional(0, "DIR")
+        let count = try args.unsigned("-n") ?? 10
+        let manifest = try Journal.manifest(at: dir)
+        let last = try Journal.lastSeq(at: dir)
+        let reader = try JournalReader(directory: dir)
+        let start = last >= manifest.firstSeq + count ? last - count + 1 : manifest.firstSeq
+        try reader.seek(to: start)
+        let filter = EventFilter(entity: args.value("--entity"), tenant: args.value("--tenant"))
+        var line = [UInt8]()
+        while let event = try reader.next() {
+            if filter.matches(event) { print(event, into: &line) }
+        }
+        Output.flush()
+        guard args.flag("-f") else { return 0 }
+        while true {
+            guard let event = try reader.next(timeout: 1) else { continue }
+            if filter.matches(event) { print(event, into: &line) }
+            // Flush when caught up, so a person watching sees each event at once.
+            if reader.nextSeq > (try? Journal.lastSeq(at: dir)) ?? 0 { Output.flush() }
+        }
+    }
+
+    /// Journal options from the shared flags (segment size) with operator logging on stderr.
+    static func options(_ args: ParsedArguments) throws -> JournalOptions {
+        var o = JournalOptions()
+        if let size = try args.unsigned("--segment-size") {
+            guard size >= 4096 else { throw UsageError("\(args.verbPath): --segment-size must be at least 4096") }
+            o.segmentSize = Int(size)
+        }
+        return o
+    }
+
+    static func print(_ event: Event, into line: inout [UInt8]) {
+        line.removeAll(keepingCapacity: true)
+        EventJSON.encode(event, into: &line)
+        line.append(10)
+        Output.out(bytes: line)
+    }
 }
 
-/// Exit codes for the libraries' typed errors.
-func exitCodeForLibraryError(_ error: Error) -> Int32? { nil }
+/// The `--entity` / `--tenant` filters of the reading verbs.
+struct EventFilter {
+    let entity: String?
+    let tenant: String?
+
+    func matches(_ e: Event) -> Bool {
+        (entity == nil || e.entity == entity) && (tenant == nil || e.tenant == tenant)
+    }
+}
+
+/// A library error that knows its sysexits code.
+protocol HasExitCode { var exitCode: Int32 { get } }
+extension SinkError: HasExitCode {}
+extension SourceError: HasExitCode {}
+extension MappingError: HasExitCode {}
+extension QuarantineError: HasExitCode {}
+
+extension JournalError: HasExitCode {
+    var exitCode: Int32 {
+        switch self {
+        case .io, .writerClosed: return ExitCode.ioError
+        case .notAJournal: return ExitCode.noInput
+        case .alreadyExists: return ExitCode.cannotCreate
+        case .unsupportedVersion, .corrupt, .recordTooLarge: return ExitCode.dataError
+        case .locked: return ExitCode.tempFail
+        case .truncateRefused: return ExitCode.checkFailed
+        case .seqOutOfRange, .unknownConsumer, .invalidConsumerName: return ExitCode.usage
+        }
+    }
+}
+
+/// Exit codes for the libraries' typed errors (documented in `tandem --help`).
+func exitCodeForLibraryError(_ error: Error) -> Int32? { (error as? HasExitCode)?.exitCode }

@@ -38,3 +38,6 @@ enum Output {
         }
     }
 }
+
+/// "1 event", "2 events".
+func plural(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }

@@ -7,8 +7,8 @@ enum Tandem {
     static let version = "0.1.0"
 
     /// Every verb group and top-level verb, in the order `tandem --help` lists them.
-    static let groups: [VerbGroup] = [JournalCommands.group]
-    static let topLevel: [Verb] = []
+    static let groups: [VerbGroup] = [JournalCommands.group, IngestCommands.sourceGroup, QuarantineCommands.group]
+    static let topLevel: [Verb] = [IngestCommands.ingestVerb, ReplayCommands.replayVerb, ReplayCommands.rewindVerb]
 
     static func main() {
         signal(SIGPIPE, SIG_IGN)
@@ -94,7 +94,7 @@ enum Tandem {
         out += "usage: tandem COMMAND [VERB] [ARGS…]\n       tandem help COMMAND [VERB]\n\ncommands:\n"
         for g in groups {
             out += "  \(g.name.padding(toLength: 12, withPad: " ", startingAt: 0))\(g.summary)\n"
-            for v in g.verbs { out += "      \(v.name.padding(toLength: 14, withPad: " ", startingAt: 0))\(v.summary)\n" }
+            for v in g.verbs { out += "      \(v.name.padding(toLength: 18, withPad: " ", startingAt: 0))\(v.summary)\n" }
         }
         for v in topLevel { out += "  \(v.name.padding(toLength: 12, withPad: " ", startingAt: 0))\(v.summary)\n" }
         out += "\nexit codes: 0 ok, 1 check failed, 64 usage, 65 bad data, 66 no input, 69 unavailable,\n"

@@ -1,0 +1,141 @@
+import Foundation
+import TandemCore
+
+/// The outcome of `Journal.verify`: the first fault, or clean.
+public struct VerifyReport: Sendable, Equatable {
+    /// Segment files checked.
+    public var segments: Int
+    /// Records checked.
+    public var events: UInt64
+    /// The first and last seq seen (last = first - 1 when empty).
+    public var firstSeq: UInt64
+    public var lastSeq: UInt64
+    /// The first damage found (a `JournalError.corrupt` with file, offset and seq), nil when clean.
+    public var fault: JournalError?
+    /// A torn tail at the end of the last segment: not damage, it is cut when a writer next opens.
+    public var tornTail: TornTail?
+
+    /// True when no fault was found (a torn tail alone is not a fault).
+    public var isClean: Bool { fault == nil }
+}
+
+/// Where a torn tail starts and how many bytes it spans.
+public struct TornTail: Sendable, Equatable {
+    public var file: String
+    public var offset: Int64
+    public var bytes: Int64
+}
+
+/// The figures of `Journal.stats`.
+public struct JournalStats: Sendable, Equatable {
+    public var journalID: UUID
+    public var segments: Int
+    public var events: UInt64
+    /// Bytes of all segment files.
+    public var bytes: Int64
+    public var firstSeq: UInt64
+    /// The last seq (firstSeq - 1 when empty).
+    public var lastSeq: UInt64
+    public var consumers: [ConsumerLag]
+}
+
+/// A consumer's position and how far behind the journal's last seq it is.
+public struct ConsumerLag: Sendable, Equatable {
+    public var name: String
+    public var appliedSeq: UInt64
+    public var lag: UInt64
+}
+
+extension Journal {
+    /// Checks every record's CRC and the seq chain across segments; returns the first fault or clean.
+    /// Read-only: safe beside a writer.
+    public static func verify(at directory: String, options: JournalOptions = JournalOptions()) throws -> VerifyReport {
+        let fs = options.fileSystem
+        let manifest = try ManifestStore(directory: directory, fs: fs).read()
+        let bases = try JournalFiles.segments(in: directory, fs: fs).filter { $0 >= manifest.firstSeq }
+        var report = VerifyReport(segments: bases.count, events: 0, firstSeq: manifest.firstSeq,
+                                  lastSeq: manifest.firstSeq - 1, fault: nil, tornTail: nil)
+        let chain = SegmentChain(directory: directory, fs: fs, manifest: manifest)
+        var expected = manifest.firstSeq
+        do {
+            if bases.first != manifest.firstSeq { try chain.check(bases) }
+            for (i, base) in bases.enumerated() {
+                let path = JournalFiles.segmentPath(directory, base)
+                if base != expected {
+                    throw JournalError.corrupt(file: path, offset: Int64(SegmentFormat.headerSize), seq: expected,
+                                               reason: "a segment is missing: the previous segment ends at seq"
+                                                   + " \(expected - 1), this one starts at seq \(base)")
+                }
+                try chain.checkHeader(base)
+                let file = try fs.open(path, .read)
+                defer { file.close() }
+                let isLast = i == bases.count - 1
+                let scan = try SegmentScan(file: file, base: base, indexInterval: 1 << 30).run(stopAtBadTail: isLast)
+                report.events += UInt64(scan.records)
+                report.lastSeq = scan.lastSeq
+                expected = scan.lastSeq + 1
+                if let torn = scan.tornAt {
+                    report.tornTail = TornTail(file: path, offset: torn, bytes: try file.size() - torn)
+                }
+            }
+        } catch let e as JournalError {
+            guard case .corrupt = e else { throw e }
+            report.fault = e
+        }
+        return report
+    }
+
+    /// Segments, events, bytes, first/last seq and each consumer's lag. Read-only.
+    public static func stats(at directory: String, options: JournalOptions = JournalOptions()) throws -> JournalStats {
+        let fs = options.fileSystem
+        let manifest = try ManifestStore(directory: directory, fs: fs).read()
+        let bases = try JournalFiles.segments(in: directory, fs: fs).filter { $0 >= manifest.firstSeq }
+        var bytes: Int64 = 0
+        for base in bases {
+            let file = try fs.open(JournalFiles.segmentPath(directory, base), .read)
+            bytes += try file.size()
+            file.close()
+        }
+        let last = try lastSeq(at: directory, options: options)
+        let lags = manifest.consumers.map {
+            ConsumerLag(name: $0.name, appliedSeq: $0.appliedSeq, lag: last > $0.appliedSeq ? last - $0.appliedSeq : 0)
+        }
+        return JournalStats(journalID: manifest.journalID, segments: bases.count,
+                            events: last + 1 - manifest.firstSeq, bytes: bytes, firstSeq: manifest.firstSeq,
+                            lastSeq: last, consumers: lags)
+    }
+
+    /// The last whole seq on disk (firstSeq - 1 when empty), found from the last segment's index.
+    public static func lastSeq(at directory: String, options: JournalOptions = JournalOptions()) throws -> UInt64 {
+        let fs = options.fileSystem
+        let manifest = try ManifestStore(directory: directory, fs: fs).read()
+        guard let base = try JournalFiles.segments(in: directory, fs: fs).last, base >= manifest.firstSeq else {
+            return manifest.firstSeq - 1
+        }
+        let file = try fs.open(JournalFiles.segmentPath(directory, base), .read)
+        defer { file.close() }
+        var start = IndexEntry(seq: base, offset: Int64(SegmentFormat.headerSize))
+        if let index = IndexFile.load(directory: directory, base: base, fs: fs), let last = index.entries.last,
+           index.endOffset <= (try file.size()) {
+            start = last
+        }
+        for attempt in [start, IndexEntry(seq: base, offset: Int64(SegmentFormat.headerSize))] {
+            let cursor = SegmentCursor(file: file, offset: attempt.offset)
+            var lastSeq = attempt.seq - 1
+            while case .record(let seq, _, _, _) = try cursor.next(), seq == lastSeq + 1 { lastSeq = seq }
+            // A stale index entry shows as a first record with another seq: scan from the header then.
+            if lastSeq >= attempt.seq || attempt.offset == Int64(SegmentFormat.headerSize) { return lastSeq }
+        }
+        return base - 1
+    }
+
+    /// The last event in the journal (nil when empty): where a source resumes. Read-only.
+    public static func lastEvent(at directory: String, options: JournalOptions = JournalOptions()) throws -> Event? {
+        let last = try lastSeq(at: directory, options: options)
+        let manifest = try ManifestStore(directory: directory, fs: options.fileSystem).read()
+        guard last >= manifest.firstSeq else { return nil }
+        let reader = try JournalReader(directory: directory, options: options)
+        try reader.seek(to: last)
+        return try reader.next()
+    }
+}

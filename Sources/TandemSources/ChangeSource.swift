@@ -1,0 +1,132 @@
+import TandemCore
+
+/// Something Tandem tails (DESIGN.md, "source"): a JSON-lines change-log file, a trigger-fed SQLite change table.
+///
+/// Contract every implementation meets (and `SourceConformance` tests check):
+/// - `open(after:)` positions the source strictly after `position` (nil: from the very beginning). A position
+///   is the opaque `sourcePosition` string of a record this source produced earlier, possibly in another
+///   process; an unknown or unusable one throws `SourceError.positionNotFound` rather than guessing.
+/// - `read(limit:wait:stop:)` returns the next records in source order, each with the position to resume
+///   after it. Positions increase: resuming after record n yields record n+1 next, never n again, never a gap.
+///   Records of one source transaction come in the same batch (a batch may exceed `limit` to keep them
+///   together) so they are journaled together. Input that cannot be decoded is a record too (`failure`),
+///   never a thrown error: bad input must not stop the source.
+/// - `read` returns an empty batch when nothing arrived within `wait` (nil: do not wait) or when `stop` fired.
+///   It waits without busy polling.
+/// - `acknowledge(through:)` tells the source that every record through that position is durably journaled
+///   (or quarantined); only then may it discard them (e.g. prune a change table).
+/// - Thrown errors are for the source itself failing (I/O, a vanished database), not for bad records.
+public protocol ChangeSource: AnyObject {
+    /// What is tailed, for log lines (e.g. `jsonl:/var/log/legacy/changes.log`).
+    var description: String { get }
+    /// How this source's raw records are decoded again (quarantine retry).
+    var rawFormat: RawFormat { get }
+    /// Positions the source strictly after `position` (nil: the beginning).
+    func open(after position: String?) throws
+    /// The next records, waiting up to `wait` for the first one.
+    func read(limit: Int, wait: Duration?, stop: StopSignal?) throws -> [SourceRecord]
+    /// Everything through `position` is durable downstream.
+    func acknowledge(through position: String) throws
+    /// Releases files and connections; idempotent.
+    func close()
+}
+
+/// One record from a source: a decoded change, or raw input that could not be decoded and why.
+public struct SourceRecord: Sendable {
+    /// The position to resume strictly after this record.
+    public var position: String
+    /// The decoded change (its `sourcePosition` already set), or nil when decoding failed.
+    public var change: Event?
+    /// Why decoding failed, when it did.
+    public var failure: Rejection?
+    /// The raw input (for quarantine); may be cut for oversized input. Empty when the source can re-create it.
+    public var raw: [UInt8]
+    /// The input's full length in bytes (more than `raw.count` when cut).
+    public var rawLength: Int64
+
+    /// A decoded change.
+    public init(position: String, change: Event, raw: [UInt8]) {
+        self.position = position; self.change = change; self.failure = nil; self.raw = raw
+        self.rawLength = Int64(raw.count)
+    }
+
+    /// Input that could not be decoded.
+    public init(position: String, failure: Rejection, raw: [UInt8], rawLength: Int64? = nil) {
+        self.position = position; self.change = nil; self.failure = failure; self.raw = raw
+        self.rawLength = rawLength ?? Int64(raw.count)
+    }
+}
+
+/// How raw source input is decoded into a change; stored with quarantine entries so `retry` can decode again.
+public enum RawFormat: String, Sendable, CaseIterable {
+    /// Tandem's own event JSON, one event a line.
+    case tandem
+    /// A Debezium change-event envelope, with or without the schema/payload wrapper.
+    case debezium
+
+    /// Decodes one raw line into a change (nil for a line to skip, e.g. a Debezium tombstone).
+    public func decode(_ line: UnsafeRawBufferPointer, position: String) -> LineDecoding {
+        switch self {
+        case .tandem:
+            do throws(JSONError) {
+                var e = try EventJSON.decode(line)
+                e.sourcePosition = position
+                return .change(e)
+            } catch {
+                return .failure(Rejection(rule: "parse", reason: "not a Tandem event line: \(error)"))
+            }
+        case .debezium:
+            return DebeziumDecoder.decode(line, position: position)
+        }
+    }
+
+    /// Decodes one raw line held in an array.
+    public func decode(_ line: [UInt8], position: String) -> LineDecoding {
+        line.withUnsafeBytes { decode($0, position: position) }
+    }
+}
+
+/// The outcome of decoding one line.
+public enum LineDecoding: Sendable {
+    case change(Event)
+    case skip
+    case failure(Rejection)
+}
+
+/// A source that cannot go on: what failed, where, and what the operator can do.
+public enum SourceError: Error, CustomStringConvertible, Sendable {
+    /// The stored position names data the source can no longer find.
+    case positionNotFound(position: String, source: String, hint: String)
+    /// A position string this source cannot parse.
+    case badPosition(position: String, source: String)
+    /// A file operation failed.
+    case io(path: String, operation: String, errno: Int32)
+    /// The source configuration is wrong.
+    case config(String)
+
+    /// The sysexits code for a CLI that stops on this error.
+    public var exitCode: Int32 {
+        switch self {
+        case .positionNotFound, .badPosition: return 65
+        case .io: return 74
+        case .config: return 64
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .positionNotFound(let p, let s, let hint):
+            return "\(s): the resume position \(p) was not found; \(hint)"
+        case .badPosition(let p, let s):
+            return "\(s): \"\(p)\" is not a position of this source; hint: the journal was fed by another source"
+        case .io(let path, let op, let e):
+            return "\(path): \(op) failed: \(String(cString: strerror(e))) (errno \(e))"
+        case .config(let m):
+            return m
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

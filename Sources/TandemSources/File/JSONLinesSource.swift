@@ -1,0 +1,100 @@
+import TandemCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `jsonl` source: tails a JSON-lines change-log file (Tandem event lines or Debezium envelopes).
+///
+/// Positions are `FilePosition` texts. A line that cannot be decoded, is not UTF-8, or is longer than
+/// `maxLineBytes` becomes a failure record (quarantine) and the source goes on.
+public final class JSONLinesSource: ChangeSource {
+    /// How the source is set up.
+    public struct Settings: Sendable {
+        /// The live file.
+        public var path: String
+        /// The line format.
+        public var format: RawFormat
+        /// Rotated files read (oldest first) on a first start, and searched on resume.
+        public var rotatedGlob: String?
+        /// Lines longer than this go to quarantine as "line longer than the limit".
+        public var maxLineBytes: Int
+        /// Where operator log lines go (stderr by default).
+        public var log: @Sendable (String) -> Void
+
+        /// Settings for a file in a format.
+        public init(path: String, format: RawFormat = .tandem, rotatedGlob: String? = nil, maxLineBytes: Int = 1 << 20,
+                    log: @escaping @Sendable (String) -> Void = SourceLog.stderr) {
+            self.path = path; self.format = format; self.rotatedGlob = rotatedGlob
+            self.maxLineBytes = maxLineBytes; self.log = log
+        }
+    }
+
+    /// How the source is set up.
+    public let settings: Settings
+    private let tailer: FileTailer
+    private var pending: SourceRecord?
+
+    /// A source over one file; call `open(after:)` before reading.
+    public init(_ settings: Settings) {
+        self.settings = settings
+        var t = FileTailer.Settings(path: settings.path)
+        t.rotatedGlob = settings.rotatedGlob
+        t.maxLineBytes = max(settings.maxLineBytes, 16)
+        t.log = settings.log
+        tailer = FileTailer(t)
+    }
+
+    public var description: String { "jsonl:\(settings.path)?format=\(settings.format.rawValue)" }
+    public var rawFormat: RawFormat { settings.format }
+
+    public func open(after position: String?) throws {
+        pending = nil
+        try tailer.start(after: position)
+    }
+
+    public func read(limit: Int, wait: Duration?, stop: StopSignal?) throws -> [SourceRecord] {
+        var out: [SourceRecord] = []
+        out.reserveCapacity(min(limit, 4096))
+        if let p = pending { out.append(p); pending = nil }
+        let clock = ContinuousClock()
+        let deadline = wait.map { clock.now + $0 }
+        let keepRaw = settings.format != .tandem
+        while true {
+            guard let line = try tailer.next() else {
+                if !out.isEmpty || stop?.isFired == true { break }
+                guard let deadline, clock.now < deadline else { break }
+                tailer.wait(limit: clock.now.duration(to: deadline), stop: stop)
+                continue
+            }
+            let record: SourceRecord
+            switch line {
+            case .line(let bytes, let position):
+                switch settings.format.decode(bytes, position: position) {
+                // A Tandem line is its decoded event (re-encoded if it must go to quarantine): no copy needed.
+                case .change(let e): record = SourceRecord(position: position, change: e, raw: keepRaw ? Array(bytes) : [])
+                case .skip: continue
+                case .failure(let r): record = SourceRecord(position: position, failure: r, raw: Array(bytes))
+                }
+            case .oversized(let sample, let length, let position):
+                settings.log("\(settings.path): a line of \(length) bytes is longer than the limit of \(settings.maxLineBytes) bytes; it goes to quarantine (first \(sample.count) bytes kept)")
+                record = SourceRecord(position: position, failure: Rejection(
+                    rule: "size", reason: "line longer than the limit: \(length) bytes, the limit is \(settings.maxLineBytes) (first \(sample.count) bytes kept)"), raw: sample, rawLength: length)
+            }
+            if out.count >= limit {
+                // Keep a source transaction in one batch; anything else waits for the next read.
+                if let t = record.change?.txn, t == out.last?.change?.txn { out.append(record); continue }
+                pending = record
+                break
+            }
+            out.append(record)
+        }
+        return out
+    }
+
+    public func acknowledge(through position: String) throws {}
+
+    public func close() {}
+
+    /// The position after the last line read (for tests and progress), nil before a file is open.
+    public var currentPosition: String? { tailer.position }
+}

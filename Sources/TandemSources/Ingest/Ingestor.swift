@@ -1,0 +1,157 @@
+import TandemCore
+
+/// Runs one source into a journal: source → mapping and validation → quarantine or durable journal append.
+///
+/// Resume: the source is opened strictly after the journal's last `sourcePosition`, or after the quarantine's
+/// cursor when the source had read past the journal into input that was all quarantined. Per batch, rejected
+/// input is stored in the quarantine (durably) before the good events are appended, so a crash at any point
+/// loses nothing and a re-read input is neither journaled nor quarantined twice.
+public final class Ingestor {
+    /// How the run behaves.
+    public struct Settings: Sendable {
+        /// Records per batch (a source transaction is never split, so a batch may be larger).
+        public var batchSize: Int = 4096
+        /// Longest wait for new input before the stop signal is checked again (follow mode).
+        public var idleWait: Duration = .milliseconds(500)
+        /// The `origin` given to events that have none.
+        public var origin: String? = "legacy"
+
+        /// Default settings.
+        public init() {}
+    }
+
+    /// Figures of a run, for the progress callback and the final summary line.
+    public struct Summary: Sendable, Equatable {
+        /// Events appended to the journal.
+        public var journaled: Int = 0
+        /// Inputs stored in the quarantine.
+        public var quarantined: Int = 0
+        /// The last seq appended in this run.
+        public var lastSeq: UInt64?
+        /// The position after the last input handled (journaled or quarantined).
+        public var position: String?
+
+        /// `journaled 10 events, quarantined 2, position …`.
+        public var line: String {
+            "journaled \(journaled) event\(journaled == 1 ? "" : "s"), quarantined \(quarantined), position \(position ?? "(start)")"
+        }
+    }
+
+    /// Where changes come from.
+    public let source: any ChangeSource
+    /// Where they go.
+    public let journal: any IngestJournal
+    /// Where rejected input goes.
+    public let quarantine: Quarantine
+    /// The mapping applied to every change.
+    public var mapping: Mapping
+    /// How the run behaves.
+    public let settings: Settings
+    /// The position the source was opened after (set by `run`).
+    public private(set) var resumedAfter: String?
+    private var journalPosition: String?
+    private var opened = false
+
+    /// An ingestor; nothing is read until `run`.
+    public init(source: any ChangeSource, journal: any IngestJournal, quarantine: Quarantine,
+                mapping: Mapping = .passThrough, settings: Settings = Settings()) {
+        self.source = source; self.journal = journal; self.quarantine = quarantine
+        self.mapping = mapping; self.settings = settings
+    }
+
+    /// Where the source resumes: after the journal's last position, or the quarantine cursor when it is later.
+    public func resumePosition() throws -> String? {
+        let j = try journal.lastSourcePosition()
+        return try quarantine.cursor(source: source.description, journalPosition: j) ?? j
+    }
+
+    /// Reads, normalizes and journals until the source has nothing more (`once`) or `stop` fires (follow).
+    ///
+    /// Batches are appended on a worker thread while the next one is decoded; the source is told a position
+    /// only once the journal holds it durably. Returns after the last append is durable; `progress` is called
+    /// after every batch.
+    /// - Throws: the source's, the quarantine's or the journal's errors; what was not yet durable is then not
+    ///   acknowledged and a restart reads it again.
+    @discardableResult
+    public func run(once: Bool, stop: StopSignal? = nil, progress: ((Summary) -> Void)? = nil) throws -> Summary {
+        var summary = Summary()
+        if !opened {
+            journalPosition = try journal.lastSourcePosition()
+            resumedAfter = try quarantine.cursor(source: source.description, journalPosition: journalPosition) ?? journalPosition
+            try source.open(after: resumedAfter)
+            opened = true
+        }
+        summary.position = resumedAfter
+        let pipeline = AppendPipeline(journal: journal)
+        do {
+            while stop?.isFired != true {
+                let records = try source.read(limit: settings.batchSize, wait: once ? nil : settings.idleWait, stop: stop)
+                if records.isEmpty {
+                    try acknowledge(pipeline)
+                    if once { break }
+                    continue
+                }
+                try handle(consume records, pipeline: pipeline, summary: &summary)
+                try acknowledge(pipeline)
+                (summary.journaled, summary.lastSeq) = pipeline.figures
+                progress?(summary)
+            }
+            try pipeline.drain()
+        } catch {
+            try? pipeline.drain()
+            throw error
+        }
+        try acknowledge(pipeline)
+        (summary.journaled, summary.lastSeq) = pipeline.figures
+        return summary
+    }
+
+    private func acknowledge(_ pipeline: AppendPipeline) throws {
+        if let p = pipeline.takeUnacknowledged() { try source.acknowledge(through: p) }
+    }
+
+    /// Normalizes one batch, quarantines what fails (durably), and hands the rest to the append pipeline.
+    func handle(_ records: consuming [SourceRecord], pipeline: AppendPipeline, summary: inout Summary) throws {
+        var events: [Event] = []
+        events.reserveCapacity(records.count)
+        var rejected: [Quarantine.NewEntry] = []
+        var lastIsRejected = false
+        for i in records.indices {
+            // Move the change out of the record: an Event copy costs a retain per string and row.
+            if let change = records[i].change.take() {
+                let r = records[i]
+                switch mapping.apply(change) {
+                case .event(var e):
+                    if e.origin == nil { e.origin = settings.origin }
+                    events.append(e)
+                    lastIsRejected = false
+                case .rejected(let j):
+                    rejected.append(.init(position: r.position, rejection: j, raw: r.raw.isEmpty ? EventJSON.encode(change) : r.raw,
+                                          format: rawFormat(r)))
+                    lastIsRejected = true
+                }
+            } else {
+                let r = records[i]
+                let j = r.failure ?? Rejection(rule: "parse", reason: "undecodable input")
+                rejected.append(.init(position: r.position, rejection: j, raw: r.raw, rawLength: r.rawLength, format: source.rawFormat))
+                lastIsRejected = true
+            }
+        }
+        let last = records[records.count - 1].position
+        if !rejected.isEmpty {
+            // When the batch ends in rejected input, remember that the source read past the journal.
+            let after = events.last?.sourcePosition ?? journalPosition
+            try quarantine.add(rejected, source: source.description, cursor: lastIsRejected ? (last, after) : nil)
+            summary.quarantined += rejected.count
+        }
+        // Quarantined input is durable before the events after it are journaled, so a crash never leaves a
+        // journaled position beyond input that is neither journaled nor quarantined.
+        if let p = events.last?.sourcePosition { journalPosition = p }
+        try pipeline.submit(events, through: last)
+        summary.position = last
+    }
+
+    /// A change rejected by the mapping is kept as the source's bytes, or as an event line when the source
+    /// keeps none (then it is retried as a Tandem line).
+    private func rawFormat(_ r: SourceRecord) -> RawFormat { r.raw.isEmpty ? .tandem : source.rawFormat }
+}

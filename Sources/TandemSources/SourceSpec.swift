@@ -1,0 +1,108 @@
+import Foundation
+import TandemCore
+
+/// Which source `tandem ingest --source SOURCE` runs, parsed from the short form or a JSON config file
+/// (`schemas/source.schema.json`):
+/// - `jsonl:PATH[?format=tandem|debezium&rotated=GLOB&maxLineBytes=N]`
+/// - `sqlite-changelog:PATH[?prune=true]`
+/// - a path to a JSON file `{"type":"jsonl","path":…,"format":…,"rotatedGlob":…,"maxLineBytes":…}` or
+///   `{"type":"sqlite-changelog","path":…,"prune":…}` (relative paths are relative to the file).
+public struct SourceSpec: Sendable, Equatable {
+    /// The kind of source.
+    public enum Kind: String, Sendable, CaseIterable { case jsonl, sqliteChangelog = "sqlite-changelog" }
+
+    /// The kind of source.
+    public var kind: Kind
+    /// The file (jsonl) or database (sqlite-changelog).
+    public var path: String
+    /// jsonl: the line format.
+    public var format: RawFormat = .tandem
+    /// jsonl: rotated files to read first and to search on resume.
+    public var rotatedGlob: String?
+    /// jsonl: the longest line accepted (longer lines go to quarantine).
+    public var maxLineBytes: Int = 1 << 20
+    /// sqlite-changelog: delete change rows once journaled.
+    public var prune = false
+
+    /// A spec from its parts.
+    public init(kind: Kind, path: String) { self.kind = kind; self.path = path }
+
+    /// Parses the short form, or reads a JSON config file.
+    /// - Throws: `SourceError.config` with what is wrong and the accepted forms.
+    public static func parse(_ text: String) throws -> SourceSpec {
+        for kind in Kind.allCases where text.hasPrefix(kind.rawValue + ":") {
+            return try short(kind, String(text.dropFirst(kind.rawValue.count + 1)), original: text)
+        }
+        guard FileManager.default.fileExists(atPath: text) else {
+            throw SourceError.config("source \"\(text)\" is neither jsonl:PATH[?format=tandem|debezium], sqlite-changelog:PATH nor an existing JSON config file")
+        }
+        return try file(text)
+    }
+
+    static func short(_ kind: Kind, _ rest: String, original: String) throws -> SourceSpec {
+        var pathPart = rest, query = ""
+        if let q = rest.firstIndex(of: "?") { pathPart = String(rest[..<q]); query = String(rest[rest.index(after: q)...]) }
+        guard !pathPart.isEmpty else { throw SourceError.config("source \"\(original)\": missing PATH after \(kind.rawValue):") }
+        var spec = SourceSpec(kind: kind, path: pathPart)
+        for pair in query.split(separator: "&") where !pair.isEmpty {
+            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            let (k, v) = (kv[0], kv.count > 1 ? kv[1] : "")
+            try spec.set(k, v, where: "source \"\(original)\"")
+        }
+        return spec
+    }
+
+    mutating func set(_ k: String, _ v: String, where context: String) throws {
+        switch (kind, k) {
+        case (.jsonl, "format"):
+            guard let f = RawFormat(rawValue: v) else { throw SourceError.config("\(context): unknown format \"\(v)\"; expected tandem or debezium") }
+            format = f
+        case (.jsonl, "rotated"), (.jsonl, "rotatedGlob"): rotatedGlob = v
+        case (.jsonl, "maxLineBytes"):
+            guard let n = Int(v), n >= 16 else { throw SourceError.config("\(context): maxLineBytes must be a number >= 16") }
+            maxLineBytes = n
+        case (.sqliteChangelog, "prune"):
+            guard v == "true" || v == "false" || v.isEmpty else { throw SourceError.config("\(context): prune must be true or false") }
+            prune = v != "false"
+        default:
+            let known = kind == .jsonl ? "format, rotated, maxLineBytes" : "prune"
+            throw SourceError.config("\(context): unknown option \"\(k)\" for \(kind.rawValue); expected one of \(known)")
+        }
+    }
+
+    static func file(_ path: String) throws -> SourceSpec {
+        let context = path
+        guard let data = FileManager.default.contents(atPath: path),
+              let o = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw SourceError.config("\(context): not a JSON object (see schemas/source.schema.json)")
+        }
+        guard let t = o["type"] as? String, let kind = Kind(rawValue: t) else {
+            throw SourceError.config("\(context): source.type must be one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard var p = o["path"] as? String, !p.isEmpty else { throw SourceError.config("\(context): source.path is missing") }
+        let base = (path as NSString).deletingLastPathComponent
+        if !p.hasPrefix("/"), !base.isEmpty { p = base + "/" + p }
+        var spec = SourceSpec(kind: kind, path: p)
+        for k in o.keys.sorted() where k != "type" && k != "path" && k != "$schema" {
+            let v = o[k]!
+            let text: String
+            if let s = v as? String { text = s } else if let n = v as? NSNumber { text = n.objCType.pointee == CChar(UInt8(ascii: "c")) ? (n.boolValue ? "true" : "false") : n.stringValue } else {
+                throw SourceError.config("\(context): source.\(k) must be a string, number or boolean")
+            }
+            var value = text
+            if k == "rotatedGlob", !value.hasPrefix("/"), !base.isEmpty { value = base + "/" + value }
+            try spec.set(k, value, where: "\(context): source.\(k)")
+        }
+        return spec
+    }
+
+    /// The source this spec describes (not yet opened).
+    public func makeSource(log: @escaping @Sendable (String) -> Void = SourceLog.stderr) -> any ChangeSource {
+        switch kind {
+        case .jsonl:
+            return JSONLinesSource(.init(path: path, format: format, rotatedGlob: rotatedGlob, maxLineBytes: maxLineBytes, log: log))
+        case .sqliteChangelog:
+            return SQLiteChangeLogSource(.init(path: path, prune: prune, log: log))
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import TandemCore
+import TandemJournal
+import TandemSQLite
+import TandemSources
+
+/// `tandem ingest`, `tandem source …` and `tandem quarantine …`: from the legacy change log into the journal.
+enum IngestCommands {
+    static let sourceHelp = """
+    SOURCE is jsonl:PATH[?format=tandem|debezium&rotated=GLOB&maxLineBytes=N] (a JSON-lines change log,
+    tailed like tail -F), sqlite-changelog:PATH[?prune=true] (a change table filled by triggers, see
+    'tandem help source install-triggers'), or a JSON config file (schemas/source.schema.json).
+    """
+
+    static let ingestVerb = Verb(
+        name: "ingest", summary: "tail a source into a journal through the mapping; bad input to quarantine",
+        positionals: [],
+        options: [.value("--source", "SOURCE", "what to tail (see below)"),
+                  .value("--journal", "DIR", "the journal to append to (created when missing)"),
+                  .value("--mapping", "FILE", "legacy → new schema rules (schemas/mapping.schema.json)"),
+                  .value("--batch", "N", "records a batch (default 4096)"),
+                  .flag("--once", "read what is there now and exit, instead of following until SIGTERM")],
+        details: sourceHelp + """
+
+
+        The source resumes strictly after the sourcePosition of the last journaled event, so the journal
+        holds every change once across restarts. Input that does not parse or fails the mapping goes to the
+        quarantine beside the journal with its reason ('tandem quarantine list'). Without --once, ingest
+        follows the source until SIGTERM or SIGINT, then stops after the last acknowledged append.
+        """
+    ) { args in
+        let journal = try ReplayCommands.required(args, "--journal")
+        let spec = try SourceSpec.parse(try ReplayCommands.required(args, "--source"))
+        let mapping = try args.value("--mapping").map { path throws(MappingError) in try Mapping.load(path: path) }
+            ?? .passThrough
+        if !FileManager.default.fileExists(atPath: journal + "/manifest.json") {
+            try Journal.create(at: journal)
+            SourceLog.stderr("created journal \(journal)")
+        }
+        let writer = try JournalWriter(directory: journal)
+        defer { writer.close() }
+        var settings = Ingestor.Settings()
+        if let b = try args.unsigned("--batch") { settings.batchSize = max(1, Int(b)) }
+        let source = spec.makeSource()
+        defer { source.close() }
+        let ingestor = Ingestor(source: source, journal: writer, quarantine: try Quarantine(journal: journal),
+                                mapping: mapping, settings: settings)
+        let stop = StopSignal()
+        Signals.stop(on: stop)
+        var terminal = TerminalProgress()
+        let summary = try ingestor.run(once: args.flag("--once"), stop: stop) { s in terminal.show("ingest: " + s.line) }
+        terminal.clear()
+        Output.out("ingest \(source.description): \(summary.line)\n")
+        return 0
+    }
+
+    static let installTriggersVerb = Verb(
+        name: "install-triggers", summary: "add change-capture triggers to a legacy SQLite database",
+        positionals: [],
+        options: [.value("--db", "FILE", "the legacy SQLite database"),
+                  .value("--tables", "T1,T2", "the tables to capture (comma-separated)"),
+                  .flag("--uninstall", "remove the triggers instead (the change table stays)"),
+                  .flag("--print", "only print the SQL, change nothing")],
+        details: """
+        Creates the change table _tandem_changes and AFTER INSERT/UPDATE/DELETE triggers that record the
+        table, op, key, before and after images (JSON), the time and an increasing id. The application's own
+        writes keep working unchanged. Then: tandem ingest --source sqlite-changelog:FILE --journal DIR.
+        """
+    ) { args in
+        let path = try ReplayCommands.required(args, "--db")
+        let tables = try ReplayCommands.required(args, "--tables").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !tables.isEmpty else { throw UsageError("source install-triggers: --tables names no table") }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw UsageError("source install-triggers: no database at \(path)")
+        }
+        let db = try Database(path: path, mode: .readWrite)
+        defer { db.close() }
+        if args.flag("--uninstall") {
+            if args.flag("--print") { Output.out(ChangeTableTriggers.uninstallSQL(tables: tables)); return 0 }
+            try ChangeTableTriggers.uninstall(db: db, tables: tables)
+            Output.out("removed the change-capture triggers of \(tables.joined(separator: ", ")) in \(path)\n")
+        } else {
+            if args.flag("--print") { Output.out(try ChangeTableTriggers.installSQL(db: db, tables: tables)); return 0 }
+            try ChangeTableTriggers.install(db: db, tables: tables)
+            Output.out("installed change-capture triggers on \(tables.joined(separator: ", ")) in \(path); "
+                       + "changes go to \(ChangeTableTriggers.table)\n")
+        }
+        return 0
+    }
+
+    static let sourceGroup = VerbGroup(name: "source", summary: "prepare a legacy store for change capture",
+                                       verbs: [installTriggersVerb])
+}

@@ -1,0 +1,92 @@
+import Foundation
+import TandemCore
+import TandemJournal
+import TandemSources
+
+/// `tandem quarantine …`: input that failed parsing or the mapping, kept beside the journal with its reason.
+enum QuarantineCommands {
+    static let journalOption = OptionSpec.value("--journal", "DIR", "the journal whose quarantine to use")
+
+    static let list = Verb(
+        name: "list", summary: "entries still in quarantine: id, time, rule, column, position, reason",
+        positionals: [],
+        options: [journalOption, .flag("--all", "also retried and dropped entries"),
+                  .flag("--json", "one JSON object a line (without the raw input)")]
+    ) { args in
+        let q = try open(args)
+        let states: [QuarantineEntry.State] = args.flag("--all") ? [.quarantined, .retried, .dropped] : [.quarantined]
+        for e in try q.list(states: states) {
+            Output.out((args.flag("--json") ? e.jsonText(includeRaw: false) : e.listLine) + "\n")
+        }
+        return 0
+    }
+
+    static let show = Verb(
+        name: "show", summary: "one entry in full, with its raw input", positionals: ["ID"],
+        options: [journalOption, .flag("--json", "one JSON object")]
+    ) { args in
+        let e = try open(args).entry(try id(args))
+        if args.flag("--json") { Output.out(e.jsonText() + "\n"); return 0 }
+        var out = "id          \(e.id)\nstate       \(e.state.rawValue)\nsource      \(e.source)\n"
+        out += "position    \(e.position)\nformat      \(e.format.rawValue)\nrule        \(e.rule)\n"
+        if let c = e.column { out += "column      \(c)\n" }
+        out += "reason      \(e.reason)\nat          \(e.quarantinedAt.rfc3339)\nretries     \(e.retries)\n"
+        if let s = e.journaledSeq { out += "journaled   seq \(s)\n" }
+        out += "raw (\(e.rawLength) bytes\(e.rawLength > Int64(e.raw.count) ? ", cut to \(e.raw.count)" : ""))\n"
+        out += (e.rawText ?? "base64:" + Base64.encode(e.raw)) + "\n"
+        Output.out(out)
+        return 0
+    }
+
+    static let retry = Verb(
+        name: "retry", summary: "run entries through the current mapping again; journal those that pass",
+        positionals: ["[ID…]"],
+        options: [journalOption, .value("--mapping", "FILE", "the (fixed) mapping to apply"),
+                  .flag("--all", "retry every entry still in quarantine")]
+    ) { args in
+        let journal = try ReplayCommands.required(args, "--journal")
+        let ids = try args.positionals.map { text -> Int64 in
+            guard let n = Int64(text) else { throw UsageError("quarantine retry: '\(text)' is not an entry id") }
+            return n
+        }
+        guard args.flag("--all") != !ids.isEmpty else {
+            throw UsageError("quarantine retry: give entry ids or --all")
+        }
+        let mapping = try args.value("--mapping").map { path throws(MappingError) in try Mapping.load(path: path) }
+            ?? .passThrough
+        let writer = try JournalWriter(directory: journal)
+        defer { writer.close() }
+        let r = try Quarantine(journal: journal).retry(ids.isEmpty ? nil : ids, mapping: mapping, journal: writer)
+        for (id, seq) in r.journaled { Output.out("entry \(id): journaled as seq \(seq)\n") }
+        for (id, rejection) in r.failed { Output.out("entry \(id): still rejected: \(rejection)\n") }
+        Output.out("retried \(r.journaled.count + r.failed.count): \(r.journaled.count) journaled, \(r.failed.count) still in quarantine\n")
+        return r.failed.isEmpty ? 0 : ExitCode.checkFailed
+    }
+
+    static let drop = Verb(
+        name: "drop", summary: "give up on an entry (kept, marked dropped, never journaled)", positionals: ["ID"],
+        options: [journalOption]
+    ) { args in
+        let id = try id(args)
+        try open(args).drop(id)
+        Output.out("dropped quarantine entry \(id)\n")
+        return 0
+    }
+
+    static let group = VerbGroup(name: "quarantine", summary: "inspect, retry or drop input that was not journaled",
+                                 verbs: [list, show, retry, drop])
+
+    private static func open(_ args: ParsedArguments) throws -> Quarantine {
+        let journal = try ReplayCommands.required(args, "--journal")
+        guard FileManager.default.fileExists(atPath: journal + "/manifest.json") else {
+            throw JournalError.notAJournal(path: journal, reason: "no manifest.json")
+        }
+        return try Quarantine(journal: journal)
+    }
+
+    private static func id(_ args: ParsedArguments) throws -> Int64 {
+        let text = try args.positional(0, "ID")
+        guard let n = Int64(text) else { throw UsageError("\(args.verbPath): '\(text)' is not an entry id") }
+        return n
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import TandemCore
+import TandemJournal
+import TandemSinks
+import TandemSources
+
+/// `tandem replay` and `tandem rewind`: the journal into a sink, forwards or backwards.
+enum ReplayCommands {
+    static let sinkHelp = """
+    SINK is sqlite:PATH (created when missing), a libpq URI such as
+    postgres:///dbname?host=/tmp/pg or postgresql://user@127.0.0.1:5432/db, or a JSON object inline or in
+    a .json file: {"kind":"sqlite","path":"new.db","name":"default","synchronous":"normal"}. A password in
+    a URI is never printed.
+    """
+
+    static let replayVerb = Verb(
+        name: "replay", summary: "apply the journal to a sink, idempotently; --follow keeps going at the tail",
+        positionals: [],
+        options: [.value("--journal", "DIR", "the journal to read"),
+                  .value("--into", "SINK", "the store to write (see below)"),
+                  .value("--from", "SEQ", "first seq to consider (default: after the sink's checkpoint)"),
+                  .value("--to", "SEQ", "stop after this seq"),
+                  .value("--entity", "E", "only this entity (repeatable)", repeatable: true),
+                  .value("--tenant", "T", "only this tenant (repeatable)", repeatable: true),
+                  .value("--batch", "N", "events a transaction, cut at txn boundaries (default 10000)"),
+                  .value("--consumer", "NAME", "the consumer name registered in the journal"),
+                  .flag("--follow", "keep applying new events until SIGTERM or SIGINT")],
+        details: sinkHelp + """
+
+
+        The sink records (journal id, seq) in its _tandem_checkpoint table in the same transaction as each
+        batch, so a crash leaves it before or after the whole batch and a rerun resumes after it. The sink is
+        registered as a journal consumer so `tandem journal truncate` keeps what it has not applied.
+        """
+    ) { args in
+        let journal = try required(args, "--journal"), spec = try SinkSpec.parse(try required(args, "--into"))
+        var options = ReplayOptions(from: try args.unsigned("--from"), to: try args.unsigned("--to"),
+                                    filter: filter(args), follow: args.flag("--follow"))
+        if let b = try args.unsigned("--batch") { options.batchSize = max(1, Int(b)) }
+        options.consumerName = args.value("--consumer")
+        let sink = try spec.open()
+        defer { sink.close() }
+        let stop = StopSignal()
+        Signals.stop(on: stop)
+        var terminal = TerminalProgress()
+        let replayer = Replayer(journal: journal, sink: sink, options: options)
+        let p = try replayer.run(progress: { p in
+            terminal.show("replay → \(spec): \(p.applied) applied, checkpoint seq \(p.checkpoint)")
+        }, shouldStop: { stop.isFired })
+        terminal.clear()
+        Output.out("replayed \(journal) → \(spec): \(plural(p.applied, "event")) applied, \(p.skipped) already held, "
+                   + "\(p.filtered) filtered out; checkpoint seq \(p.checkpoint)\n")
+        return 0
+    }
+
+    static let rewindVerb = Verb(
+        name: "rewind", summary: "undo a sink's applied events above SEQ by their before-images",
+        positionals: [],
+        options: [.value("--journal", "DIR", "the journal the sink was filled from"),
+                  .value("--sink", "SINK", "the store to rewind"),
+                  .value("--to", "SEQ", "the seq to rewind to (0: empty)"),
+                  .value("--entity", "E", "the filter the sink was replayed with (repeatable)", repeatable: true),
+                  .value("--tenant", "T", "the filter the sink was replayed with (repeatable)", repeatable: true),
+                  .value("--consumer", "NAME", "the consumer name registered in the journal"),
+                  .flag("--rebuild", "empty the sink's tables and replay 1…SEQ instead")],
+        details: sinkHelp + """
+
+
+        Newest first, an insert is undone by a delete, a delete by re-inserting its before-image, an update
+        by writing its before-image back; the checkpoint moves down in the same transaction, in chunks, so an
+        interrupted rewind resumes. An event without a before-image stops the rewind before anything
+        changes; --rebuild then rebuilds the sink from the journal instead.
+        """
+    ) { args in
+        let journal = try required(args, "--journal"), spec = try SinkSpec.parse(try required(args, "--sink"))
+        guard let target = try args.unsigned("--to") else { throw UsageError("rewind: missing --to SEQ") }
+        let sink = try spec.open()
+        defer { sink.close() }
+        if args.flag("--rebuild") {
+            let p = try Rewinder.rebuild(journal: journal, sink: sink, to: target, filter: filter(args),
+                                         consumerName: args.value("--consumer"))
+            Output.out("rebuilt \(spec) from \(journal): \(plural(p.applied, "event")) applied; checkpoint seq \(p.checkpoint)\n")
+        } else {
+            let r = try Rewinder.rewind(journal: journal, sink: sink, to: target, filter: filter(args),
+                                        consumerName: args.value("--consumer"))
+            Output.out("rewound \(spec): \(plural(r.undone, "event")) undone in \(plural(r.chunks, "transaction")); "
+                       + "checkpoint seq \(r.checkpoint.seq)\n")
+        }
+        return 0
+    }
+
+    static func required(_ args: ParsedArguments, _ name: String) throws -> String {
+        guard let v = args.value(name) else { throw UsageError("\(args.verbPath): missing \(name)") }
+        return v
+    }
+
+    static func filter(_ args: ParsedArguments) -> ReplayFilter {
+        let e = args.all("--entity"), t = args.all("--tenant")
+        return ReplayFilter(entities: e.isEmpty ? nil : Set(e), tenants: t.isEmpty ? nil : Set(t))
+    }
+}

@@ -1,0 +1,1 @@
+// The sinks' tests arrive with their issue; SwiftPM needs the folder to hold a file.

@@ -1,0 +1,91 @@
+import Foundation
+import XCTest
+import TandemCore
+@testable import TandemSources
+
+/// Debezium change events, built from the examples in Debezium's PostgreSQL connector documentation
+/// (create, update, delete, snapshot read, truncate, tombstone; with and without the schema wrapper).
+final class DebeziumTests: XCTestCase {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/debezium")
+
+    /// All changes of a fixture file through the jsonl source and the pass-through mapping.
+    func journaled(_ fixture: String, mapping: Mapping = .passThrough) throws -> [Event] {
+        let s = JSONLinesSource(.init(path: DebeziumTests.fixtures.appendingPathComponent(fixture).path, format: .debezium))
+        try s.open(after: nil)
+        let records = try s.read(limit: 1000, wait: nil, stop: nil)
+        return records.map { r -> Event in
+            XCTAssertNil(r.failure, "\(r.failure!)")
+            guard let c = r.change, case .event(var e) = mapping.apply(c) else { XCTFail("rejected \(r)"); return Event(entity: "", key: Row(), op: .insert) }
+            XCTAssertNotNil(e.sourcePosition)
+            e.sourcePosition = nil
+            return e
+        }
+    }
+
+    let anne: Row = ["id": .int(1), "first_name": .string("Anne"), "last_name": .string("Kretchmar"), "email": .string("annek@noanswer.org")]
+    let at = Timestamp(microseconds: 1_559_033_904_863_000)
+
+    var expected: [Event] {
+        var marie = anne
+        marie["first_name"] = .string("Anne Marie")
+        return [
+            Event(txn: "555", committedAt: at, entity: "customers", key: ["id": .int(1)], op: .snapshot, after: anne),
+            Event(txn: "555", committedAt: at, entity: "customers", key: ["id": .int(1)], op: .insert, after: anne),
+            Event(txn: "556", committedAt: at, entity: "customers", key: ["id": .int(1)], op: .update, before: ["id": .int(1)], after: marie),
+            Event(txn: "556", committedAt: at, entity: "customers", key: ["id": .int(1)], op: .delete, before: ["id": .int(1)]),
+            // The tombstone (a null line) is skipped.
+            Event(txn: "556", committedAt: at, entity: "customers", key: Row(), op: .truncate),
+        ]
+    }
+
+    func testWithoutSchemaWrapper() throws {
+        XCTAssertEqual(try journaled("without-schema.jsonl"), expected)
+    }
+
+    func testWithSchemaWrapperGivesTheSameEvents() throws {
+        XCTAssertEqual(try journaled("with-schema.jsonl"), expected)
+    }
+
+    func testDeclaredTypesDecideValues() throws {
+        let events = try journaled("typed-with-schema.jsonl")
+        XCTAssertEqual(events.count, 1)
+        XCTAssertEqual(events.first?.after, [
+            "id": .int(7), "total": .decimal("10.50"), "refund": .decimal("-1.50"),
+            "created": .timestamp(try Timestamp(rfc3339: "2018-06-20T15:13:16.945104Z")),
+            "day": .timestamp(try Timestamp(rfc3339: "2018-06-20T00:00:00Z")),
+            "shipped": .timestamp(try Timestamp(rfc3339: "2018-06-20T13:13:16.945104Z")),
+            "billed": .timestamp(try Timestamp(rfc3339: "2018-06-20T15:13:16.945Z")),
+            "rate": .decimal("12.345"), "paid": .bool(true), "weight": .double(1.5),
+        ])
+        XCTAssertEqual(events.first?.entity, "orders")
+        XCTAssertEqual(events.first?.txn, "556")
+    }
+
+    func testDecimalText() {
+        XCTAssertEqual(DebeziumTypes.decimalText(unscaled: [0x00], scale: 2), "0.00")
+        XCTAssertEqual(DebeziumTypes.decimalText(unscaled: [0x05], scale: 3), "0.005")
+        XCTAssertEqual(DebeziumTypes.decimalText(unscaled: [0xFF], scale: 0), "-1")
+        // -2^71, beyond Int64.
+        XCTAssertEqual(DebeziumTypes.decimalText(unscaled: [0x80, 0, 0, 0, 0, 0, 0, 0, 0], scale: 4), "-236118324143482260.6848")
+        XCTAssertEqual(DebeziumTypes.decimalText(unscaled: [0x01], scale: -2), "100")
+    }
+
+    func testMappingPrimaryKeyAndBrokenEnvelopes() {
+        let m = try! Mapping.parse(Data(#"{"entities":{"accounts":{"primaryKey":["acct_no"]}}}"#.utf8))
+        func decode(_ s: String) -> LineDecoding { RawFormat.debezium.decode(Array(s.utf8), position: "p") }
+        guard case .change(let c) = decode(#"{"before":null,"after":{"acct_no":"A-1","x":1},"source":{"table":"accounts","ts_ms":1},"op":"c"}"#),
+              case .event(let e) = m.apply(c) else { return XCTFail() }
+        XCTAssertEqual(e.key, ["acct_no": .string("A-1")])
+        guard case .change(let c2) = decode(#"{"after":{"acct":"A-1"},"source":{"table":"ledger"},"op":"c"}"#),
+              case .rejected(let r) = Mapping.passThrough.apply(c2) else { return XCTFail() }
+        XCTAssertEqual(r.rule, "key")
+        guard case .failure(let f1) = decode(#"{"after":{"id":1},"source":{"table":"t"},"op":"x"}"#) else { return XCTFail() }
+        XCTAssertEqual(f1.reason, #"unknown op "x"; expected c, u, d, r or t"#)
+        guard case .failure(let f2) = decode(#"{"after":{"id":1},"op":"c"}"#) else { return XCTFail() }
+        XCTAssertEqual(f2.reason, #"missing object "source""#)
+        guard case .failure(let f3) = decode(#"{"after":{"id":1},"source":{"table":"t"},"op":"c""#) else { return XCTFail() }
+        XCTAssertEqual(f3.rule, "parse")
+        guard case .skip = decode("null") else { return XCTFail() }
+        guard case .skip = decode(#"{"schema":{"type":"struct"},"payload":null}"#) else { return XCTFail() }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import XCTest
+import TandemCore
+import TandemSQLite
+@testable import TandemSources
+
+/// The trigger-fed change table of a real SQLite database, read by the sqlite-changelog source.
+final class SQLiteChangeLogTests: XCTestCase {
+    var dir = ""
+    var dbPath: String { dir + "/legacy.db" }
+
+    override func setUp() {
+        dir = makeTempDir()
+        let db = try! Database(path: dbPath)
+        try! db.execute("""
+            CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, balance REAL, photo BLOB);
+            CREATE TABLE lines (order_id INTEGER, line INTEGER, qty INTEGER, PRIMARY KEY (order_id, line));
+            CREATE TABLE notes (body TEXT);
+            """)
+        db.close()
+    }
+
+    override func tearDown() { removeDir(dir) }
+
+    func testTriggersRecordEveryChangeAndTheLegacyWritesStillWork() throws {
+        let db = try Database(path: dbPath)
+        try ChangeTableTriggers.install(db: db, tables: ["customers", "lines", "notes"])
+        XCTAssertEqual(try ChangeTableTriggers.installedTables(db: db), ["customers", "lines", "notes"])
+        try db.execute("""
+            INSERT INTO customers VALUES (1, 'Anna', 10.5, x'00ff');
+            UPDATE customers SET name = 'Anne' WHERE id = 1;
+            INSERT INTO lines VALUES (7, 1, 3);
+            INSERT INTO notes VALUES ('hello');
+            DELETE FROM customers WHERE id = 1;
+            """)
+        XCTAssertEqual(try db.scalar("SELECT count(*) FROM customers"), .int(0), "the legacy writes went through")
+        let s = SQLiteChangeLogSource(.init(path: dbPath))
+        try s.open(after: nil)
+        let r = try s.read(limit: 100, wait: nil, stop: nil)
+        let events = r.compactMap(\.change)
+        XCTAssertEqual(events.map(\.op), [.insert, .update, .insert, .insert, .delete])
+        XCTAssertEqual(r.map(\.position), ["1", "2", "3", "4", "5"])
+        let anna: Row = ["id": .int(1), "name": .string("Anna"), "balance": .double(10.5), "photo": .bytes([0x00, 0xFF])]
+        var anne = anna
+        anne["name"] = .string("Anne")
+        XCTAssertEqual(events[0].after, anna)
+        XCTAssertEqual(events[0].key, ["id": .int(1)])
+        XCTAssertEqual(events[1].before, anna)
+        XCTAssertEqual(events[1].after, anne)
+        XCTAssertEqual(events[2].key, ["order_id": .int(7), "line": .int(1)])
+        XCTAssertEqual(events[3].entity, "notes")
+        XCTAssertEqual(events[3].key, ["rowid": .int(1)], "a table without a primary key is keyed by rowid")
+        XCTAssertEqual(events[4].before, anne)
+        XCTAssertNil(events[4].after)
+        XCTAssertNotNil(events[0].committedAt)
+        // Resume strictly after a position.
+        let s2 = SQLiteChangeLogSource(.init(path: dbPath))
+        try s2.open(after: "3")
+        XCTAssertEqual(try s2.read(limit: 100, wait: nil, stop: nil).map(\.position), ["4", "5"])
+        // Uninstall removes the triggers; the legacy table keeps working.
+        try ChangeTableTriggers.uninstall(db: db, tables: ["customers", "lines", "notes"])
+        try db.execute("INSERT INTO customers VALUES (2, 'Ben', NULL, NULL)")
+        XCTAssertEqual(try db.scalar("SELECT count(*) FROM _tandem_changes"), .int(5))
+        XCTAssertEqual(try ChangeTableTriggers.installedTables(db: db), [])
+    }
+
+    func testPrintOnlyShowsTheSQLAndAMissingTableIsAnError() throws {
+        let db = try Database(path: dbPath)
+        let sql = try ChangeTableTriggers.installSQL(db: db, tables: ["customers"])
+        XCTAssertTrue(sql.contains("CREATE TRIGGER IF NOT EXISTS \"_tandem_customers_update\" AFTER UPDATE ON \"customers\""))
+        XCTAssertEqual(try db.scalar("SELECT count(*) FROM sqlite_master WHERE name = '_tandem_changes'"), .int(0))
+        XCTAssertThrowsError(try ChangeTableTriggers.installSQL(db: db, tables: ["nope"])) { e in
+            XCTAssertEqual("\(e)", "table \"nope\" does not exist in \(dbPath); hint: check --tables")
+        }
+        XCTAssertThrowsError(try SQLiteChangeLogSource(.init(path: dbPath)).open(after: nil)) { e in
+            XCTAssertTrue("\(e)".contains("no change table _tandem_changes"), "\(e)")
+        }
+    }
+
+    func testAWaitingReaderSeesAnotherConnectionsCommitAndPruneDeletesOnlyAcknowledgedRows() throws {
+        let db = try Database(path: dbPath)
+        try ChangeTableTriggers.install(db: db, tables: ["customers"])
+        let s = SQLiteChangeLogSource(.init(path: dbPath, prune: true))
+        try s.open(after: nil)
+        let path = dbPath
+        let writer = Thread {
+            usleep(30_000)
+            let w = try! Database(path: path)
+            try! w.execute("INSERT INTO customers VALUES (1, 'A', NULL, NULL); INSERT INTO customers VALUES (2, 'B', NULL, NULL)")
+        }
+        writer.start()
+        var got: [SourceRecord] = []
+        XCTAssertTrue(try eventually { got += try s.read(limit: 1, wait: .seconds(5), stop: nil); return got.count >= 1 })
+        XCTAssertEqual(got.first?.position, "1")
+        try s.acknowledge(through: "1")
+        XCTAssertEqual(try db.scalar("SELECT group_concat(id) FROM _tandem_changes"), .string("2"))
+    }
+}

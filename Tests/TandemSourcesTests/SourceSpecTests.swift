@@ -1,0 +1,44 @@
+import Foundation
+import XCTest
+@testable import TandemSources
+
+/// `--source` accepts the short forms and a JSON config file, and says what is wrong otherwise.
+final class SourceSpecTests: XCTestCase {
+    func testShortForms() throws {
+        let j = try SourceSpec.parse("jsonl:/data/changes.log?format=debezium&rotated=/data/changes.log.*&maxLineBytes=4096")
+        XCTAssertEqual(j.kind, .jsonl)
+        XCTAssertEqual(j.path, "/data/changes.log")
+        XCTAssertEqual(j.format, .debezium)
+        XCTAssertEqual(j.rotatedGlob, "/data/changes.log.*")
+        XCTAssertEqual(j.maxLineBytes, 4096)
+        XCTAssertEqual(j.makeSource().description, "jsonl:/data/changes.log?format=debezium")
+        let s = try SourceSpec.parse("sqlite-changelog:legacy.db?prune=true")
+        XCTAssertEqual(s.kind, .sqliteChangelog)
+        XCTAssertTrue(s.prune)
+        XCTAssertEqual(s.makeSource().description, "sqlite-changelog:legacy.db")
+    }
+
+    func testErrorsSayWhatIsAccepted() {
+        func message(_ t: String) -> String { do { _ = try SourceSpec.parse(t); return "ok" } catch { return "\(error)" } }
+        XCTAssertEqual(message("jsonl:x?format=csv"), #"source "jsonl:x?format=csv": unknown format "csv"; expected tandem or debezium"#)
+        XCTAssertEqual(message("jsonl:x?fromat=tandem"), #"source "jsonl:x?fromat=tandem": unknown option "fromat" for jsonl; expected one of format, rotated, maxLineBytes"#)
+        XCTAssertEqual(message("jsonl:"), #"source "jsonl:": missing PATH after jsonl:"#)
+        XCTAssertEqual(message("/nonexistent/src.json"), #"source "/nonexistent/src.json" is neither jsonl:PATH[?format=tandem|debezium], sqlite-changelog:PATH nor an existing JSON config file"#)
+    }
+
+    func testConfigFileWithRelativePaths() throws {
+        let dir = makeTempDir(); defer { removeDir(dir) }
+        let file = dir + "/source.json"
+        try Data(#"{"type":"jsonl","path":"changes.log","format":"debezium","rotatedGlob":"changes.log.*","maxLineBytes":2048}"#.utf8)
+            .write(to: URL(fileURLWithPath: file))
+        let s = try SourceSpec.parse(file)
+        XCTAssertEqual(s.path, dir + "/changes.log")
+        XCTAssertEqual(s.rotatedGlob, dir + "/changes.log.*")
+        XCTAssertEqual(s.format, .debezium)
+        XCTAssertEqual(s.maxLineBytes, 2048)
+        try Data(#"{"type":"sqlite-changelog","path":"/x/legacy.db","prune":true}"#.utf8).write(to: URL(fileURLWithPath: file))
+        XCTAssertEqual(try SourceSpec.parse(file).prune, true)
+        try Data(#"{"type":"kafka","path":"x"}"#.utf8).write(to: URL(fileURLWithPath: file))
+        XCTAssertThrowsError(try SourceSpec.parse(file)) { XCTAssertEqual("\($0)", "\(file): source.type must be one of jsonl, sqlite-changelog") }
+    }
+}
