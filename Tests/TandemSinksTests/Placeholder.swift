@@ -1,1 +1,0 @@
-// The sinks' tests arrive with their issue; SwiftPM needs the folder to hold a file.
