@@ -145,7 +145,9 @@ public final class PostgresSink: EventSink {
         // Rows per column list, split into those expected absent (plain INSERT) and the rest (upsert).
         var groups: [UpsertGroupKey: Int] = [:]
         var groupKeys: [UpsertGroupKey] = []
-        var builders: [[PostgresText.ArrayBuilder]] = []
+        // One flat array of column builders (group g's columns start at groupBase[g]): no nested copy-on-write.
+        var builders: [PostgresText.ArrayBuilder] = []
+        var groupBase: [Int] = []
         var last = (names: [String](), insert: false, index: -1)
         for (k, change) in plan.orderedChanges {
             switch change {
@@ -164,13 +166,15 @@ public final class PostgresSink: EventSink {
                     if let i = groups[g] {
                         last = (row.names, insert, i)
                     } else {
-                        groups[g] = builders.count
+                        groups[g] = groupBase.count
                         groupKeys.append(g)
-                        builders.append(row.names.map { _ in PostgresText.ArrayBuilder() })
-                        last = (row.names, insert, builders.count - 1)
+                        groupBase.append(builders.count)
+                        builders.append(contentsOf: row.names.map { _ in PostgresText.ArrayBuilder() })
+                        last = (row.names, insert, groupBase.count - 1)
                     }
                 }
-                for (i, v) in row.values.enumerated() { builders[last.index][i].append(v) }
+                let base = groupBase[last.index]
+                for (i, v) in row.values.enumerated() { builders[base + i].append(v) }
             }
         }
         if deleteCount > 0 {
@@ -181,7 +185,7 @@ public final class PostgresSink: EventSink {
         }
         for (gi, g) in groupKeys.enumerated() {
             let names = g.names
-            let arrays = builders[gi].map { $0.finish() }
+            let arrays = builders[groupBase[gi]..<(groupBase[gi] + names.count)].map { $0.finish() }
             let casts = names.enumerated().map { "$\($0.offset + 1)::\(info.type($0.element))[]" }
             let insert = "INSERT INTO \(q) (\(SQL.list(names))) SELECT * FROM unnest(\(casts.joined(separator: ", ")))"
             if g.insert {

@@ -43,7 +43,7 @@ enum PostgresText {
             case .bool(let b): bytes.append(b ? 116 : 102)
             case .int(let i): appendInt(i)
             case .decimal(let s), .string(let s): appendQuoted(s)
-            case .timestamp(let t): appendQuoted(RFC3339.format(t))
+            case .timestamp(let t): bytes.append(34); RFC3339.write(t, into: &bytes); bytes.append(34)
             default: appendQuoted(PostgresText.text(v)!)
             }
         }
