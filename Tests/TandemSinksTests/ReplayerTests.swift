@@ -125,4 +125,21 @@ final class ReplayerTests: XCTestCase {
         XCTAssertEqual(try sink.checkpoint()?.seq, 200)
         XCTAssertEqual(try StoreDump.sqlite(path), StoreDump.model(.replay(events.prefix(200)), .sqlite))
     }
+
+    func testRefusesToSkipEventsTruncatedFromTheJournal() throws {
+        let events = EventGenerator.stream(seed: 107, count: 100, truncates: false)
+        let (dir, _) = try makeJournal(events)
+        let sink = try SQLiteSink(path: try TestStores.sqlitePath())
+        defer { sink.close() }
+        try Replayer(journal: dir, sink: sink, options: ReplayOptions(to: 20)).run()
+        let writer = try JournalWriter(directory: dir)
+        try writer.truncate(before: 50, force: true)
+        writer.close()
+        XCTAssertThrowsError(try Replayer(journal: dir, sink: sink).run()) { error in
+            guard case SinkError.journalGap(_, _, let next, let first) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(next, 21)
+            XCTAssertEqual(first, 50)
+        }
+        XCTAssertEqual(try sink.checkpoint()?.seq, 20)
+    }
 }
