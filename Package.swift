@@ -32,7 +32,7 @@ let package = Package(
         .testTarget(name: "TandemJournalTests", dependencies: ["TandemCore", "TandemJournal"],
                     path: "Tests/TandemJournalTests"),
         .testTarget(name: "TandemSourcesTests", dependencies: ["TandemCore", "TandemJournal", "TandemSources"],
-                    path: "Tests/TandemSourcesTests"),
+                    path: "Tests/TandemSourcesTests", exclude: ["Fixtures"]),  // read in place via #filePath
         .testTarget(name: "TandemSinksTests", dependencies: ["TandemCore", "TandemJournal", "TandemSinks"],
                     path: "Tests/TandemSinksTests"),
         .testTarget(name: "TandemCLITests", dependencies: ["tandem"], path: "Tests/TandemCLITests"),

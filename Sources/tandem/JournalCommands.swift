@@ -65,10 +65,13 @@ enum JournalCommands {
         Output.flush()
         guard args.flag("-f") else { return 0 }
         while true {
-            guard let event = try reader.next(timeout: 1) else { continue }
-            if filter.matches(event) { print(event, into: &line) }
-            // Flush when caught up, so a person watching sees each event at once.
-            if reader.nextSeq > (try? Journal.lastSeq(at: dir)) ?? 0 { Output.flush() }
+            // Print what is durable now, then flush and wait: a person watching sees each event at once.
+            let batch = try reader.next(max: 4096)
+            for event in batch where filter.matches(event) { print(event, into: &line) }
+            if batch.isEmpty {
+                Output.flush()
+                if let event = try reader.next(timeout: 1), filter.matches(event) { print(event, into: &line) }
+            }
         }
     }
 

@@ -96,3 +96,26 @@ final class SQLiteChangeLogTests: XCTestCase {
         XCTAssertEqual(try db.scalar("SELECT group_concat(id) FROM _tandem_changes"), .string("2"))
     }
 }
+
+extension SQLiteChangeLogTests {
+    func testALockHeldByTheLegacyApplicationDelaysTheSourceButDoesNotStopIt() throws {
+        let db = try Database(path: dbPath)
+        try ChangeTableTriggers.install(db: db, tables: ["customers"])
+        let logs = LogLines()
+        let s = SQLiteChangeLogSource(.init(path: dbPath, prune: true, busyTimeoutMilliseconds: 20, log: logs.sink))
+        try s.open(after: nil)
+        try db.execute("INSERT INTO customers VALUES (1, 'A', NULL, NULL)")
+        try db.execute("BEGIN EXCLUSIVE; INSERT INTO customers VALUES (2, 'B', NULL, NULL)")
+        XCTAssertEqual(try s.read(limit: 10, wait: nil, stop: nil).count, 0, "locked: nothing now, no error")
+        XCTAssertTrue(logs.all.contains { $0.contains("is locked") }, "\(logs.all)")
+        try db.execute("COMMIT")
+        let r = try s.read(limit: 10, wait: nil, stop: nil)
+        XCTAssertEqual(r.map(\.position), ["1", "2"])
+        try db.execute("BEGIN EXCLUSIVE")
+        try s.acknowledge(through: "2")
+        XCTAssertTrue(logs.all.contains { $0.contains("will prune later") }, "\(logs.all)")
+        try db.execute("COMMIT")
+        try s.acknowledge(through: "2")
+        XCTAssertEqual(try db.scalar("SELECT count(*) FROM _tandem_changes"), .int(0))
+    }
+}

@@ -31,6 +31,8 @@ public final class JSONLinesSource: ChangeSource {
 
     /// How the source is set up.
     public let settings: Settings
+    /// How long a following read waits for the rest of a transaction at the end of the file.
+    public static let transactionGrace: Duration = .milliseconds(20)
     private let tailer: FileTailer
     private var pending: SourceRecord?
 
@@ -59,14 +61,24 @@ public final class JSONLinesSource: ChangeSource {
         let clock = ContinuousClock()
         let deadline = wait.map { clock.now + $0 }
         let keepRaw = settings.format != .tandem
+        var graceUsed = false
         while true {
             guard let line = try tailer.next() else {
-                if !out.isEmpty || stop?.isFired == true { break }
+                if stop?.isFired == true { break }
+                if !out.isEmpty {
+                    // Following, a batch that ends inside a source transaction waits a moment for the writer
+                    // to finish it, so the transaction is journaled in one piece (best effort: a file has no
+                    // end-of-transaction mark).
+                    guard !graceUsed, out.last?.change?.txn != nil, let deadline, clock.now < deadline else { break }
+                    graceUsed = true
+                    tailer.wait(limit: min(JSONLinesSource.transactionGrace, clock.now.duration(to: deadline)), stop: stop)
+                    continue
+                }
                 guard let deadline, clock.now < deadline else { break }
                 tailer.wait(limit: clock.now.duration(to: deadline), stop: stop)
                 continue
             }
-            let record: SourceRecord
+            var record: SourceRecord
             switch line {
             case .line(let bytes, let position):
                 switch settings.format.decode(bytes, position: position) {
@@ -80,13 +92,12 @@ public final class JSONLinesSource: ChangeSource {
                 record = SourceRecord(position: position, failure: Rejection(
                     rule: "size", reason: "line longer than the limit: \(length) bytes, the limit is \(settings.maxLineBytes) (first \(sample.count) bytes kept)"), raw: sample, rawLength: length)
             }
-            if out.count >= limit {
+            if out.count >= limit, record.change?.txn == nil || record.change?.txn != out.last?.change?.txn {
                 // Keep a source transaction in one batch; anything else waits for the next read.
-                if let t = record.change?.txn, t == out.last?.change?.txn { out.append(record); continue }
-                pending = record
+                pending = consume record
                 break
             }
-            out.append(record)
+            out.append(consume record)
         }
         return out
     }

@@ -119,15 +119,20 @@ public final class Ingestor {
         for i in records.indices {
             // Move the change out of the record: an Event copy costs a retain per string and row.
             if let change = records[i].change.take() {
-                let r = records[i]
+                // A source without raw bytes gets the change itself quarantined: keep a copy only when the
+                // mapping could reject it (entity rules, rejected entities, or a key still to find).
+                let keepsRaw = !records[i].raw.isEmpty
+                let original: Event? = !keepsRaw && (change.key.isEmpty || mapping.unlistedEntities == .reject
+                                                     || mapping.entities[change.entity] != nil) ? change : nil
                 switch mapping.apply(change) {
                 case .event(var e):
                     if e.origin == nil { e.origin = settings.origin }
                     events.append(e)
                     lastIsRejected = false
                 case .rejected(let j):
-                    rejected.append(.init(position: r.position, rejection: j, raw: r.raw.isEmpty ? EventJSON.encode(change) : r.raw,
-                                          format: rawFormat(r)))
+                    rejected.append(.init(position: records[i].position, rejection: j,
+                                          raw: keepsRaw ? records[i].raw : original.map { EventJSON.encode($0) } ?? [],
+                                          format: keepsRaw ? source.rawFormat : .tandem))
                     lastIsRejected = true
                 }
             } else {
@@ -150,8 +155,4 @@ public final class Ingestor {
         try pipeline.submit(events, through: last)
         summary.position = last
     }
-
-    /// A change rejected by the mapping is kept as the source's bytes, or as an event line when the source
-    /// keeps none (then it is retried as a Tandem line).
-    private func rawFormat(_ r: SourceRecord) -> RawFormat { r.raw.isEmpty ? .tandem : source.rawFormat }
 }

@@ -15,10 +15,13 @@ public final class SQLiteChangeLogSource: ChangeSource {
         public var prune: Bool
         /// Where operator log lines go (stderr by default).
         public var log: @Sendable (String) -> Void
+        /// How long a read waits for a lock the legacy application holds before trying again later.
+        public var busyTimeoutMilliseconds: Int32
 
         /// Settings for a database file.
-        public init(path: String, prune: Bool = false, log: @escaping @Sendable (String) -> Void = SourceLog.stderr) {
-            self.path = path; self.prune = prune; self.log = log
+        public init(path: String, prune: Bool = false, busyTimeoutMilliseconds: Int32 = 1000,
+                    log: @escaping @Sendable (String) -> Void = SourceLog.stderr) {
+            self.path = path; self.prune = prune; self.log = log; self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         }
     }
 
@@ -42,7 +45,7 @@ public final class SQLiteChangeLogSource: ChangeSource {
         } else {
             lastID = 0
         }
-        let d = try Database(path: settings.path, mode: .readWrite)
+        let d = try Database(path: settings.path, mode: .readWrite, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds)
         guard try d.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '\(ChangeTableTriggers.table)'") != nil else {
             throw SourceError.config("\(settings.path): no change table \(ChangeTableTriggers.table); hint: run `tandem source install-triggers --db \(settings.path) --tables …` first")
         }
@@ -54,7 +57,12 @@ public final class SQLiteChangeLogSource: ChangeSource {
         let clock = ContinuousClock()
         let deadline = wait.map { clock.now + $0 }
         while true {
-            let out = try readBatch(db, limit: limit)
+            let out: [SourceRecord]
+            do { out = try readBatch(db, limit: limit) } catch let e as SQLiteError where e.isBusy {
+                // The legacy application holds a lock longer than the busy timeout: try again later.
+                settings.log("\(settings.path): the change table is locked (\(e.message)); reading again shortly")
+                out = []
+            }
             if !out.isEmpty { backoffMs = 1; return out }
             guard let deadline, stop?.isFired != true else { return [] }
             // Sleep until another connection commits (data_version moves) or the wait ends.
@@ -106,9 +114,14 @@ public final class SQLiteChangeLogSource: ChangeSource {
 
     public func acknowledge(through position: String) throws {
         guard settings.prune, let db, let id = Int64(position) else { return }
-        let st = try db.cachedStatement("DELETE FROM \(ChangeTableTriggers.table) WHERE id <= ?")
-        try st.bind(id, at: 1)
-        try st.execute()
+        do {
+            let st = try db.cachedStatement("DELETE FROM \(ChangeTableTriggers.table) WHERE id <= ?")
+            try st.bind(id, at: 1)
+            try st.execute()
+        } catch let e as SQLiteError where e.isBusy {
+            // Pruning is housekeeping: the rows are journaled; a later acknowledgement deletes them.
+            settings.log("\(settings.path): could not prune the change table (\(e.message)); will prune later")
+        }
     }
 
     public func close() { db?.close(); db = nil }

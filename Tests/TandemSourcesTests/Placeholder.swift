@@ -1,1 +1,0 @@
-// The sources' tests arrive with their issue; SwiftPM needs the folder to hold a file.
