@@ -104,7 +104,6 @@ final class PostgresConnection {
     private func failure(_ res: OpaquePointer?, entity: String?) -> SinkError {
         var message = currentMessage()
         if let res, let p = PQresultErrorMessage(res), p.pointee != 0 { message = redactor.scrub(String(cString: p)) }
-        message = String(message.reversed().drop { $0 == "\n" || $0 == " " }.reversed())
         let state = res.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
         lastSQLState = state
         // Class 08 is "connection exception"; 57P0x are administrator/crash shutdowns of the backend.
@@ -161,10 +160,14 @@ struct PostgresRedactor: Sendable {
         target = "postgres://\(user)\(hostPart)\(port)/\(fields["dbname"] ?? "")"
     }
 
-    /// `text` with every occurrence of the password replaced by `***`.
+    /// `text` with every occurrence of the password replaced by `***`, folded onto one line (libpq's
+    /// messages span lines: "…failed: Connection refused\n\tIs the server running…").
     func scrub(_ text: String) -> String {
         var out = text
         for s in secrets { out = out.replacing(s, with: "***") }
-        return out
+        let parts = out.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+            .map { String($0.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()) }
+            .filter { !$0.isEmpty }
+        return parts.joined(separator: "; ")
     }
 }

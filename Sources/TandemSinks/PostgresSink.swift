@@ -18,11 +18,16 @@ public final class PostgresSink: EventSink {
         /// Longest delay in seconds.
         public var maxDelay: Double
 
-        /// A retry policy (default: 40 attempts, 0.05 s doubling to 2 s: about a minute).
-        public init(attempts: Int = 40, initialDelay: Double = 0.05, maxDelay: Double = 2) {
+        /// Attempts of the very first connection: a server that is down when the sink opens is reported
+        /// at once (`SinkError.unavailable`), while a connection lost mid-replay is retried for `attempts`.
+        public var firstConnectAttempts: Int
+
+        /// A retry policy (default: 40 attempts, 0.05 s doubling to 2 s: about a minute; 3 at first connect).
+        public init(attempts: Int = 40, initialDelay: Double = 0.05, maxDelay: Double = 2, firstConnectAttempts: Int = 3) {
             self.attempts = attempts
             self.initialDelay = initialDelay
             self.maxDelay = maxDelay
+            self.firstConnectAttempts = firstConnectAttempts
         }
     }
 
@@ -44,7 +49,7 @@ public final class PostgresSink: EventSink {
         self.redactor = try PostgresRedactor(conninfo: conninfo)
         self.retry = retry
         self.log = log
-        try reconnect()
+        try connect(attempts: retry.firstConnectAttempts)
     }
 
     /// Writes a line to standard error.
@@ -55,12 +60,16 @@ public final class PostgresSink: EventSink {
 
     public func reconnect() throws {
         if conn != nil { log("tandem: \(target): connection lost; reconnecting, then the batch is retried from the checkpoint") }
+        try connect(attempts: retry.attempts)
+    }
+
+    private func connect(attempts: Int) throws {
         conn?.close()
         conn = nil
         tables.removeAll()
         var delay = retry.initialDelay
         var lastMessage = ""
-        for attempt in 1...max(1, retry.attempts) {
+        for attempt in 1...max(1, attempts) {
             do {
                 let c = try PostgresConnection(conninfo: conninfo, redactor: redactor)
                 try c.query("SET TimeZone = 'UTC'")
@@ -71,13 +80,13 @@ public final class PostgresSink: EventSink {
                 return
             } catch SinkError.connectionLost(_, let message) {
                 lastMessage = message
-                guard attempt < retry.attempts else { break }
-                log("tandem: \(target): cannot connect (\(message)); retrying in \(delay)s (attempt \(attempt)/\(retry.attempts))")
+                guard attempt < attempts else { break }
+                log("tandem: \(target): cannot connect (\(message)); retrying in \(delay)s (attempt \(attempt)/\(attempts))")
                 usleep(UInt32(delay * 1_000_000))
                 delay = min(delay * 2, retry.maxDelay)
             }
         }
-        throw SinkError.unavailable(target: target, message: lastMessage, attempts: retry.attempts)
+        throw SinkError.unavailable(target: target, message: lastMessage, attempts: max(1, attempts))
     }
 
     private func connection() throws -> PostgresConnection {
