@@ -69,38 +69,6 @@ final class PostgresConnection {
         return rows
     }
 
-    /// Sends `data` through `COPY … FROM STDIN` (`PQputCopyData`, `PQputCopyEnd`).
-    /// - Throws: `SinkError.connectionLost` or `SinkError.database`.
-    func copyIn(_ sql: String, _ data: [UInt8], entity: String? = nil) throws {
-        guard let conn else { throw SinkError.connectionLost(target: redactor.target, message: "not connected") }
-        let start = PQexec(conn, sql)
-        let status = PQresultStatus(start)
-        if status != PGRES_COPY_IN {
-            defer { PQclear(start) }
-            throw failure(start, entity: entity)
-        }
-        PQclear(start)
-        var offset = 0
-        let chunk = 1 << 20
-        var ok = true
-        data.withUnsafeBufferPointer { buf in
-            while offset < buf.count, ok {
-                let n = min(chunk, buf.count - offset)
-                let p = UnsafeRawPointer(buf.baseAddress! + offset).assumingMemoryBound(to: CChar.self)
-                ok = PQputCopyData(conn, p, Int32(n)) == 1
-                offset += n
-            }
-        }
-        if ok { ok = PQputCopyEnd(conn, nil) == 1 }
-        var firstError: SinkError?
-        while let res = PQgetResult(conn) {
-            if PQresultStatus(res) != PGRES_COMMAND_OK, firstError == nil { firstError = failure(res, entity: entity) }
-            PQclear(res)
-        }
-        if let firstError { throw firstError }
-        if !ok { throw SinkError.connectionLost(target: redactor.target, message: currentMessage()) }
-    }
-
     private func failure(_ res: OpaquePointer?, entity: String?) -> SinkError {
         var message = currentMessage()
         if let res, let p = PQresultErrorMessage(res), p.pointee != 0 { message = redactor.scrub(String(cString: p)) }

@@ -22,6 +22,23 @@ struct SinkConformance {
         try newColumnsAreAdded()
         try rebuildEmptiesTables()
         try insertOfARowAlreadyThereOverwritesIt()
+        try coalescedDeleteThenInsertLeavesNoOldColumn()
+    }
+
+    func coalescedDeleteThenInsertLeavesNoOldColumn() throws {
+        let store = try makeStore()
+        let sink = try open(store)
+        defer { sink.close() }
+        let key: Row = ["id": .int(1)]
+        try sink.apply([Event(seq: 1, entity: "t", key: key, op: .insert, after: ["id": .int(1), "a": .string("x"), "b": .string("y")])],
+                       journalID: journal)
+        // In one batch: an update of a, a delete, an insert with only a: b must not survive the delete.
+        try sink.apply([Event(seq: 2, txn: "t", entity: "t", key: key, op: .update, after: ["id": .int(1), "a": .string("x2")]),
+                        Event(seq: 3, txn: "t", entity: "t", key: key, op: .delete),
+                        Event(seq: 4, txn: "t", entity: "t", key: key, op: .insert, after: ["id": .int(1), "a": .string("z")]),
+                        Event(seq: 5, txn: "t", entity: "t", key: ["id": .int(2)], op: .update, after: ["id": .int(2), "b": .string("w")])],
+                       journalID: journal)
+        XCTAssertEqual(try dump(store), ["t": ["a=z|id=1", "b=w|id=2"]])
     }
 
     func insertOfARowAlreadyThereOverwritesIt() throws {
