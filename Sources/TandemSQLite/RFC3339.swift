@@ -7,26 +7,30 @@ import TandemCore
 public enum RFC3339 {
     /// The text form of a timestamp.
     public static func format(_ t: Timestamp) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(28)
+        write(t, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the text form of a timestamp to `out` (no allocation beyond `out`'s growth).
+    public static func write(_ t: Timestamp, into out: inout [UInt8]) {
         let perDay: Int64 = 86_400_000_000
         var days = t.microseconds / perDay
         var rem = t.microseconds % perDay
         if rem < 0 { rem += perDay; days -= 1 }
         let (y, m, d) = civil(fromDays: days)
         let secs = rem / 1_000_000, micros = rem % 1_000_000
-        var out = [UInt8]()
-        out.reserveCapacity(27)
         func put(_ v: Int64, _ width: Int) {
-            var digits = [UInt8](repeating: 48, count: width)
-            var v = v
-            for i in stride(from: width - 1, through: 0, by: -1) { digits[i] = UInt8(48 + v % 10); v /= 10 }
-            out.append(contentsOf: digits)
+            var div: Int64 = 1
+            for _ in 1..<width { div *= 10 }
+            while div > 0 { out.append(UInt8(48 + v / div % 10)); div /= 10 }
         }
         if y < 0 { out.append(45) }
         put(abs(y), 4); out.append(45); put(m, 2); out.append(45); put(d, 2)
         out.append(84)
         put(secs / 3600, 2); out.append(58); put(secs / 60 % 60, 2); out.append(58); put(secs % 60, 2)
         out.append(46); put(micros, 6); out.append(90)
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.ffffff](Z|±HH:MM)` (a space for `T` is accepted); nil when malformed.

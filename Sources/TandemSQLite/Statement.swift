@@ -10,7 +10,8 @@ public final class Statement {
     public let handle: OpaquePointer
     /// The SQL it was compiled from (for errors; never with bound values).
     public let sql: String
-    private unowned(unsafe) let database: Database
+    // Weak: the connection's statement cache holds its statements, so a strong reference would be a cycle.
+    private weak var database: Database?
 
     init(_ handle: OpaquePointer, database: Database, sql: String) {
         self.handle = handle
@@ -19,6 +20,10 @@ public final class Statement {
     }
 
     deinit { sqlite3_finalize(handle) }
+
+    private func failure(_ rc: Int32) -> SQLiteError {
+        database?.error(rc, sql: sql) ?? SQLiteError(code: rc, message: "the connection is closed", sql: sql)
+    }
 
     /// Number of `?` parameters.
     public var parameterCount: Int32 { sqlite3_bind_parameter_count(handle) }
@@ -41,19 +46,19 @@ public final class Statement {
             }
         case .timestamp(let t): rc = bindText(RFC3339.format(t), index)
         }
-        if rc != SQLITE_OK { throw database.error(rc, sql: sql) }
+        if rc != SQLITE_OK { throw failure(rc) }
     }
 
     /// Binds an integer to parameter `index`.
     public func bind(_ value: Int64, at index: Int32) throws {
         let rc = sqlite3_bind_int64(handle, index, value)
-        if rc != SQLITE_OK { throw database.error(rc, sql: sql) }
+        if rc != SQLITE_OK { throw failure(rc) }
     }
 
     /// Binds a string to parameter `index`.
     public func bind(_ value: String, at index: Int32) throws {
         let rc = bindText(value, index)
-        if rc != SQLITE_OK { throw database.error(rc, sql: sql) }
+        if rc != SQLITE_OK { throw failure(rc) }
     }
 
     private func bindText(_ s: String, _ index: Int32) -> Int32 {
@@ -72,7 +77,7 @@ public final class Statement {
         let rc = sqlite3_step(handle)
         if rc == SQLITE_ROW { return true }
         if rc == SQLITE_DONE { return false }
-        throw database.error(rc, sql: sql)
+        throw failure(rc)
     }
 
     /// Steps to completion, ignoring rows, then resets.
@@ -86,7 +91,7 @@ public final class Statement {
     /// - Throws: `SQLiteError` when the last run failed.
     public func reset() throws {
         let rc = sqlite3_reset(handle)
-        if rc != SQLITE_OK { throw database.error(rc, sql: sql) }
+        if rc != SQLITE_OK { throw failure(rc) }
     }
 
     /// Sets every parameter to NULL (`sqlite3_clear_bindings`).

@@ -7,6 +7,8 @@ import Glibc
 final class PostgresConnection {
     private var conn: OpaquePointer?
     let redactor: PostgresRedactor
+    /// The SQLSTATE of the last failed statement ("" when none).
+    private(set) var lastSQLState = ""
 
     /// Connects (`PQconnectdb`).
     /// - Throws: `SinkError.connectionLost` (retryable) with a scrubbed message.
@@ -67,43 +69,11 @@ final class PostgresConnection {
         return rows
     }
 
-    /// Sends `data` through `COPY … FROM STDIN` (`PQputCopyData`, `PQputCopyEnd`).
-    /// - Throws: `SinkError.connectionLost` or `SinkError.database`.
-    func copyIn(_ sql: String, _ data: [UInt8], entity: String? = nil) throws {
-        guard let conn else { throw SinkError.connectionLost(target: redactor.target, message: "not connected") }
-        let start = PQexec(conn, sql)
-        let status = PQresultStatus(start)
-        if status != PGRES_COPY_IN {
-            defer { PQclear(start) }
-            throw failure(start, entity: entity)
-        }
-        PQclear(start)
-        var offset = 0
-        let chunk = 1 << 20
-        var ok = true
-        data.withUnsafeBufferPointer { buf in
-            while offset < buf.count, ok {
-                let n = min(chunk, buf.count - offset)
-                let p = UnsafeRawPointer(buf.baseAddress! + offset).assumingMemoryBound(to: CChar.self)
-                ok = PQputCopyData(conn, p, Int32(n)) == 1
-                offset += n
-            }
-        }
-        if ok { ok = PQputCopyEnd(conn, nil) == 1 }
-        var firstError: SinkError?
-        while let res = PQgetResult(conn) {
-            if PQresultStatus(res) != PGRES_COMMAND_OK, firstError == nil { firstError = failure(res, entity: entity) }
-            PQclear(res)
-        }
-        if let firstError { throw firstError }
-        if !ok { throw SinkError.connectionLost(target: redactor.target, message: currentMessage()) }
-    }
-
     private func failure(_ res: OpaquePointer?, entity: String?) -> SinkError {
         var message = currentMessage()
         if let res, let p = PQresultErrorMessage(res), p.pointee != 0 { message = redactor.scrub(String(cString: p)) }
-        message = String(message.reversed().drop { $0 == "\n" || $0 == " " }.reversed())
         let state = res.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
+        lastSQLState = state
         // Class 08 is "connection exception"; 57P0x are administrator/crash shutdowns of the backend.
         if isBroken || state.hasPrefix("08") || state.hasPrefix("57P0") {
             return .connectionLost(target: redactor.target, message: message)
@@ -158,10 +128,14 @@ struct PostgresRedactor: Sendable {
         target = "postgres://\(user)\(hostPart)\(port)/\(fields["dbname"] ?? "")"
     }
 
-    /// `text` with every occurrence of the password replaced by `***`.
+    /// `text` with every occurrence of the password replaced by `***`, folded onto one line (libpq's
+    /// messages span lines: "…failed: Connection refused\n\tIs the server running…").
     func scrub(_ text: String) -> String {
         var out = text
         for s in secrets { out = out.replacing(s, with: "***") }
-        return out
+        let parts = out.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+            .map { String($0.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()) }
+            .filter { !$0.isEmpty }
+        return parts.joined(separator: "; ")
     }
 }

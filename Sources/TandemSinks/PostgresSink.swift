@@ -18,11 +18,16 @@ public final class PostgresSink: EventSink {
         /// Longest delay in seconds.
         public var maxDelay: Double
 
-        /// A retry policy (default: 40 attempts, 0.05 s doubling to 2 s: about a minute).
-        public init(attempts: Int = 40, initialDelay: Double = 0.05, maxDelay: Double = 2) {
+        /// Attempts of the very first connection: a server that is down when the sink opens is reported
+        /// at once (`SinkError.unavailable`), while a connection lost mid-replay is retried for `attempts`.
+        public var firstConnectAttempts: Int
+
+        /// A retry policy (default: 40 attempts, 0.05 s doubling to 2 s: about a minute; 3 at first connect).
+        public init(attempts: Int = 40, initialDelay: Double = 0.05, maxDelay: Double = 2, firstConnectAttempts: Int = 3) {
             self.attempts = attempts
             self.initialDelay = initialDelay
             self.maxDelay = maxDelay
+            self.firstConnectAttempts = firstConnectAttempts
         }
     }
 
@@ -44,7 +49,7 @@ public final class PostgresSink: EventSink {
         self.redactor = try PostgresRedactor(conninfo: conninfo)
         self.retry = retry
         self.log = log
-        try reconnect()
+        try connect(attempts: retry.firstConnectAttempts)
     }
 
     /// Writes a line to standard error.
@@ -55,12 +60,16 @@ public final class PostgresSink: EventSink {
 
     public func reconnect() throws {
         if conn != nil { log("tandem: \(target): connection lost; reconnecting, then the batch is retried from the checkpoint") }
+        try connect(attempts: retry.attempts)
+    }
+
+    private func connect(attempts: Int) throws {
         conn?.close()
         conn = nil
         tables.removeAll()
         var delay = retry.initialDelay
         var lastMessage = ""
-        for attempt in 1...max(1, retry.attempts) {
+        for attempt in 1...max(1, attempts) {
             do {
                 let c = try PostgresConnection(conninfo: conninfo, redactor: redactor)
                 try c.query("SET TimeZone = 'UTC'")
@@ -71,13 +80,13 @@ public final class PostgresSink: EventSink {
                 return
             } catch SinkError.connectionLost(_, let message) {
                 lastMessage = message
-                guard attempt < retry.attempts else { break }
-                log("tandem: \(target): cannot connect (\(message)); retrying in \(delay)s (attempt \(attempt)/\(retry.attempts))")
+                guard attempt < attempts else { break }
+                log("tandem: \(target): cannot connect (\(message)); retrying in \(delay)s (attempt \(attempt)/\(attempts))")
                 usleep(UInt32(delay * 1_000_000))
                 delay = min(delay * 2, retry.maxDelay)
             }
         }
-        throw SinkError.unavailable(target: target, message: lastMessage, attempts: retry.attempts)
+        throw SinkError.unavailable(target: target, message: lastMessage, attempts: max(1, attempts))
     }
 
     private func connection() throws -> PostgresConnection {
@@ -142,25 +151,39 @@ public final class PostgresSink: EventSink {
         let key = info.primaryKey.isEmpty ? plan.keyColumns : info.primaryKey
         var deletes = key.map { _ in PostgresText.ArrayBuilder() }
         var deleteCount = 0
-        var groups: [[String]: [PostgresText.ArrayBuilder]] = [:]
-        var groupOrder: [[String]] = []
+        // Rows per column list, split into those expected absent (plain INSERT) and the rest (upsert).
+        var groups: [UpsertGroupKey: Int] = [:]
+        var groupKeys: [UpsertGroupKey] = []
+        // One flat array of column builders (group g's columns start at groupBase[g]): no nested copy-on-write.
+        var builders: [PostgresText.ArrayBuilder] = []
+        var groupBase: [Int] = []
+        var last = (names: [String](), insert: false, index: -1)
         for (k, change) in plan.orderedChanges {
-            var gone = false
-            var row: Row?
             switch change {
-            case .delete: gone = true
-            case let .upsert(r, deleteFirst): gone = deleteFirst; row = r
-            }
-            if gone {
+            case .delete:
                 for (i, name) in key.enumerated() { deletes[i].append(k[name] ?? .null) }
                 deleteCount += 1
-            }
-            if let row {
-                if groups[row.names] == nil {
-                    groups[row.names] = row.names.map { _ in PostgresText.ArrayBuilder() }
-                    groupOrder.append(row.names)
+            case let .upsert(row, deleteFirst, fresh):
+                if deleteFirst {
+                    for (i, name) in key.enumerated() { deletes[i].append(k[name] ?? .null) }
+                    deleteCount += 1
                 }
-                for (i, v) in row.values.enumerated() { groups[row.names]![i].append(v) }
+                let insert = deleteFirst || fresh
+                // Rows of a batch nearly always share one column list: skip the hashing then.
+                if last.index < 0 || last.insert != insert || last.names != row.names {
+                    let g = UpsertGroupKey(names: row.names, insert: insert)
+                    if let i = groups[g] {
+                        last = (row.names, insert, i)
+                    } else {
+                        groups[g] = groupBase.count
+                        groupKeys.append(g)
+                        groupBase.append(builders.count)
+                        builders.append(contentsOf: row.names.map { _ in PostgresText.ArrayBuilder() })
+                        last = (row.names, insert, groupBase.count - 1)
+                    }
+                }
+                let base = groupBase[last.index]
+                for (i, v) in row.values.enumerated() { builders[base + i].append(v) }
             }
         }
         if deleteCount > 0 {
@@ -169,12 +192,27 @@ public final class PostgresSink: EventSink {
             try c.query("DELETE FROM \(q) AS t USING unnest(\(casts.joined(separator: ", "))) AS k(\(SQL.list(key))) WHERE \(match)",
                         deletes.map { $0.finish() }, entity: entity)
         }
-        for names in groupOrder {
+        for (gi, g) in groupKeys.enumerated() {
+            let names = g.names
+            let arrays = builders[groupBase[gi]..<(groupBase[gi] + names.count)].map { $0.finish() }
             let casts = names.enumerated().map { "$\($0.offset + 1)::\(info.type($0.element))[]" }
+            let insert = "INSERT INTO \(q) (\(SQL.list(names))) SELECT * FROM unnest(\(casts.joined(separator: ", ")))"
+            if g.insert {
+                // Expected absent: a plain INSERT is much cheaper than ON CONFLICT. Should a row exist after
+                // all (a store written by others, a snapshot loaded earlier), undo just this statement and
+                // fall through to the upsert.
+                try c.query("SAVEPOINT tandem_insert")
+                do {
+                    try c.query(insert, arrays, entity: entity)
+                    try c.query("RELEASE SAVEPOINT tandem_insert")
+                    continue
+                } catch SinkError.database where c.lastSQLState == "23505" {
+                    try c.query("ROLLBACK TO SAVEPOINT tandem_insert")
+                }
+            }
             let set = names.filter { !key.contains($0) }.map { "\(SQL.quote($0)) = EXCLUDED.\(SQL.quote($0))" }
-            let sql = "INSERT INTO \(q) (\(SQL.list(names))) SELECT * FROM unnest(\(casts.joined(separator: ", "))) "
-                + "ON CONFLICT (\(SQL.list(key))) " + (set.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + set.joined(separator: ", "))
-            try c.query(sql, groups[names]!.map { $0.finish() }, entity: entity)
+            let sql = insert + " ON CONFLICT (\(SQL.list(key))) " + (set.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + set.joined(separator: ", "))
+            try c.query(sql, arrays, entity: entity)
         }
     }
 
@@ -221,6 +259,12 @@ public final class PostgresSink: EventSink {
         tables[plan.entity] = t
         return t
     }
+}
+
+/// Rows upserted with one statement: the same column list, and whether they are expected absent.
+struct UpsertGroupKey: Hashable {
+    var names: [String]
+    var insert: Bool
 }
 
 /// What the sink knows of one target table.

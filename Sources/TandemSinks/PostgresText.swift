@@ -38,11 +38,32 @@ enum PostgresText {
         mutating func append(_ v: Value) {
             if !first { bytes.append(44) }
             first = false
-            guard let s = PostgresText.text(v) else { bytes.append(contentsOf: "NULL".utf8); return }
+            switch v {
+            case .null: bytes.append(contentsOf: "NULL".utf8)
+            case .bool(let b): bytes.append(b ? 116 : 102)
+            case .int(let i): appendInt(i)
+            case .decimal(let s), .string(let s): appendQuoted(s)
+            case .timestamp(let t): bytes.append(34); RFC3339.write(t, into: &bytes); bytes.append(34)
+            default: appendQuoted(PostgresText.text(v)!)
+            }
+        }
+
+        private mutating func appendInt(_ i: Int64) {
+            if i < 0 { bytes.append(45) }
+            let m = i.magnitude
+            var div: UInt64 = 1
+            while m / div >= 10 { div *= 10 }
+            while div > 0 { bytes.append(UInt8(48 + (m / div) % 10)); div /= 10 }
+        }
+
+        private mutating func appendQuoted(_ s: String) {
             bytes.append(34)
-            for c in s.utf8 {
-                if c == 34 || c == 92 { bytes.append(92) }
-                bytes.append(c)
+            var s = s
+            s.withUTF8 { buf in
+                for c in buf {
+                    if c == 34 || c == 92 { bytes.append(92) }
+                    bytes.append(c)
+                }
             }
             bytes.append(34)
         }

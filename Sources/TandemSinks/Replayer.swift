@@ -118,6 +118,10 @@ public final class Replayer {
         }
         p.checkpoint = stored?.seq ?? 0
         try Journal.registerConsumer(consumerName, appliedSeq: p.checkpoint, at: journal, options: journalOptions)
+        if options.from == nil, p.checkpoint + 1 < manifest.firstSeq {
+            // Starting at the journal's first seq would silently skip the truncated events.
+            throw SinkError.journalGap(target: sink.target, sink: sink.name, next: p.checkpoint + 1, firstInJournal: manifest.firstSeq)
+        }
         let start = max(options.from ?? 1, p.checkpoint + 1, manifest.firstSeq)
         if let to = options.to, start > to { return p }
         let reader = try JournalReader(directory: journal, options: journalOptions)

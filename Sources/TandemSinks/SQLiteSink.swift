@@ -116,7 +116,7 @@ public final class SQLiteSink: EventSink {
                 switch change {
                 case .delete:
                     try run(delete!, key.values)
-                case let .upsert(row, deleteFirst):
+                case let .upsert(row, deleteFirst, _):
                     if deleteFirst { try run(delete!, key.values) }
                     if upsert?.names != row.names {
                         upsert = (row.names, try statement(upsertSQL(entity, row.names, info.primaryKey.isEmpty ? plan.keyColumns : info.primaryKey)))

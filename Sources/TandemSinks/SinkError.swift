@@ -24,6 +24,8 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     case rewindAboveCheckpoint(target: UInt64, checkpoint: UInt64)
     /// A sink spec that cannot be understood.
     case badSpec(spec: String, reason: String)
+    /// The journal no longer holds the events right after the sink's checkpoint (truncated away).
+    case journalGap(target: String, sink: String, next: UInt64, firstInJournal: UInt64)
 
     public var description: String {
         switch self {
@@ -50,6 +52,9 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
                 + "hint: use --rebuild to empty the sink's tables and replay 1…\(target)"
         case let .rewindAboveCheckpoint(target, checkpoint):
             return "cannot rewind to seq \(target): the sink has only applied up to seq \(checkpoint)"
+        case let .journalGap(target, sink, next, first):
+            return "\(target): sink '\(sink)' needs seq \(next) next, but the journal starts at seq \(first) (truncated); "
+                + "nothing was applied; hint: rebuild the store from a journal that holds seq \(next), or pass --from \(first) to accept the gap"
         case let .badSpec(spec, reason):
             return "bad sink '\(spec)': \(reason); hint: use sqlite:PATH, postgres://… / postgresql://…, or a JSON object {\"kind\":…}"
         }
@@ -59,7 +64,7 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     public var exitCode: Int32 {
         switch self {
         case .badSpec, .rewindAboveCheckpoint: return 64
-        case .journalMismatch, .outOfOrder, .missingAfterImage, .missingKey, .rewindNeedsBeforeImage: return 65
+        case .journalMismatch, .outOfOrder, .missingAfterImage, .missingKey, .rewindNeedsBeforeImage, .journalGap: return 65
         case .unavailable: return 69
         case .checkpointMoved, .connectionLost: return 75
         case .database: return 74

@@ -8,7 +8,8 @@ import TandemSinks
 /// existing keys, 8 columns) into tables already holding 1 M rows, through the SQLite and PostgreSQL
 /// sinks, beside ceilings from the same run: a plain prepared-statement upsert/delete loop through the
 /// SQLite C API with the same transaction sizes, and PostgreSQL COPY of the same rows into an empty table.
-/// Sizes: TANDEM_BENCH_EVENTS, TANDEM_BENCH_ROWS (default 1 000 000 each); batch TANDEM_BENCH_BATCH (10 000).
+/// Sizes: TANDEM_BENCH_EVENTS, TANDEM_BENCH_ROWS (default 1 000 000 each); batch TANDEM_BENCH_BATCH (10 000);
+/// TANDEM_BENCH_ONLY=sqlite|postgres runs one half.
 enum ReplayBench {
     static let env = ProcessInfo.processInfo.environment
     static let events = Int(env["TANDEM_BENCH_EVENTS"] ?? "") ?? 1_000_000
@@ -22,7 +23,14 @@ enum ReplayBench {
         let dir = env["TANDEM_BENCH_DIR"] ?? NSTemporaryDirectory()
         let report = Report()
         report.header("replay: \(events) mixed events into tables of \(rows) rows, \(batch) events a transaction")
-        // SQLite: one preloaded file, copied so both runs start from the same bytes.
+        let only = env["TANDEM_BENCH_ONLY"]  // "sqlite" or "postgres" while tuning one of them
+        if only != "postgres" { try sqlite(dir, report) }
+        if only != "sqlite" { try postgres(report) }
+        report.finish()
+    }
+
+    static func sqlite(_ dir: String, _ report: Report) throws {
+        // One preloaded file, copied so both runs start from the same bytes.
         let seedDB = dir + "/replay-seed.db"
         try preloadSQLite(seedDB)
         let sinkDB = dir + "/replay-sink.db", loopDB = dir + "/replay-loop.db"
@@ -32,7 +40,9 @@ enum ReplayBench {
         report.add(Figure(bench: "replay", figure: "replay_sqlite", value: sinkRate, unit: "events/s", ceiling: loopRate))
         report.note("replay_sqlite ceiling: prepared-statement upsert/delete loop through the SQLite C API, same batches, WAL, synchronous=NORMAL")
         for p in [seedDB, sinkDB, loopDB] { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: p + s) } }
+    }
 
+    static func postgres(_ report: Report) throws {
         if let base = env["TANDEM_TEST_POSTGRES"], !base.isEmpty {
             let pg = try PG(base)
             try pg.exec("DROP TABLE IF EXISTS customers, copy_ceiling, _tandem_checkpoint")
@@ -40,15 +50,14 @@ enum ReplayBench {
             try pg.copy(table: "customers", (0..<rows).map { row(Int64($0), generation: 0) })
             try pg.exec("VACUUM ANALYZE customers")
             try pg.exec(createTable("copy_ceiling"))
-            let copyRate = try copyCeiling(pg)
+            let (copyRate, copiedRows) = try copyCeiling(pg)
             let sinkPG = try sinkRun(try PostgresSink(conninfo: base))
             report.add(Figure(bench: "replay", figure: "replay_postgres", value: sinkPG, unit: "events/s", ceiling: copyRate))
-            report.note("replay_postgres ceiling: COPY (text) of the same rows into an empty table with the same primary key")
+            report.note("replay_postgres ceiling: COPY (text) of the same rows (\(copiedRows) distinct keys, rows/s) into an empty table with the same primary key")
             try pg.exec("DROP TABLE IF EXISTS customers, copy_ceiling, _tandem_checkpoint")
         } else {
             report.note("replay_postgres skipped: TANDEM_TEST_POSTGRES is not set (scripts/bench starts a cluster)")
         }
-        report.finish()
     }
 
     // MARK: the workload
@@ -74,7 +83,8 @@ enum ReplayBench {
 
     /// Batch `b` of the workload (deterministic: every run sees the same events).
     static func batch(_ b: Int) -> [Event] {
-        var rng = UInt64(b) &* 0x9E37_79B9_7F4A_7C15 &+ 17
+        // A start far from every other batch's (not a multiple of SplitMix's step): streams do not overlap.
+        var rng = (UInt64(b) &+ 1) &* 0xD1B5_4A32_D192_ED03
         func next() -> UInt64 {
             rng &+= 0x9E37_79B9_7F4A_7C15
             var z = rng
@@ -164,7 +174,7 @@ enum ReplayBench {
     }
 
     /// The ceiling: COPY of the same rows (after-images; a delete's current row) into an empty table.
-    static func copyCeiling(_ pg: PG) throws -> Double {
+    static func copyCeiling(_ pg: PG) throws -> (rate: Double, rows: Int) {
         var spent = 0.0
         var copied = Set<Int64>()
         for b in 0..<batchCount {
@@ -177,6 +187,6 @@ enum ReplayBench {
             try pg.copy(table: "copy_ceiling", rowsOfBatch)
             spent += now() - t0
         }
-        return Double(events) / spent
+        return (Double(copied.count) / spent, copied.count)
     }
 }

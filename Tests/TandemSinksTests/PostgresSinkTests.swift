@@ -34,13 +34,14 @@ final class PostgresSinkTests: XCTestCase {
         // Nothing listens on port 1: the connection fails, and neither the error nor the log may quote the password.
         let conninfo = "postgresql://tandem:\(secret)@127.0.0.1:1/nowhere?connect_timeout=2"
         let lines = LogLines()
-        XCTAssertThrowsError(try PostgresSink(conninfo: conninfo, retry: .init(attempts: 2, initialDelay: 0.01), log: { lines.add($0) })) { error in
+        XCTAssertThrowsError(try PostgresSink(conninfo: conninfo, retry: .init(attempts: 2, initialDelay: 0.01, firstConnectAttempts: 2), log: { lines.add($0) })) { error in
             guard case SinkError.unavailable = error else { return XCTFail("\(error)") }
             XCTAssertFalse("\(error)".contains(secret), "\(error)")
             XCTAssertTrue("\(error)".contains("postgres://tandem@127.0.0.1:1/nowhere"), "\(error)")
         }
         XCTAssertFalse(lines.all.isEmpty)
         XCTAssertFalse(lines.all.joined().contains(secret))
+        XCTAssertFalse(lines.all.contains { $0.contains("\n") }, "\(lines.all)")
         XCTAssertEqual(try SinkSpec.parse(conninfo).description, "postgres://tandem@127.0.0.1:1/nowhere")
         XCTAssertThrowsError(try SinkSpec.parse("postgresql://tandem:\(secret)@host/db?bogus_option=1")) { error in
             XCTAssertFalse("\(error)".contains(secret), "\(error)")

@@ -6,18 +6,7 @@ import XCTest
 
 /// Replay and rewind driven by a real journal on disk.
 final class ReplayerTests: XCTestCase {
-    func makeJournal(_ events: [Event]) throws -> (dir: String, id: String) {
-        let dir = try TestStores.temporaryDirectory() + "/journal"
-        let id = try Journal.create(at: dir)
-        let w = try JournalWriter(directory: dir)
-        defer { w.close() }
-        for txn in Dictionary(grouping: events, by: { $0.txn ?? "" }).values.sorted(by: { $0[0].seq < $1[0].seq }) {
-            var fresh = txn
-            for i in fresh.indices { fresh[i].seq = 0 }
-            try w.append(fresh)
-        }
-        return (dir, id.uuidString)
-    }
+    func makeJournal(_ events: [Event]) throws -> (dir: String, id: String) { try TestStores.journal(events) }
 
     func testReplayAppliesTheJournalAndRegistersTheSinkAsConsumer() throws {
         let events = EventGenerator.stream(seed: 101, count: 500, truncates: true)
@@ -135,5 +124,22 @@ final class ReplayerTests: XCTestCase {
         try Rewinder.rebuild(journal: dir, sink: sink, to: 200)
         XCTAssertEqual(try sink.checkpoint()?.seq, 200)
         XCTAssertEqual(try StoreDump.sqlite(path), StoreDump.model(.replay(events.prefix(200)), .sqlite))
+    }
+
+    func testRefusesToSkipEventsTruncatedFromTheJournal() throws {
+        let events = EventGenerator.stream(seed: 107, count: 100, truncates: false)
+        let (dir, _) = try makeJournal(events)
+        let sink = try SQLiteSink(path: try TestStores.sqlitePath())
+        defer { sink.close() }
+        try Replayer(journal: dir, sink: sink, options: ReplayOptions(to: 20)).run()
+        let writer = try JournalWriter(directory: dir)
+        try writer.truncate(before: 50, force: true)
+        writer.close()
+        XCTAssertThrowsError(try Replayer(journal: dir, sink: sink).run()) { error in
+            guard case SinkError.journalGap(_, _, let next, let first) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(next, 21)
+            XCTAssertEqual(first, 50)
+        }
+        XCTAssertEqual(try sink.checkpoint()?.seq, 20)
     }
 }

@@ -21,6 +21,37 @@ struct SinkConformance {
         try interruptedRewindResumes()
         try newColumnsAreAdded()
         try rebuildEmptiesTables()
+        try insertOfARowAlreadyThereOverwritesIt()
+        try coalescedDeleteThenInsertLeavesNoOldColumn()
+    }
+
+    func coalescedDeleteThenInsertLeavesNoOldColumn() throws {
+        let store = try makeStore()
+        let sink = try open(store)
+        defer { sink.close() }
+        let key: Row = ["id": .int(1)]
+        try sink.apply([Event(seq: 1, entity: "t", key: key, op: .insert, after: ["id": .int(1), "a": .string("x"), "b": .string("y")])],
+                       journalID: journal)
+        // In one batch: an update of a, a delete, an insert with only a: b must not survive the delete.
+        try sink.apply([Event(seq: 2, txn: "t", entity: "t", key: key, op: .update, after: ["id": .int(1), "a": .string("x2")]),
+                        Event(seq: 3, txn: "t", entity: "t", key: key, op: .delete),
+                        Event(seq: 4, txn: "t", entity: "t", key: key, op: .insert, after: ["id": .int(1), "a": .string("z")]),
+                        Event(seq: 5, txn: "t", entity: "t", key: ["id": .int(2)], op: .update, after: ["id": .int(2), "b": .string("w")])],
+                       journalID: journal)
+        XCTAssertEqual(try dump(store), ["t": ["a=z|id=1", "b=w|id=2"]])
+    }
+
+    func insertOfARowAlreadyThereOverwritesIt() throws {
+        let store = try makeStore()
+        let sink = try open(store)
+        defer { sink.close() }
+        func insert(_ seq: UInt64, _ id: Int64, _ v: String) -> Event {
+            Event(seq: seq, txn: "t\(seq)", entity: "t", key: ["id": .int(id)], op: .insert, after: ["id": .int(id), "v": .string(v)])
+        }
+        try sink.apply([insert(1, 1, "a"), insert(2, 2, "b")], journalID: journal)
+        // A second sink name (e.g. a snapshot loaded by another replay) inserts keys this one then inserts again.
+        try sink.apply([insert(3, 3, "c"), insert(4, 1, "a2"), insert(5, 4, "d")], journalID: journal)
+        XCTAssertEqual(try dump(store), ["t": ["id=1|v=a2", "id=2|v=b", "id=3|v=c", "id=4|v=d"]])
     }
 
     func randomStreamsMatchTheReferenceModel() throws {

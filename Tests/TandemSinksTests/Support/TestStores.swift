@@ -1,4 +1,6 @@
 import Foundation
+import TandemCore
+import TandemJournal
 import XCTest
 @testable import TandemSinks
 
@@ -35,5 +37,21 @@ enum TestStores {
         var parts = ["dbname=\(name)"]
         for k in ["host", "port", "user", "password"] { if let v = r.fields[k] { parts.append("\(k)=\(v)") } }
         return parts.joined(separator: " ")
+    }
+
+    /// A journal on disk holding `events` (their seqs reassigned from 1, one append per txn).
+    static func journal(_ events: [Event]) throws -> (dir: String, id: String) {
+        let dir = try temporaryDirectory() + "/journal"
+        let id = try Journal.create(at: dir)
+        let w = try JournalWriter(directory: dir)
+        defer { w.close() }
+        var i = 0
+        while i < events.count {
+            var j = i + 1
+            while j < events.count, events[j].txn != nil, events[j].txn == events[i].txn { j += 1 }
+            try w.append(events[i..<j].map { var e = $0; e.seq = 0; return e })
+            i = j
+        }
+        return (dir, id.uuidString)
     }
 }

@@ -1,0 +1,48 @@
+import Foundation
+import TandemCore
+import TandemSQLite
+import XCTest
+@testable import TandemSinks
+
+final class SinkSpecTests: XCTestCase {
+    func testParsesTheURLLikeForms() throws {
+        XCTAssertEqual(try SinkSpec.parse("sqlite:path/to/new.db"), SinkSpec(kind: .sqlite(path: "path/to/new.db", synchronous: .normal)))
+        XCTAssertEqual(try SinkSpec.parse("sqlite:///abs/new.db").kind, .sqlite(path: "/abs/new.db", synchronous: .normal))
+        let pg = try SinkSpec.parse("postgres:///tandem?host=/tmp/pg&port=5433")
+        XCTAssertEqual(pg.kind, .postgres(conninfo: "postgres:///tandem?host=/tmp/pg&port=5433"))
+        XCTAssertEqual(pg.name, "default")
+        XCTAssertEqual(pg.description, "postgres://[/tmp/pg]:5433/tandem")
+    }
+
+    func testParsesTheJSONFormInlineAndFromAFile() throws {
+        let inline = try SinkSpec.parse(#"{"kind":"sqlite","path":"a.db","name":"cohort-1","synchronous":"full"}"#)
+        XCTAssertEqual(inline, SinkSpec(kind: .sqlite(path: "a.db", synchronous: .full), name: "cohort-1"))
+        let file = try TestStores.temporaryDirectory() + "/sink.json"
+        try Data(#"{"kind":"postgres","url":"postgresql://u:pw@127.0.0.1/db"}"#.utf8).write(to: URL(fileURLWithPath: file))
+        let pg = try SinkSpec.parse(file)
+        XCTAssertEqual(pg.kind, .postgres(conninfo: "postgresql://u:pw@127.0.0.1/db"))
+        XCTAssertEqual(pg.description, "postgres://u@127.0.0.1/db")
+    }
+
+    func testRefusesWhatItCannotUnderstand() {
+        for bad in ["", "mysql://x", "sqlite:", #"{"kind":"oracle"}"#, #"{"kind":"sqlite"}"#, #"{"kind":"sqlite","path":"a","synchronous":"off"}"#,
+                    #"{"kind":"postgres"}"#, "/nonexistent/sink.json", "u:secretpw@host"] {
+            XCTAssertThrowsError(try SinkSpec.parse(bad), bad) { error in
+                guard case SinkError.badSpec = error else { return XCTFail("\(bad): \(error)") }
+                XCTAssertEqual((error as! SinkError).exitCode, 64)
+                XCTAssertFalse("\(error)".contains("secretpw"), "\(error)")
+            }
+        }
+    }
+
+    func testTimestampsRoundTripThroughTheirText() {
+        for micros: Int64 in [0, 1, -1, 1_764_000_000_123_456, -62_135_596_800_000_000, 253_402_300_799_999_999, 951_782_400_000_000] {
+            let t = Timestamp(microseconds: micros)
+            XCTAssertEqual(RFC3339.parse(RFC3339.format(t)), t, RFC3339.format(t))
+        }
+        XCTAssertEqual(RFC3339.format(Timestamp(microseconds: 951_782_400_000_000)), "2000-02-29T00:00:00.000000Z")
+        XCTAssertEqual(RFC3339.parse("2026-11-24 10:00:00.5+01:00"), RFC3339.parse("2026-11-24T09:00:00.500000Z"))
+        XCTAssertNil(RFC3339.parse("2026-13-01T00:00:00Z"))
+        XCTAssertNil(RFC3339.parse("2026-11-24T10:00:00"))
+    }
+}
