@@ -72,6 +72,8 @@ final class SegmentCursor {
         bufferStart = offset
         bufferCount = keep
         if needed > buffer.count {
+            // Grow only for a frame the file can hold: a torn length word may claim hundreds of MiB.
+            guard try file.size() >= bufferStart + Int64(needed) else { return false }
             let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: needed, alignment: 16)
             bigger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: keep)
             buffer.deallocate()
