@@ -76,3 +76,23 @@ struct UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }
+
+/// Promise: async callers get the same durable, dense seqs as threads.
+final class AsyncAppendTests: XCTestCase {
+    func testConcurrentAsyncAppends() async throws {
+        let dir = try temporaryDirectory(self) + "/j"
+        try Journal.create(at: dir)
+        let writer = try JournalWriter(directory: dir)
+        let ranges = try await withThrowingTaskGroup(of: ClosedRange<UInt64>?.self) { group in
+            for t in 0..<8 {
+                group.addTask { try await writer.appendAsync((0..<10).map { sampleEvent(t * 100 + $0) }) }
+            }
+            var all: [ClosedRange<UInt64>] = []
+            for try await r in group { all.append(r!) }
+            return all
+        }
+        writer.close()
+        XCTAssertEqual(ranges.flatMap { Array($0) }.sorted(), Array(1...80))
+        XCTAssertEqual(try readAll(dir).count, 80)
+    }
+}
