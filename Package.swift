@@ -35,7 +35,8 @@ let package = Package(
                     path: "Tests/TandemSourcesTests", exclude: ["Fixtures"]),  // read in place via #filePath
         .testTarget(name: "TandemSinksTests", dependencies: ["TandemCore", "TandemJournal", "TandemSinks"],
                     path: "Tests/TandemSinksTests"),
-        .testTarget(name: "TandemCLITests", dependencies: ["tandem"], path: "Tests/TandemCLITests"),
+        .testTarget(name: "TandemCLITests", dependencies: ["tandem", "TandemCore", "TandemJournal"],
+                    path: "Tests/TandemCLITests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -80,11 +80,11 @@ extension JournalCommands {
         guard (before == nil) != (after == nil) else {
             throw UsageError("journal truncate: give exactly one of --before SEQ and --after SEQ")
         }
-        let writer = try JournalWriter(directory: dir)
-        defer { writer.close() }
         let force = args.flag("--force")
-        let r = try before.map { try writer.truncate(before: $0, force: force) }
-            ?? writer.truncate(after: after!, force: force)
+        // Journal.truncate, not a JournalWriter: --after must also open a journal damaged before its
+        // tail, to cut the damage away (the corruption error's hint says so).
+        let r = try before.map { try Journal.truncate(before: $0, force: force, at: dir) }
+            ?? Journal.truncate(after: after!, force: force, at: dir)
         let now = r.lastSeq >= r.firstSeq ? "seq \(r.firstSeq)..\(r.lastSeq)" : "no events"
         if let d = r.dropped {
             Output.out("dropped seq \(d.lowerBound)..\(d.upperBound) (\(d.count) events); the journal now holds \(now)\n")

@@ -1,4 +1,5 @@
 import Foundation
+import TandemJournal
 import XCTest
 
 /// The `tandem journal` verbs as an operator uses them: output, stderr text and exit codes.
@@ -113,11 +114,36 @@ final class JournalCLITests: XCTestCase {
         try holder.run()
         defer { try? stdin.fileHandleForWriting.close(); holder.waitUntilExit() }
         let deadline = Date(timeIntervalSinceNow: 30)
-        var second = try CLI.run(["journal", "append", j], stdin: line(1) + "\n")
-        while second.status != 75 && Date() < deadline {   // until the first one has taken the lock
-            second = try CLI.run(["journal", "append", j], stdin: "")
-        }
+        while Journal.writerProcess(at: j) != holder.processIdentifier && Date() < deadline { usleep(1_000) }
+        XCTAssertEqual(Journal.writerProcess(at: j), holder.processIdentifier, "the holder never took the lock")
+        let second = try CLI.run(["journal", "append", j], stdin: line(1) + "\n")
         XCTAssertEqual(second.status, 75)
         XCTAssertTrue(second.stderr.contains("already open for writing by process \(holder.processIdentifier)"), second.stderr)
+    }
+}
+
+extension JournalCLITests {
+    /// The corruption error's hint works: `truncate --after SEQ --force` opens a journal damaged before its
+    /// tail and cuts the damage away, after which it opens for writing again.
+    func testTruncateAfterCutsAwayDamageBeforeTheTail() throws {
+        let j = try journal()
+        let events = (1...40).map { line($0) }
+        for e in events { XCTAssertEqual(try CLI.run(["journal", "append", j], stdin: e + "\n").status, 0) }
+        let segment = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: j).first { $0.hasSuffix(".seg") })
+        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: j + "/" + segment))
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: size / 2)
+        let byte = try XCTUnwrap(handle.readData(ofLength: 1).first)
+        try handle.seek(toOffset: size / 2)
+        handle.write(Data([byte ^ 0xFF]))
+        try handle.close()
+        let verify = try CLI.run(["journal", "verify", j, "--json"])
+        XCTAssertEqual(verify.status, 1)
+        let seq = try XCTUnwrap(verify.stdout.range(of: #""seq":(\d+)"#, options: .regularExpression)
+            .map { Int(verify.stdout[$0].dropFirst(6))! })
+        let cut = try CLI.run(["journal", "truncate", j, "--after", "\(seq - 1)", "--force"])
+        XCTAssertEqual(cut.status, 0, cut.stderr)
+        XCTAssertEqual(try CLI.run(["journal", "verify", j]).stdout, "ok: \(seq - 1) events in 1 segment (seq 1..\(seq - 1))\n")
+        XCTAssertEqual(try CLI.run(["journal", "append", j], stdin: line(99) + "\n").stdout, "appended 1 event, seq \(seq)..\(seq)\n")
     }
 }
