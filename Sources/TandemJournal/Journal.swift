@@ -12,6 +12,9 @@ public enum Journal {
             guard entries.isEmpty else { throw JournalError.alreadyExists(path: directory) }
         } else {
             try fs.makeDirectory(directory)
+            // The new directory's own entry must survive a power loss too.
+            let parent = (directory as NSString).deletingLastPathComponent
+            try fs.syncDirectory(parent.isEmpty ? "." : parent)
         }
         let id = UUID()
         let now = nowRFC3339()
@@ -82,5 +85,12 @@ enum SegmentCreator {
         }
         try fs.rename(tmp, to: path)
         try fs.syncDirectory(directory)
+    }
+}
+
+extension Journal {
+    /// The pid of the process holding the journal's writer lock, nil when no writer is live.
+    public static func writerProcess(at directory: String, options: JournalOptions = JournalOptions()) -> Int32? {
+        options.fileSystem.lockHolder(directory + "/" + JournalFiles.writerLock)
     }
 }

@@ -22,6 +22,7 @@ public final class JournalReader {
     private var limit: UInt64 = 0
     private var indexCache: [UInt64: [IndexEntry]] = [:]
     private var watcher: DirectoryWatcher?
+    private var decoder = EventBinaryDecoder()
 
     /// The seq the next `next()` returns.
     public var nextSeq: UInt64 { expected }
@@ -97,7 +98,7 @@ public final class JournalReader {
     public func next() throws -> Event? {
         guard let payload = try nextPayload() else { return nil }
         do {
-            return try EventBinaryCodec.decode(payload.payload)
+            return try decoder.decode(payload.payload)
         } catch {
             throw JournalError.corrupt(file: cursor!.file.path, offset: payload.offset, seq: payload.seq,
                                        reason: "payload does not decode: \(error)")
@@ -144,15 +145,15 @@ public final class JournalReader {
                 refreshLimit()
                 return nil
             case .incomplete, .bad:
-                if case .bad(let reason) = try cursor.seekingBack(to: at), current + 1 < segments.count {
+                // A sealed segment (a newer one exists) never grows: damage there is corruption.
+                let sealed = try newerSegmentExists()
+                let again = try cursor.seekingBack(to: at)  // re-read: it may have completed meanwhile
+                if case .record = again { continue }
+                var reason = "record is cut short by the end of the file"
+                if case .bad(let r) = again { reason = r }
+                if sealed {
                     throw JournalError.corrupt(file: cursor.file.path, offset: at, seq: expected, reason: reason)
                 }
-                if try moveToNewerSegment() {
-                    throw JournalError.corrupt(file: cursor.file.path, offset: at, seq: expected,
-                                               reason: "record is damaged and a newer segment follows")
-                }
-                let reason: String
-                if case .bad(let r) = try cursor.seekingBack(to: at) { reason = r } else { reason = "record cut short" }
                 let verdict = try TailClassifier.classify(file: cursor.file, badOffset: at, expectedSeq: expected,
                                                           firstReason: reason)
                 if case .corrupt(let why) = verdict {
@@ -162,6 +163,15 @@ public final class JournalReader {
                 return nil
             }
         }
+    }
+
+    /// True when a segment after the current one exists (the list is refreshed).
+    private func newerSegmentExists() throws -> Bool {
+        if current + 1 < segments.count { return true }
+        let all = try JournalFiles.segments(in: directory, fs: fs)
+        guard let last = segments.last, let newest = all.last, newest > last else { return false }
+        segments = all.filter { $0 >= (segments.first ?? 0) }
+        return true
     }
 
     /// At the end of a segment: moves to the next one once it exists (a sealed segment does not grow).
@@ -217,6 +227,8 @@ public final class JournalReader {
         }
         // The active segment grows: cache only what a scan cannot miss (sealed segments, index files).
         if base != segments.last || IndexFile.load(directory: directory, base: base, fs: fs) != nil {
+            // Bounded, so memory stays flat however many segments a reader seeks through.
+            if indexCache.count >= 64 { indexCache.removeAll(keepingCapacity: true) }
             indexCache[base] = entries
         }
         return entries

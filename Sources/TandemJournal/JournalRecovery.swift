@@ -113,7 +113,11 @@ struct JournalRecovery {
         try fs.syncDirectory(directory)
         try file.truncate(to: offset)
         try file.sync()
-        try? fs.remove(IndexFile.path(directory, base: SegmentFormat.base(ofFileName: (file.path as NSString).lastPathComponent) ?? 0))
+        let base = SegmentFormat.base(ofFileName: (file.path as NSString).lastPathComponent) ?? 0
+        if fs.exists(IndexFile.path(directory, base: base)) {
+            try fs.remove(IndexFile.path(directory, base: base))
+            try fs.syncDirectory(directory)
+        }
         options.logger("journal: torn tail in \(file.path) at byte \(offset): dropped \(dropped) bytes"
                        + " (copy kept in \(brokenPath)); appends continue at seq \(nextSeq)")
         return offset
@@ -185,7 +189,12 @@ struct SegmentChain {
         let size = try file.size()
         if let index = IndexFile.load(directory: directory, base: base, fs: fs), index.endOffset == size,
            index.lastSeq >= base - 1 {
-            return index.lastSeq
+            // Trust it only when the records from its last entry on lead exactly to its end and last seq.
+            let start = index.entries.last ?? IndexEntry(seq: base, offset: Int64(SegmentFormat.headerSize))
+            let cursor = SegmentCursor(file: file, offset: start.offset)
+            var expected = start.seq
+            while case .record(let seq, _, _, _) = try cursor.next(), seq == expected { expected += 1 }
+            if cursor.offset == size && expected - 1 == index.lastSeq { return index.lastSeq }
         }
         let scan = try SegmentScan(file: file, base: base, indexInterval: 1 << 30).run(stopAtBadTail: false)
         return scan.lastSeq

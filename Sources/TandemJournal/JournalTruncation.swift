@@ -169,9 +169,10 @@ struct Truncation {
             try fs.remove(JournalFiles.segmentPath(directory, base))
             try? fs.remove(IndexFile.path(directory, base: base))
         }
+        guard let holder = segments.last(where: { $0 <= target }) else { return try fs.syncDirectory(directory) }
+        // The holder's index describes records about to be cut: gone (durably) before the cut.
+        if fs.exists(IndexFile.path(directory, base: holder)) { try fs.remove(IndexFile.path(directory, base: holder)) }
         try fs.syncDirectory(directory)
-        guard let holder = segments.last(where: { $0 <= target }) else { return }
-        try? fs.remove(IndexFile.path(directory, base: holder))
         let file = try fs.open(JournalFiles.segmentPath(directory, holder), .readWrite)
         defer { file.close() }
         let cursor = SegmentCursor(file: file, offset: Int64(SegmentFormat.headerSize))
@@ -239,7 +240,9 @@ extension Journal {
             lock.unlock()
             let writer = try JournalWriter(directory: directory, options: options)
             defer { writer.close() }
-            return TruncationResult(dropped: nil, firstSeq: manifest.firstSeq, lastSeq: writer.lastSeq)
+            // What lay beyond the damage is unknown: report the intact events dropped up to it.
+            return TruncationResult(dropped: (seq + 1)...max(seq + 1, damaged), firstSeq: manifest.firstSeq,
+                                    lastSeq: writer.lastSeq)
         }
     }
 

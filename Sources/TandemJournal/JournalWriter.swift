@@ -185,53 +185,65 @@ public final class JournalWriter: @unchecked Sendable {
             for r in group { r.result = .failure(e) }
             return .success(())
         }
-        buffer.bytes.removeAll(keepingCapacity: true)
+        // A local buffer: no exclusivity checks on a class property per record (moved back below).
+        var out = ByteWriter(capacity: 0)
+        swap(&out, &buffer)
+        defer { swap(&out, &buffer) }
+        out.bytes.removeAll(keepingCapacity: true)
         var seq = nextSeq
         var pendingIndex: [IndexEntry] = []
         var flushes = 0
         var accepted: [(AppendRequest, ClosedRange<UInt64>)] = []
         var last: Event?
+        let limit = Int64(options.segmentSize), interval = Int64(options.indexInterval)
         do {
             for request in group {
                 let first = seq
-                let mark = buffer.bytes.count
+                let mark = out.bytes.count
                 let indexMark = pendingIndex.count
                 let flushMark = flushes
+                let preFramed = PreFramedBatch.make(request.events, firstSeq: seq)
                 do {
-                    for var event in request.events {
-                        event.seq = seq
-                        let before = buffer.bytes.count
+                    // Through a buffer pointer: `for event in events` would copy (retain and release) every event.
+                    try request.events.withUnsafeBufferPointer { events in
+                    for i in events.indices {
+                        let before = out.bytes.count
                         // An empty buffer means every earlier record is durable: a group starts here.
-                        try SegmentFormat.appendFrame(event, groupStart: before == 0, into: &buffer)
-                        let recordSize = Int64(buffer.bytes.count - before)
-                        if segmentSize + Int64(buffer.bytes.count) > Int64(options.segmentSize)
+                        if let preFramed {
+                            preFramed.append(i, groupStart: before == 0, to: &out)
+                        } else {
+                            try SegmentFormat.appendFrame(events[i], seq: seq, groupStart: before == 0, into: &out)
+                        }
+                        let recordSize = Int64(out.bytes.count - before)
+                        if segmentSize + Int64(out.bytes.count) > limit
                             && (segmentSize > Int64(SegmentFormat.headerSize) || before > 0) {
                             // Seal the segment with what came before this record, then start a new one.
-                            buffer.bytes.removeSubrange(before...)
-                            try flush(pendingIndex)
+                            out.bytes.removeSubrange(before...)
+                            try flush(&out, pendingIndex)
                             flushes += 1
                             pendingIndex.removeAll()
                             try roll(newBase: seq)
-                            try SegmentFormat.appendFrame(event, groupStart: true, into: &buffer)
+                            try SegmentFormat.appendFrame(events[i], seq: seq, groupStart: true, into: &out)
                         }
-                        let offset = segmentSize + Int64(buffer.bytes.count) - recordSize
+                        let offset = segmentSize + Int64(out.bytes.count) - recordSize
                         if offset >= nextIndexAt {
                             pendingIndex.append(IndexEntry(seq: seq, offset: offset))
-                            nextIndexAt = offset + Int64(options.indexInterval)
+                            nextIndexAt = offset + interval
                         }
-                        last = event
                         seq += 1
                     }
+                    }
                     accepted.append((request, first...(seq - 1)))
+                    last = request.events.last
                 } catch let e as JournalError where isRecordError(e) && flushes == flushMark {
                     // This batch cannot be framed; the others in the group go on without it.
-                    buffer.bytes.removeSubrange(mark...)
+                    out.bytes.removeSubrange(mark...)
                     pendingIndex.removeSubrange(indexMark...)
                     seq = first
                     request.result = .failure(e)
                 }
             }
-            try flush(pendingIndex)
+            try flush(&out, pendingIndex)
         } catch {
             let e = (error as? JournalError) ?? .writerClosed(reason: "\(error)")
             options.logger("journal \(directory): \(e); the writer stops, pending appends fail,"
@@ -241,7 +253,7 @@ public final class JournalWriter: @unchecked Sendable {
             return .failure(e)
         }
         nextSeq = seq
-        if let last { lastEventCache = last }
+        if var last { last.seq = seq - 1; lastEventCache = last }
         durable.publish(seq - 1)
         writeHead(seq: seq - 1, live: true)
         for (r, range) in accepted { r.result = .success(range) }
@@ -254,13 +266,13 @@ public final class JournalWriter: @unchecked Sendable {
     }
 
     /// Writes the buffer at the end of the segment and syncs it.
-    private func flush(_ entries: [IndexEntry]) throws {
-        guard !buffer.bytes.isEmpty, let file = segmentFile else { return }
-        try buffer.bytes.withUnsafeBytes { try file.write($0, at: segmentSize) }
+    private func flush(_ out: inout ByteWriter, _ entries: [IndexEntry]) throws {
+        guard !out.bytes.isEmpty, let file = segmentFile else { return }
+        try out.bytes.withUnsafeBytes { try file.write($0, at: segmentSize) }
         try file.dataSync()
-        segmentSize += Int64(buffer.bytes.count)
+        segmentSize += Int64(out.bytes.count)
         segmentIndex.append(contentsOf: entries)
-        buffer.bytes.removeAll(keepingCapacity: true)
+        out.bytes.removeAll(keepingCapacity: true)
     }
 
     /// Seals the active segment and makes a new one starting at `newBase`.

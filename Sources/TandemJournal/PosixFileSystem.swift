@@ -69,7 +69,7 @@ public struct PosixFileSystem: JournalFileSystem {
         let text = Array("\(getpid())\n".utf8)
         _ = ftruncate(fd, 0)
         _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-        return PosixLock(fd: fd)
+        return PosixLock(fd: fd, clearOnUnlock: true)
     }
 
     public func lockBlocking(_ path: String) throws -> any JournalFileLock {
@@ -86,10 +86,8 @@ public struct PosixFileSystem: JournalFileSystem {
     }
 
     public func lockHolder(_ path: String) -> Int32? {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { Glibc.close(fd) }
-        // A shared probe would race a writer taking the lock; ask the kernel who holds it instead.
+        // Probing with flock would make a writer starting at that moment fail; the pid it wrote
+        // and whether that process is alive answer without touching the lock.
         guard let pid = readPID(path), pid > 0 else { return nil }
         if kill(pid, 0) == 0 || errno == EPERM { return pid }
         return nil
@@ -157,7 +155,13 @@ final class PosixFile: JournalFile {
 /// A held flock; closing the descriptor releases it.
 final class PosixLock: JournalFileLock {
     private var fd: Int32
-    init(fd: Int32) { self.fd = fd }
+    /// The writer lock: its pid is wiped on release, so a closed writer is not reported as live.
+    private let clearOnUnlock: Bool
+    init(fd: Int32, clearOnUnlock: Bool = false) { self.fd = fd; self.clearOnUnlock = clearOnUnlock }
     deinit { unlock() }
-    func unlock() { if fd >= 0 { Glibc.close(fd); fd = -1 } }
+    func unlock() {
+        guard fd >= 0 else { return }
+        if clearOnUnlock { _ = ftruncate(fd, 0) }
+        Glibc.close(fd); fd = -1
+    }
 }

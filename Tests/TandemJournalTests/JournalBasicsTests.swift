@@ -41,7 +41,7 @@ final class JournalBasicsTests: XCTestCase {
         }
         writer.close()
         let reader = try JournalReader(directory: dir, options: options)
-        for seq in [1, 2, 17, 63, 64, 65, 128, 250, 333, 499, 500] + (1...500).filter { $0 % 37 == 0 } {
+        for seq in [1, 2, 17, 63, 64, 65, 128, 250, 333, 499, 500] + (1...500).filter({ $0 % 37 == 0 }) {
             try reader.seek(to: UInt64(seq))
             XCTAssertEqual(try reader.next(), journaled(seq), "seek to \(seq)")
             XCTAssertEqual(try reader.next()?.seq, seq < 500 ? UInt64(seq + 1) : nil)
@@ -56,7 +56,9 @@ final class JournalBasicsTests: XCTestCase {
     func testSecondWriterGetsTheHolderPid() throws {
         let dir = try temporaryDirectory(self) + "/j"
         try Journal.create(at: dir)
+        XCTAssertNil(Journal.writerProcess(at: dir))
         let writer = try JournalWriter(directory: dir)
+        XCTAssertEqual(Journal.writerProcess(at: dir), getpid())
         // flock is per open file description, so a second open in this process conflicts like another process.
         XCTAssertThrowsError(try JournalWriter(directory: dir)) { error in
             XCTAssertEqual("\(error)", "journal \(dir) is already open for writing by process \(getpid());"
@@ -64,6 +66,7 @@ final class JournalBasicsTests: XCTestCase {
                            + " `tandem journal inspect` beside it)")
         }
         writer.close()
+        XCTAssertNil(Journal.writerProcess(at: dir), "a closed writer is not live")
         let second = try JournalWriter(directory: dir)
         second.close()
     }
@@ -115,4 +118,79 @@ final class LockedArray<T>: @unchecked Sendable {
     private var storage: [T] = []
     func append(_ v: T) { lock.lock(); storage.append(v); lock.unlock() }
     var values: [T] { lock.lock(); defer { lock.unlock() }; return storage }
+}
+
+/// Promise: large batches (framed ahead on two cores) roll segments and start groups exactly like small ones.
+final class LargeBatchTests: XCTestCase {
+    func testLargeBatchesRollAndStartGroupsCorrectly() throws {
+        let dir = try temporaryDirectory(self) + "/j"
+        let options = JournalOptions(segmentSize: 96 << 10, indexInterval: 4096, logger: { _ in })
+        try Journal.create(at: dir, options: options)
+        let writer = try JournalWriter(directory: dir, options: options)
+        XCTAssertEqual(try writer.append((1...3000).map { sampleEvent($0) }), 1...3000)
+        XCTAssertEqual(try writer.append((3001...3010).map { sampleEvent($0) }), 3001...3010)
+        XCTAssertEqual(try writer.append((3011...7000).map { sampleEvent($0) }), 3011...7000)
+        writer.close()
+        XCTAssertEqual(try readAll(dir, options: options), (1...7000).map { journaled($0) })
+        XCTAssertTrue(try Journal.verify(at: dir, options: options).isClean)
+        // Group starts: the first record of each append and of each segment, and no other.
+        let fs = PosixFileSystem()
+        var starts: [UInt64] = []
+        let bases = try JournalFiles.segments(in: dir, fs: fs)
+        XCTAssertGreaterThan(bases.count, 5)
+        for base in bases {
+            let file = try fs.open(JournalFiles.segmentPath(dir, base), .read)
+            let cursor = SegmentCursor(file: file, offset: 48)
+            while case .record(let seq, let groupStart, _, _) = try cursor.next() { if groupStart { starts.append(seq) } }
+            file.close()
+        }
+        XCTAssertEqual(starts, Array(Set(bases + [1, 3001, 3011])).sorted())
+        // Reopen: recovery accepts it and appends continue.
+        let again = try JournalWriter(directory: dir, options: options)
+        XCTAssertEqual(again.lastSeq, 7000)
+        again.close()
+    }
+}
+
+/// Promise: the read-only views (stats, lastSeq, lastEvent, verify) agree with what was appended.
+final class InspectionTests: XCTestCase {
+    func testEmptyAndFilledJournal() throws {
+        let dir = try temporaryDirectory(self) + "/j"
+        let options = JournalOptions(segmentSize: 4096, logger: { _ in })
+        let id = try Journal.create(at: dir, options: options)
+        var stats = try Journal.stats(at: dir, options: options)
+        XCTAssertEqual(stats, JournalStats(journalID: id, segments: 1, events: 0, bytes: 48, firstSeq: 1, lastSeq: 0,
+                                           consumers: []))
+        XCTAssertNil(try Journal.lastEvent(at: dir, options: options))
+        let w = try JournalWriter(directory: dir, options: options)
+        for start in stride(from: 1, through: 120, by: 12) { try w.append((start..<(start + 12)).map { sampleEvent($0) }) }
+        // Beside the live writer.
+        XCTAssertEqual(try Journal.lastSeq(at: dir, options: options), 120)
+        XCTAssertEqual(try Journal.lastEvent(at: dir, options: options), journaled(120))
+        w.close()
+        try Journal.registerConsumer("sink", appliedSeq: 100, at: dir, options: options)
+        stats = try Journal.stats(at: dir, options: options)
+        XCTAssertEqual(stats.events, 120)
+        XCTAssertEqual(stats.lastSeq, 120)
+        XCTAssertGreaterThan(stats.segments, 3)
+        XCTAssertEqual(stats.consumers, [ConsumerLag(name: "sink", appliedSeq: 100, lag: 20)])
+        let report = try Journal.verify(at: dir, options: options)
+        XCTAssertEqual(report, VerifyReport(segments: stats.segments, events: 120, firstSeq: 1, lastSeq: 120,
+                                            fault: nil, tornTail: nil))
+    }
+}
+
+/// Promise: a journal can be created at a relative path (the CLI's `tandem journal init j`).
+final class RelativePathTests: XCTestCase {
+    func testCreateAtARelativePath() throws {
+        let base = try temporaryDirectory(self)
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(base)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        try Journal.create(at: "rel")
+        let w = try JournalWriter(directory: "rel")
+        XCTAssertEqual(try w.append(sampleEvent(1)), 1)
+        w.close()
+        XCTAssertEqual(try readAll("rel"), [journaled(1)])
+    }
 }

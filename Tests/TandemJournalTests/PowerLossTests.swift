@@ -72,7 +72,8 @@ final class PowerLossTests: XCTestCase {
                     w.close()
                     writer = nil
                 default:
-                    let count = 1 + rng.below(rng.chance(20) ? 60 : 8)
+                    // Now and then a batch large enough to be framed on two cores.
+                    let count = rng.chance(4) ? PreFramedBatch.threshold + rng.below(100) : 1 + rng.below(rng.chance(20) ? 60 : 8)
                     let events = (0..<count).map { Self.event(seq: next + UInt64($0), epoch: epoch) }
                     for (i, e) in events.enumerated() {
                         var j = e; j.seq = next + UInt64(i)

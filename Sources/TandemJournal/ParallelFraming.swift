@@ -1,0 +1,87 @@
+import Foundation
+import TandemCore
+
+/// The frames of one large batch, encoded ahead on two cores while the writer would otherwise
+/// encode them one by one: framing (encode + CRC) is the writer's CPU cost per event.
+///
+/// No frame carries the group-start flag; the writer sets it where a group starts.
+struct PreFramedBatch {
+    /// Batches smaller than this are framed inline (the hand-off would cost more than it saves).
+    static let threshold = 256
+
+    private var parts: [(bytes: [UInt8], ends: [Int])]
+    private let split: Int
+
+    /// Frames `events` with seqs from `firstSeq`; nil when the batch is small or an event cannot be framed.
+    static func make(_ events: [Event], firstSeq: UInt64) -> PreFramedBatch? {
+        guard events.count >= threshold, ProcessInfo.processInfo.activeProcessorCount > 1 else { return nil }
+        let split = (events.count + 1) / 2
+        let slots = Slots(count: 2)
+        defer { slots.free() }
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            let range = part == 0 ? 0..<split : split..<events.count
+            var w = ByteWriter(capacity: range.count * 200 + 64)
+            var ends: [Int] = []
+            ends.reserveCapacity(range.count)
+            do {
+                try events.withUnsafeBufferPointer { all in
+                    for i in range {
+                        try SegmentFormat.appendFrame(all[i], seq: firstSeq + UInt64(i), groupStart: false, into: &w)
+                        ends.append(w.bytes.count)
+                    }
+                }
+                slots.set(part, (w.bytes, ends))
+            } catch {
+                // Left empty: the writer frames this batch inline and reports the error there.
+            }
+        }
+        guard let a = slots.get(0), let b = slots.get(1) else { return nil }
+        return PreFramedBatch(parts: [a, b], split: split)
+    }
+
+    /// Appends frame `i` to `out`, with the group-start flag when `groupStart`.
+    @inline(__always)
+    func append(_ i: Int, groupStart: Bool, to out: inout ByteWriter) {
+        let (p, k) = i < split ? (0, i) : (1, i - split)
+        let start = k == 0 ? 0 : parts[p].ends[k - 1]
+        let end = parts[p].ends[k]
+        let at = out.bytes.count
+        parts[p].bytes.withUnsafeBytes { raw in
+            out.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+        }
+        if groupStart { SegmentFormat.setGroupStart(&out.bytes, frameAt: at) }
+    }
+}
+
+/// Result slots written by distinct threads of one `concurrentPerform`, read after it returns.
+///
+/// `@unchecked Sendable`: each slot is written by exactly one iteration, and read only after
+/// `concurrentPerform` returned (which orders the writes before the reads).
+private final class Slots: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<(bytes: [UInt8], ends: [Int])?>
+    private let count: Int
+    init(count: Int) {
+        self.count = count
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil, count: count)
+    }
+    func set(_ i: Int, _ v: (bytes: [UInt8], ends: [Int])) { storage[i] = v }
+    func get(_ i: Int) -> (bytes: [UInt8], ends: [Int])? { storage[i] }
+    func free() { storage.deinitialize(count: count); storage.deallocate() }
+}
+
+extension SegmentFormat {
+    /// Sets the group-start flag on the frame at `offset` of `bytes` and recomputes its CRC.
+    static func setGroupStart(_ bytes: inout [UInt8], frameAt offset: Int) {
+        bytes.withUnsafeMutableBytes { raw in
+            let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian
+            guard word & groupStartFlag == 0 else { return }
+            let length = Int(word)
+            let flagged = word | groupStartFlag
+            let payload = UnsafeRawBufferPointer(rebasing: raw[(offset + 8)..<(offset + 8 + length)])
+            raw.storeBytes(of: flagged.littleEndian, toByteOffset: offset, as: UInt32.self)
+            raw.storeBytes(of: frameCRC(word: flagged, payload: payload).littleEndian, toByteOffset: offset + 4,
+                           as: UInt32.self)
+        }
+    }
+}
