@@ -3,7 +3,8 @@ import TandemCore
 
 /// A PostgreSQL sink through libpq.
 ///
-/// Each batch is one transaction: per entity a TRUNCATE when planned, the deletes as one
+/// Each batch is one transaction: per entity a `DELETE FROM` when a truncate is planned (not TRUNCATE:
+/// its exclusive lock would stop the new store's readers during coexistence), the deletes as one
 /// `DELETE … USING unnest($1::type[], …)` and the upserts (per column set) as one
 /// `INSERT … SELECT * FROM unnest(…) ON CONFLICT (key) DO UPDATE`, every value bound as an array
 /// parameter. Tables are created from the events' columns when missing (int → bigint, bool → boolean,
@@ -127,6 +128,7 @@ public final class PostgresSink: EventSink {
         let c = try connection()
         do {
             try c.query("BEGIN")
+            // A rebuild is an offline operation: TRUNCATE is fine (and fast) here.
             for e in entities where try table(e, c) != nil { try c.query("TRUNCATE \(SQL.quote(e))", entity: e) }
             try c.query("DELETE FROM _tandem_checkpoint WHERE sink = $1", [name])
             try c.query("COMMIT")
@@ -146,7 +148,7 @@ public final class PostgresSink: EventSink {
         var info = try table(entity, c)
         if !plan.columns.isEmpty { info = try ensureTable(plan, info, c) }
         guard let info else { return }
-        if plan.truncate { try c.query("TRUNCATE \(q)", entity: entity) }
+        if plan.truncate { try c.query("DELETE FROM \(q)", entity: entity) }
         guard plan.changeCount > 0 else { return }
         let key = info.primaryKey.isEmpty ? plan.keyColumns : info.primaryKey
         var deletes = key.map { _ in PostgresText.ArrayBuilder() }

@@ -50,10 +50,8 @@ final class ReplayCrashTests: XCTestCase {
             return child
         }
         let first = try freshStore()
-        let started = Date()
         let full = try replay(first.spec)
         full.waitUntilExit()
-        let runMicros = Date().timeIntervalSince(started) * 1e6
         XCTAssertEqual(full.terminationStatus, 0)
         XCTAssertEqual(try first.dump(), whole)
 
@@ -61,9 +59,16 @@ final class ReplayCrashTests: XCTestCase {
         var interrupted = 0
         for trial in 0..<Self.trials {
             let store = try freshStore()
+            let probe = try SinkSpec.parse(store.spec).open()
             let child = try replay(store.spec)
-            usleep(UInt32(Double(rng.next() % 1_000) / 1_000 * runMicros))  // a random moment of the run, not a wait
+            // A random moment of the run: once the store's checkpoint has reached a random seq (polled, so
+            // the kill lands mid-replay however fast the machine is), plus a random fraction of a batch.
+            let target = rng.next() % UInt64(events.count)
+            let deadline = Date().addingTimeInterval(60)
+            while child.isRunning, Date() < deadline, ((try? probe.checkpoint())?.seq ?? 0) < target { usleep(200) }
+            usleep(UInt32(rng.next() % 2_000))  // chaos, not a wait: lands anywhere inside the next batch
             kill(child.processIdentifier, SIGKILL)
+            probe.close()
             child.waitUntilExit()
             if child.terminationReason == .uncaughtSignal { interrupted += 1 }
             let checkpoint = try SinkSpec.parse(store.spec).open().checkpoint()?.seq ?? 0
