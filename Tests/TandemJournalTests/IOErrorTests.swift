@@ -110,9 +110,11 @@ final class ConcurrentFailureTests: XCTestCase {
             fs.fail(.sync, nth: failingSync, errno: EIO)
             let acked = LockedArray<Event>()
             let failures = LockedArray<String>()
+            // Each thread appends until it sees the failure (bounded), so none can finish before the
+            // failing sync however the threads are scheduled.
             DispatchQueue.concurrentPerform(iterations: 4) { t in
-                for i in 0..<40 {
-                    let e = sampleEvent(t * 1000 + i)
+                for i in 0..<100_000 {
+                    let e = sampleEvent(t * 1_000_000 + i)
                     do {
                         let seq = try writer.append(e)
                         var j = e; j.seq = seq
