@@ -44,7 +44,7 @@ public final class Statement {
                 sqlite3_bind_blob64(handle, index, buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
                                     sqlite3_uint64(buf.count), csqlite_transient())
             }
-        case .timestamp(let t): rc = bindText(RFC3339.format(t), index)
+        case .timestamp(let t): rc = bindText(t.rfc3339, index)
         }
         if rc != SQLITE_OK { throw failure(rc) }
     }

@@ -16,7 +16,7 @@ enum PostgresText {
             return String(d)
         case .decimal(let s), .string(let s): return s
         case .bytes(let b): return hex(b)
-        case .timestamp(let t): return RFC3339.format(t)
+        case .timestamp(let t): return t.rfc3339
         }
     }
 
@@ -43,7 +43,7 @@ enum PostgresText {
             case .bool(let b): bytes.append(b ? 116 : 102)
             case .int(let i): appendInt(i)
             case .decimal(let s), .string(let s): appendQuoted(s)
-            case .timestamp(let t): bytes.append(34); RFC3339.write(t, into: &bytes); bytes.append(34)
+            case .timestamp(let t): bytes.append(34); t.writeRFC3339(into: &bytes); bytes.append(34)
             default: appendQuoted(PostgresText.text(v)!)
             }
         }

@@ -84,14 +84,8 @@ enum ReplayBench {
     /// Batch `b` of the workload (deterministic: every run sees the same events).
     static func batch(_ b: Int) -> [Event] {
         // A start far from every other batch's (not a multiple of SplitMix's step): streams do not overlap.
-        var rng = (UInt64(b) &+ 1) &* 0xD1B5_4A32_D192_ED03
-        func next() -> UInt64 {
-            rng &+= 0x9E37_79B9_7F4A_7C15
-            var z = rng
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var rng = SplitMix64(seed: (UInt64(b) &+ 1) &* 0xD1B5_4A32_D192_ED03)
+        func next() -> UInt64 { rng.next() }
         let start = b * batch
         let count = min(batch, events - start)
         var out: [Event] = []

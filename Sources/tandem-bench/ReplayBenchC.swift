@@ -43,7 +43,7 @@ final class SQLiteC {
             case .double(let d): sqlite3_bind_double(s, i, d)
             case .decimal(let t), .string(let t): sqlite3_bind_text(s, i, t, -1, csqlite_transient())
             case .bytes(let b): sqlite3_bind_blob(s, i, b, Int32(b.count), csqlite_transient())
-            case .timestamp(let t): sqlite3_bind_text(s, i, RFC3339.format(t), -1, csqlite_transient())
+            case .timestamp(let t): sqlite3_bind_text(s, i, t.rfc3339, -1, csqlite_transient())
             }
             i += 1
         }
@@ -89,7 +89,7 @@ final class PG {
                 case .bool(let b): buf.append(b ? 116 : 102)
                 case .int(let x): buf.append(contentsOf: String(x).utf8)
                 case .double(let d): buf.append(contentsOf: String(d).utf8)
-                case .timestamp(let t): buf.append(contentsOf: RFC3339.format(t).utf8)
+                case .timestamp(let t): buf.append(contentsOf: t.rfc3339.utf8)
                 case .decimal(let s), .string(let s):
                     for c in s.utf8 {
                         switch c {

@@ -2,18 +2,12 @@ import TandemCore
 
 /// Deterministic ~200-byte customer events, the benchmark workload.
 struct SampleEvents {
-    private var state: UInt64
+    private var rng: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
-    /// SplitMix64: small, fast and the same on every machine.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    /// The next 64 random bits of the workload's generator.
+    mutating func next() -> UInt64 { rng.next() }
 
     /// The i-th event of the workload: an update with before and after images.
     mutating func event(_ i: Int) -> Event {

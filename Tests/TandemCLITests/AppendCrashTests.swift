@@ -15,7 +15,7 @@ final class AppendCrashTests: XCTestCase {
         signal(SIGPIPE, SIG_IGN)
         let dir = try temporaryDirectory(self).appendingPathComponent("j")
         XCTAssertEqual(try CLI.run(["journal", "init", dir.path]).status, 0)
-        var rng = SplitMix(seed: 0x7A4D_E11A)
+        var rng = SplitMix64(seed: 0x7A4D_E11A)
         var journaled = 0   // events in the journal after the last trial
         for trial in 0..<Self.trials {
             let acked = try killAfterAcks(dir: dir, firstID: journaled + 1, acks: Int(rng.next() % 12),
@@ -107,15 +107,3 @@ enum CrashWorkload {
     }
 }
 
-/// SplitMix64, so a seed gives the same trials on every machine.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

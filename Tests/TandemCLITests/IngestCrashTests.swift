@@ -84,7 +84,7 @@ final class IngestCrashTests: XCTestCase {
 
     /// Starts `tandem args…` and kills it with SIGKILL at a random moment, `trials` times.
     private func killRepeatedly(_ args: [String]) throws {
-        var rng = SplitMix(seed: 0x1A6E57)
+        var rng = SplitMix64(seed: 0x1A6E57)
         for _ in 0..<Self.trials {
             let child = Process()
             child.executableURL = CLI.executable

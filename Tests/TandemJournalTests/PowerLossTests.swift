@@ -29,7 +29,7 @@ final class PowerLossTests: XCTestCase {
 
     /// Runs one trial; true when recovery cut a torn tail.
     private func runTrial(seed: UInt64, trial: Int) throws -> Bool {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let fs = SimulatedFileSystem(seed: seed ^ 0xABCDEF)
         let log = LogCapture()
         let options = JournalOptions(segmentSize: 1024 + rng.below(3000), indexInterval: 256, fileSystem: fs,

@@ -76,7 +76,7 @@ final class RecoveryTests: XCTestCase {
 
     func testGarbageTailIsCut() throws {
         let offsets = try fill(10)
-        var rng = SeededRandom(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let garbage = (0..<777).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         try writeBytes(segment, try fileBytes(segment) + garbage)
         try assertTornTailCut(keeping: 10, at: offsets[10], cut: garbage)

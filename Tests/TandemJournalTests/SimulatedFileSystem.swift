@@ -1,4 +1,5 @@
 import Foundation
+import TandemCore
 @testable import TandemJournal
 
 /// An in-memory file system that can lose power and fail on purpose (the way SQLite's crash tests
@@ -42,11 +43,11 @@ final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
     var powerLossAtOperation: Int?
     /// With `powerLossAtOperation`: wait for the next sync, so unsynced writes are in flight.
     var powerLossAtSyncOnly = false
-    private var rng: SeededRandom
+    private var rng: SplitMix64
     /// True once a scheduled power loss has happened.
     private(set) var lostPower = false
 
-    init(seed: UInt64 = 1) { rng = SeededRandom(seed: seed) }
+    init(seed: UInt64 = 1) { rng = SplitMix64(seed: seed) }
 
     // MARK: Test controls
 

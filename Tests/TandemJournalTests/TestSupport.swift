@@ -3,21 +3,6 @@ import TandemCore
 @testable import TandemJournal
 import XCTest
 
-/// SplitMix64: the same sequence for a seed on every machine.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-}
-
 /// The i-th test event: always the same content, ~150-250 bytes framed.
 func sampleEvent(_ i: Int, padding: Int = 0) -> Event {
     Event(sourcePosition: "changes.log:\(i)", txn: "t-\(i / 3)",

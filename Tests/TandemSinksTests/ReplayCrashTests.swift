@@ -55,7 +55,7 @@ final class ReplayCrashTests: XCTestCase {
         XCTAssertEqual(full.terminationStatus, 0)
         XCTAssertEqual(try first.dump(), whole)
 
-        var rng = SplitMix(seed: 0x5EED)
+        var rng = SplitMix64(seed: 0x5EED)
         var interrupted = 0
         for trial in 0..<Self.trials {
             let store = try freshStore()

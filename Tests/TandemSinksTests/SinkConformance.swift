@@ -60,7 +60,7 @@ struct SinkConformance {
             let store = try makeStore()
             let sink = try open(store)
             defer { sink.close() }
-            var rng = SplitMix(seed: seed)
+            var rng = SplitMix64(seed: seed)
             for batch in EventBatcher.batches(events, size: Int.random(in: 1...60, using: &rng)) {
                 try sink.apply(batch, journalID: journal)
             }
@@ -76,7 +76,7 @@ struct SinkConformance {
     func replayingAnyPrefixTwiceChangesNothing() throws {
         let events = EventGenerator.stream(seed: 11, count: 300, truncates: true)
         let batches = EventBatcher.batches(events, size: 25)
-        var rng = SplitMix(seed: 99)
+        var rng = SplitMix64(seed: 99)
         for _ in 0..<3 {
             let store = try makeStore()
             let sink = try open(store)
@@ -114,7 +114,7 @@ struct SinkConformance {
 
     func rewindThenForwardEqualsStraight() throws {
         let events = EventGenerator.stream(seed: 21, count: 300, truncates: false)
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<3 {
             let store = try makeStore()
             let sink = try open(store)

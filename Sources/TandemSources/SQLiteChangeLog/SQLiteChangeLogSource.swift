@@ -134,7 +134,7 @@ enum ChangeRowDecoder {
         guard let o = Operation(rawValue: op), o == .insert || o == .update || o == .delete else {
             throw Reason(text: "unknown op \"\(op)\" in the change table")
         }
-        return Event(sourcePosition: position, txn: nil, committedAt: RFC3339.parse(time), entity: table,
+        return Event(sourcePosition: position, txn: nil, committedAt: try? Timestamp(rfc3339: time), entity: table,
                      key: try row(key, "key"), op: o, before: try before.map { t throws(Reason) in try row(t, "before") },
                      after: try after.map { t throws(Reason) in try row(t, "after") })
     }

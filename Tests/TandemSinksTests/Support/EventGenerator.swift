@@ -1,22 +1,9 @@
 import TandemCore
 
-/// A small deterministic PRNG (SplitMix64) so a failing seed can be rerun.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random event streams over three entities (one with a composite key) and several tenants, with full
 /// before- and after-images, grouped into source transactions of 1–4 events.
 struct EventGenerator {
-    var rng: SplitMix
+    var rng: SplitMix64
     var truncates: Bool
     var live: [String: [Row: Row]] = [:]
     var nextID: Int64 = 1
@@ -25,7 +12,7 @@ struct EventGenerator {
     let tenants = ["acme", "globex", "initech", "umbrella"]
 
     init(seed: UInt64, truncates: Bool) {
-        rng = SplitMix(seed: seed)
+        rng = SplitMix64(seed: seed)
         self.truncates = truncates
     }
 

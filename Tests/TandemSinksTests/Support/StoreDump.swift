@@ -18,7 +18,7 @@ enum StoreDump {
         case .double(let d): return "d:\(d)"
         case .decimal(let s), .string(let s): return s
         case .bytes(let b): return b.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
-        case .timestamp(let t): return RFC3339.format(t)
+        case .timestamp(let t): return t.rfc3339
         }
     }
 
