@@ -19,6 +19,7 @@ enum IngestCommands {
                   .value("--journal", "DIR", "the journal to append to (created when missing)"),
                   .value("--mapping", "FILE", "legacy → new schema rules (schemas/mapping.schema.json)"),
                   .value("--batch", "N", "records a batch (default 4096)"),
+                  .flag("--prune", "sqlite-changelog: delete change rows once the journal holds them durably"),
                   .flag("--once", "read what is there now and exit, instead of following until SIGTERM")],
         details: sourceHelp + """
 
@@ -30,7 +31,11 @@ enum IngestCommands {
         """
     ) { args in
         let journal = try ReplayCommands.required(args, "--journal")
-        let spec = try SourceSpec.parse(try ReplayCommands.required(args, "--source"))
+        var spec = try SourceSpec.parse(try ReplayCommands.required(args, "--source"))
+        if args.flag("--prune") {
+            guard spec.kind == .sqliteChangelog else { throw UsageError("ingest: --prune is for sqlite-changelog sources") }
+            spec.prune = true
+        }
         let mapping = try args.value("--mapping").map { path throws(MappingError) in try Mapping.load(path: path) }
             ?? .passThrough
         if !FileManager.default.fileExists(atPath: journal + "/manifest.json") {
