@@ -13,8 +13,7 @@ public enum Journal {
         } else {
             try fs.makeDirectory(directory)
             // The new directory's own entry must survive a power loss too.
-            let parent = (directory as NSString).deletingLastPathComponent
-            try fs.syncDirectory(parent.isEmpty ? "." : parent)
+            try fs.syncDirectory(PathText.parent(of: directory))
         }
         let id = UUID()
         let now = nowRFC3339()

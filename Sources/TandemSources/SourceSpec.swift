@@ -80,8 +80,8 @@ public struct SourceSpec: Sendable, Equatable {
             throw SourceError.config("\(context): source.type must be one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard var p = o["path"] as? String, !p.isEmpty else { throw SourceError.config("\(context): source.path is missing") }
-        let base = (path as NSString).deletingLastPathComponent
-        if !p.hasPrefix("/"), !base.isEmpty { p = base + "/" + p }
+        let base = PathText.parent(of: path)
+        if !p.hasPrefix("/"), base != "." { p = base + "/" + p }
         var spec = SourceSpec(kind: kind, path: p)
         for k in o.keys.sorted() where k != "type" && k != "path" && k != "$schema" {
             let v = o[k]!

@@ -23,9 +23,11 @@ enum CLI {
 
     /// Runs `tandem args…` with `stdin` as standard input and waits for it to exit.
     @discardableResult
-    static func run(_ args: [String], stdin: String = "", environment: [String: String]? = nil) throws -> CLIResult {
+    static func run(_ args: [String], stdin: String = "", environment: [String: String]? = nil,
+                    in directory: URL? = nil) throws -> CLIResult {
         let p = Process()
         p.executableURL = executable
+        if let directory { p.currentDirectoryURL = directory }
         p.arguments = args
         if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()

@@ -26,6 +26,13 @@ final class JournalCLITests: XCTestCase {
         XCTAssertEqual(beta.stdout.split(separator: "\n").map { $0.hasPrefix(#"{"seq":4,"#) }, [true])
     }
 
+    func testAJournalNamedRelativeToTheWorkingDirectory() throws {
+        let dir = try temporaryDirectory(self)
+        let r = try CLI.run(["journal", "init", "journal"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try CLI.run(["journal", "append", "journal"], stdin: line(1), in: dir).stdout, "appended 1 event, seq 1..1\n")
+    }
+
     func testABadLineStopsAppendWithItsNumberAndKeepsWhatCameBefore() throws {
         let j = try journal()
         let input = line(1) + "\n" + line(2) + "\n" + #"{"entity":"customers","op":"insert"}"# + "\n" + line(4) + "\n"
