@@ -55,6 +55,15 @@ struct ParsedArguments {
         return n
     }
 
+    /// The value of `--name` as a whole number within `range`, or a usage error naming the option and range.
+    func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let n = try unsigned(name) else { return nil }
+        guard let v = Int(exactly: n), range.contains(v) else {
+            throw UsageError("\(verbPath): \(name) must be between \(range.lowerBound) and \(range.upperBound), not \(n)")
+        }
+        return v
+    }
+
     /// The n-th positional argument, or a usage error naming it.
     func positional(_ index: Int, _ placeholder: String) throws -> String {
         guard index < positionals.count else { throw UsageError("\(verbPath): missing \(placeholder)") }

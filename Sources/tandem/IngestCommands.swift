@@ -45,7 +45,7 @@ enum IngestCommands {
         let writer = try JournalWriter(directory: journal)
         defer { writer.close() }
         var settings = Ingestor.Settings()
-        if let b = try args.unsigned("--batch") { settings.batchSize = max(1, Int(b)) }
+        if let b = try args.int("--batch", in: 1...1_000_000) { settings.batchSize = b }
         let source = spec.makeSource()
         defer { source.close() }
         let ingestor = Ingestor(source: source, journal: writer, quarantine: try Quarantine(journal: journal),

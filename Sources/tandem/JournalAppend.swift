@@ -16,8 +16,7 @@ extension JournalCommands {
         """
     ) { args in
         let dir = try args.positional(0, "DIR")
-        let batch = Int(try args.unsigned("--batch") ?? 8192)
-        guard batch > 0 else { throw UsageError("journal append: --batch must be at least 1") }
+        let batch = try args.int("--batch", in: 1...1_000_000) ?? 8192
         let writer = try JournalWriter(directory: dir, options: try options(args))
         defer { writer.close() }
         var appender = StdinAppender(writer: writer, batch: batch, acks: args.flag("--acks"))
@@ -27,7 +26,10 @@ extension JournalCommands {
         Output.out(summary + "\n")
         if case .failure(let error) = outcome, let bad = error as? BadLine {
             Output.flush()
-            let kept = appender.appended.map { "the \(plural($0.count, "event")) before it stay appended (seq \($0.lowerBound)..\($0.upperBound))" }
+            let kept = appender.appended.map {
+                ($0.count == 1 ? "the event before it stays appended" : "the \($0.count) events before it stay appended")
+                    + " (seq \($0.lowerBound)..\($0.upperBound))"
+            }
                 ?? "nothing was appended"
             Output.err("tandem: journal append: line \(bad.line): \(bad.reason); \(kept)\n")
             return ExitCode.dataError
@@ -89,15 +91,20 @@ struct StdinAppender {
 
     private mutating func take(_ bytes: [UInt8], _ range: Range<Int>, line: Int) throws {
         guard bytes[range].contains(where: { !isSpace($0) }) else { return }
+        let event: Event
         do {
-            let event = try bytes.withUnsafeBytes { raw throws(EventJSONError) in
+            event = try bytes.withUnsafeBytes { raw throws(EventJSONError) in
                 try EventJSON.decode(UnsafeRawBufferPointer(rebasing: raw[range]))
             }
-            pending.append(event)
         } catch {
             try flush()   // the lines before the bad one are appended and stay
             throw BadLine(line: line, reason: String(describing: error))
         }
+        if let problem = event.incompleteness {
+            try flush()
+            throw BadLine(line: line, reason: problem)
+        }
+        pending.append(event)
         if pending.count >= batch { try flush() }
     }
 

@@ -55,7 +55,9 @@ enum JournalCommands {
         let manifest = try Journal.manifest(at: dir)
         let last = try Journal.lastSeq(at: dir)
         let reader = try JournalReader(directory: dir)
-        let start = last >= manifest.firstSeq + count ? last - count + 1 : manifest.firstSeq
+        // Written without an addition that could overflow for a huge -n.
+        let held = last >= manifest.firstSeq ? last - manifest.firstSeq + 1 : 0
+        let start = held > count ? last - count + 1 : manifest.firstSeq
         try reader.seek(to: start)
         let filter = EventFilter(entity: args.value("--entity"), tenant: args.value("--tenant"))
         var line = [UInt8]()
@@ -78,10 +80,7 @@ enum JournalCommands {
     /// Journal options from the shared flags (segment size) with operator logging on stderr.
     static func options(_ args: ParsedArguments) throws -> JournalOptions {
         var o = JournalOptions()
-        if let size = try args.unsigned("--segment-size") {
-            guard size >= 4096 else { throw UsageError("\(args.verbPath): --segment-size must be at least 4096") }
-            o.segmentSize = Int(size)
-        }
+        if let size = try args.int("--segment-size", in: 4096...(1 << 40)) { o.segmentSize = size }
         return o
     }
 

@@ -36,7 +36,7 @@ enum ReplayCommands {
         let journal = try required(args, "--journal"), spec = try SinkSpec.parse(try required(args, "--into"))
         var options = ReplayOptions(from: try args.unsigned("--from"), to: try args.unsigned("--to"),
                                     filter: filter(args), follow: args.flag("--follow"))
-        if let b = try args.unsigned("--batch") { options.batchSize = max(1, Int(b)) }
+        if let b = try args.int("--batch", in: 1...1_000_000) { options.batchSize = b }
         options.consumerName = args.value("--consumer")
         let sink = try spec.open()
         defer { sink.close() }

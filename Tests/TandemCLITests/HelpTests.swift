@@ -2,12 +2,28 @@ import XCTest
 
 /// `tandem --help` and `tandem help …` describe every verb; bad use is one line and exit 64.
 final class HelpTests: XCTestCase {
-    func testRootHelpListsEveryJournalVerb() throws {
+    static let journalVerbs = ["init", "append", "inspect", "tail", "stats", "verify", "truncate", "consumers"]
+
+    func testRootHelpListsEveryVerbOnItsOwnLine() throws {
         let r = try CLI.run(["--help"])
         XCTAssertEqual(r.status, 0)
-        for verb in ["init", "append", "inspect", "tail", "stats", "verify", "truncate", "consumers"] {
-            XCTAssertTrue(r.stdout.contains(verb), "--help does not mention journal \(verb)")
+        let lines = r.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        for verb in Self.journalVerbs + ["install-triggers", "list", "show", "retry", "drop", "ingest", "replay", "rewind"] {
+            XCTAssertTrue(lines.contains { $0.hasPrefix(verb + " ") }, "--help has no line for \(verb)")
         }
+    }
+
+    func testHelpJournalVerbDescribesEachOption() throws {
+        for verb in Self.journalVerbs {
+            let r = try CLI.run(["help", "journal", verb])
+            XCTAssertEqual(r.status, 0, verb)
+            XCTAssertTrue(r.stdout.contains("usage: tandem journal \(verb) DIR"), r.stdout)
+        }
+        let truncate = try CLI.run(["help", "journal", "truncate"]).stdout
+        for option in ["--before SEQ", "--after SEQ", "--force"] { XCTAssertTrue(truncate.contains(option), truncate) }
+        let group = try CLI.run(["help", "journal"])
+        XCTAssertEqual(group.status, 0)
+        XCTAssertEqual(group.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") }.count, Self.journalVerbs.count)
     }
 
     func testUnknownCommandIsOneLineAndExit64() throws {
