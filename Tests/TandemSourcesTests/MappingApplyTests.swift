@@ -115,3 +115,15 @@ final class MappingApplyTests: XCTestCase {
         XCTAssertEqual(try utc("%d.%m.%Y", "24.11.2026 "), nil)
     }
 }
+
+extension MappingApplyTests {
+    /// A change no sink could apply (an update without its after-image) is rejected, mapped or not.
+    func testAChangeWithoutTheRowItWritesIsRejected() {
+        let e = Event(entity: "customers", key: ["id": .int(7)], op: .update)
+        guard case .rejected(let r) = Mapping.passThrough.apply(e) else { return XCTFail("accepted \(e)") }
+        XCTAssertEqual(r.rule, "image")
+        XCTAssertEqual(r.reason, "op \"update\" needs an \"after\" row image")
+        let delete = Event(entity: "customers", key: ["id": .int(7)], op: .delete)
+        guard case .event = Mapping.passThrough.apply(delete) else { return XCTFail("rejected a delete without images") }
+    }
+}

@@ -14,6 +14,8 @@ extension Mapping {
     /// A change of an entity without rules passes unchanged (unless `unlistedEntities` is `reject`); its key,
     /// when empty, is taken from the column `id`. Failures are returned, not thrown.
     public func apply(_ event: consuming Event) -> MappingOutcome {
+        // Whatever the mapping, a change no sink could apply goes to quarantine, not into the journal.
+        if let problem = event.incompleteness { return .rejected(Rejection(rule: "image", reason: problem)) }
         guard let em = entities[event.entity] else {
             if unlistedEntities == .reject {
                 return .rejected(Rejection(rule: "entity", reason: "entity \"\(event.entity)\" is not in the mapping and unlistedEntities is reject"))
