@@ -103,13 +103,18 @@ public enum SourceError: Error, CustomStringConvertible, Sendable {
     case io(path: String, operation: String, errno: Int32)
     /// The source configuration is wrong.
     case config(String)
+    /// The file or database is not there (or cannot be opened): what, and what the operator can do.
+    case missing(path: String, what: String, hint: String)
+    /// The source's database failed (SQLite), with its message.
+    case storage(path: String, message: String)
 
     /// The sysexits code for a CLI that stops on this error.
     public var exitCode: Int32 {
         switch self {
         case .positionNotFound, .badPosition: return 65
-        case .io: return 74
+        case .io, .storage: return 74
         case .config: return 64
+        case .missing: return 66
         }
     }
 
@@ -123,6 +128,10 @@ public enum SourceError: Error, CustomStringConvertible, Sendable {
             return "\(path): \(op) failed: \(String(cString: strerror(e))) (errno \(e))"
         case .config(let m):
             return m
+        case .missing(let path, let what, let hint):
+            return "\(path): \(what); hint: \(hint)"
+        case .storage(let path, let message):
+            return "\(path): the source database failed: \(message)"
         }
     }
 }

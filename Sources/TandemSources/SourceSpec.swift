@@ -45,8 +45,13 @@ public struct SourceSpec: Sendable, Equatable {
         guard !pathPart.isEmpty else { throw SourceError.config("source \"\(original)\": missing PATH after \(kind.rawValue):") }
         var spec = SourceSpec(kind: kind, path: pathPart)
         for pair in query.split(separator: "&") where !pair.isEmpty {
-            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            let (k, v) = (kv[0], kv.count > 1 ? kv[1] : "")
+            // Split by hand: `split` drops empty pieces, so "=" or "=x" would leave no key at all.
+            let eq = pair.firstIndex(of: "=")
+            let k = String(pair[..<(eq ?? pair.endIndex)])
+            let v = eq.map { String(pair[pair.index(after: $0)...]) } ?? ""
+            guard !k.isEmpty else {
+                throw SourceError.config("source \"\(original)\": option \"\(pair)\" has no name; expected NAME=VALUE after ?, joined by &")
+            }
             try spec.set(k, v, where: "source \"\(original)\"")
         }
         return spec

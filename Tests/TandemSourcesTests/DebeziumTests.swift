@@ -88,4 +88,33 @@ final class DebeziumTests: XCTestCase {
         guard case .skip = decode("null") else { return XCTFail() }
         guard case .skip = decode(#"{"schema":{"type":"struct"},"payload":null}"#) else { return XCTFail() }
     }
+
+    /// A line whose numbers would trap or allocate gigabytes is one rejected line, not a crash (on every restart).
+    func testHostileScalesAndOverflowingTimesAreRejectedLines() {
+        func line(_ type: String, _ name: String, _ params: String, _ value: String) -> String {
+            #"{"schema":{"type":"struct","fields":[{"type":"struct","field":"after","fields":[{"type":"int32","field":"id"},"#
+                + #"{"type":"\#(type)","name":"\#(name)"\#(params),"field":"v"}]}]},"#
+                + #""payload":{"after":{"id":1,"v":\#(value)},"source":{"table":"t"},"op":"c"}}"#
+        }
+        let decimal = "org.apache.kafka.connect.data.Decimal", variable = "io.debezium.data.VariableScaleDecimal"
+        let cases: [(String, String)] = [
+            (line("bytes", decimal, #","parameters":{"scale":"-9223372036854775808"}"#, #""AQ==""#), "scale -9223372036854775808 is beyond ±1000"),
+            (line("bytes", decimal, #","parameters":{"scale":4000000000}"#, #""AQ==""#), "scale 4000000000 is beyond ±1000"),
+            (line("struct", variable, "", #"{"scale":-9223372036854775808,"value":"AQ=="}"#), "scale -9223372036854775808 is beyond ±1000"),
+            (line("struct", variable, "", #"{"scale":4000000000,"value":"AQ=="}"#), "scale 4000000000 is beyond ±1000"),
+            (line("int32", "io.debezium.time.Date", "", "9223372036854775807"), "a Date of 9223372036854775807 days is out of range"),
+            (line("int64", "io.debezium.time.Timestamp", "", "-9223372036854775808"), "a Timestamp of -9223372036854775808 ms is out of range"),
+        ]
+        for (text, expected) in cases {
+            guard case .failure(let r) = RawFormat.debezium.decode(Array(text.utf8), position: "p") else {
+                XCTFail("accepted: \(text)"); continue
+            }
+            XCTAssertTrue(r.reason.contains(#"column "v": "#) && r.reason.contains(expected), r.reason)
+        }
+        // The bounds themselves still decode.
+        guard case .change(let c) = RawFormat.debezium.decode(Array(line("bytes", decimal, #","parameters":{"scale":"1000"}"#, #""AQ==""#).utf8), position: "p") else {
+            return XCTFail("scale 1000 rejected")
+        }
+        XCTAssertEqual(c.after?["v"], .decimal("0." + String(repeating: "0", count: 999) + "1"))
+    }
 }

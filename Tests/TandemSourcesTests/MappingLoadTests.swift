@@ -67,4 +67,25 @@ final class MappingLoadTests: XCTestCase {
         XCTAssertEqual(m.entities["customers"]?.target, "clients")
         XCTAssertEqual(m.entities["customers"]?.tenantColumn, "tenant")
     }
+
+    func testMaxLengthBeyondIntIsRejectedWithItsPath() {
+        let path = "mapping.entities.c.columns.e.validate.maxLength: expected a whole number from 0 to \(Int.max)"
+        for n in ["1e300", "9223372036854775808", "-1", "1.5"] {
+            XCTAssertEqual(loadError(#"{"entities":{"c":{"columns":{"e":{"validate":{"maxLength":\#(n)}}}}}}"#), path, n)
+        }
+        XCTAssertEqual(loadError(#"{"entities":{"c":{"columns":{"e":{"validate":{"maxLength":12}}}}}}"#), "loaded")
+    }
+
+    func testTextThatIsNotJSONSaysWhereItBreaks() throws {
+        let dir = makeTempDir(); defer { removeDir(dir) }
+        let path = dir + "/mapping.json"
+        try Data("{\n  \"entities\": {\n    \"c\": {\"target\": 'x'}\n  }\n}\n".utf8).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try Mapping.load(path: path)) { e in
+            let text = "\(e)"
+            XCTAssertTrue(text.hasPrefix("\(path): mapping: not valid JSON: "), text)
+            XCTAssertTrue(text.hasSuffix(" at line 3, column 21"), text)
+            XCTAssertFalse(text.contains("could not be completed"), text)
+            XCTAssertEqual((e as? MappingError)?.exitCode, 65)
+        }
+    }
 }

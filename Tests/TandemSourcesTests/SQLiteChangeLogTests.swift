@@ -83,14 +83,24 @@ final class SQLiteChangeLogTests: XCTestCase {
         let s = SQLiteChangeLogSource(.init(path: dbPath, prune: true))
         try s.open(after: nil)
         let path = dbPath
+        // A failing writer (e.g. SQLITE_BUSY) is recorded and asserted on, not a trap that kills the test process.
+        let writerErrors = LogLines()
+        let writerDone = DispatchSemaphore(value: 0)
         let writer = Thread {
+            defer { writerDone.signal() }
             usleep(30_000)
-            let w = try! Database(path: path)
-            try! w.execute("INSERT INTO customers VALUES (1, 'A', NULL, NULL); INSERT INTO customers VALUES (2, 'B', NULL, NULL)")
+            do {
+                let w = try Database(path: path)
+                try w.execute("INSERT INTO customers VALUES (1, 'A', NULL, NULL); INSERT INTO customers VALUES (2, 'B', NULL, NULL)")
+            } catch {
+                writerErrors.add("\(error)")
+            }
         }
         writer.start()
         var got: [SourceRecord] = []
-        XCTAssertTrue(try eventually { got += try s.read(limit: 1, wait: .seconds(5), stop: nil); return got.count >= 1 })
+        XCTAssertTrue(try eventually { got += try s.read(limit: 1, wait: .seconds(5), stop: nil); return got.count >= 1 || !writerErrors.all.isEmpty })
+        XCTAssertEqual(writerDone.wait(timeout: .now() + 30), .success)
+        XCTAssertEqual(writerErrors.all, [], "the legacy writer failed")
         XCTAssertEqual(got.first?.position, "1")
         try s.acknowledge(through: "1")
         XCTAssertEqual(try db.scalar("SELECT group_concat(id) FROM _tandem_changes"), .string("2"))
@@ -117,5 +127,38 @@ extension SQLiteChangeLogTests {
         try db.execute("COMMIT")
         try s.acknowledge(through: "2")
         XCTAssertEqual(try db.scalar("SELECT count(*) FROM _tandem_changes"), .int(0))
+    }
+
+    func testAMissingOrBrokenDatabaseIsATypedSourceError() throws {
+        let missing = dir + "/none.db"
+        XCTAssertThrowsError(try SQLiteChangeLogSource(.init(path: missing)).open(after: nil)) { e in
+            guard case SourceError.missing(let path, let what, _) = e else { return XCTFail("\(type(of: e)): \(e)") }
+            XCTAssertEqual(path, missing)
+            XCTAssertTrue(what.hasPrefix("cannot open the database"), what)
+            XCTAssertEqual((e as? SourceError)?.exitCode, 66)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: missing), "opening does not create the database")
+        let notADatabase = dir + "/garbage.db"
+        appendFile(notADatabase, String(repeating: "this is not a database file\n", count: 200))
+        XCTAssertThrowsError(try SQLiteChangeLogSource(.init(path: notADatabase)).open(after: nil)) { e in
+            guard case SourceError.storage(let path, let message) = e else { return XCTFail("\(type(of: e)): \(e)") }
+            XCTAssertEqual(path, notADatabase)
+            XCTAssertTrue(message.contains("not a database"), message)
+            XCTAssertEqual((e as? SourceError)?.exitCode, 74)
+        }
+        // The change table vanishing under a running source is a typed error too.
+        let db = try Database(path: dbPath)
+        try ChangeTableTriggers.install(db: db, tables: ["customers"])
+        let s = SQLiteChangeLogSource(.init(path: dbPath))
+        try s.open(after: nil)
+        try ChangeTableTriggers.uninstall(db: db, tables: ["customers"], dropTable: true)
+        XCTAssertThrowsError(try s.read(limit: 10, wait: nil, stop: nil)) { e in
+            guard case SourceError.storage(let path, let message) = e else { return XCTFail("\(type(of: e)): \(e)") }
+            XCTAssertEqual(path, dbPath)
+            XCTAssertTrue(message.contains("_tandem_changes"), message)
+        }
+        XCTAssertThrowsError(try ChangeTableTriggers.installedTables(db: try Database(path: notADatabase))) { e in
+            XCTAssertEqual((e as? SourceError)?.exitCode, 74, "\(e)")
+        }
     }
 }

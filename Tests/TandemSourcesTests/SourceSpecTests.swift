@@ -41,4 +41,29 @@ final class SourceSpecTests: XCTestCase {
         try Data(#"{"type":"kafka","path":"x"}"#.utf8).write(to: URL(fileURLWithPath: file))
         XCTAssertThrowsError(try SourceSpec.parse(file)) { XCTAssertEqual("\($0)", "\(file): source.type must be one of jsonl, sqlite-changelog") }
     }
+
+    func testAnOptionWithoutANameIsAConfigError() {
+        for text in ["jsonl:f.jsonl?=", "jsonl:f.jsonl?=x", "jsonl:f.jsonl?format=tandem&=", "sqlite-changelog:x.db?="] {
+            XCTAssertThrowsError(try SourceSpec.parse(text), text) { e in
+                guard case SourceError.config(let m) = e else { return XCTFail("\(e)") }
+                XCTAssertTrue(m.hasPrefix("source \"\(text)\": option \"=") && m.contains("has no name"), m)
+                XCTAssertEqual((e as? SourceError)?.exitCode, 64)
+            }
+        }
+        XCTAssertEqual(try SourceSpec.parse("jsonl:f.jsonl?format=debezium&&").format, .debezium, "empty pairs are skipped")
+        XCTAssertEqual(try SourceSpec.parse("jsonl:f.jsonl?rotated=a=b").rotatedGlob, "a=b", "a value may hold =")
+    }
+
+    func testCheckExistsNamesAMissingFileOrDatabaseWithExit66() throws {
+        let dir = makeTempDir(); defer { removeDir(dir) }
+        for text in ["jsonl:\(dir)/none.jsonl", "sqlite-changelog:\(dir)/none.db", "jsonl:\(dir)"] {
+            XCTAssertThrowsError(try SourceSpec.parse(text).checkExists(), text) { e in
+                guard case SourceError.missing(let path, _, _) = e else { return XCTFail("\(e)") }
+                XCTAssertEqual(text.hasSuffix(path), true)
+                XCTAssertEqual((e as? SourceError)?.exitCode, 66)
+            }
+        }
+        appendFile(dir + "/there.jsonl", "")
+        XCTAssertNoThrow(try SourceSpec.parse("jsonl:\(dir)/there.jsonl").checkExists())
+    }
 }

@@ -27,7 +27,7 @@ func appendFile(_ path: String, _ bytes: [UInt8]) {
 
 /// A journal for ingest tests: Tandem event lines in a real file, fsync'd before an append returns.
 /// (The real TandemJournal is used through the same protocol where it is available.)
-final class LineFileJournal: IngestJournal {
+final class LineFileJournal: QuarantineRetryJournal {
     let path: String
     private(set) var events: [Event] = []
 
@@ -61,6 +61,10 @@ final class LineFileJournal: IngestJournal {
     }
 
     func lastSourcePosition() throws -> String? { events.last?.sourcePosition }
+
+    var lastSeq: UInt64 { UInt64(events.count) }
+
+    func event(at seq: UInt64) throws -> Event? { seq >= 1 && seq <= lastSeq ? events[Int(seq) - 1] : nil }
 }
 
 /// Polls `condition` until it holds or `seconds` pass.

@@ -29,6 +29,17 @@ struct DebeziumSchema {
 
 /// Debezium's value representations (per its connector documentation) turned into Tandem values.
 enum DebeziumTypes {
+    /// The largest decimal scale accepted (either sign). Scales come from the input: without a bound, one line
+    /// with scale Int64.min traps in `abs`/negation and one near 4e9 allocates gigabytes of zeros — on every restart.
+    static let maxScale: Int64 = 1000
+
+    /// `value * factor`, or `error` when that overflows Int64.
+    static func scaled(_ value: Int64, by factor: Int64, _ error: @autoclosure () -> Reason) throws(Reason) -> Int64 {
+        let (r, overflow) = value.multipliedReportingOverflow(by: factor)
+        if overflow { throw error() }
+        return r
+    }
+
     static func value(_ v: JSONValue, field: DebeziumField?, column: String) throws(Reason) -> Value {
         if v.isNull { return .null }
         guard let field else { return plain(v) }
@@ -38,18 +49,20 @@ enum DebeziumTypes {
             guard case .string(let b64) = v else { throw bad("a Decimal must be base64 text, found \(DebeziumDecoder.kind(v))") }
             let scaleText = field.parameters?["scale"]
             let scale = scaleText?.int64 ?? scaleText?.string.flatMap { Int64($0) } ?? 0
+            guard (-maxScale...maxScale).contains(scale) else { throw bad("a Decimal's scale \(scale) is beyond ±\(maxScale)") }
             guard let bytes = try? Base64.decode(b64) else { throw bad("a Decimal's base64 text is invalid") }
             return .decimal(decimalText(unscaled: bytes, scale: Int(scale)))
         case "io.debezium.data.VariableScaleDecimal":
             guard let scale = v["scale"]?.int64, case .string(let b64)? = v["value"],
                   let bytes = try? Base64.decode(b64) else { throw bad("a VariableScaleDecimal needs scale and base64 value") }
+            guard (-maxScale...maxScale).contains(scale) else { throw bad("a VariableScaleDecimal's scale \(scale) is beyond ±\(maxScale)") }
             return .decimal(decimalText(unscaled: bytes, scale: Int(scale)))
         case "io.debezium.time.Date":
             guard let d = v.int64 else { throw bad("a Date must be a day count") }
-            return .timestamp(Timestamp(microseconds: d &* 86_400_000_000))
+            return .timestamp(Timestamp(microseconds: try scaled(d, by: 86_400_000_000, bad("a Date of \(d) days is out of range"))))
         case "io.debezium.time.Timestamp", "org.apache.kafka.connect.data.Timestamp":
             guard let ms = v.int64 else { throw bad("a Timestamp must be milliseconds") }
-            return .timestamp(Timestamp(microseconds: ms &* 1000))
+            return .timestamp(Timestamp(microseconds: try scaled(ms, by: 1000, bad("a Timestamp of \(ms) ms is out of range"))))
         case "io.debezium.time.MicroTimestamp":
             guard let us = v.int64 else { throw bad("a MicroTimestamp must be microseconds") }
             return .timestamp(Timestamp(microseconds: us))

@@ -35,6 +35,12 @@ extension Mapping {
     /// Compiles a mapping from JSON bytes.
     /// - Throws: `MappingError` with the JSON path of the first fault.
     public static func parse(_ data: Data) throws(MappingError) -> Mapping {
+        // TandemCore's parser first: its error says where the text breaks (Foundation's says only that it does).
+        let bytes = [UInt8](data)
+        do throws(JSONError) { _ = try JSONValue.parse(bytes) } catch {
+            let (line, column) = error.location(in: bytes)
+            throw MappingError(path: "mapping", message: "not valid JSON: \(error.reason) at line \(line), column \(column)")
+        }
         let root: Any
         do { root = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
             throw MappingError(path: "mapping", message: "not valid JSON: \(error.localizedDescription)")
@@ -289,8 +295,9 @@ struct MappingReader {
             case "max": out.append(.max(try number(v, p)))
             case "maxLength":
                 let n = try number(v, p)
-                guard n >= 0, n == n.rounded() else { throw E(path: p, message: "expected a whole number >= 0") }
-                out.append(.maxLength(Int(n)))
+                // Int(exactly:) is nil for fractions and for numbers beyond Int (1e300), which Int(_:) traps on.
+                guard n >= 0, let length = Int(exactly: n) else { throw E(path: p, message: "expected a whole number from 0 to \(Int.max)") }
+                out.append(.maxLength(length))
             case "oneOf":
                 guard let a = v as? [Any], !a.isEmpty else { throw E(path: p, message: "expected a non-empty array of values") }
                 var vals: [Value] = []

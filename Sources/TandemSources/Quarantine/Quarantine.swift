@@ -24,15 +24,15 @@ public struct QuarantineEntry: Sendable, Equatable {
     public var rawLength: Int64
     /// When it was quarantined.
     public var quarantinedAt: Timestamp
-    /// `quarantined`, `retried` (journaled on retry) or `dropped`.
+    /// `quarantined`, `retrying` (a retry was interrupted around its append), `retried` (journaled on retry) or `dropped`.
     public var state: State
-    /// The journal seq it got on a successful retry.
+    /// The journal seq it got on a successful retry (while `retrying`: the seq its event was to get).
     public var journaledSeq: UInt64?
     /// How many times retry was tried.
     public var retries: Int
 
     /// The life of an entry.
-    public enum State: String, Sendable { case quarantined, retried, dropped }
+    public enum State: String, Sendable, CaseIterable { case quarantined, retrying, retried, dropped }
 }
 
 /// Errors of the quarantine store.
@@ -44,7 +44,8 @@ public enum QuarantineError: Error, CustomStringConvertible {
     /// The sysexits code for a CLI that stops on this error.
     public var exitCode: Int32 {
         switch self {
-        case .noSuchEntry, .notQuarantined: return 65
+        case .noSuchEntry: return 66  // EX_NOINPUT: a missing thing, not bad data
+        case .notQuarantined: return 65
         case .storage: return 74
         }
     }
@@ -52,6 +53,8 @@ public enum QuarantineError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noSuchEntry(let id, let path): return "\(path): no quarantine entry \(id); hint: `tandem quarantine list` shows the ids"
+        case .notQuarantined(let id, .retrying):
+            return "quarantine entry \(id) is retrying (a retry was interrupted); hint: `tandem quarantine retry \(id)` settles it"
         case .notQuarantined(let id, let state): return "quarantine entry \(id) is already \(state.rawValue)"
         case .storage(let path, let e): return "\(path): quarantine store failed: \(e)"
         }
@@ -162,8 +165,8 @@ public final class Quarantine {
         } catch let e as SQLiteError { throw QuarantineError.storage(path: path, e) }
     }
 
-    /// Entries in id order, by default only those still quarantined.
-    public func list(states: [QuarantineEntry.State] = [.quarantined], limit: Int = Int.max) throws -> [QuarantineEntry] {
+    /// Entries in id order, by default only those not journaled yet (quarantined or retrying).
+    public func list(states: [QuarantineEntry.State] = [.quarantined, .retrying], limit: Int = Int.max) throws -> [QuarantineEntry] {
         let marks = states.map { "'\($0.rawValue)'" }.joined(separator: ",")
         return try query("WHERE state IN (\(marks)) ORDER BY id LIMIT \(min(limit, Int(Int64.max)))")
     }
@@ -177,7 +180,7 @@ public final class Quarantine {
 
     /// Counts per state.
     public func counts() throws -> [QuarantineEntry.State: Int] {
-        var out: [QuarantineEntry.State: Int] = [.quarantined: 0, .retried: 0, .dropped: 0]
+        var out: [QuarantineEntry.State: Int] = [.quarantined: 0, .retrying: 0, .retried: 0, .dropped: 0]
         do {
             let st = try db.prepare("SELECT state, count(*) FROM quarantine GROUP BY state")
             while try st.step() {
@@ -188,7 +191,8 @@ public final class Quarantine {
     }
 
     /// Marks an entry dropped (kept for the record, no longer listed or retried).
-    /// - Throws: `QuarantineError.noSuchEntry`, `.notQuarantined`.
+    /// - Throws: `QuarantineError.noSuchEntry`, `.notQuarantined` (also for `retrying`: its event may be in the
+    ///   journal already; `retry` settles that first).
     public func drop(_ id: Int64) throws {
         let e = try entry(id)
         guard e.state == .quarantined else { throw QuarantineError.notQuarantined(id: id, state: e.state) }
@@ -201,9 +205,14 @@ public final class Quarantine {
                    [.int(Int64(seq)), .int(id)])
     }
 
-    /// Records a failed retry with the new reason.
+    /// Durably records, before the append, that the entry's event is about to get `expectedSeq`.
+    func markRetrying(_ id: Int64, expectedSeq: UInt64) throws {
+        try update("UPDATE quarantine SET state = 'retrying', journaled_seq = ? WHERE id = ?", [.int(Int64(expectedSeq)), .int(id)])
+    }
+
+    /// Records a failed retry with the new reason (the entry is quarantined again).
     func markRetryFailed(_ id: Int64, _ r: Rejection) throws {
-        try update("UPDATE quarantine SET rule = ?, column_name = ?, reason = ?, retries = retries + 1 WHERE id = ?",
+        try update("UPDATE quarantine SET state = 'quarantined', journaled_seq = NULL, rule = ?, column_name = ?, reason = ?, retries = retries + 1 WHERE id = ?",
                    [.string(r.rule), r.column.map(Value.string) ?? .null, .string(r.reason), .int(id)])
     }
 

@@ -12,28 +12,52 @@ public struct RetryResult: Sendable, Equatable {
     }
 }
 
+/// What `Quarantine.retry` needs from the journal besides appends: where the next event goes and what an
+/// earlier, interrupted retry left there (`TandemJournal`'s writer conforms).
+public protocol QuarantineRetryJournal: IngestJournal {
+    /// The seq of the last durable event (0 when the journal is empty).
+    var lastSeq: UInt64 { get }
+    /// The durable event with this seq, nil when the journal does not (yet) hold it.
+    func event(at seq: UInt64) throws -> Event?
+}
+
 extension Quarantine {
-    /// Runs entries through `mapping` again (after the operator fixed a rule) and journals those that pass.
+    /// The `txn` a retried entry's event carries: it names the entry, so the journal itself shows whether an
+    /// interrupted retry journaled it.
+    public static func retryTxn(_ id: Int64) -> String { "quarantine:\(id)" }
+
+    /// Runs entries through `mapping` again (after the operator fixed a rule) and journals those that pass,
+    /// each at most once even when a retry is killed at any point.
+    ///
+    /// Before an append the entry is durably marked `retrying` with the seq its event will get (the journal's
+    /// writer lock keeps other writers out meanwhile), and the event carries `retryTxn(id)`. A later retry of a
+    /// `retrying` entry first looks at that seq: holding the entry's event, it is only marked `retried`.
     ///
     /// A retried event carries the journal's current last `sourcePosition`, not its own older one, so a later
     /// `ingest` still resumes where it was.
-    /// - Parameter ids: the entries to retry; nil retries every quarantined entry.
+    /// - Parameter ids: the entries to retry; nil retries every quarantined (or interrupted) entry.
     /// - Throws: `QuarantineError` for an unknown or not-quarantined id, or the journal's error.
-    public func retry(_ ids: [Int64]?, mapping: Mapping, journal: any IngestJournal,
+    public func retry(_ ids: [Int64]?, mapping: Mapping, journal: any QuarantineRetryJournal,
                       origin: String? = "legacy") throws -> RetryResult {
         let entries: [QuarantineEntry]
         if let ids {
             entries = try ids.map { id in
                 let e = try entry(id)
-                guard e.state == .quarantined else { throw QuarantineError.notQuarantined(id: id, state: e.state) }
+                guard e.state == .quarantined || e.state == .retrying else { throw QuarantineError.notQuarantined(id: id, state: e.state) }
                 return e
             }
         } else {
-            entries = try list()
+            entries = try list(states: [.quarantined, .retrying])
         }
         var result = RetryResult()
         let resume = try journal.lastSourcePosition()
         for e in entries {
+            if e.state == .retrying, let seq = e.journaledSeq, try journal.event(at: seq)?.txn == Quarantine.retryTxn(e.id) {
+                // An interrupted retry journaled it durably but did not get to mark it.
+                try markRetried(e.id, seq: seq)
+                result.journaled.append((e.id, seq))
+                continue
+            }
             let outcome: MappingOutcome
             switch e.format.decode(e.raw, position: e.position) {
             case .change(let c): outcome = mapping.apply(c)
@@ -44,6 +68,8 @@ extension Quarantine {
             case .event(var ev):
                 ev.sourcePosition = resume
                 if ev.origin == nil { ev.origin = origin }
+                ev.txn = Quarantine.retryTxn(e.id)
+                try markRetrying(e.id, expectedSeq: journal.lastSeq + 1)
                 guard let range = try journal.appendDurably([ev]) else { continue }
                 try markRetried(e.id, seq: range.upperBound)
                 result.journaled.append((e.id, range.upperBound))

@@ -12,7 +12,7 @@ public enum ChangeTableTriggers {
     public static let table = "_tandem_changes"
 
     /// The SQL that creates the change table and the triggers for `tables` (read with PRAGMA table_info).
-    /// - Throws: `SourceError.config` for a table that does not exist; `SQLiteError`.
+    /// - Throws: `SourceError.config` for a table that does not exist; `SourceError.storage` when SQLite fails.
     public static func installSQL(db: Database, tables: [String]) throws -> String {
         var sql = """
             CREATE TABLE IF NOT EXISTS \(table) (
@@ -26,7 +26,7 @@ public enum ChangeTableTriggers {
 
             """
         for t in tables {
-            let cols = try columns(db: db, table: t)
+            let cols = try SourceError.wrapping(db.path) { try columns(db: db, table: t) }
             guard !cols.isEmpty else {
                 throw SourceError.config("table \"\(t)\" does not exist in \(db.path); hint: check --tables")
             }
@@ -60,7 +60,7 @@ public enum ChangeTableTriggers {
     /// Creates the change table and triggers in one transaction.
     public static func install(db: Database, tables: [String]) throws {
         let sql = try installSQL(db: db, tables: tables)
-        try db.transaction { try db.execute(sql) }
+        try SourceError.wrapping(db.path) { try db.transaction { try db.execute(sql) } }
     }
 
     /// The SQL that drops the triggers of `tables` (and the change table when `dropTable`).
@@ -76,11 +76,15 @@ public enum ChangeTableTriggers {
     /// Drops the triggers (and the change table when `dropTable`) in one transaction.
     public static func uninstall(db: Database, tables: [String], dropTable: Bool = false) throws {
         let sql = uninstallSQL(tables: tables, dropTable: dropTable)
-        try db.transaction { try db.execute(sql) }
+        try SourceError.wrapping(db.path) { try db.transaction { try db.execute(sql) } }
     }
 
     /// Tables that currently have Tandem triggers.
     public static func installedTables(db: Database) throws -> [String] {
+        try SourceError.wrapping(db.path) { try triggeredTables(db) }
+    }
+
+    private static func triggeredTables(_ db: Database) throws -> [String] {
         let st = try db.prepare("SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_tandem\\_%' ESCAPE '\\' ORDER BY tbl_name")
         var out: [String] = []
         while try st.step() { out.append(st.text(0)) }

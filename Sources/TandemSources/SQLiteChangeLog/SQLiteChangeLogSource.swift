@@ -45,8 +45,13 @@ public final class SQLiteChangeLogSource: ChangeSource {
         } else {
             lastID = 0
         }
-        let d = try Database(path: settings.path, mode: .readWrite, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds)
-        guard try d.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '\(ChangeTableTriggers.table)'") != nil else {
+        let d = try SourceError.wrapping(settings.path) {
+            try Database(path: settings.path, mode: .readWrite, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds)
+        }
+        let hasTable = try SourceError.wrapping(settings.path) {
+            try d.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '\(ChangeTableTriggers.table)'") != nil
+        }
+        guard hasTable else {
             throw SourceError.config("\(settings.path): no change table \(ChangeTableTriggers.table); hint: run `tandem source install-triggers --db \(settings.path) --tables …` first")
         }
         db = d
@@ -54,6 +59,10 @@ public final class SQLiteChangeLogSource: ChangeSource {
 
     public func read(limit: Int, wait: Duration?, stop: StopSignal?) throws -> [SourceRecord] {
         guard let db else { throw SourceError.config("\(description): read before open") }
+        return try SourceError.wrapping(settings.path) { try read(db, limit: limit, wait: wait, stop: stop) }
+    }
+
+    private func read(_ db: Database, limit: Int, wait: Duration?, stop: StopSignal?) throws -> [SourceRecord] {
         let clock = ContinuousClock()
         let deadline = wait.map { clock.now + $0 }
         while true {
@@ -114,6 +123,10 @@ public final class SQLiteChangeLogSource: ChangeSource {
 
     public func acknowledge(through position: String) throws {
         guard settings.prune, let db, let id = Int64(position) else { return }
+        try SourceError.wrapping(settings.path) { try prune(db, through: id) }
+    }
+
+    private func prune(_ db: Database, through id: Int64) throws {
         do {
             let st = try db.cachedStatement("DELETE FROM \(ChangeTableTriggers.table) WHERE id <= ?")
             try st.bind(id, at: 1)
