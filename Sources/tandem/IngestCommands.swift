@@ -38,6 +38,12 @@ enum IngestCommands {
         }
         let mapping = try args.value("--mapping").map { path throws(MappingError) in try Mapping.load(path: path) }
             ?? .passThrough
+        do {
+            try spec.checkExists()
+        } catch let missing as SourceError where spec.kind == .jsonl && !args.flag("--once") {
+            // A follower waits for a change log that is not there yet, like tail -F; say so once.
+            SourceLog.stderr("\(missing); waiting for it to appear")
+        }
         if !FileManager.default.fileExists(atPath: journal + "/manifest.json") {
             try Journal.create(at: journal)
             SourceLog.stderr("created journal \(journal)")

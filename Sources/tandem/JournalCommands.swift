@@ -3,6 +3,7 @@ import TandemCore
 import TandemJournal
 import TandemSinks
 import TandemSources
+import TandemSQLite
 
 /// `tandem journal …`: the operator's view of the append-only journal.
 enum JournalCommands {
@@ -108,6 +109,10 @@ extension SinkError: HasExitCode {}
 extension SourceError: HasExitCode {}
 extension MappingError: HasExitCode {}
 extension QuarantineError: HasExitCode {}
+extension SQLiteError: HasExitCode {
+    // Only `source install-triggers` opens a SQLite file itself, after checking that it exists.
+    var exitCode: Int32 { ExitCode.ioError }
+}
 
 extension JournalError: HasExitCode {
     var exitCode: Int32 {

@@ -10,11 +10,11 @@ enum QuarantineCommands {
     static let list = Verb(
         name: "list", summary: "entries still in quarantine: id, time, rule, column, position, reason",
         positionals: [],
-        options: [journalOption, .flag("--all", "also retried and dropped entries"),
+        options: [journalOption, .flag("--all", "also entries being retried, retried and dropped"),
                   .flag("--json", "one JSON object a line (without the raw input)")]
     ) { args in
         let q = try open(args)
-        let states: [QuarantineEntry.State] = args.flag("--all") ? [.quarantined, .retried, .dropped] : [.quarantined]
+        let states: [QuarantineEntry.State] = args.flag("--all") ? QuarantineEntry.State.allCases : [.quarantined]
         for e in try q.list(states: states) {
             Output.out((args.flag("--json") ? e.jsonText(includeRaw: false) : e.listLine) + "\n")
         }
