@@ -38,6 +38,8 @@ enum IngestCommands {
         }
         let mapping = try args.value("--mapping").map { path throws(MappingError) in try Mapping.load(path: path) }
             ?? .passThrough
+        var settings = Ingestor.Settings()
+        if let b = try args.int("--batch", in: 1...1_000_000) { settings.batchSize = b }
         do {
             try spec.checkExists()
         } catch let missing as SourceError where spec.kind == .jsonl && !args.flag("--once") {
@@ -50,8 +52,6 @@ enum IngestCommands {
         }
         let writer = try JournalWriter(directory: journal)
         defer { writer.close() }
-        var settings = Ingestor.Settings()
-        if let b = try args.int("--batch", in: 1...1_000_000) { settings.batchSize = b }
         let source = spec.makeSource()
         defer { source.close() }
         let ingestor = Ingestor(source: source, journal: writer, quarantine: try Quarantine(journal: journal),
