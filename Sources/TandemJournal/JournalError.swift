@@ -45,8 +45,8 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
                 + " (hint: stop that process, or read with `tandem journal inspect` beside it)"
         case let .corrupt(file, offset, seq, reason):
             return "journal corrupt: \(file) at byte \(offset), seq \(seq): \(reason); nothing was written"
-                + " (hint: keep a copy of the directory; `tandem journal truncate --after \(seq &- 1) --force` drops"
-                + " everything from the damage on)"
+                + " (hint: keep a copy of the directory; `tandem journal truncate --after \(seq &- 1)` drops"
+                + " everything from the damage on; add --force if a consumer has applied beyond it)"
         case let .writerClosed(reason):
             return "journal writer closed after an earlier failure (\(reason)); reopen the journal to continue"
         case let .truncateRefused(consumer, applied, reason):
