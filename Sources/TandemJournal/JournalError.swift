@@ -33,7 +33,10 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
             let name = errnoName(code)
             return "journal I/O error: \(op) \(path) failed: \(String(cString: strerror(code))) (\(name))"
         case let .notAJournal(path, reason):
-            return "\(path) is not a Tandem journal: \(reason) (hint: create one with `tandem journal init \(path)`)"
+            // A damaged manifest is not a missing journal: `init` there would be the wrong advice.
+            let hint = reason.hasPrefix("no ") ? "create one with `tandem journal init \(path)`"
+                : "restore \(ManifestStore.fileName) from a copy; the segment files are not touched"
+            return "\(path) is not a Tandem journal: \(reason) (hint: \(hint))"
         case let .alreadyExists(path):
             return "\(path) already exists and is not empty; a journal is created in a new or empty directory"
         case let .unsupportedVersion(path, found, supported):

@@ -75,7 +75,7 @@ final class EdgeCaseTests: XCTestCase {
         text = text.replacingOccurrences(of: "\"firstSeq\" : 1", with: "\"firstSeq\" : 0")
         try text.write(toFile: dir + "/manifest.json", atomically: true, encoding: .utf8)
         let expected = "\(dir) is not a Tandem journal: manifest.json is damaged: firstSeq is 0, but seqs start at 1"
-            + " (hint: create one with `tandem journal init \(dir)`)"
+            + " (hint: restore manifest.json from a copy; the segment files are not touched)"
         XCTAssertThrowsError(try Journal.verify(at: dir, options: small)) { XCTAssertEqual("\($0)", expected) }
         XCTAssertThrowsError(try Journal.stats(at: dir, options: small)) { XCTAssertEqual("\($0)", expected) }
         XCTAssertThrowsError(try JournalWriter(directory: dir, options: small)) { XCTAssertEqual("\($0)", expected) }
