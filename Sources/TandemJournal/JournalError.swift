@@ -33,7 +33,10 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
             let name = errnoName(code)
             return "journal I/O error: \(op) \(path) failed: \(String(cString: strerror(code))) (\(name))"
         case let .notAJournal(path, reason):
-            return "\(path) is not a Tandem journal: \(reason) (hint: create one with `tandem journal init \(path)`)"
+            // A damaged manifest is not a missing journal: `init` there would be the wrong advice.
+            let hint = reason.hasPrefix("no ") ? "create one with `tandem journal init \(path)`"
+                : "restore \(ManifestStore.fileName) from a copy; the segment files are not touched"
+            return "\(path) is not a Tandem journal: \(reason) (hint: \(hint))"
         case let .alreadyExists(path):
             return "\(path) already exists and is not empty; a journal is created in a new or empty directory"
         case let .unsupportedVersion(path, found, supported):
@@ -45,8 +48,8 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
                 + " (hint: stop that process, or read with `tandem journal inspect` beside it)"
         case let .corrupt(file, offset, seq, reason):
             return "journal corrupt: \(file) at byte \(offset), seq \(seq): \(reason); nothing was written"
-                + " (hint: keep a copy of the directory; `tandem journal truncate --after \(seq &- 1) --force` drops"
-                + " everything from the damage on)"
+                + " (hint: keep a copy of the directory; `tandem journal truncate --after \(seq &- 1)` drops"
+                + " everything from the damage on; add --force if a consumer has applied beyond it)"
         case let .writerClosed(reason):
             return "journal writer closed after an earlier failure (\(reason)); reopen the journal to continue"
         case let .truncateRefused(consumer, applied, reason):

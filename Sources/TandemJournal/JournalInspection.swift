@@ -7,8 +7,9 @@ public struct VerifyReport: Sendable, Equatable {
     public var segments: Int
     /// Records checked.
     public var events: UInt64
-    /// The first and last seq seen (last = first - 1 when empty).
+    /// The journal's first seq (from the manifest).
     public var firstSeq: UInt64
+    /// The last seq of a whole record read (firstSeq - 1 when none; before the fault when there is one).
     public var lastSeq: UInt64
     /// The first damage found (a `JournalError.corrupt` with file, offset and seq), nil when clean.
     public var fault: JournalError?
@@ -21,28 +22,39 @@ public struct VerifyReport: Sendable, Equatable {
 
 /// Where a torn tail starts and how many bytes it spans.
 public struct TornTail: Sendable, Equatable {
+    /// The segment file that ends in the torn tail.
     public var file: String
+    /// The byte offset where the torn tail starts (the end of the last whole record).
     public var offset: Int64
+    /// How many bytes the torn tail spans, to the end of the file.
     public var bytes: Int64
 }
 
 /// The figures of `Journal.stats`.
 public struct JournalStats: Sendable, Equatable {
+    /// The journal id from the manifest.
     public var journalID: UUID
+    /// Segment files holding seqs from firstSeq on.
     public var segments: Int
+    /// Events held (lastSeq - firstSeq + 1).
     public var events: UInt64
     /// Bytes of all segment files.
     public var bytes: Int64
+    /// The first seq the journal holds (from the manifest).
     public var firstSeq: UInt64
     /// The last seq (firstSeq - 1 when empty).
     public var lastSeq: UInt64
+    /// Each registered consumer's position and lag.
     public var consumers: [ConsumerLag]
 }
 
 /// A consumer's position and how far behind the journal's last seq it is.
 public struct ConsumerLag: Sendable, Equatable {
+    /// The consumer's name.
     public var name: String
+    /// The highest seq the consumer has applied (0: none).
     public var appliedSeq: UInt64
+    /// Events after `appliedSeq` up to the journal's last seq (0 when caught up).
     public var lag: UInt64
 }
 
@@ -57,6 +69,7 @@ extension Journal {
                                   lastSeq: manifest.firstSeq - 1, fault: nil, tornTail: nil)
         let chain = SegmentChain(directory: directory, fs: fs, manifest: manifest)
         var expected = manifest.firstSeq
+        var scanning: UInt64?  // the base of the segment being scanned, for counting up to a fault in it
         do {
             if bases.first != manifest.firstSeq { try chain.check(bases) }
             for (i, base) in bases.enumerated() {
@@ -70,7 +83,9 @@ extension Journal {
                 let file = try fs.open(path, .read)
                 defer { file.close() }
                 let isLast = i == bases.count - 1
+                scanning = base
                 let scan = try SegmentScan(file: file, base: base, indexInterval: 1 << 30).run(stopAtBadTail: isLast)
+                scanning = nil
                 report.events += UInt64(scan.records)
                 report.lastSeq = scan.lastSeq
                 expected = scan.lastSeq + 1
@@ -79,8 +94,13 @@ extension Journal {
                 }
             }
         } catch let e as JournalError {
-            guard case .corrupt = e else { throw e }
+            guard case .corrupt(_, _, let seq, _) = e else { throw e }
             report.fault = e
+            // A scan reports the seq that was due at the fault: the records before it in that segment were read.
+            if let base = scanning, seq > base {
+                report.events += seq - base
+                report.lastSeq = seq - 1
+            }
         }
         return report
     }

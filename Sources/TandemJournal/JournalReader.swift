@@ -178,6 +178,14 @@ public final class JournalReader {
     private func moveToNewerSegment() throws -> Bool {
         if !newerSegmentSeen {
             let all = try JournalFiles.segments(in: directory, fs: fs)
+            // `truncate --before` inside the open segment rewrites it under a new base and unlinks the old
+            // file, which then never grows: when the open segment is gone, or a segment starting after it
+            // holds seqs already read, reopen the journal at the next seq.
+            let base = segments[current]
+            if !all.contains(base) || all.contains(where: { $0 > base && $0 < expected }) {
+                try seek(to: expected)
+                return true
+            }
             guard let last = segments.last, all.last.map({ $0 > last }) ?? false || current + 1 < segments.count else {
                 return false
             }

@@ -74,7 +74,8 @@ extension JournalWriter {
             let store = ManifestStore(directory: directory, fs: fs)
             let manifest = try store.read()
             let last = nextSeq - 1
-            guard seq + 1 >= manifest.firstSeq, seq <= last else {
+            // `seq <= last` first: it keeps `seq + 1` from overflowing at UInt64.max.
+            guard seq <= last, seq + 1 >= manifest.firstSeq else {
                 throw JournalError.seqOutOfRange(seq: seq, first: manifest.firstSeq, last: last)
             }
             if seq == last { return TruncationResult(dropped: nil, firstSeq: manifest.firstSeq, lastSeq: last) }
@@ -228,9 +229,12 @@ extension Journal {
                     consumer: c.name, appliedSeq: c.appliedSeq,
                     reason: "truncate --after \(seq) would drop seqs \(seq + 1)…\(c.appliedSeq), which it has already applied")
             }
+            // Report all that goes, including what lies past the damage (read by resyncing over it).
+            let past = try DamagedTail.highestSeq(directory: directory, fs: fs, notBelowSegmentOf: damaged)
+            let highest = max(damaged, past ?? 0)
             try store.update { m in
                 m.pendingTruncateAfter = seq
-                m.history.append(.init(kind: "after", seq: seq, droppedFirst: seq + 1, droppedLast: nil,
+                m.history.append(.init(kind: "after", seq: seq, droppedFirst: seq + 1, droppedLast: highest,
                                        forced: force, at: nowRFC3339()))
             }
             try Truncation(directory: directory, options: options)
@@ -241,8 +245,7 @@ extension Journal {
             lock.unlock()
             let writer = try JournalWriter(directory: directory, options: options)
             defer { writer.close() }
-            // What lay beyond the damage is unknown: report the intact events dropped up to it.
-            return TruncationResult(dropped: (seq + 1)...max(seq + 1, damaged), firstSeq: manifest.firstSeq,
+            return TruncationResult(dropped: (seq + 1)...highest, firstSeq: manifest.firstSeq,
                                     lastSeq: writer.lastSeq)
         }
     }

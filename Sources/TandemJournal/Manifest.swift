@@ -81,6 +81,11 @@ struct ManifestStore {
             throw JournalError.unsupportedVersion(path: directory, found: manifest.formatVersion,
                                                   supported: Int(SegmentFormat.version))
         }
+        // Seqs start at 1: a firstSeq of 0 would make every "firstSeq - 1" wrap.
+        guard manifest.firstSeq >= 1 else {
+            throw JournalError.notAJournal(path: directory,
+                                           reason: "\(Self.fileName) is damaged: firstSeq is 0, but seqs start at 1")
+        }
         return manifest
     }
 

@@ -178,3 +178,60 @@ enum TailClassifier {
         return false
     }
 }
+
+/// The highest seq on disk past damage, so that cutting the damage away reports all it drops.
+enum DamagedTail {
+    /// The highest seq of a whole record in the newest segment that has one, looking no further back
+    /// than the segment holding `seq`; nil when none has a record.
+    static func highestSeq(directory: String, fs: any JournalFileSystem,
+                           notBelowSegmentOf seq: UInt64) throws -> UInt64? {
+        let bases = try JournalFiles.segments(in: directory, fs: fs)
+        let floor = bases.last { $0 <= seq } ?? 0
+        for base in bases.reversed() where base >= floor {
+            let file = try fs.open(JournalFiles.segmentPath(directory, base), .read)
+            defer { file.close() }
+            if let high = try highestSeq(file: file, from: Int64(SegmentFormat.headerSize)) { return high }
+        }
+        return nil
+    }
+
+    /// The highest seq of a whole, valid frame in `file` from `offset` on, stepping byte by byte over damage.
+    static func highestSeq(file: any JournalFile, from offset: Int64) throws -> UInt64? {
+        let end = try file.size()
+        let window = 1 << 20
+        var at = offset
+        var best: UInt64?
+        while at < end {
+            let chunk = try file.readBytes(Int(min(Int64(window + 4096), end - at)), at: at)
+            if chunk.isEmpty { break }
+            let limit = min(chunk.count, window)
+            var p = 0
+            var large: Int64?  // the offset of a valid frame longer than the chunk
+            chunk.withUnsafeBytes { raw in
+                while p < limit {
+                    switch SegmentFormat.parseFrame(raw, at: p) {
+                    case let .record(seq, _, _, length):
+                        best = max(best ?? seq, seq)
+                        p += SegmentFormat.frameHeaderSize + length
+                    case .incomplete(let needed) where at + Int64(p) + Int64(needed) <= end && needed > raw.count - p:
+                        large = at + Int64(p)
+                        return
+                    default:
+                        p += 1
+                    }
+                }
+            }
+            if let l = large {
+                if let f = try TailClassifier.frameAt(file: file, offset: l) {
+                    best = max(best ?? f.seq, f.seq)
+                    at = l + Int64(f.size)
+                } else {
+                    at = l + 1
+                }
+            } else {
+                at += Int64(p)
+            }
+        }
+        return best
+    }
+}

@@ -132,23 +132,25 @@ struct IndexFile {
         defer { file.close() }
         guard let size = try? file.size(), size >= 44, size < 64 << 20,
               let bytes = try? file.readBytes(Int(size), at: 0), bytes.count == Int(size) else { return nil }
+        // A damaged index is a missing one (rebuilt by a scan): check the CRC before trusting any field,
+        // and convert every number exactly, so no bit pattern can trap.
         return bytes.withUnsafeBytes { raw -> IndexFile? in
-            var r = ByteReader(raw)
-            guard Array(bytes[0..<8]) == magic, (try? r.skip(8)) != nil,
-                  let b = try? r.u64(), b == base, let count = try? r.u64(),
-                  Int(count) == (bytes.count - 44) / 16, (bytes.count - 44) % 16 == 0 else { return nil }
             let stored = raw.loadUnaligned(fromByteOffset: bytes.count - 4, as: UInt32.self).littleEndian
             guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<(bytes.count - 4)])) == stored else {
                 return nil
             }
+            var r = ByteReader(raw)
+            guard Array(bytes[0..<8]) == magic, (try? r.skip(8)) != nil,
+                  let b = try? r.u64(), b == base, let rawCount = try? r.u64(), let count = Int(exactly: rawCount),
+                  (bytes.count - 44) % 16 == 0, count == (bytes.count - 44) / 16 else { return nil }
             var entries: [IndexEntry] = []
-            entries.reserveCapacity(Int(count))
+            entries.reserveCapacity(count)
             for _ in 0..<count {
-                guard let s = try? r.u64(), let o = try? r.u64() else { return nil }
-                entries.append(IndexEntry(seq: s, offset: Int64(o)))
+                guard let s = try? r.u64(), let o = try? r.u64(), let offset = Int64(exactly: o) else { return nil }
+                entries.append(IndexEntry(seq: s, offset: offset))
             }
-            guard let last = try? r.u64(), let end = try? r.u64() else { return nil }
-            return IndexFile(entries: entries, lastSeq: last, endOffset: Int64(end))
+            guard let last = try? r.u64(), let e = try? r.u64(), let end = Int64(exactly: e) else { return nil }
+            return IndexFile(entries: entries, lastSeq: last, endOffset: end)
         }
     }
 }
