@@ -1,4 +1,5 @@
 import Foundation
+import TandemCore
 
 /// Receives the journal's operator log lines (repairs, cleanups); the default writes them to stderr.
 public typealias JournalLogger = @Sendable (String) -> Void
@@ -25,9 +26,7 @@ public struct JournalOptions: Sendable {
     }
 
     /// Writes one line to stderr, prefixed with `tandem: `.
-    public static let standardErrorLogger: JournalLogger = { line in
-        FileHandle.standardError.write(Data(("tandem: " + line + "\n").utf8))
-    }
+    public static let standardErrorLogger: JournalLogger = OperatorLog.stderr
 }
 
 /// Names of the files in a journal directory.

@@ -102,7 +102,7 @@ public struct SourceSpec: Sendable, Equatable {
     }
 
     /// The source this spec describes (not yet opened).
-    public func makeSource(log: @escaping @Sendable (String) -> Void = SourceLog.stderr) -> any ChangeSource {
+    public func makeSource(log: @escaping @Sendable (String) -> Void = OperatorLog.stderr) -> any ChangeSource {
         switch kind {
         case .jsonl:
             return JSONLinesSource(.init(path: path, format: format, rotatedGlob: rotatedGlob, maxLineBytes: maxLineBytes, log: log))

@@ -44,11 +44,11 @@ enum IngestCommands {
             try spec.checkExists()
         } catch let missing as SourceError where spec.kind == .jsonl && !args.flag("--once") {
             // A follower waits for a change log that is not there yet, like tail -F; say so once.
-            SourceLog.stderr("\(missing); waiting for it to appear")
+            OperatorLog.stderr("\(missing); waiting for it to appear")
         }
         if !FileManager.default.fileExists(atPath: journal + "/manifest.json") {
             try Journal.create(at: journal)
-            SourceLog.stderr("created journal \(journal)")
+            OperatorLog.stderr("created journal \(journal)")
         }
         let writer = try JournalWriter(directory: journal)
         defer { writer.close() }

@@ -1,4 +1,5 @@
 import Foundation
+import TandemCore
 import TandemSources
 
 /// Progress on stderr, only when stderr is a terminal, at most four times a second.
@@ -30,7 +31,7 @@ enum Signals {
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
                 if stop.isFired { signal(sig, SIG_DFL); raise(sig) }
-                SourceLog.stderr("received \(sig == SIGTERM ? "SIGTERM" : "SIGINT"); stopping after the batch in hand")
+                OperatorLog.stderr("received \(sig == SIGTERM ? "SIGTERM" : "SIGINT"); stopping after the batch in hand")
                 stop.fire()
             }
             source.resume()

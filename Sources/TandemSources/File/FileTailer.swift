@@ -26,7 +26,7 @@ final class FileTailer {
         var readChunk: Int = 256 * 1024
         /// Bytes of an oversized line kept for quarantine.
         var sampleBytes: Int = 64 * 1024
-        var log: @Sendable (String) -> Void = SourceLog.stderr
+        var log: @Sendable (String) -> Void = OperatorLog.stderr
     }
 
     let settings: Settings

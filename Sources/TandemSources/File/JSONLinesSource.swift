@@ -23,7 +23,7 @@ public final class JSONLinesSource: ChangeSource {
 
         /// Settings for a file in a format.
         public init(path: String, format: RawFormat = .tandem, rotatedGlob: String? = nil, maxLineBytes: Int = 1 << 20,
-                    log: @escaping @Sendable (String) -> Void = SourceLog.stderr) {
+                    log: @escaping @Sendable (String) -> Void = OperatorLog.stderr) {
             self.path = path; self.format = format; self.rotatedGlob = rotatedGlob
             self.maxLineBytes = maxLineBytes; self.log = log
         }

@@ -20,7 +20,7 @@ public final class SQLiteChangeLogSource: ChangeSource {
 
         /// Settings for a database file.
         public init(path: String, prune: Bool = false, busyTimeoutMilliseconds: Int32 = 1000,
-                    log: @escaping @Sendable (String) -> Void = SourceLog.stderr) {
+                    log: @escaping @Sendable (String) -> Void = OperatorLog.stderr) {
             self.path = path; self.prune = prune; self.log = log; self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         }
     }
