@@ -32,27 +32,44 @@ public enum EventBinaryCodec {
 
     /// Appends the payload of `event` to `w`.
     public static func encode(_ event: Event, into w: inout ByteWriter) {
+        encode(event, seq: event.seq, into: &w)
+    }
+
+    /// Appends `headerRoom` zero bytes (for the caller's frame header), then the payload of
+    /// `event` as if its seq were `seq`: the journal stamps seqs without copying the event.
+    public static func encode(_ event: borrowing Event, seq: UInt64, headerRoom: Int = 0, into w: inout ByteWriter) {
+        withUnsafePointer(to: event) { encode($0, seq: seq, headerRoom: headerRoom, into: &w) }
+    }
+
+    /// `encode(_:seq:headerRoom:into:)` of the event at `event`, which must stay unchanged meanwhile.
+    ///
+    /// Through a pointer because a borrowed event that lives in an array is copied whole (a retain
+    /// and release of every field) before the call: the optimizer cannot prove nothing writes to
+    /// the array during it. Here each field is read where it is used.
+    public static func encode(_ event: UnsafePointer<Event>, seq: UInt64, headerRoom: Int = 0,
+                              into w: inout ByteWriter) {
+        for _ in 0..<headerRoom { w.u8(0) }
         w.u8(version)
         var flags: UInt8 = 0
-        if event.sourcePosition != nil { flags |= Field.sourcePosition }
-        if event.txn != nil { flags |= Field.txn }
-        if event.committedAt != nil { flags |= Field.committedAt }
-        if event.before != nil { flags |= Field.before }
-        if event.after != nil { flags |= Field.after }
-        if event.tenant != nil { flags |= Field.tenant }
-        if event.origin != nil { flags |= Field.origin }
+        if event.pointee.sourcePosition != nil { flags |= Field.sourcePosition }
+        if event.pointee.txn != nil { flags |= Field.txn }
+        if event.pointee.committedAt != nil { flags |= Field.committedAt }
+        if event.pointee.before != nil { flags |= Field.before }
+        if event.pointee.after != nil { flags |= Field.after }
+        if event.pointee.tenant != nil { flags |= Field.tenant }
+        if event.pointee.origin != nil { flags |= Field.origin }
         w.u8(flags)
-        w.varint(event.seq)
-        w.u8(opCode(event.op))
-        w.string(event.entity)
-        encode(event.key, into: &w)
-        if let s = event.sourcePosition { w.string(s) }
-        if let s = event.txn { w.string(s) }
-        if let t = event.committedAt { w.zigzag(t.microseconds) }
-        if let r = event.before { encode(r, into: &w) }
-        if let r = event.after { encode(r, into: &w) }
-        if let s = event.tenant { w.string(s) }
-        if let s = event.origin { w.string(s) }
+        w.varint(seq)
+        w.u8(opCode(event.pointee.op))
+        w.string(event.pointee.entity)
+        encode(event.pointee.key, into: &w)
+        if let s = event.pointee.sourcePosition { w.string(s) }
+        if let s = event.pointee.txn { w.string(s) }
+        if let t = event.pointee.committedAt { w.zigzag(t.microseconds) }
+        if let r = event.pointee.before { encode(r, into: &w) }
+        if let r = event.pointee.after { encode(r, into: &w) }
+        if let s = event.pointee.tenant { w.string(s) }
+        if let s = event.pointee.origin { w.string(s) }
     }
 
     /// The payload bytes of `event`.
