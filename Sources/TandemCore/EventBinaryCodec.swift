@@ -20,7 +20,7 @@ public enum EventBinaryCodec {
 
     static let ops: [Operation] = [.insert, .update, .delete, .snapshot, .truncate]
 
-    private static func opCode(_ op: Operation) -> UInt8 {
+    static func opCode(_ op: Operation) -> UInt8 {
         switch op {
         case .insert: 0
         case .update: 1
@@ -48,28 +48,7 @@ public enum EventBinaryCodec {
     /// the array during it. Here each field is read where it is used.
     public static func encode(_ event: UnsafePointer<Event>, seq: UInt64, headerRoom: Int = 0,
                               into w: inout ByteWriter) {
-        for _ in 0..<headerRoom { w.u8(0) }
-        w.u8(version)
-        var flags: UInt8 = 0
-        if event.pointee.sourcePosition != nil { flags |= Field.sourcePosition }
-        if event.pointee.txn != nil { flags |= Field.txn }
-        if event.pointee.committedAt != nil { flags |= Field.committedAt }
-        if event.pointee.before != nil { flags |= Field.before }
-        if event.pointee.after != nil { flags |= Field.after }
-        if event.pointee.tenant != nil { flags |= Field.tenant }
-        if event.pointee.origin != nil { flags |= Field.origin }
-        w.u8(flags)
-        w.varint(seq)
-        w.u8(opCode(event.pointee.op))
-        w.string(event.pointee.entity)
-        encode(event.pointee.key, into: &w)
-        if let s = event.pointee.sourcePosition { w.string(s) }
-        if let s = event.pointee.txn { w.string(s) }
-        if let t = event.pointee.committedAt { w.zigzag(t.microseconds) }
-        if let r = event.pointee.before { encode(r, into: &w) }
-        if let r = event.pointee.after { encode(r, into: &w) }
-        if let s = event.pointee.tenant { w.string(s) }
-        if let s = event.pointee.origin { w.string(s) }
+        EventBinaryEncoder.encode(event, seq: seq, headerRoom: headerRoom, into: &w)
     }
 
     /// The payload bytes of `event`.
@@ -102,22 +81,5 @@ public enum EventBinaryCodec {
         }
         _ = try r.u8()
         return try r.varint()
-    }
-
-    private static func encode(_ row: Row, into w: inout ByteWriter) {
-        w.varint(UInt64(row.count))
-        for (name, value) in row.columns {
-            w.string(name)
-            switch value {
-            case .null: w.u8(Tag.null)
-            case .bool(let b): w.u8(b ? Tag.bTrue : Tag.bFalse)
-            case .int(let i): w.u8(Tag.int); w.zigzag(i)
-            case .double(let d): w.u8(Tag.double); w.u64(d.bitPattern)
-            case .decimal(let s): w.u8(Tag.decimal); w.string(s)
-            case .string(let s): w.u8(Tag.string); w.string(s)
-            case .bytes(let b): w.u8(Tag.bytes); w.blob(b)
-            case .timestamp(let t): w.u8(Tag.timestamp); w.zigzag(t.microseconds)
-            }
-        }
     }
 }
