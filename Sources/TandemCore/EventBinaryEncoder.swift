@@ -121,7 +121,7 @@ struct RawCursor {
     /// A length-prefixed UTF-8 string.
     @inline(__always) mutating func string(_ s: borrowing String) {
         varint(UInt64(s.utf8.count))
-        let done = s.utf8.withContiguousStorageIfAvailable { bytes($0) }
+        let done: Void? = s.utf8.withContiguousStorageIfAvailable { bytes($0) }
         if done == nil { for b in s.utf8 { u8(b) } }
     }
 }
