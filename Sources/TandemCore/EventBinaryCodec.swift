@@ -20,7 +20,7 @@ public enum EventBinaryCodec {
 
     static let ops: [Operation] = [.insert, .update, .delete, .snapshot, .truncate]
 
-    private static func opCode(_ op: Operation) -> UInt8 {
+    static func opCode(_ op: Operation) -> UInt8 {
         switch op {
         case .insert: 0
         case .update: 1
@@ -32,27 +32,23 @@ public enum EventBinaryCodec {
 
     /// Appends the payload of `event` to `w`.
     public static func encode(_ event: Event, into w: inout ByteWriter) {
-        w.u8(version)
-        var flags: UInt8 = 0
-        if event.sourcePosition != nil { flags |= Field.sourcePosition }
-        if event.txn != nil { flags |= Field.txn }
-        if event.committedAt != nil { flags |= Field.committedAt }
-        if event.before != nil { flags |= Field.before }
-        if event.after != nil { flags |= Field.after }
-        if event.tenant != nil { flags |= Field.tenant }
-        if event.origin != nil { flags |= Field.origin }
-        w.u8(flags)
-        w.varint(event.seq)
-        w.u8(opCode(event.op))
-        w.string(event.entity)
-        encode(event.key, into: &w)
-        if let s = event.sourcePosition { w.string(s) }
-        if let s = event.txn { w.string(s) }
-        if let t = event.committedAt { w.zigzag(t.microseconds) }
-        if let r = event.before { encode(r, into: &w) }
-        if let r = event.after { encode(r, into: &w) }
-        if let s = event.tenant { w.string(s) }
-        if let s = event.origin { w.string(s) }
+        encode(event, seq: event.seq, into: &w)
+    }
+
+    /// Appends `headerRoom` zero bytes (for the caller's frame header), then the payload of
+    /// `event` as if its seq were `seq`: the journal stamps seqs without copying the event.
+    public static func encode(_ event: borrowing Event, seq: UInt64, headerRoom: Int = 0, into w: inout ByteWriter) {
+        withUnsafePointer(to: event) { encode($0, seq: seq, headerRoom: headerRoom, into: &w) }
+    }
+
+    /// `encode(_:seq:headerRoom:into:)` of the event at `event`, which must stay unchanged meanwhile.
+    ///
+    /// Through a pointer because a borrowed event that lives in an array is copied whole (a retain
+    /// and release of every field) before the call: the optimizer cannot prove nothing writes to
+    /// the array during it. Here each field is read where it is used.
+    public static func encode(_ event: UnsafePointer<Event>, seq: UInt64, headerRoom: Int = 0,
+                              into w: inout ByteWriter) {
+        EventBinaryEncoder.encode(event, seq: seq, headerRoom: headerRoom, into: &w)
     }
 
     /// The payload bytes of `event`.
@@ -85,22 +81,5 @@ public enum EventBinaryCodec {
         }
         _ = try r.u8()
         return try r.varint()
-    }
-
-    private static func encode(_ row: Row, into w: inout ByteWriter) {
-        w.varint(UInt64(row.count))
-        for (name, value) in row.columns {
-            w.string(name)
-            switch value {
-            case .null: w.u8(Tag.null)
-            case .bool(let b): w.u8(b ? Tag.bTrue : Tag.bFalse)
-            case .int(let i): w.u8(Tag.int); w.zigzag(i)
-            case .double(let d): w.u8(Tag.double); w.u64(d.bitPattern)
-            case .decimal(let s): w.u8(Tag.decimal); w.string(s)
-            case .string(let s): w.u8(Tag.string); w.string(s)
-            case .bytes(let b): w.u8(Tag.bytes); w.blob(b)
-            case .timestamp(let t): w.u8(Tag.timestamp); w.zigzag(t.microseconds)
-            }
-        }
     }
 }

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Decodes journal payloads one after another, reusing the entity and column names of the previous
 /// event when they repeat (they almost always do), so a long read allocates only for the values.
 public struct EventBinaryDecoder {
@@ -88,11 +86,29 @@ public struct EventBinaryDecoder {
     }
 
     /// True when `s` is exactly these UTF-8 bytes.
+    ///
+    /// Compared in place, eight bytes at a time: names are short, so a `memcmp` call (and the
+    /// copy of `s` that `withUTF8` needs) cost more than the comparison.
     @inline(__always)
     private static func equal(_ s: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        var s = s
-        return s.withUTF8 { u in
-            u.count == bytes.count && (u.count == 0 || memcmp(u.baseAddress!, bytes.baseAddress!, u.count) == 0)
+        let n = bytes.count
+        guard s.utf8.count == n else { return false }
+        let same = s.utf8.withContiguousStorageIfAvailable { u -> Bool in
+            guard n > 0 else { return true }
+            let a = UnsafeRawPointer(u.baseAddress!), b = bytes.baseAddress!
+            var i = 0
+            while i + 8 <= n {
+                if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                    return false
+                }
+                i += 8
+            }
+            while i < n {
+                if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+                i += 1
+            }
+            return true
         }
+        return same ?? s.utf8.elementsEqual(bytes)
     }
 }

@@ -204,7 +204,7 @@ public final class JournalWriter: @unchecked Sendable {
                 let flushMark = flushes
                 let preFramed = PreFramedBatch.make(request.events, firstSeq: seq)
                 do {
-                    // Through a buffer pointer: `for event in events` would copy (retain and release) every event.
+                    // Through pointers: `for event in events` or `events[i]` would copy (retain and release) every event.
                     try request.events.withUnsafeBufferPointer { events in
                     for i in events.indices {
                         let before = out.bytes.count
@@ -212,7 +212,7 @@ public final class JournalWriter: @unchecked Sendable {
                         if let preFramed {
                             preFramed.append(i, groupStart: before == 0, to: &out)
                         } else {
-                            try SegmentFormat.appendFrame(events[i], seq: seq, groupStart: before == 0, into: &out)
+                            try SegmentFormat.appendFrame(events.baseAddress! + i, seq: seq, groupStart: before == 0, into: &out)
                         }
                         let recordSize = Int64(out.bytes.count - before)
                         if segmentSize + Int64(out.bytes.count) > limit
@@ -223,7 +223,7 @@ public final class JournalWriter: @unchecked Sendable {
                             flushes += 1
                             pendingIndex.removeAll()
                             try roll(newBase: seq)
-                            try SegmentFormat.appendFrame(events[i], seq: seq, groupStart: true, into: &out)
+                            try SegmentFormat.appendFrame(events.baseAddress! + i, seq: seq, groupStart: true, into: &out)
                         }
                         let offset = segmentSize + Int64(out.bytes.count) - recordSize
                         if offset >= nextIndexAt {

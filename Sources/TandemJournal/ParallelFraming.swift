@@ -28,7 +28,7 @@ struct PreFramedBatch {
             do {
                 try events.withUnsafeBufferPointer { all in
                     for i in range {
-                        try SegmentFormat.appendFrame(all[i], seq: firstSeq + UInt64(i), groupStart: false, into: &w)
+                        try SegmentFormat.appendFrame(all.baseAddress! + i, seq: firstSeq + UInt64(i), groupStart: false, into: &w)
                         ends.append(w.bytes.count)
                     }
                 }

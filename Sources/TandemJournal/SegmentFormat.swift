@@ -129,11 +129,17 @@ extension SegmentFormat {
     }
 
     /// Appends one framed record for `event` with `seq` to `w`.
-    @inline(__always)
     static func appendFrame(_ event: borrowing Event, seq: UInt64, groupStart: Bool, into w: inout ByteWriter) throws {
+        try withUnsafePointer(to: event) { try appendFrame($0, seq: seq, groupStart: groupStart, into: &w) }
+    }
+
+    /// Appends one framed record for the event at `event` (see `EventBinaryCodec.encode` on why a pointer).
+    @inline(__always)
+    static func appendFrame(_ event: UnsafePointer<Event>, seq: UInt64, groupStart: Bool,
+                            into w: inout ByteWriter) throws {
         let start = w.bytes.count
-        w.u64(0)  // length word and CRC, patched below
-        encodePayload(event, seq: seq, into: &w)
+        // The length word and CRC are zeros until patched below.
+        EventBinaryCodec.encode(event, seq: seq, headerRoom: frameHeaderSize, into: &w)
         let length = w.bytes.count - start - frameHeaderSize
         guard length <= maxPayload else {
             w.bytes.removeSubrange(start...)
@@ -150,36 +156,9 @@ extension SegmentFormat {
 }
 
 extension SegmentFormat {
-    /// The payload of `event` as if its seq were `seq`, without copying the event (a copy costs a
-    /// retain and release per field on the hot path).
-    ///
-    /// Payload v1 starts `version · flags · varint seq`, so an event still carrying seq 0 (one
-    /// byte, 0x00) is encoded after a gap as wide as the real seq's extra varint bytes, and the
-    /// two leading bytes are moved forward over the gap before the real seq is written. Pinned by
-    /// a test against `EventBinaryCodec.encode` of the event with its seq set.
+    /// The payload of `event` as if its seq were `seq`, without copying the event.
     @inline(__always)
     static func encodePayload(_ event: borrowing Event, seq: UInt64, into w: inout ByteWriter) {
-        guard event.seq == 0 else {
-            var copy = copy event
-            copy.seq = seq
-            EventBinaryCodec.encode(copy, into: &w)
-            return
-        }
-        var seqBytes = 1
-        var v = seq >> 7
-        while v != 0 { seqBytes += 1; v >>= 7 }
-        let payloadStart = w.bytes.count
-        for _ in 1..<seqBytes { w.u8(0) }
-        EventBinaryCodec.encode(event, into: &w)
-        w.bytes.withUnsafeMutableBytes { raw in
-            let gap = seqBytes - 1
-            let p = payloadStart
-            raw[p] = raw[p + gap]          // version
-            raw[p + 1] = raw[p + gap + 1]  // flags
-            var v = seq
-            var i = p + 2
-            while v >= 0x80 { raw[i] = UInt8(v & 0x7F) | 0x80; v >>= 7; i += 1 }
-            raw[i] = UInt8(v)
-        }
+        EventBinaryCodec.encode(event, seq: seq, into: &w)
     }
 }

@@ -11,6 +11,12 @@ let children: [String: ([String]) throws -> Void] = [
     "journal-fill": JournalBench.fill,
     "journal-read": JournalBench.read,
     "decode-loop": { _ in print(try JournalBench.decodeRate(JournalBench.pool.map(JournalBench.frame))) },
+    // Append CPU cost: groups of 256 into DIR (on tmpfs, fdatasync is nearly free).
+    "append-loop": { args in
+        try? FileManager.default.removeItem(atPath: args[0])
+        defer { try? FileManager.default.removeItem(atPath: args[0]) }
+        print(try JournalBench.appendRate(directory: args[0], group: 256, count: 400_000))
+    },
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
