@@ -160,6 +160,33 @@ final class SinkSafetyTests: XCTestCase {
         XCTAssertEqual(try SinkSpec.parse(#"{"kind":"sqlite","path":"x.db"}"#).kind, .sqlite(path: "x.db", synchronous: .full))
     }
 
+    func testRewindStreamsTheJournalInChunksOfWholeTransactions() throws {
+        var events: [Event] = []
+        for t in 0..<40 {
+            for k in 0..<(t % 7 + 1) {
+                let id = Int64(t * 10 + k)
+                events.append(Event(seq: UInt64(events.count + 1), txn: "t\(t)", entity: "e", key: ["id": .int(id)], op: .insert, after: ["id": .int(id)]))
+            }
+        }
+        let (dir, _) = try TestStores.journal(events)
+        let path = try TestStores.sqlitePath()
+        let inner = try SQLiteSink(path: path)
+        defer { inner.close() }
+        try Replayer(journal: dir, sink: inner).run()
+        let sink = RecordingSink(inner)
+        for target: UInt64 in [150, 77, 3, 0] {
+            let r = try Rewinder.rewind(journal: dir, sink: sink, to: target, chunkSize: 4)
+            XCTAssertEqual(r.checkpoint.seq, target)
+            XCTAssertEqual(try StoreDump.sqlite(path), StoreDump.model(.replay(events.prefix(Int(target))), .sqlite))
+        }
+        XCTAssertGreaterThan(sink.commits.count, 20)
+        for (from, to) in sink.commits {
+            // Each chunk is whole transactions, at most one transaction (≤ 7 events) beyond the chunk size.
+            XCTAssertLessThanOrEqual(from - to, 4 + 7)
+            if to > 0 { XCTAssertNotEqual(events[Int(to) - 1].txn, events[Int(to)].txn, "chunk \(to)…\(from) cuts a txn") }
+        }
+    }
+
     func testTheDefaultConsumerNameDoesNotDependOnHowThePathIsSpelled() throws {
         let dir = try TestStores.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
@@ -190,6 +217,24 @@ final class CommitThenDie: EventSink {
     func commit(_ plan: ChangePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
         try inner.commit(plan, from: from, to: to)
         throw Died()
+    }
+    func reset(entities: [String]) throws { try inner.reset(entities: entities) }
+    func reconnect() throws { try inner.reconnect() }
+    func close() {}
+}
+
+/// A real sink that records the checkpoint moves of its commits.
+final class RecordingSink: EventSink {
+    let inner: any EventSink
+    var commits: [(from: UInt64, to: UInt64)] = []
+    init(_ inner: any EventSink) { self.inner = inner }
+    var name: String { inner.name }
+    var target: String { inner.target }
+    var canonicalTarget: String { inner.canonicalTarget }
+    func checkpoint() throws -> SinkCheckpoint? { try inner.checkpoint() }
+    func commit(_ plan: ChangePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
+        try inner.commit(plan, from: from, to: to)
+        commits.append((from?.seq ?? 0, to.seq))
     }
     func reset(entities: [String]) throws { try inner.reset(entities: entities) }
     func reconnect() throws { try inner.reconnect() }
