@@ -60,9 +60,24 @@ public enum Journal {
             let now = nowRFC3339()
             if let i = m.consumers.firstIndex(where: { $0.name == name }) {
                 m.consumers[i].appliedSeq = seq
+                m.consumers[i].reservedSeq = nil
                 m.consumers[i].updatedAt = now
             } else {
                 m.consumers.append(.init(name: name, appliedSeq: seq, updatedAt: now))
+            }
+        }
+    }
+
+    /// Records, before a consumer commits a batch, that it may have applied through `seq` (registering it
+    /// when new), so `truncate --after` keeps those events even if the consumer dies before `setConsumerApplied`.
+    public static func reserveConsumer(_ name: String, through seq: UInt64, at directory: String,
+                                       options: JournalOptions = JournalOptions()) throws {
+        guard !name.isEmpty, name.utf8.count <= 200 else { throw JournalError.invalidConsumerName(name: name) }
+        try ManifestStore(directory: directory, fs: options.fileSystem).update { m in
+            if let i = m.consumers.firstIndex(where: { $0.name == name }) {
+                if m.consumers[i].mayHaveApplied < seq { m.consumers[i].reservedSeq = seq }
+            } else {
+                m.consumers.append(.init(name: name, appliedSeq: 0, updatedAt: nowRFC3339(), reservedSeq: seq))
             }
         }
     }

@@ -79,10 +79,10 @@ extension JournalWriter {
                 throw JournalError.seqOutOfRange(seq: seq, first: manifest.firstSeq, last: last)
             }
             if seq == last { return TruncationResult(dropped: nil, firstSeq: manifest.firstSeq, lastSeq: last) }
-            if !force, let c = manifest.consumers.filter({ $0.appliedSeq > seq }).max(by: { $0.appliedSeq < $1.appliedSeq }) {
+            if !force, let c = manifest.consumers.filter({ $0.mayHaveApplied > seq }).max(by: { $0.mayHaveApplied < $1.mayHaveApplied }) {
                 throw JournalError.truncateRefused(
-                    consumer: c.name, appliedSeq: c.appliedSeq,
-                    reason: "truncate --after \(seq) would drop seqs \(seq + 1)…\(c.appliedSeq), which it has already applied")
+                    consumer: c.name, appliedSeq: c.mayHaveApplied,
+                    reason: "truncate --after \(seq) would drop seqs \(seq + 1)…\(c.mayHaveApplied), which it has already applied")
             }
             do {
                 try store.update { m in
@@ -224,10 +224,10 @@ extension Journal {
             guard seq + 1 >= manifest.firstSeq else {
                 throw JournalError.seqOutOfRange(seq: seq, first: manifest.firstSeq, last: damaged - 1)
             }
-            if !force, let c = manifest.consumers.filter({ $0.appliedSeq > seq }).max(by: { $0.appliedSeq < $1.appliedSeq }) {
+            if !force, let c = manifest.consumers.filter({ $0.mayHaveApplied > seq }).max(by: { $0.mayHaveApplied < $1.mayHaveApplied }) {
                 throw JournalError.truncateRefused(
-                    consumer: c.name, appliedSeq: c.appliedSeq,
-                    reason: "truncate --after \(seq) would drop seqs \(seq + 1)…\(c.appliedSeq), which it has already applied")
+                    consumer: c.name, appliedSeq: c.mayHaveApplied,
+                    reason: "truncate --after \(seq) would drop seqs \(seq + 1)…\(c.mayHaveApplied), which it has already applied")
             }
             // Report all that goes, including what lies past the damage (read by resyncing over it).
             let past = try DamagedTail.highestSeq(directory: directory, fs: fs, notBelowSegmentOf: damaged)

@@ -26,6 +26,12 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var appliedSeq: UInt64
         /// When `appliedSeq` last changed (RFC 3339, UTC).
         public var updatedAt: String
+        /// A batch through this seq may be committed to the consumer's store although `appliedSeq` does not
+        /// show it yet (recorded before each commit, cleared when `appliedSeq` is set; nil: none).
+        public var reservedSeq: UInt64? = nil
+
+        /// The highest seq the consumer may have applied: what `truncate --after` must keep.
+        public var mayHaveApplied: UInt64 { max(appliedSeq, reservedSeq ?? 0) }
     }
 
     /// One truncation, as recorded in the history.

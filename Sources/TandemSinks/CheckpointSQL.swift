@@ -10,9 +10,15 @@ CREATE TABLE IF NOT EXISTS "_tandem_checkpoint" (
     "sink"       TEXT    NOT NULL PRIMARY KEY,  -- the sink's name ("default" unless configured)
     "journal_id" TEXT    NOT NULL,              -- the journal the store is filled from; others are refused
     "seq"        INTEGER NOT NULL,              -- the last applied journal seq
-    "updated_at" TEXT    NOT NULL               -- when the row last moved, RFC 3339 UTC
+    "updated_at" TEXT    NOT NULL,              -- when the row last moved, RFC 3339 UTC
+    "filter"     TEXT                           -- the replay filter it was filled with (NULL: not recorded)
 );
 """
+
+    /// Adds the `filter` column to a PostgreSQL table made by an older Tandem (SQLite checks the columns first).
+    static let postgresUpgrade = #"ALTER TABLE "_tandem_checkpoint" ADD COLUMN IF NOT EXISTS "filter" text"#
+    /// Adds the `filter` column to a SQLite table made by an older Tandem.
+    static let sqliteUpgrade = #"ALTER TABLE "_tandem_checkpoint" ADD COLUMN "filter" TEXT"#
 
     /// `schemas/sql/checkpoint.postgres.sql`.
     static let postgres = """
@@ -24,7 +30,8 @@ CREATE TABLE IF NOT EXISTS "_tandem_checkpoint" (
     "sink"       text        NOT NULL PRIMARY KEY,  -- the sink's name ("default" unless configured)
     "journal_id" text        NOT NULL,              -- the journal the store is filled from; others are refused
     "seq"        bigint      NOT NULL,              -- the last applied journal seq
-    "updated_at" timestamptz NOT NULL DEFAULT now() -- when the row last moved
+    "updated_at" timestamptz NOT NULL DEFAULT now(), -- when the row last moved
+    "filter"     text                               -- the replay filter it was filled with (NULL: not recorded)
 );
 """
 }

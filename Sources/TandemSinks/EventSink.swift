@@ -1,16 +1,29 @@
 import TandemCore
 
-/// Where a sink stands: the journal it is filled from and the last seq it applied.
+/// Where a sink stands: the journal it is filled from, the last seq it applied, and the filter it was
+/// filled with.
 public struct SinkCheckpoint: Sendable, Hashable, CustomStringConvertible {
     /// The journal's id.
     public var journalID: String
     /// The last applied seq (0: none).
     public var seq: UInt64
+    /// The canonical text of the `ReplayFilter` the sink was filled with (nil: not recorded — a store of an
+    /// older Tandem, or a commit that keeps the stored one).
+    public var filter: String?
 
     /// A checkpoint at `seq` of journal `journalID`.
-    public init(journalID: String, seq: UInt64) {
+    public init(journalID: String, seq: UInt64, filter: String? = nil) {
         self.journalID = journalID
         self.seq = seq
+        self.filter = filter
+    }
+
+    // Equality is the position only (journal, seq): `commit` compares positions to detect another writer,
+    // and the filter is bookkeeping that a commit may leave as it is.
+    public static func == (a: SinkCheckpoint, b: SinkCheckpoint) -> Bool { a.journalID == b.journalID && a.seq == b.seq }
+    public func hash(into h: inout Hasher) {
+        h.combine(journalID)
+        h.combine(seq)
     }
 
     public var description: String { "\(journalID)@\(seq)" }
@@ -51,6 +64,8 @@ public protocol EventSink: AnyObject {
     var name: String { get }
     /// The store, described for logs and errors (never with a password).
     var target: String { get }
+    /// The store, spelled the same however it was named (e.g. an absolute path): the default consumer name.
+    var canonicalTarget: String { get }
     /// The stored checkpoint, or nil when this sink has applied nothing yet.
     func checkpoint() throws -> SinkCheckpoint?
     /// Applies `plan` and moves the checkpoint from `from` to `to`, all in one transaction.
@@ -64,14 +79,19 @@ public protocol EventSink: AnyObject {
 }
 
 extension EventSink {
+    /// The target as given (stores with one spelling only).
+    public var canonicalTarget: String { target }
+
     /// Applies a batch of events (ascending seq, whole source transactions) in one transaction with its
     /// checkpoint, skipping events at or below the checkpoint; after a lost connection it reconnects and
     /// retries from the checkpoint.
-    /// - Parameter through: the checkpoint to record when it is beyond the last event (events read but
-    ///   filtered out of the batch still count as passed).
+    /// - Parameters:
+    ///   - through: the checkpoint to record when it is beyond the last event (events read but filtered
+    ///     out of the batch still count as passed).
+    ///   - filter: the canonical filter text to record with the checkpoint (nil: keep the stored one).
     /// - Throws: `SinkError` (another journal, events out of order, a missing image, the store failing).
     @discardableResult
-    public func apply(_ events: [Event], journalID: String, through: UInt64? = nil) throws -> ApplyOutcome {
+    public func apply(_ events: [Event], journalID: String, through: UInt64? = nil, filter: String? = nil) throws -> ApplyOutcome {
         let end = max(events.last?.seq ?? 0, through ?? 0)
         guard end > 0 else { return ApplyOutcome(applied: 0, skipped: 0, checkpoint: nil) }
         var previous: UInt64 = 0
@@ -91,7 +111,7 @@ extension EventSink {
                 }
                 let fresh = events.drop { $0.seq <= held }
                 let plan = try ChangePlan(events: fresh)
-                let to = SinkCheckpoint(journalID: journalID, seq: end)
+                let to = SinkCheckpoint(journalID: journalID, seq: end, filter: filter)
                 try commit(plan, from: stored, to: to)
                 return ApplyOutcome(applied: fresh.count, skipped: events.count - fresh.count, checkpoint: to)
             } catch SinkError.connectionLost {

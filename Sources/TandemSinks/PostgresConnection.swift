@@ -19,6 +19,11 @@ final class PostgresConnection {
             let message = currentMessage()
             PQfinish(conn)
             conn = nil
+            // libpq's option checks ("invalid sslmode value: …", "invalid integer value … for connection option
+            // \"port\"") fail before any network I/O: a configuration error, which no retry can fix.
+            if message.hasPrefix("invalid ") {
+                throw SinkError.badSpec(spec: redactor.target, reason: "libpq refused a connection option: \(message)")
+            }
             throw SinkError.connectionLost(target: redactor.target, message: message)
         }
     }
@@ -106,9 +111,9 @@ struct PostgresRedactor: Sendable {
     init(conninfo: String) throws {
         var err: UnsafeMutablePointer<CChar>?
         guard let opts = PQconninfoParse(conninfo, &err) else {
-            let raw = err.map { String(cString: $0) } ?? "cannot parse the connection string"
+            // libpq's message quotes the offending token, which may be the password: never pass it on.
             if let err { PQfreemem(err) }
-            throw SinkError.badSpec(spec: "postgres:…", reason: raw.split(separator: "\n").first.map(String.init) ?? raw)
+            throw SinkError.badSpec(spec: "postgres:(not shown: it may hold a password)", reason: "cannot parse the connection string")
         }
         defer { PQconninfoFree(opts) }
         var fields: [String: String] = [:]

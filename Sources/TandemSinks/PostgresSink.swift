@@ -76,6 +76,7 @@ public final class PostgresSink: EventSink {
                 try c.query("SET TimeZone = 'UTC'")
                 try c.query("SET client_min_messages = warning")
                 try c.query(CheckpointSQL.postgres)
+                try c.query(CheckpointSQL.postgresUpgrade)  // a store of an older Tandem
                 conn = c
                 if attempt > 1 { log("tandem: \(target): reconnected after \(attempt - 1) failed attempts") }
                 return
@@ -96,9 +97,9 @@ public final class PostgresSink: EventSink {
     }
 
     public func checkpoint() throws -> SinkCheckpoint? {
-        let rows = try connection().query("SELECT journal_id, seq FROM _tandem_checkpoint WHERE sink = $1", [name])
+        let rows = try connection().query("SELECT journal_id, seq, filter FROM _tandem_checkpoint WHERE sink = $1", [name])
         guard rows.count > 0, let j = rows[0, 0], let s = rows[0, 1].flatMap({ UInt64($0) }) else { return nil }
-        return SinkCheckpoint(journalID: j, seq: s)
+        return SinkCheckpoint(journalID: j, seq: s, filter: rows[0, 2])
     }
 
     public func commit(_ plan: ChangePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
@@ -112,9 +113,10 @@ public final class PostgresSink: EventSink {
             }
             for entity in plan.entities { try apply(entity, c) }
             try c.query("""
-                INSERT INTO _tandem_checkpoint (sink, journal_id, seq, updated_at) VALUES ($1, $2, $3, now())
-                ON CONFLICT (sink) DO UPDATE SET journal_id = EXCLUDED.journal_id, seq = EXCLUDED.seq, updated_at = now()
-                """, [name, to.journalID, String(to.seq)])
+                INSERT INTO _tandem_checkpoint (sink, journal_id, seq, updated_at, filter) VALUES ($1, $2, $3, now(), $4)
+                ON CONFLICT (sink) DO UPDATE SET journal_id = EXCLUDED.journal_id, seq = EXCLUDED.seq, updated_at = now(),
+                    filter = coalesce(EXCLUDED.filter, _tandem_checkpoint.filter)
+                """, [name, to.journalID, String(to.seq), to.filter])
             try c.query("COMMIT")
         } catch {
             // The transaction is gone (and with it any DDL): forget the schema we learned in it.

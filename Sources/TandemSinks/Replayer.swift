@@ -3,7 +3,7 @@ import TandemCore
 import TandemJournal
 
 /// Which journal events a replay (or rewind) applies: events outside it are passed over, but their seqs
-/// still move the checkpoint.
+/// still move the checkpoint — so the sink records its filter and refuses another one later.
 public struct ReplayFilter: Sendable, Hashable {
     /// Only these entities (nil: all).
     public var entities: Set<String>?
@@ -14,6 +14,12 @@ public struct ReplayFilter: Sendable, Hashable {
     public init(entities: Set<String>? = nil, tenants: Set<String>? = nil) {
         self.entities = entities
         self.tenants = tenants
+    }
+
+    /// The filter as text that is the same for equal filters: `entities=a,b;tenants=*` (`*`: all).
+    public var canonical: String {
+        func part(_ set: Set<String>?) -> String { set.map { $0.sorted().joined(separator: ",") } ?? "*" }
+        return "entities=\(part(entities));tenants=\(part(tenants))"
     }
 
     /// True when the event is to be applied.
@@ -38,16 +44,19 @@ public struct ReplayOptions: Sendable {
     public var follow = false
     /// The consumer name registered in the journal's manifest (default: derived from the sink).
     public var consumerName: String?
+    /// Accept a `from` beyond the seq after the checkpoint, leaving the seqs between never applied.
+    public var allowGap = false
 
     /// Options with defaults.
     public init(from: UInt64? = nil, to: UInt64? = nil, filter: ReplayFilter = ReplayFilter(), batchSize: Int = 10_000,
-                follow: Bool = false, consumerName: String? = nil) {
+                follow: Bool = false, consumerName: String? = nil, allowGap: Bool = false) {
         self.from = from
         self.to = to
         self.filter = filter
         self.batchSize = batchSize
         self.follow = follow
         self.consumerName = consumerName
+        self.allowGap = allowGap
     }
 }
 
@@ -95,9 +104,10 @@ public final class Replayer {
         options.consumerName ?? Self.defaultConsumerName(for: sink)
     }
 
-    /// The consumer name a sink is registered under unless one is given: `sink NAME TARGET` (no password).
+    /// The consumer name a sink is registered under unless one is given: `sink NAME TARGET`, with the
+    /// target's canonical spelling (no password).
     public static func defaultConsumerName(for sink: any EventSink) -> String {
-        String("sink \(sink.name) \(sink.target)".prefix(200))
+        String("sink \(sink.name) \(sink.canonicalTarget)".prefix(200))
     }
 
     /// Runs the replay until the end of the journal (or `to`), or, with `follow`, until `shouldStop` says so.
@@ -116,34 +126,41 @@ public final class Replayer {
         if let stored, stored.journalID != journalID {
             throw SinkError.journalMismatch(target: sink.target, sink: sink.name, stored: stored.journalID, given: journalID)
         }
+        let filter = options.filter.canonical
+        if let stored, let was = stored.filter, was != filter {
+            throw SinkError.filterChanged(target: sink.target, sink: sink.name, stored: was, given: filter)
+        }
         p.checkpoint = stored?.seq ?? 0
-        try Journal.registerConsumer(consumerName, appliedSeq: p.checkpoint, at: journal, options: journalOptions)
         if options.from == nil, p.checkpoint + 1 < manifest.firstSeq {
             // Starting at the journal's first seq would silently skip the truncated events.
             throw SinkError.journalGap(target: sink.target, sink: sink.name, next: p.checkpoint + 1, firstInJournal: manifest.firstSeq)
+        }
+        if let from = options.from, from > p.checkpoint + 1, !options.allowGap {
+            // The checkpoint would jump over the seqs below `from`: a later replay could never apply them.
+            throw SinkError.wouldSkip(target: sink.target, sink: sink.name, next: p.checkpoint + 1, from: from)
         }
         let start = max(options.from ?? 1, p.checkpoint + 1, manifest.firstSeq)
         if let to = options.to, start > to { return p }
         let reader = try JournalReader(directory: journal, options: journalOptions)
         try reader.seek(to: start)
+        // Registered only now: a replay refused above leaves no consumer behind.
+        try Journal.registerConsumer(consumerName, appliedSeq: p.checkpoint, at: journal, options: journalOptions)
 
         var pending: [Event] = []
         var readInBatch = 0
         var lastRead: Event?
-        var lastConsumerUpdate = Date()
         func commit() throws {
             guard let last = lastRead, last.seq > p.checkpoint else { return }
-            let outcome = try sink.apply(pending, journalID: journalID, through: last.seq)
+            // Before the commit: if this process dies after it, `truncate --after` still keeps these events.
+            try Journal.reserveConsumer(consumerName, through: last.seq, at: journal, options: journalOptions)
+            let outcome = try sink.apply(pending, journalID: journalID, through: last.seq, filter: filter)
             p.applied += outcome.applied
             p.skipped += outcome.skipped
             p.batches += 1
             p.checkpoint = last.seq
             pending.removeAll(keepingCapacity: true)
             readInBatch = 0
-            if Date().timeIntervalSince(lastConsumerUpdate) >= 1 {
-                try Journal.setConsumerApplied(consumerName, seq: p.checkpoint, at: journal, options: journalOptions)
-                lastConsumerUpdate = Date()
-            }
+            try Journal.setConsumerApplied(consumerName, seq: p.checkpoint, at: journal, options: journalOptions)
             progress(p)
         }
         func take(_ e: Event) throws {

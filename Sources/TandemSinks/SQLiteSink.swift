@@ -1,3 +1,4 @@
+import Glibc
 import TandemCore
 import TandemSQLite
 
@@ -10,30 +11,38 @@ import TandemSQLite
 public final class SQLiteSink: EventSink {
     /// How hard SQLite syncs at commit.
     public enum Synchronous: String, Sendable {
-        /// Sync the WAL at every commit: a committed batch survives power loss.
+        /// Sync the WAL at every commit: a committed batch survives power loss. The default, because the
+        /// journal's manifest (fsynced) records what the sink applied, and `truncate --before` trusts it.
         case full = "FULL"
-        /// Sync at WAL checkpoints only: a power loss may lose the last batches, but data and checkpoint
-        /// always go together, so replay simply re-applies them. Safe, and the default.
+        /// Sync at WAL checkpoints only: a power loss may lose the last batches (data and checkpoint together)
+        /// while the manifest already says they were applied, so a `truncate --before` may then drop events
+        /// the store lost. Faster; only for stores that can be rebuilt from elsewhere.
         case normal = "NORMAL"
     }
 
     public let name: String
     public let target: String
+    /// The file as an absolute path with the directory's symlinks resolved (`o.db` and `./o.db` are one).
+    public let canonicalTarget: String
     let db: Database
     private var tables: [String: SQLiteTable] = [:]
     private var statements: [String: Statement] = [:]
 
     /// Opens (creating when missing) the SQLite file at `path` for the sink named `name`.
     /// - Throws: `SinkError.database` when the file cannot be opened or prepared.
-    public init(path: String, name: String = "default", synchronous: Synchronous = .normal,
+    public init(path: String, name: String = "default", synchronous: Synchronous = .full,
                 busyTimeoutMilliseconds: Int32 = 5000) throws {
         self.name = name
         self.target = "sqlite:\(path)"
+        self.canonicalTarget = "sqlite:" + Self.canonicalPath(path)
         do {
             db = try Database(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
             try db.execute("PRAGMA journal_mode=WAL")
             try db.execute("PRAGMA synchronous=\(synchronous.rawValue)")
             try db.execute(CheckpointSQL.sqlite)
+            if try db.scalar("SELECT count(*) FROM pragma_table_info('_tandem_checkpoint') WHERE name = 'filter'") == .int(0) {
+                try db.execute(CheckpointSQL.sqliteUpgrade)  // a store of an older Tandem
+            }
         } catch let e as SQLiteError {
             throw SinkError.database(target: "sqlite:\(path)", entity: nil, message: e.description)
         }
@@ -44,11 +53,11 @@ public final class SQLiteSink: EventSink {
     }
 
     private func readCheckpoint() throws -> SinkCheckpoint? {
-        let s = try db.cachedStatement("SELECT journal_id, seq FROM _tandem_checkpoint WHERE sink = ?")
+        let s = try db.cachedStatement("SELECT journal_id, seq, filter FROM _tandem_checkpoint WHERE sink = ?")
         try s.bind(name, at: 1)
         defer { try? s.reset() }
         guard try s.step() else { return nil }
-        return SinkCheckpoint(journalID: s.text(0), seq: UInt64(s.int64(1)))
+        return SinkCheckpoint(journalID: s.text(0), seq: UInt64(s.int64(1)), filter: s.isNull(2) ? nil : s.text(2))
     }
 
     public func commit(_ plan: ChangePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
@@ -92,12 +101,14 @@ public final class SQLiteSink: EventSink {
 
     private func writeCheckpoint(_ c: SinkCheckpoint) throws {
         let s = try db.cachedStatement("""
-            INSERT INTO _tandem_checkpoint (sink, journal_id, seq, updated_at) VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-            ON CONFLICT (sink) DO UPDATE SET journal_id = excluded.journal_id, seq = excluded.seq, updated_at = excluded.updated_at
+            INSERT INTO _tandem_checkpoint (sink, journal_id, seq, updated_at, filter) VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)
+            ON CONFLICT (sink) DO UPDATE SET journal_id = excluded.journal_id, seq = excluded.seq, updated_at = excluded.updated_at,
+                filter = coalesce(excluded.filter, _tandem_checkpoint.filter)
             """)
         try s.bind(name, at: 1)
         try s.bind(c.journalID, at: 2)
         try s.bind(Int64(c.seq), at: 3)
+        try s.bind(c.filter.map { Value.string($0) } ?? .null, at: 4)
         try s.execute()
     }
 
@@ -199,6 +210,16 @@ public final class SQLiteSink: EventSink {
         let t = SQLiteTable(columns: Set(plan.columns.map(\.name)), primaryKey: key)
         tables[plan.entity] = t
         return t
+    }
+
+    /// `path` with its directory made absolute and free of symlinks (`realpath`), the file name kept.
+    static func canonicalPath(_ path: String) -> String {
+        let dir = PathText.parent(of: path)
+        let base = path.split(separator: "/").last.map(String.init) ?? path
+        guard let resolved = realpath(dir, nil) else { return path }
+        defer { free(resolved) }
+        let d = String(cString: resolved)
+        return (d.hasSuffix("/") ? d : d + "/") + base
     }
 
     /// The declared column type for a value kind (no type for a column only ever seen NULL).

@@ -26,6 +26,10 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     case badSpec(spec: String, reason: String)
     /// The journal no longer holds the events right after the sink's checkpoint (truncated away).
     case journalGap(target: String, sink: String, next: UInt64, firstInJournal: UInt64)
+    /// `--from` above the seq after the checkpoint: seqs `next…from-1` would never be applied.
+    case wouldSkip(target: String, sink: String, next: UInt64, from: UInt64)
+    /// The replay or rewind filter differs from the one the sink was filled with.
+    case filterChanged(target: String, sink: String, stored: String, given: String)
 
     public var description: String {
         switch self {
@@ -54,7 +58,14 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
             return "cannot rewind to seq \(target): the sink has only applied up to seq \(checkpoint)"
         case let .journalGap(target, sink, next, first):
             return "\(target): sink '\(sink)' needs seq \(next) next, but the journal starts at seq \(first) (truncated); "
-                + "nothing was applied; hint: rebuild the store from a journal that holds seq \(next), or pass --from \(first) to accept the gap"
+                + "nothing was applied; hint: rebuild the store from a journal that holds seq \(next), or pass --from \(first) --skip-gap to accept the gap"
+        case let .wouldSkip(target, sink, next, from):
+            return "\(target): sink '\(sink)' needs seq \(next) next; starting at --from \(from) would leave seqs \(next)…\(from - 1) "
+                + "never applied; nothing was applied; hint: drop --from, or pass --skip-gap to accept the hole"
+        case let .filterChanged(target, sink, stored, given):
+            return "\(target): sink '\(sink)' was filled with filter \(stored), not \(given): events the old filter passed over "
+                + "would stay missing; nothing was changed; hint: rebuild it (tandem rewind --rebuild) with the new filter, "
+                + "or use another sink name or store for it"
         case let .badSpec(spec, reason):
             return "bad sink '\(spec)': \(reason); hint: use sqlite:PATH, postgres://… / postgresql://…, or a JSON object {\"kind\":…}"
         }
@@ -63,7 +74,7 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     /// The sysexits code a command should exit with for this error.
     public var exitCode: Int32 {
         switch self {
-        case .badSpec, .rewindAboveCheckpoint: return 64
+        case .badSpec, .rewindAboveCheckpoint, .wouldSkip, .filterChanged: return 64
         case .journalMismatch, .outOfOrder, .missingAfterImage, .missingKey, .rewindNeedsBeforeImage, .journalGap: return 65
         case .unavailable: return 69
         case .checkpointMoved, .connectionLost: return 75

@@ -6,8 +6,10 @@ import Foundation
 /// - `postgres://…` or `postgresql://…` — a libpq connection URI, e.g. `postgres:///dbname?host=/tmp/pg`
 ///   (the whole string goes to libpq; it may carry a password, which is never printed).
 /// - a JSON object, inline or in a `.json` file: `{"kind":"sqlite","path":"new.db","name":"default",
-///   "synchronous":"normal"}` or `{"kind":"postgres","url":"postgres://…","name":"cohort-1"}`;
-///   `name` (the sink's row in `_tandem_checkpoint`) defaults to `default`.
+///   "synchronous":"full"}` or `{"kind":"postgres","url":"postgres://…","name":"cohort-1"}`;
+///   `name` (the sink's row in `_tandem_checkpoint`) defaults to `default`; `synchronous` defaults to `full`
+///   (a committed batch survives power loss; `normal` is faster but may lose the last batches that the
+///   journal's manifest already counts as applied).
 public struct SinkSpec: Sendable, Hashable, CustomStringConvertible {
     /// The store.
     public enum Kind: Sendable, Hashable {
@@ -46,7 +48,7 @@ public struct SinkSpec: Sendable, Hashable, CustomStringConvertible {
             var path = String(trimmed.dropFirst("sqlite:".count))
             if path.hasPrefix("//") { path.removeFirst(2) }
             guard !path.isEmpty else { throw SinkError.badSpec(spec: trimmed, reason: "no file path after sqlite:") }
-            return SinkSpec(kind: .sqlite(path: path, synchronous: .normal))
+            return SinkSpec(kind: .sqlite(path: path, synchronous: .full))
         }
         if trimmed.hasPrefix("postgres://") || trimmed.hasPrefix("postgresql://") {
             _ = try PostgresRedactor(conninfo: trimmed)  // refuse what libpq cannot parse, now
@@ -82,7 +84,7 @@ public struct SinkSpec: Sendable, Hashable, CustomStringConvertible {
             guard let path = config.path, !path.isEmpty else {
                 throw SinkError.badSpec(spec: origin, reason: "a sqlite sink needs \"path\"")
             }
-            var sync = SQLiteSink.Synchronous.normal
+            var sync = SQLiteSink.Synchronous.full
             if let s = config.synchronous {
                 guard let v = SQLiteSink.Synchronous(rawValue: s.uppercased()) else {
                     throw SinkError.badSpec(spec: origin, reason: "\"synchronous\" must be \"full\" or \"normal\"")

@@ -9,7 +9,7 @@ enum ReplayCommands {
     static let sinkHelp = """
     SINK is sqlite:PATH (created when missing), a libpq URI such as
     postgres:///dbname?host=/tmp/pg or postgresql://user@127.0.0.1:5432/db, or a JSON object inline or in
-    a .json file: {"kind":"sqlite","path":"new.db","name":"default","synchronous":"normal"}. A password in
+    a .json file: {"kind":"sqlite","path":"new.db","name":"default","synchronous":"full"}. A password in
     a URI is never printed.
     """
 

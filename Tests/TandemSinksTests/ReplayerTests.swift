@@ -96,6 +96,7 @@ final class ReplayerTests: XCTestCase {
         let writer = try JournalWriter(directory: dir)
         defer { writer.close() }
         var appended = false
+        var appendError: Error?
         var sawAll = false
         let deadline = Date().addingTimeInterval(60)  // a broken follow fails the assertion below, not the suite
         let replayer = Replayer(journal: dir, sink: sink, options: ReplayOptions(batchSize: 10, follow: true))
@@ -103,10 +104,12 @@ final class ReplayerTests: XCTestCase {
             if !appended, p.checkpoint >= 60 {
                 // At the tail: more events arrive while the replay follows.
                 appended = true
-                _ = try? writer.append(events[60...].map { var e = $0; e.seq = 0; return e })
+                do { try writer.append(events[60...].map { var e = $0; e.seq = 0; return e }) } catch { appendError = error }
             }
             if p.checkpoint == events.last!.seq { sawAll = true }
-        }, shouldStop: { sawAll || Date() > deadline })
+        }, shouldStop: { sawAll || appendError != nil || Date() > deadline })
+        XCTAssertNil(appendError, "appending while the replay follows failed")
+        XCTAssertTrue(appended)
         XCTAssertEqual(try StoreDump.sqlite(path), StoreDump.model(.replay(events), .sqlite))
     }
 

@@ -6,8 +6,8 @@ import XCTest
 
 final class SinkSpecTests: XCTestCase {
     func testParsesTheURLLikeForms() throws {
-        XCTAssertEqual(try SinkSpec.parse("sqlite:path/to/new.db"), SinkSpec(kind: .sqlite(path: "path/to/new.db", synchronous: .normal)))
-        XCTAssertEqual(try SinkSpec.parse("sqlite:///abs/new.db").kind, .sqlite(path: "/abs/new.db", synchronous: .normal))
+        XCTAssertEqual(try SinkSpec.parse("sqlite:path/to/new.db"), SinkSpec(kind: .sqlite(path: "path/to/new.db", synchronous: .full)))
+        XCTAssertEqual(try SinkSpec.parse("sqlite:///abs/new.db").kind, .sqlite(path: "/abs/new.db", synchronous: .full))
         let pg = try SinkSpec.parse("postgres:///tandem?host=/tmp/pg&port=5433")
         XCTAssertEqual(pg.kind, .postgres(conninfo: "postgres:///tandem?host=/tmp/pg&port=5433"))
         XCTAssertEqual(pg.name, "default")

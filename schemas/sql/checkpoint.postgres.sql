@@ -6,5 +6,6 @@ CREATE TABLE IF NOT EXISTS "_tandem_checkpoint" (
     "sink"       text        NOT NULL PRIMARY KEY,  -- the sink's name ("default" unless configured)
     "journal_id" text        NOT NULL,              -- the journal the store is filled from; others are refused
     "seq"        bigint      NOT NULL,              -- the last applied journal seq
-    "updated_at" timestamptz NOT NULL DEFAULT now() -- when the row last moved
+    "updated_at" timestamptz NOT NULL DEFAULT now(), -- when the row last moved
+    "filter"     text                               -- the replay filter it was filled with (NULL: not recorded)
 );

@@ -6,5 +6,6 @@ CREATE TABLE IF NOT EXISTS "_tandem_checkpoint" (
     "sink"       TEXT    NOT NULL PRIMARY KEY,  -- the sink's name ("default" unless configured)
     "journal_id" TEXT    NOT NULL,              -- the journal the store is filled from; others are refused
     "seq"        INTEGER NOT NULL,              -- the last applied journal seq
-    "updated_at" TEXT    NOT NULL               -- when the row last moved, RFC 3339 UTC
+    "updated_at" TEXT    NOT NULL,              -- when the row last moved, RFC 3339 UTC
+    "filter"     TEXT                           -- the replay filter it was filled with (NULL: not recorded)
 );
