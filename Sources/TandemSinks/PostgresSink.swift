@@ -76,7 +76,13 @@ public final class PostgresSink: EventSink {
                 try c.query("SET TimeZone = 'UTC'")
                 try c.query("SET client_min_messages = warning")
                 try c.query(CheckpointSQL.postgres)
-                try c.query(CheckpointSQL.postgresUpgrade)  // a store of an older Tandem
+                // A store of an older Tandem lacks the filter column. Only ALTER when it is missing: ALTER TABLE
+                // takes an exclusive lock even with IF NOT EXISTS, and would queue behind a running replay.
+                let filterColumn = try c.query("""
+                    SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+                    AND table_name = '_tandem_checkpoint' AND column_name = 'filter'
+                    """)
+                if filterColumn.count == 0 { try c.query(CheckpointSQL.postgresUpgrade) }
                 conn = c
                 if attempt > 1 { log("tandem: \(target): reconnected after \(attempt - 1) failed attempts") }
                 return

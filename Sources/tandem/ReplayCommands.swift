@@ -24,7 +24,8 @@ enum ReplayCommands {
                   .value("--tenant", "T", "only this tenant (repeatable)", repeatable: true),
                   .value("--batch", "N", "events a transaction, cut at txn boundaries (default 10000)"),
                   .value("--consumer", "NAME", "the consumer name registered in the journal"),
-                  .flag("--follow", "keep applying new events until SIGTERM or SIGINT")],
+                  .flag("--follow", "keep applying new events until SIGTERM or SIGINT"),
+                  .flag("--skip-gap", "with --from: accept that the seqs between the checkpoint and --from are never applied")],
         details: sinkHelp + """
 
 
@@ -38,6 +39,7 @@ enum ReplayCommands {
                                     filter: filter(args), follow: args.flag("--follow"))
         if let b = try args.int("--batch", in: 1...1_000_000) { options.batchSize = b }
         options.consumerName = args.value("--consumer")
+        options.allowGap = args.flag("--skip-gap")
         let sink = try spec.open()
         defer { sink.close() }
         let stop = StopSignal()
