@@ -44,7 +44,7 @@ public final class PostgresSink: EventSink {
     /// Connects to `conninfo` (a libpq URI or key=value string, which may hold a password) as sink `name`.
     /// - Throws: `SinkError.badSpec`, or `SinkError.unavailable` when the server stays unreachable.
     public init(conninfo: String, name: String = "default", retry: Retry = Retry(),
-                log: @escaping @Sendable (String) -> Void = PostgresSink.stderrLog) throws {
+                log: @escaping @Sendable (String) -> Void = OperatorLog.stderr) throws {
         self.name = name
         self.conninfo = conninfo
         self.redactor = try PostgresRedactor(conninfo: conninfo)
@@ -53,14 +53,9 @@ public final class PostgresSink: EventSink {
         try connect(attempts: retry.firstConnectAttempts)
     }
 
-    /// Writes a line to standard error.
-    public static let stderrLog: @Sendable (String) -> Void = { line in
-        let bytes = Array((line + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-    }
 
     public func reconnect() throws {
-        if conn != nil { log("tandem: \(target): connection lost; reconnecting, then the batch is retried from the checkpoint") }
+        if conn != nil { log("\(target): connection lost; reconnecting, then the batch is retried from the checkpoint") }
         try connect(attempts: retry.attempts)
     }
 
@@ -84,12 +79,12 @@ public final class PostgresSink: EventSink {
                     """)
                 if filterColumn.count == 0 { try c.query(CheckpointSQL.postgresUpgrade) }
                 conn = c
-                if attempt > 1 { log("tandem: \(target): reconnected after \(attempt - 1) failed attempts") }
+                if attempt > 1 { log("\(target): reconnected after \(attempt - 1) failed attempts") }
                 return
             } catch SinkError.connectionLost(_, let message) {
                 lastMessage = message
                 guard attempt < attempts else { break }
-                log("tandem: \(target): cannot connect (\(message)); retrying in \(delay)s (attempt \(attempt)/\(attempts))")
+                log("\(target): cannot connect (\(message)); retrying in \(delay)s (attempt \(attempt)/\(attempts))")
                 usleep(UInt32(delay * 1_000_000))
                 delay = min(delay * 2, retry.maxDelay)
             }
