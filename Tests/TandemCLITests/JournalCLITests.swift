@@ -48,15 +48,7 @@ final class JournalCLITests: XCTestCase {
         let j = try journal()
         XCTAssertEqual(try CLI.run(["journal", "append", j], stdin: (1...50).map { line($0) }.joined(separator: "\n")).status, 0)
         XCTAssertEqual(try CLI.run(["journal", "verify", j]).stdout, "ok: 50 events in 1 segment (seq 1..50)\n")
-        // Flip one byte inside a record in the middle of the segment.
-        let segment = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: j).first { $0.hasSuffix(".seg") })
-        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: j + "/" + segment))
-        let size = try handle.seekToEnd()
-        try handle.seek(toOffset: size / 2)
-        let byte = try XCTUnwrap(handle.readData(ofLength: 1).first)
-        try handle.seek(toOffset: size / 2)
-        handle.write(Data([byte ^ 0xFF]))
-        try handle.close()
+        let segment = try flipAByteInTheMiddle(of: j)
         let r = try CLI.run(["journal", "verify", j, "--json"])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stdout.contains(#""clean":false"#), r.stdout)
@@ -136,14 +128,7 @@ extension JournalCLITests {
         let j = try journal()
         let events = (1...40).map { line($0) }
         for e in events { XCTAssertEqual(try CLI.run(["journal", "append", j], stdin: e + "\n").status, 0) }
-        let segment = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: j).first { $0.hasSuffix(".seg") })
-        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: j + "/" + segment))
-        let size = try handle.seekToEnd()
-        try handle.seek(toOffset: size / 2)
-        let byte = try XCTUnwrap(handle.readData(ofLength: 1).first)
-        try handle.seek(toOffset: size / 2)
-        handle.write(Data([byte ^ 0xFF]))
-        try handle.close()
+        try flipAByteInTheMiddle(of: j)
         let verify = try CLI.run(["journal", "verify", j, "--json"])
         XCTAssertEqual(verify.status, 1)
         let seq = try XCTUnwrap(verify.stdout.range(of: #""seq":(\d+)"#, options: .regularExpression)
@@ -154,3 +139,17 @@ extension JournalCLITests {
         XCTAssertEqual(try CLI.run(["journal", "append", j], stdin: line(99) + "\n").stdout, "appended 1 event, seq \(seq)..\(seq)\n")
     }
 }
+
+/// Flips one byte inside a record in the middle of the journal's only segment; returns the segment's name.
+@discardableResult
+func flipAByteInTheMiddle(of journal: String) throws -> String {
+        let segment = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: journal).first { $0.hasSuffix(".seg") })
+        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: journal + "/" + segment))
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: size / 2)
+        let byte = try XCTUnwrap(handle.readData(ofLength: 1).first)
+        try handle.seek(toOffset: size / 2)
+        handle.write(Data([byte ^ 0xFF]))
+        try handle.close()
+        return segment
+    }
