@@ -143,13 +143,13 @@ extension JournalCLITests {
 /// Flips one byte inside a record in the middle of the journal's only segment; returns the segment's name.
 @discardableResult
 func flipAByteInTheMiddle(of journal: String) throws -> String {
-        let segment = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: journal).first { $0.hasSuffix(".seg") })
-        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: journal + "/" + segment))
-        let size = try handle.seekToEnd()
-        try handle.seek(toOffset: size / 2)
-        let byte = try XCTUnwrap(handle.readData(ofLength: 1).first)
-        try handle.seek(toOffset: size / 2)
-        handle.write(Data([byte ^ 0xFF]))
-        try handle.close()
-        return segment
-    }
+    let segment = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: journal).first { $0.hasSuffix(".seg") })
+    let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: journal + "/" + segment))
+    let size = try handle.seekToEnd()
+    try handle.seek(toOffset: size / 2)
+    let byte = try XCTUnwrap(handle.readData(ofLength: 1).first)
+    try handle.seek(toOffset: size / 2)
+    handle.write(Data([byte ^ 0xFF]))
+    try handle.close()
+    return segment
+}
