@@ -98,3 +98,22 @@ extension JournalFile {
         return done
     }
 }
+
+extension JournalFileSystem {
+    /// Puts `bytes` at `path` so that a crash leaves the old file or the new one, never a mix:
+    /// write `<path>.tmp`, fsync it, rename it over `path`, fsync `directory`.
+    func replaceDurably(_ path: String, with bytes: [UInt8], directory: String) throws {
+        let tmp = path + JournalFiles.tmpSuffix
+        let file = try open(tmp, .createTruncate)
+        do {
+            try file.write(bytes, at: 0)
+            try file.sync()
+            file.close()
+        } catch {
+            file.close()
+            throw error
+        }
+        try rename(tmp, to: path)
+        try syncDirectory(directory)
+    }
+}

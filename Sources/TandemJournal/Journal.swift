@@ -87,18 +87,7 @@ public enum Journal {
 enum SegmentCreator {
     static func create(directory: String, base: UInt64, journalID: UUID, fs: any JournalFileSystem) throws {
         let path = JournalFiles.segmentPath(directory, base)
-        let tmp = path + JournalFiles.tmpSuffix
-        let file = try fs.open(tmp, .createTruncate)
-        do {
-            try file.write(SegmentFormat.header(journalID: journalID, base: base), at: 0)
-            try file.sync()
-            file.close()
-        } catch {
-            file.close()
-            throw error
-        }
-        try fs.rename(tmp, to: path)
-        try fs.syncDirectory(directory)
+        try fs.replaceDurably(path, with: SegmentFormat.header(journalID: journalID, base: base), directory: directory)
     }
 }
 

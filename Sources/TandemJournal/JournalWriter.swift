@@ -28,14 +28,14 @@ public final class JournalWriter: @unchecked Sendable {
     /// Followers in this process wait here for `durableSeq` to move.
     let durable = DurableHead()
 
-    // Leader-only state.
-    var segmentBase: UInt64
+    // Leader-only state, set from disk by `adopt(_:)`.
+    var segmentBase: UInt64 = 1
     var segmentFile: (any JournalFile)?
-    var segmentSize: Int64
-    var segmentIndex: [IndexEntry]
-    var nextIndexAt: Int64
-    var nextSeq: UInt64
-    var firstSeq: UInt64
+    var segmentSize: Int64 = 0
+    var segmentIndex: [IndexEntry] = []
+    var nextIndexAt: Int64 = 0
+    var nextSeq: UInt64 = 1
+    var firstSeq: UInt64 = 1
     private var buffer = ByteWriter(capacity: 1 << 20)
     private var headFile: (any JournalFile)?
     private let writerLock: any JournalFileLock
@@ -57,14 +57,7 @@ public final class JournalWriter: @unchecked Sendable {
         do {
             let state = try JournalRecovery(directory: directory, options: options).recover()
             journalID = state.manifest.journalID
-            firstSeq = state.manifest.firstSeq
-            segmentBase = state.segments.last!
-            segmentFile = state.file
-            segmentSize = state.size
-            segmentIndex = state.index
-            nextIndexAt = (state.index.last?.offset ?? -Int64(options.indexInterval)) + Int64(options.indexInterval)
-            nextSeq = state.lastSeq + 1
-            durable.publish(state.lastSeq)
+            adopt(state)
             headFile = try? fs.open(directory + "/" + JournalFiles.head, .createOrOpen)
             writeHead(seq: state.lastSeq, live: true)
         } catch {
@@ -332,10 +325,8 @@ final class DurableHead: @unchecked Sendable {
 }
 
 extension JournalWriter {
-    /// Re-derives the append position from disk (after a truncation), keeping the writer lock.
-    func reload() throws {
-        segmentFile?.close(); segmentFile = nil
-        let state = try JournalRecovery(directory: directory, options: options).recover()
+    /// Takes the append position from what recovery found on disk.
+    private func adopt(_ state: RecoveredState) {
         firstSeq = state.manifest.firstSeq
         segmentBase = state.segments.last!
         segmentFile = state.file
@@ -343,8 +334,15 @@ extension JournalWriter {
         segmentIndex = state.index
         nextIndexAt = (state.index.last?.offset ?? -Int64(options.indexInterval)) + Int64(options.indexInterval)
         nextSeq = state.lastSeq + 1
-        clearLastEventCache()
         durable.publish(state.lastSeq)
+    }
+
+    /// Re-derives the append position from disk (after a truncation), keeping the writer lock.
+    func reload() throws {
+        segmentFile?.close(); segmentFile = nil
+        let state = try JournalRecovery(directory: directory, options: options).recover()
+        adopt(state)
+        clearLastEventCache()
         writeHead(seq: state.lastSeq, live: true)
     }
 }

@@ -101,19 +101,8 @@ struct ManifestStore {
     func write(_ manifest: Manifest) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = (try? encoder.encode(manifest)) ?? Data()
-        let tmp = path + ".tmp"
-        let file = try fs.open(tmp, .createTruncate)
-        do {
-            try file.write(Array(data) + [10], at: 0)
-            try file.sync()
-            file.close()
-        } catch {
-            file.close()
-            throw error
-        }
-        try fs.rename(tmp, to: path)
-        try fs.syncDirectory(directory)
+        let data = try encoder.encode(manifest)  // never an empty manifest on a failed encode
+        try fs.replaceDurably(path, with: Array(data) + [10], directory: directory)
     }
 
     /// Read-modify-write under the manifest lock, so a replaying process and the writer do not lose updates.
