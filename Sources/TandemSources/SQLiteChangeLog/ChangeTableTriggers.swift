@@ -12,8 +12,14 @@ public enum ChangeTableTriggers {
     public static let table = "_tandem_changes"
 
     /// The SQL that creates the change table and the triggers for `tables` (read with PRAGMA table_info).
-    /// - Throws: `SourceError.config` for a table that does not exist; `SourceError.storage` when SQLite fails.
+    /// - Throws: `SourceError.config` for a table that does not exist or is Tandem's or SQLite's own;
+    ///   `SourceError.storage` when SQLite fails.
     public static func installSQL(db: Database, tables: [String]) throws -> String {
+        // Triggers on the change table would record its own inserts (a feedback loop that doubles every
+        // ingest); SQLite refuses triggers on its tables with an unhelpful message. Names are case-insensitive.
+        if let own = tables.first(where: { isReserved($0) }) {
+            throw SourceError.config("source install-triggers: \"\(own)\" is \(own.lowercased().hasPrefix("sqlite_") ? "an SQLite internal table" : "a Tandem table"); capturing it would record Tandem's own writes; hint: list only the application's tables in --tables")
+        }
         var sql = """
             CREATE TABLE IF NOT EXISTS \(table) (
               id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -89,6 +95,12 @@ public enum ChangeTableTriggers {
         var out: [String] = []
         while try st.step() { out.append(st.text(0)) }
         return out
+    }
+
+    /// True for tables change capture must never watch: Tandem's own (`_tandem_*`) and SQLite's (`sqlite_*`).
+    public static func isReserved(_ table: String) -> Bool {
+        let t = table.lowercased()
+        return t.hasPrefix("_tandem_") || t.hasPrefix("sqlite_")
     }
 
     static func trigger(_ table: String, _ op: String) -> String { "_tandem_\(table)_\(op)" }
