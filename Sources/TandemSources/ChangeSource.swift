@@ -21,6 +21,9 @@ public protocol ChangeSource: AnyObject {
     var description: String { get }
     /// How this source's raw records are decoded again (quarantine retry).
     var rawFormat: RawFormat { get }
+    /// True when `position` has the form of this source's positions: what ingest resumes after is the newest
+    /// journaled position this accepts, so an event appended by hand (no position) is passed over.
+    func recognizes(_ position: String) -> Bool
     /// Positions the source strictly after `position` (nil: the beginning).
     func open(after position: String?) throws
     /// The next records, waiting up to `wait` for the first one.

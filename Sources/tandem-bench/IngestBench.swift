@@ -110,7 +110,8 @@ enum IngestBench {
             defer { seq += UInt64(events.count) }
             return (seq + 1)...(seq + UInt64(events.count))
         }
-        func lastSourcePosition() throws -> String? { nil }
+        func lastSourcePosition(where belongs: (String) -> Bool) throws -> String? { nil }
+        func event(at seq: UInt64) throws -> Event? { nil }
     }
 
     static func ingest(spec: String, mapping: Mapping, dir: String, expected: Int, discard: Bool = false) throws -> Double {

@@ -24,8 +24,8 @@ enum IngestCommands {
         details: sourceHelp + """
 
 
-        The source resumes strictly after the sourcePosition of the last journaled event, so the journal
-        holds every change once across restarts. Input that does not parse or fails the mapping goes to the
+        The source resumes strictly after the newest journaled sourcePosition of its own (events appended
+        by hand are passed over), so the journal holds every change once across restarts. Input that does not parse or fails the mapping goes to the
         quarantine beside the journal with its reason ('tandem quarantine list'). Without --once, ingest
         follows the source until SIGTERM or SIGINT, then stops after the last acknowledged append.
         """
@@ -75,7 +75,8 @@ enum IngestCommands {
         details: """
         Creates the change table _tandem_changes and AFTER INSERT/UPDATE/DELETE triggers that record the
         table, op, key, before and after images (JSON), the time and an increasing id. The application's own
-        writes keep working unchanged. Then: tandem ingest --source sqlite-changelog:FILE --journal DIR.
+        writes keep working unchanged. Tandem's own tables (_tandem_*) and SQLite's (sqlite_*) are refused
+        (exit 64). Then: tandem ingest --source sqlite-changelog:FILE --journal DIR.
         """
     ) { args in
         let path = try ReplayCommands.required(args, "--db")

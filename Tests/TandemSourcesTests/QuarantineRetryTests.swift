@@ -26,7 +26,7 @@ final class QuarantineRetryTests: XCTestCase {
         init(_ writer: JournalWriter, _ when: When) { self.writer = writer; self.when = when }
         var lastSeq: UInt64 { writer.lastSeq }
         func event(at seq: UInt64) throws -> Event? { try writer.event(at: seq) }
-        func lastSourcePosition() throws -> String? { try writer.lastSourcePosition() }
+        func lastSourcePosition(where belongs: (String) -> Bool) throws -> String? { try writer.lastSourcePosition(where: belongs) }
         func appendDurably(_ events: [Event]) throws -> ClosedRange<UInt64>? {
             if when == .beforeAppend { throw Killed() }
             _ = try writer.appendDurably(events)

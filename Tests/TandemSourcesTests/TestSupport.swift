@@ -60,7 +60,9 @@ final class LineFileJournal: QuarantineRetryJournal {
         return first...UInt64(events.count)
     }
 
-    func lastSourcePosition() throws -> String? { events.last?.sourcePosition }
+    func lastSourcePosition(where belongs: (String) -> Bool) throws -> String? {
+        events.last { $0.sourcePosition.map(belongs) == true }?.sourcePosition
+    }
 
     var lastSeq: UInt64 { UInt64(events.count) }
 

@@ -49,6 +49,8 @@ public final class JSONLinesSource: ChangeSource {
     public var description: String { "jsonl:\(settings.path)?format=\(settings.format.rawValue)" }
     public var rawFormat: RawFormat { settings.format }
 
+    public func recognizes(_ position: String) -> Bool { FilePosition(position) != nil }
+
     public func open(after position: String?) throws {
         pending = nil
         try tailer.start(after: position)

@@ -1,12 +1,22 @@
 import TandemCore
 
-/// What ingest needs from the journal: durable appends and the position to resume from.
+/// What ingest needs from the journal: durable appends, the position to resume from, and single events.
 ///
 /// `TandemJournal`'s writer conforms (see `JournalWriter+IngestJournal.swift`); tests may use any journal
 /// that keeps the same promises.
 public protocol IngestJournal: AnyObject {
     /// Appends events in order; returns their seq range once they are durable (after fdatasync), nil for none.
     func appendDurably(_ events: [Event]) throws -> ClosedRange<UInt64>?
-    /// The `sourcePosition` of the last journaled event (nil for an empty journal or when it has none).
-    func lastSourcePosition() throws -> String?
+    /// The `sourcePosition` of the newest journaled event whose position `belongs` accepts (nil when none).
+    ///
+    /// A source resumes after its own newest position, not after the journal's last event: events appended
+    /// by hand (no position) or by another source may follow it.
+    func lastSourcePosition(where belongs: (String) -> Bool) throws -> String?
+    /// The durable event with this seq, nil when the journal does not (or no longer) hold it.
+    func event(at seq: UInt64) throws -> Event?
+}
+
+extension IngestJournal {
+    /// The `sourcePosition` of the newest journaled event that has one (nil for none).
+    public func lastSourcePosition() throws -> String? { try lastSourcePosition(where: { _ in true }) }
 }

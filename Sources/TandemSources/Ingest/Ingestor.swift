@@ -2,8 +2,9 @@ import TandemCore
 
 /// Runs one source into a journal: source → mapping and validation → quarantine or durable journal append.
 ///
-/// Resume: the source is opened strictly after the journal's last `sourcePosition`, or after the quarantine's
-/// cursor when the source had read past the journal into input that was all quarantined. Per batch, rejected
+/// Resume: the source is opened strictly after the newest journaled `sourcePosition` that is its own (events
+/// appended by hand or by another source may follow it), or after the quarantine's cursor when the source had
+/// read past the journal into input that was all quarantined. Per batch, rejected
 /// input is stored in the quarantine (durably) before the good events are appended, so a crash at any point
 /// loses nothing and a re-read input is neither journaled nor quarantined twice.
 public final class Ingestor {
@@ -59,9 +60,9 @@ public final class Ingestor {
         self.mapping = mapping; self.settings = settings
     }
 
-    /// Where the source resumes: after the journal's last position, or the quarantine cursor when it is later.
+    /// Where the source resumes: after its own newest journaled position, or the quarantine cursor when it is later.
     public func resumePosition() throws -> String? {
-        let j = try journal.lastSourcePosition()
+        let j = try journal.lastSourcePosition(where: source.recognizes)
         return try quarantine.cursor(source: source.description, journalPosition: j) ?? j
     }
 
@@ -76,7 +77,7 @@ public final class Ingestor {
     public func run(once: Bool, stop: StopSignal? = nil, progress: ((Summary) -> Void)? = nil) throws -> Summary {
         var summary = Summary()
         if !opened {
-            journalPosition = try journal.lastSourcePosition()
+            journalPosition = try journal.lastSourcePosition(where: source.recognizes)
             resumedAfter = try quarantine.cursor(source: source.description, journalPosition: journalPosition) ?? journalPosition
             try source.open(after: resumedAfter)
             opened = true
@@ -146,8 +147,10 @@ public final class Ingestor {
         if !rejected.isEmpty {
             // When the batch ends in rejected input, remember that the source read past the journal.
             let after = events.last?.sourcePosition ?? journalPosition
-            try quarantine.add(rejected, source: source.description, cursor: lastIsRejected ? (last, after) : nil)
-            summary.quarantined += rejected.count
+            // A retried entry whose event is no longer in the journal (truncated) is quarantined again.
+            summary.quarantined += try quarantine.add(rejected, source: source.description, cursor: lastIsRejected ? (last, after) : nil) {
+                [journal] id, seq in try journal.event(at: seq)?.txn == Quarantine.retryTxn(id)
+            }
         }
         // Quarantined input is durable before the events after it are journaled, so a crash never leaves a
         // journaled position beyond input that is neither journaled nor quarantined.

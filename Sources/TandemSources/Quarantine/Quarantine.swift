@@ -119,11 +119,18 @@ public final class Quarantine {
         }
     }
 
-    /// Stores entries in one durable transaction; entries already stored (same source and position) are kept
-    /// as they are. `cursor` records that the source has read past the journal's last position (see `Ingestor`).
-    /// - Throws: `QuarantineError.storage`.
+    /// Stores entries in one durable transaction and returns how many of them are now open (quarantined or
+    /// retrying): what a caller may report as quarantined. An entry already stored (same source and position)
+    /// is kept as it is, except a `retried` one whose event the journal no longer holds (`stillJournaled` says
+    /// no, e.g. after `truncate --after`): it is quarantined again with the new reason, so input that fails
+    /// again is never in neither place. `cursor` records that the source has read past the journal's last
+    /// position (see `Ingestor`).
+    /// - Throws: `QuarantineError.storage`, or what `stillJournaled` throws.
+    @discardableResult
     public func add(_ entries: [NewEntry], source: String, cursor: (position: String, afterJournalPosition: String?)? = nil,
-                    now: Timestamp = Quarantine.now()) throws {
+                    now: Timestamp = Quarantine.now(),
+                    stillJournaled: (_ id: Int64, _ seq: UInt64) throws -> Bool = { _, _ in true }) throws -> Int {
+        var open = 0
         do {
             try db.transaction {
                 let ins = try db.cachedStatement("""
@@ -141,6 +148,8 @@ public final class Quarantine {
                     try ins.bind(.int(e.rawLength), at: 8)
                     try ins.bind(.int(now.microseconds), at: 9)
                     try ins.execute()
+                    if db.changes > 0 { open += 1; continue }
+                    if try settleExisting(e, source: source, now: now, stillJournaled: stillJournaled) { open += 1 }
                 }
                 if let c = cursor {
                     let up = try db.cachedStatement("INSERT OR REPLACE INTO quarantine_cursor (source, position, after_journal_position) VALUES (?, ?, ?)")
@@ -151,6 +160,34 @@ public final class Quarantine {
                 }
             }
         } catch let e as SQLiteError { throw QuarantineError.storage(path: path, e) }
+        return open
+    }
+
+    /// For input stored before: true when its entry is open after this (it was, or it is quarantined again
+    /// because its retried event is gone from the journal); false when it stays dropped or journaled.
+    private func settleExisting(_ e: NewEntry, source: String, now: Timestamp,
+                                stillJournaled: (Int64, UInt64) throws -> Bool) throws -> Bool {
+        let st = try db.cachedStatement("SELECT id, state, journaled_seq FROM quarantine WHERE source = ? AND position = ?")
+        try st.bind(.string(source), at: 1)
+        try st.bind(.string(e.position), at: 2)
+        defer { try? st.reset() }
+        guard try st.step() else { return false }
+        let id = st.int64(0)
+        let state = QuarantineEntry.State(rawValue: st.text(1)) ?? .quarantined
+        let seq: UInt64? = st.isNull(2) ? nil : UInt64(st.int64(2))
+        try st.reset()
+        switch state {
+        case .quarantined, .retrying: return true
+        case .dropped: return false
+        case .retried:
+            if let seq, try stillJournaled(id, seq) { return false }
+            try update("""
+                UPDATE quarantine SET state = 'quarantined', journaled_seq = NULL, format = ?, rule = ?, column_name = ?,
+                  reason = ?, raw = ?, raw_length = ?, quarantined_at = ? WHERE id = ?
+                """, [.string(e.format.rawValue), .string(e.rejection.rule), e.rejection.column.map(Value.string) ?? .null,
+                      .string(e.rejection.reason), .bytes(e.raw), .int(e.rawLength), .int(now.microseconds), .int(id)])
+            return true
+        }
     }
 
     /// The position the source read past the journal, when `journalPosition` is still the journal's last.

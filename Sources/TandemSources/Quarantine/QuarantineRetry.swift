@@ -12,13 +12,11 @@ public struct RetryResult: Sendable, Equatable {
     }
 }
 
-/// What `Quarantine.retry` needs from the journal besides appends: where the next event goes and what an
-/// earlier, interrupted retry left there (`TandemJournal`'s writer conforms).
+/// What `Quarantine.retry` needs from the journal besides appends: where the next event goes (and, from
+/// `IngestJournal`, what an earlier, interrupted retry left there). `TandemJournal`'s writer conforms.
 public protocol QuarantineRetryJournal: IngestJournal {
     /// The seq of the last durable event (0 when the journal is empty).
     var lastSeq: UInt64 { get }
-    /// The durable event with this seq, nil when the journal does not (yet) hold it.
-    func event(at seq: UInt64) throws -> Event?
 }
 
 extension Quarantine {

@@ -38,6 +38,8 @@ public final class SQLiteChangeLogSource: ChangeSource {
     public var description: String { "sqlite-changelog:\(settings.path)" }
     public var rawFormat: RawFormat { .tandem }
 
+    public func recognizes(_ position: String) -> Bool { Int64(position).map { $0 >= 0 } ?? false }
+
     public func open(after position: String?) throws {
         if let position {
             guard let id = Int64(position), id >= 0 else { throw SourceError.badPosition(position: position, source: description) }
