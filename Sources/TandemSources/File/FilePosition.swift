@@ -3,8 +3,13 @@ import TandemCore
 import Glibc
 #endif
 
-/// Where the file source is: the file (device, inode, fingerprint of its first bytes) and the byte offset
-/// just after the last consumed line. Serialized as `NAME@DEV:INO:FPLEN:FPCRC:OFFSET` (NAME for humans only).
+/// Where the file source is: the file (device, inode, fingerprint of its first bytes), the byte offset just
+/// after the last consumed line, and a checksum of the bytes just before that offset (the last line).
+/// Serialized as `NAME@DEV:INO:FPLEN:FPCRC:OFFSET:TAILLEN:TAILCRC` (NAME for humans only); positions written
+/// before the tail check existed end at OFFSET and are still read.
+///
+/// The fingerprint alone cannot tell a file rewritten in place (copy-truncate) from the old one when lines
+/// share their first KiB (schema-wrapped Debezium lines): the tail checksum can.
 public struct FilePosition: Sendable, Equatable {
     /// Bytes of the file's start covered by the fingerprint, at most.
     public static let fingerprintLimit = 1024
@@ -21,24 +26,46 @@ public struct FilePosition: Sendable, Equatable {
     public var fingerprint: UInt32
     /// File offset just after the last consumed line.
     public var offset: Int64
+    /// The last consumed bytes before `offset` (the last line with its newline, or the end of an oversized
+    /// one): their count and CRC-32C. Nil in positions written before the check existed.
+    public var tail: (length: Int, crc: UInt32)?
 
     /// The serialized form stored as the event's sourcePosition.
-    public var text: String { "\(name)@\(device):\(inode):\(fingerprintLength):\(String(fingerprint, radix: 16)):\(offset)" }
+    public var text: String {
+        let base = "\(name)@\(device):\(inode):\(fingerprintLength):\(String(fingerprint, radix: 16)):\(offset)"
+        guard let tail else { return base }
+        return base + FilePosition.tailText(tail)
+    }
+
+    /// The `:TAILLEN:TAILCRC` suffix.
+    static func tailText(_ tail: (length: Int, crc: UInt32)) -> String { ":\(tail.length):\(String(tail.crc, radix: 16))" }
 
     /// A position from its parts.
-    public init(name: String, device: UInt64, inode: UInt64, fingerprintLength: Int, fingerprint: UInt32, offset: Int64) {
+    public init(name: String, device: UInt64, inode: UInt64, fingerprintLength: Int, fingerprint: UInt32, offset: Int64,
+                tail: (length: Int, crc: UInt32)? = nil) {
         self.name = name; self.device = device; self.inode = inode
         self.fingerprintLength = fingerprintLength; self.fingerprint = fingerprint; self.offset = offset
+        self.tail = tail
     }
 
     /// Parses the serialized form; nil when it is not one.
     public init?(_ text: String) {
         guard let at = text.lastIndex(of: "@") else { return nil }
         let parts = text[text.index(after: at)...].split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 5, let dev = UInt64(parts[0]), let ino = UInt64(parts[1]), let fl = Int(parts[2]),
+        guard parts.count == 5 || parts.count == 7, let dev = UInt64(parts[0]), let ino = UInt64(parts[1]), let fl = Int(parts[2]),
               fl >= 0, fl <= FilePosition.fingerprintLimit, let fp = UInt32(parts[3], radix: 16),
               let off = Int64(parts[4]), off >= 0 else { return nil }
-        self.init(name: String(text[..<at]), device: dev, inode: ino, fingerprintLength: fl, fingerprint: fp, offset: off)
+        var tail: (Int, UInt32)?
+        if parts.count == 7 {
+            guard let len = Int(parts[5]), len > 0, Int64(len) <= off, let crc = UInt32(parts[6], radix: 16) else { return nil }
+            tail = (len, crc)
+        }
+        self.init(name: String(text[..<at]), device: dev, inode: ino, fingerprintLength: fl, fingerprint: fp, offset: off, tail: tail)
+    }
+
+    public static func == (a: FilePosition, b: FilePosition) -> Bool {
+        a.name == b.name && a.device == b.device && a.inode == b.inode && a.fingerprintLength == b.fingerprintLength
+            && a.fingerprint == b.fingerprint && a.offset == b.offset && a.tail?.length == b.tail?.length && a.tail?.crc == b.tail?.crc
     }
 }
 
@@ -75,6 +102,14 @@ enum POSIXFile {
         let n = buf.withUnsafeMutableBytes { pread(fd: fd, into: $0.baseAddress!, count: length, offset: 0) }
         guard n == length else { return nil }
         return CRC32C.checksum(buf)
+    }
+
+    /// True when the `tail.length` bytes before `offset` of an open file have the CRC-32C `tail.crc`.
+    static func tailMatches(fd: Int32, offset: Int64, tail: (length: Int, crc: UInt32)) -> Bool {
+        guard Int64(tail.length) <= offset else { return false }
+        var buf = [UInt8](repeating: 0, count: tail.length)
+        let n = buf.withUnsafeMutableBytes { pread(fd: fd, into: $0.baseAddress!, count: tail.length, offset: offset - Int64(tail.length)) }
+        return n == tail.length && CRC32C.checksum(buf) == tail.crc
     }
 
     /// Paths matching a shell glob, nil-safe.

@@ -54,6 +54,11 @@ final class FileTailer {
     var stablePrefix: String?
     /// The fingerprint last put into a position: (covered length, CRC-32C), to notice a rewritten file.
     var lastFingerprint: (length: Int, crc: UInt32)?
+    /// The last consumed bytes before `offset` (count, CRC-32C): put into positions, checked on resume and
+    /// when idle, to notice a file rewritten in place whose first KiB did not change.
+    var lastTail: (length: Int, crc: UInt32)?
+    /// The last read found the end of the file.
+    var atEnd = false
     let watcher: FileWatcher
 
     init(_ settings: Settings) {
@@ -72,13 +77,20 @@ final class FileTailer {
     var position: String? { fd >= 0 ? positionText() : nil }
 
     func positionText() -> String {
-        if let p = stablePrefix { return p + String(offset) }
+        let tail = lastTail.map(FilePosition.tailText) ?? ""
+        if let p = stablePrefix { return p + String(offset) + tail }
         let len = Int(min(offset, Int64(FilePosition.fingerprintLimit)))
         let crc = POSIXFile.fingerprint(fd: fd, length: len) ?? 0
         lastFingerprint = (len, crc)
         let prefix = "\(fileName)@\(device):\(inode):\(len):\(String(crc, radix: 16)):"
         if len == FilePosition.fingerprintLimit { stablePrefix = prefix }
-        return prefix + String(offset)
+        return prefix + String(offset) + tail
+    }
+
+    /// Records the consumed bytes `[start, newline]` of the buffer as the tail before the new offset.
+    private func consumedTail(_ start: Int, through newline: Int) {
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[start...newline])
+        lastTail = (bytes.count, CRC32C.checksum(bytes))
     }
 
     /// The next complete line, or nil when none is available now (end of data; call `wait`).
@@ -91,6 +103,7 @@ final class FileTailer {
                 let start = lo
                 lo = idx + 1
                 offset = bufBase + Int64(lo)
+                consumedTail(start, through: idx)
                 if skipping {
                     let length = skipped + Int64(idx - start)
                     skipping = false; skipped = 0
@@ -108,7 +121,12 @@ final class FileTailer {
                 sample = Array(UnsafeRawBufferPointer(rebasing: buffer[lo..<(lo + min(settings.sampleBytes, hi - lo))]))
                 skipped = Int64(hi - lo); lo = hi
             }
+            // New bytes after the end was reached: first make sure the file was not rewritten meanwhile, or
+            // they would be read from the old offset in the middle of the new content.
+            if atEnd { restartIfRewritten() }
+            atEnd = false
             if try fill() > 0 { continue }
+            atEnd = true
             if try endOfData() { continue }
             return nil
         }
@@ -177,6 +195,7 @@ final class FileTailer {
 
     func resetBuffer(at off: Int64) {
         offset = off; bufBase = off; lo = 0; hi = 0
+        lastTail = nil
         skipping = false; skipped = 0; sample = []
     }
 
@@ -192,7 +211,7 @@ final class FileTailer {
         fd = f; device = st.dev; inode = st.ino
         fileName = POSIXFile.basename(path)
         onLivePath = path == settings.path
-        stablePrefix = nil
+        stablePrefix = nil; lastFingerprint = nil; atEnd = false
         resetBuffer(at: off)
     }
 
@@ -208,16 +227,22 @@ final class FileTailer {
     /// and rewritten past the old offset meanwhile (its first bytes changed), before anything is read.
     func wait(limit: Duration, stop: StopSignal?) {
         watcher.wait(limit: limit, stop: stop)
-        if onLivePath, fd >= 0, isRewritten() {
-            settings.log("\(settings.path): the file's first bytes changed (copy-truncate); reading it again from the start")
-            resetBuffer(at: 0)
-            stablePrefix = nil; lastFingerprint = nil
-        }
+        restartIfRewritten()
     }
 
-    /// True when the open file's first bytes no longer match the last recorded fingerprint.
+    /// Goes back to offset 0 of the live file when it was rewritten in place (copy-truncate), with a log line.
+    func restartIfRewritten() {
+        guard onLivePath, fd >= 0, isRewritten() else { return }
+        settings.log("\(settings.path): the file's first bytes or the bytes before offset \(offset) changed (copy-truncate); reading it again from the start")
+        resetBuffer(at: 0)
+        stablePrefix = nil; lastFingerprint = nil
+    }
+
+    /// True when the open file's first bytes no longer match the last recorded fingerprint, or the bytes just
+    /// before the offset no longer match the last consumed line.
     func isRewritten() -> Bool {
-        guard let fp = lastFingerprint, fp.length > 0 else { return false }
-        return POSIXFile.fingerprint(fd: fd, length: fp.length) != fp.crc
+        if let fp = lastFingerprint, fp.length > 0, POSIXFile.fingerprint(fd: fd, length: fp.length) != fp.crc { return true }
+        if let t = lastTail, !POSIXFile.tailMatches(fd: fd, offset: offset, tail: t) { return true }
+        return false
     }
 }
