@@ -126,4 +126,28 @@ extension MappingApplyTests {
         let delete = Event(entity: "customers", key: ["id": .int(7)], op: .delete)
         guard case .event = Mapping.passThrough.apply(delete) else { return XCTFail("rejected a delete without images") }
     }
+
+    /// A rename onto a column the change also carries (unlisted, kept) would journal the column twice and lose
+    /// a value: the change is rejected with both names instead.
+    func testARenameOntoAColumnTheChangeAlreadyHasIsRejectedNotDuplicated() throws {
+        let m = try Mapping.parse(Data(#"{"entities":{"c":{"columns":{"mail":{"rename":"email"}}}}}"#.utf8))
+        let both = Event(entity: "c", key: ["id": .int(1)], op: .insert,
+                         after: ["id": .int(1), "mail": .string("old@example.com"), "email": .string("new@example.com")])
+        guard case .rejected(let r) = m.apply(both) else { return XCTFail("a change with the column twice was accepted") }
+        XCTAssertEqual(r.rule, "rename")
+        XCTAssertEqual(r.column, "email")
+        let one = Event(entity: "c", key: ["id": .int(1)], op: .insert, after: ["id": .int(1), "mail": .string("a@example.com")])
+        guard case .event(let e) = m.apply(one) else { return XCTFail("rejected") }
+        XCTAssertEqual(e.after, ["id": .int(1), "email": .string("a@example.com")])
+    }
+
+    /// A key column the mapping drops (not named id, so the loader cannot see it) makes the change rejected,
+    /// never a keyless or partly keyed event in the journal.
+    func testAChangeWhoseKeyColumnIsDroppedIsRejectedNotJournaledKeyless() throws {
+        let m = try Mapping.parse(Data(#"{"entities":{"c":{"columns":{"cust_no":false}}}}"#.utf8))
+        let e = Event(entity: "c", key: ["cust_no": .int(7)], op: .insert, after: ["cust_no": .int(7), "x": .int(1)])
+        guard case .rejected(let r) = m.apply(e) else { return XCTFail("journaled without its key") }
+        XCTAssertEqual(r.rule, "key")
+        XCTAssertEqual(r.column, "cust_no")
+    }
 }

@@ -88,4 +88,25 @@ final class MappingLoadTests: XCTestCase {
             XCTAssertEqual((e as? MappingError)?.exitCode, 65)
         }
     }
+
+    /// Duplicate keys (the last would silently win) and numbers beyond a double are faults with their JSON path.
+    func testDuplicateKeysAndOutOfRangeNumbersAreRefusedWithTheirPath() {
+        XCTAssertEqual(loadError(#"{"entities":{"c":{"columns":{"email":"mail","email":"drop"}}}}"#),
+                       #"mapping.entities.c.columns.email: duplicate key "email"; each key may appear once in an object"#)
+        XCTAssertEqual(loadError(#"{"entities":{"c":{}},"entities":{}}"#),
+                       #"mapping.entities: duplicate key "entities"; each key may appear once in an object"#)
+        XCTAssertEqual(loadError(#"{"entities":{"c":{"columns":{"n":{"validate":{"oneOf":[1,-1e999]}}}}}}"#),
+                       "mapping.entities.c.columns.n.validate.oneOf[1]: the number -1e999 is out of range (beyond ±1.8e308)")
+    }
+
+    /// A mapping that would journal changes without their key (or lose the key or tenant column) is refused.
+    func testKeyAndTenantColumnsMustSurviveTheMapping() {
+        XCTAssertEqual(loadError(#"{"entities":{"c":{"columns":{"id":false}}}}"#),
+                       #"mapping.entities.c.columns.id: column "id" is dropped, but without a primaryKey it is the key column; keep it, or name the key in primaryKey"#)
+        XCTAssertEqual(loadError(#"{"entities":{"c":{"primaryKey":["id"],"unlistedColumns":"drop","columns":{"email":true}}}}"#),
+                       #"mapping.entities.c.primaryKey[0]: key column "id" is not listed in columns and unlistedColumns is drop; a key column must be kept"#)
+        XCTAssertEqual(loadError(#"{"entities":{"c":{"tenant":"mandant","unlistedColumns":"drop","columns":{"id":true}}}}"#),
+                       #"mapping.entities.c.tenant: tenant column "mandant" is not listed in columns and unlistedColumns is drop; the tenant column must be kept"#)
+        XCTAssertEqual(loadError(#"{"entities":{"c":{"primaryKey":"cid","unlistedColumns":"drop","columns":{"id":"cid"}}}}"#), "loaded")
+    }
 }

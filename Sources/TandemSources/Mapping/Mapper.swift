@@ -66,7 +66,13 @@ extension EntityMapping {
             e.key = key
         } else if !sourceKey.isEmpty {
             switch map(sourceKey, validate: false) {
-            case .success(let r): e.key = r
+            case .success(let r):
+                // A key column the mapping drops would leave the event keyless or keyed by fewer columns.
+                if r.count < sourceKey.count, let lost = sourceKey.columns.first(where: { n, _ in
+                    columns[n].map { $0.target == nil } ?? !keepUnlisted }) {
+                    return .rejected(Rejection(rule: "key", column: lost.0, reason: "key column \"\(lost.0)\" is dropped by the mapping; hint: keep it, or name the key in primaryKey"))
+                }
+                e.key = r
             case .failure(let j): return .rejected(j)
             }
         } else if let id = image?["id"], !id.isNull {
@@ -106,7 +112,11 @@ extension EntityMapping {
         out.reserveCapacity(row.count)
         for (name, value) in row.columns {
             guard let plan = columns[name] else {
-                if keepUnlisted { out.appendUnchecked(name, value) }
+                guard keepUnlisted else { continue }
+                if let source = renamedOnto[name], row[source] != nil {
+                    return .failure(Rejection(rule: "rename", column: name, reason: "the mapping renames \"\(source)\" to \"\(name)\", but the change has a column \"\(name)\" too; hint: drop or rename \"\(name)\" in the mapping"))
+                }
+                out.appendUnchecked(name, value)
                 continue
             }
             guard let t = plan.target else { continue }

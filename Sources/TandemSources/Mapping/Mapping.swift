@@ -38,6 +38,9 @@ public struct EntityMapping: Sendable {
     public var columns: [String: ColumnMapping]
     /// Kept columns with a default or validation rules, by source name: checked when missing from `after`.
     public var presenceChecked: [String]
+    /// Rename targets that are not listed source columns, to their source: with unlisted columns kept, a change
+    /// carrying both names would get the target twice, so it is rejected.
+    public var renamedOnto: [String: String]
 
     /// Rules for one entity.
     public init(target: String, primaryKey: [String] = [], tenantColumn: String? = nil, keepUnlisted: Bool = true,
@@ -49,6 +52,13 @@ public struct EntityMapping: Sendable {
         self.columns = columns
         self.presenceChecked = columns.filter { $0.value.target != nil && ($0.value.defaultValue != nil || !$0.value.rules.isEmpty) }
             .map(\.key).sorted()
+        var onto: [String: String] = [:]
+        if keepUnlisted {
+            for (source, c) in columns {
+                if let t = c.target, t != source, columns[t] == nil { onto[t] = source }
+            }
+        }
+        self.renamedOnto = onto
     }
 }
 

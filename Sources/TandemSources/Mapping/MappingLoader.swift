@@ -37,10 +37,13 @@ extension Mapping {
     public static func parse(_ data: Data) throws(MappingError) -> Mapping {
         // TandemCore's parser first: its error says where the text breaks (Foundation's says only that it does).
         let bytes = [UInt8](data)
-        do throws(JSONError) { _ = try JSONValue.parse(bytes) } catch {
+        let document: JSONValue
+        do throws(JSONError) { document = try JSONValue.parse(bytes) } catch {
             let (line, column) = error.location(in: bytes)
             throw MappingError(path: "mapping", message: "not valid JSON: \(error.reason) at line \(line), column \(column)")
         }
+        // Valid JSON that a config must not contain: a key named twice, a number beyond a double.
+        if let fault = document.strictnessFault(at: "mapping") { throw MappingError(path: fault.path, message: fault.message) }
         let root: Any
         do { root = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
             throw MappingError(path: "mapping", message: "not valid JSON: \(error.localizedDescription)")
@@ -169,6 +172,13 @@ struct MappingReader {
             if let c = columns[n], let t = c.target, seen[n] == nil { return t }
             return n
         }
+        // Without primaryKey, the change's own key (by convention `id`) is the key: dropping it would journal
+        // keyless events.
+        if o["primaryKey"] == nil, let c = columns["id"], c.target == nil {
+            throw E(path: "\(path).columns.id", message: "column \"id\" is dropped, but without a primaryKey it is the key column; keep it, or name the key in primaryKey")
+        }
+        // A key or tenant column (a target name) must come from a listed column or an unlisted one that is kept.
+        func isKept(_ target: String) -> Bool { keepUnlisted || seen[target] != nil }
         var pk: [String] = []
         if let p = o["primaryKey"] {
             if let s = p as? String { pk = [s] } else if let a = p as? [Any], !a.isEmpty {
@@ -182,6 +192,9 @@ struct MappingReader {
                 }
             }
             pk = pk.map(resolve)
+            for (i, k) in pk.enumerated() where !isKept(k) {
+                throw E(path: "\(path).primaryKey[\(i)]", message: "key column \"\(k)\" is not listed in columns and unlistedColumns is drop; a key column must be kept")
+            }
         }
         var tenant: String?
         if let t = o["tenant"] {
@@ -190,6 +203,9 @@ struct MappingReader {
                 throw E(path: "\(path).tenant", message: "column \"\(s)\" is dropped; the tenant column must be kept")
             }
             tenant = resolve(s)
+            if let t = tenant, !isKept(t) {
+                throw E(path: "\(path).tenant", message: "tenant column \"\(t)\" is not listed in columns and unlistedColumns is drop; the tenant column must be kept")
+            }
         }
         return EntityMapping(target: target, primaryKey: pk, tenantColumn: tenant, keepUnlisted: keepUnlisted, columns: columns)
     }
