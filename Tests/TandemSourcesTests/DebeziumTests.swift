@@ -117,4 +117,77 @@ final class DebeziumTests: XCTestCase {
         }
         XCTAssertEqual(c.after?["v"], .decimal("0." + String(repeating: "0", count: 999) + "1"))
     }
+
+    /// The conversion of a Decimal's unscaled bytes gives the same text as plain digit-by-digit long division
+    /// (the reference below) for every length and sign, with and without a scale.
+    func testDecimalConversionAgreesWithLongDivisionAtEveryLength() {
+        func reference(_ bytes: [UInt8], scale: Int) -> String {
+            let negative = (bytes.first ?? 0) & 0x80 != 0
+            var mag = bytes
+            if negative {
+                for i in mag.indices { mag[i] = ~mag[i] }
+                var i = mag.count - 1
+                while i >= 0 { mag[i] &+= 1; if mag[i] != 0 { break }; i -= 1 }
+            }
+            var digits: [UInt8] = []
+            while mag.contains(where: { $0 != 0 }) {
+                var rem: UInt32 = 0
+                for i in mag.indices { let acc = rem << 8 | UInt32(mag[i]); mag[i] = UInt8(acc / 10); rem = acc % 10 }
+                digits.append(UInt8(rem) + 48)
+            }
+            if digits.isEmpty { digits = [48] }
+            var text = String(decoding: digits.reversed(), as: UTF8.self)
+            if scale > 0 {
+                if text.count <= scale { text = String(repeating: "0", count: scale - text.count + 1) + text }
+                text.insert(".", at: text.index(text.endIndex, offsetBy: -scale))
+            } else if scale < 0 {
+                text += String(repeating: "0", count: -scale)
+            }
+            if negative && text.contains(where: { $0 != "0" && $0 != "." }) { text = "-" + text }
+            return text
+        }
+        var rng = SplitMix64(seed: 8)
+        for length in 1...70 {
+            for trial in 0..<6 {
+                var bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+                if trial == 0 { bytes = [UInt8](repeating: 0, count: length) }
+                if trial == 1 { bytes = [0x80] + [UInt8](repeating: 0, count: length - 1) }
+                if trial == 2 { bytes = [UInt8](repeating: 0xFF, count: length) }
+                let scale = [0, 2, -3, 40][trial % 4]
+                XCTAssertEqual(DebeziumTypes.decimalText(unscaled: bytes, scale: scale), reference(bytes, scale: scale), "\(bytes) scale \(scale)")
+            }
+        }
+    }
+
+    /// A Decimal beyond the size limit is a rejected line (quarantine) instead of minutes of conversion that
+    /// also hold up SIGTERM; one at the limit decodes exactly.
+    func testADecimalBeyondTheSizeLimitIsARejectedLine() {
+        func line(_ unscaled: [UInt8]) -> [UInt8] {
+            Array((#"{"schema":{"type":"struct","fields":[{"type":"struct","field":"after","fields":[{"type":"int32","field":"id"},"#
+                + #"{"type":"bytes","name":"org.apache.kafka.connect.data.Decimal","parameters":{"scale":"2"},"field":"amount"}]}]},"#
+                + #""payload":{"after":{"id":1,"amount":"\#(Base64.encode(unscaled))"},"source":{"table":"t"},"op":"c"}}"#).utf8)
+        }
+        let limit = DebeziumTypes.maxDecimalBytes
+        guard case .failure(let r) = RawFormat.debezium.decode(line([UInt8](repeating: 0x35, count: 2 * limit)), position: "p") else {
+            return XCTFail("a Decimal of \(2 * limit) bytes was accepted")
+        }
+        XCTAssertEqual(r.reason, "column \"amount\": a decimal of \(2 * limit) bytes is beyond the limit of \(limit) bytes (2,466 digits)")
+        guard case .change(let c) = RawFormat.debezium.decode(line([0x01] + [UInt8](repeating: 0, count: limit - 1)), position: "p"),
+              case .decimal(let text)? = c.after?["amount"] else { return XCTFail("a Decimal at the limit was rejected") }
+        // 256^1023 = 2^8184: 2,464 digits, 426…4816; scale 2 puts a "." before the last two.
+        XCTAssertEqual(text.count, 2_465)
+        XCTAssertTrue(text.hasPrefix("426") && text.hasSuffix("48.16"), String(text.suffix(10)))
+    }
+
+    /// A line with thousands of columns decodes every column (and still finds a repeated one).
+    func testALineWithThousandsOfColumnsDecodesEveryColumn() {
+        let cols = (0..<8_000).map { #""c\#($0)":\#($0)"# }.joined(separator: ",")
+        let text = #"{"after":{"id":1,\#(cols)},"source":{"table":"t"},"op":"c"}"#
+        guard case .change(let c) = RawFormat.debezium.decode(Array(text.utf8), position: "p") else { return XCTFail() }
+        XCTAssertEqual(c.after?.count, 8_001)
+        XCTAssertEqual(c.after?["c7999"], .int(7_999))
+        let repeated = #"{"after":{"id":1,\#(cols),"c5":0},"source":{"table":"t"},"op":"c"}"#
+        guard case .failure(let r) = RawFormat.debezium.decode(Array(repeated.utf8), position: "p") else { return XCTFail() }
+        XCTAssertEqual(r.reason, #""after" repeats the column "c5""#)
+    }
 }

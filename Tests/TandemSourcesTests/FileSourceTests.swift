@@ -149,6 +149,19 @@ final class FileSourceTests: XCTestCase {
         XCTAssertTrue(logs.all.contains { $0.contains("copy-truncate") }, "\(logs.all)")
     }
 
+    /// A stop signal ends a batch at the next record (outside a source transaction), not at the batch limit:
+    /// SIGTERM waits for one line's decoding, not for thousands.
+    func testAFiredStopEndsTheBatchAtTheNextTransactionBoundary() throws {
+        for i in 1...50 { appendFile(path, eventLine(i) + "\n") }
+        let s = source()
+        try s.open(after: nil)
+        let stop = StopSignal()
+        stop.fire()
+        let batch = try s.read(limit: 1000, wait: nil, stop: stop)
+        XCTAssertEqual(ids(batch), [1])
+        XCTAssertEqual(ids(try s.read(limit: 1000, wait: nil, stop: nil)), Array(2...50))
+    }
+
     /// A position written before the tail check (five fields) is still a position to resume after.
     func testAPositionWithoutTheTailCheckStillResumes() throws {
         for i in 1...3 { appendFile(path, eventLine(i) + "\n") }

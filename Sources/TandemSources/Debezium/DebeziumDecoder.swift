@@ -79,8 +79,10 @@ public enum DebeziumDecoder {
         guard let members = v.object else { throw Reason(text: "\"\(image)\" is \(kind(v)), expected an object or null") }
         var r = Row()
         r.reserveCapacity(members.count)
+        // A set, not `r[name]` (a scan of the row): thousands of columns must not cost their square.
+        var names = Set<String>(minimumCapacity: members.count)
         for (name, value) in members {
-            if r[name] != nil { throw Reason(text: "\"\(image)\" repeats the column \"\(name)\"") }
+            guard names.insert(name).inserted else { throw Reason(text: "\"\(image)\" repeats the column \"\(name)\"") }
             r.appendUnchecked(name, try DebeziumTypes.value(value, field: types?[name], column: name))
         }
         return r

@@ -40,6 +40,12 @@ enum DebeziumTypes {
         return r
     }
 
+    static func checkSize(_ unscaled: [UInt8], _ bad: (String) -> Reason) throws(Reason) {
+        guard unscaled.count <= maxDecimalBytes else {
+            throw bad("a decimal of \(unscaled.count) bytes is beyond the limit of \(maxDecimalBytes) bytes (2,466 digits)")
+        }
+    }
+
     static func value(_ v: JSONValue, field: DebeziumField?, column: String) throws(Reason) -> Value {
         if v.isNull { return .null }
         guard let field else { return plain(v) }
@@ -51,11 +57,13 @@ enum DebeziumTypes {
             let scale = scaleText?.int64 ?? scaleText?.string.flatMap { Int64($0) } ?? 0
             guard (-maxScale...maxScale).contains(scale) else { throw bad("a Decimal's scale \(scale) is beyond ±\(maxScale)") }
             guard let bytes = try? Base64.decode(b64) else { throw bad("a Decimal's base64 text is invalid") }
+            try checkSize(bytes, bad)
             return .decimal(decimalText(unscaled: bytes, scale: Int(scale)))
         case "io.debezium.data.VariableScaleDecimal":
             guard let scale = v["scale"]?.int64, case .string(let b64)? = v["value"],
                   let bytes = try? Base64.decode(b64) else { throw bad("a VariableScaleDecimal needs scale and base64 value") }
             guard (-maxScale...maxScale).contains(scale) else { throw bad("a VariableScaleDecimal's scale \(scale) is beyond ±\(maxScale)") }
+            try checkSize(bytes, bad)
             return .decimal(decimalText(unscaled: bytes, scale: Int(scale)))
         case "io.debezium.time.Date":
             guard let d = v.int64 else { throw bad("a Date must be a day count") }
@@ -114,6 +122,11 @@ enum DebeziumTypes {
         }
     }
 
+    /// The longest unscaled Decimal accepted, in bytes (2,466 decimal digits; PostgreSQL's numeric with a declared
+    /// precision holds up to 1,000). Binary-to-decimal conversion grows with the square of the length: bounding
+    /// it keeps a line's decoding linear in its size (one 200 KB Decimal took minutes).
+    static let maxDecimalBytes = 1024
+
     /// The decimal text of a big-endian two's-complement unscaled integer shifted by `scale` digits.
     static func decimalText(unscaled bytes: [UInt8], scale: Int) -> String {
         let negative = (bytes.first ?? 0) & 0x80 != 0
@@ -123,27 +136,48 @@ enum DebeziumTypes {
             var i = mag.count - 1
             while i >= 0 { mag[i] &+= 1; if mag[i] != 0 { break }; i -= 1 }
         }
-        // Repeated division by 10 over the big-endian magnitude.
-        var digits: [UInt8] = []
-        var cur = mag
-        while cur.contains(where: { $0 != 0 }) {
-            var rem: UInt32 = 0
-            for i in cur.indices {
-                let acc = rem << 8 | UInt32(cur[i])
-                cur[i] = UInt8(acc / 10)
-                rem = acc % 10
+        // The magnitude as 32-bit limbs, most significant first, divided by 10^9 until zero: nine digits per
+        // pass over the limbs instead of one per pass over the bytes.
+        var limbs: [UInt32] = []
+        limbs.reserveCapacity(mag.count / 4 + 1)
+        var i = 0
+        let lead = mag.count % 4
+        if lead > 0 {
+            var v: UInt32 = 0
+            for _ in 0..<lead { v = v << 8 | UInt32(mag[i]); i += 1 }
+            limbs.append(v)
+        }
+        while i < mag.count {
+            limbs.append(UInt32(mag[i]) << 24 | UInt32(mag[i + 1]) << 16 | UInt32(mag[i + 2]) << 8 | UInt32(mag[i + 3]))
+            i += 4
+        }
+        var first = limbs.firstIndex { $0 != 0 } ?? limbs.count
+        var chunks: [UInt32] = []  // base 10^9, least significant first
+        while first < limbs.count {
+            var rem: UInt64 = 0
+            for j in first..<limbs.count {
+                let acc = rem << 32 | UInt64(limbs[j])
+                limbs[j] = UInt32(acc / 1_000_000_000)
+                rem = acc % 1_000_000_000
             }
-            digits.append(UInt8(rem) + 48)
+            chunks.append(UInt32(rem))
+            while first < limbs.count, limbs[first] == 0 { first += 1 }
+        }
+        var digits: [UInt8] = []
+        digits.reserveCapacity(chunks.count * 9 + 1)
+        for (k, c) in chunks.reversed().enumerated() {
+            let d = Array(String(c).utf8)
+            if k > 0 { digits.append(contentsOf: repeatElement(48, count: 9 - d.count)) }
+            digits.append(contentsOf: d)
         }
         if digits.isEmpty { digits = [48] }
-        var text = String(decoding: digits.reversed(), as: UTF8.self)
         if scale > 0 {
-            if text.count <= scale { text = String(repeating: "0", count: scale - text.count + 1) + text }
-            text.insert(".", at: text.index(text.endIndex, offsetBy: -scale))
+            if digits.count <= scale { digits.insert(contentsOf: repeatElement(48, count: scale - digits.count + 1), at: 0) }
+            digits.insert(UInt8(ascii: "."), at: digits.count - scale)
         } else if scale < 0 {
-            text += String(repeating: "0", count: -scale)
+            digits.append(contentsOf: repeatElement(48, count: -scale))
         }
-        if negative && text.contains(where: { $0 != "0" && $0 != "." }) { text = "-" + text }
-        return text
+        if negative && digits.contains(where: { $0 != 48 && $0 != UInt8(ascii: ".") }) { digits.insert(UInt8(ascii: "-"), at: 0) }
+        return String(decoding: digits, as: UTF8.self)
     }
 }

@@ -94,8 +94,10 @@ public final class JSONLinesSource: ChangeSource {
                 record = SourceRecord(position: position, failure: Rejection(
                     rule: "size", reason: "line longer than the limit: \(length) bytes, the limit is \(settings.maxLineBytes) (first \(sample.count) bytes kept)"), raw: sample, rawLength: length)
             }
-            if out.count >= limit, record.change?.txn == nil || record.change?.txn != out.last?.change?.txn {
-                // Keep a source transaction in one batch; anything else waits for the next read.
+            if out.count >= limit || (stop?.isFired == true && !out.isEmpty),
+               record.change?.txn == nil || record.change?.txn != out.last?.change?.txn {
+                // Keep a source transaction in one batch; anything else waits for the next read. A stop ends the
+                // batch early, so SIGTERM does not wait for a whole batch of long lines to decode.
                 pending = consume record
                 break
             }
