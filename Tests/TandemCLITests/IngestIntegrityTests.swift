@@ -113,7 +113,7 @@ final class IngestIntegrityTests: XCTestCase {
     func testInstallTriggersRefusesTandemsOwnTables() throws {
         let dir = try temporaryDirectory(self)
         let db = dir.appendingPathComponent("legacy.db").path
-        _ = try sqlite(db, "CREATE TABLE customers (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT);")
+        _ = try sqlite3(db, "CREATE TABLE customers (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT);")
         XCTAssertEqual(try CLI.run(["source", "install-triggers", "--db", db, "--tables", "customers"]).status, 0)
         for table in ["_tandem_changes", "_TANDEM_changes", "sqlite_sequence"] {
             let r = try CLI.run(["source", "install-triggers", "--db", db, "--tables", "customers,\(table)"])
@@ -121,7 +121,7 @@ final class IngestIntegrityTests: XCTestCase {
             XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
             XCTAssertTrue(r.stderr.contains(table), r.stderr)
         }
-        XCTAssertEqual(try sqlite(db, "SELECT group_concat(DISTINCT tbl_name) FROM sqlite_master WHERE type = 'trigger';"), "customers\n")
+        XCTAssertEqual(try sqlite3(db, "SELECT group_concat(DISTINCT tbl_name) FROM sqlite_master WHERE type = 'trigger';"), "customers\n")
     }
 
     // MARK: helpers
@@ -156,18 +156,5 @@ final class IngestIntegrityTests: XCTestCase {
         let r = try CLI.run(["journal", "inspect", journal])
         XCTAssertEqual(r.status, 0, r.stderr)
         return try r.stdout.split(separator: "\n").map { try EventJSON.decode(String($0)) }
-    }
-
-    func sqlite(_ db: String, _ sql: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        p.arguments = [db, sql]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
-        return String(decoding: data, as: UTF8.self)
     }
 }

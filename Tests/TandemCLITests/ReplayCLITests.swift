@@ -16,23 +16,23 @@ final class ReplayCLITests: XCTestCase {
         let replay = try CLI.run(["replay", "--journal", j, "--into", "sqlite:\(db)", "--to", "2"])
         XCTAssertEqual(replay.status, 0, replay.stderr)
         XCTAssertEqual(replay.stdout, "replayed \(j) → sqlite:\(db): 2 events applied, 0 already held, 0 filtered out; checkpoint seq 2\n")
-        XCTAssertEqual(try sqlite(db, "SELECT email FROM customers"), "b@example.com\n")
+        XCTAssertEqual(try sqlite3(db, "SELECT email FROM customers"), "b@example.com\n")
 
         let rewind = try CLI.run(["rewind", "--journal", j, "--sink", "sqlite:\(db)", "--to", "1"])
         XCTAssertEqual(rewind.status, 0, rewind.stderr)
-        XCTAssertEqual(try sqlite(db, "SELECT email FROM customers"), "a@example.com\n")
+        XCTAssertEqual(try sqlite3(db, "SELECT email FROM customers"), "a@example.com\n")
 
         XCTAssertEqual(try CLI.run(["replay", "--journal", j, "--into", "sqlite:\(db)"]).status, 0)
-        XCTAssertEqual(try sqlite(db, "SELECT count(*) FROM customers"), "0\n")
+        XCTAssertEqual(try sqlite3(db, "SELECT count(*) FROM customers"), "0\n")
         let refused = try CLI.run(["rewind", "--journal", j, "--sink", "sqlite:\(db)", "--to", "1"])
         XCTAssertEqual(refused.status, 65)
         XCTAssertEqual(refused.stderr, "tandem: cannot rewind: event seq 3 (delete on customers) has no before-image; "
                        + "nothing was changed; hint: use --rebuild to empty the sink's tables and replay 1…1\n")
-        XCTAssertEqual(try sqlite(db, "SELECT seq FROM _tandem_checkpoint"), "3\n")
+        XCTAssertEqual(try sqlite3(db, "SELECT seq FROM _tandem_checkpoint"), "3\n")
         let rebuilt = try CLI.run(["rewind", "--journal", j, "--sink", "sqlite:\(db)", "--to", "1", "--rebuild"])
         XCTAssertEqual(rebuilt.status, 0, rebuilt.stderr)
-        XCTAssertEqual(try sqlite(db, "SELECT email FROM customers"), "a@example.com\n")
-        XCTAssertEqual(try sqlite(db, "SELECT seq FROM _tandem_checkpoint"), "1\n")
+        XCTAssertEqual(try sqlite3(db, "SELECT email FROM customers"), "a@example.com\n")
+        XCTAssertEqual(try sqlite3(db, "SELECT seq FROM _tandem_checkpoint"), "1\n")
     }
 
     func testAPasswordInTheSinkNeverReachesTheOutput() throws {
@@ -46,17 +46,5 @@ final class ReplayCLITests: XCTestCase {
         XCTAssertFalse(r.stdout.contains("s3cr3t-pw"), r.stdout)
         // Each log line is one line for the operator (libpq's multi-line messages are folded).
         for line in r.stderr.split(separator: "\n") { XCTAssertTrue(line.hasPrefix("tandem: "), String(line)) }
-    }
-
-    private func sqlite(_ db: String, _ sql: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        p.arguments = [db, sql]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }

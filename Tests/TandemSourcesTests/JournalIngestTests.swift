@@ -44,6 +44,24 @@ final class JournalIngestTests: XCTestCase {
         XCTAssertTrue(events.allSatisfy { $0.origin == "legacy" && $0.sourcePosition != nil })
     }
 
+    /// More hand-appended events than one scan window (4,096) above the source's last event: the resume
+    /// position is still the source's own newest, found by scanning back from the head.
+    func testResumeFindsTheSourcesOwnPositionBelowManyEventsWithout() throws {
+        let path = dir + "/changes.log"
+        for i in 1...20 { appendFile(path, eventLine(i) + "\n") }
+        XCTAssertEqual(try ingest(JSONLinesSource(.init(path: path))).journaled, 20)
+        let writer = try JournalWriter(directory: journalDir, options: JournalOptions(logger: { _ in }))
+        let manual = (1...5_000).map { Event(entity: "notes", key: ["id": .int(Int64($0))], op: .insert, after: ["id": .int(Int64($0))]) }
+        try writer.append(manual)
+        let own = try writer.lastSourcePosition(where: JSONLinesSource(.init(path: path)).recognizes)
+        XCTAssertEqual(own, try journaled()[19].sourcePosition)
+        XCTAssertNil(try writer.lastSourcePosition(where: { _ in false }))
+        writer.close()
+        for i in 21...22 { appendFile(path, eventLine(i) + "\n") }
+        XCTAssertEqual(try ingest(JSONLinesSource(.init(path: path))).journaled, 2)
+        XCTAssertEqual(try journaled().suffix(2).map { $0.key["id"] }, [.int(21), .int(22)])
+    }
+
     func testChangeTableWrittenConcurrentlyIsJournaledOnceAndPrunedOnlyAfterTheJournal() throws {
         let dbPath = dir + "/legacy.db"
         let db = try Database(path: dbPath)
