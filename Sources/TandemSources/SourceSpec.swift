@@ -81,6 +81,9 @@ public struct SourceSpec: Sendable, Equatable {
               let o = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw SourceError.config("\(context): not a JSON object (see schemas/source.schema.json)")
         }
+        if let fault = (try? JSONValue.parse([UInt8](data)))?.strictnessFault(at: "source") {
+            throw SourceError.config("\(context): \(fault.path): \(fault.message)")
+        }
         guard let t = o["type"] as? String, let kind = Kind(rawValue: t) else {
             throw SourceError.config("\(context): source.type must be one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }

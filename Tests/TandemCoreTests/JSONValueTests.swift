@@ -93,4 +93,12 @@ import Testing
     func rejectsWithExactReason(text: String, message: String) {
         do { _ = try JSONValue.parse(text); Issue.record("no error for \(text)") } catch { #expect(error.description == message) }
     }
+
+    /// Valid JSON a config must not hold: a key named twice, a number beyond a double; each with its path.
+    @Test func strictnessFaultNamesTheFirstDuplicateKeyOrOutOfRangeNumber() throws {
+        #expect(try JSONValue.parse(#"{"a":[1,2e307,{"b":-1e-999}],"c":{"a":1}}"#).strictnessFault(at: "x") == nil)
+        #expect(try JSONValue.parse(#"{"a":[1,{"b":1,"b":2}]}"#).strictnessFault(at: "x")?.path == "x.a[1].b")
+        #expect(try JSONValue.parse(#"{"a":[1,1e309]}"#).strictnessFault(at: "x")?.message
+                == "the number 1e309 is out of range (beyond ±1.8e308)")
+    }
 }

@@ -42,6 +42,16 @@ final class SourceSpecTests: XCTestCase {
         XCTAssertThrowsError(try SourceSpec.parse(file)) { XCTAssertEqual("\($0)", "\(file): source.type must be one of jsonl, sqlite-changelog") }
     }
 
+    /// A config file naming a key twice is refused with its path, not read with one of the values.
+    func testAConfigFileWithADuplicateKeyIsRefused() throws {
+        let dir = makeTempDir(); defer { removeDir(dir) }
+        let file = dir + "/source.json"
+        try Data(#"{"type":"jsonl","path":"a.log","path":"b.log"}"#.utf8).write(to: URL(fileURLWithPath: file))
+        XCTAssertThrowsError(try SourceSpec.parse(file)) {
+            XCTAssertEqual("\($0)", #"\#(file): source.path: duplicate key "path"; each key may appear once in an object"#)
+        }
+    }
+
     func testAnOptionWithoutANameIsAConfigError() {
         for text in ["jsonl:f.jsonl?=", "jsonl:f.jsonl?=x", "jsonl:f.jsonl?format=tandem&=", "sqlite-changelog:x.db?="] {
             XCTAssertThrowsError(try SourceSpec.parse(text), text) { e in
