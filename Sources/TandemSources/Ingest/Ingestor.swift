@@ -147,9 +147,12 @@ public final class Ingestor {
         if !rejected.isEmpty {
             // When the batch ends in rejected input, remember that the source read past the journal.
             let after = events.last?.sourcePosition ?? journalPosition
-            // A retried entry whose event is no longer in the journal (truncated) is quarantined again.
+            // A retried entry whose event is no longer in the journal (truncated) is quarantined again. The
+            // journal is read only with no append in flight (the pipeline's contract); this is rare.
             summary.quarantined += try quarantine.add(rejected, source: source.description, cursor: lastIsRejected ? (last, after) : nil) {
-                [journal] id, seq in try journal.event(at: seq)?.txn == Quarantine.retryTxn(id)
+                [journal] id, seq in
+                try pipeline.drain()
+                return try journal.event(at: seq)?.txn == Quarantine.retryTxn(id)
             }
         }
         // Quarantined input is durable before the events after it are journaled, so a crash never leaves a
