@@ -112,10 +112,28 @@ public final class SQLiteSink: EventSink {
         try s.execute()
     }
 
+    public func rehearse(_ plan: ChangePlan) throws {
+        // DDL of the rehearsal rolls back with it: forget what we learned about the schema.
+        defer { tables.removeAll(); statements.removeAll() }
+        do {
+            try db.execute("BEGIN IMMEDIATE")
+            defer { if !db.isAutocommit { try? db.execute("ROLLBACK") } }
+            for entity in plan.entities { try apply(entity) }
+        } catch let e as SQLiteError {
+            throw SinkError.database(target: target, entity: nil, message: e.description)
+        }
+    }
+
     private func apply(_ plan: EntityPlan) throws {
         let entity = plan.entity
+        var current: Row?
         do {
+            try SinkNames.check(plan, target: target)
             var info = try table(entity)
+            if let existing = info, plan.changeCount > 0 {
+                try TargetKey.check(target: target, entity: entity, primaryKey: existing.primaryKey,
+                                    uniqueKeys: { try uniqueKeys(entity) }, eventKey: plan.keyColumns, foldCase: true)
+            }
             if !plan.columns.isEmpty {
                 info = try ensureTable(plan)
             }
@@ -124,6 +142,7 @@ public final class SQLiteSink: EventSink {
             var upsert: (names: [String], stmt: Statement)?
             let delete = plan.changeCount == 0 ? nil : try statement(deleteSQL(entity, plan.keyColumns))
             for (key, change) in plan.orderedChanges {
+                current = key
                 switch change {
                 case .delete:
                     try run(delete!, key.values)
@@ -135,9 +154,30 @@ public final class SQLiteSink: EventSink {
                     try run(upsert!.stmt, row.values)
                 }
             }
+        } catch let e as SQLiteError where e.isCausedByData {
+            throw SinkError.refusedData(target: target, entity: entity, key: current, message: e.message)
         } catch let e as SQLiteError {
             throw SinkError.database(target: target, entity: entity, message: e.description)
         }
+    }
+
+    /// The columns of each unique index usable by ON CONFLICT (not partial, no expression).
+    private func uniqueKeys(_ entity: String) throws -> [[String]] {
+        let list = try db.prepare("SELECT name FROM pragma_index_list(?) WHERE \"unique\" = 1 AND partial = 0")
+        try list.bind(entity, at: 1)
+        var indexes: [String] = []
+        while try list.step() { indexes.append(list.text(0)) }
+        var out: [[String]] = []
+        for index in indexes {
+            let info = try db.prepare("SELECT name FROM pragma_index_info(?) ORDER BY seqno")
+            try info.bind(index, at: 1)
+            var cols: [String] = [], expression = false
+            while try info.step() {
+                if info.isNull(0) { expression = true } else { cols.append(info.text(0)) }
+            }
+            if !expression { out.append(cols) }
+        }
+        return out
     }
 
     private func run(_ s: Statement, _ values: [Value]) throws {
