@@ -85,23 +85,34 @@ extension Event {
 public enum EventValidation {
     /// Why `name` cannot be an entity (table) or column name in every store, or nil.
     public static func nameProblem(_ name: String, isColumn: Bool) -> String? {
-        if name.isEmpty { return "the name is empty" }
-        if name.utf8.count > EventLimits.nameBytes {
-            return "the name is \(name.utf8.count) bytes long, more than the \(EventLimits.nameBytes) PostgreSQL keeps (it would cut it); rename it in the mapping"
+        // This runs for every name of every event at ingest: one pass over the bytes decides the common case.
+        let u = name.utf8
+        let count = u.count
+        if count == 0 { return "the name is empty" }
+        if count > EventLimits.nameBytes {
+            return "the name is \(count) bytes long, more than the \(EventLimits.nameBytes) PostgreSQL keeps (it would cut it); rename it in the mapping"
         }
-        for s in name.unicodeScalars where s.value < 0x20 || (s.value >= 0x7F && s.value < 0xA0) {
-            let what = s.value == 0 ? "NUL" : "control character U+\(hex4(s.value))"
-            return "the name holds a \(what), which a store cannot keep in a name; rename it in the mapping"
+        var plain = true  // ASCII without control characters
+        for b in u where b < 0x20 || b >= 0x7F { plain = false; break }
+        if !plain {
+            for s in name.unicodeScalars where s.value < 0x20 || (s.value >= 0x7F && s.value < 0xA0) {
+                let what = s.value == 0 ? "NUL" : "control character U+\(hex4(s.value))"
+                return "the name holds a \(what), which a store cannot keep in a name; rename it in the mapping"
+            }
         }
-        let lower = asciiLowercased(name)
-        if let p = EventLimits.reservedPrefixes.first(where: { lower.hasPrefix($0) }) {
-            let owner = p == "_tandem_" ? "Tandem's own tables" : p == "pg_" ? "PostgreSQL's catalog" : "SQLite's internal tables"
-            return "names starting with \"\(p)\" (in any case) are reserved for \(owner); rename it in the mapping"
+        let first = u.first! | 0x20  // ASCII lower case ('_' becomes DEL, which no name starts with now)
+        if first == 0x7F || first == UInt8(ascii: "s") || first == UInt8(ascii: "p") || first == UInt8(ascii: "i") {
+            let lower = asciiLowercased(name)
+            if let p = EventLimits.reservedPrefixes.first(where: { lower.hasPrefix($0) }) {
+                let owner = p == "_tandem_" ? "Tandem's own tables" : p == "pg_" ? "PostgreSQL's catalog" : "SQLite's internal tables"
+                return "names starting with \"\(p)\" (in any case) are reserved for \(owner); rename it in the mapping"
+            }
+            if EventLimits.reservedNames.contains(lower) {
+                return "the name is reserved for the store's catalog; rename it in the mapping"
+            }
         }
-        if EventLimits.reservedNames.contains(lower) {
-            return "the name is reserved for the store's catalog; rename it in the mapping"
-        }
-        if isColumn, EventLimits.systemColumns.contains(name) {
+        if isColumn, count <= 7, first == UInt8(ascii: "x") || first == UInt8(ascii: "c") || first == UInt8(ascii: "t"),
+           EventLimits.systemColumns.contains(name) {
             return "\(quoted(name)) is a PostgreSQL system column name, which no table can declare; rename it in the mapping"
         }
         return nil
@@ -109,21 +120,34 @@ public enum EventValidation {
 
     /// The first unusable column name of one row image, or two names one store would take for one column.
     public static func columnNamesFault(_ names: [String], image: String) -> EventFault? {
+        var upper = false
         for n in names {
             if let reason = nameProblem(n, isColumn: true) {
                 return EventFault(rule: "name", column: n, reason: "column \(quoted(n)) in the \(image) image: \(reason)")
             }
+            if !upper { upper = n.utf8.contains { $0 >= 65 && $0 <= 90 } }
         }
-        // SQLite folds ASCII case in names: "ID" and "id" are one column there.
-        if names.count > 1, names.contains(where: { $0.utf8.contains { $0 >= 65 && $0 <= 90 } }) {
-            var seen: [String: String] = [:]
-            for n in names {
-                let l = asciiLowercased(n)
-                if let other = seen[l] {
-                    return EventFault(rule: "name", column: n, reason: "columns \(quoted(other)) and \(quoted(n)) in the \(image) image differ only in case, and SQLite takes them for one column; rename one in the mapping")
-                }
-                seen[l] = n
-            }
+        // SQLite folds ASCII case in names: "ID" and "id" are one column there. Names are distinct, so only
+        // a name with an upper-case letter can collide; compare pairs of equal length without allocating.
+        guard upper, names.count > 1 else { return nil }
+        func collision(_ i: Int, _ j: Int) -> EventFault? {
+            guard names[j].utf8.count == names[i].utf8.count, asciiCaseEqual(names[j], names[i]) else { return nil }
+            let (a, b) = j < i ? (names[j], names[i]) : (names[i], names[j])
+            return EventFault(rule: "name", column: b, reason: "columns \(quoted(a)) and \(quoted(b)) in the \(image) image differ only in case, and SQLite takes them for one column; rename one in the mapping")
+        }
+        if names.count <= 8 {
+            for i in names.indices.dropFirst() { for j in 0..<i { if let f = collision(i, j) { return f } } }
+            return nil
+        }
+        // Wide rows: sort the names' case-folded hashes and compare only names whose hashes meet.
+        var hashes = names.indices.map { i -> (UInt64, Int) in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in names[i].utf8 { h = (h ^ UInt64(b >= 65 && b <= 90 ? b + 32 : b)) &* 0x100_0000_01b3 }
+            return (h, i)
+        }
+        hashes.sort { $0.0 < $1.0 }
+        for k in hashes.indices.dropFirst() where hashes[k].0 == hashes[k - 1].0 {
+            if let f = collision(hashes[k].1, hashes[k - 1].1) { return f }
         }
         return nil
     }
@@ -146,7 +170,7 @@ public enum EventValidation {
         switch value {
         case .string(let s):
             guard hasNUL(s) else { return nil }
-            return "the text holds a NUL character (U+0000), which PostgreSQL text cannot store; remove it with a mapping transform or send the column as bytes"
+            return "the text holds a NUL character (U+0000), which PostgreSQL text cannot store; give the column \"type\": \"bytes\" in the mapping (its UTF-8 bytes are kept), or drop it"
         case .decimal(let d):
             return decimalProblem(d)
         case .timestamp(let t):
@@ -212,6 +236,12 @@ public enum EventValidation {
     static func hasNUL(_ s: String) -> Bool {
         var s = s
         return s.withUTF8 { $0.contains(0) }
+    }
+
+    static func asciiCaseEqual(_ a: String, _ b: String) -> Bool {
+        a.utf8.elementsEqual(b.utf8) { x, y in
+            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= UInt8(ascii: "a") && (x | 0x20) <= UInt8(ascii: "z"))
+        }
     }
 
     static func asciiLowercased(_ s: String) -> String {
