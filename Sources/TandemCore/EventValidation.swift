@@ -100,20 +100,28 @@ public enum EventValidation {
                 return "the name holds a \(what), which a store cannot keep in a name; rename it in the mapping"
             }
         }
-        let first = u.first! | 0x20  // ASCII lower case ('_' becomes DEL, which no name starts with now)
-        if first == 0x7F || first == UInt8(ascii: "s") || first == UInt8(ascii: "p") || first == UInt8(ascii: "i") {
-            let lower = asciiLowercased(name)
-            if let p = EventLimits.reservedPrefixes.first(where: { lower.hasPrefix($0) }) {
-                let owner = p == "_tandem_" ? "Tandem's own tables" : p == "pg_" ? "PostgreSQL's catalog" : "SQLite's internal tables"
-                return "names starting with \"\(p)\" (in any case) are reserved for \(owner); rename it in the mapping"
-            }
-            if EventLimits.reservedNames.contains(lower) {
-                return "the name is reserved for the store's catalog; rename it in the mapping"
-            }
-        }
+        if let reason = reservedProblem(name) { return reason }
+        let first = u.first! | 0x20
         if isColumn, count <= 7, first == UInt8(ascii: "x") || first == UInt8(ascii: "c") || first == UInt8(ascii: "t"),
            EventLimits.systemColumns.contains(name) {
             return "\(quoted(name)) is a PostgreSQL system column name, which no table can declare; rename it in the mapping"
+        }
+        return nil
+    }
+
+    /// Why `name` belongs to Tandem (`_tandem_*`) or a store (`sqlite_*`, `pg_*`, `information_schema`),
+    /// ignoring ASCII case as SQLite does; nil for any other name.
+    public static func reservedProblem(_ name: String) -> String? {
+        guard let f = name.utf8.first else { return nil }
+        let first = f | 0x20  // ASCII lower case ('_' becomes DEL, which no other name starts with here)
+        guard first == 0x7F || first == UInt8(ascii: "s") || first == UInt8(ascii: "p") || first == UInt8(ascii: "i") else { return nil }
+        let lower = asciiLowercased(name)
+        if let p = EventLimits.reservedPrefixes.first(where: { lower.hasPrefix($0) }) {
+            let owner = p == "_tandem_" ? "Tandem's own tables" : p == "pg_" ? "PostgreSQL's catalog" : "SQLite's internal tables"
+            return "names starting with \"\(p)\" (in any case) are reserved for \(owner); rename it in the mapping"
+        }
+        if EventLimits.reservedNames.contains(lower) {
+            return "the name is reserved for the store's catalog; rename it in the mapping"
         }
         return nil
     }

@@ -83,12 +83,12 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
                 + "hint: a Tandem that did not check names journaled it; tandem journal truncate --after \(seq - 1), then ingest again: "
                 + "the change goes to the quarantine, where a mapping that renames it lets retry journal it"
         case let .refusedData(target, entity, key, message):
-            return "\(target): \(Self.detail(entity: entity, key: key, message: message)); nothing of the batch was applied"
+            return "\(target): \(Self.detail(entity: entity, key: key, message: message)); nothing of the batch was applied; \(hint)"
         case let .keyMismatch(target, _, _, _):
-            return "\(target): \(detail(withKey: false))"
+            return "\(target): \(detail(withKey: false)); nothing was applied; \(hint)"
         case let .refusedEvent(seq, op, entity, key, checkpoint, cause):
             return "\(cause.target): the store refused event seq \(seq) (\(op.rawValue) on \(Self.shown(entity)), key \(Self.keyText(key))): "
-                + "\(cause.detail(withKey: false)); the events before it are applied (checkpoint seq \(checkpoint)), nothing of its transaction is"
+                + "\(cause.detail(withKey: false)); the events before it are applied (checkpoint seq \(checkpoint)), nothing of its transaction is; \(cause.hint)"
         case let .badSpec(spec, reason):
             return "bad sink '\(spec)': \(reason); hint: use sqlite:PATH, postgres://… / postgresql://…, or a JSON object {\"kind\":…}"
         }
@@ -135,9 +135,19 @@ extension SinkError {
             let head = tableKey.isEmpty
                 ? "table \(Self.shown(entity)) has no primary key nor a unique index on its events' key \(events)"
                 : "table \(Self.shown(entity)) is keyed on (\(tableKey.joined(separator: ", "))), but its events on \(events)"
-            return head + "; hint: key the table on \(events) (the columns of every event's key), or map the events to the table's key"
+            return head
         default:
             return description
+        }
+    }
+
+    /// What the operator can do about a `refusedData` or `keyMismatch`.
+    var hint: String {
+        switch self {
+        case let .keyMismatch(_, _, _, eventKey):
+            return "hint: key the table on (\(eventKey.joined(separator: ", "))) — a unique index on them is enough — or map the events' key to the table's"
+        default:
+            return "hint: relax the target table's rule, or fix the data at its source (a mapping rule quarantines such changes at ingest), then run replay again"
         }
     }
 

@@ -65,7 +65,8 @@ final class ReplayCLITests: XCTestCase {
             let r = try CLI.run(["replay", "--journal", j, "--into", "sqlite:\(db)"])
             XCTAssertEqual(r.status, 65, r.stderr)
             XCTAssertEqual(r.stderr, "tandem: sqlite:\(db): the store refused event seq 2 (insert on t, key id=2): table t: "
-                           + "CHECK constraint failed: v < 100; the events before it are applied (checkpoint seq 1), nothing of its transaction is\n")
+                           + "CHECK constraint failed: v < 100; the events before it are applied (checkpoint seq 1), nothing of its transaction is; "
+                           + "hint: relax the target table's rule, or fix the data at its source (a mapping rule quarantines such changes at ingest), then run replay again\n")
             XCTAssertEqual(try sqlite(db, "SELECT group_concat(id) FROM t"), "1\n")
             XCTAssertEqual(try sqlite(db, "SELECT seq FROM _tandem_checkpoint"), "1\n")
         }

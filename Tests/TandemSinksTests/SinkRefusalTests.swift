@@ -84,6 +84,36 @@ final class SinkRefusalTests: XCTestCase {
         try assertAReservedNameInAnOldJournalStopsReplayNamingTheSeq(try .postgres())
     }
 
+    /// What append now refuses but a store took before (a long name, an `xmin` column in SQLite) still replays.
+    func testAnOldJournalReplaysIntoSQLiteAsBefore() throws {
+        let long = String(repeating: "n", count: 70)
+        let (dir, _) = try TestStores.journal([Event(txn: "a", entity: "t", key: ["id": .int(1)], op: .insert,
+                                                     after: ["id": .int(1), "xmin": .int(2), long: .int(3)])])
+        let store = try RefusalStore.sqlite()
+        let sink = try store.open("default")
+        defer { sink.close() }
+        try Replayer(journal: dir, sink: sink).run()
+        XCTAssertEqual(try store.dump(), ["t": ["id=1|\(long)=3|xmin=2"]])
+    }
+
+    /// Values PostgreSQL cannot hold, in a journal written before append refused them: exit 65 naming the event.
+    func testAnOldJournalsValuesPostgresCannotHoldStopReplayNamingTheEvent() throws {
+        for (value, says) in [(Value.string("a\u{0}b"), "22"), (.decimal("1e999999999"), "22003")] {
+            let store = try RefusalStore.postgres()
+            let (dir, _) = try TestStores.journal([insert(1, 1), Event(txn: "b", entity: "t", key: ["id": .int(2)], op: .insert,
+                                                                      after: ["id": .int(2), "v": value])])
+            try store.exec(value == .string("a\u{0}b") ? "CREATE TABLE t (id bigint PRIMARY KEY, v text)" : "CREATE TABLE t (id bigint PRIMARY KEY, v numeric)")
+            let sink = try store.open("default")
+            defer { sink.close() }
+            XCTAssertThrowsError(try Replayer(journal: dir, sink: sink).run()) { error in
+                XCTAssertEqual((error as? SinkError)?.exitCode, 65, "\(error)")
+                XCTAssertTrue("\(error)".contains("the store refused event seq 2 (insert on t, key id=2)"), "\(error)")
+                XCTAssertTrue("\(error)".contains("SQLSTATE \(says)"), "\(error)")
+            }
+            XCTAssertEqual(try sink.checkpoint()?.seq, 1)
+        }
+    }
+
     // MARK: a target table keyed on other columns than the events
 
     func assertATargetKeyedOnOtherColumnsIsRefused(_ store: RefusalStore, _ setup: String, says: String) throws {
