@@ -153,6 +153,8 @@ public final class PostgresSink: EventSink {
         try c.query("BEGIN")
         defer { if !c.isBroken { _ = try? c.query("ROLLBACK") } }
         for entity in plan.entities { try apply(entity, c) }
+        // Deferred constraints would only be checked at COMMIT: check them now, before the rollback.
+        try c.query("SET CONSTRAINTS ALL IMMEDIATE")
     }
 
     private func apply(_ plan: EntityPlan, _ c: PostgresConnection) throws {

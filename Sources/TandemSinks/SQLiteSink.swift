@@ -75,6 +75,10 @@ public final class SQLiteSink: EventSink {
             tables.removeAll()
             statements.removeAll()
             if let e = error as? SinkError { throw e }
+            if let e = error as? SQLiteError, e.isCausedByData {
+                // A deferred rule checked at COMMIT.
+                throw SinkError.refusedData(target: target, entity: "", key: nil, message: e.message)
+            }
             throw SinkError.database(target: target, entity: nil, message: "\(error)")
         }
     }

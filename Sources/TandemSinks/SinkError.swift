@@ -35,6 +35,7 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     case invalidEvent(target: String, seq: UInt64, entity: String, reason: String)
     /// The store refused a batch's data — a NOT NULL, CHECK, UNIQUE or type rule of the target table, a
     /// trigger's RAISE — or the sink refused a name. Retrying cannot help; the batch left no trace.
+    /// `entity` is empty for a rule checked at COMMIT (a deferred constraint).
     case refusedData(target: String, entity: String, key: Row?, message: String)
     /// A target table keyed on other columns than the entity's events (empty `tableKey`: no primary key
     /// and no unique index on the events' key): upserts and deletes would hit different rows.
@@ -152,7 +153,9 @@ extension SinkError {
     }
 
     private static func detail(entity: String, key: Row?, message: String) -> String {
-        "table \(Self.shown(entity))\(key.map { " (key \(Self.keyText($0)))" } ?? ""): \(message)"
+        // No entity: a rule checked at COMMIT (a deferred constraint), which names its table itself.
+        guard !entity.isEmpty else { return message }
+        return "table \(Self.shown(entity))\(key.map { " (key \(Self.keyText($0)))" } ?? ""): \(message)"
     }
 
     /// A key as `id=4` or `a=1, b="x"`, on one line.

@@ -202,6 +202,26 @@ final class SinkRefusalTests: XCTestCase {
         ], trigger: "sixty-six")
     }
 
+    /// A deferred constraint fails only at COMMIT: the event is still found (rehearsals check constraints at once).
+    func testAPostgresDeferredConstraintStopsReplayNamingTheEvent() throws {
+        let store = try RefusalStore.postgres()
+        try store.exec("""
+            CREATE TABLE p (id bigint PRIMARY KEY, v bigint);
+            CREATE TABLE c (id bigint PRIMARY KEY, v bigint REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED)
+            """)
+        let events = [insert(1, 1, txn: "a", entity: "c"), insert(1, nil, txn: "a", entity: "p"),
+                      insert(2, 1, txn: "b", entity: "c"), insert(3, 99, txn: "b", entity: "c"), insert(4, 1, txn: "b", entity: "c")]
+        let (dir, _) = try TestStores.journal(events)
+        let sink = try store.open("default")
+        defer { sink.close() }
+        XCTAssertThrowsError(try Replayer(journal: dir, sink: sink).run()) { error in
+            XCTAssertEqual((error as? SinkError)?.exitCode, 65, "\(error)")
+            XCTAssertTrue("\(error)".contains("the store refused event seq 4 (insert on c, key id=3)"), "\(error)")
+            XCTAssertTrue("\(error)".contains("SQLSTATE 23503"), "\(error)")
+        }
+        XCTAssertEqual(try sink.checkpoint()?.seq, 2)
+    }
+
     func testAPostgresRuleStopsReplayAsBadDataNamingSeqEntityAndKey() throws {
         try assertAStoreRuleStopsReplayNamingTheEvent(try .postgres(), [
             "CREATE TABLE t (id bigint PRIMARY KEY, v bigint NOT NULL CHECK (v < 100))",
