@@ -46,19 +46,20 @@ extension Event {
     /// of a journaled event that stops every replay.
     public var fault: EventFault? {
         if let problem = incompleteness { return EventFault(rule: "image", reason: problem) }
-        if let f = nameFault { return f }
         if key.count > EventLimits.keyColumns {
             return EventFault(rule: "image", reason: "the key has \(key.count) columns, more than the \(EventLimits.keyColumns) a PostgreSQL primary key allows")
         }
         // No array of images here: this runs for every event at ingest and append.
+        if let f = EventValidation.countFault(after, image: "after") ?? EventValidation.countFault(before, image: "before") { return f }
+        if let f = nameFault { return f }
         if let f = EventValidation.imageFault(key, image: "key") { return f }
         if let after, let f = EventValidation.imageFault(after, image: "after") { return f }
         if let before, let f = EventValidation.imageFault(before, image: "before") { return f }
         return nil
     }
 
-    /// The first unusable entity or column name (empty, a control character, too long, reserved), or nil.
-    /// Cheap enough for replay, where it guards against journals written before these checks.
+    /// The first unusable entity or column name (empty, a control character, too long, reserved, a PostgreSQL
+    /// system column, two columns of an image differing only in case), or nil.
     public var nameFault: EventFault? {
         if let reason = EventValidation.nameProblem(entity, isColumn: false) {
             return EventFault(rule: "name", reason: "entity \(EventValidation.quoted(entity)): \(reason)")
@@ -160,11 +161,14 @@ public enum EventValidation {
         return nil
     }
 
-    /// Too many columns in one row image, or the first value a store cannot hold.
+    /// More columns in one row image than a PostgreSQL table holds.
+    static func countFault(_ row: Row?, image: String) -> EventFault? {
+        guard let row, row.count > EventLimits.columns else { return nil }
+        return EventFault(rule: "image", reason: "the \(image) image has \(row.count) columns, more than the \(EventLimits.columns) a PostgreSQL table allows; drop columns in the mapping")
+    }
+
+    /// The first value of one row image a store cannot hold.
     static func imageFault(_ row: Row, image: String) -> EventFault? {
-        if row.count > EventLimits.columns {
-            return EventFault(rule: "image", reason: "the \(image) image has \(row.count) columns, more than the \(EventLimits.columns) a PostgreSQL table allows; drop columns in the mapping")
-        }
         for (name, value) in row.columns {
             if let reason = valueProblem(value) {
                 return EventFault(rule: "value", column: name, reason: "column \(quoted(name)) in the \(image) image: \(reason)")
