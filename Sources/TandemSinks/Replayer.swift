@@ -165,19 +165,11 @@ public final class Replayer {
             do {
                 try apply(pending, through: last.seq)
             } catch let refusal as SinkError where refusal.isRefusedData {
-                // The store is unchanged. Apply the batch one source transaction at a time: those before the
-                // refused one commit (progress, not harm), and the refused event gets named.
-                let txns = EventBatcher.batches(pending, size: 1)
-                if txns.count == 1 { throw try refusedEvent(in: txns[0], refusal, checkpoint: p.checkpoint) }
-                for txn in txns {
-                    do {
-                        try apply(txn, through: txn[txn.count - 1].seq)
-                    } catch let e as SinkError where e.isRefusedData {
-                        throw try refusedEvent(in: txn, e, checkpoint: p.checkpoint)
-                    }
-                }
-                // Each transaction passed alone: only their sum was refused. Nothing left but the checkpoint.
-                try apply([], through: last.seq)
+                // The store is unchanged. Find the first source transaction the store refuses, commit those
+                // before it (progress, not harm), and name the refused event.
+                let (passing, refused, cause) = try firstRefused(EventBatcher.batches(pending, size: 1), refusal)
+                if let end = passing.last?.seq { try apply(passing, through: end) }
+                throw try refusedEvent(in: refused, cause, checkpoint: p.checkpoint)
             }
             pending.removeAll(keepingCapacity: true)
             readInBatch = 0
@@ -208,6 +200,26 @@ public final class Replayer {
         if !shouldStop() { try commit() }
         try Journal.setConsumerApplied(consumerName, seq: p.checkpoint, at: journal, options: journalOptions)
         return p
+    }
+
+    /// Of a batch's source transactions (refused as a whole with `refusal`), the first one the store refuses,
+    /// after the events of those before it: the shortest refused prefix of whole transactions, found by
+    /// rehearsing prefixes (rolled back) in a binary search.
+    private func firstRefused(_ txns: [[Event]], _ refusal: SinkError) throws -> (passing: [Event], refused: [Event], cause: SinkError) {
+        var lo = 0, hi = txns.count, cause = refusal
+        // Invariant: the first `lo` transactions pass, the first `hi` are refused.
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            do {
+                let plan = try ChangePlan(events: txns[..<mid].joined())
+                try withReconnect { try sink.rehearse(plan) }
+                lo = mid
+            } catch let e as SinkError where e.isRefusedData {
+                hi = mid
+                cause = e
+            }
+        }
+        return (Array(txns[..<lo].joined()), txns[lo], cause)
     }
 
     /// The event of one source transaction (which the store refused as a whole) whose data the store refuses:
