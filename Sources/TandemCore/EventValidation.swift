@@ -256,7 +256,8 @@ public enum EventValidation {
         }
     }
 
-    static func asciiLowercased(_ s: String) -> String {
+    /// `s` with ASCII letters in lower case: a name as SQLite compares it.
+    public static func asciiLowercased(_ s: String) -> String {
         guard s.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) else { return s }
         return String(decoding: s.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
     }

@@ -6,7 +6,8 @@ import TandemSQLite
 ///
 /// Tables are created from the events' columns when missing (declared types from the first non-null
 /// value: int/bool → INTEGER, double → REAL, decimal/string/timestamp → TEXT, bytes → BLOB; a single
-/// integer key becomes the rowid); new columns are added with ALTER TABLE ADD COLUMN. Values: bool as
+/// integer key becomes the rowid); new columns are added with ALTER TABLE ADD COLUMN (names compared
+/// ignoring ASCII case, as SQLite does: `Name` and a later `name` are one column). Values: bool as
 /// 0/1, decimal as its exact text, timestamp as RFC 3339 text with six fractional digits in UTC.
 public final class SQLiteSink: EventSink {
     /// How hard SQLite syncs at commit.
@@ -217,7 +218,7 @@ public final class SQLiteSink: EventSink {
         var pk: [(Int64, String)] = []
         while try s.step() {
             let n = s.text(0)
-            t.columns.insert(n)
+            t.columns.insert(EventValidation.asciiLowercased(n))
             if s.int64(1) > 0 { pk.append((s.int64(1), n)) }
         }
         guard !t.columns.isEmpty else { return nil }
@@ -229,9 +230,12 @@ public final class SQLiteSink: EventSink {
     private func ensureTable(_ plan: EntityPlan) throws -> SQLiteTable {
         let q = SQL.quote(plan.entity)
         if var t = try table(plan.entity) {
-            for c in plan.columns where !t.columns.contains(c.name) {
+            for c in plan.columns {
+                // SQLite folds ASCII case in names: `Name` and `name` are one column.
+                let folded = EventValidation.asciiLowercased(c.name)
+                guard !t.columns.contains(folded) else { continue }
                 try db.execute("ALTER TABLE \(q) ADD COLUMN \(SQL.quote(c.name)) \(Self.declaredType(c.sample))")
-                t.columns.insert(c.name)
+                t.columns.insert(folded)
                 statements.removeAll()
             }
             tables[plan.entity] = t
@@ -239,7 +243,10 @@ public final class SQLiteSink: EventSink {
         }
         let key = plan.keyColumns
         var defs: [String] = []
+        var folded: Set<String> = []
         for c in plan.columns {
+            // SQLite folds ASCII case in names: of `Name` and `name` (from two events) the first is the column.
+            guard folded.insert(EventValidation.asciiLowercased(c.name)).inserted else { continue }
             let single = key.count == 1 && key[0] == c.name
             if single, case .int = c.sample {
                 defs.append("\(SQL.quote(c.name)) INTEGER PRIMARY KEY")  // the rowid itself: no second index
@@ -251,7 +258,7 @@ public final class SQLiteSink: EventSink {
             defs.append("PRIMARY KEY (\(SQL.list(key)))")
         }
         try db.execute("CREATE TABLE \(q) (\(defs.joined(separator: ", ")))")
-        let t = SQLiteTable(columns: Set(plan.columns.map(\.name)), primaryKey: key)
+        let t = SQLiteTable(columns: folded, primaryKey: key)
         tables[plan.entity] = t
         return t
     }
@@ -286,6 +293,7 @@ public final class SQLiteSink: EventSink {
 
 /// What the sink knows of one target table.
 struct SQLiteTable {
+    /// Column names with ASCII letters in lower case, as SQLite compares them.
     var columns: Set<String> = []
     var primaryKey: [String] = []
 }

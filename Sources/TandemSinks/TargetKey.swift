@@ -1,3 +1,5 @@
+import TandemCore
+
 /// Whether an existing target table is keyed the way the entity's events are.
 ///
 /// Upserts conflict on the table's key while deletes match the events' key: when the two differ, events
@@ -13,7 +15,7 @@ enum TargetKey {
     static func check(target: String, entity: String, primaryKey: [String], uniqueKeys: () throws -> [[String]],
                       eventKey: [String], foldCase: Bool) throws {
         guard !eventKey.isEmpty else { return }  // only truncates: no key involved
-        func set(_ names: [String]) -> Set<String> { Set(foldCase ? names.map { lowered($0) } : names) }
+        func set(_ names: [String]) -> Set<String> { Set(foldCase ? names.map(EventValidation.asciiLowercased) : names) }
         let want = set(eventKey)
         if !primaryKey.isEmpty {
             if set(primaryKey) == want { return }
@@ -21,9 +23,5 @@ enum TargetKey {
         }
         if try uniqueKeys().contains(where: { set($0) == want }) { return }
         throw SinkError.keyMismatch(target: target, entity: entity, tableKey: [], eventKey: eventKey)
-    }
-
-    private static func lowered(_ s: String) -> String {
-        String(decoding: s.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
     }
 }

@@ -96,6 +96,20 @@ final class SinkRefusalTests: XCTestCase {
         XCTAssertEqual(try store.dump(), ["t": ["id=1|\(long)=3|xmin=2"]])
     }
 
+    /// SQLite folds ASCII case in column names: `Name` in one event and `name` in a later one are one column
+    /// there, not a second ALTER TABLE ADD COLUMN that fails every replay.
+    func testColumnsDifferingOnlyInCaseAcrossEventsAreOneSQLiteColumn() throws {
+        let store = try RefusalStore.sqlite()
+        let sink = try store.open("default")
+        defer { sink.close() }
+        let a = Event(seq: 1, txn: "a", entity: "t", key: ["id": .int(1)], op: .insert, after: ["id": .int(1), "Name": .string("x")])
+        let b = Event(seq: 2, txn: "b", entity: "t", key: ["id": .int(2)], op: .insert, after: ["id": .int(2), "name": .string("y")])
+        try sink.apply([a, b], journalID: "j")
+        let c = Event(seq: 3, txn: "c", entity: "t", key: ["ID": .int(1)], op: .update, after: ["ID": .int(1), "NAME": .string("z")])
+        try sink.apply([c], journalID: "j")
+        XCTAssertEqual(try store.dump(), ["t": ["Name=y|id=2", "Name=z|id=1"]])
+    }
+
     /// Values PostgreSQL cannot hold, in a journal written before append refused them: exit 65 naming the event.
     func testAnOldJournalsValuesPostgresCannotHoldStopReplayNamingTheEvent() throws {
         for (value, says) in [(Value.string("a\u{0}b"), "22"), (.decimal("1e999999999"), "22003")] {
