@@ -40,8 +40,9 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     /// A target table keyed on other columns than the entity's events (empty `tableKey`: no primary key
     /// and no unique index on the events' key): upserts and deletes would hit different rows.
     case keyMismatch(target: String, entity: String, tableKey: [String], eventKey: [String])
-    /// The event whose data the store refused (`cause` is `refusedData` or `keyMismatch`), found by applying
-    /// the failing batch one source transaction at a time; `checkpoint` is the seq applied before it.
+    /// The event whose data the store refused (`cause` is `refusedData` or `keyMismatch`), found by rehearsing
+    /// prefixes of the refused batch; `checkpoint` is the seq applied before it (its batch's earlier source
+    /// transactions are committed).
     indirect case refusedEvent(seq: UInt64, op: Operation, entity: String, key: Row, checkpoint: UInt64, cause: SinkError)
 
     public var description: String {
@@ -81,7 +82,7 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
                 + "or use another sink name or store for it"
         case let .invalidEvent(target, seq, entity, reason):
             return "\(target): event seq \(seq) on \(Self.shown(entity)) cannot be applied: \(reason); nothing of its batch was applied; "
-                + "hint: a Tandem that did not check names journaled it; tandem journal truncate --after \(seq - 1), then ingest again: "
+                + "hint: a Tandem that did not check names journaled it; tandem journal truncate --after \(max(seq, 1) - 1), then ingest again: "
                 + "the change goes to the quarantine, where a mapping that renames it lets retry journal it"
         case let .refusedData(target, entity, key, message):
             return "\(target): \(Self.detail(entity: entity, key: key, message: message)); nothing of the batch was applied; \(hint)"
@@ -133,10 +134,9 @@ extension SinkError {
             return Self.detail(entity: entity, key: withKey ? key : nil, message: message)
         case let .keyMismatch(_, entity, tableKey, eventKey):
             let events = "(" + eventKey.joined(separator: ", ") + ")"
-            let head = tableKey.isEmpty
+            return tableKey.isEmpty
                 ? "table \(Self.shown(entity)) has no primary key nor a unique index on its events' key \(events)"
                 : "table \(Self.shown(entity)) is keyed on (\(tableKey.joined(separator: ", "))), but its events on \(events)"
-            return head
         default:
             return description
         }
