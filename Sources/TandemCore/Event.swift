@@ -45,17 +45,3 @@ public struct Event: Sendable, Hashable {
         self.origin = origin
     }
 }
-
-extension Event {
-    /// Why no sink could apply this event, or nil when it is whole: an insert, update or snapshot
-    /// needs the row it writes. Checked where input enters (append, ingest), so a bad change is one
-    /// refused line or one quarantine entry instead of a journaled event that stops every replay.
-    public var incompleteness: String? {
-        switch op {
-        case .insert, .update, .snapshot:
-            return after == nil ? "op \"\(op.rawValue)\" needs an \"after\" row image" : nil
-        case .delete, .truncate:
-            return nil
-        }
-    }
-}

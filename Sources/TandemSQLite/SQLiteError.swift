@@ -23,6 +23,13 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// True when another connection holds the lock (`SQLITE_BUSY`/`SQLITE_LOCKED`): worth retrying.
     public var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
 
+    /// True for errors the data causes, which no retry fixes: a constraint (NOT NULL, CHECK, UNIQUE, a
+    /// foreign key, a STRICT column's type, a trigger's RAISE), a type mismatch (text into an INTEGER
+    /// PRIMARY KEY), a value too big.
+    public var isCausedByData: Bool {
+        primaryCode == SQLITE_CONSTRAINT || primaryCode == SQLITE_MISMATCH || primaryCode == SQLITE_TOOBIG
+    }
+
     public var description: String {
         var s = "SQLite error \(code) (\(String(cString: sqlite3_errstr(code)))): \(message)"
         if let sql { s += " — in `\(sql)`" }

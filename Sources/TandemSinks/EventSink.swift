@@ -51,7 +51,12 @@ public struct ApplyOutcome: Sendable, Hashable {
 ///   Applying a plan the store already reflects leaves it unchanged.
 /// - Target tables that do not exist are created from the rows' columns (primary key from the key
 ///   columns); columns that appear later are added. Existing columns are never dropped or retyped.
-/// - Identifiers are always quoted and values always bound: no SQL is built from data.
+/// - Identifiers are always quoted and values always bound: no SQL is built from data. Entity and column
+///   names Tandem refuses (`EventValidation`: reserved, empty, with control characters) never reach SQL.
+/// - An existing target table is used only when its primary key (or, without one, a unique index) is on
+///   exactly the events' key columns (else `SinkError.keyMismatch`).
+/// - Data the store refuses (its constraints, types, triggers) is `SinkError.refusedData`, never a
+///   connection error: retrying the batch would fail the same way.
 /// - Nothing written to `target` or to an error contains a password.
 /// - A broken connection surfaces as `SinkError.connectionLost`; `reconnect()` then restores it
 ///   (with back-off) or throws `SinkError.unavailable`.
@@ -76,6 +81,9 @@ public protocol EventSink: AnyObject {
     func reconnect() throws
     /// Closes the store.
     func close()
+    /// Applies `plan` in a transaction that is always rolled back: the store stays as it was, and what
+    /// `commit` would throw is thrown (used to find the event a store refuses).
+    func rehearse(_ plan: ChangePlan) throws
 }
 
 extension EventSink {
@@ -110,6 +118,7 @@ extension EventSink {
                     return ApplyOutcome(applied: 0, skipped: events.count, checkpoint: stored)
                 }
                 let fresh = events.drop { $0.seq <= held }
+                try SinkNames.check(fresh, target: target)
                 let plan = try ChangePlan(events: fresh)
                 let to = SinkCheckpoint(journalID: journalID, seq: end, filter: filter)
                 try commit(plan, from: stored, to: to)

@@ -83,6 +83,14 @@ final class PostgresConnection {
         if isBroken || state.hasPrefix("08") || state.hasPrefix("57P0") {
             return .connectionLost(target: redactor.target, message: message)
         }
+        // Classes 22 (data exception), 23 (integrity constraint), 54 (program limit, e.g. a row too big) and
+        // P0 (PL/pgSQL, e.g. a trigger's RAISE EXCEPTION): the data is refused, and a retry fails the same way.
+        if state.hasPrefix("22") || state.hasPrefix("23") || state.hasPrefix("54") || state.hasPrefix("P0") {
+            // The primary message only: the DETAIL line quotes the failing row's values.
+            let primary = res.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { redactor.scrub(String(cString: $0)) }
+            return .refusedData(target: redactor.target, entity: entity ?? "", key: nil,
+                                message: "\(primary ?? message) (SQLSTATE \(state))")
+        }
         return .database(target: redactor.target, entity: entity, message: message)
     }
 }

@@ -146,9 +146,25 @@ public final class PostgresSink: EventSink {
         conn = nil
     }
 
+    public func rehearse(_ plan: ChangePlan) throws {
+        let c = try connection()
+        // DDL of the rehearsal rolls back with it: forget what we learned about the schema.
+        defer { tables.removeAll() }
+        try c.query("BEGIN")
+        defer { if !c.isBroken { _ = try? c.query("ROLLBACK") } }
+        for entity in plan.entities { try apply(entity, c) }
+        // Deferred constraints would only be checked at COMMIT: check them now, before the rollback.
+        try c.query("SET CONSTRAINTS ALL IMMEDIATE")
+    }
+
     private func apply(_ plan: EntityPlan, _ c: PostgresConnection) throws {
         let entity = plan.entity, q = SQL.quote(entity)
+        try SinkNames.check(plan, target: target)
         var info = try table(entity, c)
+        if let existing = info, plan.changeCount > 0 {
+            try TargetKey.check(target: target, entity: entity, primaryKey: existing.primaryKey,
+                                uniqueKeys: { try uniqueKeys(entity, c) }, eventKey: plan.keyColumns, foldCase: false)
+        }
         if !plan.columns.isEmpty { info = try ensureTable(plan, info, c) }
         guard let info else { return }
         if plan.truncate { try c.query("DELETE FROM \(q)", entity: entity) }
@@ -211,7 +227,7 @@ public final class PostgresSink: EventSink {
                     try c.query(insert, arrays, entity: entity)
                     try c.query("RELEASE SAVEPOINT tandem_insert")
                     continue
-                } catch SinkError.database where c.lastSQLState == "23505" {
+                } catch SinkError.refusedData where c.lastSQLState == "23505" {
                     try c.query("ROLLBACK TO SAVEPOINT tandem_insert")
                 }
             }
@@ -238,6 +254,19 @@ public final class PostgresSink: EventSink {
         t.primaryKey = (0..<pk.count).compactMap { pk[$0, 0] }
         tables[entity] = t
         return t
+    }
+
+    /// The columns of each unique index usable by ON CONFLICT (valid, immediate, not partial, no expression).
+    private func uniqueKeys(_ entity: String, _ c: PostgresConnection) throws -> [[String]] {
+        let rows = try c.query("""
+            SELECT i.indexrelid::text, a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+            WHERE i.indrelid = to_regclass($1) AND i.indisunique AND i.indisvalid AND i.indimmediate
+              AND i.indpred IS NULL AND i.indexprs IS NULL
+            ORDER BY i.indexrelid
+            """, [SQL.quote(entity)], entity: entity)
+        var out: [String: [String]] = [:]
+        for r in 0..<rows.count { out[rows[r, 0] ?? "", default: []].append(rows[r, 1] ?? "") }
+        return Array(out.values)
     }
 
     private func ensureTable(_ plan: EntityPlan, _ existing: PostgresTable?, _ c: PostgresConnection) throws -> PostgresTable {

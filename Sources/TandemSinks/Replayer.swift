@@ -149,19 +149,30 @@ public final class Replayer {
         var pending: [Event] = []
         var readInBatch = 0
         var lastRead: Event?
+        func apply(_ events: [Event], through seq: UInt64) throws {
+            let outcome = try sink.apply(events, journalID: journalID, through: seq, filter: filter)
+            p.applied += outcome.applied
+            p.skipped += outcome.skipped
+            p.batches += 1
+            p.checkpoint = seq
+            try Journal.setConsumerApplied(consumerName, seq: p.checkpoint, at: journal, options: journalOptions)
+            progress(p)
+        }
         func commit() throws {
             guard let last = lastRead, last.seq > p.checkpoint else { return }
             // Before the commit: if this process dies after it, `truncate --after` still keeps these events.
             try Journal.reserveConsumer(consumerName, through: last.seq, at: journal, options: journalOptions)
-            let outcome = try sink.apply(pending, journalID: journalID, through: last.seq, filter: filter)
-            p.applied += outcome.applied
-            p.skipped += outcome.skipped
-            p.batches += 1
-            p.checkpoint = last.seq
+            do {
+                try apply(pending, through: last.seq)
+            } catch let refusal as SinkError where refusal.isRefusedData {
+                // The store is unchanged. Find the first source transaction the store refuses, commit those
+                // before it (progress, not harm), and name the refused event.
+                let (passing, refused, cause) = try firstRefused(EventBatcher.batches(pending, size: 1), refusal)
+                if let end = passing.last?.seq { try apply(passing, through: end) }
+                throw try refusedEvent(in: refused, cause, checkpoint: p.checkpoint)
+            }
             pending.removeAll(keepingCapacity: true)
             readInBatch = 0
-            try Journal.setConsumerApplied(consumerName, seq: p.checkpoint, at: journal, options: journalOptions)
-            progress(p)
         }
         func take(_ e: Event) throws {
             // Cut only between source transactions: a txn's events never straddle two sink transactions.
@@ -189,6 +200,48 @@ public final class Replayer {
         if !shouldStop() { try commit() }
         try Journal.setConsumerApplied(consumerName, seq: p.checkpoint, at: journal, options: journalOptions)
         return p
+    }
+
+    /// Of a batch's source transactions (refused as a whole with `refusal`), the first one the store refuses,
+    /// after the events of those before it: the shortest refused prefix of whole transactions, found by
+    /// rehearsing prefixes (rolled back) in a binary search.
+    private func firstRefused(_ txns: [[Event]], _ refusal: SinkError) throws -> (passing: [Event], refused: [Event], cause: SinkError) {
+        var lo = 0, hi = txns.count, cause = refusal
+        // Invariant: the first `lo` transactions pass, the first `hi` are refused.
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            do {
+                let plan = try ChangePlan(events: txns[..<mid].joined())
+                try withReconnect { try sink.rehearse(plan) }
+                lo = mid
+            } catch let e as SinkError where e.isRefusedData {
+                hi = mid
+                cause = e
+            }
+        }
+        return (Array(txns[..<lo].joined()), txns[lo], cause)
+    }
+
+    /// The event of one source transaction (which the store refused as a whole) whose data the store refuses:
+    /// the shortest refused prefix, found by rehearsing prefixes (rolled back) in a binary search.
+    private func refusedEvent(in txn: [Event], _ refusal: SinkError, checkpoint: UInt64) throws -> SinkError {
+        let events = txn.filter { $0.seq > checkpoint }
+        var lo = 0, hi = events.count, cause = refusal
+        // Invariant: the first `lo` events pass, the first `hi` are refused.
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            do {
+                let plan = try ChangePlan(events: events[..<mid])
+                try withReconnect { try sink.rehearse(plan) }
+                lo = mid
+            } catch let e as SinkError where e.isRefusedData {
+                hi = mid
+                cause = e
+            }
+        }
+        guard hi > 0 else { return refusal }
+        let e = events[hi - 1]
+        return SinkError.refusedEvent(seq: e.seq, op: e.op, entity: e.entity, key: e.key, checkpoint: checkpoint, cause: cause)
     }
 
     private func withReconnect<T>(_ body: () throws -> T) throws -> T {

@@ -6,7 +6,8 @@ import TandemSQLite
 ///
 /// Tables are created from the events' columns when missing (declared types from the first non-null
 /// value: int/bool → INTEGER, double → REAL, decimal/string/timestamp → TEXT, bytes → BLOB; a single
-/// integer key becomes the rowid); new columns are added with ALTER TABLE ADD COLUMN. Values: bool as
+/// integer key becomes the rowid); new columns are added with ALTER TABLE ADD COLUMN (names compared
+/// ignoring ASCII case, as SQLite does: `Name` and a later `name` are one column). Values: bool as
 /// 0/1, decimal as its exact text, timestamp as RFC 3339 text with six fractional digits in UTC.
 public final class SQLiteSink: EventSink {
     /// How hard SQLite syncs at commit.
@@ -75,6 +76,10 @@ public final class SQLiteSink: EventSink {
             tables.removeAll()
             statements.removeAll()
             if let e = error as? SinkError { throw e }
+            if let e = error as? SQLiteError, e.isCausedByData {
+                // A deferred rule checked at COMMIT.
+                throw SinkError.refusedData(target: target, entity: "", key: nil, message: e.message)
+            }
             throw SinkError.database(target: target, entity: nil, message: "\(error)")
         }
     }
@@ -112,10 +117,28 @@ public final class SQLiteSink: EventSink {
         try s.execute()
     }
 
+    public func rehearse(_ plan: ChangePlan) throws {
+        // DDL of the rehearsal rolls back with it: forget what we learned about the schema.
+        defer { tables.removeAll(); statements.removeAll() }
+        do {
+            try db.execute("BEGIN IMMEDIATE")
+            defer { if !db.isAutocommit { try? db.execute("ROLLBACK") } }
+            for entity in plan.entities { try apply(entity) }
+        } catch let e as SQLiteError {
+            throw SinkError.database(target: target, entity: nil, message: e.description)
+        }
+    }
+
     private func apply(_ plan: EntityPlan) throws {
         let entity = plan.entity
+        var current: Row?
         do {
+            try SinkNames.check(plan, target: target)
             var info = try table(entity)
+            if let existing = info, plan.changeCount > 0 {
+                try TargetKey.check(target: target, entity: entity, primaryKey: existing.primaryKey,
+                                    uniqueKeys: { try uniqueKeys(entity) }, eventKey: plan.keyColumns, foldCase: true)
+            }
             if !plan.columns.isEmpty {
                 info = try ensureTable(plan)
             }
@@ -124,6 +147,7 @@ public final class SQLiteSink: EventSink {
             var upsert: (names: [String], stmt: Statement)?
             let delete = plan.changeCount == 0 ? nil : try statement(deleteSQL(entity, plan.keyColumns))
             for (key, change) in plan.orderedChanges {
+                current = key
                 switch change {
                 case .delete:
                     try run(delete!, key.values)
@@ -135,9 +159,30 @@ public final class SQLiteSink: EventSink {
                     try run(upsert!.stmt, row.values)
                 }
             }
+        } catch let e as SQLiteError where e.isCausedByData {
+            throw SinkError.refusedData(target: target, entity: entity, key: current, message: e.message)
         } catch let e as SQLiteError {
             throw SinkError.database(target: target, entity: entity, message: e.description)
         }
+    }
+
+    /// The columns of each unique index usable by ON CONFLICT (not partial, no expression).
+    private func uniqueKeys(_ entity: String) throws -> [[String]] {
+        let list = try db.prepare("SELECT name FROM pragma_index_list(?) WHERE \"unique\" = 1 AND partial = 0")
+        try list.bind(entity, at: 1)
+        var indexes: [String] = []
+        while try list.step() { indexes.append(list.text(0)) }
+        var out: [[String]] = []
+        for index in indexes {
+            let info = try db.prepare("SELECT name FROM pragma_index_info(?) ORDER BY seqno")
+            try info.bind(index, at: 1)
+            var cols: [String] = [], expression = false
+            while try info.step() {
+                if info.isNull(0) { expression = true } else { cols.append(info.text(0)) }
+            }
+            if !expression { out.append(cols) }
+        }
+        return out
     }
 
     private func run(_ s: Statement, _ values: [Value]) throws {
@@ -173,7 +218,7 @@ public final class SQLiteSink: EventSink {
         var pk: [(Int64, String)] = []
         while try s.step() {
             let n = s.text(0)
-            t.columns.insert(n)
+            t.columns.insert(EventValidation.asciiLowercased(n))
             if s.int64(1) > 0 { pk.append((s.int64(1), n)) }
         }
         guard !t.columns.isEmpty else { return nil }
@@ -185,9 +230,12 @@ public final class SQLiteSink: EventSink {
     private func ensureTable(_ plan: EntityPlan) throws -> SQLiteTable {
         let q = SQL.quote(plan.entity)
         if var t = try table(plan.entity) {
-            for c in plan.columns where !t.columns.contains(c.name) {
+            for c in plan.columns {
+                // SQLite folds ASCII case in names: `Name` and `name` are one column.
+                let folded = EventValidation.asciiLowercased(c.name)
+                guard !t.columns.contains(folded) else { continue }
                 try db.execute("ALTER TABLE \(q) ADD COLUMN \(SQL.quote(c.name)) \(Self.declaredType(c.sample))")
-                t.columns.insert(c.name)
+                t.columns.insert(folded)
                 statements.removeAll()
             }
             tables[plan.entity] = t
@@ -195,7 +243,10 @@ public final class SQLiteSink: EventSink {
         }
         let key = plan.keyColumns
         var defs: [String] = []
+        var folded: Set<String> = []
         for c in plan.columns {
+            // SQLite folds ASCII case in names: of `Name` and `name` (from two events) the first is the column.
+            guard folded.insert(EventValidation.asciiLowercased(c.name)).inserted else { continue }
             let single = key.count == 1 && key[0] == c.name
             if single, case .int = c.sample {
                 defs.append("\(SQL.quote(c.name)) INTEGER PRIMARY KEY")  // the rowid itself: no second index
@@ -207,7 +258,7 @@ public final class SQLiteSink: EventSink {
             defs.append("PRIMARY KEY (\(SQL.list(key)))")
         }
         try db.execute("CREATE TABLE \(q) (\(defs.joined(separator: ", ")))")
-        let t = SQLiteTable(columns: Set(plan.columns.map(\.name)), primaryKey: key)
+        let t = SQLiteTable(columns: folded, primaryKey: key)
         tables[plan.entity] = t
         return t
     }
@@ -242,6 +293,7 @@ public final class SQLiteSink: EventSink {
 
 /// What the sink knows of one target table.
 struct SQLiteTable {
+    /// Column names with ASCII letters in lower case, as SQLite compares them.
     var columns: Set<String> = []
     var primaryKey: [String] = []
 }

@@ -30,6 +30,20 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     case wouldSkip(target: String, sink: String, next: UInt64, from: UInt64)
     /// The replay or rewind filter differs from the one the sink was filled with.
     case filterChanged(target: String, sink: String, stored: String, given: String)
+    /// A journaled event no sink may apply: a reserved or unusable name, in a journal written before
+    /// append and ingest checked names.
+    case invalidEvent(target: String, seq: UInt64, entity: String, reason: String)
+    /// The store refused a batch's data — a NOT NULL, CHECK, UNIQUE or type rule of the target table, a
+    /// trigger's RAISE — or the sink refused a name. Retrying cannot help; the batch left no trace.
+    /// `entity` is empty for a rule checked at COMMIT (a deferred constraint).
+    case refusedData(target: String, entity: String, key: Row?, message: String)
+    /// A target table keyed on other columns than the entity's events (empty `tableKey`: no primary key
+    /// and no unique index on the events' key): upserts and deletes would hit different rows.
+    case keyMismatch(target: String, entity: String, tableKey: [String], eventKey: [String])
+    /// The event whose data the store refused (`cause` is `refusedData` or `keyMismatch`), found by rehearsing
+    /// prefixes of the refused batch; `checkpoint` is the seq applied before it (its batch's earlier source
+    /// transactions are committed).
+    indirect case refusedEvent(seq: UInt64, op: Operation, entity: String, key: Row, checkpoint: UInt64, cause: SinkError)
 
     public var description: String {
         switch self {
@@ -66,6 +80,17 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
             return "\(target): sink '\(sink)' was filled with filter \(stored), not \(given): events the old filter passed over "
                 + "would stay missing; nothing was changed; hint: rebuild it (tandem rewind --rebuild) with the new filter, "
                 + "or use another sink name or store for it"
+        case let .invalidEvent(target, seq, entity, reason):
+            return "\(target): event seq \(seq) on \(Self.shown(entity)) cannot be applied: \(reason); nothing of its batch was applied; "
+                + "hint: a Tandem that did not check names journaled it; tandem journal truncate --after \(max(seq, 1) - 1), then ingest again: "
+                + "the change goes to the quarantine, where a mapping that renames it lets retry journal it"
+        case let .refusedData(target, entity, key, message):
+            return "\(target): \(Self.detail(entity: entity, key: key, message: message)); nothing of the batch was applied; \(hint)"
+        case let .keyMismatch(target, _, _, _):
+            return "\(target): \(detail(withKey: false)); nothing was applied; \(hint)"
+        case let .refusedEvent(seq, op, entity, key, checkpoint, cause):
+            return "\(cause.target): the store refused event seq \(seq) (\(op.rawValue) on \(Self.shown(entity)), key \(Self.keyText(key))): "
+                + "\(cause.detail(withKey: false)); the events before it are applied (checkpoint seq \(checkpoint)), nothing of its transaction is; \(cause.hint)"
         case let .badSpec(spec, reason):
             return "bad sink '\(spec)': \(reason); hint: use sqlite:PATH, postgres://… / postgresql://…, or a JSON object {\"kind\":…}"
         }
@@ -76,9 +101,80 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .badSpec, .rewindAboveCheckpoint, .wouldSkip, .filterChanged: return 64
         case .journalMismatch, .outOfOrder, .missingAfterImage, .missingKey, .rewindNeedsBeforeImage, .journalGap: return 65
+        case .invalidEvent, .refusedData, .keyMismatch, .refusedEvent: return 65
         case .unavailable: return 69
         case .checkpointMoved, .connectionLost: return 75
         case .database: return 74
         }
+    }
+}
+
+extension SinkError {
+    /// True when the store refused the data itself (not the connection): a retry of the same batch fails
+    /// the same way, so the replayer looks for the event instead.
+    public var isRefusedData: Bool {
+        switch self {
+        case .refusedData, .keyMismatch: return true
+        default: return false
+        }
+    }
+
+    /// The store of a `refusedData` or `keyMismatch` ("" for other cases).
+    var target: String {
+        switch self {
+        case let .refusedData(target, _, _, _), let .keyMismatch(target, _, _, _): return target
+        default: return ""
+        }
+    }
+
+    /// A refusal without its store, to be named with the event that caused it.
+    func detail(withKey: Bool) -> String {
+        switch self {
+        case let .refusedData(_, entity, key, message):
+            return Self.detail(entity: entity, key: withKey ? key : nil, message: message)
+        case let .keyMismatch(_, entity, tableKey, eventKey):
+            let events = "(" + eventKey.joined(separator: ", ") + ")"
+            return tableKey.isEmpty
+                ? "table \(Self.shown(entity)) has no primary key nor a unique index on its events' key \(events)"
+                : "table \(Self.shown(entity)) is keyed on (\(tableKey.joined(separator: ", "))), but its events on \(events)"
+        default:
+            return description
+        }
+    }
+
+    /// What the operator can do about a `refusedData` or `keyMismatch`.
+    var hint: String {
+        switch self {
+        case let .keyMismatch(_, _, _, eventKey):
+            return "hint: key the table on (\(eventKey.joined(separator: ", "))) — a unique index on them is enough — or map the events' key to the table's"
+        default:
+            return "hint: relax the target table's rule, or fix the data at its source (a mapping rule quarantines such changes at ingest), then run replay again"
+        }
+    }
+
+    private static func detail(entity: String, key: Row?, message: String) -> String {
+        // No entity: a rule checked at COMMIT (a deferred constraint), which names its table itself.
+        guard !entity.isEmpty else { return message }
+        return "table \(Self.shown(entity))\(key.map { " (key \(Self.keyText($0)))" } ?? ""): \(message)"
+    }
+
+    /// A key as `id=4` or `a=1, b="x"`, on one line.
+    static func keyText(_ key: Row) -> String {
+        if key.isEmpty { return "(none)" }
+        return key.columns.map { name, value in
+            let v: String
+            switch value {
+            case .string(let s): v = EventValidation.quoted(s)
+            case .null: v = "null"
+            default: v = PostgresText.text(value) ?? "null"
+            }
+            return "\(shown(name))=\(v)"
+        }.joined(separator: ", ")
+    }
+
+    /// A name as it is when plain, quoted with escapes when it holds anything that could break the line.
+    static func shown(_ name: String) -> String {
+        name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F && !($0.value >= 0x80 && $0.value < 0xA0) })
+            ? name : EventValidation.quoted(name)
     }
 }

@@ -10,9 +10,10 @@ extension JournalCommands {
                   .flag("--acks", "print 'acked FIRST..LAST' as each group becomes durable")],
         details: """
         Each line is one event (schemas/event.schema.json); its seq is ignored, the journal assigns it.
-        Events are acknowledged only after fdatasync. A line that does not parse, or lacks entity, key or
-        op, stops the append with exit 65 and the line number and reason on stderr; the events before it
-        stay appended and are reported. Blank lines are skipped.
+        Events are acknowledged only after fdatasync. A line that does not parse, lacks entity, key or op,
+        or holds what a store cannot take (a reserved or unusable name, a NUL in text, a decimal beyond
+        PostgreSQL numeric, more than 1600 columns) stops the append with exit 65 and the line number and
+        reason on stderr; the events before it stay appended and are reported. Blank lines are skipped.
         """
     ) { args in
         let dir = try args.positional(0, "DIR")
@@ -100,9 +101,9 @@ struct StdinAppender {
             try flush()   // the lines before the bad one are appended and stay
             throw BadLine(line: line, reason: String(describing: error))
         }
-        if let problem = event.incompleteness {
+        if let fault = event.fault {
             try flush()
-            throw BadLine(line: line, reason: problem)
+            throw BadLine(line: line, reason: fault.reason)
         }
         pending.append(event)
         if pending.count >= batch { try flush() }

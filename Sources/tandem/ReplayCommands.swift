@@ -32,6 +32,9 @@ enum ReplayCommands {
         The sink records (journal id, seq) in its _tandem_checkpoint table in the same transaction as each
         batch, so a crash leaves it before or after the whole batch and a rerun resumes after it. The sink is
         registered as a journal consumer so `tandem journal truncate` keeps what it has not applied.
+        An existing target table must be keyed on the events' key columns (its primary key, or a unique
+        index on them). Data the table refuses (NOT NULL, CHECK, UNIQUE, a trigger) stops the replay with
+        exit 65 naming the event's seq, entity and key; the source transactions before it are applied.
         """
     ) { args in
         let journal = try required(args, "--journal"), spec = try SinkSpec.parse(try required(args, "--into"))

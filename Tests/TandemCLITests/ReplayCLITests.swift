@@ -47,4 +47,29 @@ final class ReplayCLITests: XCTestCase {
         // Each log line is one line for the operator (libpq's multi-line messages are folded).
         for line in r.stderr.split(separator: "\n") { XCTAssertTrue(line.hasPrefix("tandem: "), String(line)) }
     }
+
+    /// Promise: data the target table refuses (its CHECK, NOT NULL, a trigger) is bad data — exit 65, which
+    /// the systemd unit does not restart — with one line naming the event; the transactions before it apply.
+    func testATableRuleRefusingAnEventExits65NamingItsSeqEntityAndKey() throws {
+        let dir = try temporaryDirectory(self)
+        let j = dir.appendingPathComponent("j").path, db = dir.appendingPathComponent("new.db").path
+        XCTAssertEqual(try CLI.run(["journal", "init", j]).status, 0)
+        _ = try sqlite3(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER CHECK (v < 100))")
+        let events = [
+            #"{"txn":"1","entity":"t","key":{"id":1},"op":"insert","after":{"id":1,"v":1}}"#,
+            #"{"txn":"2","entity":"t","key":{"id":2},"op":"insert","after":{"id":2,"v":500}}"#,
+            #"{"txn":"3","entity":"t","key":{"id":3},"op":"insert","after":{"id":3,"v":3}}"#,
+        ]
+        XCTAssertEqual(try CLI.run(["journal", "append", j], stdin: events.joined(separator: "\n")).status, 0)
+        for _ in 0..<2 {
+            let r = try CLI.run(["replay", "--journal", j, "--into", "sqlite:\(db)"])
+            XCTAssertEqual(r.status, 65, r.stderr)
+            XCTAssertEqual(r.stderr, "tandem: sqlite:\(db): the store refused event seq 2 (insert on t, key id=2): table t: "
+                           + "CHECK constraint failed: v < 100; the events before it are applied (checkpoint seq 1), nothing of its transaction is; "
+                           + "hint: relax the target table's rule, or fix the data at its source (a mapping rule quarantines such changes at ingest), then run replay again\n")
+            XCTAssertEqual(try sqlite3(db, "SELECT group_concat(id) FROM t"), "1\n")
+            XCTAssertEqual(try sqlite3(db, "SELECT seq FROM _tandem_checkpoint"), "1\n")
+        }
+    }
+
 }

@@ -23,6 +23,24 @@ struct SinkConformance {
         try rebuildEmptiesTables()
         try insertOfARowAlreadyThereOverwritesIt()
         try coalescedDeleteThenInsertLeavesNoOldColumn()
+        try rehearsalLeavesTheStoreAsItWas()
+    }
+
+    /// `rehearse` applies a plan (new table, new column, rows) and rolls all of it back; the sink goes on.
+    func rehearsalLeavesTheStoreAsItWas() throws {
+        let store = try makeStore()
+        let sink = try open(store)
+        defer { sink.close() }
+        try sink.apply([Event(seq: 1, entity: "t", key: ["id": .int(1)], op: .insert, after: ["id": .int(1)])], journalID: journal)
+        let before = try dump(store)
+        try sink.rehearse(try ChangePlan(events: [
+            Event(seq: 2, entity: "t", key: ["id": .int(2)], op: .insert, after: ["id": .int(2), "extra": .string("x")]),
+            Event(seq: 3, entity: "fresh", key: ["id": .int(1)], op: .insert, after: ["id": .int(1)]),
+        ]))
+        XCTAssertEqual(try dump(store), before)
+        XCTAssertEqual(try sink.checkpoint()?.seq, 1)
+        try sink.apply([Event(seq: 2, entity: "t", key: ["id": .int(2)], op: .insert, after: ["id": .int(2), "extra": .string("y")])], journalID: journal)
+        XCTAssertEqual(try dump(store)["t"]?.count, 2)
     }
 
     func coalescedDeleteThenInsertLeavesNoOldColumn() throws {

@@ -220,6 +220,7 @@ final class CommitThenDie: EventSink {
     }
     func reset(entities: [String]) throws { try inner.reset(entities: entities) }
     func reconnect() throws { try inner.reconnect() }
+    func rehearse(_ plan: ChangePlan) throws { try inner.rehearse(plan) }
     func close() {}
 }
 
@@ -238,5 +239,6 @@ final class RecordingSink: EventSink {
     }
     func reset(entities: [String]) throws { try inner.reset(entities: entities) }
     func reconnect() throws { try inner.reconnect() }
+    func rehearse(_ plan: ChangePlan) throws { try inner.rehearse(plan) }
     func close() {}
 }

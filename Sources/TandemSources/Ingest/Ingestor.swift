@@ -121,10 +121,11 @@ public final class Ingestor {
             // Move the change out of the record: an Event copy costs a retain per string and row.
             if let change = records[i].change.take() {
                 // A source without raw bytes gets the change itself quarantined: keep a copy only when the
-                // mapping could reject it (entity rules, rejected entities, or a key still to find).
+                // mapping could reject it (entity rules, rejected entities, a key still to find, or a change
+                // that passes through unmapped but that no sink could apply).
                 let keepsRaw = !records[i].raw.isEmpty
                 let original: Event? = !keepsRaw && (change.key.isEmpty || mapping.unlistedEntities == .reject
-                                                     || mapping.entities[change.entity] != nil) ? change : nil
+                                                     || mapping.entities[change.entity] != nil || change.fault != nil) ? change : nil
                 switch mapping.apply(change) {
                 case .event(var e):
                     if e.origin == nil { e.origin = settings.origin }

@@ -14,7 +14,16 @@ extension Mapping {
     /// A change of an entity without rules passes unchanged (unless `unlistedEntities` is `reject`); its key,
     /// when empty, is taken from the column `id`. Failures are returned, not thrown.
     public func apply(_ event: consuming Event) -> MappingOutcome {
-        // Whatever the mapping, a change no sink could apply goes to quarantine, not into the journal.
+        // Whatever the mapping, a change no sink could apply goes to quarantine, not into the journal:
+        // checked on the mapped event, since the mapping is where a bad legacy name is renamed.
+        let outcome = map(event)
+        if case .event(let e) = outcome, let f = e.fault {
+            return .rejected(Rejection(rule: f.rule, column: f.column, reason: f.reason))
+        }
+        return outcome
+    }
+
+    private func map(_ event: consuming Event) -> MappingOutcome {
         if let problem = event.incompleteness { return .rejected(Rejection(rule: "image", reason: problem)) }
         guard let em = entities[event.entity] else {
             if unlistedEntities == .reject {

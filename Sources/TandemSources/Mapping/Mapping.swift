@@ -176,9 +176,10 @@ public final class RegexBox: @unchecked Sendable {
 
 /// Why a change was not journaled: the rule that failed, the column it failed on, and the reason.
 public struct Rejection: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The rule: `parse`, `key`, `tenant`, `type`, `transform`, `entity`, or a validation rule name.
+    /// The rule: `parse`, `key`, `tenant`, `type`, `transform`, `entity`, a validation rule name, or the
+    /// `EventFault` rule (`image`, `name`, `value`) of a mapped change no sink could apply.
     public var rule: String
-    /// The column (source name), when the rule is about one.
+    /// The column (source name; the mapped name for an `EventFault`), when the rule is about one.
     public var column: String?
     /// What is wrong, for the operator.
     public var reason: String
