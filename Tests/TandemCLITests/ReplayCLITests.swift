@@ -71,5 +71,4 @@ final class ReplayCLITests: XCTestCase {
             XCTAssertEqual(try sqlite3(db, "SELECT seq FROM _tandem_checkpoint"), "1\n")
         }
     }
-
 }
