@@ -30,6 +30,8 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     case wouldSkip(target: String, sink: String, next: UInt64, from: UInt64)
     /// The replay or rewind filter differs from the one the sink was filled with.
     case filterChanged(target: String, sink: String, stored: String, given: String)
+    /// An event's key columns are not the entity's key columns (those of its table, or of its first change).
+    case keyColumnsDiffer(seq: UInt64, entity: String, expected: [String], given: [String])
 
     public var description: String {
         switch self {
@@ -66,6 +68,10 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
             return "\(target): sink '\(sink)' was filled with filter \(stored), not \(given): events the old filter passed over "
                 + "would stay missing; nothing was changed; hint: rebuild it (tandem rewind --rebuild) with the new filter, "
                 + "or use another sink name or store for it"
+        case let .keyColumnsDiffer(seq, entity, expected, given):
+            return "event seq \(seq) on \(entity) has key columns (\(given.joined(separator: ", "))), but the entity's key is "
+                + "(\(expected.joined(separator: ", "))); nothing of its batch was applied; hint: the journal was written by a Tandem "
+                + "that did not check keys at append: rewrite the event, or rebuild the store from a corrected journal"
         case let .badSpec(spec, reason):
             return "bad sink '\(spec)': \(reason); hint: use sqlite:PATH, postgres://… / postgresql://…, or a JSON object {\"kind\":…}"
         }
@@ -75,7 +81,7 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     public var exitCode: Int32 {
         switch self {
         case .badSpec, .rewindAboveCheckpoint, .wouldSkip, .filterChanged: return 64
-        case .journalMismatch, .outOfOrder, .missingAfterImage, .missingKey, .rewindNeedsBeforeImage, .journalGap: return 65
+        case .journalMismatch, .outOfOrder, .missingAfterImage, .missingKey, .keyColumnsDiffer, .rewindNeedsBeforeImage, .journalGap: return 65
         case .unavailable: return 69
         case .checkpointMoved, .connectionLost: return 75
         case .database: return 74

@@ -1,0 +1,109 @@
+import TandemCore
+import XCTest
+@testable import TandemSinks
+
+/// Key identity in replay: a key names the row the store names, whatever the batching, the order of its
+/// columns or the Unicode normalization of its strings. Run against both sinks.
+struct KeyIdentitySuite {
+    let open: (String) throws -> any EventSink
+    let makeStore: () throws -> String
+    let dump: (String) throws -> Dump
+    let kind: StoreKind
+    let journal = "journal-K"
+
+    func replayResultDoesNotDependOnBatchSize() throws {
+        for seed in UInt64(1)...3 {
+            let events = KeyStreamGenerator.stream(seed: seed, count: 300)
+            let (dir, _) = try TestStores.journal(events)
+            var results: [Int: [[UInt8]]] = [:]
+            for size in [1, 7, 10_000] {
+                let store = try makeStore()
+                let sink = try open(store)
+                defer { sink.close() }
+                try Replayer(journal: dir, sink: sink, options: ReplayOptions(batchSize: size)).run()
+                results[size] = exactLines(try dump(store))
+            }
+            XCTAssertEqual(results[1], exactModel(events, kind), "seed \(seed), batch size 1 against the model")
+            XCTAssertEqual(results[7], results[1], "seed \(seed): batch size 7 differs from batch size 1")
+            XCTAssertEqual(results[10_000], results[1], "seed \(seed): batch size 10,000 differs from batch size 1")
+        }
+    }
+
+    func keyColumnsInAnyOrderNameOneRow() throws {
+        let store = try makeStore()
+        let sink = try open(store)
+        defer { sink.close() }
+        func ins(_ seq: UInt64, _ a: Int64, _ b: Int64) -> Event {
+            Event(seq: seq, entity: "pairs", key: ["a": .int(a), "b": .int(b)], op: .insert, after: ["a": .int(a), "b": .int(b)])
+        }
+        try sink.apply([ins(1, 1, 2), ins(2, 2, 1)], journalID: journal)
+        // One batch whose first change gives the key as (a, b); the delete names (a=1, b=2) as (b, a), the update
+        // names (a=8, b=7) as (b, a): one row each, not the row (a=2, b=1) and not two rows.
+        try sink.apply([Event(seq: 3, entity: "pairs", key: ["a": .int(8), "b": .int(7)], op: .insert, after: ["a": .int(8), "b": .int(7)]),
+                        Event(seq: 4, entity: "pairs", key: ["b": .int(2), "a": .int(1)], op: .delete),
+                        Event(seq: 5, entity: "pairs", key: ["b": .int(7), "a": .int(8)], op: .update, after: ["b": .int(7), "a": .int(8), "v": .int(5)])],
+                       journalID: journal)
+        XCTAssertEqual(try dump(store), ["pairs": ["a=2|b=1", "a=8|b=7|v=5"]])
+    }
+
+    func keysEqualOnlyUpToUnicodeNormalizationAreDifferentRows() throws {
+        let store = try makeStore()
+        let sink = try open(store)
+        defer { sink.close() }
+        let nfc = "Jos\u{E9}", nfd = "Jose\u{301}"
+        try sink.apply([Event(seq: 1, entity: "people", key: ["name": .string(nfc)], op: .insert, after: ["name": .string(nfc), "v": .int(1)]),
+                        Event(seq: 2, entity: "people", key: ["name": .string(nfd)], op: .insert, after: ["name": .string(nfd), "v": .int(2)]),
+                        Event(seq: 3, entity: "people", key: ["name": .string(nfd)], op: .update, after: ["name": .string(nfd), "v": .int(3)])],
+                       journalID: journal)
+        XCTAssertEqual(exactLines(try dump(store)), exactLines(["people": ["name=\(nfc)|v=1", "name=\(nfd)|v=3"]]))
+    }
+
+    func aKeyWhoseColumnsDifferFromTheTablesIsRefused() throws {
+        let store = try makeStore()
+        let sink = try open(store)
+        defer { sink.close() }
+        let key: Row = ["region": .string("eu"), "no": .int(1)]
+        try sink.apply([Event(seq: 1, entity: "accounts", key: key, op: .insert, after: key)], journalID: journal)
+        // A delete missing a key column (a journal of an older Tandem): refused, not "applied" matching nothing.
+        XCTAssertThrowsError(try sink.apply([Event(seq: 2, entity: "accounts", key: ["no": .int(1)], op: .delete)], journalID: journal)) {
+            guard case SinkError.keyColumnsDiffer(let seq, let entity, _, _) = $0 else { return XCTFail("\($0)") }
+            XCTAssertEqual(seq, 2)
+            XCTAssertEqual(entity, "accounts")
+        }
+        XCTAssertEqual(try sink.checkpoint()?.seq, 1)
+        XCTAssertEqual(try dump(store), ["accounts": ["no=1|region=eu"]])
+        // In one batch, two column sets for one entity: refused as well.
+        XCTAssertThrowsError(try sink.apply([Event(seq: 2, entity: "fresh", key: ["id": .int(1)], op: .insert, after: ["id": .int(1)]),
+                                             Event(seq: 3, entity: "fresh", key: ["ID": .int(1)], op: .delete)], journalID: journal)) {
+            guard case SinkError.keyColumnsDiffer(3, "fresh", _, _) = $0 else { return XCTFail("\($0)") }
+        }
+        XCTAssertEqual(try sink.checkpoint()?.seq, 1)
+    }
+}
+
+final class KeyIdentitySQLiteTests: XCTestCase {
+    var suite: KeyIdentitySuite {
+        KeyIdentitySuite(open: { try SQLiteSink(path: $0) }, makeStore: { try TestStores.sqlitePath() },
+                         dump: { try StoreDump.sqlite($0) }, kind: .sqlite)
+    }
+
+    func testReplayResultDoesNotDependOnBatchSize() throws { try suite.replayResultDoesNotDependOnBatchSize() }
+    func testKeyColumnsInAnyOrderNameOneRow() throws { try suite.keyColumnsInAnyOrderNameOneRow() }
+    func testKeysEqualOnlyUpToUnicodeNormalizationAreDifferentRows() throws { try suite.keysEqualOnlyUpToUnicodeNormalizationAreDifferentRows() }
+    func testAKeyWhoseColumnsDifferFromTheTablesIsRefused() throws { try suite.aKeyWhoseColumnsDifferFromTheTablesIsRefused() }
+}
+
+final class KeyIdentityPostgresTests: XCTestCase {
+    var suite: KeyIdentitySuite {
+        get throws {
+            let base = try TestStores.postgresBase()
+            return KeyIdentitySuite(open: { try PostgresSink(conninfo: $0) }, makeStore: { try TestStores.postgresDatabase(base: base) },
+                                    dump: { try StoreDump.postgres($0) }, kind: .postgres)
+        }
+    }
+
+    func testReplayResultDoesNotDependOnBatchSize() throws { try suite.replayResultDoesNotDependOnBatchSize() }
+    func testKeyColumnsInAnyOrderNameOneRow() throws { try suite.keyColumnsInAnyOrderNameOneRow() }
+    func testKeysEqualOnlyUpToUnicodeNormalizationAreDifferentRows() throws { try suite.keysEqualOnlyUpToUnicodeNormalizationAreDifferentRows() }
+    func testAKeyWhoseColumnsDifferFromTheTablesIsRefused() throws { try suite.aKeyWhoseColumnsDifferFromTheTablesIsRefused() }
+}
