@@ -12,8 +12,9 @@ public struct ExactText: Hashable, Comparable, Sendable, CustomStringConvertible
     public static func == (a: ExactText, b: ExactText) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
 
     public func hash(into h: inout Hasher) {
-        h.combine(text.utf8.count)
-        for b in text.utf8 { h.combine(b) }
+        var t = text
+        t.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
+        h.combine(0xFF as UInt8)  // never in UTF-8: "ab","c" and "a","bc" hash apart
     }
 
     public static func < (a: ExactText, b: ExactText) -> Bool { a.text.utf8.lexicographicallyPrecedes(b.text.utf8) }
