@@ -78,7 +78,7 @@ public struct ChangePlan: Sendable {
 
     /// The plan of a batch of events (insert/update/snapshot upsert the after-image, delete deletes the key,
     /// truncate empties the entity).
-    /// - Throws: `SinkError.missingAfterImage`, `SinkError.missingKey`, `SinkError.keyColumnsDiffer`.
+    /// - Throws: `SinkError.missingAfterImage`, `SinkError.missingKey`, `SinkError.keyColumnsDiffer`, `SinkError.nullKeyValue`.
     public init<S: Sequence>(events: S) throws where S.Element == Event {
         for e in events {
             switch e.op {
@@ -102,7 +102,8 @@ public struct ChangePlan: Sendable {
 
     /// Adds one change after the ones already planned; `fresh` marks an upsert whose row the source says is new,
     /// `seq` names the change in an error.
-    /// - Throws: `SinkError.keyColumnsDiffer` when the key's columns are not those of the entity's earlier keys.
+    /// - Throws: `SinkError.keyColumnsDiffer` when the key's columns are not those of the entity's earlier keys,
+    ///   `SinkError.nullKeyValue` when a key value is null.
     public mutating func add(_ change: Change, fresh: Bool = false, seq: UInt64 = 0) throws {
         switch change {
         case .truncate(let entity):
@@ -141,6 +142,10 @@ public struct ChangePlan: Sendable {
 
     /// `key` in the order of the entity's key columns (the first key fixes them).
     private mutating func ordered(_ key: Row, in i: Int, seq: UInt64) throws -> Row {
+        // A null names no row: SQLite would make up a rowid for it (or merge it into row 1), PostgreSQL refuse it.
+        if let j = key.values.firstIndex(where: \.isNull) {
+            throw SinkError.nullKeyValue(seq: seq, entity: entities[i].entity, column: key.names[j])
+        }
         if entities[i].keyColumns.isEmpty {
             entities[i].keyColumns = key.names
             entities[i].firstSeq = seq

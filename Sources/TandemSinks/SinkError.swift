@@ -32,6 +32,8 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     case filterChanged(target: String, sink: String, stored: String, given: String)
     /// An event's key columns are not the entity's key columns (those of its table, or of its first change).
     case keyColumnsDiffer(seq: UInt64, entity: String, expected: [String], given: [String])
+    /// An event whose key has a null value (a store would give it a new row, or merge it into another).
+    case nullKeyValue(seq: UInt64, entity: String, column: String)
 
     public var description: String {
         switch self {
@@ -72,6 +74,9 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
             return "event seq \(seq) on \(entity) has key columns (\(given.joined(separator: ", "))), but the entity's key is "
                 + "(\(expected.joined(separator: ", "))); nothing of its batch was applied; hint: the journal was written by a Tandem "
                 + "that did not check keys at append: rewrite the event, or rebuild the store from a corrected journal"
+        case let .nullKeyValue(seq, entity, column):
+            return "event seq \(seq) on \(entity) has a null value in key column \(column): it names no row; nothing of its batch "
+                + "was applied; hint: the journal was written by a Tandem that did not check keys at append"
         case let .badSpec(spec, reason):
             return "bad sink '\(spec)': \(reason); hint: use sqlite:PATH, postgres://… / postgresql://…, or a JSON object {\"kind\":…}"
         }
@@ -81,7 +86,7 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     public var exitCode: Int32 {
         switch self {
         case .badSpec, .rewindAboveCheckpoint, .wouldSkip, .filterChanged: return 64
-        case .journalMismatch, .outOfOrder, .missingAfterImage, .missingKey, .keyColumnsDiffer, .rewindNeedsBeforeImage, .journalGap: return 65
+        case .journalMismatch, .outOfOrder, .missingAfterImage, .missingKey, .keyColumnsDiffer, .nullKeyValue, .rewindNeedsBeforeImage, .journalGap: return 65
         case .unavailable: return 69
         case .checkpointMoved, .connectionLost: return 75
         case .database: return 74

@@ -13,7 +13,7 @@ struct KeyIdentitySuite {
 
     func replayResultDoesNotDependOnBatchSize() throws {
         for seed in UInt64(1)...3 {
-            let events = KeyStreamGenerator.stream(seed: seed, count: 300)
+            let events = KeyStreamGenerator.stream(seed: seed, count: 200)
             let (dir, _) = try TestStores.journal(events)
             var results: [Int: [[UInt8]]] = [:]
             for size in [1, 7, 10_000] {
@@ -79,6 +79,23 @@ struct KeyIdentitySuite {
         }
         XCTAssertEqual(try sink.checkpoint()?.seq, 1)
     }
+
+    func aNullKeyValueIsRefused() throws {
+        let store = try makeStore()
+        let sink = try open(store)
+        defer { sink.close() }
+        try sink.apply([Event(seq: 1, entity: "t", key: ["id": .int(1)], op: .insert, after: ["id": .int(1), "v": .int(1)])], journalID: journal)
+        // A journal of an older Tandem: SQLite would give the null key a rowid and merge it into row 1 or add a row.
+        for (seq, op) in [(UInt64(2), Operation.insert), (2, .delete)] {
+            let e = Event(seq: seq, entity: "t", key: ["id": .null], op: op, after: op == .delete ? nil : ["id": .null, "v": .int(2)])
+            XCTAssertThrowsError(try sink.apply([e], journalID: journal)) {
+                guard case SinkError.nullKeyValue(2, "t", "id") = $0 else { return XCTFail("\($0)") }
+                XCTAssertEqual(($0 as? SinkError)?.exitCode, 65)
+            }
+        }
+        XCTAssertEqual(try dump(store), ["t": ["id=1|v=1"]])
+        XCTAssertEqual(try sink.checkpoint()?.seq, 1)
+    }
 }
 
 final class KeyIdentitySQLiteTests: XCTestCase {
@@ -91,6 +108,7 @@ final class KeyIdentitySQLiteTests: XCTestCase {
     func testKeyColumnsInAnyOrderNameOneRow() throws { try suite.keyColumnsInAnyOrderNameOneRow() }
     func testKeysEqualOnlyUpToUnicodeNormalizationAreDifferentRows() throws { try suite.keysEqualOnlyUpToUnicodeNormalizationAreDifferentRows() }
     func testAKeyWhoseColumnsDifferFromTheTablesIsRefused() throws { try suite.aKeyWhoseColumnsDifferFromTheTablesIsRefused() }
+    func testANullKeyValueIsRefused() throws { try suite.aNullKeyValueIsRefused() }
 }
 
 final class KeyIdentityPostgresTests: XCTestCase {
@@ -106,4 +124,5 @@ final class KeyIdentityPostgresTests: XCTestCase {
     func testKeyColumnsInAnyOrderNameOneRow() throws { try suite.keyColumnsInAnyOrderNameOneRow() }
     func testKeysEqualOnlyUpToUnicodeNormalizationAreDifferentRows() throws { try suite.keysEqualOnlyUpToUnicodeNormalizationAreDifferentRows() }
     func testAKeyWhoseColumnsDifferFromTheTablesIsRefused() throws { try suite.aKeyWhoseColumnsDifferFromTheTablesIsRefused() }
+    func testANullKeyValueIsRefused() throws { try suite.aNullKeyValueIsRefused() }
 }
