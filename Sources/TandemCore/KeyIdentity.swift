@@ -88,6 +88,12 @@ public struct KeyIdentity: Hashable, Comparable, Sendable {
         atoms = key.count == 1 ? .one(KeyAtom(key.values[0])) : .many(key.values.map(KeyAtom.init))
     }
 
+    /// The value of a key of one integer column (the common case, which sorts on the integers alone).
+    public var singleInt: Int64? {
+        if case .one(.int(let v)) = atoms { return v }
+        return nil
+    }
+
     public static func < (a: KeyIdentity, b: KeyIdentity) -> Bool {
         switch (a.atoms, b.atoms) {
         case let (.one(x), .one(y)): return x < y

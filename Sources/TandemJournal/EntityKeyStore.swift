@@ -43,6 +43,14 @@ struct EntityKeyStore {
     }
 }
 
+extension Journal {
+    /// Each entity's key as the journal keeps it; nil for a journal whose writer has not written them yet
+    /// (one of an older Tandem).
+    public static func entityKeys(at directory: String, options: JournalOptions = JournalOptions()) throws -> [EntityKey]? {
+        try EntityKeyStore(directory: directory, fs: options.fileSystem).read()
+    }
+}
+
 extension JournalWriter {
     /// The entity keys on disk; for a journal written before they were kept, learned from its events (the
     /// first keyed event of each entity; later disagreeing events stay as they are) and written at the next

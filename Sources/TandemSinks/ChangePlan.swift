@@ -43,7 +43,15 @@ public struct EntityPlan: Sendable {
     /// The keyed changes in ascending key order (so the store's B-tree is walked once); each key's columns
     /// are in the order of `keyColumns`.
     public var orderedChanges: [(key: Row, change: KeyChange)] {
-        changes.sorted { $0.key < $1.key }.map(\.value)
+        // The common case, one integer key column, sorts on the integers alone (several times faster).
+        var ints: [(Int64, (key: Row, change: KeyChange))] = []
+        ints.reserveCapacity(changes.count)
+        for (id, item) in changes {
+            guard let v = id.singleInt else { return changes.sorted { $0.key < $1.key }.map(\.value) }
+            ints.append((v, item))
+        }
+        ints.sort { $0.0 < $1.0 }
+        return ints.map(\.1)
     }
 
     /// Number of keyed changes.

@@ -34,6 +34,9 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     case keyColumnsDiffer(seq: UInt64, entity: String, expected: [String], given: [String])
     /// An event whose key has a null value (a store would give it a new row, or merge it into another).
     case nullKeyValue(seq: UInt64, entity: String, column: String)
+    /// A journaled event whose key is not its entity's key as the journal keeps it (a journal written before
+    /// keys were checked at append).
+    case keyRefused(seq: UInt64, entity: String, reason: String)
 
     public var description: String {
         switch self {
@@ -77,6 +80,10 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
         case let .nullKeyValue(seq, entity, column):
             return "event seq \(seq) on \(entity) has a null value in key column \(column): it names no row; nothing of its batch "
                 + "was applied; hint: the journal was written by a Tandem that did not check keys at append"
+        case let .keyRefused(seq, entity, reason):
+            return "event seq \(seq): entity \"\(entity)\": \(reason); replay stops before its batch, so the store does not "
+                + "depend on the batch size; hint: the journal was written by a Tandem that did not check keys at append: "
+                + "rebuild it without the event, or replay --to \(seq - 1)"
         case let .badSpec(spec, reason):
             return "bad sink '\(spec)': \(reason); hint: use sqlite:PATH, postgres://… / postgresql://…, or a JSON object {\"kind\":…}"
         }
@@ -86,7 +93,7 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     public var exitCode: Int32 {
         switch self {
         case .badSpec, .rewindAboveCheckpoint, .wouldSkip, .filterChanged: return 64
-        case .journalMismatch, .outOfOrder, .missingAfterImage, .missingKey, .keyColumnsDiffer, .nullKeyValue, .rewindNeedsBeforeImage, .journalGap: return 65
+        case .journalMismatch, .outOfOrder, .missingAfterImage, .missingKey, .keyColumnsDiffer, .nullKeyValue, .keyRefused, .rewindNeedsBeforeImage, .journalGap: return 65
         case .unavailable: return 69
         case .checkpointMoved, .connectionLost: return 75
         case .database: return 74

@@ -1,4 +1,6 @@
+import Foundation
 import TandemCore
+import TandemJournal
 import XCTest
 @testable import TandemSinks
 
@@ -96,6 +98,44 @@ struct KeyIdentitySuite {
         XCTAssertEqual(try dump(store), ["t": ["id=1|v=1"]])
         XCTAssertEqual(try sink.checkpoint()?.seq, 1)
     }
+
+    func replayStopsBeforeTheTransactionOfAKeyOfAnotherKind() throws {
+        // A journal written before keys were checked at append: items' key is an int, but seq 4 gives "5",
+        // which SQLite takes for the row 5 (an INTEGER PRIMARY KEY) and PostgreSQL refuses (a bigint).
+        let dir = try TestStores.temporaryDirectory() + "/journal"
+        try Journal.create(at: dir)
+        func keyFile(_ kind: String) throws {
+            let text = #"{"formatVersion":1,"entities":[{"entity":"items","columns":["id"],"kinds":["\#(kind)"]},"#
+                + #"{"entity":"other","columns":["id"],"kinds":["int"]}]}"#
+            try text.write(toFile: dir + "/entity-keys.json", atomically: true, encoding: .utf8)
+        }
+        func append(_ events: [Event]) throws {
+            let w = try JournalWriter(directory: dir)
+            defer { w.close() }
+            try w.append(events)
+        }
+        func insert(_ entity: String, _ id: Int64, _ txn: String) -> Event {
+            Event(txn: txn, entity: entity, key: ["id": .int(id)], op: .insert, after: ["id": .int(id), "v": .int(id)])
+        }
+        try append([insert("items", 5, "t1"), insert("other", 1, "t2")])
+        try keyFile("string")
+        try append([insert("other", 2, "t3"), Event(txn: "t3", entity: "items", key: ["id": .string("5")], op: .delete)])
+        try keyFile("int")
+        try append([insert("other", 3, "t4")])
+        for size in [1, 7, 10_000] {
+            let store = try makeStore()
+            let sink = try open(store)
+            defer { sink.close() }
+            XCTAssertThrowsError(try Replayer(journal: dir, sink: sink, options: ReplayOptions(batchSize: size)).run()) {
+                guard case SinkError.keyRefused(4, "items", let reason) = $0 else { return XCTFail("batch size \(size): \($0)") }
+                XCTAssertTrue(reason.hasPrefix("key column \"id\" is string \"5\", but the entity's key is (id int)"), reason)
+                XCTAssertEqual(($0 as? SinkError)?.exitCode, 65)
+            }
+            // Every transaction before seq 4's, none of it (seq 3 is in the same transaction), whatever the batch size.
+            XCTAssertEqual(try dump(store), ["items": ["id=5|v=5"], "other": ["id=1|v=1"]], "batch size \(size)")
+            XCTAssertEqual(try sink.checkpoint()?.seq, 2, "batch size \(size)")
+        }
+    }
 }
 
 final class KeyIdentitySQLiteTests: XCTestCase {
@@ -109,6 +149,7 @@ final class KeyIdentitySQLiteTests: XCTestCase {
     func testKeysEqualOnlyUpToUnicodeNormalizationAreDifferentRows() throws { try suite.keysEqualOnlyUpToUnicodeNormalizationAreDifferentRows() }
     func testAKeyWhoseColumnsDifferFromTheTablesIsRefused() throws { try suite.aKeyWhoseColumnsDifferFromTheTablesIsRefused() }
     func testANullKeyValueIsRefused() throws { try suite.aNullKeyValueIsRefused() }
+    func testReplayStopsBeforeTheTransactionOfAKeyOfAnotherKind() throws { try suite.replayStopsBeforeTheTransactionOfAKeyOfAnotherKind() }
 }
 
 final class KeyIdentityPostgresTests: XCTestCase {
@@ -125,4 +166,5 @@ final class KeyIdentityPostgresTests: XCTestCase {
     func testKeysEqualOnlyUpToUnicodeNormalizationAreDifferentRows() throws { try suite.keysEqualOnlyUpToUnicodeNormalizationAreDifferentRows() }
     func testAKeyWhoseColumnsDifferFromTheTablesIsRefused() throws { try suite.aKeyWhoseColumnsDifferFromTheTablesIsRefused() }
     func testANullKeyValueIsRefused() throws { try suite.aNullKeyValueIsRefused() }
+    func testReplayStopsBeforeTheTransactionOfAKeyOfAnotherKind() throws { try suite.replayStopsBeforeTheTransactionOfAKeyOfAnotherKind() }
 }
