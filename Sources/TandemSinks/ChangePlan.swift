@@ -57,13 +57,16 @@ public struct EntityPlan: Sendable {
     /// Number of keyed changes.
     public var changeCount: Int { changes.count }
 
-    /// Throws unless the table's primary key has the plan's key columns (in any order): a key of other
-    /// columns would match no row, or another row than the one the event names.
+    /// Throws unless the table's primary key has the plan's key columns (in any order; `foldsASCIICase` for a
+    /// store whose identifiers ignore ASCII case, as SQLite's do): a key of other columns would match no row,
+    /// or another row than the one the event names.
     /// - Throws: `SinkError.keyColumnsDiffer`.
-    public func checkKeyColumns(primaryKey: [String]) throws {
-        guard !primaryKey.isEmpty, !keyColumns.isEmpty,
-              KeyIdentity.reorder(Row(uncheckedNames: keyColumns, values: keyColumns.map { _ in .null }), to: primaryKey) == nil
-        else { return }
+    public func checkKeyColumns(primaryKey: [String], foldsASCIICase: Bool = false) throws {
+        guard !primaryKey.isEmpty, !keyColumns.isEmpty else { return }
+        func fold(_ n: String) -> ExactText {
+            foldsASCIICase ? ExactText(String(decoding: n.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)) : ExactText(n)
+        }
+        if Set(primaryKey.map(fold)) == Set(keyColumns.map(fold)), primaryKey.count == keyColumns.count { return }
         throw SinkError.keyColumnsDiffer(seq: firstSeq, entity: entity, expected: primaryKey, given: keyColumns)
     }
 
