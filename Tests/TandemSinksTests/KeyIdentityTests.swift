@@ -5,14 +5,9 @@ import XCTest
 @testable import TandemSinks
 
 /// Key identity in replay: a key names the row the store names, whatever the batching, the order of its
-/// columns or the Unicode normalization of its strings. Run against both sinks.
-struct KeyIdentitySuite {
-    let open: (String) throws -> any EventSink
-    let makeStore: () throws -> String
-    let dump: (String) throws -> Dump
-    let kind: StoreKind
-    let journal = "journal-K"
-
+/// columns or the Unicode normalization of its strings. Run against both sinks (`KeyIdentitySQLiteTests`,
+/// `KeyIdentityPostgresTests`).
+extension SinkConformance {
     func replayResultDoesNotDependOnBatchSize() throws {
         for seed in UInt64(1)...3 {
             let events = KeyStreamGenerator.stream(seed: seed, count: 200)
@@ -138,11 +133,23 @@ struct KeyIdentitySuite {
     }
 }
 
-final class KeyIdentitySQLiteTests: XCTestCase {
-    var suite: KeyIdentitySuite {
-        KeyIdentitySuite(open: { try SQLiteSink(path: $0) }, makeStore: { try TestStores.sqlitePath() },
-                         dump: { try StoreDump.sqlite($0) }, kind: .sqlite)
+extension SinkConformance {
+    /// The contract's checks on a fresh SQLite file per store.
+    static var sqlite: SinkConformance {
+        SinkConformance(open: { try SQLiteSink(path: $0) }, makeStore: { try TestStores.sqlitePath() },
+                        dump: { try StoreDump.sqlite($0) }, kind: .sqlite)
     }
+
+    /// The contract's checks on a fresh database of the test cluster per store.
+    static func postgres() throws -> SinkConformance {
+        let base = try TestStores.postgresBase()
+        return SinkConformance(open: { try PostgresSink(conninfo: $0) }, makeStore: { try TestStores.postgresDatabase(base: base) },
+                               dump: { try StoreDump.postgres($0) }, kind: .postgres)
+    }
+}
+
+final class KeyIdentitySQLiteTests: XCTestCase {
+    let suite = SinkConformance.sqlite
 
     func testReplayResultDoesNotDependOnBatchSize() throws { try suite.replayResultDoesNotDependOnBatchSize() }
     func testKeyColumnsInAnyOrderNameOneRow() throws { try suite.keyColumnsInAnyOrderNameOneRow() }
@@ -153,13 +160,7 @@ final class KeyIdentitySQLiteTests: XCTestCase {
 }
 
 final class KeyIdentityPostgresTests: XCTestCase {
-    var suite: KeyIdentitySuite {
-        get throws {
-            let base = try TestStores.postgresBase()
-            return KeyIdentitySuite(open: { try PostgresSink(conninfo: $0) }, makeStore: { try TestStores.postgresDatabase(base: base) },
-                                    dump: { try StoreDump.postgres($0) }, kind: .postgres)
-        }
-    }
+    var suite: SinkConformance { get throws { try SinkConformance.postgres() } }
 
     func testReplayResultDoesNotDependOnBatchSize() throws { try suite.replayResultDoesNotDependOnBatchSize() }
     func testKeyColumnsInAnyOrderNameOneRow() throws { try suite.keyColumnsInAnyOrderNameOneRow() }

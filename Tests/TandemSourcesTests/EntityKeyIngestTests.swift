@@ -4,29 +4,13 @@ import TandemCore
 import TandemJournal
 @testable import TandemSources
 
-/// Promise: keys are the store's keys. Ingest quarantines a change whose key is not its entity's key (fixed by
+/// Promise: keys are the store's keys. Ingest (into the real journal) quarantines a change whose key is not its entity's key (fixed by
 /// the entity's first journaled event, also across runs), with the reason; the pipeline goes on.
-final class EntityKeyIngestTests: XCTestCase {
-    var dir = ""
-    var journalDir: String { dir + "/journal" }
-
-    override func setUp() {
-        dir = makeTempDir()
-        try! Journal.create(at: journalDir, options: JournalOptions(logger: { _ in }))
-    }
-    override func tearDown() { removeDir(dir) }
-
-    func ingest(_ path: String) throws -> Ingestor.Summary {
-        let writer = try JournalWriter(directory: journalDir, options: JournalOptions(logger: { _ in }))
-        defer { writer.close() }
-        return try Ingestor(source: JSONLinesSource(.init(path: path)), journal: writer,
-                            quarantine: try Quarantine(journal: journalDir)).run(once: true)
-    }
-
+extension JournalIngestTests {
     func testIngestQuarantinesAChangeWhoseKeyIsNotTheEntitysKey() throws {
         let path = dir + "/changes.log"
         appendFile(path, eventLine(1) + "\n")
-        XCTAssertEqual(try ingest(path).journaled, 1)
+        XCTAssertEqual(try ingest(JSONLinesSource(.init(path: path))).journaled, 1)
         // A later run: the key (id int) of customers is the journal's, not this run's memory.
         appendFile(path, """
             {"entity":"customers","key":{"id":"2"},"op":"insert","after":{"id":"2"}}
@@ -37,7 +21,7 @@ final class EntityKeyIngestTests: XCTestCase {
             \(eventLine(6))
 
             """)
-        let s = try ingest(path)
+        let s = try ingest(JSONLinesSource(.init(path: path)))
         XCTAssertEqual(s.journaled, 2)
         XCTAssertEqual(s.quarantined, 4)
         let q = try Quarantine(journal: journalDir).list()
@@ -55,7 +39,7 @@ final class EntityKeyIngestTests: XCTestCase {
         while let e = try r.next() { keys.append(e.key["id"]) }
         XCTAssertEqual(keys, [.int(1), .int(3), .int(6)])
         // Nothing is read, journaled or quarantined twice.
-        let again = try ingest(path)
+        let again = try ingest(JSONLinesSource(.init(path: path)))
         XCTAssertEqual(again.journaled + again.quarantined, 0)
     }
 }
