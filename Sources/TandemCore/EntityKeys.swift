@@ -93,12 +93,10 @@ public struct EntityKeyCatalog: Sendable {
         if event.op == .truncate { return nil }
         let key = event.key
         if key.isEmpty { throw refuse("op \"\(event.op.rawValue)\" needs a key (at least one key column)") }
-        var kinds: [KeyKind] = []
-        kinds.reserveCapacity(key.count)
+        // Checked on every append and replay: no allocation unless the entity is new or the event refused.
         for (n, v) in key.columns {
-            guard let kind = KeyKind(v) else { throw refuse("key column \"\(n)\" is null; a key names one row and needs a value") }
+            if v.isNull { throw refuse("key column \"\(n)\" is null; a key names one row and needs a value") }
             if let why = Self.ambiguity(v) { throw refuse("key column \"\(n)\": \(why)") }
-            kinds.append(kind)
         }
         if let after = event.after {
             for (n, v) in key.columns {
@@ -108,12 +106,13 @@ public struct EntityKeyCatalog: Sendable {
                 }
             }
         }
-        let given = EntityKey(entity: e, columns: key.names, kinds: kinds)
-        guard let known else { return given }
+        let given = { EntityKey(entity: e, columns: key.names, kinds: key.values.map { KeyKind($0)! }) }
+        guard let known else { return given() }
         guard let ordered = KeyIdentity.reorder(key, to: known.columns) else {
-            throw refuse("key columns \(given.text) are not the entity's key \(known.text), fixed by its first event")
+            throw refuse("key columns \(given().text) are not the entity's key \(known.text), fixed by its first event")
         }
-        for (i, (n, v)) in ordered.columns.enumerated() where KeyKind(v) != known.kinds[i] {
+        for i in 0..<ordered.count where KeyKind(ordered.values[i]) != known.kinds[i] {
+            let (n, v) = (ordered.names[i], ordered.values[i])
             throw refuse("key column \"\(n)\" is \(KeyKind(v)!.rawValue) \(Self.show(v)), but the entity's key is \(known.text), "
                          + "fixed by its first event; values of another kind are other keys to a store")
         }
