@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemJournal
+import TandemSQLite
 import XCTest
 @testable import TandemSinks
 
@@ -134,6 +135,19 @@ extension SinkConformance {
 }
 
 extension SinkConformance {
+    /// Applies one row to an entity spelled in NFC and one to the same name in NFD, in one batch: the stores
+    /// hold two tables (append refuses the second spelling; a journal of an older Tandem may hold both).
+    /// Returns the store for `tables` to list.
+    func applyToEntitiesSpelledInNFCAndNFD() throws -> String {
+        let store = try makeStore()
+        let sink = try open(store)
+        defer { sink.close() }
+        try sink.apply([Event(seq: 1, entity: "caf\u{E9}", key: ["id": .int(1)], op: .insert, after: ["id": .int(1), "v": .string("nfc")]),
+                        Event(seq: 2, entity: "cafe\u{301}", key: ["id": .int(1)], op: .insert, after: ["id": .int(1), "v": .string("nfd")])],
+                       journalID: journal)
+        return store
+    }
+
     /// The contract's checks on a fresh SQLite file per store.
     static var sqlite: SinkConformance {
         SinkConformance(open: { try SQLiteSink(path: $0) }, makeStore: { try TestStores.sqlitePath() },
@@ -159,6 +173,20 @@ final class KeyIdentitySQLiteTests: XCTestCase {
     func testReplayStopsBeforeTheTransactionOfAKeyOfAnotherKind() throws { try suite.replayStopsBeforeTheTransactionOfAKeyOfAnotherKind() }
 }
 
+extension KeyIdentitySQLiteTests {
+    func testAnEntitySpelledInNFDIsNotWrittenIntoTheNFCTable() throws {
+        let db = try Database(path: suite.applyToEntitiesSpelledInNFCAndNFD(), mode: .readOnly)
+        defer { db.close() }
+        let s = try db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name <> '_tandem_checkpoint' ORDER BY name")
+        var tables: [[UInt8]] = []
+        while try s.step() { tables.append(Array(s.text(0).utf8)) }
+        XCTAssertEqual(tables, [Array("cafe\u{301}".utf8), Array("caf\u{E9}".utf8)])
+        for (name, v) in [("caf\u{E9}", "nfc"), ("cafe\u{301}", "nfd")] {
+            XCTAssertEqual(try db.scalar("SELECT group_concat(v) FROM \(SQL.quote(name))"), .string(v))
+        }
+    }
+}
+
 final class KeyIdentityPostgresTests: XCTestCase {
     var suite: SinkConformance { get throws { try SinkConformance.postgres() } }
 
@@ -168,4 +196,18 @@ final class KeyIdentityPostgresTests: XCTestCase {
     func testAKeyWhoseColumnsDifferFromTheTablesIsRefused() throws { try suite.aKeyWhoseColumnsDifferFromTheTablesIsRefused() }
     func testANullKeyValueIsRefused() throws { try suite.aNullKeyValueIsRefused() }
     func testReplayStopsBeforeTheTransactionOfAKeyOfAnotherKind() throws { try suite.replayStopsBeforeTheTransactionOfAKeyOfAnotherKind() }
+}
+
+extension KeyIdentityPostgresTests {
+    func testAnEntitySpelledInNFDIsNotWrittenIntoTheNFCTable() throws {
+        let store = try suite.applyToEntitiesSpelledInNFCAndNFD()
+        let c = try PostgresConnection(conninfo: store, redactor: PostgresRedactor(conninfo: store))
+        defer { c.close() }
+        let t = try c.query("SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname <> '_tandem_checkpoint' ORDER BY relname::bytea")
+        XCTAssertEqual((0..<t.count).map { Array(t[$0, 0]!.utf8) }, [Array("cafe\u{301}".utf8), Array("caf\u{E9}".utf8)])
+        for (name, v) in [("caf\u{E9}", "nfc"), ("cafe\u{301}", "nfd")] {
+            let r = try c.query("SELECT string_agg(v, ',') FROM \(SQL.quote(name))")
+            XCTAssertEqual(r[0, 0], v)
+        }
+    }
 }
