@@ -26,6 +26,9 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidConsumerName(name: String)
     /// One event's payload is larger than a record may be.
     case recordTooLarge(bytes: Int, limit: Int)
+    /// An event's key is not its entity's key (other columns, another kind, null, or an ambiguous value),
+    /// or its entity is another spelling of a known one; its batch was not appended.
+    case keyRefused(entity: String, reason: String)
 
     public var description: String {
         switch self {
@@ -63,6 +66,8 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
             return "invalid consumer name \"\(name)\": use 1 to 200 characters"
         case let .recordTooLarge(bytes, limit):
             return "event payload of \(bytes) bytes is larger than the record limit of \(limit) bytes"
+        case let .keyRefused(entity, reason):
+            return "entity \"\(entity)\": \(reason); the batch holding it was not appended"
         }
     }
 }

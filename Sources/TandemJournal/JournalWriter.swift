@@ -41,6 +41,9 @@ public final class JournalWriter: @unchecked Sendable {
     private let writerLock: any JournalFileLock
     private var lastEventCache: Event?
     func clearLastEventCache() { lastEventCache = nil }
+    /// Each entity's key (leader-only), and whether the key file holds it.
+    var entityKeys = EntityKeyCatalog()
+    var entityKeysOnDisk = false
 
     /// Opens `directory` for appending: takes the writer lock, recovers (cuts a torn tail), and
     /// throws `JournalError.locked` naming the holder when another process writes, or
@@ -58,6 +61,7 @@ public final class JournalWriter: @unchecked Sendable {
             let state = try JournalRecovery(directory: directory, options: options).recover()
             journalID = state.manifest.journalID
             adopt(state)
+            (entityKeys, entityKeysOnDisk) = try loadEntityKeys()
             headFile = try? fs.open(directory + "/" + JournalFiles.head, .createOrOpen)
             writeHead(seq: state.lastSeq, live: true)
         } catch {
@@ -190,7 +194,8 @@ public final class JournalWriter: @unchecked Sendable {
         var last: Event?
         let limit = Int64(options.segmentSize), interval = Int64(options.indexInterval)
         do {
-            for request in group {
+            try admitKeys(group)
+            for request in group where request.result == nil {
                 let first = seq
                 let mark = out.bytes.count
                 let indexMark = pendingIndex.count

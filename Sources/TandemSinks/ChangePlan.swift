@@ -21,6 +21,10 @@ public enum KeyChange: Sendable, Hashable {
 }
 
 /// The changes to one entity in a plan, coalesced to one per key.
+///
+/// Keys are told apart as the stores tell them apart (`KeyIdentity`): column order does not matter, strings
+/// compare byte for byte, and values of different kinds are different keys. Every key of the plan has the
+/// same columns, and is kept in the order of `keyColumns`.
 public struct EntityPlan: Sendable {
     /// The entity (table) name.
     public let entity: String
@@ -30,65 +34,76 @@ public struct EntityPlan: Sendable {
     public internal(set) var keyColumns: [String] = []
     /// Every column an upsert writes, in first-seen order, with the first non-null value seen (for its type).
     public internal(set) var columns: [(name: String, sample: Value)] = []
-    var changes: [Row: KeyChange] = [:]
+    var changes: [KeyIdentity: (key: Row, change: KeyChange)] = [:]
     var lastNoted: [String] = []
     var nullSamples = false
 
     init(entity: String) { self.entity = entity }
 
-    /// The keyed changes in ascending key order (so the store's B-tree is walked once).
+    /// The keyed changes in ascending key order (so the store's B-tree is walked once); each key's columns
+    /// are in the order of `keyColumns`.
     public var orderedChanges: [(key: Row, change: KeyChange)] {
-        var out: [(key: Row, change: KeyChange)] = []
-        out.reserveCapacity(changes.count)
-        for (k, c) in changes { out.append((key: k, change: c)) }
         // The common case, one integer key column, sorts on the integers alone (several times faster).
-        var ints: [(Int64, Int)] = []
-        ints.reserveCapacity(out.count)
-        for (i, item) in out.enumerated() {
-            guard item.key.count == 1, case .int(let v) = item.key.values[0] else { ints.removeAll(); break }
-            ints.append((v, i))
+        var ints: [(Int64, (key: Row, change: KeyChange))] = []
+        ints.reserveCapacity(changes.count)
+        for (id, item) in changes {
+            guard let v = id.singleInt else { return changes.sorted { $0.key < $1.key }.map(\.value) }
+            ints.append((v, item))
         }
-        if ints.count == out.count {
-            ints.sort { $0.0 < $1.0 }
-            return ints.map { out[$0.1] }
-        }
-        out.sort { KeyOrder.less($0.key, $1.key) }
-        return out
+        ints.sort { $0.0 < $1.0 }
+        return ints.map(\.1)
     }
 
     /// Number of keyed changes.
     public var changeCount: Int { changes.count }
+
+    /// Throws unless the table's primary key has the plan's key columns (in any order; `foldsASCIICase` for a
+    /// store whose identifiers ignore ASCII case, as SQLite's do): a key of other columns would match no row,
+    /// or another row than the one the event names.
+    /// - Throws: `SinkError.keyColumnsDiffer`.
+    public func checkKeyColumns(primaryKey: [String], foldsASCIICase: Bool = false) throws {
+        guard !primaryKey.isEmpty, !keyColumns.isEmpty else { return }
+        func fold(_ n: String) -> ExactText {
+            foldsASCIICase ? ExactText(String(decoding: n.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)) : ExactText(n)
+        }
+        if Set(primaryKey.map(fold)) == Set(keyColumns.map(fold)), primaryKey.count == keyColumns.count { return }
+        throw SinkError.keyColumnsDiffer(seq: firstSeq, entity: entity, expected: primaryKey, given: keyColumns)
+    }
+
+    /// The seq of the plan's first keyed change (0 when the plan was not built from events).
+    var firstSeq: UInt64 = 0
 }
 
 /// A batch of changes coalesced per entity and key: applying it equals applying the changes in order.
 ///
 /// Coalescing rules: upsert then upsert merges the columns (later values win); anything then delete is a
 /// delete; delete then upsert is an upsert with `deleteFirst`; a truncate drops the entity's earlier changes.
+/// Entities are told apart byte for byte, as the stores tell table names apart.
 public struct ChangePlan: Sendable {
     /// Entities in first-seen order.
     public private(set) var entities: [EntityPlan] = []
-    private var index: [String: Int] = [:]
+    private var index: [ExactText: Int] = [:]
 
     /// An empty plan.
     public init() {}
 
     /// The plan of a batch of events (insert/update/snapshot upsert the after-image, delete deletes the key,
     /// truncate empties the entity).
-    /// - Throws: `SinkError.missingAfterImage`, `SinkError.missingKey`.
+    /// - Throws: `SinkError.missingAfterImage`, `SinkError.missingKey`, `SinkError.keyColumnsDiffer`, `SinkError.nullKeyValue`.
     public init<S: Sequence>(events: S) throws where S.Element == Event {
         for e in events {
             switch e.op {
             case .truncate:
-                add(.truncate(entity: e.entity))
+                try add(.truncate(entity: e.entity), seq: e.seq)
             case .delete:
                 if e.key.isEmpty { throw SinkError.missingKey(seq: e.seq, entity: e.entity) }
-                add(.delete(entity: e.entity, key: e.key))
+                try add(.delete(entity: e.entity, key: e.key), seq: e.seq)
             case .insert, .update, .snapshot:
                 guard let after = e.after else {
                     throw SinkError.missingAfterImage(seq: e.seq, entity: e.entity, op: e.op)
                 }
                 if e.key.isEmpty { throw SinkError.missingKey(seq: e.seq, entity: e.entity) }
-                add(.upsert(entity: e.entity, key: e.key, row: after), fresh: e.op == .insert)
+                try add(.upsert(entity: e.entity, key: e.key, row: after), fresh: e.op == .insert, seq: e.seq)
             }
         }
     }
@@ -96,8 +111,11 @@ public struct ChangePlan: Sendable {
     /// True when the plan changes nothing.
     public var isEmpty: Bool { entities.isEmpty }
 
-    /// Adds one change after the ones already planned; `fresh` marks an upsert whose row the source says is new.
-    public mutating func add(_ change: Change, fresh: Bool = false) {
+    /// Adds one change after the ones already planned; `fresh` marks an upsert whose row the source says is new,
+    /// `seq` names the change in an error.
+    /// - Throws: `SinkError.keyColumnsDiffer` when the key's columns are not those of the entity's earlier keys,
+    ///   `SinkError.nullKeyValue` when a key value is null.
+    public mutating func add(_ change: Change, fresh: Bool = false, seq: UInt64 = 0) throws {
         switch change {
         case .truncate(let entity):
             let i = slot(entity)
@@ -105,20 +123,22 @@ public struct ChangePlan: Sendable {
             entities[i].changes.removeAll(keepingCapacity: true)
         case let .delete(entity, key):
             let i = slot(entity)
-            if entities[i].keyColumns.isEmpty { entities[i].keyColumns = key.names }
-            entities[i].changes[key] = .delete
+            let key = try ordered(key, in: i, seq: seq)
+            entities[i].changes[KeyIdentity(ordered: key)] = (key, .delete)
         case let .upsert(entity, key, row):
             let i = slot(entity)
-            if entities[i].keyColumns.isEmpty { entities[i].keyColumns = key.names }
-            // The row must carry its key columns, whatever the after-image held.
+            let key = try ordered(key, in: i, seq: seq)
+            // The row carries its key columns with the key's values: the key names the row, whatever the
+            // after-image held (append and ingest refuse an image that disagrees with its key).
             var row = row
-            for (n, v) in key.columns where row[n] == nil { row[n] = v }
+            for (n, v) in key.columns { row[n] = v }
             noteColumns(row, in: i)
-            switch entities[i].changes[key] {
+            let id = KeyIdentity(ordered: key)
+            switch entities[i].changes[id]?.change {
             case nil:
-                entities[i].changes[key] = .upsert(row, deleteFirst: false, fresh: fresh)
+                entities[i].changes[id] = (key, .upsert(row, deleteFirst: false, fresh: fresh))
             case .delete?:
-                entities[i].changes[key] = .upsert(row, deleteFirst: true, fresh: false)
+                entities[i].changes[id] = (key, .upsert(row, deleteFirst: true, fresh: false))
             case let .upsert(old, deleteFirst, wasFresh)?:
                 var merged = old
                 if merged.names != row.names {
@@ -126,14 +146,31 @@ public struct ChangePlan: Sendable {
                 } else {
                     merged = row
                 }
-                entities[i].changes[key] = .upsert(merged, deleteFirst: deleteFirst, fresh: wasFresh)
+                entities[i].changes[id] = (key, .upsert(merged, deleteFirst: deleteFirst, fresh: wasFresh))
             }
         }
     }
 
+    /// `key` in the order of the entity's key columns (the first key fixes them).
+    private mutating func ordered(_ key: Row, in i: Int, seq: UInt64) throws -> Row {
+        // A null names no row: SQLite would make up a rowid for it (or merge it into row 1), PostgreSQL refuse it.
+        if let j = key.values.firstIndex(where: \.isNull) {
+            throw SinkError.nullKeyValue(seq: seq, entity: entities[i].entity, column: key.names[j])
+        }
+        if entities[i].keyColumns.isEmpty {
+            entities[i].keyColumns = key.names
+            entities[i].firstSeq = seq
+            return key
+        }
+        guard let k = KeyIdentity.reorder(key, to: entities[i].keyColumns) else {
+            throw SinkError.keyColumnsDiffer(seq: seq, entity: entities[i].entity, expected: entities[i].keyColumns, given: key.names)
+        }
+        return k
+    }
+
     private mutating func slot(_ entity: String) -> Int {
-        if let i = index[entity] { return i }
-        index[entity] = entities.count
+        if let i = index[ExactText(entity)] { return i }
+        index[ExactText(entity)] = entities.count
         entities.append(EntityPlan(entity: entity))
         return entities.count - 1
     }
@@ -150,42 +187,5 @@ public struct ChangePlan: Sendable {
         }
         entities[i].lastNoted = row.names
         entities[i].nullSamples = entities[i].columns.contains { $0.sample.isNull }
-    }
-}
-
-/// A total order on key rows: column by column, values by kind then by value.
-enum KeyOrder {
-    static func less(_ a: Row, _ b: Row) -> Bool {
-        for (x, y) in zip(a.values, b.values) {
-            if x == y { continue }
-            return valueLess(x, y)
-        }
-        return a.count < b.count
-    }
-
-    static func rank(_ v: Value) -> Int {
-        switch v {
-        case .null: return 0
-        case .bool: return 1
-        case .int: return 2
-        case .double: return 3
-        case .decimal: return 4
-        case .timestamp: return 5
-        case .string: return 6
-        case .bytes: return 7
-        }
-    }
-
-    static func valueLess(_ x: Value, _ y: Value) -> Bool {
-        switch (x, y) {
-        case let (.int(a), .int(b)): return a < b
-        case let (.string(a), .string(b)): return a < b
-        case let (.bool(a), .bool(b)): return !a && b
-        case let (.double(a), .double(b)): return a < b
-        case let (.decimal(a), .decimal(b)): return a < b
-        case let (.timestamp(a), .timestamp(b)): return a < b
-        case let (.bytes(a), .bytes(b)): return a.lexicographicallyPrecedes(b)
-        default: return rank(x) < rank(y)
-        }
     }
 }

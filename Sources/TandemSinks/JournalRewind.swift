@@ -48,7 +48,7 @@ extension Rewinder {
                     if current.seq <= to.seq { break }  // an earlier, interrupted attempt got this far
                     var plan = ChangePlan()
                     var n = 0
-                    for e in newestFirst where e.seq <= current.seq { plan.add(undo(e)!); n += 1 }
+                    for e in newestFirst where e.seq <= current.seq { try plan.add(undo(e)!, seq: e.seq); n += 1 }
                     try sink.commit(plan, from: current, to: to)
                     undone += n
                     commits += 1

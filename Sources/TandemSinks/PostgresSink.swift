@@ -39,7 +39,8 @@ public final class PostgresSink: EventSink {
     private let retry: Retry
     private let log: @Sendable (String) -> Void
     private var conn: PostgresConnection?
-    private var tables: [String: PostgresTable] = [:]
+    // Keyed byte for byte, as PostgreSQL tells table names apart (Swift's String equality would not).
+    private var tables: [ExactText: PostgresTable] = [:]
 
     /// Connects to `conninfo` (a libpq URI or key=value string, which may hold a password) as sink `name`.
     /// - Throws: `SinkError.badSpec`, or `SinkError.unavailable` when the server stays unreachable.
@@ -169,6 +170,7 @@ public final class PostgresSink: EventSink {
         guard let info else { return }
         if plan.truncate { try c.query("DELETE FROM \(q)", entity: entity) }
         guard plan.changeCount > 0 else { return }
+        try plan.checkKeyColumns(primaryKey: info.primaryKey)
         let key = info.primaryKey.isEmpty ? plan.keyColumns : info.primaryKey
         var deletes = key.map { _ in PostgresText.ArrayBuilder() }
         var deleteCount = 0
@@ -239,7 +241,7 @@ public final class PostgresSink: EventSink {
 
     /// The table's column types and primary key, or nil when it does not exist.
     private func table(_ entity: String, _ c: PostgresConnection) throws -> PostgresTable? {
-        if let t = tables[entity] { return t }
+        if let t = tables[ExactText(entity)] { return t }
         let cols = try c.query("""
             SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
             WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
@@ -252,7 +254,7 @@ public final class PostgresSink: EventSink {
             WHERE i.indrelid = to_regclass($1) AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)
             """, [SQL.quote(entity)], entity: entity)
         t.primaryKey = (0..<pk.count).compactMap { pk[$0, 0] }
-        tables[entity] = t
+        tables[ExactText(entity)] = t
         return t
     }
 
@@ -277,7 +279,7 @@ public final class PostgresSink: EventSink {
                 try c.query("ALTER TABLE \(q) ADD COLUMN \(SQL.quote(col.name)) \(type)", entity: plan.entity)
                 t.types[col.name] = type
             }
-            tables[plan.entity] = t
+            tables[ExactText(plan.entity)] = t
             return t
         }
         var t = PostgresTable()
@@ -290,7 +292,7 @@ public final class PostgresSink: EventSink {
         defs.append("PRIMARY KEY (\(SQL.list(plan.keyColumns)))")
         try c.query("CREATE TABLE \(q) (\(defs.joined(separator: ", ")))", entity: plan.entity)
         t.primaryKey = plan.keyColumns
-        tables[plan.entity] = t
+        tables[ExactText(plan.entity)] = t
         return t
     }
 }

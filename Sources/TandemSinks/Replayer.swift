@@ -146,6 +146,10 @@ public final class Replayer {
         // Registered only now: a replay refused above leaves no consumer behind.
         try Journal.registerConsumer(consumerName, appliedSeq: p.checkpoint, at: journal, options: journalOptions)
 
+        // Each entity's key as the journal keeps it (learned from the events when it keeps none): a journal
+        // written before keys were checked at append may hold an event whose key a store takes for another
+        // row's (`"5"` for `5` in SQLite) — applied or not depending on the batching. Refused instead.
+        var keys = EntityKeyCatalog(try Journal.entityKeys(at: journal, options: journalOptions) ?? [])
         var pending: [Event] = []
         var readInBatch = 0
         var lastRead: Event?
@@ -174,13 +178,29 @@ public final class Replayer {
             pending.removeAll(keepingCapacity: true)
             readInBatch = 0
         }
+        // Where the current source transaction started: what a refused event's batch is cut back to.
+        var txnStart: (pending: Int, lastRead: Event?) = (0, nil)
         func take(_ e: Event) throws {
+            let sameTxn = lastRead?.txn != nil && lastRead?.txn == e.txn
             // Cut only between source transactions: a txn's events never straddle two sink transactions.
-            if readInBatch >= options.batchSize, !(lastRead?.txn != nil && lastRead?.txn == e.txn) { try commit() }
+            if readInBatch >= options.batchSize, !sameTxn { try commit() }
+            if !sameTxn { txnStart = (pending.count, lastRead) }
+            if options.filter.matches(e) {
+                do { try keys.admit(e) } catch {
+                    // Apply every transaction before this event's, as a replay one event at a time would, then
+                    // stop: the store does not depend on the batch size.
+                    pending.removeSubrange(txnStart.pending...)
+                    lastRead = txnStart.lastRead
+                    try commit()
+                    throw SinkError.keyRefused(seq: e.seq, entity: e.entity, reason: error.reason)
+                }
+                pending.append(e)
+            } else {
+                p.filtered += 1
+            }
             p.read += 1
             readInBatch += 1
             lastRead = e
-            if options.filter.matches(e) { pending.append(e) } else { p.filtered += 1 }
         }
         while !shouldStop() {
             if let to = options.to, (lastRead?.seq ?? start - 1) >= to { break }

@@ -65,7 +65,7 @@ public enum Rewinder {
                     let todo = chunk.filter { $0.seq <= stored.seq }
                     if stored.seq <= to.seq { break }  // an earlier, interrupted attempt got this far
                     var plan = ChangePlan()
-                    for e in todo { plan.add(undo(e)!) }
+                    for e in todo { try plan.add(undo(e)!, seq: e.seq) }
                     try sink.commit(plan, from: stored, to: to)
                     undone += todo.count
                     chunks += 1

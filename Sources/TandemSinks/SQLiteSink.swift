@@ -26,8 +26,10 @@ public final class SQLiteSink: EventSink {
     /// The file as an absolute path with the directory's symlinks resolved (`o.db` and `./o.db` are one).
     public let canonicalTarget: String
     let db: Database
-    private var tables: [String: SQLiteTable] = [:]
-    private var statements: [String: Statement] = [:]
+    // Keyed byte for byte: Swift's String equality would take a table (or a statement's SQL) spelled in NFD
+    // for its NFC twin, which SQLite holds as another table.
+    private var tables: [ExactText: SQLiteTable] = [:]
+    private var statements: [ExactText: Statement] = [:]
 
     /// Opens (creating when missing) the SQLite file at `path` for the sink named `name`.
     /// - Throws: `SinkError.database` when the file cannot be opened or prepared.
@@ -143,6 +145,7 @@ public final class SQLiteSink: EventSink {
                 info = try ensureTable(plan)
             }
             guard let info else { return }  // deletes and truncates of a table that never existed: nothing to do
+            try plan.checkKeyColumns(primaryKey: info.primaryKey, foldsASCIICase: true)
             if plan.truncate { try db.execute("DELETE FROM \(SQL.quote(entity))") }
             var upsert: (names: [String], stmt: Statement)?
             let delete = plan.changeCount == 0 ? nil : try statement(deleteSQL(entity, plan.keyColumns))
@@ -192,9 +195,9 @@ public final class SQLiteSink: EventSink {
     }
 
     private func statement(_ sql: String) throws -> Statement {
-        if let s = statements[sql] { return s }
+        if let s = statements[ExactText(sql)] { return s }
         let s = try db.prepare(sql, persistent: true)
-        statements[sql] = s
+        statements[ExactText(sql)] = s
         return s
     }
 
@@ -211,7 +214,7 @@ public final class SQLiteSink: EventSink {
 
     /// The table's columns and primary key, or nil when it does not exist.
     private func table(_ entity: String) throws -> SQLiteTable? {
-        if let t = tables[entity] { return t }
+        if let t = tables[ExactText(entity)] { return t }
         let s = try db.prepare("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid")
         try s.bind(entity, at: 1)
         var t = SQLiteTable()
@@ -223,7 +226,7 @@ public final class SQLiteSink: EventSink {
         }
         guard !t.columns.isEmpty else { return nil }
         t.primaryKey = pk.sorted { $0.0 < $1.0 }.map(\.1)
-        tables[entity] = t
+        tables[ExactText(entity)] = t
         return t
     }
 
@@ -238,7 +241,7 @@ public final class SQLiteSink: EventSink {
                 t.columns.insert(folded)
                 statements.removeAll()
             }
-            tables[plan.entity] = t
+            tables[ExactText(plan.entity)] = t
             return t
         }
         let key = plan.keyColumns
@@ -259,7 +262,7 @@ public final class SQLiteSink: EventSink {
         }
         try db.execute("CREATE TABLE \(q) (\(defs.joined(separator: ", ")))")
         let t = SQLiteTable(columns: folded, primaryKey: key)
-        tables[plan.entity] = t
+        tables[ExactText(plan.entity)] = t
         return t
     }
 

@@ -44,6 +44,13 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     /// prefixes of the refused batch; `checkpoint` is the seq applied before it (its batch's earlier source
     /// transactions are committed).
     indirect case refusedEvent(seq: UInt64, op: Operation, entity: String, key: Row, checkpoint: UInt64, cause: SinkError)
+    /// An event's key columns are not the entity's key columns (those of its table, or of its first change).
+    case keyColumnsDiffer(seq: UInt64, entity: String, expected: [String], given: [String])
+    /// An event whose key has a null value (a store would give it a new row, or merge it into another).
+    case nullKeyValue(seq: UInt64, entity: String, column: String)
+    /// A journaled event whose key is not its entity's key as the journal keeps it (a journal written before
+    /// keys were checked at append).
+    case keyRefused(seq: UInt64, entity: String, reason: String)
 
     public var description: String {
         switch self {
@@ -91,6 +98,17 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
         case let .refusedEvent(seq, op, entity, key, checkpoint, cause):
             return "\(cause.target): the store refused event seq \(seq) (\(op.rawValue) on \(Self.shown(entity)), key \(Self.keyText(key))): "
                 + "\(cause.detail(withKey: false)); the events before it are applied (checkpoint seq \(checkpoint)), nothing of its transaction is; \(cause.hint)"
+        case let .keyColumnsDiffer(seq, entity, expected, given):
+            return "event seq \(seq) on \(entity) has key columns (\(given.joined(separator: ", "))), but the entity's key is "
+                + "(\(expected.joined(separator: ", "))); nothing of its batch was applied; hint: the journal was written by a Tandem "
+                + "that did not check keys at append: rewrite the event, or rebuild the store from a corrected journal"
+        case let .nullKeyValue(seq, entity, column):
+            return "event seq \(seq) on \(entity) has a null value in key column \(column): it names no row; nothing of its batch "
+                + "was applied; hint: the journal was written by a Tandem that did not check keys at append"
+        case let .keyRefused(seq, entity, reason):
+            return "event seq \(seq): entity \"\(entity)\": \(reason); replay stops before its batch, so the store does not "
+                + "depend on the batch size; hint: the journal was written by a Tandem that did not check keys at append: "
+                + "rebuild it without the event, or replay --to \(seq - 1)"
         case let .badSpec(spec, reason):
             return "bad sink '\(spec)': \(reason); hint: use sqlite:PATH, postgres://… / postgresql://…, or a JSON object {\"kind\":…}"
         }
@@ -102,6 +120,7 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
         case .badSpec, .rewindAboveCheckpoint, .wouldSkip, .filterChanged: return 64
         case .journalMismatch, .outOfOrder, .missingAfterImage, .missingKey, .rewindNeedsBeforeImage, .journalGap: return 65
         case .invalidEvent, .refusedData, .keyMismatch, .refusedEvent: return 65
+        case .keyColumnsDiffer, .nullKeyValue, .keyRefused: return 65
         case .unavailable: return 69
         case .checkpointMoved, .connectionLost: return 75
         case .database: return 74

@@ -13,7 +13,10 @@ extension JournalCommands {
         Events are acknowledged only after fdatasync. A line that does not parse, lacks entity, key or op,
         or holds what a store cannot take (a reserved or unusable name, a NUL in text, a decimal beyond
         PostgreSQL numeric, more than 1600 columns) stops the append with exit 65 and the line number and
-        reason on stderr; the events before it stay appended and are reported. Blank lines are skipped.
+        reason on stderr; the events before it stay appended and are reported. So does an event whose key
+is not its entity's key: the first event of an entity fixes its key columns and the kind of each
+value; a null key value, a non-canonical decimal key, and another spelling of a known entity name
+are refused too. Blank lines are skipped.
         """
     ) { args in
         let dir = try args.positional(0, "DIR")
@@ -54,12 +57,16 @@ struct StdinAppender {
     /// Every seq appended so far.
     private(set) var appended: ClosedRange<UInt64>?
     private var pending: [Event] = []
+    /// The journal's entity keys, with those of the pending events: each line is checked as it is read, so
+    /// a refused key names its line (the writer checks again, and would refuse the whole batch).
+    private var keys: EntityKeyCatalog?
 
     init(writer: JournalWriter, batch: Int, acks: Bool) {
         self.writer = writer; self.batch = batch; self.acks = acks
     }
 
     mutating func run() throws {
+        keys = try writer.entityKeyCatalog()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var carry = [UInt8]()     // a line not yet ended by a newline
         var lineNumber = 0
@@ -104,6 +111,12 @@ struct StdinAppender {
         if let fault = event.fault {
             try flush()
             throw BadLine(line: line, reason: fault.reason)
+        }
+        do {
+            try keys?.admit(event)
+        } catch {
+            try flush()
+            throw BadLine(line: line, reason: error.description)
         }
         pending.append(event)
         if pending.count >= batch { try flush() }

@@ -14,9 +14,15 @@ public protocol IngestJournal: AnyObject {
     func lastSourcePosition(where belongs: (String) -> Bool) throws -> String?
     /// The durable event with this seq, nil when the journal does not (or no longer) hold it.
     func event(at seq: UInt64) throws -> Event?
+    /// Each entity's key as the journal holds it (`EntityKeyCatalog`): a change whose key is not its
+    /// entity's is quarantined instead of appended.
+    func entityKeyCatalog() throws -> EntityKeyCatalog
 }
 
 extension IngestJournal {
     /// The `sourcePosition` of the newest journaled event that has one (nil for none).
     public func lastSourcePosition() throws -> String? { try lastSourcePosition(where: { _ in true }) }
+    /// Each entity's key as the journal holds it, for checking changes before they are appended (a journal
+    /// that keeps none: empty, and ingest learns the keys from the changes it journals).
+    public func entityKeyCatalog() throws -> EntityKeyCatalog { EntityKeyCatalog() }
 }

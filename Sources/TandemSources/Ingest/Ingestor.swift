@@ -52,6 +52,8 @@ public final class Ingestor {
     public private(set) var resumedAfter: String?
     private var journalPosition: String?
     private var opened = false
+    /// The journal's entity keys with those of the changes handed to the append pipeline since.
+    private var keys = EntityKeyCatalog()
 
     /// An ingestor; nothing is read until `run`.
     public init(source: any ChangeSource, journal: any IngestJournal, quarantine: Quarantine,
@@ -78,6 +80,7 @@ public final class Ingestor {
         var summary = Summary()
         if !opened {
             journalPosition = try journal.lastSourcePosition(where: source.recognizes)
+            keys = try journal.entityKeyCatalog()
             resumedAfter = try quarantine.cursor(source: source.description, journalPosition: journalPosition) ?? journalPosition
             try source.open(after: resumedAfter)
             opened = true
@@ -126,14 +129,25 @@ public final class Ingestor {
                 let keepsRaw = !records[i].raw.isEmpty
                 let original: Event? = !keepsRaw && (change.key.isEmpty || mapping.unlistedEntities == .reject
                                                      || mapping.entities[change.entity] != nil || change.fault != nil) ? change : nil
-                switch mapping.apply(change) {
+                var outcome = mapping.apply(change)
+                var refused: Event?
+                if case .event(let e) = outcome {
+                    // A key that is not its entity's would name another row (or none) in the store: the journal
+                    // would refuse the whole batch, so it is quarantined here, alone. (Without `original`, the
+                    // mapping passed the change unchanged: the event is what to keep.)
+                    do { try keys.admit(e) } catch {
+                        outcome = .rejected(Rejection(rule: "key", reason: error.description))
+                        if !keepsRaw, original == nil { refused = e }
+                    }
+                }
+                switch outcome {
                 case .event(var e):
                     if e.origin == nil { e.origin = settings.origin }
                     events.append(e)
                     lastIsRejected = false
                 case .rejected(let j):
                     rejected.append(.init(position: records[i].position, rejection: j,
-                                          raw: keepsRaw ? records[i].raw : original.map { EventJSON.encode($0) } ?? [],
+                                          raw: keepsRaw ? records[i].raw : (original ?? refused).map { EventJSON.encode($0) } ?? [],
                                           format: keepsRaw ? source.rawFormat : .tandem))
                     lastIsRejected = true
                 }

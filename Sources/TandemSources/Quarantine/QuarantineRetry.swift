@@ -49,6 +49,7 @@ extension Quarantine {
         }
         var result = RetryResult()
         let resume = try journal.lastSourcePosition()
+        var keys = try journal.entityKeyCatalog()
         for e in entries {
             if e.state == .retrying, let seq = e.journaledSeq, try journal.event(at: seq)?.txn == Quarantine.retryTxn(e.id) {
                 // An interrupted retry journaled it durably but did not get to mark it.
@@ -56,11 +57,15 @@ extension Quarantine {
                 result.journaled.append((e.id, seq))
                 continue
             }
-            let outcome: MappingOutcome
+            var outcome: MappingOutcome
             switch e.format.decode(e.raw, position: e.position) {
             case .change(let c): outcome = mapping.apply(c)
             case .skip: outcome = .rejected(Rejection(rule: "parse", reason: "the input holds no change (tombstone)"))
             case .failure(let r): outcome = .rejected(r)
+            }
+            if case .event(let ev) = outcome {
+                // The same key check as ingest: the journal would refuse it anyway, as an error.
+                do { try keys.admit(ev) } catch { outcome = .rejected(Rejection(rule: "key", reason: error.description)) }
             }
             switch outcome {
             case .event(var ev):
