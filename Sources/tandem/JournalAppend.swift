@@ -14,9 +14,9 @@ extension JournalCommands {
         or holds what a store cannot take (a reserved or unusable name, a NUL in text, a decimal beyond
         PostgreSQL numeric, more than 1600 columns) stops the append with exit 65 and the line number and
         reason on stderr; the events before it stay appended and are reported. So does an event whose key
-is not its entity's key: the first event of an entity fixes its key columns and the kind of each
-value; a null key value, a non-canonical decimal key, and another spelling of a known entity name
-are refused too. Blank lines are skipped.
+        is not its entity's key: the first event of an entity fixes its key columns and the kind of each
+        value; a null key value, a non-canonical decimal key, and another spelling of a known entity name
+        are refused too. Blank lines are skipped.
         """
     ) { args in
         let dir = try args.positional(0, "DIR")

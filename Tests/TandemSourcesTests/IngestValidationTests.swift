@@ -75,6 +75,7 @@ final class OneChangeSource: ChangeSource {
     init(_ change: Event) { self.change = change }
     var description: String { "one-change" }
     var rawFormat: RawFormat { .tandem }
+    func recognizes(_ position: String) -> Bool { position == "1" }
     func open(after position: String?) throws { done = position != nil }
     func read(limit: Int, wait: Duration?, stop: StopSignal?) throws -> [SourceRecord] {
         defer { done = true }
