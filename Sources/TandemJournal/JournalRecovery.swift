@@ -88,29 +88,11 @@ struct JournalRecovery {
         if changed { try fs.syncDirectory(directory) }
     }
 
-    /// Copies the bytes from `offset` on to `<segment>.broken`, then cuts the segment there.
+    /// Copies the bytes from `offset` on to `<segment>.broken` (when there is room), then cuts the segment there.
     private func cutTornTail(file: any JournalFile, at offset: Int64, nextSeq: UInt64) throws -> Int64 {
         let size = try file.size()
         let dropped = size - offset
-        var brokenPath = file.path + JournalFiles.brokenSuffix
-        var n = 2
-        while fs.exists(brokenPath) { brokenPath = file.path + JournalFiles.brokenSuffix + ".\(n)"; n += 1 }
-        let broken = try fs.open(brokenPath, .createTruncate)
-        do {
-            var at: Int64 = 0
-            while at < dropped {
-                let chunk = try file.readBytes(Int(min(dropped - at, 1 << 20)), at: offset + at)
-                if chunk.isEmpty { break }
-                try broken.write(chunk, at: at)
-                at += Int64(chunk.count)
-            }
-            try broken.sync()
-            broken.close()
-        } catch {
-            broken.close()
-            throw error
-        }
-        try fs.syncDirectory(directory)
+        let copy = try copyTornTail(file: file, from: offset, bytes: dropped)
         try file.truncate(to: offset)
         try file.sync()
         let base = SegmentFormat.base(ofFileName: (file.path as NSString).lastPathComponent) ?? 0
@@ -119,8 +101,42 @@ struct JournalRecovery {
             try fs.syncDirectory(directory)
         }
         options.logger("journal: torn tail in \(file.path) at byte \(offset): dropped \(dropped) bytes"
-                       + " (copy kept in \(brokenPath)); appends continue at seq \(nextSeq)")
+                       + " (\(copy.map { "copy kept in \($0)" } ?? "no copy kept: no room on the disk"));"
+                       + " appends continue at seq \(nextSeq)")
         return offset
+    }
+
+    /// Writes the torn bytes to `<segment>.broken[.N]` through a `.tmp` and a rename, so a failure never
+    /// leaves a half copy; returns its path, or nil when the disk is full (the tail was never acknowledged).
+    private func copyTornTail(file: any JournalFile, from offset: Int64, bytes dropped: Int64) throws -> String? {
+        var brokenPath = file.path + JournalFiles.brokenSuffix
+        var n = 2
+        while fs.exists(brokenPath) { brokenPath = file.path + JournalFiles.brokenSuffix + ".\(n)"; n += 1 }
+        let tmp = brokenPath + JournalFiles.tmpSuffix
+        do {
+            let broken = try fs.open(tmp, .createTruncate)
+            defer { broken.close() }
+            var at: Int64 = 0
+            while at < dropped {
+                let chunk = try file.readBytes(Int(min(dropped - at, 1 << 20)), at: offset + at)
+                if chunk.isEmpty { break }
+                try broken.write(chunk, at: at)
+                at += Int64(chunk.count)
+            }
+            try broken.sync()
+        } catch let JournalError.io(operation, path, code) where code == ENOSPC || code == EDQUOT {
+            try? fs.remove(tmp)
+            try fs.syncDirectory(directory)
+            options.logger("journal \(directory): no room for a copy of the torn tail"
+                           + " (\(operation) \(path): \(errnoName(code))); it is cut without one")
+            return nil
+        } catch {
+            try? fs.remove(tmp)
+            throw error
+        }
+        try fs.rename(tmp, to: brokenPath)
+        try fs.syncDirectory(directory)
+        return brokenPath
     }
 }
 

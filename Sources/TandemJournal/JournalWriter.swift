@@ -188,6 +188,8 @@ public final class JournalWriter: @unchecked Sendable {
         var flushes = 0
         var accepted: [(AppendRequest, ClosedRange<UInt64>)] = []
         var last: Event?
+        // Where the group starts: a failure cuts back to here, so a reopen finds only what was acknowledged.
+        let groupStart = AppendPosition(base: segmentBase, size: segmentSize, seq: nextSeq)
         let limit = Int64(options.segmentSize), interval = Int64(options.indexInterval)
         do {
             for request in group {
@@ -243,6 +245,7 @@ public final class JournalWriter: @unchecked Sendable {
                            + " reopen re-derives the state from disk")
             for r in group where r.result == nil { r.result = .failure(e) }
             segmentFile?.close(); segmentFile = nil
+            cutBack(to: groupStart, after: e)
             return .failure(e)
         }
         nextSeq = seq
