@@ -1,4 +1,5 @@
 import Foundation
+import TandemCore
 
 /// Everything the journal can fail with, each case carrying what an operator needs to act.
 public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -48,8 +49,7 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
                 + " (hint: stop that process, or read with `tandem journal inspect` beside it)"
         case let .corrupt(file, offset, seq, reason):
             return "journal corrupt: \(file) at byte \(offset), seq \(seq): \(reason); nothing was written"
-                + " (hint: keep a copy of the directory; `tandem journal truncate --after \(seq &- 1)` drops"
-                + " everything from the damage on; add --force if a consumer has applied beyond it)"
+                + " (hint: \(Self.corruptionHint(file: file, seq: seq, reason: reason)))"
         case let .writerClosed(reason):
             return "journal writer closed after an earlier failure (\(reason)); reopen the journal to continue"
         case let .truncateRefused(consumer, applied, reason):
@@ -64,6 +64,27 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .recordTooLarge(bytes, limit):
             return "event payload of \(bytes) bytes is larger than the record limit of \(limit) bytes"
         }
+    }
+}
+
+extension JournalError {
+    /// The start of the reason when the journal's first segment is missing: no cut keeps anything then.
+    static func firstSegmentMissing(_ name: String, firstSeq: UInt64) -> String {
+        "segment \(name) is missing (the journal starts at seq \(firstSeq))"
+    }
+
+    /// What an operator can do about damage, with the directory spelled out. It never offers a command
+    /// that would drop every event still there, nor --force (which would drop what a consumer applied).
+    static func corruptionHint(file: String, seq: UInt64, reason: String) -> String {
+        let dir = file.hasSuffix(JournalFiles.segmentSuffix) ? PathText.parent(of: file) : file
+        let restore = "keep a copy of \(dir); restore the segment from a backup, then"
+            + " `tandem journal verify \(dir)` clears the record"
+        if seq <= 1 || reason.hasPrefix("segment ") && reason.contains(" is missing (the journal starts at seq ") {
+            return restore + "; no truncation keeps the events after it"
+        }
+        return restore + "; or give up seq \(seq) and everything after it with"
+            + " `tandem journal truncate --after \(seq - 1) \(dir)` (refused while a consumer has applied beyond"
+            + " seq \(seq - 1))"
     }
 }
 

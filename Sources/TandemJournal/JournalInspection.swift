@@ -60,9 +60,11 @@ public struct ConsumerLag: Sendable, Equatable {
 
 extension Journal {
     /// Checks every record's CRC and the seq chain across segments; returns the first fault or clean.
-    /// Read-only: safe beside a writer.
+    /// Safe beside a writer. Writes only the manifest's damage record (set on a fault, cleared when clean)
+    /// and completes an interrupted `truncate --before` when no writer holds the journal.
     public static func verify(at directory: String, options: JournalOptions = JournalOptions()) throws -> VerifyReport {
         let fs = options.fileSystem
+        try InterruptedTruncation.completeIfPending(directory: directory, options: options)
         let manifest = try ManifestStore(directory: directory, fs: fs).read()
         let bases = try JournalFiles.segments(in: directory, fs: fs).filter { $0 >= manifest.firstSeq }
         var report = VerifyReport(segments: bases.count, events: 0, firstSeq: manifest.firstSeq,
@@ -102,12 +104,20 @@ extension Journal {
                 report.lastSeq = seq - 1
             }
         }
+        // Damage found is recorded, so writers refuse until it is resolved; a clean check resolves it.
+        if let fault = report.fault {
+            DamageRecord.record(fault, directory: directory, fs: fs, by: "verify")
+        } else {
+            try DamageRecord.clear(directory: directory, fs: fs, logger: options.logger,
+                                   how: "verify found every segment intact") { _ in true }
+        }
         return report
     }
 
     /// Segments, events, bytes, first/last seq and each consumer's lag. Read-only.
     public static func stats(at directory: String, options: JournalOptions = JournalOptions()) throws -> JournalStats {
         let fs = options.fileSystem
+        try InterruptedTruncation.completeIfPending(directory: directory, options: options)
         let manifest = try ManifestStore(directory: directory, fs: fs).read()
         let bases = try JournalFiles.segments(in: directory, fs: fs).filter { $0 >= manifest.firstSeq }
         var bytes: Int64 = 0
@@ -128,6 +138,7 @@ extension Journal {
     /// The last whole seq on disk (firstSeq - 1 when empty), found from the last segment's index.
     public static func lastSeq(at directory: String, options: JournalOptions = JournalOptions()) throws -> UInt64 {
         let fs = options.fileSystem
+        try InterruptedTruncation.completeIfPending(directory: directory, options: options)
         let manifest = try ManifestStore(directory: directory, fs: fs).read()
         guard let base = try JournalFiles.segments(in: directory, fs: fs).last, base >= manifest.firstSeq else {
             return manifest.firstSeq - 1

@@ -36,6 +36,7 @@ public final class JournalReader {
         self.directory = directory
         self.options = options
         self.writer = writer
+        if writer == nil { try InterruptedTruncation.completeIfPending(directory: directory, options: options) }
         let manifest = try ManifestStore(directory: directory, fs: options.fileSystem).read()
         expected = manifest.firstSeq
         try seek(to: manifest.firstSeq)
@@ -47,6 +48,16 @@ public final class JournalReader {
     ///
     /// - Throws: `seqOutOfRange` below the journal's first seq or beyond its last seq + 1.
     public func seek(to seq: UInt64) throws {
+        do { try seekUnrecorded(to: seq) } catch let e as JournalError { throw recorded(e) }
+    }
+
+    /// Records damage this reader found in the manifest (writers then refuse) and returns the error.
+    private func recorded(_ e: JournalError) -> JournalError {
+        DamageRecord.record(e, directory: directory, fs: fs, by: "reader")
+        return e
+    }
+
+    private func seekUnrecorded(to seq: UInt64) throws {
         let manifest = try ManifestStore(directory: directory, fs: fs).read()
         segments = try JournalFiles.segments(in: directory, fs: fs).filter { $0 >= manifest.firstSeq }
         refreshLimit()
@@ -55,7 +66,10 @@ public final class JournalReader {
             throw JournalError.seqOutOfRange(seq: seq, first: manifest.firstSeq, last: last)
         }
         guard let i = segments.lastIndex(where: { $0 <= seq }) else {
-            throw JournalError.corrupt(file: directory, offset: 0, seq: seq, reason: "no segment holds seq \(seq)")
+            // No segment at or below seq: the journal's first segment is gone.
+            throw JournalError.corrupt(file: directory, offset: 0, seq: manifest.firstSeq,
+                                       reason: JournalError.firstSegmentMissing(
+                                           SegmentFormat.fileName(base: manifest.firstSeq), firstSeq: manifest.firstSeq))
         }
         try open(segment: i)
         let base = segments[i]
@@ -100,8 +114,8 @@ public final class JournalReader {
         do {
             return try decoder.decode(payload.payload)
         } catch {
-            throw JournalError.corrupt(file: cursor!.file.path, offset: payload.offset, seq: payload.seq,
-                                       reason: "payload does not decode: \(error)")
+            throw recorded(.corrupt(file: cursor!.file.path, offset: payload.offset, seq: payload.seq,
+                                    reason: "payload does not decode: \(error)"))
         }
     }
 
@@ -125,6 +139,10 @@ public final class JournalReader {
 
     /// The next record's seq, file offset and undecoded payload (valid until the next call).
     func nextPayload() throws -> (seq: UInt64, offset: Int64, payload: UnsafeRawBufferPointer)? {
+        do { return try nextPayloadUnrecorded() } catch let e as JournalError { throw recorded(e) }
+    }
+
+    private func nextPayloadUnrecorded() throws -> (seq: UInt64, offset: Int64, payload: UnsafeRawBufferPointer)? {
         while true {
             if expected > limit {
                 refreshLimit()

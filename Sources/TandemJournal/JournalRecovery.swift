@@ -36,8 +36,24 @@ struct JournalRecovery {
             options.logger("journal \(directory): finishing an interrupted truncate --after \(pending)")
             try Truncation(directory: directory, options: options)
                 .cut(after: pending, segments: try JournalFiles.segments(in: directory, fs: fs))
-            manifest = try store.update { m in m.pendingTruncateAfter = nil; return m }
+            manifest = try store.update { m in
+                m.pendingTruncateAfter = nil
+                if let d = m.damage, d.seq > pending { m.damage = nil }  // the cut removed it
+                return m
+            }
         }
+        // Damage found earlier (by verify or a reader) stops every writer until an operator resolves it.
+        if let d = manifest.damage { throw DamageRecord.refusal(d, directory: directory) }
+        do {
+            return try checkAndOpenTail(manifest: manifest)
+        } catch let e as JournalError {
+            DamageRecord.record(e, directory: directory, fs: fs, by: "writer")
+            throw e
+        }
+    }
+
+    /// Checks the segment chain and opens the last segment, cutting a torn tail.
+    private func checkAndOpenTail(manifest: Manifest) throws -> RecoveredState {
         let segments = try JournalFiles.segments(in: directory, fs: fs)
         try SegmentChain(directory: directory, fs: fs, manifest: manifest).check(segments)
         let lastBase = segments.last!
@@ -59,7 +75,7 @@ struct JournalRecovery {
     }
 
     /// Removes `.tmp` files, completing a committed `truncate --before` first, and segments below firstSeq.
-    private func cleanUpLeftovers(manifest: Manifest) throws {
+    func cleanUpLeftovers(manifest: Manifest) throws {
         var names = try fs.contentsOfDirectory(directory)
         var changed = false
         let committed = SegmentFormat.fileName(base: manifest.firstSeq)
@@ -154,8 +170,8 @@ struct SegmentChain {
         if first != manifest.firstSeq {
             throw JournalError.corrupt(file: JournalFiles.segmentPath(directory, first), offset: 0,
                                        seq: manifest.firstSeq,
-                                       reason: "segment \(SegmentFormat.fileName(base: manifest.firstSeq)) is missing"
-                                           + " (the journal starts at seq \(manifest.firstSeq))")
+                                       reason: JournalError.firstSegmentMissing(SegmentFormat.fileName(base: manifest.firstSeq),
+                                                                    firstSeq: manifest.firstSeq))
         }
         for (i, base) in segments.enumerated() {
             try checkHeader(base)

@@ -239,7 +239,10 @@ extension Journal {
             }
             try Truncation(directory: directory, options: options)
                 .cut(after: seq, segments: try JournalFiles.segments(in: directory, fs: fs))
-            try store.update { m in m.pendingTruncateAfter = nil }
+            try store.update { m in
+                m.pendingTruncateAfter = nil
+                if let d = m.damage, d.seq > seq { m.damage = nil }  // cut away with everything after it
+            }
             options.logger("journal \(directory): truncated after seq \(seq), removing the damage in \(file)"
                            + " at byte \(offset) (\(reason))")
             lock.unlock()

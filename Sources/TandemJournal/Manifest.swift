@@ -17,6 +17,8 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var consumers: [Consumer]
     /// Every truncation, oldest first.
     public var history: [Truncation]
+    /// Damage found and not yet resolved; writers refuse to open while it is set (nil: none known).
+    public var damage: Damage? = nil
 
     /// A registered consumer of the journal.
     public struct Consumer: Codable, Sendable, Equatable {
