@@ -27,6 +27,8 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidConsumerName(name: String)
     /// One event's payload is larger than a record may be.
     case recordTooLarge(bytes: Int, limit: Int)
+    /// The journal ends at `lastSeq`, before a seq it is known to have held (`expected`): segments are missing.
+    case journalEndsEarly(directory: String, lastSeq: UInt64, expected: UInt64, evidence: HeadEvidence)
 
     public var description: String {
         switch self {
@@ -63,6 +65,33 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
             return "invalid consumer name \"\(name)\": use 1 to 200 characters"
         case let .recordTooLarge(bytes, limit):
             return "event payload of \(bytes) bytes is larger than the record limit of \(limit) bytes"
+        case let .journalEndsEarly(dir, last, expected, evidence):
+            var hint = "keep a copy of \(dir); restore the missing segments from a backup"
+            if case .consumer(let name) = evidence {
+                hint += "; if they are lost, rebuild \"\(name)\"'s store and unregister it with"
+                    + " `tandem journal consumers \(dir) unregister \(name)`"
+            }
+            return "journal \(dir) ends at seq \(last), but \(evidence.text(expected)): events are missing;"
+                + " nothing was written and no seq is used twice (hint: \(hint))"
+        }
+    }
+}
+
+/// What shows that a journal once held more than it does now.
+public enum HeadEvidence: Sendable, Equatable {
+    /// The manifest's `headSeq` (recorded at a clean close or a truncation).
+    case recordedHead
+    /// The manifest's `lastSegmentBase`: a segment the writer created is missing.
+    case createdSegment
+    /// A consumer has applied (or reserved) up to that seq.
+    case consumer(String)
+
+    func text(_ seq: UInt64) -> String {
+        switch self {
+        case .recordedHead: return "the manifest recorded seq \(seq) as written"
+        case .createdSegment:
+            return "segment \(SegmentFormat.fileName(base: seq)) (from seq \(seq) on) was created and is missing"
+        case .consumer(let name): return "consumer \"\(name)\" has applied up to seq \(seq)"
         }
     }
 }

@@ -95,7 +95,11 @@ extension Journal {
                     report.tornTail = TornTail(file: path, offset: torn, bytes: try file.size() - torn)
                 }
             }
+            // Whole and chained, but short of what the journal is known to have held?
+            try JournalHead.check(directory: directory, manifest: manifest, segments: bases, lastSeq: report.lastSeq,
+                                  tailMayBeTorn: report.tornTail != nil)
         } catch let e as JournalError {
+            if case .journalEndsEarly = e { report.fault = e; return report }
             guard case .corrupt(_, _, let seq, _) = e else { throw e }
             report.fault = e
             // A scan reports the seq that was due at the fault: the records before it in that segment were read.
@@ -127,6 +131,8 @@ extension Journal {
             file.close()
         }
         let last = try lastSeq(at: directory, options: options)
+        // "lag 0" for a consumer ahead of a journal that lost its newest segment would hide the loss.
+        try JournalHead.check(directory: directory, manifest: manifest, segments: bases, lastSeq: last, tailMayBeTorn: true)
         let lags = manifest.consumers.map {
             ConsumerLag(name: $0.name, appliedSeq: $0.appliedSeq, lag: last > $0.appliedSeq ? last - $0.appliedSeq : 0)
         }

@@ -63,6 +63,7 @@ public final class JournalReader {
         refreshLimit()
         if seq < manifest.firstSeq || (limit != .max && seq > limit + 1) {
             let last = limit != .max ? limit : try lastSeqOnDisk()
+            try checkHead(manifest, last: last)
             throw JournalError.seqOutOfRange(seq: seq, first: manifest.firstSeq, last: last)
         }
         guard let i = segments.lastIndex(where: { $0 <= seq }) else {
@@ -103,6 +104,7 @@ public final class JournalReader {
                     if segments[i + 1] == expected { continue }
                 }
                 cursor!.seek(to: at)
+                try checkHead(manifest, last: expected - 1)
                 throw JournalError.seqOutOfRange(seq: seq, first: manifest.firstSeq, last: expected - 1)
             }
         }
@@ -283,6 +285,13 @@ public final class JournalReader {
         } else {
             limit = .max
         }
+    }
+
+    /// Seeking past the end: when the journal lost seqs it once held (a consumer applied them, the manifest
+    /// recorded them), that is the error to report, not "outside the journal".
+    private func checkHead(_ manifest: Manifest, last: UInt64) throws {
+        try JournalHead.check(directory: directory, manifest: manifest, segments: segments, lastSeq: last,
+                              tailMayBeTorn: true)
     }
 
     private func lastSeqOnDisk() throws -> UInt64 {

@@ -63,6 +63,9 @@ struct JournalRecovery {
             let scan = try SegmentScan(file: file, base: lastBase, indexInterval: options.indexInterval)
                 .run(stopAtBadTail: true)
             var size = scan.end
+            // Before any repair: a journal short of what it is known to have held is refused as it is.
+            try JournalHead.check(directory: directory, manifest: manifest, segments: segments, lastSeq: scan.lastSeq,
+                                  tailMayBeTorn: scan.tornAt != nil)
             if let torn = scan.tornAt {
                 size = try cutTornTail(file: file, at: torn, nextSeq: scan.lastSeq + 1)
             }

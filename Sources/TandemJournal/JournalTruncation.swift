@@ -89,6 +89,7 @@ extension JournalWriter {
                     m.pendingTruncateAfter = seq
                     m.history.append(.init(kind: "after", seq: seq, droppedFirst: seq + 1, droppedLast: last,
                                            forced: force, at: nowRFC3339()))
+                    JournalHead.truncated(after: seq, &m, directory: directory, logger: options.logger)
                 }
                 segmentFile?.close(); segmentFile = nil
                 try Truncation(directory: directory, options: options)
@@ -236,6 +237,7 @@ extension Journal {
                 m.pendingTruncateAfter = seq
                 m.history.append(.init(kind: "after", seq: seq, droppedFirst: seq + 1, droppedLast: highest,
                                        forced: force, at: nowRFC3339()))
+                JournalHead.truncated(after: seq, &m, directory: directory, logger: options.logger)
             }
             try Truncation(directory: directory, options: options)
                 .cut(after: seq, segments: try JournalFiles.segments(in: directory, fs: fs))

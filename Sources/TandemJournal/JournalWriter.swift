@@ -147,6 +147,13 @@ public final class JournalWriter: @unchecked Sendable {
                 _ = file
             }
             writeHead(seq: durable.seq, live: false)
+            if failure == nil, segmentFile != nil {
+                do {
+                    try JournalHead.recordClose(durable.seq, directory: directory, fs: fs)
+                } catch {
+                    options.logger("journal \(directory): could not record the last seq \(durable.seq) at close: \(error)")
+                }
+            }
             segmentFile?.close(); segmentFile = nil
             headFile?.close(); headFile = nil
         }
@@ -276,6 +283,7 @@ public final class JournalWriter: @unchecked Sendable {
         try? IndexFile(entries: segmentIndex, lastSeq: newBase - 1, endOffset: segmentSize)
             .write(directory: directory, base: segmentBase, fs: fs)
         try SegmentCreator.create(directory: directory, base: newBase, journalID: journalID, fs: fs)
+        try JournalHead.recordSegment(newBase, directory: directory, fs: fs)
         let file = try fs.open(JournalFiles.segmentPath(directory, newBase), .readWrite)
         segmentFile?.close()
         segmentFile = file

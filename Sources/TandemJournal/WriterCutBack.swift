@@ -15,6 +15,10 @@ extension JournalWriter {
     func cutBack(to start: AppendPosition, after error: JournalError) {
         let segment = JournalFiles.segmentPath(directory, start.base)
         do {
+            // First the manifest forgets the segments this group created; a crash before their removal is harmless.
+            try ManifestStore(directory: directory, fs: fs).update { m in
+                if let b = m.lastSegmentBase, b > start.base { m.lastSegmentBase = start.base }
+            }
             for base in try JournalFiles.segments(in: directory, fs: fs) where base > start.base {
                 try fs.remove(JournalFiles.segmentPath(directory, base))
                 try? fs.remove(IndexFile.path(directory, base: base))

@@ -46,6 +46,9 @@ extension JournalCommands {
             if case .corrupt(let file, let offset, let seq, let reason)? = r.fault {
                 fields.append(("fault", .object([("file", .string(file)), ("offset", .int(offset)),
                                                  ("seq", .int(Int64(seq))), ("reason", .string(reason))])))
+            } else if case .journalEndsEarly(_, let last, let expected, _)? = r.fault {
+                fields.append(("fault", .object([("lastSeq", .int(Int64(last))), ("expectedSeq", .int(Int64(expected))),
+                                                 ("reason", .string("\(r.fault!)"))])))
             }
             if let t = r.tornTail {
                 fields.append(("tornTail", .object([("file", .string(t.file)), ("offset", .int(t.offset)),
