@@ -16,7 +16,8 @@ public final class JournalWriter: @unchecked Sendable {
     public let directory: String
     /// The journal id from the manifest.
     public let journalID: UUID
-    let options: JournalOptions
+    /// The options given, with the segment size the journal was created with unless another was given.
+    private(set) var options: JournalOptions
     var fs: any JournalFileSystem { options.fileSystem }
 
     private let lock = NSCondition()
@@ -56,6 +57,9 @@ public final class JournalWriter: @unchecked Sendable {
         writerLock = try fs.lockExclusive(directory + "/" + JournalFiles.writerLock, journal: directory)
         do {
             let state = try JournalRecovery(directory: directory, options: options).recover()
+            if options.segmentSize == JournalOptions.defaultSegmentSize, let size = state.manifest.segmentSize {
+                self.options.segmentSize = size
+            }
             journalID = state.manifest.journalID
             adopt(state)
             headFile = try? fs.open(directory + "/" + JournalFiles.head, .createOrOpen)

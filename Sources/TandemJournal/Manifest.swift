@@ -23,6 +23,8 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var headSeq: UInt64? = nil
     /// The base seq of the newest segment the writer created: it must exist (nil: not recorded).
     public var lastSegmentBase: UInt64? = nil
+    /// The segment size given at `init` (bytes); writers roll there unless given another (nil: the default).
+    public var segmentSize: Int? = nil
 
     /// A registered consumer of the journal.
     public struct Consumer: Codable, Sendable, Equatable {
