@@ -26,7 +26,7 @@ extension JournalCommands {
         out += "events     \(s.events)" + (s.events > 0 ? " (seq \(s.firstSeq)..\(s.lastSeq))" : "") + "\n"
         out += "bytes      \(s.bytes)\n"
         out += "consumers  \(s.consumers.count)\n"
-        for c in s.consumers { out += "  \(c.name)  applied \(c.appliedSeq)  lag \(c.lag)\n" }
+        for c in s.consumers { out += "  \(TerminalText.escaped(c.name))  applied \(c.appliedSeq)  lag \(c.lag)\n" }
         Output.out(out)
         return 0
     }
@@ -56,7 +56,7 @@ extension JournalCommands {
             }
             printJSON(.object(fields))
         } else if let fault = r.fault {
-            Output.out("fault: \(fault)\n")
+            Output.out("fault: \(TerminalText.escaped("\(fault)"))\n")
         } else {
             var line = "ok: \(plural(Int(r.events), "event")) in \(plural(r.segments, "segment"))"
             if r.events > 0 { line += " (seq \(r.firstSeq)..\(r.lastSeq))" }
@@ -113,7 +113,7 @@ extension JournalCommands {
                     printJSON(.object([("name", .string(c.name)), ("appliedSeq", .int(Int64(c.appliedSeq))),
                                        ("lag", .int(Int64(c.lag)))]))
                 } else {
-                    Output.out("\(c.name)  applied \(c.appliedSeq)  lag \(c.lag)\n")
+                    Output.out("\(TerminalText.escaped(c.name))  applied \(c.appliedSeq)  lag \(c.lag)\n")
                 }
             }
         case "register":
