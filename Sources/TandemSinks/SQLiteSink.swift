@@ -44,7 +44,7 @@ public final class SQLiteSink: EventSink {
                 try db.execute(CheckpointSQL.sqliteUpgrade)  // a store of an older Tandem
             }
         } catch let e as SQLiteError {
-            throw SinkError.database(target: "sqlite:\(path)", entity: nil, message: e.description)
+            throw SinkError.sqlite(e, target: "sqlite:\(path)", entity: nil)
         }
     }
 
@@ -75,6 +75,7 @@ public final class SQLiteSink: EventSink {
             tables.removeAll()
             statements.removeAll()
             if let e = error as? SinkError { throw e }
+            if let e = error as? SQLiteError { throw SinkError.sqlite(e, target: target, entity: nil) }
             throw SinkError.database(target: target, entity: nil, message: "\(error)")
         }
     }
@@ -136,7 +137,7 @@ public final class SQLiteSink: EventSink {
                 }
             }
         } catch let e as SQLiteError {
-            throw SinkError.database(target: target, entity: entity, message: e.description)
+            throw SinkError.sqlite(e, target: target, entity: entity)
         }
     }
 
@@ -235,7 +236,7 @@ public final class SQLiteSink: EventSink {
 
     private func wrap<T>(_ entity: String?, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as SQLiteError {
-            throw SinkError.database(target: target, entity: entity, message: e.description)
+            throw SinkError.sqlite(e, target: target, entity: entity)
         }
     }
 }
