@@ -28,9 +28,13 @@ enum JournalHead {
                                             evidence: worst.evidence)
     }
 
-    /// Records the newest segment at a roll (one manifest write per segment, not per append).
+    /// Records the newest segment at a roll (one manifest write per segment, not per append). A writer that
+    /// has been running since before damage was recorded (by verify or a reader) stops here.
     static func recordSegment(_ base: UInt64, directory: String, fs: any JournalFileSystem) throws {
-        try ManifestStore(directory: directory, fs: fs).update { m in m.lastSegmentBase = base }
+        try ManifestStore(directory: directory, fs: fs).update { m in
+            if let d = m.damage { throw DamageRecord.refusal(d, directory: directory) }
+            m.lastSegmentBase = base
+        }
     }
 
     /// Records the last seq at a clean close.

@@ -34,7 +34,7 @@ extension JournalCommands {
     static let verifyVerb = Verb(
         name: "verify", summary: "check every record's CRC and the seq chain; exit 1 at the first fault",
         positionals: ["DIR"], options: [.flag("--json", "one JSON object instead of text")],
-        details: "Read-only and safe beside a running writer. A torn tail is reported but is not a fault:\nthe next writer cuts it back to the last whole record."
+        details: "Safe beside a running writer. A torn tail is reported but is not a fault:\nthe next writer cuts it back to the last whole record. A fault is recorded in the manifest and\nwriters refuse until it is resolved; a clean check (after restoring a segment) clears the record."
     ) { args in
         let dir = try args.positional(0, "DIR")
         let r = try Journal.verify(at: dir)

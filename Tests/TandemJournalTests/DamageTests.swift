@@ -58,6 +58,22 @@ final class DamageTests: XCTestCase {
         w.close()
     }
 
+    func testARunningWriterStopsAtItsNextSegmentOnceDamageIsRecorded() throws {
+        let w = try JournalWriter(directory: dir, options: options)
+        defer { w.close() }
+        let bases = try JournalFiles.segments(in: dir, fs: PosixFileSystem())
+        _ = try flipByte(in: bases[1])
+        XCTAssertNotNil(try Journal.verify(at: dir, options: options).fault)
+        var next = 121
+        XCTAssertThrowsError(try {
+            while next < 1000 { try w.append((next..<(next + 10)).map { sampleEvent($0) }); next += 10 }
+        }()) { error in
+            guard case .corrupt? = error as? JournalError else { return XCTFail("\(error)") }
+        }
+        XCTAssertLessThan(next, 200, "at most a segment's worth is appended after the damage is recorded")
+        XCTAssertEqual(try JournalFiles.segments(in: dir, fs: PosixFileSystem()).count, bases.count)
+    }
+
     func testTruncatingAwayRecordedDamageResolvesIt() throws {
         let bases = try JournalFiles.segments(in: dir, fs: PosixFileSystem())
         _ = try flipByte(in: bases[1])
