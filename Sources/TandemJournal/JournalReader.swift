@@ -36,7 +36,6 @@ public final class JournalReader {
         self.directory = directory
         self.options = options
         self.writer = writer
-        if writer == nil { try InterruptedTruncation.completeIfPending(directory: directory, options: options) }
         let manifest = try ManifestStore(directory: directory, fs: options.fileSystem).read()
         expected = manifest.firstSeq
         try seek(to: manifest.firstSeq)
@@ -58,6 +57,8 @@ public final class JournalReader {
     }
 
     private func seekUnrecorded(to seq: UInt64) throws {
+        // A `truncate --before` interrupted after its commit point is completed, not taken for a missing segment.
+        if writer == nil { try InterruptedTruncation.completeIfPending(directory: directory, options: options) }
         let manifest = try ManifestStore(directory: directory, fs: fs).read()
         segments = try JournalFiles.segments(in: directory, fs: fs).filter { $0 >= manifest.firstSeq }
         refreshLimit()
