@@ -6,7 +6,8 @@ import Glibc
 public enum OperatorLog {
     /// Writes `tandem: <line>` to stderr in one write(2), so lines from several threads never interleave.
     @Sendable public static func stderr(_ line: String) {
-        var text = "tandem: " + line + "\n"
+        // Log lines quote legacy input (positions, reasons): never a raw control sequence on a terminal.
+        var text = "tandem: " + TerminalText.escaped(line) + "\n"
         text.withUTF8 { u in
             var off = 0
             while off < u.count {

@@ -19,8 +19,10 @@ public enum Journal {
         let now = nowRFC3339()
         // The first segment before the manifest: a directory with a manifest is a journal.
         try SegmentCreator.create(directory: directory, base: 1, journalID: id, fs: fs)
-        let manifest = Manifest(formatVersion: Int(SegmentFormat.version), journalID: id, createdAt: now,
+        var manifest = Manifest(formatVersion: Int(SegmentFormat.version), journalID: id, createdAt: now,
                                 firstSeq: 1, pendingTruncateAfter: nil, consumers: [], history: [])
+        // Kept for later writers (`journal append`, `ingest`), which are not told the size again.
+        if options.segmentSize != JournalOptions.defaultSegmentSize { manifest.segmentSize = options.segmentSize }
         try ManifestStore(directory: directory, fs: fs).write(manifest)
         return id
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TandemCore
 
 /// Everything the journal can fail with, each case carrying what an operator needs to act.
 public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -29,6 +30,8 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
     /// An event's key is not its entity's key (other columns, another kind, null, or an ambiguous value),
     /// or its entity is another spelling of a known one; its batch was not appended.
     case keyRefused(entity: String, reason: String)
+    /// The journal ends at `lastSeq`, before a seq it is known to have held (`expected`): segments are missing.
+    case journalEndsEarly(directory: String, lastSeq: UInt64, expected: UInt64, evidence: HeadEvidence)
 
     public var description: String {
         switch self {
@@ -51,8 +54,7 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
                 + " (hint: stop that process, or read with `tandem journal inspect` beside it)"
         case let .corrupt(file, offset, seq, reason):
             return "journal corrupt: \(file) at byte \(offset), seq \(seq): \(reason); nothing was written"
-                + " (hint: keep a copy of the directory; `tandem journal truncate --after \(seq &- 1)` drops"
-                + " everything from the damage on; add --force if a consumer has applied beyond it)"
+                + " (hint: \(Self.corruptionHint(file: file, seq: seq, reason: reason)))"
         case let .writerClosed(reason):
             return "journal writer closed after an earlier failure (\(reason)); reopen the journal to continue"
         case let .truncateRefused(consumer, applied, reason):
@@ -68,7 +70,55 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
             return "event payload of \(bytes) bytes is larger than the record limit of \(limit) bytes"
         case let .keyRefused(entity, reason):
             return "entity \"\(entity)\": \(reason); the batch holding it was not appended"
+        case let .journalEndsEarly(dir, last, expected, evidence):
+            var hint = "keep a copy of \(dir); restore the missing segments from a backup"
+            if case .consumer(let name) = evidence {
+                hint += "; if they are lost, rebuild \"\(name)\"'s store and unregister it with"
+                    + " `tandem journal consumers \(dir) unregister \(name)`"
+            }
+            return "journal \(dir) ends at seq \(last), but \(evidence.text(expected)): events are missing;"
+                + " nothing was written and no seq is used twice (hint: \(hint))"
         }
+    }
+}
+
+/// What shows that a journal once held more than it does now.
+public enum HeadEvidence: Sendable, Equatable {
+    /// The manifest's `headSeq` (recorded at a clean close or a truncation).
+    case recordedHead
+    /// The manifest's `lastSegmentBase`: a segment the writer created is missing.
+    case createdSegment
+    /// A consumer has applied (or reserved) up to that seq.
+    case consumer(String)
+
+    func text(_ seq: UInt64) -> String {
+        switch self {
+        case .recordedHead: return "the manifest recorded seq \(seq) as written"
+        case .createdSegment:
+            return "segment \(SegmentFormat.fileName(base: seq)) (from seq \(seq) on) was created and is missing"
+        case .consumer(let name): return "consumer \"\(name)\" has applied up to seq \(seq)"
+        }
+    }
+}
+
+extension JournalError {
+    /// The start of the reason when the journal's first segment is missing: no cut keeps anything then.
+    static func firstSegmentMissing(_ name: String, firstSeq: UInt64) -> String {
+        "segment \(name) is missing (the journal starts at seq \(firstSeq))"
+    }
+
+    /// What an operator can do about damage, with the directory spelled out. It never offers a command
+    /// that would drop every event still there, nor --force (which would drop what a consumer applied).
+    static func corruptionHint(file: String, seq: UInt64, reason: String) -> String {
+        let dir = file.hasSuffix(JournalFiles.segmentSuffix) ? PathText.parent(of: file) : file
+        let restore = "keep a copy of \(dir); restore the segment from a backup, then"
+            + " `tandem journal verify \(dir)` clears the record"
+        if seq <= 1 || reason.hasPrefix("segment ") && reason.contains(" is missing (the journal starts at seq ") {
+            return restore + "; no truncation keeps the events after it"
+        }
+        return restore + "; or give up seq \(seq) and everything after it with"
+            + " `tandem journal truncate --after \(seq - 1) \(dir)` (refused while a consumer has applied beyond"
+            + " seq \(seq - 1))"
     }
 }
 

@@ -60,9 +60,11 @@ public struct ConsumerLag: Sendable, Equatable {
 
 extension Journal {
     /// Checks every record's CRC and the seq chain across segments; returns the first fault or clean.
-    /// Read-only: safe beside a writer.
+    /// Safe beside a writer. Writes only the manifest's damage record (set on a fault, cleared when clean)
+    /// and completes an interrupted `truncate --before` when no writer holds the journal.
     public static func verify(at directory: String, options: JournalOptions = JournalOptions()) throws -> VerifyReport {
         let fs = options.fileSystem
+        try InterruptedTruncation.completeIfPending(directory: directory, options: options)
         let manifest = try ManifestStore(directory: directory, fs: fs).read()
         let bases = try JournalFiles.segments(in: directory, fs: fs).filter { $0 >= manifest.firstSeq }
         var report = VerifyReport(segments: bases.count, events: 0, firstSeq: manifest.firstSeq,
@@ -93,7 +95,11 @@ extension Journal {
                     report.tornTail = TornTail(file: path, offset: torn, bytes: try file.size() - torn)
                 }
             }
+            // Whole and chained, but short of what the journal is known to have held?
+            try JournalHead.check(directory: directory, manifest: manifest, segments: bases, lastSeq: report.lastSeq,
+                                  tailMayBeTorn: report.tornTail != nil)
         } catch let e as JournalError {
+            if case .journalEndsEarly = e { report.fault = e; return report }
             guard case .corrupt(_, _, let seq, _) = e else { throw e }
             report.fault = e
             // A scan reports the seq that was due at the fault: the records before it in that segment were read.
@@ -102,12 +108,20 @@ extension Journal {
                 report.lastSeq = seq - 1
             }
         }
+        // Damage found is recorded, so writers refuse until it is resolved; a clean check resolves it.
+        if let fault = report.fault {
+            DamageRecord.record(fault, directory: directory, fs: fs, by: "verify")
+        } else {
+            try DamageRecord.clear(directory: directory, fs: fs, logger: options.logger,
+                                   how: "verify found every segment intact") { _ in true }
+        }
         return report
     }
 
     /// Segments, events, bytes, first/last seq and each consumer's lag. Read-only.
     public static func stats(at directory: String, options: JournalOptions = JournalOptions()) throws -> JournalStats {
         let fs = options.fileSystem
+        try InterruptedTruncation.completeIfPending(directory: directory, options: options)
         let manifest = try ManifestStore(directory: directory, fs: fs).read()
         let bases = try JournalFiles.segments(in: directory, fs: fs).filter { $0 >= manifest.firstSeq }
         var bytes: Int64 = 0
@@ -117,6 +131,8 @@ extension Journal {
             file.close()
         }
         let last = try lastSeq(at: directory, options: options)
+        // "lag 0" for a consumer ahead of a journal that lost its newest segment would hide the loss.
+        try JournalHead.check(directory: directory, manifest: manifest, segments: bases, lastSeq: last, tailMayBeTorn: true)
         let lags = manifest.consumers.map {
             ConsumerLag(name: $0.name, appliedSeq: $0.appliedSeq, lag: last > $0.appliedSeq ? last - $0.appliedSeq : 0)
         }
@@ -128,6 +144,7 @@ extension Journal {
     /// The last whole seq on disk (firstSeq - 1 when empty), found from the last segment's index.
     public static func lastSeq(at directory: String, options: JournalOptions = JournalOptions()) throws -> UInt64 {
         let fs = options.fileSystem
+        try InterruptedTruncation.completeIfPending(directory: directory, options: options)
         let manifest = try ManifestStore(directory: directory, fs: fs).read()
         guard let base = try JournalFiles.segments(in: directory, fs: fs).last, base >= manifest.firstSeq else {
             return manifest.firstSeq - 1

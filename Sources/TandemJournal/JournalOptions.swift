@@ -15,8 +15,11 @@ public struct JournalOptions: Sendable {
     /// Where repair and cleanup lines go.
     public var logger: JournalLogger
 
+    /// The segment size when none is given (64 MiB).
+    public static let defaultSegmentSize = 64 << 20
+
     /// Options with the defaults, overridable per field.
-    public init(segmentSize: Int = 64 << 20, indexInterval: Int = 64 << 10,
+    public init(segmentSize: Int = JournalOptions.defaultSegmentSize, indexInterval: Int = 64 << 10,
                 fileSystem: any JournalFileSystem = PosixFileSystem(),
                 logger: @escaping JournalLogger = JournalOptions.standardErrorLogger) {
         self.segmentSize = segmentSize

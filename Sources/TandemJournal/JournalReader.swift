@@ -47,15 +47,31 @@ public final class JournalReader {
     ///
     /// - Throws: `seqOutOfRange` below the journal's first seq or beyond its last seq + 1.
     public func seek(to seq: UInt64) throws {
+        do { try seekUnrecorded(to: seq) } catch let e as JournalError { throw recorded(e) }
+    }
+
+    /// Records damage this reader found in the manifest (writers then refuse) and returns the error.
+    private func recorded(_ e: JournalError) -> JournalError {
+        DamageRecord.record(e, directory: directory, fs: fs, by: "reader")
+        return e
+    }
+
+    private func seekUnrecorded(to seq: UInt64) throws {
+        // A `truncate --before` interrupted after its commit point is completed, not taken for a missing segment.
+        if writer == nil { try InterruptedTruncation.completeIfPending(directory: directory, options: options) }
         let manifest = try ManifestStore(directory: directory, fs: fs).read()
         segments = try JournalFiles.segments(in: directory, fs: fs).filter { $0 >= manifest.firstSeq }
         refreshLimit()
         if seq < manifest.firstSeq || (limit != .max && seq > limit + 1) {
             let last = limit != .max ? limit : try lastSeqOnDisk()
+            try checkHead(manifest, last: last)
             throw JournalError.seqOutOfRange(seq: seq, first: manifest.firstSeq, last: last)
         }
         guard let i = segments.lastIndex(where: { $0 <= seq }) else {
-            throw JournalError.corrupt(file: directory, offset: 0, seq: seq, reason: "no segment holds seq \(seq)")
+            // No segment at or below seq: the journal's first segment is gone.
+            throw JournalError.corrupt(file: directory, offset: 0, seq: manifest.firstSeq,
+                                       reason: JournalError.firstSegmentMissing(
+                                           SegmentFormat.fileName(base: manifest.firstSeq), firstSeq: manifest.firstSeq))
         }
         try open(segment: i)
         let base = segments[i]
@@ -89,6 +105,7 @@ public final class JournalReader {
                     if segments[i + 1] == expected { continue }
                 }
                 cursor!.seek(to: at)
+                try checkHead(manifest, last: expected - 1)
                 throw JournalError.seqOutOfRange(seq: seq, first: manifest.firstSeq, last: expected - 1)
             }
         }
@@ -100,8 +117,8 @@ public final class JournalReader {
         do {
             return try decoder.decode(payload.payload)
         } catch {
-            throw JournalError.corrupt(file: cursor!.file.path, offset: payload.offset, seq: payload.seq,
-                                       reason: "payload does not decode: \(error)")
+            throw recorded(.corrupt(file: cursor!.file.path, offset: payload.offset, seq: payload.seq,
+                                    reason: "payload does not decode: \(error)"))
         }
     }
 
@@ -125,6 +142,10 @@ public final class JournalReader {
 
     /// The next record's seq, file offset and undecoded payload (valid until the next call).
     func nextPayload() throws -> (seq: UInt64, offset: Int64, payload: UnsafeRawBufferPointer)? {
+        do { return try nextPayloadUnrecorded() } catch let e as JournalError { throw recorded(e) }
+    }
+
+    private func nextPayloadUnrecorded() throws -> (seq: UInt64, offset: Int64, payload: UnsafeRawBufferPointer)? {
         while true {
             if expected > limit {
                 refreshLimit()
@@ -265,6 +286,13 @@ public final class JournalReader {
         } else {
             limit = .max
         }
+    }
+
+    /// Seeking past the end: when the journal lost seqs it once held (a consumer applied them, the manifest
+    /// recorded them), that is the error to report, not "outside the journal".
+    private func checkHead(_ manifest: Manifest, last: UInt64) throws {
+        try JournalHead.check(directory: directory, manifest: manifest, segments: segments, lastSeq: last,
+                              tailMayBeTorn: true)
     }
 
     private func lastSeqOnDisk() throws -> UInt64 {

@@ -36,8 +36,24 @@ struct JournalRecovery {
             options.logger("journal \(directory): finishing an interrupted truncate --after \(pending)")
             try Truncation(directory: directory, options: options)
                 .cut(after: pending, segments: try JournalFiles.segments(in: directory, fs: fs))
-            manifest = try store.update { m in m.pendingTruncateAfter = nil; return m }
+            manifest = try store.update { m in
+                m.pendingTruncateAfter = nil
+                if let d = m.damage, d.seq > pending { m.damage = nil }  // the cut removed it
+                return m
+            }
         }
+        // Damage found earlier (by verify or a reader) stops every writer until an operator resolves it.
+        if let d = manifest.damage { throw DamageRecord.refusal(d, directory: directory) }
+        do {
+            return try checkAndOpenTail(manifest: manifest)
+        } catch let e as JournalError {
+            DamageRecord.record(e, directory: directory, fs: fs, by: "writer")
+            throw e
+        }
+    }
+
+    /// Checks the segment chain and opens the last segment, cutting a torn tail.
+    private func checkAndOpenTail(manifest: Manifest) throws -> RecoveredState {
         let segments = try JournalFiles.segments(in: directory, fs: fs)
         try SegmentChain(directory: directory, fs: fs, manifest: manifest).check(segments)
         let lastBase = segments.last!
@@ -47,6 +63,9 @@ struct JournalRecovery {
             let scan = try SegmentScan(file: file, base: lastBase, indexInterval: options.indexInterval)
                 .run(stopAtBadTail: true)
             var size = scan.end
+            // Before any repair: a journal short of what it is known to have held is refused as it is.
+            try JournalHead.check(directory: directory, manifest: manifest, segments: segments, lastSeq: scan.lastSeq,
+                                  tailMayBeTorn: scan.tornAt != nil)
             if let torn = scan.tornAt {
                 size = try cutTornTail(file: file, at: torn, nextSeq: scan.lastSeq + 1)
             }
@@ -59,7 +78,7 @@ struct JournalRecovery {
     }
 
     /// Removes `.tmp` files, completing a committed `truncate --before` first, and segments below firstSeq.
-    private func cleanUpLeftovers(manifest: Manifest) throws {
+    func cleanUpLeftovers(manifest: Manifest) throws {
         var names = try fs.contentsOfDirectory(directory)
         var changed = false
         let committed = SegmentFormat.fileName(base: manifest.firstSeq)
@@ -88,29 +107,11 @@ struct JournalRecovery {
         if changed { try fs.syncDirectory(directory) }
     }
 
-    /// Copies the bytes from `offset` on to `<segment>.broken`, then cuts the segment there.
+    /// Copies the bytes from `offset` on to `<segment>.broken` (when there is room), then cuts the segment there.
     private func cutTornTail(file: any JournalFile, at offset: Int64, nextSeq: UInt64) throws -> Int64 {
         let size = try file.size()
         let dropped = size - offset
-        var brokenPath = file.path + JournalFiles.brokenSuffix
-        var n = 2
-        while fs.exists(brokenPath) { brokenPath = file.path + JournalFiles.brokenSuffix + ".\(n)"; n += 1 }
-        let broken = try fs.open(brokenPath, .createTruncate)
-        do {
-            var at: Int64 = 0
-            while at < dropped {
-                let chunk = try file.readBytes(Int(min(dropped - at, 1 << 20)), at: offset + at)
-                if chunk.isEmpty { break }
-                try broken.write(chunk, at: at)
-                at += Int64(chunk.count)
-            }
-            try broken.sync()
-            broken.close()
-        } catch {
-            broken.close()
-            throw error
-        }
-        try fs.syncDirectory(directory)
+        let copy = try copyTornTail(file: file, from: offset, bytes: dropped)
         try file.truncate(to: offset)
         try file.sync()
         let base = SegmentFormat.base(ofFileName: (file.path as NSString).lastPathComponent) ?? 0
@@ -119,8 +120,42 @@ struct JournalRecovery {
             try fs.syncDirectory(directory)
         }
         options.logger("journal: torn tail in \(file.path) at byte \(offset): dropped \(dropped) bytes"
-                       + " (copy kept in \(brokenPath)); appends continue at seq \(nextSeq)")
+                       + " (\(copy.map { "copy kept in \($0)" } ?? "no copy kept: no room on the disk"));"
+                       + " appends continue at seq \(nextSeq)")
         return offset
+    }
+
+    /// Writes the torn bytes to `<segment>.broken[.N]` through a `.tmp` and a rename, so a failure never
+    /// leaves a half copy; returns its path, or nil when the disk is full (the tail was never acknowledged).
+    private func copyTornTail(file: any JournalFile, from offset: Int64, bytes dropped: Int64) throws -> String? {
+        var brokenPath = file.path + JournalFiles.brokenSuffix
+        var n = 2
+        while fs.exists(brokenPath) { brokenPath = file.path + JournalFiles.brokenSuffix + ".\(n)"; n += 1 }
+        let tmp = brokenPath + JournalFiles.tmpSuffix
+        do {
+            let broken = try fs.open(tmp, .createTruncate)
+            defer { broken.close() }
+            var at: Int64 = 0
+            while at < dropped {
+                let chunk = try file.readBytes(Int(min(dropped - at, 1 << 20)), at: offset + at)
+                if chunk.isEmpty { break }
+                try broken.write(chunk, at: at)
+                at += Int64(chunk.count)
+            }
+            try broken.sync()
+        } catch let JournalError.io(operation, path, code) where code == ENOSPC || code == EDQUOT {
+            try? fs.remove(tmp)
+            try fs.syncDirectory(directory)
+            options.logger("journal \(directory): no room for a copy of the torn tail"
+                           + " (\(operation) \(path): \(errnoName(code))); it is cut without one")
+            return nil
+        } catch {
+            try? fs.remove(tmp)
+            throw error
+        }
+        try fs.rename(tmp, to: brokenPath)
+        try fs.syncDirectory(directory)
+        return brokenPath
     }
 }
 
@@ -138,8 +173,8 @@ struct SegmentChain {
         if first != manifest.firstSeq {
             throw JournalError.corrupt(file: JournalFiles.segmentPath(directory, first), offset: 0,
                                        seq: manifest.firstSeq,
-                                       reason: "segment \(SegmentFormat.fileName(base: manifest.firstSeq)) is missing"
-                                           + " (the journal starts at seq \(manifest.firstSeq))")
+                                       reason: JournalError.firstSegmentMissing(SegmentFormat.fileName(base: manifest.firstSeq),
+                                                                    firstSeq: manifest.firstSeq))
         }
         for (i, base) in segments.enumerated() {
             try checkHeader(base)

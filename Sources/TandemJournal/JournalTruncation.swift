@@ -89,6 +89,7 @@ extension JournalWriter {
                     m.pendingTruncateAfter = seq
                     m.history.append(.init(kind: "after", seq: seq, droppedFirst: seq + 1, droppedLast: last,
                                            forced: force, at: nowRFC3339()))
+                    JournalHead.truncated(after: seq, &m, directory: directory, logger: options.logger)
                 }
                 segmentFile?.close(); segmentFile = nil
                 try Truncation(directory: directory, options: options)
@@ -236,10 +237,14 @@ extension Journal {
                 m.pendingTruncateAfter = seq
                 m.history.append(.init(kind: "after", seq: seq, droppedFirst: seq + 1, droppedLast: highest,
                                        forced: force, at: nowRFC3339()))
+                JournalHead.truncated(after: seq, &m, directory: directory, logger: options.logger)
             }
             try Truncation(directory: directory, options: options)
                 .cut(after: seq, segments: try JournalFiles.segments(in: directory, fs: fs))
-            try store.update { m in m.pendingTruncateAfter = nil }
+            try store.update { m in
+                m.pendingTruncateAfter = nil
+                if let d = m.damage, d.seq > seq { m.damage = nil }  // cut away with everything after it
+            }
             options.logger("journal \(directory): truncated after seq \(seq), removing the damage in \(file)"
                            + " at byte \(offset) (\(reason))")
             lock.unlock()

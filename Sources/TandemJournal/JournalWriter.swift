@@ -16,7 +16,8 @@ public final class JournalWriter: @unchecked Sendable {
     public let directory: String
     /// The journal id from the manifest.
     public let journalID: UUID
-    let options: JournalOptions
+    /// The options given, with the segment size the journal was created with unless another was given.
+    private(set) var options: JournalOptions
     var fs: any JournalFileSystem { options.fileSystem }
 
     private let lock = NSCondition()
@@ -59,6 +60,9 @@ public final class JournalWriter: @unchecked Sendable {
         writerLock = try fs.lockExclusive(directory + "/" + JournalFiles.writerLock, journal: directory)
         do {
             let state = try JournalRecovery(directory: directory, options: options).recover()
+            if options.segmentSize == JournalOptions.defaultSegmentSize, let size = state.manifest.segmentSize {
+                self.options.segmentSize = size
+            }
             journalID = state.manifest.journalID
             adopt(state)
             (entityKeys, entityKeysOnDisk) = try loadEntityKeys()
@@ -151,6 +155,13 @@ public final class JournalWriter: @unchecked Sendable {
                 _ = file
             }
             writeHead(seq: durable.seq, live: false)
+            if failure == nil, segmentFile != nil {
+                do {
+                    try JournalHead.recordClose(durable.seq, directory: directory, fs: fs)
+                } catch {
+                    options.logger("journal \(directory): could not record the last seq \(durable.seq) at close: \(error)")
+                }
+            }
             segmentFile?.close(); segmentFile = nil
             headFile?.close(); headFile = nil
         }
@@ -192,6 +203,8 @@ public final class JournalWriter: @unchecked Sendable {
         var flushes = 0
         var accepted: [(AppendRequest, ClosedRange<UInt64>)] = []
         var last: Event?
+        // Where the group starts: a failure cuts back to here, so a reopen finds only what was acknowledged.
+        let groupStart = AppendPosition(base: segmentBase, size: segmentSize, seq: nextSeq)
         let limit = Int64(options.segmentSize), interval = Int64(options.indexInterval)
         do {
             try admitKeys(group)
@@ -248,6 +261,7 @@ public final class JournalWriter: @unchecked Sendable {
                            + " reopen re-derives the state from disk")
             for r in group where r.result == nil { r.result = .failure(e) }
             segmentFile?.close(); segmentFile = nil
+            cutBack(to: groupStart, after: e)
             return .failure(e)
         }
         nextSeq = seq
@@ -278,6 +292,7 @@ public final class JournalWriter: @unchecked Sendable {
         try? IndexFile(entries: segmentIndex, lastSeq: newBase - 1, endOffset: segmentSize)
             .write(directory: directory, base: segmentBase, fs: fs)
         try SegmentCreator.create(directory: directory, base: newBase, journalID: journalID, fs: fs)
+        try JournalHead.recordSegment(newBase, directory: directory, fs: fs)
         let file = try fs.open(JournalFiles.segmentPath(directory, newBase), .readWrite)
         segmentFile?.close()
         segmentFile = file

@@ -17,6 +17,14 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var consumers: [Consumer]
     /// Every truncation, oldest first.
     public var history: [Truncation]
+    /// Damage found and not yet resolved; writers refuse to open while it is set (nil: none known).
+    public var damage: Damage? = nil
+    /// The last seq at the writer's last clean close or truncation: the journal must reach it (nil: not recorded).
+    public var headSeq: UInt64? = nil
+    /// The base seq of the newest segment the writer created: it must exist (nil: not recorded).
+    public var lastSegmentBase: UInt64? = nil
+    /// The segment size given at `init` (bytes); writers roll there unless given another (nil: the default).
+    public var segmentSize: Int? = nil
 
     /// A registered consumer of the journal.
     public struct Consumer: Codable, Sendable, Equatable {

@@ -5,6 +5,11 @@ public struct PosixFileSystem: JournalFileSystem {
     /// The POSIX file system.
     public init() {}
 
+    /// Files the journal creates: owner read/write only — segments hold legacy personal data.
+    public static let fileMode: mode_t = 0o600
+    /// Directories the journal creates: owner only.
+    public static let directoryMode: Int = 0o700
+
     public func open(_ path: String, _ mode: FileOpenMode) throws -> any JournalFile {
         let flags: Int32
         switch mode {
@@ -13,7 +18,7 @@ public struct PosixFileSystem: JournalFileSystem {
         case .createOrOpen: flags = O_RDWR | O_CREAT
         case .createTruncate: flags = O_RDWR | O_CREAT | O_TRUNC
         }
-        let fd = Glibc.open(path, flags | O_CLOEXEC, 0o644)
+        let fd = Glibc.open(path, flags | O_CLOEXEC, PosixFileSystem.fileMode)
         guard fd >= 0 else { throw JournalError.io(operation: "open", path: path, errno: errno) }
         return PosixFile(fd: fd, path: path)
     }
@@ -50,14 +55,15 @@ public struct PosixFileSystem: JournalFileSystem {
 
     public func makeDirectory(_ path: String) throws {
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: PosixFileSystem.directoryMode])
         } catch {
             throw JournalError.io(operation: "mkdir", path: path, errno: errno == 0 ? EIO : errno)
         }
     }
 
     public func lockExclusive(_ path: String, journal: String) throws -> any JournalFileLock {
-        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, PosixFileSystem.fileMode)
         guard fd >= 0 else { throw JournalError.io(operation: "open", path: path, errno: errno) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
@@ -73,7 +79,7 @@ public struct PosixFileSystem: JournalFileSystem {
     }
 
     public func lockBlocking(_ path: String) throws -> any JournalFileLock {
-        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, PosixFileSystem.fileMode)
         guard fd >= 0 else { throw JournalError.io(operation: "open", path: path, errno: errno) }
         while flock(fd, LOCK_EX) != 0 {
             guard errno == EINTR else {

@@ -1,5 +1,8 @@
 import CSQLite
 import TandemCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One SQLite connection (`sqlite3*`): open, execute, prepare, transactions, close.
 ///
@@ -33,6 +36,7 @@ public final class Database {
     /// - Throws: `SQLiteError` when the file cannot be opened.
     public init(path: String, mode: Mode = .readWriteCreate, busyTimeoutMilliseconds: Int32 = 5000) throws {
         self.path = path
+        if mode == .readWriteCreate { Self.createPrivately(path) }
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(path, &db, mode.flags | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
@@ -46,6 +50,15 @@ public final class Database {
     }
 
     deinit { close() }
+
+    /// Creates a missing database file with mode 0600 (owner only: stores hold legacy personal data), so that
+    /// SQLite, which gives its -wal, -shm and -journal files the main file's mode, creates those 0600 too.
+    /// Paths SQLite treats specially (":memory:", "", URIs) are left to it; a failure here is left to the open.
+    static func createPrivately(_ path: String) {
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else { return }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd >= 0 { _ = Glibc.close(fd) }
+    }
 
     /// Finalizes the cached statements and closes the connection (`sqlite3_close_v2`); idempotent.
     public func close() {

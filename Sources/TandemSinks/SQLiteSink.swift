@@ -47,7 +47,7 @@ public final class SQLiteSink: EventSink {
                 try db.execute(CheckpointSQL.sqliteUpgrade)  // a store of an older Tandem
             }
         } catch let e as SQLiteError {
-            throw SinkError.database(target: "sqlite:\(path)", entity: nil, message: e.description)
+            throw SinkError.sqlite(e, target: "sqlite:\(path)", entity: nil)
         }
     }
 
@@ -82,6 +82,7 @@ public final class SQLiteSink: EventSink {
                 // A deferred rule checked at COMMIT.
                 throw SinkError.refusedData(target: target, entity: "", key: nil, message: e.message)
             }
+            if let e = error as? SQLiteError { throw SinkError.sqlite(e, target: target, entity: nil) }
             throw SinkError.database(target: target, entity: nil, message: "\(error)")
         }
     }
@@ -165,7 +166,7 @@ public final class SQLiteSink: EventSink {
         } catch let e as SQLiteError where e.isCausedByData {
             throw SinkError.refusedData(target: target, entity: entity, key: current, message: e.message)
         } catch let e as SQLiteError {
-            throw SinkError.database(target: target, entity: entity, message: e.description)
+            throw SinkError.sqlite(e, target: target, entity: entity)
         }
     }
 
@@ -289,7 +290,7 @@ public final class SQLiteSink: EventSink {
 
     private func wrap<T>(_ entity: String?, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as SQLiteError {
-            throw SinkError.database(target: target, entity: entity, message: e.description)
+            throw SinkError.sqlite(e, target: target, entity: entity)
         }
     }
 }

@@ -18,6 +18,8 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     case unavailable(target: String, message: String, attempts: Int)
     /// The store rejected a statement.
     case database(target: String, entity: String?, message: String)
+    /// Another process holds the store's lock (SQLite busy/locked): try again later.
+    case busy(target: String, message: String)
     /// A rewind reached an event it cannot undo.
     case rewindNeedsBeforeImage(seq: UInt64, entity: String, op: Operation, target: UInt64)
     /// A rewind target above the sink's checkpoint.
@@ -72,6 +74,9 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
             return "\(target): unavailable after \(attempts) attempts: \(message); hint: check that the server runs, then rerun (replay resumes from the checkpoint)"
         case let .database(target, entity, message):
             return "\(target)\(entity.map { " (table \($0))" } ?? ""): \(message)"
+        case let .busy(target, message):
+            return "\(target): another process holds the store (\(message)); hint: run one replay per sink at a time,"
+                + " or rerun once it is done (replay resumes from the checkpoint)"
         case let .rewindNeedsBeforeImage(seq, entity, op, target):
             return "cannot rewind: event seq \(seq) (\(op.rawValue) on \(entity)) has no before-image; nothing was changed; "
                 + "hint: use --rebuild to empty the sink's tables and replay 1…\(target)"
@@ -122,7 +127,7 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
         case .invalidEvent, .refusedData, .keyMismatch, .refusedEvent: return 65
         case .keyColumnsDiffer, .nullKeyValue, .keyRefused: return 65
         case .unavailable: return 69
-        case .checkpointMoved, .connectionLost: return 75
+        case .checkpointMoved, .connectionLost, .busy: return 75
         case .database: return 74
         }
     }

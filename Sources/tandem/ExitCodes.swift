@@ -13,9 +13,9 @@ enum ExitCode {
     static let tempFail: Int32 = 75
 }
 
-/// The one line an operator sees for an error.
+/// The one line an operator sees for an error (control characters from legacy input escaped).
 func describe(_ error: Error) -> String {
-    String(describing: error)
+    TerminalText.escaped(String(describing: error))
 }
 
 /// The exit code for an error that reached the top.

@@ -26,7 +26,7 @@ extension JournalCommands {
         out += "events     \(s.events)" + (s.events > 0 ? " (seq \(s.firstSeq)..\(s.lastSeq))" : "") + "\n"
         out += "bytes      \(s.bytes)\n"
         out += "consumers  \(s.consumers.count)\n"
-        for c in s.consumers { out += "  \(c.name)  applied \(c.appliedSeq)  lag \(c.lag)\n" }
+        for c in s.consumers { out += "  \(TerminalText.escaped(c.name))  applied \(c.appliedSeq)  lag \(c.lag)\n" }
         Output.out(out)
         return 0
     }
@@ -34,7 +34,7 @@ extension JournalCommands {
     static let verifyVerb = Verb(
         name: "verify", summary: "check every record's CRC and the seq chain; exit 1 at the first fault",
         positionals: ["DIR"], options: [.flag("--json", "one JSON object instead of text")],
-        details: "Read-only and safe beside a running writer. A torn tail is reported but is not a fault:\nthe next writer cuts it back to the last whole record."
+        details: "Safe beside a running writer. A torn tail is reported but is not a fault:\nthe next writer cuts it back to the last whole record. A fault is recorded in the manifest and\nwriters refuse until it is resolved; a clean check (after restoring a segment) clears the record."
     ) { args in
         let dir = try args.positional(0, "DIR")
         let r = try Journal.verify(at: dir)
@@ -46,6 +46,9 @@ extension JournalCommands {
             if case .corrupt(let file, let offset, let seq, let reason)? = r.fault {
                 fields.append(("fault", .object([("file", .string(file)), ("offset", .int(offset)),
                                                  ("seq", .int(Int64(seq))), ("reason", .string(reason))])))
+            } else if case .journalEndsEarly(_, let last, let expected, _)? = r.fault {
+                fields.append(("fault", .object([("lastSeq", .int(Int64(last))), ("expectedSeq", .int(Int64(expected))),
+                                                 ("reason", .string("\(r.fault!)"))])))
             }
             if let t = r.tornTail {
                 fields.append(("tornTail", .object([("file", .string(t.file)), ("offset", .int(t.offset)),
@@ -53,7 +56,7 @@ extension JournalCommands {
             }
             printJSON(.object(fields))
         } else if let fault = r.fault {
-            Output.out("fault: \(fault)\n")
+            Output.out("fault: \(TerminalText.escaped("\(fault)"))\n")
         } else {
             var line = "ok: \(plural(Int(r.events), "event")) in \(plural(r.segments, "segment"))"
             if r.events > 0 { line += " (seq \(r.firstSeq)..\(r.lastSeq))" }
@@ -110,7 +113,7 @@ extension JournalCommands {
                     printJSON(.object([("name", .string(c.name)), ("appliedSeq", .int(Int64(c.appliedSeq))),
                                        ("lag", .int(Int64(c.lag)))]))
                 } else {
-                    Output.out("\(c.name)  applied \(c.appliedSeq)  lag \(c.lag)\n")
+                    Output.out("\(TerminalText.escaped(c.name))  applied \(c.appliedSeq)  lag \(c.lag)\n")
                 }
             }
         case "register":

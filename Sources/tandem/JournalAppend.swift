@@ -35,7 +35,7 @@ extension JournalCommands {
                     + " (seq \($0.lowerBound)..\($0.upperBound))"
             }
                 ?? "nothing was appended"
-            Output.err("tandem: journal append: line \(bad.line): \(bad.reason); \(kept)\n")
+            Output.err("tandem: journal append: line \(bad.line): \(TerminalText.escaped(bad.reason)); \(kept)\n")
             return ExitCode.dataError
         }
         try outcome.get()

@@ -16,7 +16,7 @@ enum QuarantineCommands {
         let q = try open(args)
         let states: [QuarantineEntry.State] = args.flag("--all") ? QuarantineEntry.State.allCases : [.quarantined]
         for e in try q.list(states: states) {
-            Output.out((args.flag("--json") ? e.jsonText(includeRaw: false) : e.listLine) + "\n")
+            Output.out((args.flag("--json") ? e.jsonText(includeRaw: false) : TerminalText.escaped(e.listLine)) + "\n")
         }
         return 0
     }
@@ -27,13 +27,15 @@ enum QuarantineCommands {
     ) { args in
         let e = try open(args).entry(try id(args))
         if args.flag("--json") { Output.out(e.jsonText() + "\n"); return 0 }
-        var out = "id          \(e.id)\nstate       \(e.state.rawValue)\nsource      \(e.source)\n"
-        out += "position    \(e.position)\nformat      \(e.format.rawValue)\nrule        \(e.rule)\n"
-        if let c = e.column { out += "column      \(c)\n" }
-        out += "reason      \(e.reason)\nat          \(e.quarantinedAt.rfc3339)\nretries     \(e.retries)\n"
+        // Every field may quote legacy input: escaped, so no control sequence reaches the terminal.
+        let t = TerminalText.escaped
+        var out = "id          \(e.id)\nstate       \(e.state.rawValue)\nsource      \(t(e.source))\n"
+        out += "position    \(t(e.position))\nformat      \(e.format.rawValue)\nrule        \(t(e.rule))\n"
+        if let c = e.column { out += "column      \(t(c))\n" }
+        out += "reason      \(t(e.reason))\nat          \(e.quarantinedAt.rfc3339)\nretries     \(e.retries)\n"
         if let s = e.journaledSeq { out += "journaled   seq \(s)\n" }
         out += "raw (\(e.rawLength) bytes\(e.rawLength > Int64(e.raw.count) ? ", cut to \(e.raw.count)" : ""))\n"
-        out += (e.rawText ?? "base64:" + Base64.encode(e.raw)) + "\n"
+        out += (e.rawText.map(t) ?? "base64:" + Base64.encode(e.raw)) + "\n"
         Output.out(out)
         return 0
     }
@@ -58,7 +60,7 @@ enum QuarantineCommands {
         defer { writer.close() }
         let r = try Quarantine(journal: journal).retry(ids.isEmpty ? nil : ids, mapping: mapping, journal: writer)
         for (id, seq) in r.journaled { Output.out("entry \(id): journaled as seq \(seq)\n") }
-        for (id, rejection) in r.failed { Output.out("entry \(id): still rejected: \(rejection)\n") }
+        for (id, rejection) in r.failed { Output.out("entry \(id): still rejected: \(TerminalText.escaped("\(rejection)"))\n") }
         Output.out("retried \(r.journaled.count + r.failed.count): \(r.journaled.count) journaled, \(r.failed.count) still in quarantine\n")
         return r.failed.isEmpty ? 0 : ExitCode.checkFailed
     }

@@ -75,12 +75,12 @@ enum Tandem {
             Output.out(verb.help(path: verb.name)); return 0
         }
         guard let group = groups.first(where: { $0.name == topic[0] }) else {
-            Output.err("tandem: no help for '\(topic.joined(separator: " "))' (see 'tandem --help')\n")
+            Output.err("tandem: no help for '\(TerminalText.escaped(topic.joined(separator: " ")))' (see 'tandem --help')\n")
             return ExitCode.usage
         }
         if topic.count > 1 {
             guard let verb = group.verbs.first(where: { $0.name == topic[1] }) else {
-                Output.err("tandem: \(group.name) has no verb '\(topic[1])'\n")
+                Output.err("tandem: \(group.name) has no verb '\(TerminalText.escaped(topic[1]))'\n")
                 return ExitCode.usage
             }
             Output.out(verb.help(path: "\(group.name) \(verb.name)")); return 0

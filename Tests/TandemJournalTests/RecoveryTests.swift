@@ -96,9 +96,8 @@ final class RecoveryTests: XCTestCase {
         bytes[Int(offsets[4]) + 50] ^= 0x20
         try writeBytes(segment, bytes)
         let expected = "journal corrupt: \(segment) at byte \(offsets[4]), seq 5: record checksum mismatch, and a later"
-            + " write group (seq 6 at byte \(offsets[5])) follows; nothing was written (hint: keep a copy of the"
-            + " directory; `tandem journal truncate --after 4` drops everything from the"
-            + " damage on; add --force if a consumer has applied beyond it)"
+            + " write group (seq 6 at byte \(offsets[5])) follows; nothing was written "
+            + expectedCorruptionHint(dir, seq: 5)
         XCTAssertThrowsError(try JournalWriter(directory: dir, options: options)) { XCTAssertEqual("\($0)", expected) }
         XCTAssertEqual(try fileBytes(segment), bytes, "nothing written")
         XCTAssertFalse(FileManager.default.fileExists(atPath: segment + ".broken"))
@@ -117,9 +116,8 @@ final class RecoveryTests: XCTestCase {
         try writeBytes(segment, bytes)
         XCTAssertThrowsError(try JournalWriter(directory: dir, options: options)) {
             XCTAssertEqual("\($0)", "journal corrupt: \(segment) at byte \(offsets[20]), seq 21: record checksum"
-                + " mismatch, and a good record (seq 22 at byte \(offsets[21])) follows; nothing was written"
-                + " (hint: keep a copy of the directory; `tandem journal truncate --after 20` drops"
-                + " everything from the damage on; add --force if a consumer has applied beyond it)")
+                + " mismatch, and a good record (seq 22 at byte \(offsets[21])) follows; nothing was written "
+                + expectedCorruptionHint(self.dir, seq: 21))
         }
     }
 
@@ -130,9 +128,7 @@ final class RecoveryTests: XCTestCase {
         try writeBytes(segment, try fileBytes(segment) + w.bytes)
         XCTAssertThrowsError(try JournalWriter(directory: dir, options: options)) {
             XCTAssertEqual("\($0)", "journal corrupt: \(segment) at byte \(offsets[10]), seq 11: seq discontinuity:"
-                + " expected seq 11, found 12; nothing was written (hint: keep a copy of the directory;"
-                + " `tandem journal truncate --after 10` drops everything from the"
-                + " damage on; add --force if a consumer has applied beyond it)")
+                + " expected seq 11, found 12; nothing was written " + expectedCorruptionHint(self.dir, seq: 11))
         }
         try Journal.truncate(after: 10, force: true, at: dir, options: options)
         XCTAssertEqual(try readAll(dir), (1...10).map { journaled($0) })
@@ -151,9 +147,7 @@ final class RecoveryTests: XCTestCase {
         let next = SegmentFormat.fileName(base: bases[2])
         let expected = "journal corrupt: \(dir)/\(next) at byte 48, seq \(bases[1]): a segment is missing:"
             + " 00000000000000000001.seg ends at seq \(bases[1] - 1), the next segment starts at seq \(bases[2]);"
-            + " nothing was written (hint: keep a copy of the directory; `tandem journal truncate --after"
-            + " \(bases[1] - 1)` drops everything from the"
-            + " damage on; add --force if a consumer has applied beyond it)"
+            + " nothing was written " + expectedCorruptionHint(dir, seq: bases[1])
         XCTAssertThrowsError(try JournalWriter(directory: dir, options: small)) { XCTAssertEqual("\($0)", expected) }
         XCTAssertNotNil(try Journal.verify(at: dir, options: small).fault)
         XCTAssertThrowsError(try readAll(dir, options: small)) { error in

@@ -44,3 +44,10 @@ func readAll(_ dir: String, from seq: UInt64? = nil, options: JournalOptions = J
     while let e = try reader.next() { out.append(e) }
     return out
 }
+
+/// The hint of a corruption error at `seq` in journal `dir`, when a cut keeps the events before it.
+func expectedCorruptionHint(_ dir: String, seq: UInt64) -> String {
+    "(hint: keep a copy of \(dir); restore the segment from a backup, then `tandem journal verify \(dir)` clears the"
+        + " record; or give up seq \(seq) and everything after it with `tandem journal truncate --after \(seq - 1)"
+        + " \(dir)` (refused while a consumer has applied beyond seq \(seq - 1)))"
+}

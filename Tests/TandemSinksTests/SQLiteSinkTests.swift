@@ -66,3 +66,26 @@ final class SQLiteSinkTests: XCTestCase {
                         .string("blob"), .int(3), .double(2.5), .string("text")])
     }
 }
+
+/// Promise (issue 8, finding 16): a SQLite store held by another process is "try again" (75), said in one
+/// line, never an I/O error (74).
+final class SQLiteBusyTests: XCTestCase {
+    func testAStoreHeldByAnotherProcessIsTryAgain() throws {
+        let path = try TestStores.sqlitePath()
+        let first = try SQLiteSink(path: path, name: "main")
+        try first.apply(EventGenerator.stream(seed: 4, count: 5, truncates: false), journalID: "j")
+        first.close()
+        let holder = try Database(path: path)
+        try holder.execute("BEGIN EXCLUSIVE")
+        defer { try? holder.execute("ROLLBACK"); holder.close() }
+        XCTAssertThrowsError(try {
+            let second = try SQLiteSink(path: path, name: "main", busyTimeoutMilliseconds: 20)
+            defer { second.close() }
+            try second.apply(EventGenerator.stream(seed: 5, count: 5, truncates: false), journalID: "j")
+        }()) { error in
+            XCTAssertEqual((error as? SinkError)?.exitCode, 75, "\(error)")
+            XCTAssertTrue("\(error)".contains("another process holds the store"), "\(error)")
+            XCTAssertFalse("\(error)".contains("\n"), "\(error)")
+        }
+    }
+}

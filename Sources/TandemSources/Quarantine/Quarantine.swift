@@ -79,7 +79,9 @@ public final class Quarantine {
     /// - Throws: `QuarantineError.storage` when the store cannot be opened.
     public init(journal: String) throws {
         let dir = journal + "/quarantine"
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // Owner only: quarantined input is legacy data that failed parsing, personal data included.
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o700])
         path = Quarantine.path(journal: journal)
         do {
             db = try Database(path: path)
