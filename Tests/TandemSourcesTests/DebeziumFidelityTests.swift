@@ -110,4 +110,25 @@ final class DebeziumFidelityTests: XCTestCase {
             Event(txn: "557", committedAt: Timestamp(microseconds: 1_559_033_905_063_000), entity: "public.customers", key: Row(), op: .delete, before: marie),
         ])
     }
+
+    /// The transaction boundary events of `provide.transaction.metadata` and schema-change events carry no row:
+    /// they are passed over, not quarantined as "missing op".
+    func testBoundaryAndSchemaChangeEventsAreNotRejected() {
+        let lines = [
+            #"{"status":"BEGIN","id":"571","ts_ms":1486500577125,"event_count":null,"data_collections":null}"#,
+            #"{"status":"END","id":"571","ts_ms":1486500577691,"event_count":2,"data_collections":[{"data_collection":"s1.a","event_count":1},{"data_collection":"s2.a","event_count":1}]}"#,
+            #"{"source":{"version":"2.7.0.Final","connector":"mysql","name":"mysql-server-1","ts_ms":0,"snapshot":"false","db":"inventory","table":"customers","server_id":0,"gtid":null,"file":"mysql-bin.000003","pos":219,"row":0,"thread":null,"query":null},"ts_ms":1588252618953,"databaseName":"inventory","schemaName":null,"ddl":"ALTER TABLE customers ADD COLUMN middle_name VARCHAR(2000)","tableChanges":[]}"#,
+        ]
+        for l in lines {
+            guard case .skip = RawFormat.debezium.decode(Array(l.utf8), position: "p") else { return XCTFail(l) }
+        }
+    }
+
+    /// A bytes column's placeholder is the placeholder's base64 (the JSON converter's bytes): left out as well.
+    func testAnUnchangedToastByteaColumnIsLeftOut() {
+        let line = #"{"schema":{"type":"struct","fields":[{"type":"struct","field":"after","fields":[{"type":"int32","field":"id"},{"type":"bytes","field":"photo"}]}]},"#
+            + #""payload":{"before":null,"after":{"id":1,"photo":"X19kZWJleml1bV91bmF2YWlsYWJsZV92YWx1ZQ=="},"source":{"db":"postgres","schema":"public","table":"t","ts_ms":1},"op":"u","ts_ms":2}}"#
+        guard case .change(let e) = RawFormat.debezium.decode(Array(line.utf8), position: "p") else { return XCTFail() }
+        XCTAssertEqual(e.after, ["id": .int(1)])
+    }
 }

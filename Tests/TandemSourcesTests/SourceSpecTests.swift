@@ -33,12 +33,23 @@ final class SourceSpecTests: XCTestCase {
         XCTAssertEqual(j.makeSource().description, "jsonl:/data/changes.log?format=maxwell&entity=table")
         XCTAssertEqual(j.makeSource().rawFormat.rawValue, "maxwell?entity=table")
         XCTAssertEqual(RawFormat(rawValue: "maxwell?entity=table"), j.format)
-        XCTAssertEqual(RawFormat(rawValue: "debezium"), .debezium, "what older quarantines store")
+        XCTAssertEqual(RawFormat.debezium.rawValue, "debezium?entity=schema.table", "the default is stored as what it is")
+        XCTAssertEqual(RawFormat(rawValue: "debezium"), RawFormat(.debezium, entity: .table),
+                       "older quarantines store the bare kind, written when the entity was the table name")
+        XCTAssertEqual(RawFormat(rawValue: "tandem"), .tandem)
         XCTAssertNil(RawFormat(rawValue: "debezium?entity=catalog"))
         XCTAssertThrowsError(try SourceSpec.parse("jsonl:x?entity=catalog")) {
             XCTAssertEqual("\($0)", #"source "jsonl:x?entity=catalog": unknown entity naming "catalog"; expected table, schema.table, db.schema.table"#)
         }
         XCTAssertThrowsError(try SourceSpec.parse("jsonl:x?entity=table")) { XCTAssertTrue("\($0)".contains("entity= applies to change-log formats"), "\($0)") }
+    }
+
+    /// A quarantined line keeps its format and naming across a reopen of the quarantine (what `retry` decodes with).
+    func testAQuarantinedLineKeepsItsFormatAndNaming() throws {
+        let dir = makeTempDir(); defer { removeDir(dir) }
+        let format = RawFormat(.wal2json, entity: .dbSchemaTable)
+        try Quarantine(journal: dir).add([.init(position: "p", rejection: Rejection(rule: "parse", reason: "x"), raw: [0x7B], format: format)], source: "jsonl:x")
+        XCTAssertEqual(try Quarantine(journal: dir).list().first?.format, format)
     }
 
     func testConfigFileWithRelativePaths() throws {

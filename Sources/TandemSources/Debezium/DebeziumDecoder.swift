@@ -36,6 +36,12 @@ public enum DebeziumDecoder {
         guard let members = payload.object else {
             return .failure(Rejection(rule: "parse", reason: "a Debezium change event is a JSON object, found \(kind(payload))"))
         }
+        // Transaction metadata (provide.transaction.metadata) and schema-change events carry no row.
+        if payload["op"] == nil, let status = payload["status"]?.string, let id = FormatValues.idText(payload["id"]) {
+            if status == "BEGIN" { return .begin(txn: id, committedAt: commitTime(payload["ts_ms"]?.int64, fallback: nil)) }
+            if status == "END" { return .commit }
+        }
+        if payload["op"] == nil, payload["ddl"] != nil || payload["tableChanges"] != nil { return .skip }
         guard let opText = payload["op"]?.string else {
             if members.contains(where: { $0.key.hasPrefix("__") }) || payload["before"] == nil && payload["after"] == nil {
                 return .failure(Rejection(rule: "parse", column: "op", reason: "missing field \"op\": this looks like a record flattened by "
@@ -131,7 +137,9 @@ public enum DebeziumDecoder {
     /// The placeholder as text, as bytes (base64) or as the one element of an array.
     static func isPlaceholder(_ v: JSONValue) -> Bool {
         switch v {
-        case .string(let s): return s == unavailablePlaceholder || s == placeholderBase64
+        case .string(let s):
+            let n = s.utf8.count  // most strings differ in length: no comparison
+            return n == 28 && s == unavailablePlaceholder || n == 40 && s == placeholderBase64
         case .array(let a): return a.count == 1 && a[0].string == unavailablePlaceholder
         default: return false
         }

@@ -65,7 +65,7 @@ public final class JSONLinesSource: ChangeSource {
         if let p = pending { out.append(p); pending = nil }
         let clock = ContinuousClock()
         let deadline = wait.map { clock.now + $0 }
-        let keepRaw = settings.format != .tandem
+        let keepRaw = settings.format.kind != .tandem
         var graceUsed = false
         while true {
             guard let line = try tailer.next() else {

@@ -33,17 +33,19 @@ public struct RawFormat: Sendable, Hashable {
     /// The entity naming in effect.
     public var naming: EntityNaming { entity ?? .schemaTable }
 
-    /// `debezium`, or `debezium?entity=table` when an entity naming is set (the quarantine's stored form).
-    public var rawValue: String { entity.map { "\(kind.rawValue)?entity=\($0.rawValue)" } ?? kind.rawValue }
+    /// The quarantine's stored form: `tandem`, or a change-log kind with its naming in effect
+    /// (`debezium?entity=schema.table`), so a retry names entities as ingest did even if the default changes.
+    public var rawValue: String { kind == .tandem ? kind.rawValue : "\(kind.rawValue)?entity=\(naming.rawValue)" }
 
-    /// Parses `rawValue` (a bare kind, as older quarantines store it, or kind plus `?entity=`).
+    /// Parses `rawValue`. A bare change-log kind was stored before `entity=` existed, when entities were the table
+    /// name alone: it reads as `entity=table`.
     public init?(rawValue: String) {
         let parts = rawValue.split(separator: "?", maxSplits: 1).map(String.init)
         guard let first = parts.first, let k = Kind(rawValue: first) else { return nil }
         kind = k
-        entity = nil
+        entity = k == .tandem ? nil : .table
         if parts.count == 2 {
-            guard parts[1].hasPrefix("entity="), let n = EntityNaming(rawValue: String(parts[1].dropFirst(7))) else { return nil }
+            guard k != .tandem, parts[1].hasPrefix("entity="), let n = EntityNaming(rawValue: String(parts[1].dropFirst(7))) else { return nil }
             entity = n
         }
     }
