@@ -11,18 +11,7 @@ import TandemCore
 /// `table`, `columns` of name/type/value, `identity` for the old key or row, `pk` with include-pk, `xid` with
 /// include-xids, `timestamp` with include-timestamp; bytea as hex without `\x`; unchanged TOAST columns left out).
 final class ChangeLogFormatTests: XCTestCase {
-    func changes(_ spec: String, _ fixture: String) throws -> [Event] {
-        let path = DebeziumFidelityTests.fixtures.appendingPathComponent(fixture).path
-        let s = try SourceSpec.parse(spec.replacingOccurrences(of: "PATH", with: path)).makeSource()
-        try s.open(after: nil)
-        defer { s.close() }
-        return try s.read(limit: 1000, wait: nil, stop: nil).map { r in
-            XCTAssertNil(r.failure, "\(r.failure!)")
-            var e = r.change ?? Event(entity: "", key: Row(), op: .truncate)
-            e.sourcePosition = nil
-            return e
-        }
-    }
+    func changes(_ spec: String, _ fixture: String) throws -> [Event] { try fixtureChanges(spec, fixture) }
 
     func testMaxwellLinesBecomeChanges() throws {
         let events = try changes("jsonl:PATH?format=maxwell", "maxwell/changes.jsonl")
@@ -62,5 +51,30 @@ final class ChangeLogFormatTests: XCTestCase {
         XCTAssertNotNil(events[2].txn)
         XCTAssertNotEqual(events[5].txn, events[2].txn, "the next B starts another transaction")
         XCTAssertEqual(events[5].before, ["id": .int(9), "note": .string("full row")], "REPLICA IDENTITY FULL: identity is the old row")
+    }
+
+    /// The exact time-of-day text and PostgreSQL's timestamp text, at their edges.
+    func testTimeAndTimestampTextAtTheEdges() throws {
+        XCTAssertEqual(FormatValues.timeText(nanoseconds: 0), "00:00:00")
+        XCTAssertEqual(FormatValues.timeText(nanoseconds: 86_399_999_999_000), "23:59:59.999999")
+        XCTAssertEqual(FormatValues.timeText(nanoseconds: 3_020_399_000_000_000), "838:59:59", "MySQL's largest TIME")
+        XCTAssertEqual(FormatValues.timeText(nanoseconds: -1_000), "-00:00:00.000001")
+        XCTAssertEqual(FormatValues.timeText(nanoseconds: .min).hasPrefix("-2562047:"), true, "no trap at Int64.min")
+        XCTAssertEqual(FormatValues.timeText(postgres: "24:00:00"), "24:00:00")
+        XCTAssertEqual(FormatValues.timeText(postgres: "04:05:06.7"), "04:05:06.700000")
+        XCTAssertNil(FormatValues.timeText(postgres: "04:05"))
+        XCTAssertNil(FormatValues.timeText(postgres: "04:05:06."))
+        XCTAssertEqual(FormatValues.timestamp(postgres: "2020-05-05 12:00:00.5-03"), try Timestamp(rfc3339: "2020-05-05T15:00:00.5Z"))
+        XCTAssertEqual(FormatValues.timestamp(postgres: "2020-05-05 12:00:00+05:30"), try Timestamp(rfc3339: "2020-05-05T06:30:00Z"))
+        XCTAssertEqual(FormatValues.timestamp(postgres: "1900-01-01 00:00:00+00:00:00"), try Timestamp(rfc3339: "1900-01-01T00:00:00Z"))
+        XCTAssertNil(FormatValues.timestamp(postgres: "infinity"))
+        XCTAssertNil(FormatValues.timestamp(postgres: "0044-03-15 12:00:00 BC"))
+    }
+
+    /// wal2json's default format version 1 (one object a transaction) is refused with the option that fixes it.
+    func testWal2jsonFormatVersionOneIsRefusedWithTheFix() {
+        let v1 = #"{"change":[{"kind":"insert","schema":"public","table":"t","columnnames":["a"],"columntypes":["integer"],"columnvalues":[1]}]}"#
+        guard case .failure(let r) = RawFormat(.wal2json).decode(Array(v1.utf8), position: "p") else { return XCTFail() }
+        XCTAssertTrue(r.reason.contains("format-version 2"), r.reason)
     }
 }

@@ -3,6 +3,28 @@ import XCTest
 import TandemCore
 @testable import TandemSources
 
+/// The fixtures of the change-log format tests.
+let formatFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+/// The records of a fixture read through the source a short form names (`PATH` stands for the fixture's path).
+func fixtureRecords(_ spec: String, _ fixture: String, log: LogLines = LogLines()) throws -> [SourceRecord] {
+    let path = formatFixtures.appendingPathComponent(fixture).path
+    let s = try SourceSpec.parse(spec.replacingOccurrences(of: "PATH", with: path)).makeSource(log: log.sink)
+    try s.open(after: nil)
+    defer { s.close() }
+    return try s.read(limit: 1000, wait: nil, stop: nil)
+}
+
+/// The changes of a fixture, positions cleared; a line that is not a change fails the test.
+func fixtureChanges(_ spec: String, _ fixture: String, log: LogLines = LogLines(), file: StaticString = #filePath, line: UInt = #line) throws -> [Event] {
+    try fixtureRecords(spec, fixture, log: log).map { r in
+        XCTAssertNil(r.failure, "\(r.failure!)", file: file, line: line)
+        var e = r.change ?? Event(entity: "", key: Row(), op: .truncate)
+        e.sourcePosition = nil
+        return e
+    }
+}
+
 /// What Debezium says must arrive as it meant it (issue 9, finding 7). The fixtures are written here in the shape of
 /// the examples in Debezium's documentation: the MySQL connector's change events (`source` block with `ts_ms` 0 in
 /// snapshots, `db` and `table`, the `transaction` block of `provide.transaction.metadata`, temporal types
@@ -12,24 +34,13 @@ import TandemCore
 /// …/connectors/mongodb.html) and the New Record State Extraction SMT (`add.fields` → `__op`, `__table`, …,
 /// `delete.handling.mode=rewrite` → `__deleted`, …/transformations/event-flattening.html).
 final class DebeziumFidelityTests: XCTestCase {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
-    /// The records of a fixture read through the source a short form names (`PATH` is replaced by the fixture).
     func read(_ spec: String, _ fixture: String, log: LogLines = LogLines()) throws -> [SourceRecord] {
-        let path = DebeziumFidelityTests.fixtures.appendingPathComponent(fixture).path
-        let s = try SourceSpec.parse(spec.replacingOccurrences(of: "PATH", with: path)).makeSource(log: log.sink)
-        try s.open(after: nil)
-        defer { s.close() }
-        return try s.read(limit: 1000, wait: nil, stop: nil)
+        try fixtureRecords(spec, fixture, log: log)
     }
 
     func changes(_ spec: String, _ fixture: String, log: LogLines = LogLines()) throws -> [Event] {
-        try read(spec, fixture, log: log).map { r in
-            XCTAssertNil(r.failure, "\(r.failure!)")
-            var e = r.change ?? Event(entity: "", key: Row(), op: .truncate)
-            e.sourcePosition = nil
-            return e
-        }
+        try fixtureChanges(spec, fixture, log: log)
     }
 
     func testTimeOfDayArrivesAsExactTimeTextNotAnInteger() throws {

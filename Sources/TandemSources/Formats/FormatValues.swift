@@ -64,27 +64,25 @@ enum FormatValues {
         return try? Timestamp(rfc3339: text)
     }
 
-    /// Bytes from hexadecimal text (wal2json's bytea, `\x` already removed), or nil.
-    static func hexBytes(_ s: String) -> [UInt8]? {
-        let b = Array(s.utf8)
-        guard b.count % 2 == 0 else { return nil }
-        func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 48...57: return c - 48
-            case 97...102: return c - 87
-            case 65...70: return c - 55
-            default: return nil
-            }
+    /// A line's JSON object, or what to do with a line that is not one: skip a blank or `null` line (a tombstone),
+    /// reject anything else, naming what the format expects (`what`, e.g. "a Maxwell row").
+    static func object(_ line: UnsafeRawBufferPointer, _ what: String) -> ParsedLine {
+        if DebeziumDecoder.isNullLine(line) { return .done(.skip) }
+        let root: JSONValue
+        do throws(JSONError) { root = try JSONValue.parse(line) } catch {
+            return .done(.failure(Rejection(rule: "parse", reason: "not a JSON value: \(error)")))
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(b.count / 2)
-        var i = 0
-        while i < b.count {
-            guard let hi = nibble(b[i]), let lo = nibble(b[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
+        if root.isNull { return .done(.skip) }
+        guard root.object != nil else {
+            return .done(.failure(Rejection(rule: "parse", reason: "\(what) is a JSON object, found \(DebeziumDecoder.kind(root))")))
         }
-        return out
+        return .object(root)
+    }
+
+    /// The outcome of `object`.
+    enum ParsedLine {
+        case object(JSONValue)
+        case done(DecodedLine)
     }
 
     /// A JSON integer or integer text as transaction id text (Debezium's `txId`, Maxwell's and wal2json's `xid`).

@@ -15,13 +15,10 @@ enum MaxwellDecoder {
                                        "database-create", "database-alter", "database-drop"]
 
     static func decode(_ line: UnsafeRawBufferPointer, position: String, naming: EntityNaming) -> DecodedLine {
-        if DebeziumDecoder.isNullLine(line) { return .skip }
         let root: JSONValue
-        do throws(JSONError) { root = try JSONValue.parse(line) } catch {
-            return .failure(Rejection(rule: "parse", reason: "not a JSON value: \(error)"))
-        }
-        guard root.object != nil else {
-            return .failure(Rejection(rule: "parse", reason: "a Maxwell row is a JSON object, found \(DebeziumDecoder.kind(root))"))
+        switch FormatValues.object(line, "a Maxwell row") {
+        case .object(let o): root = o
+        case .done(let outcome): return outcome
         }
         guard let type = root["type"]?.string else {
             return .failure(Rejection(rule: "parse", column: "type", reason: "missing field \"type\" (expected insert, update or delete)"))

@@ -15,13 +15,10 @@ import TandemCore
 /// `HH:MM:SS[.ffffff]` text; anything else stays as its text.
 enum Wal2JSONDecoder {
     static func decode(_ line: UnsafeRawBufferPointer, position: String, naming: EntityNaming) -> DecodedLine {
-        if DebeziumDecoder.isNullLine(line) { return .skip }
         let root: JSONValue
-        do throws(JSONError) { root = try JSONValue.parse(line) } catch {
-            return .failure(Rejection(rule: "parse", reason: "not a JSON value: \(error)"))
-        }
-        guard root.object != nil else {
-            return .failure(Rejection(rule: "parse", reason: "a wal2json change is a JSON object, found \(DebeziumDecoder.kind(root))"))
+        switch FormatValues.object(line, "a wal2json change") {
+        case .object(let o): root = o
+        case .done(let outcome): return outcome
         }
         guard let action = root["action"]?.string else {
             if root["change"] != nil {
@@ -123,7 +120,7 @@ enum Wal2JSONDecoder {
             guard let b = v.bool else { throw bad("expected true or false, found \(DebeziumDecoder.kind(v))") }
             return .bool(b)
         case "bytea":
-            guard case .string(let s) = v, let b = FormatValues.hexBytes(s.hasPrefix("\\x") ? String(s.dropFirst(2)) : s) else { throw bad("expected hexadecimal text") }
+            guard case .string(let s) = v, let b = ChangeRowDecoder.hexBytes(s.hasPrefix("\\x") ? String(s.dropFirst(2)) : s) else { throw bad("expected hexadecimal text") }
             return .bytes(b)
         case "timestamp without time zone", "timestamp", "timestamp with time zone", "timestamptz":
             guard case .string(let s) = v, let t = FormatValues.timestamp(postgres: s) else { throw bad("\(v) is not an instant Tandem can hold (hint: map the column as text)") }
