@@ -38,7 +38,7 @@ public enum DebeziumDecoder {
         }
         // Transaction metadata (provide.transaction.metadata) and schema-change events carry no row.
         if payload["op"] == nil, let status = payload["status"]?.string, let id = FormatValues.idText(payload["id"]) {
-            if status == "BEGIN" { return .begin(txn: id, committedAt: commitTime(payload["ts_ms"]?.int64, fallback: nil)) }
+            if status == "BEGIN" { return .begin(txn: id, committedAt: nil) }  // its ts_ms is not the commit time
             if status == "END" { return .commit }
         }
         if payload["op"] == nil, payload["ddl"] != nil || payload["tableChanges"] != nil { return .skip }

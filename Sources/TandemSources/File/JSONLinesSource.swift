@@ -56,6 +56,7 @@ public final class JSONLinesSource: ChangeSource {
 
     public func open(after position: String?) throws {
         pending = nil
+        decoder.reset()
         try tailer.start(after: position)
     }
 

@@ -15,6 +15,9 @@ final class LineDecoder {
         self.format = format; self.source = source; self.log = log
     }
 
+    /// Forgets the open transaction: reading goes on from another position.
+    func reset() { open = nil }
+
     /// Decodes the next line of the log.
     func decode(_ line: UnsafeRawBufferPointer, position: String) -> LineDecoding {
         switch format.decodeLine(line, position: position) {
