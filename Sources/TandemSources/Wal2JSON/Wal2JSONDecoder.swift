@@ -101,7 +101,7 @@ enum Wal2JSONDecoder {
         var base = ""
         var depth = 0
         for ch in type { if ch == "(" { depth += 1 } else if ch == ")" { depth -= 1 } else if depth == 0 { base.append(ch) } }
-        switch base.replacingOccurrences(of: "  ", with: " ") {
+        switch base {
         case "smallint", "integer", "bigint", "int2", "int4", "int8", "oid":
             if let i = v.int64 { return .int(i) }
             if case .string(let s) = v, let i = Int64(s) { return .int(i) }
