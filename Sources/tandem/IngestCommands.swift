@@ -8,7 +8,7 @@ import TandemSources
 enum IngestCommands {
     static let sourceHelp = """
     SOURCE is jsonl:PATH[?format=tandem|debezium&rotated=GLOB&maxLineBytes=N] (a JSON-lines change log,
-    tailed like tail -F), sqlite-changelog:PATH[?prune=true] (a change table filled by triggers, see
+    tailed like tail -F), sqlite-changelog:PATH[?prune=true&lockWait=SECONDS] (a change table filled by triggers, see
     'tandem help source install-triggers'), or a JSON config file (schemas/source.schema.json).
     """
 

@@ -81,6 +81,7 @@ public final class SQLiteChangeLogSource: ChangeSource {
         checked = false
         do { try check(d) } catch let e as SQLiteError where e.isBusy {
             // The legacy application holds a lock: `read` checks once it is released.
+            noteLock(e)
         } catch let e as SQLiteError { throw SourceError.sqlite(e, path: settings.path) }
         db = d
     }
@@ -117,10 +118,7 @@ public final class SQLiteChangeLogSource: ChangeSource {
                 return out
             } catch let e as SQLiteError where e.isBusy {
                 // The legacy application holds a lock longer than the busy timeout: never a reason to stop.
-                if !waitingForLock {
-                    settings.log("\(settings.path): the legacy application holds a lock on the database (\(e.message)); Tandem waits for it")
-                    waitingForLock = true
-                }
+                noteLock(e)
                 let end = deadline ?? lockDeadline
                 if clock.now >= end || stop?.isFired == true {
                     // Following: the ingest loop calls again (and checks its stop signal). Once: try again later.
@@ -133,6 +131,13 @@ public final class SQLiteChangeLogSource: ChangeSource {
                 throw SourceError.sqlite(e, path: settings.path)
             }
         }
+    }
+
+    /// Logs the start of a lock episode (once, until a read succeeds again).
+    private func noteLock(_ e: SQLiteError) {
+        guard !waitingForLock else { return }
+        settings.log("\(settings.path): the legacy application holds a lock on the database (\(e.message)); Tandem waits for it")
+        waitingForLock = true
     }
 
     private func read(_ db: Database, limit: Int, wait: Duration?, stop: StopSignal?) throws -> [SourceRecord] {
