@@ -211,3 +211,34 @@ final class SQLiteCaptureTests: XCTestCase {
         XCTAssertEqual(try readAll(s).compactMap { $0.change?.key["id"] }, [.int(1), .int(2)])
     }
 }
+
+extension SQLiteCaptureTests {
+    /// Triggers of an older Tandem keep working (their rows are read) and are named in one warning at open;
+    /// `install-triggers` replaces them with the current ones.
+    func testTriggersOfAnOlderTandemAreReadWarnedAboutAndReplacedByInstall() throws {
+        let db = try Database(path: dbPath)
+        try db.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, balance REAL)")
+        try ChangeTableTriggers.install(db: db, tables: ["customers"])
+        // The insert trigger as the previous version wrote it: json_object prints a REAL with 15 digits.
+        try db.execute("""
+            DROP TRIGGER "_tandem_customers_insert";
+            CREATE TRIGGER "_tandem_customers_insert" AFTER INSERT ON "customers" BEGIN
+              INSERT INTO _tandem_changes ("table", op, key, before, after) VALUES ('customers', 'insert', json_object('id', NEW."id"), NULL, json_object('id', NEW."id", 'balance', CASE typeof(NEW."balance") WHEN 'blob' THEN json_object('bytes_hex', hex(NEW."balance")) ELSE NEW."balance" END));
+            END;
+            INSERT INTO customers VALUES (1, 2.5);
+            """)
+        let logs = LogLines()
+        let s = SQLiteChangeLogSource(.init(path: dbPath, log: logs.sink))
+        try s.open(after: nil)
+        XCTAssertEqual(logs.all.count, 1, "\(logs.all)")
+        XCTAssertTrue(logs.all.first?.contains("the triggers on customers were installed by an older Tandem") == true, "\(logs.all)")
+        XCTAssertTrue(logs.all.first?.contains("install-triggers") == true, "\(logs.all)")
+        XCTAssertEqual(try readAll(s).compactMap { $0.change?.after?["balance"] }, [.double(2.5)], "an old row is still read")
+        try ChangeTableTriggers.install(db: db, tables: ["customers"])
+        try db.execute("INSERT INTO customers VALUES (2, 16.493399999999998)")
+        XCTAssertEqual(try readAll(s).compactMap { $0.change?.after?["balance"] }, [.double(16.493399999999998)])
+        let quiet = LogLines()
+        try SQLiteChangeLogSource(.init(path: dbPath, log: quiet.sink)).open(after: nil)
+        XCTAssertEqual(quiet.all, [], "no warning once reinstalled")
+    }
+}
