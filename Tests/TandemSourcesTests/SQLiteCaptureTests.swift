@@ -156,8 +156,8 @@ final class SQLiteCaptureTests: XCTestCase {
         }
     }
 
-    /// Finding 4: everything one read returns is whole legacy transactions, journaled as one txn; a read
-    /// bounded by the batch limit continues the same txn, also after a restart in the middle of it.
+    /// Finding 4: everything one read returns is whole legacy transactions, journaled as one txn; a backlog
+    /// longer than 16 batches is read in batches that continue the same txn, also after a restart inside it.
     func testOneReadOfTheChangeTableIsOneTxnAndAResumeInsideItKeepsIt() throws {
         let db = try Database(path: dbPath)
         try db.execute("CREATE TABLE invoice (id INTEGER PRIMARY KEY, total REAL); CREATE TABLE line (invoice INTEGER, n INTEGER, PRIMARY KEY (invoice, n))")
@@ -165,8 +165,14 @@ final class SQLiteCaptureTests: XCTestCase {
         try db.transaction { try db.execute("INSERT INTO invoice VALUES (1, 10); INSERT INTO line VALUES (1, 1), (1, 2), (1, 3), (1, 4)") }
         let s = SQLiteChangeLogSource(.init(path: dbPath))
         try s.open(after: nil)
+        XCTAssertEqual(Set(try s.read(limit: 2, wait: nil, stop: nil).map { $0.change?.txn }).count, 1,
+                       "a short range is read whole, over the batch limit")
+        try db.transaction {
+            try db.execute("INSERT INTO invoice VALUES (3, 10)")
+            for n in 1...39 { try db.execute("INSERT INTO line VALUES (3, \(n))") }
+        }
         let first = try s.read(limit: 2, wait: nil, stop: nil)
-        XCTAssertEqual(first.count, 2)
+        XCTAssertEqual(first.count, 2, "40 changes are more than 16 batches of 2")
         let txn = try XCTUnwrap(first[0].change?.txn)
         XCTAssertEqual(first[1].change?.txn, txn)
         // Another legacy transaction commits meanwhile: it is not part of the open one.
@@ -176,13 +182,13 @@ final class SQLiteCaptureTests: XCTestCase {
         XCTAssertTrue(resumed.recognizes(first[1].position))
         try resumed.open(after: first[1].position)
         var rest = try readAll(resumed, limit: 2)
-        XCTAssertEqual(rest.prefix(3).map { $0.change?.txn }, [txn, txn, txn], "the first legacy transaction stays one txn")
-        XCTAssertEqual(rest.prefix(3).map { $0.change?.entity }, ["line", "line", "line"])
-        rest.removeFirst(3)
+        XCTAssertEqual(rest.prefix(38).map { $0.change?.txn }, Array(repeating: txn, count: 38), "the legacy transaction stays one txn")
+        XCTAssertEqual(rest.prefix(38).map { $0.change?.entity }, Array(repeating: "line", count: 38))
+        rest.removeFirst(38)
         XCTAssertEqual(rest.count, 2)
         XCTAssertNotEqual(rest[0].change?.txn, txn)
         XCTAssertEqual(rest[0].change?.txn, rest[1].change?.txn)
-        XCTAssertEqual(try readAll(s, limit: 2).compactMap { $0.change?.txn }, [txn, txn, txn] + rest.map { $0.change?.txn })
+        XCTAssertEqual(try readAll(s, limit: 2).compactMap { $0.change?.txn }, Array(repeating: txn, count: 38) + rest.map { $0.change?.txn })
     }
 
     /// Finding 5: a lock the legacy application holds delays the source; following, it waits as long as the lock

@@ -8,9 +8,9 @@ import TandemSQLite
 /// Transactions: SQLite cannot tell a trigger where a transaction ends, but writers are serialized and the ids
 /// increase, so every change up to the newest committed id is a union of whole legacy transactions. The source
 /// reads in ranges `(last, newest committed id]`, and every change of a range carries the same txn
-/// (`sqlite-changelog:<end>`), so sinks apply it atomically. A range longer than the batch limit is read in
-/// several batches; the position inside it (`<id>/<end>`) lets a restart finish the same range under the same
-/// txn. Position = the change id (`<id>` at the end of a range).
+/// (`sqlite-changelog:<end>`), so sinks apply it atomically. A range is returned by one read up to 16 batch
+/// limits; a longer one (a backlog) is read in batches, and the position inside it (`<id>/<end>`) lets a restart
+/// finish the same range under the same txn. Position = the change id (`<id>` at the end of a range).
 ///
 /// A lock the legacy application holds is waited out: following, as long as it lasts (one log line per
 /// episode); reading once, up to `lockWait`, then `SourceError.busy` (exit 75, try again).
@@ -58,6 +58,10 @@ public final class SQLiteChangeLogSource: ChangeSource {
     public var rawFormat: RawFormat { .tandem }
 
     public func recognizes(_ position: String) -> Bool { Self.parse(position) != nil }
+
+    /// A read range of up to this many batches is returned by one read, exceeding the batch limit (as a source
+    /// transaction does in every source).
+    static let wholeRangeBatches: Int64 = 16
 
     /// `<id>` (the end of a range) or `<id>/<end>` (inside the range that ends at `end`).
     static func parse(_ position: String) -> (id: Int64, end: Int64)? {
@@ -180,7 +184,10 @@ public final class SQLiteChangeLogSource: ChangeSource {
             """)
         try st.bind(lastID, at: 1)
         try st.bind(rangeEnd, at: 2)
-        try st.bind(Int64(limit), at: 3)
+        // A range of up to `wholeRangeBatches` batches is read whole: one journal append, which a replayer that
+        // follows the journal sees at once. Only a longer backlog is read (and journaled) in pages of `limit`.
+        let whole = rangeEnd - lastID <= Int64(limit) * Self.wholeRangeBatches
+        try st.bind(whole ? -1 : Int64(limit), at: 3)
         defer { try? st.reset() }
         let txn = "sqlite-changelog:\(rangeEnd)"
         var out: [SourceRecord] = []
