@@ -58,6 +58,15 @@ final class CaptureCLITests: XCTestCase {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// A legacy database made by `sqlite3` from `schema`, with triggers on `tables`, and a journal path beside it.
+    func legacy(_ schema: String, tables: String) throws -> (dir: URL, db: String, journal: String) {
+        let dir = try temporaryDirectory(self)
+        let db = dir.appendingPathComponent("legacy.db").path
+        _ = try sqlite3(db, schema)
+        try tandem(["source", "install-triggers", "--db", db, "--tables", tables])
+        return (dir, db, dir.appendingPathComponent("journal").path)
+    }
+
     func tandem(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws {
         let r = try CLI.run(args)
         XCTAssertEqual(r.status, 0, "tandem \(args.joined(separator: " ")): \(r.stderr)", file: file, line: line)
@@ -66,14 +75,10 @@ final class CaptureCLITests: XCTestCase {
     /// Finding 1: `UPDATE … SET PlaylistId = 18 WHERE PlaylistId = 17 …` leaves only (18, 152) in every sink
     /// (also for a renamed text key), and a rewind to before the update restores (17, 152) and removes (18, 152).
     func testAKeyChangeLeavesOnlyTheNewRowInEverySinkAndRewindRestoresTheOld() throws {
-        let dir = try temporaryDirectory(self)
-        let db = dir.appendingPathComponent("legacy.db").path
-        let journal = dir.appendingPathComponent("journal").path
-        _ = try sqlite3(db, """
+        let (dir, db, journal) = try legacy("""
             CREATE TABLE PlaylistTrack (PlaylistId INTEGER NOT NULL, TrackId INTEGER NOT NULL, PRIMARY KEY (PlaylistId, TrackId));
             CREATE TABLE codes (code TEXT PRIMARY KEY, note TEXT);
-            """)
-        try tandem(["source", "install-triggers", "--db", db, "--tables", "PlaylistTrack,codes"])
+            """, tables: "PlaylistTrack,codes")
         _ = try sqlite3(db, "INSERT INTO PlaylistTrack VALUES (17, 152), (17, 153); INSERT INTO codes VALUES ('Val2 ', 'n'), ('x', 'm');")
         try tandem(["ingest", "--source", "sqlite-changelog:\(db)", "--journal", journal, "--once"])
         let targets = try targets(dir)
@@ -97,13 +102,9 @@ final class CaptureCLITests: XCTestCase {
 
     /// Finding 2: REAL values arrive in every sink bit for bit, also those that need 17 digits.
     func testREALValuesArriveBitExactInEverySink() throws {
-        let dir = try temporaryDirectory(self)
-        let db = dir.appendingPathComponent("legacy.db").path
-        let journal = dir.appendingPathComponent("journal").path
         let values = ["16.493399999999998", "4.7250000000000005", "0.1", "5e-324", "2.2250738585072009e-308",
                       "1.7976931348623157e308", "-1.0000000000000002", "123456789.12345679"]
-        _ = try sqlite3(db, "CREATE TABLE m (id INTEGER PRIMARY KEY, x REAL NOT NULL);")
-        try tandem(["source", "install-triggers", "--db", db, "--tables", "m"])
+        let (dir, db, journal) = try legacy("CREATE TABLE m (id INTEGER PRIMARY KEY, x REAL NOT NULL);", tables: "m")
         _ = try sqlite3(db, values.enumerated().map { "INSERT INTO m VALUES (\($0.offset), \($0.element));" }.joined())
         try tandem(["ingest", "--source", "sqlite-changelog:\(db)", "--journal", journal, "--once"])
         // The legacy store's own values, printed with enough digits to read back exactly.
@@ -117,14 +118,10 @@ final class CaptureCLITests: XCTestCase {
         }
     }
 
-    /// Finding 4: an invoice and its lines written in one legacy transaction are one txn in the journal, also
-    /// when ingest reads them in several batches; the next legacy transaction is another txn.
+    /// Finding 4: an invoice and its lines written in one legacy transaction are one txn in the journal (also
+    /// with a batch limit smaller than the transaction); the next legacy transaction is another txn.
     func testALegacyTransactionIsJournaledAsOneTxn() throws {
-        let dir = try temporaryDirectory(self)
-        let db = dir.appendingPathComponent("legacy.db").path
-        let journal = dir.appendingPathComponent("journal").path
-        _ = try sqlite3(db, "CREATE TABLE invoice (id INTEGER PRIMARY KEY, total REAL); CREATE TABLE line (invoice INTEGER, n INTEGER, PRIMARY KEY (invoice, n));")
-        try tandem(["source", "install-triggers", "--db", db, "--tables", "invoice,line"])
+        let (dir, db, journal) = try legacy("CREATE TABLE invoice (id INTEGER PRIMARY KEY, total REAL); CREATE TABLE line (invoice INTEGER, n INTEGER, PRIMARY KEY (invoice, n));", tables: "invoice,line")
         _ = try sqlite3(db, "BEGIN; INSERT INTO invoice VALUES (1, 30); INSERT INTO line VALUES (1, 1), (1, 2), (1, 3); COMMIT;")
         try tandem(["ingest", "--source", "sqlite-changelog:\(db)", "--journal", journal, "--once", "--batch", "2"])
         _ = try sqlite3(db, "BEGIN; INSERT INTO invoice VALUES (2, 5); INSERT INTO line VALUES (2, 1); COMMIT;")
@@ -201,11 +198,7 @@ extension CaptureCLITests {
     /// delays ingest but never stops it: following, it waits and goes on; once, it waits, then reads; and only a
     /// lock that outlasts `lockWait` makes `--once` exit 75 (try again), never 74.
     func testALockTheLegacyApplicationHoldsDelaysIngestButNeverStopsIt() throws {
-        let dir = try temporaryDirectory(self)
-        let db = dir.appendingPathComponent("legacy.db").path
-        let journal = dir.appendingPathComponent("journal").path
-        _ = try sqlite3(db, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);")
-        try tandem(["source", "install-triggers", "--db", db, "--tables", "customers"])
+        let (_, db, journal) = try legacy("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);", tables: "customers")
         _ = try sqlite3(db, "INSERT INTO customers VALUES (1, 'a');")
         try tandem(["ingest", "--source", "sqlite-changelog:\(db)", "--journal", journal, "--once"])
 
