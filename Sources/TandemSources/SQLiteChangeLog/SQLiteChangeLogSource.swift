@@ -124,11 +124,9 @@ public final class SQLiteChangeLogSource: ChangeSource {
                 // The legacy application holds a lock longer than the busy timeout: never a reason to stop.
                 noteLock(e)
                 let end = deadline ?? lockDeadline
-                if clock.now >= end || stop?.isFired == true {
-                    // Following: the ingest loop calls again (and checks its stop signal). Once: try again later.
-                    if deadline != nil { return [] }
-                    throw SourceError.busy(path: settings.path, message: e.message, waited: settings.lockWait)
-                }
+                // Following: the ingest loop calls again (and checks its stop signal). Once: try again later.
+                if stop?.isFired == true || (deadline != nil && clock.now >= end) { return [] }
+                if clock.now >= end { throw SourceError.busy(path: settings.path, message: e.message, waited: settings.lockWait) }
                 StopSignal.wait(min(.milliseconds(pause), clock.now.duration(to: end)), stop: stop)
                 pause = min(pause * 2, 200)
             } catch let e as SQLiteError {
