@@ -189,6 +189,7 @@ public final class SQLiteChangeLogSource: ChangeSource {
         defer { try? st.reset() }
         let txn = "sqlite-changelog:\(rangeEnd)"
         var out: [SourceRecord] = []
+        var last = lastID
         while try st.step() {
             let id = st.int64(0)
             let position = id == rangeEnd ? String(id) : "\(id)/\(rangeEnd)"
@@ -206,10 +207,11 @@ public final class SQLiteChangeLogSource: ChangeSource {
                                   ("after", st.isNull(5) ? .null : .string(st.text(5)))]).write(into: &raw)
                 out.append(SourceRecord(position: position, failure: Rejection(rule: "parse", reason: error.text), raw: raw))
             }
-            lastID = id
+            last = id
         }
-        // Rows of the range deleted meanwhile (by hand): the range is done.
-        if out.isEmpty { lastID = rangeEnd }
+        // Only now: a step that fails (e.g. busy, retried by `read`) must not skip the rows read before it.
+        // No row at all: the rest of the range was deleted meanwhile (by hand), so the range is done.
+        lastID = out.isEmpty ? rangeEnd : last
         return out
     }
 
