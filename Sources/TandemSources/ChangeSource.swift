@@ -81,12 +81,18 @@ public enum SourceError: Error, CustomStringConvertible, Sendable {
     case missing(path: String, what: String, hint: String)
     /// The source's database failed (SQLite), with its message.
     case storage(path: String, message: String)
+    /// A table to capture has no stable key (a rowid table without PRIMARY KEY or usable UNIQUE index).
+    case unkeyedTable(path: String, table: String)
+    /// The legacy application held a lock on the source's database for longer than the source waits.
+    case busy(path: String, message: String, waited: Duration)
 
     /// The sysexits code for a CLI that stops on this error.
     public var exitCode: Int32 {
         switch self {
         case .positionNotFound, .badPosition: return 65
         case .io, .storage: return 74
+        case .unkeyedTable: return 65
+        case .busy: return 75
         case .config: return 64
         case .missing: return 66
         }
@@ -106,6 +112,11 @@ public enum SourceError: Error, CustomStringConvertible, Sendable {
             return "\(path): \(what); hint: \(hint)"
         case .storage(let path, let message):
             return "\(path): the source database failed: \(message)"
+        case .unkeyedTable(let path, let table):
+            return "table \"\(table)\" in \(path) has no primary key: its rowid is renumbered by VACUUM, so later updates and deletes would hit the wrong rows; hint: declare a PRIMARY KEY, or a UNIQUE index on NOT NULL columns, then run install-triggers again"
+        case .busy(let path, let message, let waited):
+            let how = waited > .zero ? " for more than \(waited.components.seconds) s" : ""
+            return "\(path): the legacy application holds a lock on the database (\(message))\(how); try again later"
         }
     }
 }

@@ -32,6 +32,10 @@ extension SourceError {
             return .missing(path: path, what: "cannot open the database (\(e.message))",
                             hint: "check that the file exists and is readable and writable by this user")
         }
+        if e.isBusy {
+            // Another connection (the legacy application) holds the lock: worth another try, not an I/O error.
+            return .busy(path: path, message: e.message, waited: .zero)
+        }
         return .storage(path: path, message: e.description)
     }
 

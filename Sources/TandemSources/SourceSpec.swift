@@ -4,7 +4,7 @@ import TandemCore
 /// Which source `tandem ingest --source SOURCE` runs, parsed from the short form or a JSON config file
 /// (`schemas/source.schema.json`):
 /// - `jsonl:PATH[?format=tandem|debezium|debezium-flat|maxwell|wal2json&entity=table|schema.table|db.schema.table&rotated=GLOB&maxLineBytes=N]`
-/// - `sqlite-changelog:PATH[?prune=true]`
+/// - `sqlite-changelog:PATH[?prune=true&lockWait=SECONDS]`
 /// - a path to a JSON file `{"type":"jsonl","path":…,"format":…,"rotatedGlob":…,"maxLineBytes":…}` or
 ///   `{"type":"sqlite-changelog","path":…,"prune":…}` (relative paths are relative to the file).
 public struct SourceSpec: Sendable, Equatable {
@@ -23,6 +23,8 @@ public struct SourceSpec: Sendable, Equatable {
     public var maxLineBytes: Int = 1 << 20
     /// sqlite-changelog: delete change rows once journaled.
     public var prune = false
+    /// sqlite-changelog: seconds `--once` waits out a lock the legacy application holds before exit 75.
+    public var lockWaitSeconds = 30
 
     /// A spec from its parts.
     public init(kind: Kind, path: String) { self.kind = kind; self.path = path }
@@ -75,8 +77,11 @@ public struct SourceSpec: Sendable, Equatable {
         case (.sqliteChangelog, "prune"):
             guard v == "true" || v == "false" || v.isEmpty else { throw SourceError.config("\(context): prune must be true or false") }
             prune = v != "false"
+        case (.sqliteChangelog, "lockWait"):
+            guard let n = Int(v), (0...86_400).contains(n) else { throw SourceError.config("\(context): lockWait must be a number of seconds from 0 to 86400") }
+            lockWaitSeconds = n
         default:
-            let known = kind == .jsonl ? "format, entity, rotated, maxLineBytes" : "prune"
+            let known = kind == .jsonl ? "format, entity, rotated, maxLineBytes" : "prune, lockWait"
             throw SourceError.config("\(context): unknown option \"\(k)\" for \(kind.rawValue); expected one of \(known)")
         }
     }
@@ -127,7 +132,9 @@ public struct SourceSpec: Sendable, Equatable {
         case .jsonl:
             return JSONLinesSource(.init(path: path, format: format, rotatedGlob: rotatedGlob, maxLineBytes: maxLineBytes, log: log))
         case .sqliteChangelog:
-            return SQLiteChangeLogSource(.init(path: path, prune: prune, log: log))
+            var settings = SQLiteChangeLogSource.Settings(path: path, prune: prune, log: log)
+            settings.lockWait = .seconds(lockWaitSeconds)
+            return SQLiteChangeLogSource(settings)
         }
     }
 }

@@ -9,8 +9,10 @@ enum IngestCommands {
     static let sourceHelp = """
     SOURCE is jsonl:PATH[?format=F&entity=E&rotated=GLOB&maxLineBytes=N] (a JSON-lines change log, tailed
     like tail -F; F is tandem, debezium, debezium-flat, maxwell or wal2json; E, how a change-log format names
-    entities, is schema.table (default; db.table for MySQL), db.schema.table or table), sqlite-changelog:PATH[?prune=true] (a change table filled by triggers, see
-    'tandem help source install-triggers'), or a JSON config file (schemas/source.schema.json).
+    entities, is schema.table (default; db.table for MySQL), db.schema.table or table),
+    sqlite-changelog:PATH[?prune=true&lockWait=SECONDS] (a change table filled by triggers, see 'tandem help
+    source install-triggers'; --once waits lockWait seconds, default 30, for a lock the legacy application
+    holds, then exits 75), or a JSON config file (schemas/source.schema.json).
     """
 
     static let ingestVerb = Verb(
@@ -75,9 +77,12 @@ enum IngestCommands {
                   .flag("--print", "only print the SQL, change nothing")],
         details: """
         Creates the change table _tandem_changes and AFTER INSERT/UPDATE/DELETE triggers that record the
-        table, op, key, before and after images (JSON), the time and an increasing id. The application's own
-        writes keep working unchanged. Tandem's own tables (_tandem_*) and SQLite's (sqlite_*) are refused
-        (exit 64). Then: tandem ingest --source sqlite-changelog:FILE --journal DIR.
+        table, op, key, before and after images (JSON; a REAL with every bit), the time and an increasing id;
+        an update that changes the key is recorded as a delete of the old key and an insert of the new row.
+        Existing Tandem triggers on the tables are replaced. The application's own writes keep working
+        unchanged. Tandem's own tables (_tandem_*) and SQLite's (sqlite_*) are refused (exit 64); so is a
+        table without a PRIMARY KEY or a UNIQUE index on NOT NULL columns (exit 65: VACUUM renumbers its
+        rowids). Then: tandem ingest --source sqlite-changelog:FILE --journal DIR.
         """
     ) { args in
         let path = try ReplayCommands.required(args, "--db")

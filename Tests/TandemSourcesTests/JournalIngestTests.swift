@@ -87,7 +87,11 @@ final class JournalIngestTests: XCTestCase {
         total += try ingest(SQLiteChangeLogSource(.init(path: dbPath, prune: true)), batch: 25).journaled
         XCTAssertEqual(total, 350)
         let events = try journaled()
-        XCTAssertEqual(events.map(\.sourcePosition), (1...350).map { String($0) })
+        XCTAssertEqual(events.map { SQLiteChangeLogSource.parse($0.sourcePosition ?? "")?.id }, (1...350).map { Int64($0) })
+        for t in 0..<30 {
+            XCTAssertEqual(Set(events[(t * 10)..<(t * 10 + 10)].map(\.txn)).count, 1, "legacy transaction \(t) is one txn across restarts")
+        }
+        XCTAssertEqual(Set(events.suffix(50).map(\.txn)).count, 1, "one UPDATE statement is one txn")
         XCTAssertEqual(events.prefix(300).map { $0.key["id"] }, (1...300).map { Value.int(Int64($0)) })
         XCTAssertEqual(events.suffix(50).map(\.op), Array(repeating: .update, count: 50))
         XCTAssertEqual(try db.scalar("SELECT count(*) FROM _tandem_changes"), .int(0), "every journaled row was pruned")

@@ -15,7 +15,7 @@ final class SQLiteChangeLogTests: XCTestCase {
         try! db.execute("""
             CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, balance REAL, photo BLOB);
             CREATE TABLE lines (order_id INTEGER, line INTEGER, qty INTEGER, PRIMARY KEY (order_id, line));
-            CREATE TABLE notes (body TEXT);
+            CREATE TABLE notes (body TEXT NOT NULL UNIQUE);
             """)
         db.close()
     }
@@ -39,7 +39,7 @@ final class SQLiteChangeLogTests: XCTestCase {
         let r = try s.read(limit: 100, wait: nil, stop: nil)
         let events = r.compactMap(\.change)
         XCTAssertEqual(events.map(\.op), [.insert, .update, .insert, .insert, .delete])
-        XCTAssertEqual(r.map(\.position), ["1", "2", "3", "4", "5"])
+        XCTAssertEqual(r.map(\.position), ["1/5", "2/5", "3/5", "4/5", "5"], "one read: ids inside the range that ends at 5")
         let anna: Row = ["id": .int(1), "name": .string("Anna"), "balance": .double(10.5), "photo": .bytes([0x00, 0xFF])]
         var anne = anna
         anne["name"] = .string("Anne")
@@ -49,14 +49,14 @@ final class SQLiteChangeLogTests: XCTestCase {
         XCTAssertEqual(events[1].after, anne)
         XCTAssertEqual(events[2].key, ["order_id": .int(7), "line": .int(1)])
         XCTAssertEqual(events[3].entity, "notes")
-        XCTAssertEqual(events[3].key, ["rowid": .int(1)], "a table without a primary key is keyed by rowid")
+        XCTAssertEqual(events[3].key, ["body": .string("hello")], "a table without a primary key is keyed by a UNIQUE NOT NULL column")
         XCTAssertEqual(events[4].before, anne)
         XCTAssertNil(events[4].after)
         XCTAssertNotNil(events[0].committedAt)
         // Resume strictly after a position.
         let s2 = SQLiteChangeLogSource(.init(path: dbPath))
-        try s2.open(after: "3")
-        XCTAssertEqual(try s2.read(limit: 100, wait: nil, stop: nil).map(\.position), ["4", "5"])
+        try s2.open(after: "3/5")
+        XCTAssertEqual(try s2.read(limit: 100, wait: nil, stop: nil).map(\.position), ["4/5", "5"])
         // Uninstall removes the triggers; the legacy table keeps working.
         try ChangeTableTriggers.uninstall(db: db, tables: ["customers", "lines", "notes"])
         try db.execute("INSERT INTO customers VALUES (2, 'Ben', NULL, NULL)")
@@ -67,7 +67,7 @@ final class SQLiteChangeLogTests: XCTestCase {
     func testPrintOnlyShowsTheSQLAndAMissingTableIsAnError() throws {
         let db = try Database(path: dbPath)
         let sql = try ChangeTableTriggers.installSQL(db: db, tables: ["customers"])
-        XCTAssertTrue(sql.contains("CREATE TRIGGER IF NOT EXISTS \"_tandem_customers_update\" AFTER UPDATE ON \"customers\""))
+        XCTAssertTrue(sql.contains("CREATE TRIGGER \"_tandem_customers_update\" AFTER UPDATE ON \"customers\""))
         XCTAssertEqual(try db.scalar("SELECT count(*) FROM sqlite_master WHERE name = '_tandem_changes'"), .int(0))
         XCTAssertThrowsError(try ChangeTableTriggers.installSQL(db: db, tables: ["nope"])) { e in
             XCTAssertEqual("\(e)", "table \"nope\" does not exist in \(dbPath); hint: check --tables")
@@ -101,8 +101,8 @@ final class SQLiteChangeLogTests: XCTestCase {
         XCTAssertTrue(try eventually { got += try s.read(limit: 1, wait: .seconds(5), stop: nil); return got.count >= 1 || !writerErrors.all.isEmpty })
         XCTAssertEqual(writerDone.wait(timeout: .now() + 30), .success)
         XCTAssertEqual(writerErrors.all, [], "the legacy writer failed")
-        XCTAssertEqual(got.first?.position, "1")
-        try s.acknowledge(through: "1")
+        XCTAssertEqual(got.first?.position, "1/2")
+        try s.acknowledge(through: "1/2")
         XCTAssertEqual(try db.scalar("SELECT group_concat(id) FROM _tandem_changes"), .string("2"))
     }
 }
@@ -116,11 +116,11 @@ extension SQLiteChangeLogTests {
         try s.open(after: nil)
         try db.execute("INSERT INTO customers VALUES (1, 'A', NULL, NULL)")
         try db.execute("BEGIN EXCLUSIVE; INSERT INTO customers VALUES (2, 'B', NULL, NULL)")
-        XCTAssertEqual(try s.read(limit: 10, wait: nil, stop: nil).count, 0, "locked: nothing now, no error")
+        XCTAssertEqual(try s.read(limit: 10, wait: .milliseconds(50), stop: nil).count, 0, "locked: nothing now, no error")
         XCTAssertTrue(logs.all.contains { $0.contains("is locked") }, "\(logs.all)")
         try db.execute("COMMIT")
         let r = try s.read(limit: 10, wait: nil, stop: nil)
-        XCTAssertEqual(r.map(\.position), ["1", "2"])
+        XCTAssertEqual(r.map(\.position), ["1/2", "2"])
         try db.execute("BEGIN EXCLUSIVE")
         try s.acknowledge(through: "2")
         XCTAssertTrue(logs.all.contains { $0.contains("will prune later") }, "\(logs.all)")

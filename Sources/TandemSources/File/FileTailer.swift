@@ -73,6 +73,9 @@ final class FileTailer {
         buffer.deallocate()
     }
 
+    /// Bytes of an oversized line kept for quarantine: never more than the limit itself.
+    var sampleLimit: Int { min(settings.sampleBytes, settings.maxLineBytes) }
+
     /// The current position (after the last consumed line), or nil before a file is open.
     var position: String? { fd >= 0 ? positionText() : nil }
 
@@ -110,6 +113,11 @@ final class FileTailer {
                     let s = sample; sample = []
                     return .oversized(sample: s, length: length, position: positionText())
                 }
+                if idx - start > settings.maxLineBytes {
+                    // A whole line already in the buffer (it fits a read chunk) is held to the limit too.
+                    let s = Array(UnsafeRawBufferPointer(rebasing: buffer[start..<(start + sampleLimit)]))
+                    return .oversized(sample: s, length: Int64(idx - start), position: positionText())
+                }
                 if end > start, buffer[end - 1] == 0x0D { end -= 1 }
                 return .line(UnsafeRawBufferPointer(rebasing: buffer[start..<end]), position: positionText())
             }
@@ -118,7 +126,7 @@ final class FileTailer {
                 skipped += Int64(hi - lo); lo = hi
             } else if hi - lo > settings.maxLineBytes {
                 skipping = true
-                sample = Array(UnsafeRawBufferPointer(rebasing: buffer[lo..<(lo + min(settings.sampleBytes, hi - lo))]))
+                sample = Array(UnsafeRawBufferPointer(rebasing: buffer[lo..<(lo + min(sampleLimit, hi - lo))]))
                 skipped = Int64(hi - lo); lo = hi
             }
             // New bytes after the end was reached: first make sure the file was not rewritten meanwhile, or
@@ -144,7 +152,7 @@ final class FileTailer {
             } else {
                 // A partial line fills the whole buffer: it is over the limit; start skipping it.
                 skipping = true
-                sample = Array(UnsafeRawBufferPointer(rebasing: buffer[0..<min(settings.sampleBytes, n)]))
+                sample = Array(UnsafeRawBufferPointer(rebasing: buffer[0..<min(sampleLimit, n)]))
                 skipped = Int64(n); bufBase += Int64(hi); lo = 0; hi = 0
             }
         }

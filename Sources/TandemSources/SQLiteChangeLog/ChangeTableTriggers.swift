@@ -36,31 +36,74 @@ public enum ChangeTableTriggers {
             guard !cols.isEmpty else {
                 throw SourceError.config("table \"\(t)\" does not exist in \(db.path); hint: check --tables")
             }
-            var key = cols.filter { $0.pk > 0 }.sorted { $0.pk < $1.pk }.map(\.name)
-            let useRowid = key.isEmpty
-            if useRowid { key = ["rowid"] }
-            func image(_ row: String, _ names: [String]) -> String {
-                "json_object(" + names.map { n in
-                    let ref = n == "rowid" && useRowid ? "\(row).rowid" : "\(row).\(quote(n))"
-                    return "\(literal(n)), CASE typeof(\(ref)) WHEN 'blob' THEN json_object('bytes_hex', hex(\(ref))) ELSE \(ref) END"
-                }.joined(separator: ", ") + ")"
-            }
+            let key = try keyColumns(db: db, table: t, columns: cols)
             let all = cols.map(\.name)
-            let ins = "INSERT INTO \(table) (\"table\", op, key, before, after) VALUES (\(literal(t))"
+            let into = "INSERT INTO \(table) (\"table\", op, key, before, after)"
+            // A key is changed when any key column changed its bytes or type (a NOCASE-equal text counts as a
+            // change: the target may tell them apart). Then the old key is deleted and the new row inserted.
+            let changed = key.map { k in
+                "OLD.\(quote(k)) IS NOT NEW.\(quote(k)) COLLATE BINARY OR typeof(OLD.\(quote(k))) <> typeof(NEW.\(quote(k)))"
+            }.joined(separator: " OR ")
+            // DROP first: a reinstall replaces the triggers of an older Tandem or of an older table schema.
+            sql += uninstallSQL(tables: [t])
             sql += """
-                CREATE TRIGGER IF NOT EXISTS \(quote(trigger(t, "insert"))) AFTER INSERT ON \(quote(t)) BEGIN
-                  \(ins), 'insert', \(image("NEW", key)), NULL, \(image("NEW", all)));
+                CREATE TRIGGER \(quote(trigger(t, "insert"))) AFTER INSERT ON \(quote(t)) BEGIN
+                  \(into) VALUES (\(literal(t)), 'insert', \(image("NEW", key)), NULL, \(image("NEW", all)));
                 END;
-                CREATE TRIGGER IF NOT EXISTS \(quote(trigger(t, "update"))) AFTER UPDATE ON \(quote(t)) BEGIN
-                  \(ins), 'update', \(image("NEW", key)), \(image("OLD", all)), \(image("NEW", all)));
+                CREATE TRIGGER \(quote(trigger(t, "update"))) AFTER UPDATE ON \(quote(t)) BEGIN
+                  \(into) SELECT \(literal(t)), 'delete', \(image("OLD", key)), \(image("OLD", all)), NULL WHERE \(changed);
+                  \(into) SELECT \(literal(t)), CASE WHEN \(changed) THEN 'insert' ELSE 'update' END, \(image("NEW", key)),
+                    CASE WHEN \(changed) THEN NULL ELSE \(image("OLD", all)) END, \(image("NEW", all));
                 END;
-                CREATE TRIGGER IF NOT EXISTS \(quote(trigger(t, "delete"))) AFTER DELETE ON \(quote(t)) BEGIN
-                  \(ins), 'delete', \(image("OLD", key)), \(image("OLD", all)), NULL);
+                CREATE TRIGGER \(quote(trigger(t, "delete"))) AFTER DELETE ON \(quote(t)) BEGIN
+                  \(into) VALUES (\(literal(t)), 'delete', \(image("OLD", key)), \(image("OLD", all)), NULL);
                 END;
 
                 """
         }
         return sql
+    }
+
+    /// A JSON object of `names` from the trigger row `row` (NEW or OLD). JSON cannot hold a BLOB, and SQLite's
+    /// `json_object` prints a REAL with 15 digits, so these are tagged objects: `{"bytes_hex": "…"}` and
+    /// `{"real": "…"}` with 21 significant digits (`%!.20e`, which SQLite prints accurately enough for
+    /// every double to read back bit for bit; 17 digits with `%!.17g` are not, SQLite 3.40 rounds some wrong).
+    static func image(_ row: String, _ names: [String]) -> String {
+        "json_object(" + names.map { n in
+            let ref = "\(row).\(quote(n))"
+            return "\(literal(n)), CASE typeof(\(ref)) WHEN 'blob' THEN json_object('bytes_hex', hex(\(ref))) "
+                + "WHEN 'real' THEN json_object('real', printf('%!.20e', \(ref))) ELSE \(ref) END"
+        }.joined(separator: ", ") + ")"
+    }
+
+    /// The columns that identify a row of `table`: its declared PRIMARY KEY (a WITHOUT ROWID table always has
+    /// one), else the smallest UNIQUE index on NOT NULL columns (no expression, no WHERE).
+    /// - Throws: `SourceError.unkeyedTable` when there is neither: the rowid is renumbered by VACUUM, so it
+    ///   cannot identify a row in the journal.
+    static func keyColumns(db: Database, table: String, columns cols: [Column]) throws -> [String] {
+        let declared = cols.filter { $0.pk > 0 }.sorted { $0.pk < $1.pk }.map(\.name)
+        if !declared.isEmpty { return declared }
+        let notNull = Set(cols.filter(\.notNull).map(\.name))
+        let unique = try SourceError.wrapping(db.path) { () throws -> [String]? in
+            let list = try db.prepare("SELECT name FROM pragma_index_list(?) WHERE \"unique\" AND NOT partial ORDER BY name")
+            try list.bind(table, at: 1)
+            var best: [String]?
+            while try list.step() {
+                let info = try db.prepare("SELECT name FROM pragma_index_info(?) ORDER BY seqno")
+                try info.bind(list.text(0), at: 1)
+                var names: [String] = []
+                var usable = true
+                while try info.step() {
+                    // An expression column has no name; a nullable column lets several rows share NULL.
+                    if info.isNull(0) || !notNull.contains(info.text(0)) { usable = false }
+                    names.append(info.text(0))
+                }
+                if usable, !names.isEmpty, names.count < (best?.count ?? .max) { best = names }
+            }
+            return best
+        }
+        guard let unique else { throw SourceError.unkeyedTable(path: db.path, table: table) }
+        return unique
     }
 
     /// Creates the change table and triggers in one transaction.
@@ -97,6 +140,19 @@ public enum ChangeTableTriggers {
         return out
     }
 
+    /// Text every trigger of this version contains (older ones print a REAL with 15 digits and keep the old
+    /// row of a key change): the source warns about triggers without it.
+    static let formatMark = "printf('%!.20e'"
+
+    /// Every Tandem trigger as (table, SQL).
+    /// - Throws: `SQLiteError`.
+    static func installedTriggers(db: Database) throws -> [(table: String, sql: String)] {
+        let st = try db.prepare("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_tandem\\_%' ESCAPE '\\' ORDER BY tbl_name")
+        var out: [(String, String)] = []
+        while try st.step() { out.append((st.text(0), st.text(1))) }
+        return out
+    }
+
     /// True for tables change capture must never watch: Tandem's own (`_tandem_*`) and SQLite's (`sqlite_*`).
     public static func isReserved(_ table: String) -> Bool {
         let t = table.lowercased()
@@ -105,11 +161,19 @@ public enum ChangeTableTriggers {
 
     static func trigger(_ table: String, _ op: String) -> String { "_tandem_\(table)_\(op)" }
 
-    static func columns(db: Database, table: String) throws -> [(name: String, pk: Int64)] {
-        let st = try db.prepare("SELECT name, pk FROM pragma_table_info(?)")
+    /// A column as `PRAGMA table_info` describes it.
+    struct Column {
+        var name: String
+        /// 1-based position in the PRIMARY KEY, 0 when not part of it.
+        var pk: Int64
+        var notNull: Bool
+    }
+
+    static func columns(db: Database, table: String) throws -> [Column] {
+        let st = try db.prepare("SELECT name, pk, \"notnull\" FROM pragma_table_info(?)")
         try st.bind(table, at: 1)
-        var out: [(String, Int64)] = []
-        while try st.step() { out.append((st.text(0), st.int64(1))) }
+        var out: [Column] = []
+        while try st.step() { out.append(Column(name: st.text(0), pk: st.int64(1), notNull: st.int64(2) != 0)) }
         return out
     }
 

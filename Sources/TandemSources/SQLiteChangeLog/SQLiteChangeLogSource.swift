@@ -2,8 +2,18 @@ import TandemCore
 import TandemSQLite
 
 /// The `sqlite-changelog` source: reads the trigger-fed `_tandem_changes` table of a legacy SQLite database
-/// in id order, in batches (one read per batch), with low latency (`PRAGMA data_version` checked with a short
-/// back-off, so an idle source costs next to nothing). Position = the change id.
+/// in id order, in batches, with low latency (`PRAGMA data_version` checked with a short back-off, so an idle
+/// source costs next to nothing).
+///
+/// Transactions: SQLite cannot tell a trigger where a transaction ends, but writers are serialized and the ids
+/// increase, so every change up to the newest committed id is a union of whole legacy transactions. The source
+/// reads in ranges `(last, newest committed id]`, and every change of a range carries the same txn
+/// (`sqlite-changelog:<end>`), so sinks apply it atomically. A range is returned by one read up to 16 batch
+/// limits; a longer one (a backlog) is read in batches, and the position inside it (`<id>/<end>`) lets a restart
+/// finish the same range under the same txn. Position = the change id (`<id>` at the end of a range).
+///
+/// A lock the legacy application holds is waited out: following, as long as it lasts (one log line per
+/// episode); reading once, up to `lockWait`, then `SourceError.busy` (exit 75, try again).
 ///
 /// With `prune`, rows are deleted only in `acknowledge(through:)`, i.e. after the journal holds them durably.
 public final class SQLiteChangeLogSource: ChangeSource {
@@ -17,6 +27,9 @@ public final class SQLiteChangeLogSource: ChangeSource {
         public var log: @Sendable (String) -> Void
         /// How long a read waits for a lock the legacy application holds before trying again later.
         public var busyTimeoutMilliseconds: Int32
+        /// Reading once (no wait), how long a lock the legacy application holds is waited out before the read
+        /// fails with "try again"; a following read waits as long as the lock lasts.
+        public var lockWait: Duration = .seconds(30)
 
         /// Settings for a database file.
         public init(path: String, prune: Bool = false, busyTimeoutMilliseconds: Int32 = 1000,
@@ -29,6 +42,12 @@ public final class SQLiteChangeLogSource: ChangeSource {
     public let settings: Settings
     private var db: Database?
     private var lastID: Int64 = 0
+    /// The end of the range being read; `lastID == rangeEnd` when none is open.
+    private var rangeEnd: Int64 = 0
+    /// The change table and the triggers were checked (deferred to `read` while the database is locked).
+    private var checked = false
+    /// A lock episode was logged and has not ended yet.
+    private var waitingForLock = false
     private var dataVersion: Int64 = -1
     private var backoffMs: Int64 = 1
 
@@ -38,42 +57,97 @@ public final class SQLiteChangeLogSource: ChangeSource {
     public var description: String { "sqlite-changelog:\(settings.path)" }
     public var rawFormat: RawFormat { .tandem }
 
-    public func recognizes(_ position: String) -> Bool { Int64(position).map { $0 >= 0 } ?? false }
+    public func recognizes(_ position: String) -> Bool { Self.parse(position) != nil }
+
+    /// A read range of up to this many batches is returned by one read, exceeding the batch limit (as a source
+    /// transaction does in every source).
+    static let wholeRangeBatches: Int64 = 16
+
+    /// `<id>` (the end of a range) or `<id>/<end>` (inside the range that ends at `end`).
+    static func parse(_ position: String) -> (id: Int64, end: Int64)? {
+        let parts = position.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let id = Int64(parts[0]), id >= 0 else { return nil }
+        guard parts.count == 2 else { return (id, id) }
+        guard let end = Int64(parts[1]), end > id else { return nil }
+        return (id, end)
+    }
 
     public func open(after position: String?) throws {
         if let position {
-            guard let id = Int64(position), id >= 0 else { throw SourceError.badPosition(position: position, source: description) }
-            lastID = id
+            guard let p = Self.parse(position) else { throw SourceError.badPosition(position: position, source: description) }
+            (lastID, rangeEnd) = p
         } else {
-            lastID = 0
+            (lastID, rangeEnd) = (0, 0)
         }
         let d = try SourceError.wrapping(settings.path) {
             try Database(path: settings.path, mode: .readWrite, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds)
         }
-        let hasTable = try SourceError.wrapping(settings.path) {
-            try d.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '\(ChangeTableTriggers.table)'") != nil
-        }
+        checked = false
+        do { try check(d) } catch let e as SQLiteError where e.isBusy {
+            // The legacy application holds a lock: `read` checks once it is released.
+            noteLock(e)
+        } catch let e as SQLiteError { throw SourceError.sqlite(e, path: settings.path) }
+        db = d
+    }
+
+    /// Refuses a database without the change table or with triggers that key a table by rowid; warns once
+    /// about triggers of an older Tandem (they lose REAL digits and leave the old row of a key change).
+    private func check(_ db: Database) throws {
+        let hasTable = try db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '\(ChangeTableTriggers.table)'") != nil
         guard hasTable else {
             throw SourceError.config("\(settings.path): no change table \(ChangeTableTriggers.table); hint: run `tandem source install-triggers --db \(settings.path) --tables …` first")
         }
-        db = d
+        var old: Set<String> = []
+        for (table, sql) in try ChangeTableTriggers.installedTriggers(db: db) {
+            if sql.contains(".rowid") { throw SourceError.unkeyedTable(path: settings.path, table: table) }
+            if !sql.contains(ChangeTableTriggers.formatMark) { old.insert(table) }
+        }
+        if !old.isEmpty {
+            settings.log("\(settings.path): the triggers on \(old.sorted().joined(separator: ", ")) were installed by an older Tandem (a REAL keeps 15 digits, a key change leaves the old row); hint: run `tandem source install-triggers` again")
+        }
+        checked = true
     }
 
     public func read(limit: Int, wait: Duration?, stop: StopSignal?) throws -> [SourceRecord] {
         guard let db else { throw SourceError.config("\(description): read before open") }
-        return try SourceError.wrapping(settings.path) { try read(db, limit: limit, wait: wait, stop: stop) }
+        let clock = ContinuousClock()
+        let lockDeadline = clock.now + settings.lockWait
+        let deadline = wait.map { clock.now + $0 }
+        var pause: Int64 = 10
+        while true {
+            do {
+                let out = try read(db, limit: limit, wait: deadline.map { clock.now.duration(to: $0) }, stop: stop)
+                if waitingForLock { settings.log("\(settings.path): the lock is released; reading again") }
+                waitingForLock = false
+                return out
+            } catch let e as SQLiteError where e.isBusy {
+                // The legacy application holds a lock longer than the busy timeout: never a reason to stop.
+                noteLock(e)
+                let end = deadline ?? lockDeadline
+                // Following: the ingest loop calls again (and checks its stop signal). Once: try again later.
+                if stop?.isFired == true || (deadline != nil && clock.now >= end) { return [] }
+                if clock.now >= end { throw SourceError.busy(path: settings.path, message: e.message, waited: settings.lockWait) }
+                StopSignal.wait(min(.milliseconds(pause), clock.now.duration(to: end)), stop: stop)
+                pause = min(pause * 2, 200)
+            } catch let e as SQLiteError {
+                throw SourceError.sqlite(e, path: settings.path)
+            }
+        }
+    }
+
+    /// Logs the start of a lock episode (once, until a read succeeds again).
+    private func noteLock(_ e: SQLiteError) {
+        guard !waitingForLock else { return }
+        settings.log("\(settings.path): the legacy application holds a lock on the database (\(e.message)); Tandem waits for it")
+        waitingForLock = true
     }
 
     private func read(_ db: Database, limit: Int, wait: Duration?, stop: StopSignal?) throws -> [SourceRecord] {
+        if !checked { try check(db) }
         let clock = ContinuousClock()
         let deadline = wait.map { clock.now + $0 }
         while true {
-            let out: [SourceRecord]
-            do { out = try readBatch(db, limit: limit) } catch let e as SQLiteError where e.isBusy {
-                // The legacy application holds a lock longer than the busy timeout: try again later.
-                settings.log("\(settings.path): the change table is locked (\(e.message)); reading again shortly")
-                out = []
-            }
+            let out = try readBatch(db, limit: limit)
             if !out.isEmpty { backoffMs = 1; return out }
             guard let deadline, stop?.isFired != true else { return [] }
             // Sleep until another connection commits (data_version moves) or the wait ends.
@@ -94,21 +168,36 @@ public final class SQLiteChangeLogSource: ChangeSource {
     }
 
     private func readBatch(_ db: Database, limit: Int) throws -> [SourceRecord] {
-        // One statement is one read transaction: the batch sees whole committed legacy transactions.
+        if lastID >= rangeEnd {
+            // Open the next range: every id up to the newest committed one belongs to a committed transaction,
+            // and a later transaction only gets larger ids (SQLite serializes writers; AUTOINCREMENT never reuses).
+            let st = try db.cachedStatement("SELECT max(id) FROM \(ChangeTableTriggers.table)")
+            // Reset at once: a statement left open holds a read transaction that would stall the legacy writer.
+            defer { try? st.reset() }
+            guard try st.step(), case .int(let newest) = st.value(at: 0), newest > lastID else { return [] }
+            rangeEnd = newest
+        }
         let st = try db.cachedStatement("""
-            SELECT id, "table", op, key, before, after, time FROM \(ChangeTableTriggers.table) WHERE id > ? ORDER BY id LIMIT ?
+            SELECT id, "table", op, key, before, after, time FROM \(ChangeTableTriggers.table) WHERE id > ? AND id <= ? ORDER BY id LIMIT ?
             """)
         try st.bind(lastID, at: 1)
-        try st.bind(Int64(limit), at: 2)
+        try st.bind(rangeEnd, at: 2)
+        // A range of up to `wholeRangeBatches` batches is read whole: one journal append, which a replayer that
+        // follows the journal sees at once. Only a longer backlog is read (and journaled) in pages of `limit`.
+        let whole = rangeEnd - lastID <= Int64(limit) * Self.wholeRangeBatches
+        try st.bind(whole ? -1 : Int64(limit), at: 3)
         defer { try? st.reset() }
+        let txn = "sqlite-changelog:\(rangeEnd)"
         var out: [SourceRecord] = []
+        var last = lastID
         while try st.step() {
             let id = st.int64(0)
-            let position = String(id)
+            let position = id == rangeEnd ? String(id) : "\(id)/\(rangeEnd)"
             do throws(Reason) {
-                let e = try ChangeRowDecoder.event(table: st.text(1), op: st.text(2), key: st.text(3),
+                var e = try ChangeRowDecoder.event(table: st.text(1), op: st.text(2), key: st.text(3),
                                                    before: st.isNull(4) ? nil : st.text(4),
                                                    after: st.isNull(5) ? nil : st.text(5), time: st.text(6), position: position)
+                e.txn = txn
                 out.append(SourceRecord(position: position, change: e, raw: []))
             } catch {
                 // The row as the change table holds it, for the operator to read.
@@ -118,13 +207,16 @@ public final class SQLiteChangeLogSource: ChangeSource {
                                   ("after", st.isNull(5) ? .null : .string(st.text(5)))]).write(into: &raw)
                 out.append(SourceRecord(position: position, failure: Rejection(rule: "parse", reason: error.text), raw: raw))
             }
-            lastID = id
+            last = id
         }
+        // Only now: a step that fails (e.g. busy, retried by `read`) must not skip the rows read before it.
+        // No row at all: the rest of the range was deleted meanwhile (by hand), so the range is done.
+        lastID = out.isEmpty ? rangeEnd : last
         return out
     }
 
     public func acknowledge(through position: String) throws {
-        guard settings.prune, let db, let id = Int64(position) else { return }
+        guard settings.prune, let db, let id = Self.parse(position)?.id else { return }
         try SourceError.wrapping(settings.path) { try prune(db, through: id) }
     }
 
@@ -166,6 +258,11 @@ enum ChangeRowDecoder {
             case .bool(let b): r.appendUnchecked(name, .bool(b))
             case .number: r.appendUnchecked(name, value.int64.map(Value.int) ?? value.double.map(Value.double) ?? .null)
             case .string(let s): r.appendUnchecked(name, .string(s))
+            case .object where value["real"] != nil:
+                guard case .string(let text)? = value["real"], let d = real(text) else {
+                    throw Reason(text: "\(what).\(name): a REAL that is not a number")
+                }
+                r.appendUnchecked(name, .double(d))
             case .object:
                 guard case .string(let hex)? = value["bytes_hex"], let b = hexBytes(hex) else {
                     throw Reason(text: "\(what).\(name): unexpected JSON object")
@@ -175,6 +272,15 @@ enum ChangeRowDecoder {
             }
         }
         return r
+    }
+
+    /// A REAL as the triggers print it (`%!.20e`, or `Inf`/`-Inf`), read with correct rounding.
+    static func real(_ s: String) -> Double? {
+        switch s {
+        case "Inf": return .infinity
+        case "-Inf": return -.infinity
+        default: return Double(s).flatMap { $0.isNaN ? nil : $0 }
+        }
     }
 
     static func hexBytes(_ s: String) -> [UInt8]? {
