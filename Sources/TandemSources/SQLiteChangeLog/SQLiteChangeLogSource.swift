@@ -27,6 +27,8 @@ public final class SQLiteChangeLogSource: ChangeSource {
 
     /// How the source is set up.
     public let settings: Settings
+    /// The highest change id a read returns (nil: no bound); the snapshot reads the stream up to its cut.
+    public var readThrough: Int64?
     private var db: Database?
     private var lastID: Int64 = 0
     private var dataVersion: Int64 = -1
@@ -38,11 +40,12 @@ public final class SQLiteChangeLogSource: ChangeSource {
     public var description: String { "sqlite-changelog:\(settings.path)" }
     public var rawFormat: RawFormat { .tandem }
 
-    public func recognizes(_ position: String) -> Bool { Int64(position).map { $0 >= 0 } ?? false }
+    // A snapshot's positions (`ID;snapshot:…`) are this stream's too: ingest resumes after their ID.
+    public func recognizes(_ position: String) -> Bool { SnapshotPosition(position) != nil }
 
     public func open(after position: String?) throws {
         if let position {
-            guard let id = Int64(position), id >= 0 else { throw SourceError.badPosition(position: position, source: description) }
+            guard let id = SnapshotPosition(position)?.changeID else { throw SourceError.badPosition(position: position, source: description) }
             lastID = id
         } else {
             lastID = 0
@@ -96,10 +99,11 @@ public final class SQLiteChangeLogSource: ChangeSource {
     private func readBatch(_ db: Database, limit: Int) throws -> [SourceRecord] {
         // One statement is one read transaction: the batch sees whole committed legacy transactions.
         let st = try db.cachedStatement("""
-            SELECT id, "table", op, key, before, after, time FROM \(ChangeTableTriggers.table) WHERE id > ? ORDER BY id LIMIT ?
+            SELECT id, "table", op, key, before, after, time FROM \(ChangeTableTriggers.table) WHERE id > ? AND id <= ? ORDER BY id LIMIT ?
             """)
         try st.bind(lastID, at: 1)
-        try st.bind(Int64(limit), at: 2)
+        try st.bind(readThrough ?? Int64.max, at: 2)
+        try st.bind(Int64(limit), at: 3)
         defer { try? st.reset() }
         var out: [SourceRecord] = []
         while try st.step() {
@@ -124,7 +128,7 @@ public final class SQLiteChangeLogSource: ChangeSource {
     }
 
     public func acknowledge(through position: String) throws {
-        guard settings.prune, let db, let id = Int64(position) else { return }
+        guard settings.prune, let db, let id = SnapshotPosition.changeID(of: position) else { return }
         try SourceError.wrapping(settings.path) { try prune(db, through: id) }
     }
 

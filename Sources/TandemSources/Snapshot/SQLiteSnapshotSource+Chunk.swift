@@ -1,0 +1,138 @@
+import TandemCore
+import TandemSQLite
+
+extension SQLiteSnapshotSource {
+    /// Starts the next table when none is in hand, then cuts its next chunk into `pending`; false when every
+    /// table is done.
+    func nextChunk(_ db: Database, stop: StopSignal?) throws -> Bool {
+        if current == nil {
+            guard !plan.isEmpty else { return false }
+            try start(db, table: plan.removeFirst())
+        }
+        guard let (table, lastKey) = current else { return false }
+        guard let (through, records, newLast) = try cut(db, table, after: lastKey, stop: stop) else { return false }
+        if records.isEmpty {
+            // Every row is handed out; the table is complete once the batches handed out so far are durable.
+            completions.append((ordinal, table.name, through))
+            progress.tablesDone += 1
+            settings.log("snapshot: \(table.name) done: \(progress.tableRows) row\(progress.tableRows == 1 ? "" : "s") in this run, as of change \(through)")
+            current = nil
+            progress.table = nil
+            try completeDurableTables()
+        } else {
+            current = (table, newLast)
+            progress.tableRows += records.count
+            progress.rows += records.count
+        }
+        pending = (max(through, streamAt), records)
+        return true
+    }
+
+    /// Makes `table` the one in hand, continuing after its recorded progress.
+    private func start(_ db: Database, table name: String) throws {
+        guard let table = tablesByName[name] else { return }
+        var lastKey: [Value]?
+        if let c = carried, c.table == name {
+            lastKey = c.lastKey.isEmpty ? nil : c.lastKey
+        } else if let r = state.tables[name]?.resumeAfter, let p = SnapshotPosition(r)?.progress, p.table == name {
+            lastKey = p.lastKey.isEmpty ? nil : p.lastKey
+        }
+        if state.tables[name] == nil {
+            // Started: a later run that finds no progress of it on the newest event looks in the journal.
+            state.tables[name] = .init(complete: false)
+            try state.save(journal: settings.journal)
+        }
+        current = (table, lastKey)
+        // Once no earlier table waits for durability, the positions name this one (with no row yet).
+        if completions.isEmpty, carried?.table != name { carried = .init(table: name, lastKey: []) }
+        progress.table = name
+        progress.tableRows = 0
+        progress.tableEstimate = try count(db, table, after: lastKey)
+        if let lastKey {
+            settings.log("snapshot: \(name): continuing after key \(SnapshotPosition.keyText(lastKey)), about \(progress.tableEstimate) rows to go")
+        } else {
+            settings.log("snapshot: \(name): copying about \(progress.tableEstimate) rows")
+        }
+    }
+
+    /// The rows after `lastKey`, read in one transaction; the estimate of what is left.
+    private func count(_ db: Database, _ t: SnapshotTable, after lastKey: [Value]?) throws -> Int {
+        try SourceError.wrapping(settings.path) {
+            let st = try db.prepare(t.countSQL(after: lastKey != nil))
+            for (i, v) in (lastKey ?? []).enumerated() { try st.bind(v, at: Int32(i + 1)) }
+            guard try st.step(), case .int(let n) = st.value(at: 0) else { return 0 }
+            return Int(n)
+        }
+    }
+
+    /// One consistent cut: the change id M it is as of, the chunk's rows as snapshot records, their last key.
+    /// Retries while the legacy application holds a lock longer than the busy timeout; nil when `stop` fired.
+    private func cut(_ db: Database, _ t: SnapshotTable, after lastKey: [Value]?, stop: StopSignal?) throws
+        -> (Int64, [SourceRecord], [Value])? {
+        while stop?.isFired != true {
+            do {
+                return try readChunk(db, t, after: lastKey)
+            } catch let e as SQLiteError where e.isBusy {
+                // The legacy application holds a lock longer than the busy timeout: it goes first.
+                settings.log("\(settings.path): \(t.name) is locked (\(e.message)); reading the chunk again shortly")
+                StopSignal.wait(.milliseconds(50), stop: stop)
+            } catch let e as SQLiteError {
+                throw SourceError.sqlite(e, path: settings.path)
+            }
+        }
+        return nil
+    }
+
+    private func readChunk(_ db: Database, _ t: SnapshotTable, after lastKey: [Value]?) throws -> (Int64, [SourceRecord], [Value]) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let maxID = try db.cachedStatement("SELECT max(id) FROM \(ChangeTableTriggers.table)")
+        let rows = try db.cachedStatement(t.chunkSQL(after: lastKey != nil))
+        var records: [SourceRecord] = []
+        records.reserveCapacity(chunkRows)
+        var through = streamAt
+        var last: [Value] = lastKey ?? []
+        // Deferred: the read transaction (the cut) starts at the first SELECT and covers both.
+        try db.execute("BEGIN")
+        defer { try? maxID.reset(); try? rows.reset() }
+        do {
+            if try maxID.step(), case .int(let m) = maxID.value(at: 0) { through = max(m, streamAt) }
+            var n: Int32 = 1
+            for v in lastKey ?? [] { try rows.bind(v, at: n); n += 1 }
+            try rows.bind(Int64(chunkRows), at: n)
+            let width = Int32(t.columns.count)
+            let keyNames = t.keyColumns
+            while try rows.step() {
+                var values: [Value] = []
+                values.reserveCapacity(Int(width))
+                for i in 0..<width { values.append(rows.value(at: i)) }
+                last = t.keyIndexes.map { values[$0] }
+                if last.contains(where: \.isNull) {
+                    // SQLite allows NULL in a non-INTEGER primary key of a rowid table; no later change could name it.
+                    throw SourceError.config("snapshot: table \"\(t.name)\" has a row whose primary key (\(keyNames.joined(separator: ", "))) is NULL; it cannot be replicated by key; hint: give those rows a key, or leave the table out with --entities")
+                }
+                let position = SnapshotPosition(changeID: through, progress: .init(table: t.name, lastKey: last)).text
+                let e = Event(sourcePosition: position, entity: t.name, key: Row(uncheckedNames: keyNames, values: last),
+                              op: .snapshot, after: Row(uncheckedNames: t.columns, values: values))
+                records.append(SourceRecord(position: position, change: e, raw: []))
+            }
+            try maxID.reset()
+            try rows.reset()
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+        let took = (clock.now - started).components
+        let ms = Double(took.seconds) * 1000 + Double(took.attoseconds) / 1e15
+        progress.longestChunkRead = max(progress.longestChunkRead, ms / 1000)
+        // The legacy writer may wait this long (rollback-journal mode): keep a chunk's read short.
+        if ms > settings.chunkMilliseconds, chunkRows > 64 {
+            chunkRows = max(64, chunkRows / 2)
+        } else if ms < settings.chunkMilliseconds / 4, records.count == chunkRows {
+            chunkRows = min(settings.maxChunkRows, chunkRows * 2)
+        }
+        progress.chunkRows = chunkRows
+        return (through, records, last)
+    }
+}
