@@ -37,8 +37,9 @@ public final class SQLiteSnapshotSource: ChangeSource {
         public var chunkMilliseconds: Double = 10
         /// Where operator log lines go.
         public var log: @Sendable (String) -> Void = OperatorLog.stderr
-        /// How long a read waits for a lock the legacy application holds.
-        public var busyTimeoutMilliseconds: Int32 = 1000
+        /// How long a read waits for a lock the legacy application holds. Long: in rollback-journal mode a
+        /// busy writer can keep a reader out for seconds, and a copy that waits costs the application nothing.
+        public var busyTimeoutMilliseconds: Int32 = 30_000
 
         /// Settings for a database and a journal.
         public init(path: String, journal: String) { self.path = path; self.journal = journal }

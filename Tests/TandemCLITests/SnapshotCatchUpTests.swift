@@ -1,0 +1,110 @@
+import Foundation
+import TandemCore
+import XCTest
+
+/// Promise (issue 9): `tandem snapshot` then `tandem ingest` of a legacy SQLite database that is written
+/// throughout puts into the journal each table as of some point plus every change after it, so a replay
+/// equals the legacy tables value for value; killed with SIGKILL during the snapshot and rerun, it journals
+/// each existing row exactly once.
+final class SnapshotCatchUpTests: XCTestCase {
+    /// Legacy rows in the suite; `scripts/soak snapshot` raises it (TANDEM_SNAPSHOT_ROWS) and the kills (TANDEM_TRIALS).
+    static let rows = Int(ProcessInfo.processInfo.environment["TANDEM_SNAPSHOT_ROWS"] ?? "") ?? 3_000
+    static let kills = Int(ProcessInfo.processInfo.environment["TANDEM_TRIALS"] ?? "") ?? 5
+
+    func testSnapshotThenIngestReplaysToTheLegacyTablesValueForValue() throws {
+        let dir = try temporaryDirectory(self)
+        let db = dir.appendingPathComponent("legacy.db").path, journal = dir.appendingPathComponent("journal").path
+        let legacy = try SnapshotLegacy.create(at: db, rows: Self.rows)
+        let work = SnapshotLegacy.workload(steps: 500, rows: Self.rows, seed: 9)
+        let writer = try LegacyWriter(db: db, statements: work.statements, pauseMicroseconds: 1_500)
+        let snap = try CLI.run(["snapshot", "--source", "sqlite-changelog:\(db)", "--journal", journal, "--chunk", "64"])
+        XCTAssertEqual(snap.status, 0, snap.stderr)
+        writer.finish()
+        let ingest = try CLI.run(["ingest", "--source", "sqlite-changelog:\(db)", "--journal", journal, "--once"])
+        XCTAssertEqual(ingest.status, 0, ingest.stderr)
+
+        let events = try journalEvents(journal)
+        let copies = events.filter { $0.op == .snapshot }
+        XCTAssertEqual(Dictionary(grouping: copies, by: SnapshotLegacy.name).filter { $0.value.count > 1 }.keys.sorted(), [],
+                       "a row copied twice")
+        let first = try XCTUnwrap(events.firstIndex { $0.op == .snapshot })
+        let last = try XCTUnwrap(events.lastIndex { $0.op == .snapshot })
+        XCTAssertGreaterThan(events[first...last].filter { $0.op != .snapshot }.count, 0,
+                             "the application wrote during the snapshot (changes are interleaved with the copy)")
+        try assertReplayEquals(legacy, journal: journal, dir: dir)
+    }
+
+    func testSnapshotKilledRepeatedlyJournalsEachRowOnceAndEndsExact() throws {
+        let dir = try temporaryDirectory(self)
+        let db = dir.appendingPathComponent("legacy.db").path, journal = dir.appendingPathComponent("journal").path
+        let rows = Self.rows * 2
+        let legacy = try SnapshotLegacy.create(at: db, rows: rows)
+        let work = SnapshotLegacy.workload(steps: 800, rows: rows, seed: 0x5A9)
+        let writer = try LegacyWriter(db: db, statements: work.statements, pauseMicroseconds: 1_000)
+        let args = ["snapshot", "--source", "sqlite-changelog:\(db)", "--journal", journal, "--chunk", "40"]
+        var killed = 0
+        for _ in 0..<Self.kills {
+            let child = Process()
+            child.executableURL = CLI.executable
+            child.arguments = args
+            child.standardOutput = FileHandle.nullDevice
+            child.standardError = FileHandle.nullDevice
+            let before = journalBytes(journal)
+            try child.run()
+            // Kill once it has journaled something more: the moment follows observed progress.
+            let deadline = Date(timeIntervalSinceNow: 60)
+            while child.isRunning, journalBytes(journal) < before + 6_000, Date() < deadline { usleep(1_000) }
+            guard child.isRunning else { child.waitUntilExit(); break }
+            kill(child.processIdentifier, SIGKILL)
+            child.waitUntilExit()
+            killed += 1
+        }
+        XCTAssertEqual(killed, Self.kills, "the snapshot finished before it was killed \(Self.kills) times; give it more rows")
+        let rest = try CLI.run(args)
+        XCTAssertEqual(rest.status, 0, rest.stderr)
+        writer.finish()
+        let again = try CLI.run(args)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stderr.contains("customers is already complete"), again.stderr)
+        let ingest = try CLI.run(["ingest", "--source", "sqlite-changelog:\(db)", "--journal", journal, "--once"])
+        XCTAssertEqual(ingest.status, 0, ingest.stderr)
+
+        let copies = try journalEvents(journal).filter { $0.op == .snapshot }
+        let counts = Dictionary(grouping: copies, by: SnapshotLegacy.name).mapValues(\.count)
+        XCTAssertEqual(counts.filter { $0.value > 1 }.keys.sorted(), [], "rows journaled twice after \(killed) kills")
+        let missing = SnapshotLegacy.initialKeys(rows: rows).subtracting(work.deleted).subtracting(counts.keys)
+        XCTAssertEqual(missing.sorted().prefix(5), [], "existing rows never journaled (of \(missing.count))")
+        try assertReplayEquals(legacy, journal: journal, dir: dir)
+    }
+
+    /// Replays the journal into a fresh SQLite file (and PostgreSQL when TANDEM_TEST_POSTGRES is set is left
+    /// to the sink tests) and compares every table with the legacy one.
+    private func assertReplayEquals(_ legacy: SnapshotLegacy, journal: String, dir: URL,
+                                    file: StaticString = #filePath, line: UInt = #line) throws {
+        let target = dir.appendingPathComponent("new.db").path
+        let replay = try CLI.run(["replay", "--journal", journal, "--into", "sqlite:\(target)"])
+        XCTAssertEqual(replay.status, 0, replay.stderr, file: file, line: line)
+        let want = try legacy.dump(), got = try legacy.dump(target)
+        for t in SnapshotLegacy.tables {
+            let w = want[t.name] ?? [], g = got[t.name] ?? []
+            XCTAssertEqual(g.count, w.count, "\(t.name): rows", file: file, line: line)
+            if let i = w.indices.first(where: { $0 < g.count && w[$0] != g[$0] }) {
+                XCTFail("\(t.name): row \(i) is \(g[i]), the legacy table has \(w[i])", file: file, line: line)
+            }
+        }
+    }
+
+    private func journalEvents(_ journal: String) throws -> [Event] {
+        let r = try CLI.run(["journal", "inspect", journal])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return try r.stdout.split(separator: "\n").map { try EventJSON.decode(String($0)) }
+    }
+
+    /// The bytes of the journal's segments (0 before it exists).
+    private func journalBytes(_ journal: String) -> Int {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: journal)) ?? []
+        return files.filter { $0.hasSuffix(".seg") }.reduce(0) { sum, f in
+            sum + ((try? FileManager.default.attributesOfItem(atPath: journal + "/" + f)[.size] as? Int) ?? 0)
+        }
+    }
+}
