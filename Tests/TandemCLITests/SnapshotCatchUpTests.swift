@@ -108,3 +108,31 @@ final class SnapshotCatchUpTests: XCTestCase {
         }
     }
 }
+
+/// Promise: a snapshot that cannot be exact is refused with one line naming the table and what to do.
+final class SnapshotRefusalTests: XCTestCase {
+    func testSnapshotRefusesATableWithoutAPrimaryKey() throws {
+        let dir = try temporaryDirectory(self)
+        let db = dir.appendingPathComponent("legacy.db").path
+        XCTAssertEqual(try runSQLite(db, "CREATE TABLE log (at TEXT, line TEXT); INSERT INTO log VALUES ('now', 'x'); CREATE TABLE a (id INTEGER PRIMARY KEY);").status, 0)
+        XCTAssertEqual(try CLI.run(["source", "install-triggers", "--db", db, "--tables", "a"]).status, 0)
+        let r = try CLI.run(["snapshot", "--source", "sqlite-changelog:\(db)", "--journal", dir.appendingPathComponent("j").path,
+                             "--entities", "log"])
+        XCTAssertEqual(r.status, 64)
+        XCTAssertTrue(r.stderr.contains("table \"log\" has no primary key"), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").filter { !$0.contains("created journal") }.count, 1, r.stderr)
+    }
+
+    func testSnapshotRefusesATableWithoutTriggers() throws {
+        let dir = try temporaryDirectory(self)
+        let db = dir.appendingPathComponent("legacy.db").path
+        XCTAssertEqual(try runSQLite(db, "CREATE TABLE a (id INTEGER PRIMARY KEY); CREATE TABLE b (id INTEGER PRIMARY KEY);").status, 0)
+        XCTAssertEqual(try CLI.run(["source", "install-triggers", "--db", db, "--tables", "a"]).status, 0)
+        let j = dir.appendingPathComponent("j").path
+        let r = try CLI.run(["snapshot", "--source", "sqlite-changelog:\(db)", "--journal", j, "--entities", "a,b"])
+        XCTAssertEqual(r.status, 64)
+        XCTAssertTrue(r.stderr.contains("table \"b\" has no Tandem triggers"), r.stderr)
+        let jsonl = try CLI.run(["snapshot", "--source", "jsonl:\(db)", "--journal", j])
+        XCTAssertEqual(jsonl.status, 64, jsonl.stderr)
+    }
+}

@@ -105,13 +105,13 @@ public final class SQLiteSnapshotSource: ChangeSource {
             guard let s = SnapshotPosition(p) else { throw SourceError.badPosition(position: p, source: description) }
             return s
         }
-        try stream.open(after: at.map { String($0.changeID) })
         streamAt = at?.changeID ?? 0
         let d = try SourceError.wrapping(settings.path) {
             try Database(path: settings.path, mode: .readOnly, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds)
         }
         db = d
         try makePlan(d, resumingAt: at?.progress)
+        try stream.open(after: at.map { String($0.changeID) })
     }
 
     /// Chooses the tables to copy and where the first one resumes.
@@ -123,11 +123,12 @@ public final class SQLiteSnapshotSource: ChangeSource {
         }
         var tables: [SnapshotTable] = []
         for t in wanted {
+            let table = try SnapshotTable.load(db: db, table: t)
             guard triggered.contains(t) else {
                 // Without triggers, changes after the copy would never reach the journal.
                 throw SourceError.config("snapshot: table \"\(t)\" has no Tandem triggers, so changes after the snapshot would be missed; hint: run `tandem source install-triggers --db \(settings.path) --tables \(t)` first")
             }
-            tables.append(try SnapshotTable.load(db: db, table: t))
+            tables.append(table)
         }
         state = try SnapshotState.load(journal: settings.journal)
         // An interrupted copy of a table this run does not cover: keep its progress for a later run.
