@@ -1,0 +1,85 @@
+import Foundation
+import XCTest
+import TandemCore
+import TandemSQLite
+@testable import TandemSources
+
+/// The snapshot source on a real SQLite database: the order it hands out the stream and the copy in, and
+/// the positions that let it and `ingest` resume.
+final class SnapshotSourceTests: XCTestCase {
+    var dir = ""
+    var dbPath: String { dir + "/legacy.db" }
+
+    override func setUp() {
+        dir = makeTempDir()
+        let db = try! Database(path: dbPath)
+        try! db.execute("""
+            CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) INSERT INTO t SELECT i, 'old' FROM n;
+            """)
+        try! ChangeTableTriggers.install(db: db, tables: ["t"])
+        db.close()
+        try! FileManager.default.createDirectory(atPath: dir + "/journal", withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { removeDir(dir) }
+
+    private func source() -> SQLiteSnapshotSource {
+        var s = SQLiteSnapshotSource.Settings(path: dbPath, journal: dir + "/journal")
+        s.maxChunkRows = 4
+        s.log = { _ in }
+        return SQLiteSnapshotSource(s)
+    }
+
+    /// A change committed before a chunk's cut comes before the chunk's rows; the copy already holds it.
+    func testAChangeDuringTheSnapshotIsJournaledBeforeTheCopyOfItsChunkAndAfterEarlierChunks() throws {
+        let s = source()
+        try s.open(after: nil)
+        let first = try s.read(limit: 100, wait: nil, stop: nil)
+        XCTAssertEqual(first.compactMap(\.change).map { $0.key["id"] }, [1, 2, 3, 4].map { Value.int($0) })
+        XCTAssertEqual(first.compactMap(\.change).map(\.op), Array(repeating: .snapshot, count: 4))
+        let legacy = try Database(path: dbPath)
+        try legacy.execute("UPDATE t SET v = 'new' WHERE id IN (2, 6)")
+        let stream = try s.read(limit: 100, wait: nil, stop: nil)
+        XCTAssertEqual(stream.compactMap(\.change).map(\.op), [.update, .update], "the changes up to the cut come first")
+        let second = try s.read(limit: 100, wait: nil, stop: nil)
+        XCTAssertEqual(second.compactMap(\.change).map { $0.key["id"] }, [5, 6, 7, 8].map { Value.int($0) })
+        XCTAssertEqual(second.compactMap(\.change)[1].after?["v"], .string("new"), "the copy is as of the cut")
+        XCTAssertEqual(SnapshotPosition(second[3].position), SnapshotPosition(changeID: 2, progress: .init(table: "t", lastKey: [.int(8)])))
+        _ = try s.read(limit: 100, wait: nil, stop: nil)
+        XCTAssertEqual(try s.read(limit: 100, wait: nil, stop: nil).count, 0, "then nothing")
+        s.close()
+        legacy.close()
+    }
+
+    /// Resumed after a row's position, the copy goes on with the next row; `ingest` reads after its change id.
+    func testResumingAfterARowsPositionContinuesWithTheNextRowAndIngestAfterItsChangeID() throws {
+        let s = source()
+        try s.open(after: SnapshotPosition(changeID: 0, progress: .init(table: "t", lastKey: [.int(6)])).text)
+        let rows = try s.read(limit: 100, wait: nil, stop: nil)
+        XCTAssertEqual(rows.compactMap(\.change).map { $0.key["id"] }, [7, 8, 9, 10].map { Value.int($0) })
+        s.close()
+        let legacy = try Database(path: dbPath)
+        try legacy.execute("UPDATE t SET v = 'a' WHERE id = 1; UPDATE t SET v = 'b' WHERE id = 2;")
+        legacy.close()
+        let ingest = SQLiteChangeLogSource(.init(path: dbPath))
+        XCTAssertTrue(ingest.recognizes(rows[3].position))
+        try ingest.open(after: SnapshotPosition(changeID: 1, progress: .init(table: "t", lastKey: [.int(10)])).text)
+        XCTAssertEqual(try ingest.read(limit: 10, wait: nil, stop: nil).map(\.position), ["2"])
+        ingest.close()
+    }
+
+    func testSnapshotPositionsRoundTripEveryKeyType() throws {
+        let keys: [[Value]] = [[.int(-5)], [.double(0.1 + 0.2)], [.string("a;snapshot:\"x\"")], [.bytes([0, 255, 7])],
+                               [.int(3), .string("é")], []]
+        for k in keys {
+            let p = SnapshotPosition(changeID: 42, progress: .init(table: "we;ird\"table", lastKey: k))
+            XCTAssertEqual(SnapshotPosition(p.text), p, p.text)
+            XCTAssertEqual(SnapshotPosition.changeID(of: p.text), 42)
+        }
+        XCTAssertEqual(SnapshotPosition("17"), SnapshotPosition(changeID: 17))
+        XCTAssertNil(SnapshotPosition("17;other"))
+        XCTAssertNil(SnapshotPosition("-1"))
+        XCTAssertNil(SnapshotPosition("x;snapshot:[\"t\",[1]]"))
+    }
+}
