@@ -85,7 +85,7 @@ extension SQLiteSnapshotSource {
 
     private func readChunk(_ db: Database, _ t: SnapshotTable, after lastKey: [Value]?) throws -> (Int64, [SourceRecord], [Value]) {
         let clock = ContinuousClock()
-        let started = clock.now
+        var started = clock.now
         let maxID = try db.cachedStatement("SELECT max(id) FROM \(ChangeTableTriggers.table)")
         let rows = try db.cachedStatement(t.chunkSQL(after: lastKey != nil))
         var records: [SourceRecord] = []
@@ -96,11 +96,15 @@ extension SQLiteSnapshotSource {
         try db.execute("BEGIN")
         defer { try? maxID.reset(); try? rows.reset() }
         do {
-            if try maxID.step(), case .int(let m) = maxID.value(at: 0) { through = max(m, streamAt) }
+            let stepped = try maxID.step()
+            // The shared lock is held from here: time what the legacy writer may wait for, not our wait for it.
+            started = clock.now
+            if stepped, case .int(let m) = maxID.value(at: 0) { through = max(m, streamAt) }
             var n: Int32 = 1
             for v in lastKey ?? [] { try rows.bind(v, at: n); n += 1 }
             try rows.bind(Int64(chunkRows), at: n)
             let width = Int32(t.columns.count)
+            var prefix: [UInt8] = []
             let keyNames = t.keyColumns
             while try rows.step() {
                 var values: [Value] = []
@@ -111,7 +115,10 @@ extension SQLiteSnapshotSource {
                     // SQLite allows NULL in a non-INTEGER primary key of a rowid table; no later change could name it.
                     throw SourceError.config("snapshot: table \"\(t.name)\" has a row whose primary key (\(keyNames.joined(separator: ", "))) is NULL; it cannot be replicated by key; hint: give those rows a key, or leave the table out with --entities")
                 }
-                let position = SnapshotPosition(changeID: through, progress: .init(table: t.name, lastKey: last)).text
+                if prefix.isEmpty { prefix = SnapshotPosition.prefix(changeID: through, table: t.name) }
+                var text = prefix
+                SnapshotPosition.appendKey(last, to: &text)
+                let position = String(decoding: text, as: UTF8.self)
                 let e = Event(sourcePosition: position, entity: t.name, key: Row(uncheckedNames: keyNames, values: last),
                               op: .snapshot, after: Row(uncheckedNames: t.columns, values: values))
                 records.append(SourceRecord(position: position, change: e, raw: []))

@@ -109,6 +109,7 @@ public final class SQLiteSnapshotSource: ChangeSource {
         let d = try SourceError.wrapping(settings.path) {
             try Database(path: settings.path, mode: .readOnly, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds)
         }
+        d.pollWhenBusy(upToMilliseconds: settings.busyTimeoutMilliseconds)
         db = d
         try makePlan(d, resumingAt: at?.progress)
         try stream.open(after: at.map { String($0.changeID) })

@@ -56,9 +56,33 @@ public struct SnapshotPosition: Sendable, Equatable {
     /// The position text.
     public var text: String {
         guard let progress else { return String(changeID) }
-        var out = Array(String(changeID).utf8) + Array(Self.marker.utf8)
-        JSONValue.array([.string(progress.table), .array(progress.lastKey.map(Self.encode))]).write(into: &out)
+        var out = Self.prefix(changeID: changeID, table: progress.table)
+        Self.appendKey(progress.lastKey, to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The bytes of a position up to its key values: `ID;snapshot:["table",[` (built once a chunk).
+    static func prefix(changeID: Int64, table: String) -> [UInt8] {
+        var out: [UInt8] = []
+        JSONWriter.int(changeID, into: &out)
+        out.append(contentsOf: marker.utf8)
+        out.append(UInt8(ascii: "["))
+        JSONWriter.string(table, into: &out)
+        out.append(contentsOf: ",[".utf8)
+        return out
+    }
+
+    /// Appends the key values and the closing brackets to a `prefix` (written directly: once per row).
+    static func appendKey(_ key: [Value], to out: inout [UInt8]) {
+        for (i, v) in key.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            switch v {
+            case .int(let n): JSONWriter.int(n, into: &out)
+            case .string(let s): JSONWriter.string(s, into: &out)
+            default: encode(v).write(into: &out)
+            }
+        }
+        out.append(contentsOf: "]]".utf8)
     }
 
     // A key value exactly as SQLite holds it, so `WHERE key > ?` binds the same value of the same type:
