@@ -25,7 +25,9 @@ enum SnapshotCommands {
         to the quarantine. Killed, a rerun continues after the last journaled row (no row twice); after a
         killed --again run, resume without --again. A table the journal already holds complete is skipped
         (it says so) unless --again. Then run 'tandem ingest' on the same source and journal: it continues
-        the stream after the snapshot's last change. A table without a primary key is refused.
+        the stream after the snapshot's last change (the journal has one writer: stop ingest while a
+        snapshot runs). SIGTERM or SIGINT stop it after the batch in hand with exit 75: run it again to
+        continue. A table without a primary key, or without triggers, is refused (exit 64).
         """
     ) { args in
         let journal = try ReplayCommands.required(args, "--journal")

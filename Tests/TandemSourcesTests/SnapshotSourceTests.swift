@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import TandemCore
+import TandemJournal
 import TandemSQLite
 @testable import TandemSources
 
@@ -81,5 +82,71 @@ final class SnapshotSourceTests: XCTestCase {
         XCTAssertNil(SnapshotPosition("17;other"))
         XCTAssertNil(SnapshotPosition("-1"))
         XCTAssertNil(SnapshotPosition("x;snapshot:[\"t\",[1]]"))
+    }
+}
+
+/// Resume across runs through the real Ingestor and journal: after an interrupted snapshot, an `ingest` run
+/// in between, and a rerun, each row is copied once; `--again` copies complete tables again.
+final class SnapshotResumeTests: XCTestCase {
+    var dir = ""
+    var dbPath: String { dir + "/legacy.db" }
+    var journal: String { dir + "/journal" }
+
+    override func setUp() {
+        dir = makeTempDir()
+        let db = try! Database(path: dbPath)
+        try! db.execute("""
+            CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) INSERT INTO t SELECT i, 'old' FROM n;
+            """)
+        try! ChangeTableTriggers.install(db: db, tables: ["t"])
+        db.close()
+        try! Journal.create(at: journal)
+    }
+
+    override func tearDown() { removeDir(dir) }
+
+    private func snapshot(again: Bool = false, stopAfter rows: Int? = nil) throws {
+        var s = SQLiteSnapshotSource.Settings(path: dbPath, journal: journal)
+        s.maxChunkRows = 4
+        s.again = again
+        s.log = { _ in }
+        let source = SQLiteSnapshotSource(s)
+        defer { source.close() }
+        let w = try JournalWriter(directory: journal)
+        defer { w.close() }
+        source.findProgress = { table in
+            try w.lastSourcePosition(where: { SnapshotPosition($0)?.progress?.table == table }).flatMap { SnapshotPosition($0)?.progress }
+        }
+        let stop = StopSignal()
+        try Ingestor(source: source, journal: w, quarantine: try Quarantine(journal: journal))
+            .run(once: true, stop: stop) { _ in if let rows, source.progress.rows >= rows { stop.fire() } }
+    }
+
+    private func copies() throws -> [Int64: Int] {
+        let r = try JournalReader(directory: journal)
+        var out: [Int64: Int] = [:]
+        while let e = try r.next() {
+            if e.op == .snapshot, case .int(let id)? = e.key["id"] { out[id, default: 0] += 1 }
+        }
+        return out
+    }
+
+    func testASnapshotInterruptedThenIngestedPastContinuesAfterItsLastRowAndCopiesEachRowOnce() throws {
+        try snapshot(stopAfter: 4)
+        XCTAssertEqual(try copies().count, 4)
+        let legacy = try Database(path: dbPath)
+        try legacy.execute("UPDATE t SET v = 'new' WHERE id = 9")
+        legacy.close()
+        let w = try JournalWriter(directory: journal)
+        try Ingestor(source: SQLiteChangeLogSource(.init(path: dbPath)), journal: w, quarantine: try Quarantine(journal: journal)).run(once: true)
+        w.close()
+        try snapshot()
+        XCTAssertEqual(try copies(), Dictionary(uniqueKeysWithValues: (1...10).map { (Int64($0), 1) }))
+        XCTAssertEqual(try SnapshotState.load(journal: journal).tables["t"]?.complete, true)
+        try snapshot()
+        XCTAssertEqual(try copies().values.max(), 1, "a complete table is not copied again")
+        try snapshot(again: true)
+        XCTAssertEqual(try copies(), Dictionary(uniqueKeysWithValues: (1...10).map { (Int64($0), 2) }), "--again copies it once more")
     }
 }

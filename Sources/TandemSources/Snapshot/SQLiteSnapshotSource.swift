@@ -138,6 +138,7 @@ public final class SQLiteSnapshotSource: ChangeSource {
             try save()
         }
         progress.tablesTotal = tables.count
+        var redo: Set<String> = []
         for t in tables {
             if state.tables[t.name]?.complete == true {
                 if !settings.again {
@@ -146,6 +147,7 @@ public final class SQLiteSnapshotSource: ChangeSource {
                     continue
                 }
                 // Copy again from the start: the old progress is not this copy's.
+                redo.insert(t.name)
                 state.tables[t.name] = .init(complete: false)
                 try save()
             } else if resume?.table != t.name, state.tables[t.name] != nil, state.tables[t.name]?.resumeAfter == nil {
@@ -157,12 +159,11 @@ public final class SQLiteSnapshotSource: ChangeSource {
             plan.append(t.name)
         }
         // The table the newest event names continues first, from its last journaled row.
-        if let r = resume, let i = plan.firstIndex(of: r.table) {
+        if let r = resume, !redo.contains(r.table), let i = plan.firstIndex(of: r.table) {
             plan.remove(at: i)
             plan.insert(r.table, at: 0)
             carried = r
         }
-        if let r = resume, state.tables[r.table]?.complete == true || !wanted.contains(r.table) { carried = nil }
         tablesByName = Dictionary(tables.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
