@@ -88,10 +88,10 @@ extension SQLiteSnapshotSource {
         var started = clock.now
         let maxID = try db.cachedStatement("SELECT max(id) FROM \(ChangeTableTriggers.table)")
         let rows = try db.cachedStatement(t.chunkSQL(after: lastKey != nil))
-        var records: [SourceRecord] = []
-        records.reserveCapacity(chunkRows)
         var through = streamAt
-        var last: [Value] = lastKey ?? []
+        let width = Int32(t.columns.count)
+        var values: [Value] = []
+        values.reserveCapacity(chunkRows * Int(width))
         // Deferred: the read transaction (the cut) starts at the first SELECT and covers both.
         try db.execute("BEGIN")
         defer { try? maxID.reset(); try? rows.reset() }
@@ -103,25 +103,9 @@ extension SQLiteSnapshotSource {
             var n: Int32 = 1
             for v in lastKey ?? [] { try rows.bind(v, at: n); n += 1 }
             try rows.bind(Int64(chunkRows), at: n)
-            let width = Int32(t.columns.count)
-            var prefix: [UInt8] = []
-            let keyNames = t.keyColumns
+            // Only the values while the lock is held; events are built after it is released.
             while try rows.step() {
-                var values: [Value] = []
-                values.reserveCapacity(Int(width))
                 for i in 0..<width { values.append(rows.value(at: i)) }
-                last = t.keyIndexes.map { values[$0] }
-                if last.contains(where: \.isNull) {
-                    // SQLite allows NULL in a non-INTEGER primary key of a rowid table; no later change could name it.
-                    throw SourceError.config("snapshot: table \"\(t.name)\" has a row whose primary key (\(keyNames.joined(separator: ", "))) is NULL; it cannot be replicated by key; hint: give those rows a key, or leave the table out with --entities")
-                }
-                if prefix.isEmpty { prefix = SnapshotPosition.prefix(changeID: through, table: t.name) }
-                var text = prefix
-                SnapshotPosition.appendKey(last, to: &text)
-                let position = String(decoding: text, as: UTF8.self)
-                let e = Event(sourcePosition: position, entity: t.name, key: Row(uncheckedNames: keyNames, values: last),
-                              op: .snapshot, after: Row(uncheckedNames: t.columns, values: values))
-                records.append(SourceRecord(position: position, change: e, raw: []))
             }
             try maxID.reset()
             try rows.reset()
@@ -136,10 +120,38 @@ extension SQLiteSnapshotSource {
         // The legacy writer may wait this long (rollback-journal mode): keep a chunk's read short.
         if ms > settings.chunkMilliseconds, chunkRows > 64 {
             chunkRows = max(64, chunkRows / 2)
-        } else if ms < settings.chunkMilliseconds / 4, records.count == chunkRows {
+        } else if ms < settings.chunkMilliseconds / 4, values.count == chunkRows * Int(width) {
             chunkRows = min(settings.maxChunkRows, chunkRows * 2)
         }
         progress.chunkRows = chunkRows
-        return (through, records, last)
+        let (records, last) = try records(t, values, through: through)
+        return (through, records, last ?? lastKey ?? [])
+    }
+
+    /// Snapshot records of a chunk's rows (the values of `t.columns` a row after another), as of change `through`.
+    private func records(_ t: SnapshotTable, _ values: [Value], through: Int64) throws -> ([SourceRecord], [Value]?) {
+        let width = t.columns.count, keyNames = t.keyColumns
+        var out: [SourceRecord] = []
+        out.reserveCapacity(values.count / max(width, 1))
+        let prefix = SnapshotPosition.prefix(changeID: through, table: t.name)
+        var last: [Value]?
+        var start = 0
+        while start < values.count {
+            let row = Array(values[start..<start + width])
+            let key = t.keyIndexes.map { row[$0] }
+            if key.contains(where: \.isNull) {
+                // SQLite allows NULL in a non-INTEGER primary key of a rowid table; no later change could name it.
+                throw SourceError.config("snapshot: table \"\(t.name)\" has a row whose primary key (\(keyNames.joined(separator: ", "))) is NULL; it cannot be replicated by key; hint: give those rows a key, or leave the table out with --entities")
+            }
+            var text = prefix
+            SnapshotPosition.appendKey(key, to: &text)
+            let position = String(decoding: text, as: UTF8.self)
+            let e = Event(sourcePosition: position, entity: t.name, key: Row(uncheckedNames: keyNames, values: key),
+                          op: .snapshot, after: Row(uncheckedNames: t.columns, values: row))
+            out.append(SourceRecord(position: position, change: e, raw: []))
+            last = key
+            start += width
+        }
+        return (out, last)
     }
 }

@@ -171,24 +171,29 @@ public final class SQLiteSnapshotSource: ChangeSource {
 
     public func read(limit: Int, wait: Duration?, stop: StopSignal?) throws -> [SourceRecord] {
         guard let db else { throw SourceError.config("\(description): read before open") }
+        // The changes up to a cut and the chunk's rows go out as one batch, one journal append (one fdatasync).
+        var batch: [SourceRecord] = []
         while stop?.isFired != true {
             if let p = pending {
                 if streamAt < p.through {
-                    let records = try catchUp(db, through: p.through, limit: limit, stop: stop)
-                    if !records.isEmpty { return issue(records) }
+                    // A long backlog of changes goes out in batches of about `limit` before the rows.
+                    if batch.count >= limit { return issue(batch) }
+                    batch.append(contentsOf: try catchUp(db, through: p.through, limit: limit, stop: stop))
                     continue
                 }
                 pending = nil
                 if let last = p.rows.last {
                     // From now on every position says these rows are journaled (they are, when it is).
                     carried = SnapshotPosition(last.position)?.progress
-                    return issue(p.rows)
+                    batch.append(contentsOf: p.rows)
+                    return issue(batch)
                 }
+                if !batch.isEmpty { return issue(batch) }
                 continue
             }
-            guard try nextChunk(db, stop: stop) else { return [] }
+            guard try nextChunk(db, stop: stop) else { break }
         }
-        return []
+        return batch.isEmpty ? [] : issue(batch)
     }
 
     /// The stream's changes after `streamAt` up to `through`, positions carrying the snapshot's progress.
