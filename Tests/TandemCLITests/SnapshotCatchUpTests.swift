@@ -136,3 +136,34 @@ final class SnapshotRefusalTests: XCTestCase {
         XCTAssertEqual(jsonl.status, 64, jsonl.stderr)
     }
 }
+
+/// Promise: snapshot rows take the mapping like ingest's changes (a bad row goes to the quarantine with its
+/// reason), and `--json` reports progress as JSON lines ending in one with `"done": true`.
+final class SnapshotMappingTests: XCTestCase {
+    func testSnapshotRowsFailingTheMappingGoToTheQuarantineWithTheirReasonAndJSONProgressEndsDone() throws {
+        let dir = try temporaryDirectory(self)
+        let db = dir.appendingPathComponent("legacy.db").path, journal = dir.appendingPathComponent("j").path
+        XCTAssertEqual(try runSQLite(db, """
+            CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50)
+              INSERT INTO customers SELECT i, CASE WHEN i % 10 = 0 THEN 'broken' ELSE 'u' || i || '@example.org' END FROM n;
+            """).status, 0)
+        XCTAssertEqual(try CLI.run(["source", "install-triggers", "--db", db, "--tables", "customers"]).status, 0)
+        let mapping = dir.appendingPathComponent("mapping.json").path
+        try Data(#"{"entities":{"customers":{"columns":{"email":{"validate":{"regex":"@example\\.org$"}}}}}}"#.utf8)
+            .write(to: URL(fileURLWithPath: mapping))
+        let r = try CLI.run(["snapshot", "--source", "sqlite-changelog:\(db)", "--journal", journal, "--mapping", mapping, "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n").filter { $0.hasPrefix("{") }
+        let last = try JSONValue.parse(String(try XCTUnwrap(lines.last)))
+        XCTAssertEqual(last["done"], .bool(true))
+        XCTAssertEqual(last["rows"]?.int64, 50)
+        XCTAssertEqual(last["quarantined"]?.int64, 5)
+        XCTAssertEqual(last["tablesDone"]?.int64, 1)
+        let q = try CLI.run(["quarantine", "list", "--journal", journal])
+        XCTAssertEqual(q.status, 0, q.stderr)
+        XCTAssertEqual(q.stdout.split(separator: "\n").filter { $0.contains("regex") }.count, 5, q.stdout)
+        let events = try CLI.run(["journal", "inspect", journal]).stdout.split(separator: "\n")
+        XCTAssertEqual(events.count, 45, "the good rows are journaled")
+    }
+}
