@@ -17,6 +17,7 @@ final class SnapshotCatchUpTests: XCTestCase {
         let legacy = try SnapshotLegacy.create(at: db, rows: Self.rows)
         let work = SnapshotLegacy.workload(steps: 500, rows: Self.rows, seed: 9)
         let writer = try LegacyWriter(db: db, statements: work.statements, pauseMicroseconds: 1_500)
+        try waitFor("the application's first change") { try runSQLite(db, "SELECT count(*) FROM _tandem_changes;").stdout != "0\n" }
         let snap = try CLI.run(["snapshot", "--source", "sqlite-changelog:\(db)", "--journal", journal, "--chunk", "64"])
         XCTAssertEqual(snap.status, 0, snap.stderr)
         writer.finish()
@@ -77,20 +78,42 @@ final class SnapshotCatchUpTests: XCTestCase {
         try assertReplayEquals(legacy, journal: journal, dir: dir)
     }
 
-    /// Replays the journal into a fresh SQLite file (and PostgreSQL when TANDEM_TEST_POSTGRES is set is left
-    /// to the sink tests) and compares every table with the legacy one.
+    /// Replays the journal into a fresh SQLite file, and into a fresh PostgreSQL database when
+    /// TANDEM_TEST_POSTGRES is set, and compares every table with the legacy one value for value.
     private func assertReplayEquals(_ legacy: SnapshotLegacy, journal: String, dir: URL,
                                     file: StaticString = #filePath, line: UInt = #line) throws {
         let target = dir.appendingPathComponent("new.db").path
         let replay = try CLI.run(["replay", "--journal", journal, "--into", "sqlite:\(target)"])
         XCTAssertEqual(replay.status, 0, replay.stderr, file: file, line: line)
-        let want = try legacy.dump(), got = try legacy.dump(target)
+        let want = try legacy.dump()
+        assertEqual(try legacy.dump(target), want, "SQLite", file: file, line: line)
+        let env = ProcessInfo.processInfo.environment
+        guard env["TANDEM_TEST_POSTGRES"] != nil, let host = env["PGHOST"], let port = env["PGPORT"], let user = env["PGUSER"] else { return }
+        let name = "snap_" + UUID().uuidString.prefix(8).lowercased()
+        let created = try psql(["-d", "postgres", "-c", "CREATE DATABASE \(name)"])
+        XCTAssertEqual(created.status, 0, created.stderr, file: file, line: line)
+        defer { _ = try? psql(["-d", "postgres", "-c", "DROP DATABASE IF EXISTS \(name)"]) }
+        let pg = try CLI.run(["replay", "--journal", journal, "--into", "postgres:///\(name)?host=\(host)&port=\(port)&user=\(user)"])
+        XCTAssertEqual(pg.status, 0, pg.stderr, file: file, line: line)
+        assertEqual(try legacy.dumpPostgres(name), want, "PostgreSQL", file: file, line: line)
+    }
+
+    private func assertEqual(_ got: [String: [String]], _ want: [String: [String]], _ store: String,
+                             file: StaticString, line: UInt) {
         for t in SnapshotLegacy.tables {
             let w = want[t.name] ?? [], g = got[t.name] ?? []
-            XCTAssertEqual(g.count, w.count, "\(t.name): rows", file: file, line: line)
+            XCTAssertEqual(g.count, w.count, "\(store) \(t.name): rows", file: file, line: line)
             if let i = w.indices.first(where: { $0 < g.count && w[$0] != g[$0] }) {
-                XCTFail("\(t.name): row \(i) is \(g[i]), the legacy table has \(w[i])", file: file, line: line)
+                XCTFail("\(store) \(t.name): row \(i) is \(g[i]), the legacy table has \(w[i])", file: file, line: line)
             }
+        }
+    }
+
+    private func waitFor(_ what: String, timeout: TimeInterval = 30, _ condition: () throws -> Bool) throws {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while try !condition() {
+            guard Date() < deadline else { return XCTFail("timed out after \(Int(timeout)) s waiting for \(what)") }
+            usleep(2_000)
         }
     }
 

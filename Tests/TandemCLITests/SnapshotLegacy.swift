@@ -82,6 +82,30 @@ struct SnapshotLegacy {
         return out
     }
 
+    /// How PostgreSQL spells a column's value as SQLite's `quote()` does (the values are never integral REALs).
+    static func postgresQuote(_ column: String) -> String {
+        switch column {
+        case "email", "label", "code": return "coalesce(quote_literal(\(column)), 'NULL')"
+        case "avatar": return "coalesce('X''' || upper(encode(\(column), 'hex')) || '''', 'NULL')"
+        case "score", "price", "weight":
+            // PostgreSQL prints the double 66.0 as 66; SQLite's quote() as 66.0.
+            return "coalesce(CASE WHEN \(column) = trunc(\(column)) THEN \(column)::text || '.0' ELSE \(column)::text END, 'NULL')"
+        default: return "coalesce(\(column)::text, 'NULL')"
+        }
+    }
+
+    /// Every row of every table in the PostgreSQL database `dbname` (psql of TANDEM_PG_BIN, PGHOST…), as `dump`.
+    func dumpPostgres(_ dbname: String) throws -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for t in Self.tables {
+            let sql = "SELECT \(t.columns.map(Self.postgresQuote).joined(separator: " || ',' || ")) FROM \(t.name) ORDER BY \(t.key.joined(separator: ", "))"
+            let r = try psql(["-d", dbname, "-At", "-c", sql])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            out[t.name] = r.stdout.split(separator: "\n").map(String.init)
+        }
+        return out
+    }
+
     /// Every initial key of the tables, as `table/key` (the composite key as `order/line`).
     static func initialKeys(rows: Int) -> Set<String> {
         let c = rows / 2, l = rows / 3, k = rows - c - l
@@ -142,6 +166,23 @@ func runSQLite(_ db: String, _ sql: String) throws -> CLIResult {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
     p.arguments = ["-bail", db, sql]
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return CLIResult(status: p.terminationStatus, stdout: String(decoding: data, as: UTF8.self),
+                     stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Runs `psql` of the cluster `scripts/postgres start` exported (TANDEM_PG_BIN, PGHOST, PGPORT, PGUSER).
+func psql(_ args: [String]) throws -> CLIResult {
+    let env = ProcessInfo.processInfo.environment
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: (env["TANDEM_PG_BIN"] ?? "/usr/lib/postgresql/15/bin") + "/psql")
+    p.arguments = ["-X", "-v", "ON_ERROR_STOP=1"] + args
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err
