@@ -14,6 +14,7 @@ enum SnapshotCommands {
                   .value("--entities", "T1,T2", "the legacy tables to copy (default: every table with triggers)"),
                   .flag("--again", "copy tables again that the journal already holds complete"),
                   .value("--chunk", "N", "the most rows one chunk reads (default 16384)"),
+                  .value("--batch", "N", "rows gathered into one durable journal append (default 32768)"),
                   .flag("--json", "progress as JSON lines on stdout (for the daemon)")],
         details: """
         Reads each table in chunks by primary key; each chunk is read in one read transaction together with
@@ -44,6 +45,7 @@ enum SnapshotCommands {
         if args.value("--entities") != nil, settings.tables.isEmpty { throw UsageError("snapshot: --entities names no table") }
         settings.again = args.flag("--again")
         if let n = try args.int("--chunk", in: 1...1_000_000) { settings.maxChunkRows = n }
+        if let n = try args.int("--batch", in: 1...1_000_000) { settings.batchRows = n }
         if !FileManager.default.fileExists(atPath: journal + "/manifest.json") {
             try Journal.create(at: journal)
             OperatorLog.stderr("created journal \(journal)")

@@ -18,7 +18,7 @@ final class SnapshotCatchUpTests: XCTestCase {
         let work = SnapshotLegacy.workload(steps: 500, rows: Self.rows, seed: 9)
         let writer = try LegacyWriter(db: db, statements: work.statements, pauseMicroseconds: 1_500)
         try waitFor("the application's first change") { try runSQLite(db, "SELECT count(*) FROM _tandem_changes;").stdout != "0\n" }
-        let snap = try CLI.run(["snapshot", "--source", "sqlite-changelog:\(db)", "--journal", journal, "--chunk", "64"])
+        let snap = try CLI.run(["snapshot", "--source", "sqlite-changelog:\(db)", "--journal", journal, "--chunk", "64", "--batch", "256"])
         XCTAssertEqual(snap.status, 0, snap.stderr)
         writer.finish()
         let ingest = try CLI.run(["ingest", "--source", "sqlite-changelog:\(db)", "--journal", journal, "--once"])
@@ -42,7 +42,7 @@ final class SnapshotCatchUpTests: XCTestCase {
         let legacy = try SnapshotLegacy.create(at: db, rows: rows)
         let work = SnapshotLegacy.workload(steps: 800, rows: rows, seed: 0x5A9)
         let writer = try LegacyWriter(db: db, statements: work.statements, pauseMicroseconds: 1_000)
-        let args = ["snapshot", "--source", "sqlite-changelog:\(db)", "--journal", journal, "--chunk", "40"]
+        let args = ["snapshot", "--source", "sqlite-changelog:\(db)", "--journal", journal, "--chunk", "40", "--batch", "120"]
         var killed = 0
         for _ in 0..<Self.kills {
             let child = Process()

@@ -28,6 +28,7 @@ final class SnapshotSourceTests: XCTestCase {
     private func source() -> SQLiteSnapshotSource {
         var s = SQLiteSnapshotSource.Settings(path: dbPath, journal: dir + "/journal")
         s.maxChunkRows = 4
+        s.batchRows = 4
         s.log = { _ in }
         return SQLiteSnapshotSource(s)
     }
@@ -110,6 +111,7 @@ final class SnapshotResumeTests: XCTestCase {
     private func snapshot(again: Bool = false, stopAfter rows: Int? = nil) throws {
         var s = SQLiteSnapshotSource.Settings(path: dbPath, journal: journal)
         s.maxChunkRows = 4
+        s.batchRows = 4
         s.again = again
         s.log = { _ in }
         let source = SQLiteSnapshotSource(s)

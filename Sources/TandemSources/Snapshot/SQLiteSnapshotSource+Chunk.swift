@@ -12,8 +12,9 @@ extension SQLiteSnapshotSource {
         guard let (table, lastKey) = current else { return false }
         guard let (through, records, newLast) = try cut(db, table, after: lastKey, stop: stop) else { return false }
         if records.isEmpty {
-            // Every row is handed out; the table is complete once the batches handed out so far are durable.
-            completions.append((ordinal, table.name, through))
+            // Every row is gathered; the table is complete once the batch being built, or else the last one
+            // handed out, is durable.
+            completions.append((ordinal + (building.isEmpty ? 0 : 1), table.name, through))
             progress.tablesDone += 1
             settings.log("snapshot: \(table.name) done: \(progress.tableRows) row\(progress.tableRows == 1 ? "" : "s") in this run, as of change \(through)")
             current = nil
@@ -120,7 +121,7 @@ extension SQLiteSnapshotSource {
         // The legacy writer may wait this long (rollback-journal mode): keep a chunk's read short.
         if ms > settings.chunkMilliseconds, chunkRows > 64 {
             chunkRows = max(64, chunkRows / 2)
-        } else if ms < settings.chunkMilliseconds / 4, values.count == chunkRows * Int(width) {
+        } else if ms < settings.chunkMilliseconds / 2, values.count == chunkRows * Int(width) {
             chunkRows = min(settings.maxChunkRows, chunkRows * 2)
         }
         progress.chunkRows = chunkRows

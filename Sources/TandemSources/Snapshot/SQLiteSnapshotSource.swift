@@ -35,6 +35,8 @@ public final class SQLiteSnapshotSource: ChangeSource {
         public var maxChunkRows: Int = 16_384
         /// A chunk read longer than this halves the chunk (it is how long the legacy writer may wait).
         public var chunkMilliseconds: Double = 10
+        /// Rows gathered (over several chunks) into one journal append: its memory bound.
+        public var batchRows: Int = 32_768
         /// Where operator log lines go.
         public var log: @Sendable (String) -> Void = OperatorLog.stderr
         /// How long a read waits for a lock the legacy application holds. Long: in rollback-journal mode a
@@ -82,6 +84,8 @@ public final class SQLiteSnapshotSource: ChangeSource {
     var carried: SnapshotPosition.Progress?
     var streamAt: Int64 = 0
     var pending: (through: Int64, rows: [SourceRecord])?
+    /// The batch being gathered (handed out as number `ordinal + 1`).
+    var building: [SourceRecord] = []
     var chunkRows = 0
     // Batches handed out and not yet acknowledged, and tables waiting for their last batch to be durable.
     var ordinal = 0, ackedOrdinal = 0
@@ -171,29 +175,30 @@ public final class SQLiteSnapshotSource: ChangeSource {
 
     public func read(limit: Int, wait: Duration?, stop: StopSignal?) throws -> [SourceRecord] {
         guard let db else { throw SourceError.config("\(description): read before open") }
-        // The changes up to a cut and the chunk's rows go out as one batch, one journal append (one fdatasync).
-        var batch: [SourceRecord] = []
+        // Chunks (each after the changes up to its cut) gather into one batch of about `batchRows`: one
+        // journal append, one fdatasync. A chunk's read is short for the legacy writer; a batch is long for
+        // the disk. Order within the batch is journal order, so a torn append still leaves a valid prefix.
+        let bound = max(limit, settings.batchRows)
         while stop?.isFired != true {
             if let p = pending {
                 if streamAt < p.through {
-                    // A long backlog of changes goes out in batches of about `limit` before the rows.
-                    if batch.count >= limit { return issue(batch) }
-                    batch.append(contentsOf: try catchUp(db, through: p.through, limit: limit, stop: stop))
+                    // A long backlog of changes goes out in batches before the rows.
+                    if building.count >= bound { return issueBuilding() }
+                    building.append(contentsOf: try catchUp(db, through: p.through, limit: limit, stop: stop))
                     continue
                 }
                 pending = nil
                 if let last = p.rows.last {
-                    // From now on every position says these rows are journaled (they are, when it is).
+                    // From here on every position says these rows are journaled (they are, when it is).
                     carried = SnapshotPosition(last.position)?.progress
-                    batch.append(contentsOf: p.rows)
-                    return issue(batch)
+                    building.append(contentsOf: p.rows)
+                    if building.count >= settings.batchRows { return issueBuilding() }
                 }
-                if !batch.isEmpty { return issue(batch) }
                 continue
             }
             guard try nextChunk(db, stop: stop) else { break }
         }
-        return batch.isEmpty ? [] : issue(batch)
+        return building.isEmpty ? [] : issueBuilding()
     }
 
     /// The stream's changes after `streamAt` up to `through`, positions carrying the snapshot's progress.
@@ -222,8 +227,10 @@ public final class SQLiteSnapshotSource: ChangeSource {
         return records
     }
 
-    /// Hands out a batch and remembers its last position, to learn when it is durable.
-    private func issue(_ records: [SourceRecord]) -> [SourceRecord] {
+    /// Hands out the batch being built and remembers its last position, to learn when it is durable.
+    private func issueBuilding() -> [SourceRecord] {
+        var records: [SourceRecord] = []
+        swap(&records, &building)
         ordinal += 1
         unacked.append((records[records.count - 1].position, ordinal))
         return records
