@@ -14,7 +14,7 @@ enum SnapshotCommands {
                   .value("--entities", "T1,T2", "the legacy tables to copy (default: every table with triggers)"),
                   .flag("--again", "copy tables again that the journal already holds complete"),
                   .value("--chunk", "N", "the most rows one chunk reads (default 16384)"),
-                  .value("--batch", "N", "rows gathered into one durable journal append (default 32768)"),
+                  .value("--batch", "N", "rows gathered into one durable journal append (default 8192)"),
                   .flag("--json", "progress as JSON lines on stdout (for the daemon)")],
         details: """
         Reads each table in chunks by primary key; each chunk is read in one read transaction together with
@@ -67,7 +67,7 @@ enum SnapshotCommands {
         let p = source.progress
         Output.out("snapshot \(source.description): \(plural(p.rows, "row")) of \(p.tablesTotal) table\(p.tablesTotal == 1 ? "" : "s") "
                    + "(\(p.tablesDone) complete), \(summary.line), longest chunk read \(Int(p.longestChunkRead * 1000)) ms\n")
-        return stop.isFired ? ExitCode.tempFail : 0
+        return stop.isFired && p.tablesDone < p.tablesTotal ? ExitCode.tempFail : 0
     }
 }
 

@@ -10,8 +10,12 @@ extension SQLiteSnapshotSource {
             try start(db, table: plan.removeFirst())
         }
         guard let (table, lastKey) = current else { return false }
-        guard let (through, records, newLast) = try cut(db, table, after: lastKey, stop: stop) else { return false }
-        if records.isEmpty {
+        guard let (through, rows) = try cut(db, table, after: lastKey, stop: stop) else { return false }
+        if let last = rows.last {
+            current = (table, table.keyIndexes.map { last[$0] })
+            progress.tableRows += rows.count
+            progress.rows += rows.count
+        } else {
             // Every row is gathered; the table is complete once the batch being built, or else the last one
             // handed out, is durable.
             completions.append((ordinal + (building.isEmpty ? 0 : 1), table.name, through))
@@ -20,12 +24,8 @@ extension SQLiteSnapshotSource {
             current = nil
             progress.table = nil
             try completeDurableTables()
-        } else {
-            current = (table, newLast)
-            progress.tableRows += records.count
-            progress.rows += records.count
         }
-        pending = (max(through, streamAt), records)
+        pending = Chunk(through: max(through, streamAt), table: table, rows: rows)
         return true
     }
 
@@ -69,7 +69,7 @@ extension SQLiteSnapshotSource {
     /// One consistent cut: the change id M it is as of, the chunk's rows as snapshot records, their last key.
     /// Retries while the legacy application holds a lock longer than the busy timeout; nil when `stop` fired.
     private func cut(_ db: Database, _ t: SnapshotTable, after lastKey: [Value]?, stop: StopSignal?) throws
-        -> (Int64, [SourceRecord], [Value])? {
+        -> (Int64, [[Value]])? {
         while stop?.isFired != true {
             do {
                 return try readChunk(db, t, after: lastKey)
@@ -84,15 +84,15 @@ extension SQLiteSnapshotSource {
         return nil
     }
 
-    private func readChunk(_ db: Database, _ t: SnapshotTable, after lastKey: [Value]?) throws -> (Int64, [SourceRecord], [Value]) {
+    private func readChunk(_ db: Database, _ t: SnapshotTable, after lastKey: [Value]?) throws -> (Int64, [[Value]]) {
         let clock = ContinuousClock()
         var started = clock.now
         let maxID = try db.cachedStatement("SELECT max(id) FROM \(ChangeTableTriggers.table)")
         let rows = try db.cachedStatement(t.chunkSQL(after: lastKey != nil))
         var through = streamAt
         let width = Int32(t.columns.count)
-        var values: [Value] = []
-        values.reserveCapacity(chunkRows * Int(width))
+        var values: [[Value]] = []
+        values.reserveCapacity(chunkRows)
         // Deferred: the read transaction (the cut) starts at the first SELECT and covers both.
         try db.execute("BEGIN")
         defer { try? maxID.reset(); try? rows.reset() }
@@ -106,7 +106,10 @@ extension SQLiteSnapshotSource {
             try rows.bind(Int64(chunkRows), at: n)
             // Only the values while the lock is held; events are built after it is released.
             while try rows.step() {
-                for i in 0..<width { values.append(rows.value(at: i)) }
+                var row: [Value] = []
+                row.reserveCapacity(Int(width))
+                for i in 0..<width { row.append(rows.value(at: i)) }
+                values.append(row)
             }
             try maxID.reset()
             try rows.reset()
@@ -121,38 +124,40 @@ extension SQLiteSnapshotSource {
         // The legacy writer may wait this long (rollback-journal mode): keep a chunk's read short.
         if ms > settings.chunkMilliseconds, chunkRows > 64 {
             chunkRows = max(64, chunkRows / 2)
-        } else if ms < settings.chunkMilliseconds / 2, values.count == chunkRows * Int(width) {
+        } else if ms < settings.chunkMilliseconds / 2, values.count == chunkRows {
             chunkRows = min(settings.maxChunkRows, chunkRows * 2)
         }
         progress.chunkRows = chunkRows
-        let (records, last) = try records(t, values, through: through)
-        return (through, records, last ?? lastKey ?? [])
+        return (through, values)
     }
 
-    /// Snapshot records of a chunk's rows (the values of `t.columns` a row after another), as of change `through`.
-    private func records(_ t: SnapshotTable, _ values: [Value], through: Int64) throws -> ([SourceRecord], [Value]?) {
-        let width = t.columns.count, keyNames = t.keyColumns
-        var out: [SourceRecord] = []
-        out.reserveCapacity(values.count / max(width, 1))
-        let prefix = SnapshotPosition.prefix(changeID: through, table: t.name)
-        var last: [Value]?
-        var start = 0
-        while start < values.count {
-            let row = Array(values[start..<start + width])
-            let key = t.keyIndexes.map { row[$0] }
-            if key.contains(where: \.isNull) {
+    /// Appends a chunk's rows to `out` as snapshot records (positions: as of its cut, after each row's key)
+    /// and makes the positions that follow say they are journaled.
+    func append(_ chunk: consuming Chunk, to out: inout [SourceRecord]) throws {
+        let t = chunk.table, keyNames = t.keyColumns
+        let prefix = SnapshotPosition.prefix(changeID: chunk.through, table: t.name)
+        out.reserveCapacity(out.count + chunk.rows.count)
+        var last: [Value] = []
+        for row in chunk.rows {
+            last = t.keyIndexes.map { row[$0] }
+            if last.contains(where: \.isNull) {
                 // SQLite allows NULL in a non-INTEGER primary key of a rowid table; no later change could name it.
                 throw SourceError.config("snapshot: table \"\(t.name)\" has a row whose primary key (\(keyNames.joined(separator: ", "))) is NULL; it cannot be replicated by key; hint: give those rows a key, or leave the table out with --entities")
             }
             var text = prefix
-            SnapshotPosition.appendKey(key, to: &text)
+            SnapshotPosition.appendKey(last, to: &text)
             let position = String(decoding: text, as: UTF8.self)
-            let e = Event(sourcePosition: position, entity: t.name, key: Row(uncheckedNames: keyNames, values: key),
+            let e = Event(sourcePosition: position, entity: t.name, key: Row(uncheckedNames: keyNames, values: last),
                           op: .snapshot, after: Row(uncheckedNames: t.columns, values: row))
             out.append(SourceRecord(position: position, change: e, raw: []))
-            last = key
-            start += width
         }
-        return (out, last)
+        if !last.isEmpty { carried = .init(table: t.name, lastKey: last) }
     }
+}
+
+/// One chunk cut from a table: its rows (values in column order) as of change `through`.
+struct Chunk {
+    var through: Int64
+    var table: SnapshotTable
+    var rows: [[Value]]
 }

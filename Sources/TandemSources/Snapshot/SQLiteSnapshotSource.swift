@@ -36,7 +36,7 @@ public final class SQLiteSnapshotSource: ChangeSource {
         /// A chunk read longer than this halves the chunk (it is how long the legacy writer may wait).
         public var chunkMilliseconds: Double = 10
         /// Rows gathered (over several chunks) into one journal append: its memory bound.
-        public var batchRows: Int = 32_768
+        public var batchRows: Int = 8_192
         /// Where operator log lines go.
         public var log: @Sendable (String) -> Void = OperatorLog.stderr
         /// How long a read waits for a lock the legacy application holds. Long: in rollback-journal mode a
@@ -83,7 +83,7 @@ public final class SQLiteSnapshotSource: ChangeSource {
     /// Carried on every position handed out, so the newest journaled event always says how far the copy got.
     var carried: SnapshotPosition.Progress?
     var streamAt: Int64 = 0
-    var pending: (through: Int64, rows: [SourceRecord])?
+    var pending: Chunk?
     /// The batch being gathered (handed out as number `ordinal + 1`).
     var building: [SourceRecord] = []
     var chunkRows = 0
@@ -187,13 +187,10 @@ public final class SQLiteSnapshotSource: ChangeSource {
                     building.append(contentsOf: try catchUp(db, through: p.through, limit: limit, stop: stop))
                     continue
                 }
-                pending = nil
-                if let last = p.rows.last {
-                    // From here on every position says these rows are journaled (they are, when it is).
-                    carried = SnapshotPosition(last.position)?.progress
-                    building.append(contentsOf: p.rows)
-                    if building.count >= settings.batchRows { return issueBuilding() }
-                }
+                // From here on every position says these rows are journaled (they are, when it is).
+                let rows = p.rows.count
+                try append(pending.take()!, to: &building)
+                if rows > 0, building.count >= settings.batchRows { return issueBuilding() }
                 continue
             }
             guard try nextChunk(db, stop: stop) else { break }
