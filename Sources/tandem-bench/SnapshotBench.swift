@@ -24,7 +24,7 @@ enum SnapshotBench {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let report = Report()
         report.header("snapshot (\(n) legacy rows, a writer updating throughout)")
-        var journal = "", worstChunk = 0.0, peak = 0.0
+        var journal = "", peak = 0.0
         // Rollback-journal mode is where a reader can make the writer wait; WAL mode is where it never does.
         for mode in ["rollback", "wal"] {
             let legacy = root + "/legacy-\(mode).db"
@@ -33,24 +33,24 @@ enum SnapshotBench {
             let alone = try WriterLoop.measure(legacy, seconds: 1, rows: n)
             let scan = try rawScan(legacy)
             let writer = try WriterLoop(legacy, rows: n)
-            let child = try runChild(["snapshot-child", legacy, journal])
+            let child = try JournalBench.child(["snapshot-child", legacy, journal])
             let during = writer.stop()
-            guard child.count == 4, Int(child[0]) == n else {
+            guard let rows = child["rows"], Int(rows) == n, let seconds = child["seconds"] else {
                 throw RawDisk.Failure(description: "snapshot child: expected \(n) rows, got \(child)")
             }
-            report.add(Figure(bench: "snapshot", figure: "snapshot_rows_\(mode)", value: Double(n) / child[1], unit: "rows/s",
+            report.add(Figure(bench: "snapshot", figure: "snapshot_rows_\(mode)", value: Double(n) / seconds, unit: "rows/s",
                               ceiling: Double(n) / scan))
             report.add(Figure(bench: "snapshot", figure: "writer_wait_\(mode)", value: during.worst * 1000, unit: "ms",
                               ceiling: alone.worst * 1000, lowerIsBetter: true))
-            report.note("\(mode): raw SELECT * \(String(format: "%.3f", scan)) s; \(during.writes) writer UPDATEs during the snapshot (\(alone.writes) alone in 1 s before); longest chunk read \(String(format: "%.1f", child[3])) ms")
-            worstChunk = max(worstChunk, child[3])
-            peak = max(peak, child[2])
+            report.note("\(mode): raw SELECT * \(String(format: "%.3f", scan)) s; \(during.writes) writer UPDATEs during the snapshot (\(alone.writes) alone in 1 s before); longest chunk read \(String(format: "%.1f", child["chunkMs"] ?? 0)) ms")
+            peak = max(peak, child["rss"] ?? 0)
         }
         report.add(Figure(bench: "snapshot", figure: "snapshot_peak_rss", value: peak, unit: "MiB", ceiling: nil, lowerIsBetter: true))
         let target = root + "/new.db"
-        let replay = try runChild(["snapshot-replay", journal, target])
-        report.add(Figure(bench: "snapshot", figure: "replay_rows", value: replay[0] / replay[1], unit: "events/s", ceiling: nil))
-        report.add(Figure(bench: "snapshot", figure: "replay_peak_rss", value: replay[2], unit: "MiB", ceiling: nil, lowerIsBetter: true))
+        let replay = try JournalBench.child(["snapshot-replay", journal, target])
+        report.add(Figure(bench: "snapshot", figure: "replay_rows", value: (replay["events"] ?? 0) / (replay["seconds"] ?? 1),
+                          unit: "events/s", ceiling: nil))
+        report.add(Figure(bench: "snapshot", figure: "replay_peak_rss", value: replay["rss"] ?? 0, unit: "MiB", ceiling: nil, lowerIsBetter: true))
         report.note("ceiling of snapshot_rows_*: a raw C API SELECT * of the same table, every column read, same run; goal ratio >= 0.5")
         report.note("ceiling of writer_wait_*: the writer's worst single UPDATE alone (fsync); goal < 50 ms during the snapshot")
         report.note("goal: snapshot and replay peak RSS < 100 MiB each (each measured in its own process)")
@@ -103,21 +103,7 @@ enum SnapshotBench {
         return t
     }
 
-    /// Runs `tandem-bench ARGS…` and returns the numbers it prints on one line.
-    static func runChild(_ args: [String]) throws -> [Double] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw RawDisk.Failure(description: "tandem-bench \(args[0]) failed") }
-        return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
-    }
-
-    /// Child: the snapshot of LEGACY into JOURNAL; prints rows, seconds, peak RSS MiB, longest chunk read ms.
+    /// Child: the snapshot of LEGACY into JOURNAL; prints rows, seconds, peak RSS (MiB), longest chunk read (ms).
     static func child(_ args: [String]) throws {
         try Journal.create(at: args[1], options: IngestBench.options())
         let w = try JournalWriter(directory: args[1], options: IngestBench.options())
@@ -130,17 +116,17 @@ enum SnapshotBench {
         let start = now()
         _ = try ingestor.run(once: true)
         let t = now() - start
-        print(source.progress.rows, t, peakRSSMiB(), source.progress.longestChunkRead * 1000)
+        print("rows=\(source.progress.rows)\nseconds=\(t)\nrss=\(peakRSSMiB())\nchunkMs=\(source.progress.longestChunkRead * 1000)")
     }
 
-    /// Child: replays JOURNAL into a fresh SQLite file TARGET; prints events, seconds, peak RSS MiB.
+    /// Child: replays JOURNAL into a fresh SQLite file TARGET; prints events, seconds, peak RSS (MiB).
     static func replayChild(_ args: [String]) throws {
         let sink = try SinkSpec.parse("sqlite:\(args[1])").open()
         let start = now()
         let p = try Replayer(journal: args[0], sink: sink, journalOptions: IngestBench.options()).run()
         let t = now() - start
         sink.close()
-        print(p.applied, t, peakRSSMiB())
+        print("events=\(p.applied)\nseconds=\(t)\nrss=\(peakRSSMiB())")
     }
 }
 
