@@ -181,6 +181,7 @@ final class SnapshotMappingTests: XCTestCase {
         let last = try JSONValue.parse(String(try XCTUnwrap(lines.last)))
         XCTAssertEqual(last["done"], .bool(true))
         XCTAssertEqual(last["rows"]?.int64, 50)
+        XCTAssertEqual(last["tableEstimate"]?.int64, 50)
         XCTAssertEqual(last["quarantined"]?.int64, 5)
         XCTAssertEqual(last["tablesDone"]?.int64, 1)
         let q = try CLI.run(["quarantine", "list", "--journal", journal])

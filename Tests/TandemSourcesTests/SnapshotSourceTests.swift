@@ -29,6 +29,7 @@ final class SnapshotSourceTests: XCTestCase {
         var s = SQLiteSnapshotSource.Settings(path: dbPath, journal: dir + "/journal")
         s.maxChunkRows = 4
         s.batchRows = 4
+        s.countStep = 3
         s.log = { _ in }
         return SQLiteSnapshotSource(s)
     }
@@ -40,6 +41,7 @@ final class SnapshotSourceTests: XCTestCase {
         let first = try s.read(limit: 100, wait: nil, stop: nil)
         XCTAssertEqual(first.compactMap(\.change).map { $0.key["id"] }, [1, 2, 3, 4].map { Value.int($0) })
         XCTAssertEqual(first.compactMap(\.change).map(\.op), Array(repeating: .snapshot, count: 4))
+        XCTAssertEqual(s.progress.tableEstimate, 10, "counted in steps of 3")
         let legacy = try Database(path: dbPath)
         try legacy.execute("UPDATE t SET v = 'new' WHERE id IN (2, 6)")
         // One batch (one journal append): the changes up to the cut first, then the chunk.
@@ -61,6 +63,7 @@ final class SnapshotSourceTests: XCTestCase {
         try s.open(after: SnapshotPosition(changeID: 0, progress: .init(table: "t", lastKey: [.int(6)])).text)
         let rows = try s.read(limit: 100, wait: nil, stop: nil)
         XCTAssertEqual(rows.compactMap(\.change).map { $0.key["id"] }, [7, 8, 9, 10].map { Value.int($0) })
+        XCTAssertEqual(s.progress.tableEstimate, 4, "the rows after the last journaled one")
         s.close()
         let legacy = try Database(path: dbPath)
         try legacy.execute("UPDATE t SET v = 'a' WHERE id = 1; UPDATE t SET v = 'b' WHERE id = 2;")

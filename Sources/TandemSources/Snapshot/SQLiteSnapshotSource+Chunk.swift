@@ -58,11 +58,29 @@ extension SQLiteSnapshotSource {
 
     /// The rows after `lastKey`, read in one transaction; the estimate of what is left.
     private func count(_ db: Database, _ t: SnapshotTable, after lastKey: [Value]?) throws -> Int {
-        try SourceError.wrapping(settings.path) {
-            let st = try db.prepare(t.countSQL(after: lastKey != nil))
-            for (i, v) in (lastKey ?? []).enumerated() { try st.bind(v, at: Int32(i + 1)) }
-            guard try st.step(), case .int(let n) = st.value(at: 0) else { return 0 }
-            return Int(n)
+        let step = Int64(max(1, settings.countStep))
+        return try SourceError.wrapping(settings.path) {
+            var total = 0
+            var after = lastKey
+            let boundary = try db.prepare(t.countStepSQL(after: true, keys: true))
+            let first = try db.prepare(t.countStepSQL(after: false, keys: true))
+            while true {
+                // Each statement is its own read: the legacy writer waits for one step at most.
+                let st = after == nil ? first : boundary
+                defer { try? st.reset() }
+                var n: Int32 = 1
+                for v in after ?? [] { try st.bind(v, at: n); n += 1 }
+                try st.bind(step - 1, at: n)
+                guard try st.step() else { break }
+                after = (0..<Int32(t.keyIndexes.count)).map { st.value(at: $0) }
+                total += Int(step)
+            }
+            let rest = try db.prepare(t.countStepSQL(after: after != nil, keys: false))
+            var n: Int32 = 1
+            for v in after ?? [] { try rest.bind(v, at: n); n += 1 }
+            try rest.bind(step, at: n)
+            guard try rest.step(), case .int(let r) = rest.value(at: 0) else { return total }
+            return total + Int(r)
         }
     }
 

@@ -41,13 +41,14 @@ struct SnapshotTable {
         return sql + " ORDER BY \(keys) LIMIT ?"
     }
 
-    /// `SELECT count(*) …` of the rows after `lastKey` (all rows when nil), for the progress estimate.
-    func countSQL(after: Bool) -> String {
+    /// The key of the `step`-th row after `lastKey` (all rows when nil), or, when there are fewer, their
+    /// count: `SELECT key… LIMIT 1 OFFSET step-1` and `SELECT count(*) FROM (… LIMIT step)`. The progress
+    /// estimate counts in such steps, each its own short read, so counting never holds the lock long.
+    func countStepSQL(after: Bool, keys: Bool) -> String {
         let q = ChangeTableTriggers.quote
-        var sql = "SELECT count(*) FROM \(q(name))"
-        if after {
-            sql += " WHERE (\(keyColumns.map(q).joined(separator: ", "))) > (\(keyIndexes.map { _ in "?" }.joined(separator: ", ")))"
-        }
-        return sql
+        let k = keyColumns.map(q).joined(separator: ", ")
+        var inner = "SELECT \(keys ? k : "1") FROM \(q(name))"
+        if after { inner += " WHERE (\(k)) > (\(keyIndexes.map { _ in "?" }.joined(separator: ", ")))" }
+        return keys ? inner + " ORDER BY \(k) LIMIT 1 OFFSET ?" : "SELECT count(*) FROM (\(inner) ORDER BY \(k) LIMIT ?)"
     }
 }
