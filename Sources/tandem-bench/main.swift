@@ -5,11 +5,14 @@ let benches: [String: () throws -> Void] = [
     "journal": JournalBench.run,
     "ingest": IngestBench.run,
     "replay": ReplayBench.run,
+    "snapshot": SnapshotBench.run,
 ]
 /// Child processes of the benchmarks (they take arguments).
 let children: [String: ([String]) throws -> Void] = [
     "journal-fill": JournalBench.fill,
     "journal-read": JournalBench.read,
+    "snapshot-child": SnapshotBench.child,
+    "snapshot-replay": SnapshotBench.replayChild,
     "decode-loop": { _ in print(try JournalBench.decodeRate(JournalBench.pool.map(JournalBench.frame))) },
     // Append CPU cost: groups of 256 into DIR (on tmpfs, fdatasync is nearly free).
     "append-loop": { args in

@@ -8,7 +8,7 @@ enum Tandem {
 
     /// Every verb group and top-level verb, in the order `tandem --help` lists them.
     static let groups: [VerbGroup] = [JournalCommands.group, IngestCommands.sourceGroup, QuarantineCommands.group]
-    static let topLevel: [Verb] = [IngestCommands.ingestVerb, ReplayCommands.replayVerb, ReplayCommands.rewindVerb]
+    static let topLevel: [Verb] = [IngestCommands.ingestVerb, SnapshotCommands.snapshotVerb, ReplayCommands.replayVerb, ReplayCommands.rewindVerb]
 
     static func main() {
         signal(SIGPIPE, SIG_IGN)

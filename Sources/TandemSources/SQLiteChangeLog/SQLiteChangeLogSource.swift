@@ -40,6 +40,8 @@ public final class SQLiteChangeLogSource: ChangeSource {
 
     /// How the source is set up.
     public let settings: Settings
+    /// The highest change id a read returns (nil: no bound); the snapshot reads the stream up to its cut.
+    public var readThrough: Int64?
     private var db: Database?
     private var lastID: Int64 = 0
     /// The end of the range being read; `lastID == rangeEnd` when none is open.
@@ -57,7 +59,8 @@ public final class SQLiteChangeLogSource: ChangeSource {
     public var description: String { "sqlite-changelog:\(settings.path)" }
     public var rawFormat: RawFormat { .tandem }
 
-    public func recognizes(_ position: String) -> Bool { Self.parse(position) != nil }
+    // A snapshot's positions (`ID;snapshot:…`) are this stream's too: ingest resumes after their ID.
+    public func recognizes(_ position: String) -> Bool { SnapshotPosition(position) != nil }
 
     /// A read range of up to this many batches is returned by one read, exceeding the batch limit (as a source
     /// transaction does in every source).
@@ -74,8 +77,8 @@ public final class SQLiteChangeLogSource: ChangeSource {
 
     public func open(after position: String?) throws {
         if let position {
-            guard let p = Self.parse(position) else { throw SourceError.badPosition(position: position, source: description) }
-            (lastID, rangeEnd) = p
+            guard let p = SnapshotPosition(position) else { throw SourceError.badPosition(position: position, source: description) }
+            (lastID, rangeEnd) = (p.changeID, p.rangeEnd)
         } else {
             (lastID, rangeEnd) = (0, 0)
         }
@@ -174,8 +177,11 @@ public final class SQLiteChangeLogSource: ChangeSource {
             let st = try db.cachedStatement("SELECT max(id) FROM \(ChangeTableTriggers.table)")
             // Reset at once: a statement left open holds a read transaction that would stall the legacy writer.
             defer { try? st.reset() }
-            guard try st.step(), case .int(let newest) = st.value(at: 0), newest > lastID else { return [] }
-            rangeEnd = newest
+            guard try st.step(), case .int(let newest) = st.value(at: 0) else { return [] }
+            // A snapshot reads the stream up to its cut: every id up to it is committed too.
+            let end = min(newest, readThrough ?? .max)
+            guard end > lastID else { return [] }
+            rangeEnd = end
         }
         let st = try db.cachedStatement("""
             SELECT id, "table", op, key, before, after, time FROM \(ChangeTableTriggers.table) WHERE id > ? AND id <= ? ORDER BY id LIMIT ?
@@ -216,7 +222,7 @@ public final class SQLiteChangeLogSource: ChangeSource {
     }
 
     public func acknowledge(through position: String) throws {
-        guard settings.prune, let db, let id = Self.parse(position)?.id else { return }
+        guard settings.prune, let db, let id = SnapshotPosition.changeID(of: position) else { return }
         try SourceError.wrapping(settings.path) { try prune(db, through: id) }
     }
 

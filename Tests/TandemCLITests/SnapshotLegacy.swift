@@ -1,0 +1,189 @@
+import Foundation
+import TandemCore
+import XCTest
+
+/// A legacy SQLite database for the snapshot tests: three tables with rows that existed before the triggers
+/// (an integer key with REAL and BLOB columns, a composite key WITHOUT ROWID, a text key), and a legacy
+/// application in a separate `sqlite3` process changing them throughout.
+struct SnapshotLegacy {
+    let path: String
+    /// Table → (columns, primary-key columns).
+    static let tables: [(name: String, columns: [String], key: [String])] = [
+        ("codes", ["code", "label", "weight"], ["code"]),
+        ("customers", ["id", "email", "score", "avatar"], ["id"]),
+        ("lines", ["order_id", "line", "qty", "price"], ["order_id", "line"]),
+    ]
+
+    /// Creates the tables with `rows` rows spread over them, then installs the triggers.
+    static func create(at path: String, rows: Int) throws -> SnapshotLegacy {
+        let c = rows / 2, l = rows / 3, k = rows - c - l
+        let out = try runSQLite(path, """
+            CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL, score REAL, avatar BLOB);
+            CREATE TABLE lines (order_id INTEGER, line INTEGER, qty INTEGER, price REAL, PRIMARY KEY (order_id, line)) WITHOUT ROWID;
+            CREATE TABLE codes (code TEXT PRIMARY KEY, label TEXT, weight REAL);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(c))
+              INSERT INTO customers SELECT i, 'user' || i || '@example.com', i + 0.5, randomblob(1 + i % 24) FROM n;
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(l - 1))
+              INSERT INTO lines SELECT i / 4, i % 4, i, i + 0.25 FROM n;
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(k))
+              INSERT INTO codes SELECT printf('c%05d', i), 'label ' || i || ' é', i + 0.125 FROM n;
+            """)
+        XCTAssertEqual(out.status, 0, out.stderr)
+        let t = try CLI.run(["source", "install-triggers", "--db", path, "--tables", "customers,lines,codes"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        return SnapshotLegacy(path: path)
+    }
+
+    // REAL values are binary fractions with few digits: the triggers' JSON images (15 significant digits)
+    // carry them exactly. (Bit-exact REAL images of any double are the capture work of issue 9's other part.)
+
+    /// The legacy application's statements: updates, inserts, deletes, BLOB changes, key changes (delete and
+    /// insert in one transaction) and multi-row transactions; returns them with the initial keys they delete.
+    static func workload(steps: Int, rows: Int, seed: UInt64) -> (statements: [String], deleted: Set<String>) {
+        var rng = SplitMix64(seed: seed)
+        let c = rows / 2, l = rows / 3, k = rows - c - l
+        var out: [String] = [], deleted: Set<String> = []
+        func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+        for s in 0..<steps {
+            switch pick(6) {
+            case 0:
+                out.append("UPDATE customers SET score = score + 0.25, email = email || '+' WHERE id = \(1 + pick(c));")
+            case 1:
+                out.append("INSERT INTO customers VALUES (\(c + 1 + s), 'new\(s)@example.com', \(s).5, randomblob(5));")
+            case 2:
+                let id = 1 + pick(c)
+                deleted.insert("customers/\(id)")
+                out.append("DELETE FROM customers WHERE id = \(id);")
+            case 3:
+                let o = pick(max(1, l / 4))
+                out.append("BEGIN; UPDATE lines SET qty = qty + 1, price = price + 0.5 WHERE order_id = \(o); "
+                           + "INSERT OR REPLACE INTO lines VALUES (\(o), \(10 + s), \(s), 0.75); UPDATE customers SET avatar = randomblob(3) WHERE id = \(1 + pick(c)); COMMIT;")
+            case 4:
+                // A key change as the application makes it: the row under its old key goes, under a new one comes.
+                let code = String(format: "c%05d", 1 + pick(k))
+                deleted.insert("codes/\(code)")
+                out.append("BEGIN; INSERT OR IGNORE INTO codes SELECT code || '-\(s)', label, weight FROM codes WHERE code = '\(code)'; DELETE FROM codes WHERE code = '\(code)'; COMMIT;")
+            default:
+                out.append("UPDATE codes SET label = label || '!', weight = weight + 0.125 WHERE code = '\(String(format: "c%05d", 1 + pick(k)))';")
+            }
+        }
+        return (out, deleted)
+    }
+
+    /// Every row of every table, each value as SQLite's `quote()` spells it, in key order.
+    func dump(_ db: String? = nil) throws -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for t in Self.tables {
+            let sql = "SELECT \(t.columns.map { "quote(\($0))" }.joined(separator: " || ',' || ")) FROM \(t.name) ORDER BY \(t.key.joined(separator: ", "));"
+            let r = try runSQLite(db ?? path, sql)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            out[t.name] = r.stdout.split(separator: "\n").map(String.init)
+        }
+        return out
+    }
+
+    /// How PostgreSQL spells a column's value as SQLite's `quote()` does (the values are never integral REALs).
+    static func postgresQuote(_ column: String) -> String {
+        switch column {
+        case "email", "label", "code": return "coalesce(quote_literal(\(column)), 'NULL')"
+        case "avatar": return "coalesce('X''' || upper(encode(\(column), 'hex')) || '''', 'NULL')"
+        case "score", "price", "weight":
+            // PostgreSQL prints the double 66.0 as 66; SQLite's quote() as 66.0.
+            return "coalesce(CASE WHEN \(column) = trunc(\(column)) THEN \(column)::text || '.0' ELSE \(column)::text END, 'NULL')"
+        default: return "coalesce(\(column)::text, 'NULL')"
+        }
+    }
+
+    /// Every row of every table in the PostgreSQL database `dbname` (psql of TANDEM_PG_BIN, PGHOST…), as `dump`.
+    func dumpPostgres(_ dbname: String) throws -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for t in Self.tables {
+            let sql = "SELECT \(t.columns.map(Self.postgresQuote).joined(separator: " || ',' || ")) FROM \(t.name) ORDER BY \(t.key.joined(separator: ", "))"
+            let r = try psql(["-d", dbname, "-At", "-c", sql])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            out[t.name] = r.stdout.split(separator: "\n").map(String.init)
+        }
+        return out
+    }
+
+    /// Every initial key of the tables, as `table/key` (the composite key as `order/line`).
+    static func initialKeys(rows: Int) -> Set<String> {
+        let c = rows / 2, l = rows / 3, k = rows - c - l
+        var keys = Set((1...c).map { "customers/\($0)" })
+        keys.formUnion((0..<l).map { "lines/\($0 / 4)/\($0 % 4)" })
+        keys.formUnion((1...k).map { "codes/" + String(format: "c%05d", $0) })
+        return keys
+    }
+
+    /// `table/key` for an event.
+    static func name(_ e: Event) -> String {
+        ([e.entity] + e.key.values.map { v -> String in
+            switch v {
+            case .int(let i): return String(i)
+            case .string(let s): return s
+            default: return "\(v)"
+            }
+        }).joined(separator: "/")
+    }
+}
+
+/// The legacy application: a `sqlite3` process fed statements one at a time from a thread.
+final class LegacyWriter {
+    let process = Process()
+    private let feeder: Thread
+
+    /// Starts `sqlite3` on `db` and a thread writing `statements` with a pause between them.
+    init(db: String, statements: [String], pauseMicroseconds: UInt32) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = ["-bail", db]
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        feeder = Thread {
+            let fd = input.fileHandleForWriting.fileDescriptor
+            _ = ".timeout 10000\n".withCString { write(fd, $0, strlen($0)) }
+            for s in statements {
+                _ = (s + "\n").withCString { write(fd, $0, strlen($0)) }
+                usleep(pauseMicroseconds)
+            }
+            try? input.fileHandleForWriting.close()
+        }
+        feeder.start()
+    }
+
+    /// Waits for the application to finish; fails when it did not exit cleanly.
+    func finish(file: StaticString = #filePath, line: UInt = #line) {
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "the legacy writer failed", file: file, line: line)
+    }
+
+    var isRunning: Bool { process.isRunning }
+}
+
+/// Runs `sqlite3 db sql`; returns its exit status and output.
+func runSQLite(_ db: String, _ sql: String) throws -> CLIResult {
+    try runTool("/usr/bin/sqlite3", ["-bail", db, sql])
+}
+
+/// Runs `psql` of the cluster `scripts/postgres start` exported (TANDEM_PG_BIN, PGHOST, PGPORT, PGUSER).
+func psql(_ args: [String]) throws -> CLIResult {
+    let bin = ProcessInfo.processInfo.environment["TANDEM_PG_BIN"] ?? "/usr/lib/postgresql/15/bin"
+    return try runTool(bin + "/psql", ["-X", "-v", "ON_ERROR_STOP=1"] + args)
+}
+
+/// Runs a tool and waits; returns its exit status and output.
+func runTool(_ path: String, _ args: [String]) throws -> CLIResult {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return CLIResult(status: p.terminationStatus, stdout: String(decoding: data, as: UTF8.self),
+                     stderr: String(decoding: errData, as: UTF8.self))
+}
