@@ -5,7 +5,8 @@ import TandemSQLite
 /// in id order, in batches (one read per batch), with low latency (`PRAGMA data_version` checked with a short
 /// back-off, so an idle source costs next to nothing). Position = the change id.
 ///
-/// With `prune`, rows are deleted only in `acknowledge(through:)`, i.e. after the journal holds them durably.
+/// With `prune`, rows are deleted only in `acknowledge(through:)`, i.e. after the journal holds them durably,
+/// and at `open(after:)` up to the resume position (journaled or quarantined by an earlier run).
 public final class SQLiteChangeLogSource: ChangeSource {
     /// How the source is set up.
     public struct Settings: Sendable {
@@ -57,6 +58,9 @@ public final class SQLiteChangeLogSource: ChangeSource {
             throw SourceError.config("\(settings.path): no change table \(ChangeTableTriggers.table); hint: run `tandem source install-triggers --db \(settings.path) --tables …` first")
         }
         db = d
+        // The rows up to the resume position are journaled (or quarantined) already: prune them now, so a run
+        // with nothing new still leaves the change table clean.
+        if settings.prune, lastID > 0 { try SourceError.wrapping(settings.path) { try prune(d, through: lastID) } }
     }
 
     public func read(limit: Int, wait: Duration?, stop: StopSignal?) throws -> [SourceRecord] {
