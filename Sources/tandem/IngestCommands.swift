@@ -40,6 +40,10 @@ enum IngestCommands {
             ?? .passThrough
         var settings = Ingestor.Settings()
         if let b = try args.int("--batch", in: 1...1_000_000) { settings.batchSize = b }
+        // A follower runs unattended: each quarantined input gets a log line as it happens (--once prints a summary).
+        if !args.flag("--once") {
+            settings.quarantineLog = { OperatorLog.stderr($0 + " (`tandem quarantine list --journal \(journal)`)") }
+        }
         do {
             try spec.checkExists()
         } catch let missing as SourceError where spec.kind == .jsonl && !args.flag("--once")
