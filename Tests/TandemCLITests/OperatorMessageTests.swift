@@ -141,4 +141,23 @@ final class OperatorMessageTests: XCTestCase {
         let later = try CLI.run(["ingest", "--source", "sqlite-changelog:\(db)", "--journal", j, "--once"])
         XCTAssertTrue(later.stdout.contains("journaled 1 event,"), "a row not yet journaled is kept: \(later.stdout)")
     }
+
+    /// `scripts/demo` writes escape codes only to a terminal: its `run` helper, run with stdout on a pipe, prints
+    /// plain text. (The demo itself installs packages and builds in release mode, so only its helper runs here.)
+    func testDemoPrintsNoANSICodesWhenNotOnATerminal() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let script = try String(contentsOf: root.appendingPathComponent("scripts/demo"), encoding: .utf8)
+        let helpers = script.split(separator: "\n").filter { $0.hasPrefix("if [ -t 1 ]") || $0.hasPrefix("run() ") }
+        XCTAssertFalse(helpers.isEmpty, "scripts/demo has no run() helper")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["-c", helpers.joined(separator: "\n") + "\nrun echo hello"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        XCTAssertEqual(text, "\n$ echo hello\nhello\n")
+    }
 }
