@@ -9,7 +9,11 @@ public enum Journal {
         let fs = options.fileSystem
         if fs.exists(directory) {
             let entries = try fs.contentsOfDirectory(directory)
-            guard entries.isEmpty else { throw JournalError.alreadyExists(path: directory) }
+            guard entries.isEmpty || isInterruptedCreate(directory, entries, fs) else {
+                throw JournalError.alreadyExists(path: directory)
+            }
+            // A create killed before its manifest left an empty first segment: start it again.
+            for e in entries { try fs.remove(directory + "/" + e) }
         } else {
             try fs.makeDirectory(directory)
             // The new directory's own entry must survive a power loss too.
@@ -25,6 +29,20 @@ public enum Journal {
         if options.segmentSize != JournalOptions.defaultSegmentSize { manifest.segmentSize = options.segmentSize }
         try ManifestStore(directory: directory, fs: fs).write(manifest)
         return id
+    }
+
+    /// True when `entries` are what a `create` killed before writing its manifest leaves behind: no
+    /// manifest, and at most the first segment holding its header alone (and `.tmp` files of the two).
+    /// Nothing was ever appended there, so nothing is lost by starting again.
+    private static func isInterruptedCreate(_ directory: String, _ entries: [String], _ fs: any JournalFileSystem) -> Bool {
+        let first = SegmentFormat.fileName(base: 1)
+        let remains: Set<String> = [first, first + JournalFiles.tmpSuffix,
+                                    ManifestStore.fileName + JournalFiles.tmpSuffix]
+        guard entries.allSatisfy(remains.contains) else { return false }
+        guard entries.contains(first) else { return true }
+        guard let file = try? fs.open(directory + "/" + first, .read) else { return false }
+        defer { file.close() }
+        return (try? file.size()) == Int64(SegmentFormat.headerSize)
     }
 
     /// The manifest as on disk.

@@ -56,22 +56,6 @@ public struct EntityPlan: Sendable {
 
     /// Number of keyed changes.
     public var changeCount: Int { changes.count }
-
-    /// Throws unless the table's primary key has the plan's key columns (in any order; `foldsASCIICase` for a
-    /// store whose identifiers ignore ASCII case, as SQLite's do): a key of other columns would match no row,
-    /// or another row than the one the event names.
-    /// - Throws: `SinkError.keyColumnsDiffer`.
-    public func checkKeyColumns(primaryKey: [String], foldsASCIICase: Bool = false) throws {
-        guard !primaryKey.isEmpty, !keyColumns.isEmpty else { return }
-        func fold(_ n: String) -> ExactText {
-            foldsASCIICase ? ExactText(String(decoding: n.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)) : ExactText(n)
-        }
-        if Set(primaryKey.map(fold)) == Set(keyColumns.map(fold)), primaryKey.count == keyColumns.count { return }
-        throw SinkError.keyColumnsDiffer(seq: firstSeq, entity: entity, expected: primaryKey, given: keyColumns)
-    }
-
-    /// The seq of the plan's first keyed change (0 when the plan was not built from events).
-    var firstSeq: UInt64 = 0
 }
 
 /// A batch of changes coalesced per entity and key: applying it equals applying the changes in order.
@@ -159,7 +143,6 @@ public struct ChangePlan: Sendable {
         }
         if entities[i].keyColumns.isEmpty {
             entities[i].keyColumns = key.names
-            entities[i].firstSeq = seq
             return key
         }
         guard let k = KeyIdentity.reorder(key, to: entities[i].keyColumns) else {

@@ -170,7 +170,6 @@ public final class PostgresSink: EventSink {
         guard let info else { return }
         if plan.truncate { try c.query("DELETE FROM \(q)", entity: entity) }
         guard plan.changeCount > 0 else { return }
-        try plan.checkKeyColumns(primaryKey: info.primaryKey)
         let key = info.primaryKey.isEmpty ? plan.keyColumns : info.primaryKey
         var deletes = key.map { _ in PostgresText.ArrayBuilder() }
         var deleteCount = 0

@@ -146,7 +146,6 @@ public final class SQLiteSink: EventSink {
                 info = try ensureTable(plan)
             }
             guard let info else { return }  // deletes and truncates of a table that never existed: nothing to do
-            try plan.checkKeyColumns(primaryKey: info.primaryKey, foldsASCIICase: true)
             if plan.truncate { try db.execute("DELETE FROM \(SQL.quote(entity))") }
             var upsert: (names: [String], stmt: Statement)?
             let delete = plan.changeCount == 0 ? nil : try statement(deleteSQL(entity, plan.keyColumns))

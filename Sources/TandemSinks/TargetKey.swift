@@ -15,7 +15,10 @@ enum TargetKey {
     static func check(target: String, entity: String, primaryKey: [String], uniqueKeys: () throws -> [[String]],
                       eventKey: [String], foldCase: Bool) throws {
         guard !eventKey.isEmpty else { return }  // only truncates: no key involved
-        func set(_ names: [String]) -> Set<String> { Set(foldCase ? names.map(EventValidation.asciiLowercased) : names) }
+        // Byte-exact, as the stores compare names (Swift's String == is canonical equivalence).
+        func set(_ names: [String]) -> Set<ExactText> {
+            Set((foldCase ? names.map(EventValidation.asciiLowercased) : names).map(ExactText.init))
+        }
         let want = set(eventKey)
         if !primaryKey.isEmpty {
             if set(primaryKey) == want { return }

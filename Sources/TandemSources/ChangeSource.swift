@@ -60,35 +60,6 @@ public struct SourceRecord: Sendable {
     }
 }
 
-/// How raw source input is decoded into a change; stored with quarantine entries so `retry` can decode again.
-public enum RawFormat: String, Sendable, CaseIterable {
-    /// Tandem's own event JSON, one event a line.
-    case tandem
-    /// A Debezium change-event envelope, with or without the schema/payload wrapper.
-    case debezium
-
-    /// Decodes one raw line into a change (nil for a line to skip, e.g. a Debezium tombstone).
-    public func decode(_ line: UnsafeRawBufferPointer, position: String) -> LineDecoding {
-        switch self {
-        case .tandem:
-            do throws(JSONError) {
-                var e = try EventJSON.decode(line)
-                e.sourcePosition = position
-                return .change(e)
-            } catch {
-                return .failure(Rejection(rule: "parse", reason: "not a Tandem event line: \(error)"))
-            }
-        case .debezium:
-            return DebeziumDecoder.decode(line, position: position)
-        }
-    }
-
-    /// Decodes one raw line held in an array.
-    public func decode(_ line: [UInt8], position: String) -> LineDecoding {
-        line.withUnsafeBytes { decode($0, position: position) }
-    }
-}
-
 /// The outcome of decoding one line.
 public enum LineDecoding: Sendable {
     case change(Event)

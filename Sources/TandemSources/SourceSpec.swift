@@ -3,7 +3,7 @@ import TandemCore
 
 /// Which source `tandem ingest --source SOURCE` runs, parsed from the short form or a JSON config file
 /// (`schemas/source.schema.json`):
-/// - `jsonl:PATH[?format=tandem|debezium&rotated=GLOB&maxLineBytes=N]`
+/// - `jsonl:PATH[?format=tandem|debezium|debezium-flat|maxwell|wal2json&entity=table|schema.table|db.schema.table&rotated=GLOB&maxLineBytes=N]`
 /// - `sqlite-changelog:PATH[?prune=true]`
 /// - a path to a JSON file `{"type":"jsonl","path":…,"format":…,"rotatedGlob":…,"maxLineBytes":…}` or
 ///   `{"type":"sqlite-changelog","path":…,"prune":…}` (relative paths are relative to the file).
@@ -34,7 +34,7 @@ public struct SourceSpec: Sendable, Equatable {
             return try short(kind, String(text.dropFirst(kind.rawValue.count + 1)), original: text)
         }
         guard FileManager.default.fileExists(atPath: text) else {
-            throw SourceError.config("source \"\(text)\" is neither jsonl:PATH[?format=tandem|debezium], sqlite-changelog:PATH nor an existing JSON config file")
+            throw SourceError.config("source \"\(text)\" is neither jsonl:PATH[?format=\(SourceSpec.formats)], sqlite-changelog:PATH nor an existing JSON config file")
         }
         return try file(text)
     }
@@ -54,14 +54,20 @@ public struct SourceSpec: Sendable, Equatable {
             }
             try spec.set(k, v, where: "source \"\(original)\"")
         }
+        try spec.check(where: "source \"\(original)\"")
         return spec
     }
 
     mutating func set(_ k: String, _ v: String, where context: String) throws {
         switch (kind, k) {
         case (.jsonl, "format"):
-            guard let f = RawFormat(rawValue: v) else { throw SourceError.config("\(context): unknown format \"\(v)\"; expected tandem or debezium") }
-            format = f
+            guard let k = RawFormat.Kind(rawValue: v) else { throw SourceError.config("\(context): unknown format \"\(v)\"; expected \(SourceSpec.formats.replacingOccurrences(of: "|", with: ", "))") }
+            format.kind = k
+        case (.jsonl, "entity"):
+            guard let n = EntityNaming(rawValue: v) else {
+                throw SourceError.config("\(context): unknown entity naming \"\(v)\"; expected \(EntityNaming.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            format.entity = n
         case (.jsonl, "rotated"), (.jsonl, "rotatedGlob"): rotatedGlob = v
         case (.jsonl, "maxLineBytes"):
             guard let n = Int(v), n >= 16 else { throw SourceError.config("\(context): maxLineBytes must be a number >= 16") }
@@ -70,8 +76,18 @@ public struct SourceSpec: Sendable, Equatable {
             guard v == "true" || v == "false" || v.isEmpty else { throw SourceError.config("\(context): prune must be true or false") }
             prune = v != "false"
         default:
-            let known = kind == .jsonl ? "format, rotated, maxLineBytes" : "prune"
+            let known = kind == .jsonl ? "format, entity, rotated, maxLineBytes" : "prune"
             throw SourceError.config("\(context): unknown option \"\(k)\" for \(kind.rawValue); expected one of \(known)")
+        }
+    }
+
+    /// The format names of `format=`.
+    static let formats = RawFormat.Kind.allCases.map(\.rawValue).joined(separator: "|")
+
+    /// Options that only make sense together.
+    func check(where context: String) throws {
+        if format.kind == .tandem, format.entity != nil {
+            throw SourceError.config("\(context): entity= applies to change-log formats (debezium, debezium-flat, maxwell, wal2json); Tandem event lines name their entity")
         }
     }
 
@@ -101,6 +117,7 @@ public struct SourceSpec: Sendable, Equatable {
             if k == "rotatedGlob", !value.hasPrefix("/"), !base.isEmpty { value = base + "/" + value }
             try spec.set(k, value, where: "\(context): source.\(k)")
         }
+        try spec.check(where: context)
         return spec
     }
 

@@ -7,8 +7,9 @@ import TandemSources
 /// `tandem ingest`, `tandem source …` and `tandem quarantine …`: from the legacy change log into the journal.
 enum IngestCommands {
     static let sourceHelp = """
-    SOURCE is jsonl:PATH[?format=tandem|debezium&rotated=GLOB&maxLineBytes=N] (a JSON-lines change log,
-    tailed like tail -F), sqlite-changelog:PATH[?prune=true] (a change table filled by triggers, see
+    SOURCE is jsonl:PATH[?format=F&entity=E&rotated=GLOB&maxLineBytes=N] (a JSON-lines change log, tailed
+    like tail -F; F is tandem, debezium, debezium-flat, maxwell or wal2json; E, how a change-log format names
+    entities, is schema.table (default; db.table for MySQL), db.schema.table or table), sqlite-changelog:PATH[?prune=true] (a change table filled by triggers, see
     'tandem help source install-triggers'), or a JSON config file (schemas/source.schema.json).
     """
 

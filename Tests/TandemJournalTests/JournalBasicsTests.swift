@@ -91,6 +91,24 @@ final class JournalBasicsTests: XCTestCase {
         }
     }
 
+    /// Promise: a create killed before its manifest (ingest creating its journal, SIGKILLed) does not make
+    /// the directory unusable; a journal that holds events is never taken for such remains.
+    func testACreateKilledBeforeItsManifestIsStartedAgain() throws {
+        let dir = try temporaryDirectory(self) + "/j"
+        try Journal.create(at: dir)
+        try FileManager.default.removeItem(atPath: dir + "/manifest.json")   // the remains: segment 1, header only
+        FileManager.default.createFile(atPath: dir + "/manifest.json.tmp", contents: Data("{".utf8))
+        let id = try Journal.create(at: dir)
+        XCTAssertEqual(try Journal.manifest(at: dir).journalID, id)
+        let writer = try JournalWriter(directory: dir)
+        _ = try writer.append([Event(entity: "t", key: ["id": .int(1)], op: .delete)])
+        writer.close()
+        try FileManager.default.removeItem(atPath: dir + "/manifest.json")   // a lost manifest with events behind it
+        XCTAssertThrowsError(try Journal.create(at: dir)) { error in
+            XCTAssertEqual(error as? JournalError, .alreadyExists(path: dir))
+        }
+    }
+
     func testConcurrentAppendersShareSyncsAndGetDenseSeqs() throws {
         let dir = try temporaryDirectory(self) + "/j"
         try Journal.create(at: dir)

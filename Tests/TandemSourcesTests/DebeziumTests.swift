@@ -29,12 +29,12 @@ final class DebeziumTests: XCTestCase {
         var marie = anne
         marie["first_name"] = .string("Anne Marie")
         return [
-            Event(txn: "555", committedAt: at, entity: "customers", key: ["id": .int(1)], op: .snapshot, after: anne),
-            Event(txn: "555", committedAt: at, entity: "customers", key: ["id": .int(1)], op: .insert, after: anne),
-            Event(txn: "556", committedAt: at, entity: "customers", key: ["id": .int(1)], op: .update, before: ["id": .int(1)], after: marie),
-            Event(txn: "556", committedAt: at, entity: "customers", key: ["id": .int(1)], op: .delete, before: ["id": .int(1)]),
+            Event(txn: "555", committedAt: at, entity: "public.customers", key: ["id": .int(1)], op: .snapshot, after: anne),
+            Event(txn: "555", committedAt: at, entity: "public.customers", key: ["id": .int(1)], op: .insert, after: anne),
+            Event(txn: "556", committedAt: at, entity: "public.customers", key: ["id": .int(1)], op: .update, before: ["id": .int(1)], after: marie),
+            Event(txn: "556", committedAt: at, entity: "public.customers", key: ["id": .int(1)], op: .delete, before: ["id": .int(1)]),
             // The tombstone (a null line) is skipped.
-            Event(txn: "556", committedAt: at, entity: "customers", key: Row(), op: .truncate),
+            Event(txn: "556", committedAt: at, entity: "public.customers", key: Row(), op: .truncate),
         ]
     }
 
@@ -57,7 +57,7 @@ final class DebeziumTests: XCTestCase {
             "billed": .timestamp(try Timestamp(rfc3339: "2018-06-20T15:13:16.945Z")),
             "rate": .decimal("12.345"), "paid": .bool(true), "weight": .double(1.5),
         ])
-        XCTAssertEqual(events.first?.entity, "orders")
+        XCTAssertEqual(events.first?.entity, "inventory.orders")
         XCTAssertEqual(events.first?.txn, "556")
     }
 

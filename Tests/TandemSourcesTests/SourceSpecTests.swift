@@ -20,10 +20,36 @@ final class SourceSpecTests: XCTestCase {
 
     func testErrorsSayWhatIsAccepted() {
         func message(_ t: String) -> String { do { _ = try SourceSpec.parse(t); return "ok" } catch { return "\(error)" } }
-        XCTAssertEqual(message("jsonl:x?format=csv"), #"source "jsonl:x?format=csv": unknown format "csv"; expected tandem or debezium"#)
-        XCTAssertEqual(message("jsonl:x?fromat=tandem"), #"source "jsonl:x?fromat=tandem": unknown option "fromat" for jsonl; expected one of format, rotated, maxLineBytes"#)
+        XCTAssertEqual(message("jsonl:x?format=csv"), #"source "jsonl:x?format=csv": unknown format "csv"; expected tandem, debezium, debezium-flat, maxwell, wal2json"#)
+        XCTAssertEqual(message("jsonl:x?fromat=tandem"), #"source "jsonl:x?fromat=tandem": unknown option "fromat" for jsonl; expected one of format, entity, rotated, maxLineBytes"#)
         XCTAssertEqual(message("jsonl:"), #"source "jsonl:": missing PATH after jsonl:"#)
-        XCTAssertEqual(message("/nonexistent/src.json"), #"source "/nonexistent/src.json" is neither jsonl:PATH[?format=tandem|debezium], sqlite-changelog:PATH nor an existing JSON config file"#)
+        XCTAssertEqual(message("/nonexistent/src.json"), #"source "/nonexistent/src.json" is neither jsonl:PATH[?format=tandem|debezium|debezium-flat|maxwell|wal2json], sqlite-changelog:PATH nor an existing JSON config file"#)
+    }
+
+    /// `entity=` is part of the format, so a quarantined line is retried with the naming ingest used.
+    func testTheEntityNamingTravelsWithTheFormat() throws {
+        let j = try SourceSpec.parse("jsonl:/data/changes.log?entity=table&format=maxwell")
+        XCTAssertEqual(j.format, RawFormat(.maxwell, entity: .table))
+        XCTAssertEqual(j.makeSource().description, "jsonl:/data/changes.log?format=maxwell&entity=table")
+        XCTAssertEqual(j.makeSource().rawFormat.rawValue, "maxwell?entity=table")
+        XCTAssertEqual(RawFormat(rawValue: "maxwell?entity=table"), j.format)
+        XCTAssertEqual(RawFormat.debezium.rawValue, "debezium?entity=schema.table", "the default is stored as what it is")
+        XCTAssertEqual(RawFormat(rawValue: "debezium"), RawFormat(.debezium, entity: .table),
+                       "older quarantines store the bare kind, written when the entity was the table name")
+        XCTAssertEqual(RawFormat(rawValue: "tandem"), .tandem)
+        XCTAssertNil(RawFormat(rawValue: "debezium?entity=catalog"))
+        XCTAssertThrowsError(try SourceSpec.parse("jsonl:x?entity=catalog")) {
+            XCTAssertEqual("\($0)", #"source "jsonl:x?entity=catalog": unknown entity naming "catalog"; expected table, schema.table, db.schema.table"#)
+        }
+        XCTAssertThrowsError(try SourceSpec.parse("jsonl:x?entity=table")) { XCTAssertTrue("\($0)".contains("entity= applies to change-log formats"), "\($0)") }
+    }
+
+    /// A quarantined line keeps its format and naming across a reopen of the quarantine (what `retry` decodes with).
+    func testAQuarantinedLineKeepsItsFormatAndNaming() throws {
+        let dir = makeTempDir(); defer { removeDir(dir) }
+        let format = RawFormat(.wal2json, entity: .dbSchemaTable)
+        try Quarantine(journal: dir).add([.init(position: "p", rejection: Rejection(rule: "parse", reason: "x"), raw: [0x7B], format: format)], source: "jsonl:x")
+        XCTAssertEqual(try Quarantine(journal: dir).list().first?.format, format)
     }
 
     func testConfigFileWithRelativePaths() throws {

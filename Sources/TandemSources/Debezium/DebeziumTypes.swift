@@ -12,16 +12,27 @@ struct DebeziumSchema {
     var before: [String: DebeziumField] = [:]
     var after: [String: DebeziumField] = [:]
 
+    /// The declared columns of a flattened record's struct (ExtractNewRecordState), as the `after` types.
+    init(flat: JSONValue) {
+        after = DebeziumSchema.columns(flat["fields"]?.array ?? [])
+        before = after
+    }
+
+    static func columns(_ cols: [JSONValue]) -> [String: DebeziumField] {
+        var m: [String: DebeziumField] = [:]
+        for c in cols {
+            guard let n = c["field"]?.string else { continue }
+            m[n] = DebeziumField(type: c["type"]?.string ?? "", name: c["name"]?.string, parameters: c["parameters"])
+        }
+        return m
+    }
+
     init(envelope: JSONValue) {
         guard let fields = envelope["fields"]?.array else { return }
         for f in fields {
             guard let which = f["field"]?.string, which == "before" || which == "after",
                   let cols = f["fields"]?.array else { continue }
-            var m: [String: DebeziumField] = [:]
-            for c in cols {
-                guard let n = c["field"]?.string else { continue }
-                m[n] = DebeziumField(type: c["type"]?.string ?? "", name: c["name"]?.string, parameters: c["parameters"])
-            }
+            let m = DebeziumSchema.columns(cols)
             if which == "before" { before = m } else { after = m }
         }
     }
@@ -80,6 +91,11 @@ enum DebeziumTypes {
         case "io.debezium.time.ZonedTimestamp", "io.debezium.time.IsoTimestamp":
             guard case .string(let s) = v, let t = try? Timestamp(rfc3339: s) else { throw bad("a \(field.name!) must be ISO 8601 text with a zone") }
             return .timestamp(t)
+        case "io.debezium.time.Time", "org.apache.kafka.connect.data.Time", "io.debezium.time.MicroTime", "io.debezium.time.NanoTime":
+            // Time of day (MySQL: a signed duration) as exact text, not a bare count (see FormatValues.timeText).
+            guard let n = v.int64 else { throw bad("a \(field.name!) must be an integer") }
+            let perUnit: Int64 = field.name == "io.debezium.time.MicroTime" ? 1000 : field.name == "io.debezium.time.NanoTime" ? 1 : 1_000_000
+            return .string(FormatValues.timeText(nanoseconds: try scaled(n, by: perUnit, bad("a \(field.name!) of \(n) is out of range"))))
         case "io.debezium.time.IsoDate":
             guard case .string(let s) = v, let t = try? Timestamp(rfc3339: s + "T00:00:00Z") else { throw bad("an IsoDate must be YYYY-MM-DD") }
             return .timestamp(t)

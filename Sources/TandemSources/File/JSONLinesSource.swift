@@ -3,7 +3,8 @@ import TandemCore
 import Glibc
 #endif
 
-/// The `jsonl` source: tails a JSON-lines change-log file (Tandem event lines or Debezium envelopes).
+/// The `jsonl` source: tails a JSON-lines change-log file (Tandem event lines, Debezium envelopes or flattened
+/// records, Maxwell rows, wal2json format-version 2 objects).
 ///
 /// Positions are `FilePosition` texts. A line that cannot be decoded, is not UTF-8, or is longer than
 /// `maxLineBytes` becomes a failure record (quarantine) and the source goes on.
@@ -34,6 +35,7 @@ public final class JSONLinesSource: ChangeSource {
     /// How long a following read waits for the rest of a transaction at the end of the file.
     public static let transactionGrace: Duration = .milliseconds(20)
     private let tailer: FileTailer
+    private let decoder: LineDecoder
     private var pending: SourceRecord?
 
     /// A source over one file; call `open(after:)` before reading.
@@ -44,15 +46,17 @@ public final class JSONLinesSource: ChangeSource {
         t.maxLineBytes = max(settings.maxLineBytes, 16)
         t.log = settings.log
         tailer = FileTailer(t)
+        decoder = LineDecoder(format: settings.format, source: "jsonl:\(settings.path)", log: settings.log)
     }
 
-    public var description: String { "jsonl:\(settings.path)?format=\(settings.format.rawValue)" }
+    public var description: String { "jsonl:\(settings.path)?\(settings.format.options)" }
     public var rawFormat: RawFormat { settings.format }
 
     public func recognizes(_ position: String) -> Bool { FilePosition(position) != nil }
 
     public func open(after position: String?) throws {
         pending = nil
+        decoder.reset()
         try tailer.start(after: position)
     }
 
@@ -62,7 +66,7 @@ public final class JSONLinesSource: ChangeSource {
         if let p = pending { out.append(p); pending = nil }
         let clock = ContinuousClock()
         let deadline = wait.map { clock.now + $0 }
-        let keepRaw = settings.format != .tandem
+        let keepRaw = settings.format.kind != .tandem
         var graceUsed = false
         while true {
             guard let line = try tailer.next() else {
@@ -83,7 +87,7 @@ public final class JSONLinesSource: ChangeSource {
             var record: SourceRecord
             switch line {
             case .line(let bytes, let position):
-                switch settings.format.decode(bytes, position: position) {
+                switch decoder.decode(bytes, position: position) {
                 // A Tandem line is its decoded event (re-encoded if it must go to quarantine): no copy needed.
                 case .change(let e): record = SourceRecord(position: position, change: e, raw: keepRaw ? Array(bytes) : [])
                 case .skip: continue

@@ -140,6 +140,8 @@ enum Coercion {
 /// Why a value cannot be transformed or coerced (the text goes into a `Rejection`).
 struct Reason: Error, Sendable {
     var text: String
+    /// The column the reason is about, when the rejection should name one.
+    var column: String? = nil
 }
 
 extension Result where Failure == Reason {
