@@ -76,7 +76,7 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
             var hint = "keep a copy of \(dir); restore the missing segments from a backup"
             if case .consumer(let name) = evidence {
                 hint += "; if they are lost, rebuild \"\(name)\"'s store and unregister it with"
-                    + " `tandem journal consumers \(dir) unregister \(name)`"
+                    + " `tandem journal consumers \(dir) unregister \(Self.shellWord(name))`"
             }
             return "journal \(dir) ends at seq \(last), but \(evidence.text(expected)): events are missing;"
                 + " nothing was written and no seq is used twice (hint: \(hint))"
@@ -113,8 +113,17 @@ extension JournalError {
         .truncateRefused(consumer: consumer, appliedSeq: mayHaveApplied,
                          reason: "truncate --after \(seq) would drop seqs \(seq + 1)…\(mayHaveApplied), which it has already applied"
                             + " (hint: rewind its store to seq \(seq) first with `tandem rewind --journal \(directory) --sink SINK"
-                            + " --to \(seq)`, unregister it with `tandem journal consumers \(directory) unregister \(consumer)`,"
+                            + " --to \(seq)`, unregister it with `tandem journal consumers \(directory) unregister \(shellWord(consumer))`,"
                             + " or pass --force)")
+    }
+
+    /// `word` as one shell word in a hint's command: as it is when plain, else in single quotes (a default
+    /// consumer name such as `sink default sqlite:/data/new.db` holds spaces).
+    static func shellWord(_ word: String) -> String {
+        let plain = !word.isEmpty && word.unicodeScalars.allSatisfy {
+            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_./:@%+=,-".unicodeScalars.contains($0))
+        }
+        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
     }
 
     /// The start of the reason when the journal's first segment is missing: no cut keeps anything then.

@@ -54,6 +54,12 @@ final class OperatorMessageTests: XCTestCase {
         XCTAssertFalse(r.stderr.contains("wait for it"), r.stderr)
         XCTAssertTrue(r.stderr.contains("`tandem rewind --journal \(j) --sink SINK --to 3`"), r.stderr)
         XCTAssertTrue(r.stderr.contains("`tandem journal consumers \(j) unregister app`"), r.stderr)
+        // A replay's consumer name holds spaces: the command in the hint quotes it.
+        XCTAssertEqual(try CLI.run(["journal", "consumers", j, "unregister", "app"]).status, 0)
+        XCTAssertEqual(try CLI.run(["journal", "consumers", j, "register", "sink default sqlite:/x.db", "--applied", "5"]).status, 0)
+        let quoted = try CLI.run(["journal", "truncate", j, "--after", "3"])
+        XCTAssertTrue(quoted.stderr.contains("`tandem journal consumers \(j) unregister 'sink default sqlite:/x.db'`"), quoted.stderr)
+        XCTAssertEqual(try CLI.run(["journal", "consumers", j, "unregister", "sink default sqlite:/x.db"]).status, 0)
         let before = try CLI.run(["journal", "consumers", j, "register", "late", "--applied", "0"])
         XCTAssertEqual(before.status, 0)
         XCTAssertTrue(try CLI.run(["journal", "truncate", j, "--before", "3"]).stderr.contains("wait for it"))
