@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers (DESIGN.md): each target imports only the ones below it.
-//   TandemCore → TandemJournal → TandemSources / TandemSinks → TandemPipeline → tandem
+// Layers (README.md, "How Tandem works"): each target imports only the ones below it.
+//   TandemCore → TandemJournal → TandemSQLite → TandemSources / TandemSinks → tandem
 // C libraries are reached through system-library targets and wrapped in one layer only.
 let package = Package(
     name: "Tandem",

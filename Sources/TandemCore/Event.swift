@@ -1,9 +1,9 @@
-/// What a change did to a row (DESIGN.md, "op").
+/// What a change did to a row (README.md, "op").
 public enum Operation: String, Sendable, Hashable, CaseIterable {
     case insert, update, delete, snapshot, truncate
 }
 
-/// One normalized change, as journaled and replayed (DESIGN.md, "event").
+/// One normalized change, as journaled and replayed (README.md, "event").
 public struct Event: Sendable, Hashable {
     /// Journal sequence number: dense, from 1, assigned on append; 0 until then.
     public var seq: UInt64

@@ -1,4 +1,4 @@
-/// The JSON rendering of an event, one event a line (DESIGN.md "value"; schemas/event.schema.json).
+/// The JSON rendering of an event, one event a line (README.md "value"; schemas/event.schema.json).
 ///
 /// Field order: seq, sourcePosition, txn, committedAt, entity, key, op, before, after, tenant, origin;
 /// absent optionals are omitted, and so is `seq` while it is 0 (not yet journaled). Values:

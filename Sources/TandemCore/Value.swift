@@ -1,4 +1,4 @@
-/// One typed column value of a row image (DESIGN.md, "value").
+/// One typed column value of a row image (README.md, "value").
 public enum Value: Sendable, Hashable {
     case null
     case bool(Bool)

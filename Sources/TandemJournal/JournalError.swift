@@ -40,7 +40,8 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
             return "journal I/O error: \(op) \(path) failed: \(String(cString: strerror(code))) (\(name))"
         case let .notAJournal(path, reason):
             // A damaged manifest is not a missing journal: `init` there would be the wrong advice.
-            let hint = reason.hasPrefix("no ") ? "create one with `tandem journal init \(path)`"
+            let missing = reason.hasPrefix("no ") || reason == Self.directoryMissing
+            let hint = missing ? "create one with `tandem journal init \(path)`"
                 : "restore \(ManifestStore.fileName) from a copy; the segment files are not touched"
             return "\(path) is not a Tandem journal: \(reason) (hint: \(hint))"
         case let .alreadyExists(path):
@@ -58,8 +59,9 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .writerClosed(reason):
             return "journal writer closed after an earlier failure (\(reason)); reopen the journal to continue"
         case let .truncateRefused(consumer, applied, reason):
+            // `truncateAfterRefused` gives its own hint: a consumer that applied too much is rewound, not waited for.
             return "truncate refused: consumer \"\(consumer)\" has applied up to seq \(applied); \(reason)"
-                + " (hint: wait for it, unregister it, or pass --force)"
+                + (reason.contains("(hint: ") ? "" : " (hint: wait for it, unregister it, or pass --force)")
         case let .seqOutOfRange(seq, first, last):
             return "seq \(seq) is outside the journal (first seq \(first), last seq \(last))"
         case let .unknownConsumer(name):
@@ -74,7 +76,7 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
             var hint = "keep a copy of \(dir); restore the missing segments from a backup"
             if case .consumer(let name) = evidence {
                 hint += "; if they are lost, rebuild \"\(name)\"'s store and unregister it with"
-                    + " `tandem journal consumers \(dir) unregister \(name)`"
+                    + " `tandem journal consumers \(dir) unregister \(Self.shellWord(name))`"
             }
             return "journal \(dir) ends at seq \(last), but \(evidence.text(expected)): events are missing;"
                 + " nothing was written and no seq is used twice (hint: \(hint))"
@@ -102,6 +104,28 @@ public enum HeadEvidence: Sendable, Equatable {
 }
 
 extension JournalError {
+    /// The `notAJournal` reason for a directory that is not there (its hint is `journal init`, as for no manifest).
+    public static let directoryMissing = "the directory does not exist"
+
+    /// `truncate --after seq` refused: the consumer has (or may have) applied events it would drop, so the hint
+    /// is to rewind its store to `seq` first, or to unregister it.
+    static func truncateAfterRefused(seq: UInt64, consumer: String, mayHaveApplied: UInt64, directory: String) -> JournalError {
+        .truncateRefused(consumer: consumer, appliedSeq: mayHaveApplied,
+                         reason: "truncate --after \(seq) would drop seqs \(seq + 1)…\(mayHaveApplied), which it has already applied"
+                            + " (hint: rewind its store to seq \(seq) first with `tandem rewind --journal \(directory) --sink SINK"
+                            + " --to \(seq)`, unregister it with `tandem journal consumers \(directory) unregister \(shellWord(consumer))`,"
+                            + " or pass --force)")
+    }
+
+    /// `word` as one shell word in a hint's command: as it is when plain, else in single quotes (a default
+    /// consumer name such as `sink default sqlite:/data/new.db` holds spaces).
+    static func shellWord(_ word: String) -> String {
+        let plain = !word.isEmpty && word.unicodeScalars.allSatisfy {
+            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_./:@%+=,-".unicodeScalars.contains($0))
+        }
+        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+    }
+
     /// The start of the reason when the journal's first segment is missing: no cut keeps anything then.
     static func firstSegmentMissing(_ name: String, firstSeq: UInt64) -> String {
         "segment \(name) is missing (the journal starts at seq \(firstSeq))"

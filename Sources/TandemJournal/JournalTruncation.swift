@@ -57,8 +57,6 @@ extension JournalWriter {
                 fail(e)
                 throw e
             }
-            options.logger("journal \(directory): truncated before seq \(seq): dropped seqs \(manifest.firstSeq)…\(seq - 1)"
-                           + (force ? " (forced)" : ""))
             return TruncationResult(dropped: manifest.firstSeq...(seq - 1), firstSeq: seq, lastSeq: last)
         }
     }
@@ -80,9 +78,8 @@ extension JournalWriter {
             }
             if seq == last { return TruncationResult(dropped: nil, firstSeq: manifest.firstSeq, lastSeq: last) }
             if !force, let c = manifest.consumers.filter({ $0.mayHaveApplied > seq }).max(by: { $0.mayHaveApplied < $1.mayHaveApplied }) {
-                throw JournalError.truncateRefused(
-                    consumer: c.name, appliedSeq: c.mayHaveApplied,
-                    reason: "truncate --after \(seq) would drop seqs \(seq + 1)…\(c.mayHaveApplied), which it has already applied")
+                throw JournalError.truncateAfterRefused(seq: seq, consumer: c.name, mayHaveApplied: c.mayHaveApplied,
+                                                        directory: directory)
             }
             do {
                 try store.update { m in
@@ -100,8 +97,6 @@ extension JournalWriter {
                 fail(e)
                 throw e
             }
-            options.logger("journal \(directory): truncated after seq \(seq): dropped seqs \(seq + 1)…\(last)"
-                           + (force ? " (forced)" : ""))
             return TruncationResult(dropped: (seq + 1)...last, firstSeq: manifest.firstSeq, lastSeq: seq)
         }
     }
@@ -226,9 +221,8 @@ extension Journal {
                 throw JournalError.seqOutOfRange(seq: seq, first: manifest.firstSeq, last: damaged - 1)
             }
             if !force, let c = manifest.consumers.filter({ $0.mayHaveApplied > seq }).max(by: { $0.mayHaveApplied < $1.mayHaveApplied }) {
-                throw JournalError.truncateRefused(
-                    consumer: c.name, appliedSeq: c.mayHaveApplied,
-                    reason: "truncate --after \(seq) would drop seqs \(seq + 1)…\(c.mayHaveApplied), which it has already applied")
+                throw JournalError.truncateAfterRefused(seq: seq, consumer: c.name, mayHaveApplied: c.mayHaveApplied,
+                                                        directory: directory)
             }
             // Report all that goes, including what lies past the damage (read by resyncing over it).
             let past = try DamagedTail.highestSeq(directory: directory, fs: fs, notBelowSegmentOf: damaged)

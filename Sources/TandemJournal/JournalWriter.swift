@@ -55,7 +55,7 @@ public final class JournalWriter: @unchecked Sendable {
         let fs = options.fileSystem
         guard fs.exists(directory + "/" + ManifestStore.fileName) else {
             throw JournalError.notAJournal(path: directory, reason: fs.exists(directory)
-                                           ? "no \(ManifestStore.fileName)" : "the directory does not exist")
+                                           ? "no \(ManifestStore.fileName)" : JournalError.directoryMissing)
         }
         writerLock = try fs.lockExclusive(directory + "/" + JournalFiles.writerLock, journal: directory)
         do {

@@ -73,7 +73,8 @@ struct ManifestStore {
     /// The manifest as on disk.
     func read() throws -> Manifest {
         guard fs.exists(path) else {
-            throw JournalError.notAJournal(path: directory, reason: "no \(Self.fileName)")
+            throw JournalError.notAJournal(path: directory, reason: fs.exists(directory) ? "no \(Self.fileName)"
+                                           : JournalError.directoryMissing)
         }
         let file = try fs.open(path, .read)
         defer { file.close() }

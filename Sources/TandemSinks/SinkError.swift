@@ -53,12 +53,17 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     /// A journaled event whose key is not its entity's key as the journal keeps it (a journal written before
     /// keys were checked at append).
     case keyRefused(seq: UInt64, entity: String, reason: String)
+    /// A store that a verb needs filled already (rewind) is not there, or holds no checkpoint of this sink.
+    case notFilled(target: String, sink: String, reason: String)
 
     public var description: String {
         switch self {
         case let .journalMismatch(target, sink, stored, given):
             return "\(target): sink '\(sink)' holds events of journal \(stored), not of journal \(given); "
-                + "hint: replay journal \(stored) into it, or use a new store (or --rebuild) for journal \(given)"
+                + "hint: replay journal \(stored) into it, or replay journal \(given) into a new store"
+        case let .notFilled(target, sink, reason):
+            return "\(target): nothing to rewind for sink '\(sink)': \(reason); nothing was created or changed"
+                + " (hint: check the store's spelling; a store is filled with `tandem replay`)"
         case let .outOfOrder(seq, previous):
             return "event seq \(seq) came after seq \(previous): a batch must be in ascending seq order"
         case let .missingAfterImage(seq, entity, op):
@@ -127,6 +132,7 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
         case .invalidEvent, .refusedData, .keyMismatch, .refusedEvent: return 65
         case .keyColumnsDiffer, .nullKeyValue, .keyRefused: return 65
         case .unavailable: return 69
+        case .notFilled: return 66
         case .checkpointMoved, .connectionLost, .busy: return 75
         case .database: return 74
         }

@@ -1,6 +1,6 @@
 import TandemCore
 
-/// Something Tandem tails (DESIGN.md, "source"): a JSON-lines change-log file, a trigger-fed SQLite change table.
+/// Something Tandem tails (README.md, "source"): a JSON-lines change-log file, a trigger-fed SQLite change table.
 ///
 /// Contract every implementation meets (and `SourceConformance` tests check):
 /// - `open(after:)` positions the source strictly after `position` (nil: from the very beginning). A position

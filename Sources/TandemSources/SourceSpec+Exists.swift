@@ -16,12 +16,31 @@ extension SourceSpec {
                 throw SourceError.missing(path: path, what: exists ? "is a directory, not a change-log file" : "no such change-log file",
                                           hint: "check the PATH of jsonl:PATH; without --once ingest waits for the file to appear")
             }
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw SourceError.missing(path: path, what: "the change-log file is not readable by this user",
+                                          hint: "check its permissions")
+            }
         case .sqliteChangelog:
             guard exists, !isDirectory.boolValue else {
                 throw SourceError.missing(path: path, what: exists ? "is a directory, not a database" : "no such database",
                                           hint: "check the PATH of sqlite-changelog:PATH")
             }
         }
+    }
+}
+
+extension SourceSpec {
+    /// Opens the source once and closes it again, changing nothing: a database that is not one, or that has no
+    /// change table, fails here, before a journal is created for it. (A jsonl file is checked by `checkExists`;
+    /// opening it would only read it.)
+    /// - Throws: the source's `SourceError`.
+    public func checkOpens() throws {
+        guard kind == .sqliteChangelog else { return }
+        var probe = self
+        probe.prune = false
+        let source = probe.makeSource(log: { _ in })
+        defer { source.close() }
+        try source.open(after: nil)
     }
 }
 

@@ -114,7 +114,8 @@ extension Verb {
             }
             parsed.values[name, default: []].append(value)
         }
-        let variadic = positionals.last?.hasSuffix("…") ?? false
+        // "FILE…" and "[ID…]" both take any number.
+        let variadic = positionals.last.map { $0.hasSuffix("…") || $0.hasSuffix("…]") } ?? false
         let required = positionals.filter { !$0.hasPrefix("[") && !$0.hasSuffix("…") }.count
         if parsed.positionals.count < required {
             throw UsageError("\(path): missing \(positionals[parsed.positionals.count])")

@@ -43,12 +43,19 @@ enum IngestCommands {
             ?? .passThrough
         var settings = Ingestor.Settings()
         if let b = try args.int("--batch", in: 1...1_000_000) { settings.batchSize = b }
+        // A follower runs unattended: each quarantined input gets a log line as it happens (--once prints a summary).
+        if !args.flag("--once") {
+            settings.quarantineLog = { OperatorLog.stderr($0 + " (`tandem quarantine list --journal \(journal)`)") }
+        }
         do {
             try spec.checkExists()
-        } catch let missing as SourceError where spec.kind == .jsonl && !args.flag("--once") {
+        } catch let missing as SourceError where spec.kind == .jsonl && !args.flag("--once")
+                    && !FileManager.default.fileExists(atPath: spec.path) {
             // A follower waits for a change log that is not there yet, like tail -F; say so once.
             OperatorLog.stderr("\(missing); waiting for it to appear")
         }
+        // Everything is checked before the journal is created: a source that fails leaves nothing behind.
+        try spec.checkOpens()
         if !FileManager.default.fileExists(atPath: journal + "/manifest.json") {
             try Journal.create(at: journal)
             OperatorLog.stderr("created journal \(journal)")
@@ -73,7 +80,7 @@ enum IngestCommands {
         positionals: [],
         options: [.value("--db", "FILE", "the legacy SQLite database"),
                   .value("--tables", "T1,T2", "the tables to capture (comma-separated)"),
-                  .flag("--uninstall", "remove the triggers instead (the change table stays)"),
+                  .flag("--uninstall", "remove the triggers instead, of --tables or of every table (the change table stays)"),
                   .flag("--print", "only print the SQL, change nothing")],
         details: """
         Creates the change table _tandem_changes and AFTER INSERT/UPDATE/DELETE triggers that record the
@@ -86,15 +93,23 @@ enum IngestCommands {
         """
     ) { args in
         let path = try ReplayCommands.required(args, "--db")
-        let tables = try ReplayCommands.required(args, "--tables").split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !tables.isEmpty else { throw UsageError("source install-triggers: --tables names no table") }
+        let uninstall = args.flag("--uninstall")
+        // --uninstall without --tables removes every table's triggers: the database knows which it has.
+        let listed = uninstall && args.value("--tables") == nil ? nil
+            : try ReplayCommands.required(args, "--tables").split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if let listed, listed.isEmpty { throw UsageError("source install-triggers: --tables names no table") }
         guard FileManager.default.fileExists(atPath: path) else {
             throw UsageError("source install-triggers: no database at \(path)")
         }
         let db = try Database(path: path, mode: .readWrite)
         defer { db.close() }
-        if args.flag("--uninstall") {
+        let tables = try listed ?? ChangeTableTriggers.installedTables(db: db)
+        if uninstall, tables.isEmpty {
+            Output.out("no change-capture triggers in \(path)\n")
+            return 0
+        }
+        if uninstall {
             if args.flag("--print") { Output.out(ChangeTableTriggers.uninstallSQL(tables: tables)); return 0 }
             try ChangeTableTriggers.uninstall(db: db, tables: tables)
             Output.out("removed the change-capture triggers of \(tables.joined(separator: ", ")) in \(path)\n")

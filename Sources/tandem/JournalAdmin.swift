@@ -74,8 +74,9 @@ extension JournalCommands {
                   .flag("--force", "drop even what a registered consumer still needs or has applied")],
         details: """
         --before refuses, naming the consumer, when a registered consumer has not applied up to SEQ-1;
-        --after refuses when a consumer has applied beyond SEQ. Both need the writer lock and are
-        crash-safe; each is recorded in the manifest's history.
+        --after refuses when a consumer has applied beyond SEQ (rewind its store to SEQ first with
+        `tandem rewind`, or unregister it). Both need the writer lock and are crash-safe; each is
+        recorded in the manifest's history.
         """
     ) { args in
         let dir = try args.positional(0, "DIR")
@@ -90,7 +91,8 @@ extension JournalCommands {
             ?? Journal.truncate(after: after!, force: force, at: dir)
         let now = r.lastSeq >= r.firstSeq ? "seq \(r.firstSeq)..\(r.lastSeq)" : "no events"
         if let d = r.dropped {
-            Output.out("dropped seq \(d.lowerBound)..\(d.upperBound) (\(d.count) events); the journal now holds \(now)\n")
+            Output.out("dropped seq \(d.lowerBound)..\(d.upperBound) (\(d.count) events)\(force ? ", forced" : ""); "
+                       + "the journal now holds \(now)\n")
         } else {
             Output.out("nothing to drop; the journal holds \(now)\n")
         }
@@ -118,7 +120,13 @@ extension JournalCommands {
             }
         case "register":
             let name = try args.positional(2, "NAME")
-            try Journal.registerConsumer(name, appliedSeq: try args.unsigned("--applied") ?? 0, at: dir)
+            let applied = try args.unsigned("--applied") ?? 0
+            // A consumer past the head would make `truncate --after` refuse for events that were never written.
+            let last = try Journal.lastSeq(at: dir)
+            if applied > last {
+                throw JournalError.seqOutOfRange(seq: applied, first: try Journal.manifest(at: dir).firstSeq, last: last)
+            }
+            try Journal.registerConsumer(name, appliedSeq: applied, at: dir)
             Output.out("registered consumer \(name)\n")
         case "unregister":
             let name = try args.positional(2, "NAME")

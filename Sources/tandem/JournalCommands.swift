@@ -13,7 +13,7 @@ enum JournalCommands {
 
     static let initVerb = Verb(
         name: "init", summary: "create a journal in a new or empty directory", positionals: ["DIR"],
-        options: [.value("--segment-size", "BYTES", "roll segments at this size (default 64 MiB)")]
+        options: [.value("--segment-size", "SIZE", "roll segments at this size: 67108864, 64MiB, 64 MiB, 8KB (default 64 MiB)")]
     ) { args in
         let dir = try args.positional(0, "DIR")
         let id = try Journal.create(at: dir, options: try options(args))
@@ -81,7 +81,7 @@ enum JournalCommands {
     /// Journal options from the shared flags (segment size) with operator logging on stderr.
     static func options(_ args: ParsedArguments) throws -> JournalOptions {
         var o = JournalOptions()
-        if let size = try args.int("--segment-size", in: 4096...(1 << 40)) { o.segmentSize = size }
+        if let size = try args.byteSize("--segment-size", in: 4096...(1 << 40)) { o.segmentSize = size }
         return o
     }
 

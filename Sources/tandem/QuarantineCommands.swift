@@ -8,16 +8,26 @@ enum QuarantineCommands {
     static let journalOption = OptionSpec.value("--journal", "DIR", "the journal whose quarantine to use")
 
     static let list = Verb(
-        name: "list", summary: "entries still in quarantine: id, time, rule, column, position, reason",
+        name: "list", summary: "entries still in quarantine: id, time, rule, legacy key, position, reason",
         positionals: [],
-        options: [journalOption, .flag("--all", "also entries being retried, retried and dropped"),
-                  .flag("--json", "one JSON object a line (without the raw input)")]
+        options: [journalOption, .flag("--all", "also entries being retried, retried and dropped, with a STATE column"),
+                  .flag("--json", "one JSON object a line (without the raw input)")],
+        details: """
+        KEY is the legacy change's entity and key, e.g. customers {"id":250}, or - for input that does not
+        parse; POSITION is where the source read it. ID is the entry's number for show, retry and drop.
+        """
     ) { args in
         let q = try open(args)
-        let states: [QuarantineEntry.State] = args.flag("--all") ? QuarantineEntry.State.allCases : [.quarantined]
-        for e in try q.list(states: states) {
-            Output.out((args.flag("--json") ? e.jsonText(includeRaw: false) : TerminalText.escaped(e.listLine)) + "\n")
+        let all = args.flag("--all")
+        let entries = try q.list(states: all ? QuarantineEntry.State.allCases : [.quarantined])
+        if args.flag("--json") {
+            for e in entries { Output.out(e.jsonText(includeRaw: false) + "\n") }
+            return 0
         }
+        guard !entries.isEmpty else { Output.out("no entries\n"); return 0 }
+        // Every cell may quote legacy input: escaped, so no control sequence reaches the terminal.
+        Output.out(table([QuarantineEntry.listHeader(withState: all)]
+                         + entries.map { $0.listColumns(withState: all).map(TerminalText.escaped) }))
         return 0
     }
 
@@ -44,7 +54,8 @@ enum QuarantineCommands {
         name: "retry", summary: "run entries through the current mapping again; journal those that pass",
         positionals: ["[ID…]"],
         options: [journalOption, .value("--mapping", "FILE", "the (fixed) mapping to apply"),
-                  .flag("--all", "retry every entry still in quarantine")]
+                  .flag("--all", "retry every entry still in quarantine"),
+                  .flag("--json", "each retried entry as it is afterwards, one JSON object a line (as list --json)")]
     ) { args in
         let journal = try ReplayCommands.required(args, "--journal")
         let ids = try args.positionals.map { text -> Int64 in
@@ -58,7 +69,15 @@ enum QuarantineCommands {
             ?? .passThrough
         let writer = try JournalWriter(directory: journal)
         defer { writer.close() }
-        let r = try Quarantine(journal: journal).retry(ids.isEmpty ? nil : ids, mapping: mapping, journal: writer)
+        let q = try Quarantine(journal: journal)
+        let r = try q.retry(ids.isEmpty ? nil : ids, mapping: mapping, journal: writer)
+        if args.flag("--json") {
+            let retried = Set(r.journaled.map(\.id) + r.failed.map(\.id))
+            for id in (ids.isEmpty ? retried.sorted() : ids) where retried.contains(id) {
+                Output.out(try q.entry(id).jsonText(includeRaw: false) + "\n")
+            }
+            return r.failed.isEmpty ? 0 : ExitCode.checkFailed
+        }
         for (id, seq) in r.journaled { Output.out("entry \(id): journaled as seq \(seq)\n") }
         for (id, rejection) in r.failed { Output.out("entry \(id): still rejected: \(TerminalText.escaped("\(rejection)"))\n") }
         Output.out("retried \(r.journaled.count + r.failed.count): \(r.journaled.count) journaled, \(r.failed.count) still in quarantine\n")
@@ -67,16 +86,29 @@ enum QuarantineCommands {
 
     static let drop = Verb(
         name: "drop", summary: "give up on an entry (kept, marked dropped, never journaled)", positionals: ["ID"],
-        options: [journalOption]
+        options: [journalOption, .flag("--json", "the entry as it is afterwards, one JSON object (as list --json)")]
     ) { args in
         let id = try id(args)
-        try open(args).drop(id)
+        let q = try open(args)
+        try q.drop(id)
+        if args.flag("--json") { Output.out(try q.entry(id).jsonText(includeRaw: false) + "\n"); return 0 }
         Output.out("dropped quarantine entry \(id)\n")
         return 0
     }
 
     static let group = VerbGroup(name: "quarantine", summary: "inspect, retry or drop input that was not journaled",
                                  verbs: [list, show, retry, drop])
+
+    /// Rows as aligned columns, two spaces apart; the last column is not padded.
+    static func table(_ rows: [[String]]) -> String {
+        let columns = rows.map(\.count).max() ?? 0
+        let widths = (0..<columns).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { c, cell in
+                c == row.count - 1 ? cell : cell.padding(toLength: widths[c] + 2, withPad: " ", startingAt: 0)
+            }.joined()
+        }.joined(separator: "\n") + "\n"
+    }
 
     private static func open(_ args: ParsedArguments) throws -> Quarantine {
         let journal = try ReplayCommands.required(args, "--journal")

@@ -7,7 +7,7 @@ import TandemSources
 /// `tandem replay` and `tandem rewind`: the journal into a sink, forwards or backwards.
 enum ReplayCommands {
     static let sinkHelp = """
-    SINK is sqlite:PATH (created when missing), a libpq URI such as
+    SINK is sqlite:PATH (created by replay when missing; rewind needs a store replay filled), a libpq URI such as
     postgres:///dbname?host=/tmp/pg or postgresql://user@127.0.0.1:5432/db, or a JSON object inline or in
     a .json file: {"kind":"sqlite","path":"new.db","name":"default","synchronous":"full"}. A password in
     a URI is never printed.
@@ -43,6 +43,8 @@ enum ReplayCommands {
         if let b = try args.int("--batch", in: 1...1_000_000) { options.batchSize = b }
         options.consumerName = args.value("--consumer")
         options.allowGap = args.flag("--skip-gap")
+        // Everything is checked before the store is opened: opening creates a SQLite file.
+        _ = try Journal.manifest(at: journal)
         let sink = try spec.open()
         defer { sink.close() }
         let stop = StopSignal()
@@ -79,7 +81,10 @@ enum ReplayCommands {
     ) { args in
         let journal = try required(args, "--journal"), spec = try SinkSpec.parse(try required(args, "--sink"))
         guard let target = try args.unsigned("--to") else { throw UsageError("rewind: missing --to SEQ") }
-        let sink = try spec.open()
+        // A missing journal or a store that was never filled (a mistyped path) is refused before anything is
+        // created, changed or registered as a consumer.
+        _ = try Journal.manifest(at: journal)
+        let sink = try spec.openFilled()
         defer { sink.close() }
         if args.flag("--rebuild") {
             let p = try Rewinder.rebuild(journal: journal, sink: sink, to: target, filter: filter(args),

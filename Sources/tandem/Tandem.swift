@@ -93,10 +93,10 @@ enum Tandem {
         var out = "tandem \(version): change-data-capture replicator (legacy change log → journal → new store)\n\n"
         out += "usage: tandem COMMAND [VERB] [ARGS…]\n       tandem help COMMAND [VERB]\n\ncommands:\n"
         for g in groups {
-            out += "  \(g.name.padding(toLength: 12, withPad: " ", startingAt: 0))\(g.summary)\n"
-            for v in g.verbs { out += "      \(v.name.padding(toLength: 18, withPad: " ", startingAt: 0))\(v.summary)\n" }
+            out += "  \(column(g.name, 12))\(g.summary)\n"
+            for v in g.verbs { out += "      \(column(v.name, 18))\(v.summary)\n" }
         }
-        for v in topLevel { out += "  \(v.name.padding(toLength: 12, withPad: " ", startingAt: 0))\(v.summary)\n" }
+        for v in topLevel { out += "  \(column(v.name, 12))\(v.summary)\n" }
         out += "\nexit codes: 0 ok, 1 check failed, 64 usage, 65 bad data, 66 no input, 69 unavailable,\n"
         out += "            70 internal error, 73 cannot create, 74 I/O error, 75 try again (e.g. locked)\n"
         return out
@@ -104,10 +104,16 @@ enum Tandem {
 
     static func groupHelp(_ g: VerbGroup) -> String {
         var out = "tandem \(g.name): \(g.summary)\n\nverbs:\n"
-        for v in g.verbs { out += "  \(v.name.padding(toLength: 12, withPad: " ", startingAt: 0))\(v.summary)\n" }
+        let width = g.verbs.map { $0.name.count + 2 }.max() ?? 12
+        for v in g.verbs { out += "  \(column(v.name, max(12, width)))\(v.summary)\n" }
         out += "\n'tandem help \(g.name) VERB' describes one verb.\n"
         return out
     }
+}
+
+/// `name` padded to `width` columns, never cut: a name as long as the column still gets two spaces after it.
+func column(_ name: String, _ width: Int) -> String {
+    name.count + 2 > width ? name + "  " : name.padding(toLength: width, withPad: " ", startingAt: 0)
 }
 
 /// `tandem GROUP --help`: not an error, the group's help on stdout.

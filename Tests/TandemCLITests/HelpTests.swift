@@ -32,4 +32,19 @@ final class HelpTests: XCTestCase {
         XCTAssertEqual(r.stderr, "tandem: unknown command 'frobnicate' (see 'tandem --help')\n")
         XCTAssertEqual(r.stdout, "")
     }
+
+    func testGroupHelpNamesEveryVerbInFull() throws {
+        for group in ["journal", "source", "quarantine"] {
+            let r = try CLI.run(["help", group])
+            XCTAssertEqual(r.status, 0)
+            for line in r.stdout.split(separator: "\n") where line.hasPrefix("  ") {
+                let words = line.split(separator: " ")
+                XCTAssertGreaterThan(words.count, 1, "\(group): \(line)")
+                XCTAssertEqual(try CLI.run(["help", group, String(words[0])]).status, 0, "\(group): cut verb name in '\(line)'")
+            }
+        }
+        XCTAssertTrue(try CLI.run(["help", "source"]).stdout.contains("  install-triggers  add change-capture triggers"))
+        let root = try CLI.run(["--help"]).stdout
+        XCTAssertTrue(root.contains("install-triggers  add change-capture triggers"), root)
+    }
 }

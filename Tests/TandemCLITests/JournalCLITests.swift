@@ -96,7 +96,7 @@ final class JournalCLITests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("consumer \"new-store\" has applied up to seq 4"), refused.stderr)
         let forced = try CLI.run(["journal", "truncate", j, "--before", "8", "--force"])
         XCTAssertEqual(forced.status, 0, forced.stderr)
-        XCTAssertEqual(forced.stdout, "dropped seq 1..7 (7 events); the journal now holds seq 8..10\n")
+        XCTAssertEqual(forced.stdout, "dropped seq 1..7 (7 events), forced; the journal now holds seq 8..10\n")
         let stats = try CLI.run(["journal", "stats", j, "--json"])
         XCTAssertTrue(stats.stdout.contains(#""firstSeq":8,"lastSeq":10"#), stats.stdout)
         XCTAssertTrue(stats.stdout.contains(#"{"name":"new-store","appliedSeq":4,"lag":6}"#), stats.stdout)

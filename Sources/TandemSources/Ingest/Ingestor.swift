@@ -16,6 +16,11 @@ public final class Ingestor {
         public var idleWait: Duration = .milliseconds(500)
         /// The `origin` given to events that have none.
         public var origin: String? = "legacy"
+        /// Where a line per quarantined input goes (position and reason; at most `quarantineLogLimit` a batch,
+        /// then one line with how many more), or nil for none. `tandem ingest` sets it when following.
+        public var quarantineLog: (@Sendable (String) -> Void)?
+        /// The most quarantined inputs logged one by one per batch.
+        public var quarantineLogLimit = 5
 
         /// Default settings.
         public init() {}
@@ -110,6 +115,17 @@ public final class Ingestor {
         return summary
     }
 
+    /// One log line per quarantined input, so a follower shows bad input as it happens (rate-limited per batch).
+    private func logQuarantined(_ rejected: [Quarantine.NewEntry]) {
+        guard let log = settings.quarantineLog else { return }
+        for r in rejected.prefix(settings.quarantineLogLimit) {
+            log("\(source.description) position \(r.position): quarantined, \(r.rejection)")
+        }
+        if rejected.count > settings.quarantineLogLimit {
+            log("\(source.description): \(rejected.count - settings.quarantineLogLimit) more inputs of this batch quarantined")
+        }
+    }
+
     private func acknowledge(_ pipeline: AppendPipeline) throws {
         if let p = pipeline.takeUnacknowledged() { try source.acknowledge(through: p) }
     }
@@ -169,6 +185,7 @@ public final class Ingestor {
                 try pipeline.drain()
                 return try journal.event(at: seq)?.txn == Quarantine.retryTxn(id)
             }
+            logQuarantined(rejected)
         }
         // Quarantined input is durable before the events after it are journaled, so a crash never leaves a
         // journaled position beyond input that is neither journaled nor quarantined.

@@ -1,7 +1,7 @@
 import Foundation
 import TandemCore
 
-/// Type coercion of values into DESIGN.md's value types, and the wording of values in rejections.
+/// Type coercion of values into README.md's value types, and the wording of values in rejections.
 enum Coercion {
     /// `v` as `type`, or why it cannot be.
     static func coerce(_ v: Value, to type: ValueType) -> Result<Value, Reason> {

@@ -1,7 +1,7 @@
 import Foundation
 import TandemCore
 
-/// The operator's rules from legacy fields to the new schema (DESIGN.md, "mapping"), compiled for the hot path.
+/// The operator's rules from legacy fields to the new schema (README.md, "mapping"), compiled for the hot path.
 ///
 /// Load one with `Mapping.load(path:)` or `Mapping.parse(_:)`; apply it with `apply(_:)`.
 /// `Mapping.passThrough` changes nothing except filling a missing key from the column `id`.
@@ -86,7 +86,7 @@ public struct ColumnMapping: Sendable {
     }
 }
 
-/// DESIGN.md's value types, as a coercion target.
+/// README.md's value types, as a coercion target.
 public enum ValueType: String, Sendable, CaseIterable {
     case bool, int, double, decimal, string, bytes, timestamp
 }

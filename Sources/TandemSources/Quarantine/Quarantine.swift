@@ -61,7 +61,7 @@ public enum QuarantineError: Error, CustomStringConvertible {
     }
 }
 
-/// The quarantine (DESIGN.md): a durable store beside the journal (`<journal>/quarantine/quarantine.db`,
+/// The quarantine (README.md): a durable store beside the journal (`<journal>/quarantine/quarantine.db`,
 /// SQLite with `synchronous=FULL`, so an entry is on disk when `add` returns).
 ///
 /// Entries are unique per (source, position): input re-read after a crash is not quarantined twice.

@@ -4,10 +4,30 @@ extension QuarantineEntry {
     /// The raw input as text when it is UTF-8 (nil otherwise: use `raw` / base64).
     public var rawText: String? { String(validating: raw, as: UTF8.self) }
 
-    /// One line for `tandem quarantine list`: id, time, rule, column, position and reason.
-    public var listLine: String {
-        let col = column.map { " \($0)" } ?? ""
-        return "\(id)  \(quarantinedAt.rfc3339)  \(rule)\(col)  \(position)  \(reason)"
+    /// The entity and key of the legacy change, when the raw input decodes to one (nil for input that does
+    /// not parse): what an operator looks the row up by in the legacy system.
+    public var legacyKey: (entity: String, key: Row)? {
+        guard case .change(let c) = format.decode(raw, position: position), !c.key.isEmpty else { return nil }
+        return (c.entity, c.key)
+    }
+
+    static func keyJSON(_ key: Row) -> [UInt8] {
+        var json: [UInt8] = []
+        EventJSON.write(key, into: &json)
+        return json
+    }
+
+    /// The header of `tandem quarantine list`'s table (with a STATE column for `--all`).
+    public static func listHeader(withState: Bool) -> [String] {
+        ["ID"] + (withState ? ["STATE"] : []) + ["TIME", "RULE", "KEY", "POSITION", "REASON"]
+    }
+
+    /// One row of `tandem quarantine list`: id, (state,) time, rule and column, legacy key (`customers {"id":250}`,
+    /// `-` when unknown), source position and reason.
+    public func listColumns(withState: Bool) -> [String] {
+        let key = legacyKey.map { $0.entity + " " + String(decoding: Self.keyJSON($0.key), as: UTF8.self) }
+        return ["\(id)"] + (withState ? [state.rawValue] : [])
+            + [quarantinedAt.rfc3339, rule + (column.map { " \($0)" } ?? ""), key ?? "-", position, reason]
     }
 
     /// The entry as a JSON object for `--json` (raw as `raw` text when UTF-8, else `rawBase64`).
@@ -19,6 +39,10 @@ extension QuarantineEntry {
             ("quarantinedAt", .string(quarantinedAt.rfc3339)), ("rawLength", .int(rawLength)),
             ("retries", .int(Int64(retries))), ("journaledSeq", journaledSeq.map { .int(Int64($0)) } ?? .null),
         ]
+        let legacy = legacyKey
+        o.append(("entity", legacy.map { .string($0.entity) } ?? .null))
+        // The key as in event JSON (`{"id":250}`, a decimal as `{"decimal":"…"}`).
+        o.append(("key", legacy.flatMap { try? JSONValue.parse(Self.keyJSON($0.key)) } ?? .null))
         if includeRaw {
             if let t = rawText { o.append(("raw", .string(t))) } else { o.append(("rawBase64", .string(Base64.encode(raw)))) }
         }

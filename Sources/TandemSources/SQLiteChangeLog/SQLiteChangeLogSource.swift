@@ -15,7 +15,8 @@ import TandemSQLite
 /// A lock the legacy application holds is waited out: following, as long as it lasts (one log line per
 /// episode); reading once, up to `lockWait`, then `SourceError.busy` (exit 75, try again).
 ///
-/// With `prune`, rows are deleted only in `acknowledge(through:)`, i.e. after the journal holds them durably.
+/// With `prune`, rows are deleted only in `acknowledge(through:)`, i.e. after the journal holds them durably,
+/// and at `open(after:)` up to the resume position (journaled or quarantined by an earlier run).
 public final class SQLiteChangeLogSource: ChangeSource {
     /// How the source is set up.
     public struct Settings: Sendable {
@@ -109,6 +110,9 @@ public final class SQLiteChangeLogSource: ChangeSource {
             settings.log("\(settings.path): the triggers on \(old.sorted().joined(separator: ", ")) were installed by an older Tandem (a REAL keeps 15 digits, a key change leaves the old row); hint: run `tandem source install-triggers` again")
         }
         checked = true
+        // The rows up to the resume position are journaled (or quarantined) already: prune them now, so a run
+        // with nothing new still leaves the change table clean.
+        if settings.prune, lastID > 0 { try prune(db, through: lastID) }
     }
 
     public func read(limit: Int, wait: Duration?, stop: StopSignal?) throws -> [SourceRecord] {
