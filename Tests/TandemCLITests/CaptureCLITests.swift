@@ -202,24 +202,28 @@ extension CaptureCLITests {
         _ = try sqlite3(db, "INSERT INTO customers VALUES (1, 'a');")
         try tandem(["ingest", "--source", "sqlite-changelog:\(db)", "--journal", journal, "--once"])
 
-        // Following: started while the lock is held, and the lock outlasts the 1 s busy timeout.
+        // Following: started while the lock is held; the lock is kept until the follower says it waits for it
+        // (which takes longer than its 1 s busy timeout), so the wait is observed, not guessed with a sleep.
         var holder = try LockHolder(db, "INSERT INTO customers VALUES (2, 'b');")
         let follower = Process()
         follower.executableURL = CLI.executable
         follower.arguments = ["ingest", "--source", "sqlite-changelog:\(db)", "--journal", journal]
-        let err = Pipe()
+        let errPath = journal + ".follower.stderr"
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         follower.standardError = err
         follower.standardOutput = FileHandle.nullDevice
         try follower.run()
-        let started = Date()
-        // The lock is held for at least 1.5 s: longer than the source's busy timeout.
-        while Date().timeIntervalSince(started) < 1.5, follower.isRunning { usleep(50_000) }
-        XCTAssertTrue(follower.isRunning, "ingest stopped on a lock the legacy application holds")
+        func followerSaid() -> String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
+        XCTAssertTrue(waitUntil(60) { followerSaid().contains("holds a lock on the database") || !follower.isRunning },
+                      "the follower never said it waits for the lock")
+        XCTAssertTrue(follower.isRunning, "ingest stopped on a lock the legacy application holds: \(followerSaid())")
         XCTAssertEqual(holder.commit(), 0)
         XCTAssertTrue(try waitUntil { try self.journalCount(journal) == 2 }, "the change written under the lock is journaled")
         follower.terminate()
         follower.waitUntilExit()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        try err.close()
+        let stderr = followerSaid()
         XCTAssertEqual(follower.terminationStatus, 0, stderr)
         XCTAssertTrue(stderr.contains("holds a lock on the database") && stderr.contains("Tandem waits for it"), stderr)
 
