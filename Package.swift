@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers (README.md, "How Tandem works"): each target imports only the ones below it.
-//   TandemCore → TandemJournal → TandemSQLite → TandemSources / TandemSinks → tandem
+//   TandemCore → TandemJournal → TandemSQLite → TandemSources / TandemSinks → TandemPipeline → tandem
 // C libraries are reached through system-library targets and wrapped in one layer only.
 let package = Package(
     name: "Tandem",
@@ -22,8 +22,11 @@ let package = Package(
                 path: "Sources/TandemSources"),
         .target(name: "TandemSinks", dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "CPostgres"],
                 path: "Sources/TandemSinks"),
+        .target(name: "TandemPipeline",
+                dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSources", "TandemSinks"],
+                path: "Sources/TandemPipeline"),
         .executableTarget(name: "tandem",
-                          dependencies: ["TandemCore", "TandemJournal", "TandemSources", "TandemSinks"],
+                          dependencies: ["TandemCore", "TandemJournal", "TandemSources", "TandemSinks", "TandemPipeline"],
                           path: "Sources/tandem"),
         .executableTarget(name: "tandem-bench",
                           dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSinks", "TandemSources", "CSQLite", "CPostgres"],
@@ -35,6 +38,8 @@ let package = Package(
                     path: "Tests/TandemSourcesTests", exclude: ["Fixtures"]),  // read in place via #filePath
         .testTarget(name: "TandemSinksTests", dependencies: ["TandemCore", "TandemJournal", "TandemSinks"],
                     path: "Tests/TandemSinksTests"),
+        .testTarget(name: "TandemPipelineTests", dependencies: ["TandemCore", "TandemPipeline"],
+                    path: "Tests/TandemPipelineTests"),
         .testTarget(name: "TandemCLITests", dependencies: ["tandem", "TandemCore", "TandemJournal"],
                     path: "Tests/TandemCLITests"),
     ],
