@@ -72,7 +72,8 @@ public enum DebeziumDecoder {
         case .truncate: break
         }
         return .change(Event(sourcePosition: position, txn: txn, committedAt: committedAt, entity: table, key: Row(),
-                             op: op, before: before, after: after))
+                             op: op, before: before, after: after,
+                             beforeComplete: DebeziumBeforeImage.isComplete(op: op, before: before, after: after, declared: fields?.before)))
     }
 
     static func row(_ v: JSONValue, types: [String: DebeziumField]?, image: String) throws(Reason) -> Row {
