@@ -8,13 +8,13 @@ enum QuarantineCommands {
     static let journalOption = OptionSpec.value("--journal", "DIR", "the journal whose quarantine to use")
 
     static let list = Verb(
-        name: "list", summary: "entries still in quarantine: id, time, rule, column, position, reason",
+        name: "list", summary: "entries still in quarantine (superseded ones too): id, time, rule, column, position, reason",
         positionals: [],
         options: [journalOption, .flag("--all", "also entries being retried, retried and dropped"),
                   .flag("--json", "one JSON object a line (without the raw input)")]
     ) { args in
         let q = try open(args)
-        let states: [QuarantineEntry.State] = args.flag("--all") ? QuarantineEntry.State.allCases : [.quarantined]
+        let states: [QuarantineEntry.State] = args.flag("--all") ? QuarantineEntry.State.allCases : [.quarantined, .superseded]
         for e in try q.list(states: states) {
             Output.out((args.flag("--json") ? e.jsonText(includeRaw: false) : TerminalText.escaped(e.listLine)) + "\n")
         }
@@ -61,8 +61,13 @@ enum QuarantineCommands {
         let r = try Quarantine(journal: journal).retry(ids.isEmpty ? nil : ids, mapping: mapping, journal: writer)
         for (id, seq) in r.journaled { Output.out("entry \(id): journaled as seq \(seq)\n") }
         for (id, rejection) in r.failed { Output.out("entry \(id): still rejected: \(TerminalText.escaped("\(rejection)"))\n") }
-        Output.out("retried \(r.journaled.count + r.failed.count): \(r.journaled.count) journaled, \(r.failed.count) still in quarantine\n")
-        return r.failed.isEmpty ? 0 : ExitCode.checkFailed
+        for (id, seq) in r.superseded {
+            Output.out("entry \(id): superseded: seq \(seq) changed its key after it; not journaled (hint: tandem quarantine drop \(id))\n")
+        }
+        let tried = r.journaled.count + r.failed.count + r.superseded.count
+        Output.out("retried \(tried): \(r.journaled.count) journaled, \(r.failed.count) still in quarantine"
+                   + (r.superseded.isEmpty ? "" : ", \(r.superseded.count) superseded") + "\n")
+        return r.failed.isEmpty && r.superseded.isEmpty ? 0 : ExitCode.checkFailed
     }
 
     static let drop = Verb(

@@ -7,7 +7,8 @@ extension QuarantineEntry {
     /// One line for `tandem quarantine list`: id, time, rule, column, position and reason.
     public var listLine: String {
         let col = column.map { " \($0)" } ?? ""
-        return "\(id)  \(quarantinedAt.rfc3339)  \(rule)\(col)  \(position)  \(reason)"
+        let superseded = state == .superseded ? "  (superseded by seq \(journaledSeq ?? 0))" : ""
+        return "\(id)  \(quarantinedAt.rfc3339)  \(rule)\(col)  \(position)  \(reason)\(superseded)"
     }
 
     /// The entry as a JSON object for `--json` (raw as `raw` text when UTF-8, else `rawBase64`).
