@@ -38,7 +38,7 @@ enum ReplayCommands {
         exit 65 naming the event's seq, entity and key; the source transactions before it are applied.
         A conflict — an insert whose key holds a row (overwritten), an update or a delete of a missing row —
         is applied as an upsert or a no-op, logged (seq, entity, key; the first 10, then a summary a minute)
-        and counted per kind in the summary (SQLite stores; PostgreSQL: within a batch only).
+        and counted per kind in the summary.
         """
     ) { args in
         let journal = try required(args, "--journal"), spec = try SinkSpec.parse(try required(args, "--into"))

@@ -28,11 +28,21 @@ final class ConflictTests: XCTestCase {
     /// the same whether the replay commits one transaction per event or all in one; snapshots never count,
     /// and a second replay over applied events counts nothing.
     func testConflictsAreCountedAndLoggedTheSameAtEveryBatchSize() throws {
+        try conflictsAreCountedAndLogged { try SQLiteSink(path: try TestStores.sqlitePath()) }
+    }
+
+    /// Promise: the same on PostgreSQL (keys probed in one statement per entity, not a query per row).
+    func testPostgresConflictsAreCountedAndLoggedTheSameAtEveryBatchSize() throws {
+        let base = try TestStores.postgresBase()
+        try conflictsAreCountedAndLogged { try PostgresSink(conninfo: try TestStores.postgresDatabase(base: base)) }
+    }
+
+    private func conflictsAreCountedAndLogged(_ open: () throws -> any EventSink) throws {
         let (dir, _) = try TestStores.journal(events)
         var seen: [[String]] = []
         for batch in [1, 1000] {
             let lines = Mutex<[String]>([])
-            let sink = try SQLiteSink(path: try TestStores.sqlitePath())
+            let sink = try open()
             defer { sink.close() }
             var options = ReplayOptions(batchSize: batch)
             options.log = { line in lines.withLock { $0.append(line) } }
