@@ -9,6 +9,7 @@ public enum ConflictKind: String, Sendable, Hashable, CaseIterable, Comparable {
     /// A delete of a row that was not there.
     case deleteMissing = "delete-missing"
 
+    /// In declaration order (the order summaries list them in).
     public static func < (a: ConflictKind, b: ConflictKind) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
@@ -27,9 +28,13 @@ public enum ConflictKind: String, Sendable, Hashable, CaseIterable, Comparable {
 
 /// One conflict: the event that met it.
 public struct Conflict: Sendable, Hashable {
+    /// What the event met.
     public var kind: ConflictKind
+    /// The event's journal seq.
     public var seq: UInt64
+    /// The event's entity.
     public var entity: String
+    /// The event's key.
     public var key: Row
 
     /// A conflict of event `seq`.
@@ -45,6 +50,7 @@ public struct Conflict: Sendable, Hashable {
 
 /// Counts of conflicts per kind.
 public struct ConflictCounts: Sendable, Hashable, CustomStringConvertible {
+    /// How many of each kind (kinds never met are absent).
     public private(set) var counts: [ConflictKind: Int] = [:]
 
     /// No conflicts.

@@ -20,22 +20,13 @@ struct RewindPlanner {
     /// Every column an image of the entity shows within the rewound range (after-images and vouched befores).
     private var columns: [ExactText: Set<String>] = [:]
     /// Keys inserted within the range, with their folded state while `feed` walks the journal.
-    private var watched: [RowKey: KeyState] = [:]
+    private var watched: [RowIdentity: KeyState] = [:]
     /// Rows that inserts within the range overwrote, by the insert's seq.
     private(set) var overwritten: [UInt64: Row] = [:]
     /// The first event that cannot be undone exactly, as the error to throw.
     private(set) var refusal: SinkError?
 
     private enum KeyState { case absent, present(Row) }
-
-    private struct RowKey: Hashable {
-        let entity: ExactText
-        let key: KeyIdentity
-        init(_ e: Event) {
-            entity = ExactText(e.entity)
-            key = KeyIdentity(ordered: KeyIdentity.reorder(e.key, to: e.key.names.sorted()) ?? e.key)
-        }
-    }
 
     init(target: UInt64, filter: ReplayFilter) {
         self.target = target
@@ -47,7 +38,7 @@ struct RewindPlanner {
         guard e.seq > target, filter.matches(e) else { return }
         if let after = e.after { columns[ExactText(e.entity), default: []].formUnion(after.names) }
         if e.beforeComplete, let before = e.before { columns[ExactText(e.entity), default: []].formUnion(before.names) }
-        if e.op == .insert { watched[RowKey(e)] = .absent }
+        if e.op == .insert { watched[RowIdentity(e)] = .absent }
     }
 
     /// True when an insert is to be undone: `feed` must then start at the journal's first seq.
@@ -63,10 +54,10 @@ struct RewindPlanner {
             let entity = ExactText(e.entity)
             for k in watched.keys where k.entity == entity { watched[k] = .absent }
         case .delete:
-            let k = RowKey(e)
+            let k = RowIdentity(e)
             if watched[k] != nil { watched[k] = .absent }
         case .insert, .update, .snapshot:
-            let k = RowKey(e)
+            let k = RowIdentity(e)
             guard let state = watched[k], let after = e.after else { return }
             // As the sinks upsert: the given columns overwrite, the others keep their values.
             var row: Row
@@ -82,7 +73,7 @@ struct RewindPlanner {
         case .truncate:
             refusal = .rewindNeedsBeforeImage(seq: e.seq, entity: e.entity, op: e.op, target: target)
         case .insert:
-            if case .present(let row)? = watched[RowKey(e)] { overwritten[e.seq] = row }
+            if case .present(let row)? = watched[RowIdentity(e)] { overwritten[e.seq] = row }
         case .update, .snapshot, .delete:
             guard let before = e.before else {
                 refusal = .rewindNeedsBeforeImage(seq: e.seq, entity: e.entity, op: e.op, target: target)

@@ -68,7 +68,7 @@ extension Quarantine {
         var result = RetryResult()
         let resume = try journal.lastSourcePosition()
         var keys = try journal.entityKeyCatalog()
-        var freshness = try RetryFreshness(keys: Set(entries.compactMap { mapped($0, mapping).map(RetryFreshness.KeyID.init) }),
+        var freshness = try RetryFreshness(keys: Set(entries.compactMap { mapped($0, mapping).map(RowIdentity.init) }),
                                            journal: journal, entryPosition: { try? entry($0).position })
         for e in entries {
             if e.state == .retrying, let seq = e.journaledSeq, try journal.event(at: seq)?.txn == Quarantine.retryTxn(e.id) {
@@ -95,7 +95,7 @@ extension Quarantine {
             }
             switch outcome {
             case .event(var ev):
-                let key = RetryFreshness.KeyID(ev)
+                let key = RowIdentity(ev)
                 ev.sourcePosition = resume
                 if ev.origin == nil { ev.origin = origin }
                 ev.txn = Quarantine.retryTxn(e.id)

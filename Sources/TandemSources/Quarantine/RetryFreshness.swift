@@ -14,28 +14,18 @@ enum SourcePositionOrder {
 /// What the journal holds for the keys of entries being retried: a retried entry must never make a key older
 /// than a change the journal already has for it (the sink would apply the old row last).
 struct RetryFreshness {
-    /// An entity's row, told apart as the stores tell keys apart.
-    struct KeyID: Hashable {
-        let entity: ExactText
-        let key: KeyIdentity
-        init(_ e: Event) {
-            entity = ExactText(e.entity)
-            key = KeyIdentity(ordered: KeyIdentity.reorder(e.key, to: e.key.names.sorted()) ?? e.key)
-        }
-    }
-
     /// Journaled changes of the watched keys: seq and the source position of the change (for a retried event,
     /// its entry's own position, not the resume position it carries; nil when unknown).
-    private var changes: [KeyID: [(seq: UInt64, position: String?)]] = [:]
+    private var changes: [RowIdentity: [(seq: UInt64, position: String?)]] = [:]
     /// Journaled truncates of the watched keys' entities (they change every key).
     private var truncates: [ExactText: [(seq: UInt64, position: String?)]] = [:]
 
     /// Reads the whole journal once for the changes of `keys`; `entryPosition` gives a retried entry's position.
-    init(keys: Set<KeyID>, journal: any QuarantineRetryJournal, entryPosition: (Int64) throws -> String?) throws {
+    init(keys: Set<RowIdentity>, journal: any QuarantineRetryJournal, entryPosition: (Int64) throws -> String?) throws {
         guard !keys.isEmpty else { return }
         let prefix = Quarantine.retryTxn(0).dropLast()  // "quarantine:"
         let entities = Set(keys.map(\.entity))
-        var found: [KeyID: [(seq: UInt64, position: String?)]] = [:]
+        var found: [RowIdentity: [(seq: UInt64, position: String?)]] = [:]
         var emptied: [ExactText: [(seq: UInt64, position: String?)]] = [:]
         try journal.forEachEvent { e in
             var position: String? { get throws {
@@ -47,7 +37,7 @@ struct RetryFreshness {
                 if entities.contains(entity) { emptied[entity, default: []].append((e.seq, try position)) }
                 return
             }
-            let k = KeyID(e)
+            let k = RowIdentity(e)
             guard keys.contains(k) else { return }
             found[k, default: []].append((e.seq, try position))
         }
@@ -56,7 +46,7 @@ struct RetryFreshness {
     }
 
     /// The seq of a journaled change of `key` not known to come before `position` (the newest such), or nil.
-    func newer(than position: String, key: KeyID) -> UInt64? {
+    func newer(than position: String, key: RowIdentity) -> UInt64? {
         func isNewer(_ c: (seq: UInt64, position: String?)) -> Bool {
             !(c.position.map { SourcePositionOrder.precedes($0, position) } ?? false)
         }
@@ -65,7 +55,7 @@ struct RetryFreshness {
     }
 
     /// Notes a change journaled by this retry.
-    mutating func record(_ key: KeyID, seq: UInt64, position: String) {
+    mutating func record(_ key: RowIdentity, seq: UInt64, position: String) {
         changes[key, default: []].append((seq, position))
     }
 }
