@@ -37,6 +37,8 @@ public struct ApplyOutcome: Sendable, Hashable {
     public var skipped: Int
     /// The checkpoint after the batch.
     public var checkpoint: SinkCheckpoint?
+    /// Conflicts the applied events met (within the batch, and against the store where the sink tells).
+    public var conflicts: [Conflict] = []
 }
 
 /// A target store that applies journal events idempotently.
@@ -84,11 +86,17 @@ public protocol EventSink: AnyObject {
     /// Applies `plan` in a transaction that is always rolled back: the store stays as it was, and what
     /// `commit` would throw is thrown (used to find the event a store refuses).
     func rehearse(_ plan: ChangePlan) throws
+    /// The conflicts the last committed plan met against the store: a key's first event of the plan (its
+    /// `EntityPlan.firstEvents`) finding a row it did not expect, or none it did.
+    var conflicts: [Conflict] { get }
 }
 
 extension EventSink {
     /// The target as given (stores with one spelling only).
     public var canonicalTarget: String { target }
+
+    /// None: a sink that does not check what the store held (conflicts within a batch are still counted).
+    public var conflicts: [Conflict] { [] }
 
     /// Applies a batch of events (ascending seq, whole source transactions) in one transaction with its
     /// checkpoint, skipping events at or below the checkpoint; after a lost connection it reconnects and
@@ -122,7 +130,8 @@ extension EventSink {
                 let plan = try ChangePlan(events: fresh)
                 let to = SinkCheckpoint(journalID: journalID, seq: end, filter: filter)
                 try commit(plan, from: stored, to: to)
-                return ApplyOutcome(applied: fresh.count, skipped: events.count - fresh.count, checkpoint: to)
+                let met = (plan.conflicts + conflicts).sorted { $0.seq < $1.seq }
+                return ApplyOutcome(applied: fresh.count, skipped: events.count - fresh.count, checkpoint: to, conflicts: met)
             } catch SinkError.connectionLost {
                 try reconnect()
             }

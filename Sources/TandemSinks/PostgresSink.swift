@@ -41,6 +41,9 @@ public final class PostgresSink: EventSink {
     private var conn: PostgresConnection?
     // Keyed byte for byte, as PostgreSQL tells table names apart (Swift's String equality would not).
     private var tables: [ExactText: PostgresTable] = [:]
+    /// Conflicts the last committed plan met against the store.
+    public private(set) var conflicts: [Conflict] = []
+    private var met: [Conflict] = []
 
     /// Connects to `conninfo` (a libpq URI or key=value string, which may hold a password) as sink `name`.
     /// - Throws: `SinkError.badSpec`, or `SinkError.unavailable` when the server stays unreachable.
@@ -113,6 +116,7 @@ public final class PostgresSink: EventSink {
             if found != from {
                 throw SinkError.checkpointMoved(target: target, sink: name, expected: from?.seq ?? 0, found: found?.seq ?? 0)
             }
+            met = []
             for entity in plan.entities { try apply(entity, c) }
             try c.query("""
                 INSERT INTO _tandem_checkpoint (sink, journal_id, seq, updated_at, filter) VALUES ($1, $2, $3, now(), $4)
@@ -120,6 +124,7 @@ public final class PostgresSink: EventSink {
                     filter = coalesce(EXCLUDED.filter, _tandem_checkpoint.filter)
                 """, [name, to.journalID, String(to.seq), to.filter])
             try c.query("COMMIT")
+            conflicts = met
         } catch {
             // The transaction is gone (and with it any DDL): forget the schema we learned in it.
             tables.removeAll()
@@ -180,7 +185,19 @@ public final class PostgresSink: EventSink {
         var builders: [PostgresText.ArrayBuilder] = []
         var groupBase: [Int] = []
         var last = (names: [String](), insert: false, index: -1)
+        // Conflicts: keys whose first event's expectation is judged before anything changes (updates, deletes,
+        // and inserts whose row is deleted first); those of plain inserts only when their INSERT finds a row.
+        var probe: [(key: Row, first: (op: Operation, seq: UInt64))] = []
+        var freshInserts: [UpsertGroupKey: [(key: Row, first: (op: Operation, seq: UInt64))]] = [:]
+        let judged = !plan.firstEvents.isEmpty
         for (k, change) in plan.orderedChanges {
+            if judged, let first = plan.firstEvents[KeyIdentity(ordered: k)] {
+                if case let .upsert(row, false, true) = change, first.op == .insert {
+                    freshInserts[UpsertGroupKey(names: row.names, insert: true), default: []].append((k, first))
+                } else {
+                    probe.append((k, first))
+                }
+            }
             switch change {
             case .delete:
                 for (i, name) in key.enumerated() { deletes[i].append(k[name] ?? .null) }
@@ -208,6 +225,7 @@ public final class PostgresSink: EventSink {
                 for (i, v) in row.values.enumerated() { builders[base + i].append(v) }
             }
         }
+        if !probe.isEmpty { try judge(probe, q, key, info, entity, c) }
         if deleteCount > 0 {
             let casts = key.enumerated().map { "$\($0.offset + 1)::\(info.type($0.element))[]" }
             let match = key.map { "t.\(SQL.quote($0)) = k.\(SQL.quote($0))" }.joined(separator: " AND ")
@@ -231,10 +249,22 @@ public final class PostgresSink: EventSink {
                 } catch SinkError.refusedData where c.lastSQLState == "23505" {
                     try c.query("ROLLBACK TO SAVEPOINT tandem_insert")
                 }
+                if let inserts = freshInserts[g] { try judge(inserts, q, key, info, entity, c) }
             }
             let set = names.filter { !key.contains($0) }.map { "\(SQL.quote($0)) = EXCLUDED.\(SQL.quote($0))" }
             let sql = insert + " ON CONFLICT (\(SQL.list(key))) " + (set.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + set.joined(separator: ", "))
             try c.query(sql, arrays, entity: entity)
+        }
+    }
+
+    /// Notes the conflicts of `keys`' first events, from whether the table holds their rows now.
+    private func judge(_ keys: [(key: Row, first: (op: Operation, seq: UInt64))], _ q: String, _ columns: [String],
+                       _ info: PostgresTable, _ entity: String, _ c: PostgresConnection) throws {
+        let existed = try PostgresExistence.check(keys.map(\.key), table: q, columns: columns, types: info, entity: entity, c)
+        for (i, k) in keys.enumerated() {
+            if let kind = ConflictKind.of(k.first.op, existed: existed[i]) {
+                met.append(Conflict(kind: kind, seq: k.first.seq, entity: entity, key: k.key))
+            }
         }
     }
 

@@ -30,6 +30,9 @@ public final class SQLiteSink: EventSink {
     // for its NFC twin, which SQLite holds as another table.
     private var tables: [ExactText: SQLiteTable] = [:]
     private var statements: [ExactText: Statement] = [:]
+    /// Conflicts the last committed plan met against the store.
+    public private(set) var conflicts: [Conflict] = []
+    private var met: [Conflict] = []
 
     /// Opens (creating when missing) the SQLite file at `path` for the sink named `name`.
     /// - Throws: `SinkError.database` when the file cannot be opened or prepared.
@@ -70,9 +73,11 @@ public final class SQLiteSink: EventSink {
                 if found != from {
                     throw SinkError.checkpointMoved(target: target, sink: name, expected: from?.seq ?? 0, found: found?.seq ?? 0)
                 }
+                met = []
                 for entity in plan.entities { try apply(entity) }
                 try writeCheckpoint(to)
             }
+            conflicts = met
         } catch {
             // DDL of the failed transaction rolled back with it: forget what we learned about the schema.
             tables.removeAll()
@@ -148,16 +153,35 @@ public final class SQLiteSink: EventSink {
             guard let info else { return }  // deletes and truncates of a table that never existed: nothing to do
             if plan.truncate { try db.execute("DELETE FROM \(SQL.quote(entity))") }
             var upsert: (names: [String], stmt: Statement)?
+            var insert: (names: [String], stmt: Statement)?
+            let conflictKey = info.primaryKey.isEmpty ? plan.keyColumns : info.primaryKey
             let delete = plan.changeCount == 0 ? nil : try statement(deleteSQL(entity, plan.keyColumns))
+            let judged = !plan.firstEvents.isEmpty
             for (key, change) in plan.orderedChanges {
                 current = key
+                // The key's first event in the plan, when whether its row existed decides a conflict.
+                let first = judged ? plan.firstEvents[KeyIdentity(ordered: key)] : nil
                 switch change {
                 case .delete:
                     try run(delete!, key.values)
+                    if let first { judge(first, existed: db.changes > 0, plan, key) }
                 case let .upsert(row, deleteFirst, _):
-                    if deleteFirst { try run(delete!, key.values) }
+                    if deleteFirst {
+                        try run(delete!, key.values)
+                        if let first { judge(first, existed: db.changes > 0, plan, key) }
+                    } else if let first, first.op == .insert {
+                        // Expected absent: a plain insert tells, at no extra cost, whether the key held a row.
+                        if insert?.names != row.names {
+                            insert = (row.names, try statement(insertSQL(entity, row.names, conflictKey)))
+                        }
+                        try run(insert!.stmt, row.values)
+                        guard db.changes == 0 else { continue }
+                        judge(first, existed: true, plan, key)
+                    } else if let first {
+                        judge(first, existed: try exists(entity, plan.keyColumns, key), plan, key)
+                    }
                     if upsert?.names != row.names {
-                        upsert = (row.names, try statement(upsertSQL(entity, row.names, info.primaryKey.isEmpty ? plan.keyColumns : info.primaryKey)))
+                        upsert = (row.names, try statement(upsertSQL(entity, row.names, conflictKey)))
                     }
                     try run(upsert!.stmt, row.values)
                 }
@@ -188,6 +212,22 @@ public final class SQLiteSink: EventSink {
         return out
     }
 
+    /// Notes the conflict `first` met, if any.
+    private func judge(_ first: (op: Operation, seq: UInt64), existed: Bool, _ plan: EntityPlan, _ key: Row) {
+        if let kind = ConflictKind.of(first.op, existed: existed) {
+            met.append(Conflict(kind: kind, seq: first.seq, entity: plan.entity, key: key))
+        }
+    }
+
+    /// True when the table holds a row with `key`.
+    private func exists(_ entity: String, _ columns: [String], _ key: Row) throws -> Bool {
+        let s = try statement("SELECT 1 FROM \(SQL.quote(entity)) WHERE " + columns.map { "\(SQL.quote($0)) = ?" }.joined(separator: " AND "))
+        defer { try? s.reset() }
+        var i: Int32 = 1
+        for v in key.values { try s.bind(v, at: i); i += 1 }
+        return try s.step()
+    }
+
     private func run(_ s: Statement, _ values: [Value]) throws {
         var i: Int32 = 1
         for v in values { try s.bind(v, at: i); i += 1 }
@@ -203,6 +243,11 @@ public final class SQLiteSink: EventSink {
 
     private func deleteSQL(_ entity: String, _ key: [String]) -> String {
         "DELETE FROM \(SQL.quote(entity)) WHERE " + key.map { "\(SQL.quote($0)) = ?" }.joined(separator: " AND ")
+    }
+
+    private func insertSQL(_ entity: String, _ names: [String], _ key: [String]) -> String {
+        let params = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        return "INSERT INTO \(SQL.quote(entity)) (\(SQL.list(names))) VALUES (\(params)) ON CONFLICT (\(SQL.list(key))) DO NOTHING"
     }
 
     private func upsertSQL(_ entity: String, _ names: [String], _ key: [String]) -> String {

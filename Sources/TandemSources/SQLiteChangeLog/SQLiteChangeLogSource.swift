@@ -253,7 +253,8 @@ enum ChangeRowDecoder {
         }
         return Event(sourcePosition: position, txn: nil, committedAt: try? Timestamp(rfc3339: time), entity: table,
                      key: try row(key, "key"), op: o, before: try before.map { t throws(Reason) in try row(t, "before") },
-                     after: try after.map { t throws(Reason) in try row(t, "after") })
+                     after: try after.map { t throws(Reason) in try row(t, "after") },
+                     beforeComplete: before != nil)  // the triggers record the whole OLD row
     }
 
     static func row(_ text: String, _ what: String) throws(Reason) -> Row {
