@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(name: "TandemSinksTests", dependencies: ["TandemCore", "TandemJournal", "TandemSinks"],
                     path: "Tests/TandemSinksTests"),
         .testTarget(name: "TandemCLITests", dependencies: ["tandem", "TandemCore", "TandemJournal"],
-                    path: "Tests/TandemCLITests"),
+                    path: "Tests/TandemCLITests", exclude: ["Fixtures"]),  // read in place via #filePath
     ],
     swiftLanguageModes: [.v6]
 )

@@ -84,9 +84,15 @@ public protocol EventSink: AnyObject {
     /// Applies `plan` in a transaction that is always rolled back: the store stays as it was, and what
     /// `commit` would throw is thrown (used to find the event a store refuses).
     func rehearse(_ plan: ChangePlan) throws
+    /// The entities' declared schemas (the journal's `entity-schemas.json`): tables created from then on get
+    /// the declared columns and types, and values that do not fit their declared column are refused.
+    func declare(_ schemas: EntitySchemaCatalog)
 }
 
 extension EventSink {
+    /// A sink that creates no tables ignores declarations.
+    public func declare(_ schemas: EntitySchemaCatalog) {}
+
     /// The target as given (stores with one spelling only).
     public var canonicalTarget: String { target }
 

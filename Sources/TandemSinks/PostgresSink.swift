@@ -7,8 +7,12 @@ import TandemCore
 /// its exclusive lock would stop the new store's readers during coexistence), the deletes as one
 /// `DELETE … USING unnest($1::type[], …)` and the upserts (per column set) as one
 /// `INSERT … SELECT * FROM unnest(…) ON CONFLICT (key) DO UPDATE`, every value bound as an array
-/// parameter. Tables are created from the events' columns when missing (int → bigint, bool → boolean,
-/// double → double precision, decimal → numeric, string → text, bytes → bytea, timestamp → timestamptz).
+/// parameter. Tables are created when missing from the entity's declared schema (`declare`; types per
+/// `DeclaredSchema.postgresType`, no declared type → jsonb); a value that does not fit its declared column is
+/// refused (`SinkError.refusedData` naming the column). Columns of an entity without any declaration still get
+/// a type from the value kind (int → bigint, bool → boolean, double → double precision, decimal → numeric,
+/// string → text, bytes → bytea, timestamp → timestamptz). New columns are added to tables Tandem created
+/// (`_tandem_tables`), to others only with `evolve`.
 public final class PostgresSink: EventSink {
     /// How long to keep trying to reconnect.
     public struct Retry: Sendable {
@@ -41,12 +45,16 @@ public final class PostgresSink: EventSink {
     private var conn: PostgresConnection?
     // Keyed byte for byte, as PostgreSQL tells table names apart (Swift's String equality would not).
     private var tables: [ExactText: PostgresTable] = [:]
+    private var schemas = EntitySchemaCatalog()
+    /// Whether columns may be added to tables Tandem did not create.
+    public let evolve: Bool
 
     /// Connects to `conninfo` (a libpq URI or key=value string, which may hold a password) as sink `name`.
     /// - Throws: `SinkError.badSpec`, or `SinkError.unavailable` when the server stays unreachable.
-    public init(conninfo: String, name: String = "default", retry: Retry = Retry(),
+    public init(conninfo: String, name: String = "default", retry: Retry = Retry(), evolve: Bool = false,
                 log: @escaping @Sendable (String) -> Void = OperatorLog.stderr) throws {
         self.name = name
+        self.evolve = evolve
         self.conninfo = conninfo
         self.redactor = try PostgresRedactor(conninfo: conninfo)
         self.retry = retry
@@ -79,6 +87,7 @@ public final class PostgresSink: EventSink {
                     AND table_name = '_tandem_checkpoint' AND column_name = 'filter'
                     """)
                 if filterColumn.count == 0 { try c.query(CheckpointSQL.postgresUpgrade) }
+                if try c.query("SELECT to_regclass('_tandem_tables')")[0, 0] == nil { try c.query(DeclaredSchema.tablesPostgres) }
                 conn = c
                 if attempt > 1 { log("\(target): reconnected after \(attempt - 1) failed attempts") }
                 return
@@ -142,6 +151,8 @@ public final class PostgresSink: EventSink {
         }
     }
 
+    public func declare(_ schemas: EntitySchemaCatalog) { self.schemas = schemas }
+
     public func close() {
         conn?.close()
         conn = nil
@@ -181,6 +192,10 @@ public final class PostgresSink: EventSink {
         var builders: [PostgresText.ArrayBuilder] = []
         var groupBase: [Int] = []
         var last = (names: [String](), insert: false, index: -1)
+        // Per column of the current row's column list: its declared type (checked), and whether it holds JSON.
+        // Declarations describe the tables Tandem creates; an application's table judges values itself.
+        let schema = info.createdByTandem ? schemas.schema(of: entity) : nil
+        var declared: [ColumnType?] = [], lastDeclared: [String]? = nil
         for (k, change) in plan.orderedChanges {
             switch change {
             case .delete:
@@ -205,8 +220,20 @@ public final class PostgresSink: EventSink {
                         last = (row.names, insert, groupBase.count - 1)
                     }
                 }
+                if let schema, lastDeclared != row.names {
+                    declared = row.names.map { schema.type(of: $0) }
+                    lastDeclared = row.names
+                }
                 let base = groupBase[last.index]
-                for (i, v) in row.values.enumerated() { builders[base + i].append(v) }
+                for (i, v) in row.values.enumerated() {
+                    if let t = declared.isEmpty ? nil : declared[i] {
+                        if let why = DeclaredSchema.misfit(v, column: row.names[i], type: t, storeType: info.type(row.names[i])) {
+                            throw SinkError.refusedData(target: target, entity: entity, key: k, message: why)
+                        }
+                        if t.kind == .any { builders[base + i].appendJSON(v); continue }
+                    }
+                    builders[base + i].append(v)
+                }
             }
         }
         if deleteCount > 0 {
@@ -254,6 +281,7 @@ public final class PostgresSink: EventSink {
             WHERE i.indrelid = to_regclass($1) AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)
             """, [SQL.quote(entity)], entity: entity)
         t.primaryKey = (0..<pk.count).compactMap { pk[$0, 0] }
+        t.createdByTandem = try c.query("SELECT 1 FROM _tandem_tables WHERE name = $1", [entity], entity: entity).count > 0
         tables[ExactText(entity)] = t
         return t
     }
@@ -273,24 +301,30 @@ public final class PostgresSink: EventSink {
 
     private func ensureTable(_ plan: EntityPlan, _ existing: PostgresTable?, _ c: PostgresConnection) throws -> PostgresTable {
         let q = SQL.quote(plan.entity)
+        let schema = schemas.schema(of: plan.entity)
         if var t = existing {
             for col in plan.columns where t.types[col.name] == nil {
-                let type = PostgresText.columnType(col.sample)
+                guard t.createdByTandem || evolve else {
+                    throw DeclaredSchema.refuseNewColumn(target: target, entity: plan.entity, column: col.name)
+                }
+                let type = schema?.type(of: col.name).map(DeclaredSchema.postgresType) ?? PostgresText.columnType(col.sample)
                 try c.query("ALTER TABLE \(q) ADD COLUMN \(SQL.quote(col.name)) \(type)", entity: plan.entity)
                 t.types[col.name] = type
             }
             tables[ExactText(plan.entity)] = t
             return t
         }
-        var t = PostgresTable()
+        var t = PostgresTable(createdByTandem: true)
         var defs: [String] = []
-        for col in plan.columns {
-            let type = PostgresText.columnType(col.sample)
+        for col in DeclaredSchema.columns(plan, schema) {
+            // An entity without any declaration: the value kind, as before declared schemas.
+            let type = col.type.map(DeclaredSchema.postgresType) ?? PostgresText.columnType(col.sample)
             t.types[col.name] = type
             defs.append("\(SQL.quote(col.name)) \(type)")
         }
         defs.append("PRIMARY KEY (\(SQL.list(plan.keyColumns)))")
         try c.query("CREATE TABLE \(q) (\(defs.joined(separator: ", ")))", entity: plan.entity)
+        try c.query("INSERT INTO _tandem_tables (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", [plan.entity], entity: plan.entity)
         t.primaryKey = plan.keyColumns
         tables[ExactText(plan.entity)] = t
         return t
@@ -307,6 +341,8 @@ struct UpsertGroupKey: Hashable {
 struct PostgresTable {
     var types: [String: String] = [:]
     var primaryKey: [String] = []
+    /// True when Tandem created the table (listed in `_tandem_tables`).
+    var createdByTandem = false
     /// The SQL type of a column (text when unknown).
     func type(_ column: String) -> String { types[column] ?? "text" }
 }

@@ -150,6 +150,8 @@ public final class Replayer {
         // written before keys were checked at append may hold an event whose key a store takes for another
         // row's (`"5"` for `5` in SQLite) — applied or not depending on the batching. Refused instead.
         var keys = EntityKeyCatalog(try Journal.entityKeys(at: journal, options: journalOptions) ?? [])
+        // Tables are created from the declared schemas ingest recorded, never from the first value of a batch.
+        sink.declare(try Journal.entitySchemas(at: journal, options: journalOptions))
         var pending: [Event] = []
         var readInBatch = 0
         var lastRead: Event?

@@ -83,6 +83,8 @@ public final class Ingestor {
             keys = try journal.entityKeyCatalog()
             resumedAfter = try quarantine.cursor(source: source.description, journalPosition: journalPosition) ?? journalPosition
             try source.open(after: resumedAfter)
+            // Before any change is appended: replay creates target tables from these declarations.
+            try journal.declareSchemas(mapping.targetSchemas(of: source.declaredSchemas()))
             opened = true
         }
         summary.position = resumedAfter
