@@ -105,6 +105,43 @@ final class SampleDatabaseTests: XCTestCase {
         }
     }
 
+    func testSchemaPlanPrintsTheTablesReplayWouldCreateForAnOperatorToApply() throws {
+        let dir = try temporaryDirectory(self)
+        let (db, journal) = try ingestedSample(dir)
+        let sqlite = try CLI.run(["schema", "plan", "--source", "sqlite-changelog:\(db)", "--into", "sqlite:\(dir.path)/unused.db"])
+        XCTAssertEqual(sqlite.status, 0, sqlite.stderr)
+        XCTAssertTrue(sqlite.stdout.contains("""
+            CREATE TABLE "Order Details" (
+                "OrderID" INTEGER,
+                "ProductID" INTEGER,
+                "UnitPrice" NUMERIC,
+                "Quantity" INTEGER,
+                "Discount" REAL,
+                PRIMARY KEY ("OrderID", "ProductID")
+            );
+            """), sqlite.stdout)
+        XCTAssertTrue(sqlite.stdout.contains("CREATE TABLE \"legacy_notes\" (\n    \"id\" INTEGER PRIMARY KEY,\n    \"note\",\n"), sqlite.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path + "/unused.db"), "plan touches no store")
+        // The operator applies the SQLite plan by hand; replay then fills those tables, value for value.
+        let target = dir.appendingPathComponent("planned.db").path
+        _ = try sqlite3(target, "\n" + sqlite.stdout)
+        let replay = try CLI.run(["replay", "--journal", journal, "--into", "sqlite:\(target)"])
+        XCTAssertEqual(replay.status, 0, replay.stderr)
+        for (t, key) in Self.tables { XCTAssertEqual(try sqliteRows(target, t, key: key), try sqliteRows(db, t, key: key), t) }
+
+        let pg = try CLI.run(["schema", "plan", "--source", "sqlite-changelog:\(db)", "--into", "postgres:///nowhere?host=/nonexistent"])
+        XCTAssertEqual(pg.status, 0, pg.stderr)
+        XCTAssertTrue(pg.stdout.contains("""
+            CREATE TABLE "Invoice" (
+                "InvoiceId" bigint,
+                "CustomerId" bigint,
+                "InvoiceDate" text,
+            """), pg.stdout)
+        XCTAssertTrue(pg.stdout.contains("    \"Total\" numeric,\n    PRIMARY KEY (\"InvoiceId\")\n);"), pg.stdout)
+        XCTAssertTrue(pg.stdout.contains("    \"Photo\" bytea,"), pg.stdout)
+        XCTAssertTrue(pg.stdout.contains("    \"note\" jsonb,"), pg.stdout)
+    }
+
     /// `postgres:///NAME?…` of the test cluster's URL `base`.
     static func database(_ name: String, in base: String) -> String {
         guard let q = base.firstIndex(of: "?") else { return base + name }
