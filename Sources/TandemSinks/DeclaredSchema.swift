@@ -4,9 +4,26 @@ import TandemCore
 /// tables: the columns and types of a table Tandem creates, the DDL `tandem schema plan` prints, whether a
 /// value fits its declared column, and the bookkeeping of which tables Tandem created.
 public enum DeclaredSchema {
-    /// The store's list of tables Tandem created (only those gain columns without `schema: "evolve"`).
-    static let tablesSQLite = "CREATE TABLE IF NOT EXISTS _tandem_tables (name TEXT PRIMARY KEY, created_at TEXT NOT NULL)"
-    static let tablesPostgres = "CREATE TABLE IF NOT EXISTS _tandem_tables (name text PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now())"
+    /// The store's list of tables Tandem created (only those gain columns without `schema: "evolve"`); the text
+    /// of `schemas/sql/tables.sqlite.sql` and `tables.postgres.sql`.
+    static let tablesSQLite = """
+        -- The tables Tandem created in a SQLite sink (created by the sink when missing): only these gain columns
+        -- when events bring new ones; any other table needs "schema": "evolve" on the sink. A table's row is
+        -- written in the transaction that creates the table.
+        CREATE TABLE IF NOT EXISTS "_tandem_tables" (
+            "name"       TEXT NOT NULL PRIMARY KEY,  -- the table, as Tandem created it
+            "created_at" TEXT NOT NULL               -- when, RFC 3339 UTC
+        );
+        """
+    static let tablesPostgres = """
+        -- The tables Tandem created in a PostgreSQL sink (created by the sink when missing): only these gain
+        -- columns when events bring new ones; any other table needs "schema": "evolve" on the sink. A table's
+        -- row is written in the transaction that creates the table.
+        CREATE TABLE IF NOT EXISTS "_tandem_tables" (
+            "name"       text        NOT NULL PRIMARY KEY,  -- the table, as Tandem created it
+            "created_at" timestamptz NOT NULL DEFAULT now()  -- when
+        );
+        """
 
     /// The PostgreSQL type of a declared column: int → bigint, double → double precision, decimal → numeric
     /// (with its precision and scale where the source enforces them), string → text, bytes → bytea,
@@ -65,11 +82,26 @@ public enum DeclaredSchema {
         return "CREATE TABLE \(SQL.quote(s.entity)) (\n    " + defs.joined(separator: ",\n    ") + "\n);"
     }
 
-    /// Why a value does not fit its declared column (nil when it fits): the store would refuse or change it.
-    static func misfit(_ v: Value, column: String, type: ColumnType, storeType: String) -> String? {
+    /// Why a value does not fit its column (nil when it fits): the store would refuse or change it. `declared`
+    /// is nil for a column Tandem created from a value kind (no declaration).
+    static func misfit(_ v: Value, column: String, type: ColumnType, declared: Bool, storeType: String) -> String? {
         guard !type.fits(v) else { return nil }
-        return "column \(SinkError.shown(column)) is \(storeType) (declared \(type)), and \(describe(v)) does not fit it; "
-            + "hint: declare the column's type in the mapping (\"type\"), or fix the value at its source"
+        return "column \(SinkError.shown(column)) is \(storeType) (\(declared ? "declared \(type)" : "undeclared, created from an earlier value")), "
+            + "and \(describe(v)) does not fit it; hint: declare the column's type in the mapping (\"type\"), or fix the value at its source"
+    }
+
+    /// The kind of a column Tandem created in PostgreSQL without a declaration (`PostgresText.columnType`).
+    static func kind(ofPostgresType t: String) -> ColumnType {
+        switch t {
+        case "bigint": return ColumnType(kind: .int)
+        case "double precision": return ColumnType(kind: .double)
+        case "numeric": return ColumnType(kind: .decimal)
+        case "text": return ColumnType(kind: .string)
+        case "bytea": return ColumnType(kind: .bytes)
+        case "boolean": return ColumnType(kind: .bool)
+        case "timestamptz", "timestamp with time zone": return ColumnType(kind: .timestamp)
+        default: return ColumnType(kind: .any)
+        }
     }
 
     /// A value with its kind, for a message: `text "abc"`, `double 9.8`.

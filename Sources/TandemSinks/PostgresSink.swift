@@ -193,9 +193,10 @@ public final class PostgresSink: EventSink {
         var groupBase: [Int] = []
         var last = (names: [String](), insert: false, index: -1)
         // Per column of the current row's column list: its declared type (checked), and whether it holds JSON.
-        // Declarations describe the tables Tandem creates; an application's table judges values itself.
-        let schema = info.createdByTandem ? schemas.schema(of: entity) : nil
-        var declared: [ColumnType?] = [], lastDeclared: [String]? = nil
+        // Tables Tandem created: each value is checked against its column's declared type (else the kind the
+        // column was created for), naming the column; an application's table judges values itself.
+        let schema = schemas.schema(of: entity)
+        var declared: [(type: ColumnType, declared: Bool)?] = [], lastDeclared: [String]? = nil
         for (k, change) in plan.orderedChanges {
             switch change {
             case .delete:
@@ -220,17 +221,20 @@ public final class PostgresSink: EventSink {
                         last = (row.names, insert, groupBase.count - 1)
                     }
                 }
-                if let schema, lastDeclared != row.names {
-                    declared = row.names.map { schema.type(of: $0) }
+                if info.createdByTandem, lastDeclared != row.names {
+                    declared = row.names.map { n in
+                        if let t = schema?.type(of: n) { return (t, true) }
+                        return info.types[n].map { (DeclaredSchema.kind(ofPostgresType: $0), false) }
+                    }
                     lastDeclared = row.names
                 }
                 let base = groupBase[last.index]
                 for (i, v) in row.values.enumerated() {
                     if let t = declared.isEmpty ? nil : declared[i] {
-                        if let why = DeclaredSchema.misfit(v, column: row.names[i], type: t, storeType: info.type(row.names[i])) {
+                        if let why = DeclaredSchema.misfit(v, column: row.names[i], type: t.type, declared: t.declared, storeType: info.type(row.names[i])) {
                             throw SinkError.refusedData(target: target, entity: entity, key: k, message: why)
                         }
-                        if t.kind == .any { builders[base + i].appendJSON(v); continue }
+                        if t.declared, t.type.kind == .any { builders[base + i].appendJSON(v); continue }
                     }
                     builders[base + i].append(v)
                 }
@@ -300,7 +304,6 @@ public final class PostgresSink: EventSink {
     }
 
     private func ensureTable(_ plan: EntityPlan, _ existing: PostgresTable?, _ c: PostgresConnection) throws -> PostgresTable {
-        let q = SQL.quote(plan.entity)
         let schema = schemas.schema(of: plan.entity)
         if var t = existing {
             for col in plan.columns where t.types[col.name] == nil {
@@ -308,22 +311,22 @@ public final class PostgresSink: EventSink {
                     throw DeclaredSchema.refuseNewColumn(target: target, entity: plan.entity, column: col.name)
                 }
                 let type = schema?.type(of: col.name).map(DeclaredSchema.postgresType) ?? PostgresText.columnType(col.sample)
-                try c.query("ALTER TABLE \(q) ADD COLUMN \(SQL.quote(col.name)) \(type)", entity: plan.entity)
+                try c.query("ALTER TABLE \(SQL.quote(plan.entity)) ADD COLUMN \(SQL.quote(col.name)) \(type)", entity: plan.entity)
                 t.types[col.name] = type
             }
             tables[ExactText(plan.entity)] = t
             return t
         }
         var t = PostgresTable(createdByTandem: true)
-        var defs: [String] = []
+        var table = EntitySchema(entity: plan.entity, columns: [], types: [], key: plan.keyColumns)
         for col in DeclaredSchema.columns(plan, schema) {
-            // An entity without any declaration: the value kind, as before declared schemas.
-            let type = col.type.map(DeclaredSchema.postgresType) ?? PostgresText.columnType(col.sample)
-            t.types[col.name] = type
-            defs.append("\(SQL.quote(col.name)) \(type)")
+            // A column nobody declared: the kind of its first non-null value (text when none), as before.
+            let type = col.type ?? ColumnType(kind: KeyKind(col.sample).flatMap { ColumnKind(rawValue: $0.rawValue) } ?? .string)
+            t.types[col.name] = DeclaredSchema.postgresType(type)
+            table.columns.append(col.name)
+            table.types.append(type)
         }
-        defs.append("PRIMARY KEY (\(SQL.list(plan.keyColumns)))")
-        try c.query("CREATE TABLE \(q) (\(defs.joined(separator: ", ")))", entity: plan.entity)
+        try c.query(DeclaredSchema.createTable(table, postgres: true), entity: plan.entity)
         try c.query("INSERT INTO _tandem_tables (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", [plan.entity], entity: plan.entity)
         t.primaryKey = plan.keyColumns
         tables[ExactText(plan.entity)] = t

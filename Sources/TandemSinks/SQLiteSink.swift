@@ -270,10 +270,11 @@ public final class SQLiteSink: EventSink {
         for c in DeclaredSchema.columns(plan, schema) {
             // SQLite folds ASCII case in names: of `Name` and `name` (from two events) the first is the column.
             guard folded.insert(EventValidation.asciiLowercased(c.name)).inserted else { continue }
-            // An undeclared single key column: its kind is fixed by the entity's first event (the journal's keys).
-            let keyKind: ColumnKind = plan.keyColumns == [c.name] && { if case .int = c.sample { true } else { false } }() ? .int : .any
+            // An undeclared single integer key is the rowid: its kind is fixed by the entity's first event.
+            var intKey = false
+            if plan.keyColumns == [c.name], case .int = c.sample { intKey = true }
             table.columns.append(c.name)
-            table.types.append(c.type ?? ColumnType(kind: keyKind))
+            table.types.append(c.type ?? ColumnType(kind: intKey ? .int : .any))
         }
         try db.execute(DeclaredSchema.createTable(table, postgres: false))
         let mine = try db.cachedStatement("INSERT OR IGNORE INTO _tandem_tables (name, created_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))")

@@ -76,6 +76,22 @@ final class DeclaredSchemaTests: XCTestCase {
         XCTAssertEqual(try pgRows(db, "SELECT id || ' ' || n FROM t ORDER BY id"), ["1 5"])
     }
 
+    func testAValueThatDoesNotFitAnUndeclaredColumnIsAConflictNamingTheColumnNotAnIOError() throws {
+        let db = try TestStores.postgresDatabase()
+        // A journal that declares nothing (events appended by hand): the column is created from the first value.
+        let (dir, _) = try TestStores.journal([row(1, [("UnitPrice", .int(14))]), row(2, [("UnitPrice", .double(9.8))])])
+        let sink = try PostgresSink(conninfo: db)
+        defer { sink.close() }
+        XCTAssertThrowsError(try Replayer(journal: dir, sink: sink, options: ReplayOptions(batchSize: 1)).run()) { error in
+            guard let e = error as? SinkError, case .refusedEvent(let seq, _, _, _, _, _) = e else { return XCTFail("\(error)") }
+            XCTAssertEqual(seq, 2)
+            XCTAssertEqual(e.exitCode, 65)
+            XCTAssertTrue(e.description.contains("key id=2"), e.description)
+            XCTAssertTrue(e.description.contains("column UnitPrice is bigint (undeclared, created from an earlier value), and double 9.8 does not fit it; "
+                                                 + "hint: declare the column's type in the mapping"), e.description)
+        }
+    }
+
     func testAColumnOfNoDeclaredTypeHoldsEachValueExactlyInPostgres() throws {
         let db = try TestStores.postgresDatabase()
         let events = [row(1, [("x", .int(1))]), row(2, [("x", .string("1"))]), row(3, [("x", .bytes([0, 255]))]),
@@ -132,6 +148,12 @@ final class DeclaredSchemaTests: XCTestCase {
         try sink.apply([row(1, [("a", .string("x"))], seq: 1)], journalID: "j")
         try sink.apply([row(2, [("a", .string("y")), ("b", .int(3))], seq: 2)], journalID: "j")
         XCTAssertEqual(try sqliteRows(path, "SELECT id, a, coalesce(b, '-') FROM t ORDER BY id"), ["1 x -", "2 y 3"])
+    }
+
+    func testTandemTablesSQLMatchesSchemaFiles() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        XCTAssertEqual(try String(contentsOf: root.appendingPathComponent("schemas/sql/tables.sqlite.sql"), encoding: .utf8), DeclaredSchema.tablesSQLite + "\n")
+        XCTAssertEqual(try String(contentsOf: root.appendingPathComponent("schemas/sql/tables.postgres.sql"), encoding: .utf8), DeclaredSchema.tablesPostgres + "\n")
     }
 
     func sqliteRows(_ path: String, _ sql: String) throws -> [String] {

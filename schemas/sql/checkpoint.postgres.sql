@@ -9,8 +9,3 @@ CREATE TABLE IF NOT EXISTS "_tandem_checkpoint" (
     "updated_at" timestamptz NOT NULL DEFAULT now(), -- when the row last moved
     "filter"     text                               -- the replay filter it was filled with (NULL: not recorded)
 );
-
--- The tables Tandem created in this store (DeclaredSchema.swift): only these gain columns when events bring
--- new ones; any other table needs "schema": "evolve" on the sink. The row is written in the transaction that
--- creates the table.
-CREATE TABLE IF NOT EXISTS _tandem_tables (name text PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now());

@@ -9,8 +9,3 @@ CREATE TABLE IF NOT EXISTS "_tandem_checkpoint" (
     "updated_at" TEXT    NOT NULL,              -- when the row last moved, RFC 3339 UTC
     "filter"     TEXT                           -- the replay filter it was filled with (NULL: not recorded)
 );
-
--- The tables Tandem created in this store (DeclaredSchema.swift): only these gain columns when events bring
--- new ones; any other table needs "schema": "evolve" on the sink. The row is written in the transaction that
--- creates the table.
-CREATE TABLE IF NOT EXISTS _tandem_tables (name TEXT PRIMARY KEY, created_at TEXT NOT NULL);
