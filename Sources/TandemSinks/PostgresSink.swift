@@ -182,6 +182,9 @@ public final class PostgresSink: EventSink {
         if plan.truncate { try c.query("DELETE FROM \(q)", entity: entity) }
         guard plan.changeCount > 0 else { return }
         try plan.checkKeyColumns(primaryKey: info.primaryKey)
+        // Undeclared columns only ever NULL so far are not created yet: left out of the rows.
+        let waiting = plan.columns.lazy.map(\.name).filter { info.types[$0] == nil }
+        let absent: Set<String> = waiting.isEmpty ? [] : Set(waiting)
         let key = info.primaryKey.isEmpty ? plan.keyColumns : info.primaryKey
         var deletes = key.map { _ in PostgresText.ArrayBuilder() }
         var deleteCount = 0
@@ -202,7 +205,8 @@ public final class PostgresSink: EventSink {
             case .delete:
                 for (i, name) in key.enumerated() { deletes[i].append(k[name] ?? .null) }
                 deleteCount += 1
-            case let .upsert(row, deleteFirst, fresh):
+            case let .upsert(written, deleteFirst, fresh):
+                let row = absent.isEmpty ? written : Row(written.columns.filter { !absent.contains($0.0) })
                 if deleteFirst {
                     for (i, name) in key.enumerated() { deletes[i].append(k[name] ?? .null) }
                     deleteCount += 1
@@ -270,6 +274,12 @@ public final class PostgresSink: EventSink {
         }
     }
 
+    /// True for a column nobody declared that the plan only ever sets to NULL: it is not created yet (a type
+    /// guessed from NULL would refuse the values to come); its NULLs are what the column will read once it is.
+    static func waits(_ col: (name: String, sample: Value), _ schema: EntitySchema?) -> Bool {
+        col.sample.isNull && schema?.type(of: col.name) == nil
+    }
+
     /// The table's column types and primary key, or nil when it does not exist.
     private func table(_ entity: String, _ c: PostgresConnection) throws -> PostgresTable? {
         if let t = tables[ExactText(entity)] { return t }
@@ -306,7 +316,7 @@ public final class PostgresSink: EventSink {
     private func ensureTable(_ plan: EntityPlan, _ existing: PostgresTable?, _ c: PostgresConnection) throws -> PostgresTable {
         let schema = schemas.schema(of: plan.entity)
         if var t = existing {
-            for col in plan.columns where t.types[col.name] == nil {
+            for col in plan.columns where t.types[col.name] == nil && !Self.waits(col, schema) {
                 guard t.createdByTandem || evolve else {
                     throw DeclaredSchema.refuseNewColumn(target: target, entity: plan.entity, column: col.name)
                 }
@@ -319,8 +329,9 @@ public final class PostgresSink: EventSink {
         }
         var t = PostgresTable(createdByTandem: true)
         var table = EntitySchema(entity: plan.entity, columns: [], types: [], key: plan.keyColumns)
-        for col in DeclaredSchema.columns(plan, schema) {
-            // A column nobody declared: the kind of its first non-null value (text when none), as before.
+        for col in DeclaredSchema.columns(plan, schema) where col.type != nil || !Self.waits((col.name, col.sample), nil)
+            || plan.keyColumns.contains(col.name) {
+            // A column nobody declared: the kind of its first non-null value, as before.
             let type = col.type ?? ColumnType(kind: KeyKind(col.sample).flatMap { ColumnKind(rawValue: $0.rawValue) } ?? .string)
             t.types[col.name] = DeclaredSchema.postgresType(type)
             table.columns.append(col.name)

@@ -92,6 +92,20 @@ final class DeclaredSchemaTests: XCTestCase {
         }
     }
 
+    func testAnUndeclaredColumnFirstSeenNullIsNotTextWhateverTheBatchSize() throws {
+        // A journal that declares nothing: a column's NULLs come first, its integers later.
+        let (dir, _) = try TestStores.journal([row(1, [("n", .null), ("s", .string("a"))]), row(2, [("n", .null)]),
+                                               row(3, [("n", .int(1)), ("s", .null)])])
+        for batch in [1, 2, 100] {
+            let db = try TestStores.postgresDatabase()
+            let sink = try PostgresSink(conninfo: db)
+            defer { sink.close() }
+            try Replayer(journal: dir, sink: sink, options: ReplayOptions(batchSize: batch)).run()
+            XCTAssertEqual(try pgRows(db, "SELECT id || ' ' || coalesce(n::text, '-') || ' ' || pg_typeof(n) || ' ' || coalesce(s, '-') FROM t ORDER BY id"),
+                           ["1 - bigint a", "2 - bigint -", "3 1 bigint -"], "batch \(batch)")
+        }
+    }
+
     func testAColumnOfNoDeclaredTypeHoldsEachValueExactlyInPostgres() throws {
         let db = try TestStores.postgresDatabase()
         let events = [row(1, [("x", .int(1))]), row(2, [("x", .string("1"))]), row(3, [("x", .bytes([0, 255]))]),
