@@ -1,4 +1,3 @@
-import Foundation
 import TandemCore
 
 /// The journal's declared schemas (`entity-schemas.json` beside the manifest): each entity's columns with the
@@ -13,35 +12,13 @@ struct EntitySchemaStore {
     let directory: String
     let fs: any JournalFileSystem
 
-    var path: String { directory + "/" + Self.fileName }
-
-    private struct File: Codable {
-        var formatVersion: Int
-        var entities: [EntitySchema]
-    }
+    private var file: JournalJSONFile<EntitySchema> { JournalJSONFile(fileName: Self.fileName, directory: directory, fs: fs) }
 
     /// The stored schemas (empty when the journal has no schema file).
-    func read() throws -> EntitySchemaCatalog {
-        guard fs.exists(path) else { return EntitySchemaCatalog() }
-        let file = try fs.open(path, .read)
-        defer { file.close() }
-        let bytes = try file.readBytes(Int(try file.size()), at: 0)
-        guard let decoded = try? JSONDecoder().decode(File.self, from: Data(bytes)) else {
-            throw JournalError.notAJournal(path: directory, reason: "\(Self.fileName) does not parse")
-        }
-        guard decoded.formatVersion == 1 else {
-            throw JournalError.unsupportedVersion(path: directory, found: decoded.formatVersion, supported: 1)
-        }
-        return EntitySchemaCatalog(decoded.entities)
-    }
+    func read() throws -> EntitySchemaCatalog { EntitySchemaCatalog(try file.read() ?? []) }
 
-    /// Replaces the file durably (`.tmp`, fsync, rename, fsync the directory).
-    func write(_ catalog: EntitySchemaCatalog) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(File(formatVersion: 1, entities: catalog.schemas))
-        try fs.replaceDurably(path, with: Array(data) + [10], directory: directory)
-    }
+    /// Replaces the file durably.
+    func write(_ catalog: EntitySchemaCatalog) throws { try file.write(catalog.schemas) }
 }
 
 extension Journal {
