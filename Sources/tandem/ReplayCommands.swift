@@ -9,8 +9,9 @@ enum ReplayCommands {
     static let sinkHelp = """
     SINK is sqlite:PATH (created when missing), a libpq URI such as
     postgres:///dbname?host=/tmp/pg or postgresql://user@127.0.0.1:5432/db, or a JSON object inline or in
-    a .json file: {"kind":"sqlite","path":"new.db","name":"default","synchronous":"full"}. A password in
-    a URI is never printed.
+    a .json file: {"kind":"sqlite","path":"new.db","name":"default","synchronous":"full"}; add
+    "schema":"evolve" to let Tandem add columns to tables it did not create. A password in a URI is never
+    printed.
     """
 
     static let replayVerb = Verb(
@@ -35,6 +36,9 @@ enum ReplayCommands {
         An existing target table must be keyed on the events' key columns (its primary key, or a unique
         index on them). Data the table refuses (NOT NULL, CHECK, UNIQUE, a trigger) stops the replay with
         exit 65 naming the event's seq, entity and key; the source transactions before it are applied.
+        Missing tables are created from the types ingest declared in the journal (the mapping's "type", the
+        source's declared types; 'tandem schema plan' prints them), never from a first value; a value that
+        does not fit its column is exit 65 naming the column too.
         """
     ) { args in
         let journal = try required(args, "--journal"), spec = try SinkSpec.parse(try required(args, "--into"))
