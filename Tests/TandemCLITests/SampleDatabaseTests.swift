@@ -142,6 +142,20 @@ final class SampleDatabaseTests: XCTestCase {
         XCTAssertTrue(pg.stdout.contains("    \"note\" jsonb,"), pg.stdout)
     }
 
+    func testSchemaPlanReadsTheTypesOfADebeziumLogsSchemaBlocks() throws {
+        let log = Self.fixtures.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("TandemSourcesTests/Fixtures/debezium/typed-with-schema.jsonl").path
+        let r = try CLI.run(["schema", "plan", "--source", "jsonl:\(log)?format=debezium", "--into", "postgres:///x?host=/nonexistent"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for line in ["\"id\" bigint,", "\"total\" numeric(10,2),", "\"refund\" numeric,", "\"created\" timestamptz,",
+                     "\"rate\" numeric,", "\"paid\" boolean,", "\"weight\" double precision"] {
+            XCTAssertTrue(r.stdout.contains("    " + line), "\(line) in \(r.stdout)")
+        }
+        let none = try CLI.run(["schema", "plan", "--source", "jsonl:\(log)", "--into", "sqlite:x.db"])
+        XCTAssertEqual(none.status, 64, none.stdout)
+        XCTAssertTrue(none.stderr.contains("declares no table and the mapping types no column"), none.stderr)
+    }
+
     /// `postgres:///NAME?…` of the test cluster's URL `base`.
     static func database(_ name: String, in base: String) -> String {
         guard let q = base.firstIndex(of: "?") else { return base + name }
