@@ -195,9 +195,9 @@ public final class PostgresSink: EventSink {
         var builders: [PostgresText.ArrayBuilder] = []
         var groupBase: [Int] = []
         var last = (names: [String](), insert: false, index: -1)
-        // Per column of the current row's column list: its declared type (checked), and whether it holds JSON.
         // Tables Tandem created: each value is checked against its column's declared type (else the kind the
-        // column was created for), naming the column; an application's table judges values itself.
+        // column was created for), naming the column; an application's table judges values itself. Per column
+        // of the current row's column list: that type, and whether it was declared (`any` then holds JSON).
         let schema = schemas.schema(of: entity)
         var declared: [(type: ColumnType, declared: Bool)?] = [], lastDeclared: [String]? = nil
         for (k, change) in plan.orderedChanges {
@@ -329,8 +329,7 @@ public final class PostgresSink: EventSink {
         }
         var t = PostgresTable(createdByTandem: true)
         var table = EntitySchema(entity: plan.entity, columns: [], types: [], key: plan.keyColumns)
-        for col in DeclaredSchema.columns(plan, schema) where col.type != nil || !Self.waits((col.name, col.sample), nil)
-            || plan.keyColumns.contains(col.name) {
+        for col in DeclaredSchema.columns(plan, schema) where col.type != nil || !col.sample.isNull || plan.keyColumns.contains(col.name) {
             // A column nobody declared: the kind of its first non-null value, as before.
             let type = col.type ?? ColumnType(kind: KeyKind(col.sample).flatMap { ColumnKind(rawValue: $0.rawValue) } ?? .string)
             t.types[col.name] = DeclaredSchema.postgresType(type)
