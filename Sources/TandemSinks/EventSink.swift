@@ -89,9 +89,15 @@ public protocol EventSink: AnyObject {
     /// The conflicts the last committed plan met against the store: a key's first event of the plan (its
     /// `EntityPlan.firstEvents`) finding a row it did not expect, or none it did.
     var conflicts: [Conflict] { get }
+    /// The entities' declared schemas (the journal's `entity-schemas.json`): tables created from then on get
+    /// the declared columns and types, and values that do not fit their declared column are refused.
+    func declare(_ schemas: EntitySchemaCatalog)
 }
 
 extension EventSink {
+    /// A sink that creates no tables ignores declarations.
+    public func declare(_ schemas: EntitySchemaCatalog) {}
+
     /// The target as given (stores with one spelling only).
     public var canonicalTarget: String { target }
 

@@ -156,6 +156,8 @@ public final class Replayer {
         var keys = EntityKeyCatalog(try Journal.entityKeys(at: journal, options: journalOptions) ?? [])
         var conflictLog = ConflictLog(log: options.log)
         defer { conflictLog.flush() }
+        // Tables are created from the declared schemas ingest recorded, never from the first value of a batch.
+        sink.declare(try Journal.entitySchemas(at: journal, options: journalOptions))
         var pending: [Event] = []
         var readInBatch = 0
         var lastRead: Event?

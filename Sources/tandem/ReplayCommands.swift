@@ -9,8 +9,9 @@ enum ReplayCommands {
     static let sinkHelp = """
     SINK is sqlite:PATH (created by replay when missing; rewind needs a store replay filled), a libpq URI such as
     postgres:///dbname?host=/tmp/pg or postgresql://user@127.0.0.1:5432/db, or a JSON object inline or in
-    a .json file: {"kind":"sqlite","path":"new.db","name":"default","synchronous":"full"}. A password in
-    a URI is never printed.
+    a .json file: {"kind":"sqlite","path":"new.db","name":"default","synchronous":"full"}; add
+    "schema":"evolve" to let Tandem add columns to tables it did not create. A password in a URI is never
+    printed.
     """
 
     static let replayVerb = Verb(
@@ -39,6 +40,9 @@ enum ReplayCommands {
         A conflict — an insert whose key holds a row (overwritten), an update or a delete of a missing row —
         is applied as an upsert or a no-op, logged (seq, entity, key; the first 10, then a summary a minute)
         and counted per kind in the summary.
+        Missing tables are created from the types ingest declared in the journal (the mapping's "type", the
+        source's declared types; 'tandem schema plan' prints them), never from a first value; a value that
+        does not fit its column is exit 65 naming the column too.
         """
     ) { args in
         let journal = try required(args, "--journal"), spec = try SinkSpec.parse(try required(args, "--into"))

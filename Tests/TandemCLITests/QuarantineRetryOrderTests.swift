@@ -34,7 +34,9 @@ final class QuarantineRetryOrderTests: XCTestCase {
 
             """)
         let listed = try CLI.run(["quarantine", "list", "--journal", j])
-        XCTAssertTrue(listed.stdout.hasPrefix("1  ") && listed.stdout.contains("(superseded by seq 1)"), listed.stdout)
+        let rows = listed.stdout.split(separator: "\n")
+        XCTAssertEqual(rows.count, 2, listed.stdout)  // the header and entry 1
+        XCTAssertTrue(rows.count == 2 && rows[1].hasPrefix("1 ") && rows[1].contains("(superseded by seq 1)"), listed.stdout)
         let inspect = try CLI.run(["journal", "inspect", j])
         let journaled = try inspect.stdout.split(separator: "\n").map { try EventJSON.decode(String($0)) }
         XCTAssertEqual(journaled.map(\.op), [.update, .insert])
@@ -47,6 +49,6 @@ final class QuarantineRetryOrderTests: XCTestCase {
         XCTAssertEqual(again.status, 65, again.stderr)
         XCTAssertTrue(again.stderr.contains("superseded") && again.stderr.contains("quarantine drop 1"), again.stderr)
         XCTAssertEqual(try CLI.run(["quarantine", "drop", "1", "--journal", j]).status, 0)
-        XCTAssertEqual(try CLI.run(["quarantine", "list", "--journal", j]).stdout, "")
+        XCTAssertEqual(try CLI.run(["quarantine", "list", "--journal", j]).stdout, "no entries\n")
     }
 }
