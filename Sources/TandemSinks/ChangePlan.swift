@@ -43,6 +43,13 @@ public struct EntityPlan: Sendable {
 
     init(entity: String) { self.entity = entity }
 
+    /// The plan of a declared table that no event of the batch touches: its key and columns, no change.
+    init(declared s: EntitySchema) {
+        entity = s.entity
+        keyColumns = s.key
+        columns = s.columns.map { (name: $0, sample: Value.null) }
+    }
+
     /// The keyed changes in ascending key order (so the store's B-tree is walked once); each key's columns
     /// are in the order of `keyColumns`.
     public var orderedChanges: [(key: Row, change: KeyChange)] {
@@ -73,6 +80,9 @@ public struct ChangePlan: Sendable {
     /// insert of a key the plan wrote, an update or delete of a key it deleted or truncated).
     public private(set) var conflicts: [Conflict] = []
     private var index: [ExactText: Int] = [:]
+    /// Declared tables to create when the store lacks them, rows or not (an empty legacy table is a table
+    /// of the new store too); a table that exists is left as it is.
+    public var declaredTables: [EntitySchema] = []
 
     /// An empty plan.
     public init() {}

@@ -111,9 +111,11 @@ extension EventSink {
     ///   - through: the checkpoint to record when it is beyond the last event (events read but filtered
     ///     out of the batch still count as passed).
     ///   - filter: the canonical filter text to record with the checkpoint (nil: keep the stored one).
+    ///   - declaredTables: tables to create in the same transaction when the store lacks them (`ChangePlan.declaredTables`).
     /// - Throws: `SinkError` (another journal, events out of order, a missing image, the store failing).
     @discardableResult
-    public func apply(_ events: [Event], journalID: String, through: UInt64? = nil, filter: String? = nil) throws -> ApplyOutcome {
+    public func apply(_ events: [Event], journalID: String, through: UInt64? = nil, filter: String? = nil,
+                      declaredTables: [EntitySchema] = []) throws -> ApplyOutcome {
         let end = max(events.last?.seq ?? 0, through ?? 0)
         guard end > 0 else { return ApplyOutcome(applied: 0, skipped: 0, checkpoint: nil) }
         var previous: UInt64 = 0
@@ -133,7 +135,8 @@ extension EventSink {
                 }
                 let fresh = events.drop { $0.seq <= held }
                 try SinkNames.check(fresh, target: target)
-                let plan = try ChangePlan(events: fresh)
+                var plan = try ChangePlan(events: fresh)
+                plan.declaredTables = declaredTables
                 let to = SinkCheckpoint(journalID: journalID, seq: end, filter: filter)
                 try commit(plan, from: stored, to: to)
                 let met = (plan.conflicts + conflicts).sorted { $0.seq < $1.seq }

@@ -127,6 +127,9 @@ public final class PostgresSink: EventSink {
             }
             met = []
             for entity in plan.entities { try apply(entity, c) }
+            for s in plan.declaredTables where !s.key.isEmpty {
+                if try table(s.entity, c) == nil { _ = try ensureTable(EntityPlan(declared: s), nil, c) }
+            }
             try c.query("""
                 INSERT INTO _tandem_checkpoint (sink, journal_id, seq, updated_at, filter) VALUES ($1, $2, $3, now(), $4)
                 ON CONFLICT (sink) DO UPDATE SET journal_id = EXCLUDED.journal_id, seq = EXCLUDED.seq, updated_at = now(),

@@ -157,12 +157,16 @@ public final class Replayer {
         var conflictLog = ConflictLog(log: options.log)
         defer { conflictLog.flush() }
         // Tables are created from the declared schemas ingest recorded, never from the first value of a batch.
-        sink.declare(try Journal.entitySchemas(at: journal, options: journalOptions))
+        let schemas = try Journal.entitySchemas(at: journal, options: journalOptions)
+        sink.declare(schemas)
+        // Declared tables the filter passes are created with the first batch, also those without a row.
+        var declaredTables = schemas.schemas.filter { options.filter.entities?.contains($0.entity) ?? true }
         var pending: [Event] = []
         var readInBatch = 0
         var lastRead: Event?
         func apply(_ events: [Event], through seq: UInt64) throws {
-            let outcome = try sink.apply(events, journalID: journalID, through: seq, filter: filter)
+            let outcome = try sink.apply(events, journalID: journalID, through: seq, filter: filter, declaredTables: declaredTables)
+            declaredTables = []
             p.applied += outcome.applied
             p.skipped += outcome.skipped
             for c in outcome.conflicts { p.conflicts.add(c.kind) }

@@ -82,6 +82,9 @@ public final class SQLiteSink: EventSink {
                 }
                 met = []
                 for entity in plan.entities { try apply(entity) }
+                for s in plan.declaredTables where !s.key.isEmpty {
+                    if try table(s.entity) == nil { _ = try ensureTable(EntityPlan(declared: s)) }
+                }
                 try writeCheckpoint(to)
             }
             conflicts = met
