@@ -4,9 +4,12 @@ import Glibc
 
 /// An HTTP status code with its reason phrase.
 public struct HTTPStatus: Sendable, Hashable, CustomStringConvertible {
+    /// The three-digit code.
     public let code: Int
+    /// The reason phrase sent after it.
     public let reason: String
 
+    /// A status; prefer the named ones below.
     public init(code: Int, reason: String) { self.code = code; self.reason = reason }
 
     public static let ok = HTTPStatus(code: 200, reason: "OK")
@@ -42,21 +45,28 @@ public struct HTTPRequest: Sendable, Hashable {
 
 /// One header field.
 public struct HTTPHeader: Sendable, Hashable {
+    /// The field name (lowercased in a request).
     public let name: String
+    /// The field value.
     public let value: String
 
+    /// A header field.
     public init(name: String, value: String) { self.name = name; self.value = value }
 }
 
 /// What a handler answers. The server adds Content-Length, Cache-Control: no-store,
 /// X-Content-Type-Options: nosniff, Date and Connection: close.
 public struct HTTPResponse: Sendable, Hashable {
+    /// The status line's code and phrase.
     public var status: HTTPStatus
+    /// The Content-Type header (`MetricsText.contentType` for `/metrics`).
     public var contentType: String
+    /// The body (left out, Content-Length kept, for HEAD).
     public var body: [UInt8]
     /// Further header fields (e.g. `Allow`, `Retry-After`); CR, LF and NUL are removed from them.
     public var headers: [HTTPHeader]
 
+    /// A response; the server adds the framing and safety headers.
     public init(status: HTTPStatus = .ok, contentType: String = "text/plain; charset=utf-8", body: [UInt8],
                 headers: [HTTPHeader] = []) {
         self.status = status; self.contentType = contentType; self.body = body; self.headers = headers

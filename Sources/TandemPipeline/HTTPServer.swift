@@ -16,6 +16,7 @@ public struct HTTPServerLimits: Sendable, Hashable {
     /// Connections served at once: the next one gets 503 and is closed.
     public var maxConnections: Int
 
+    /// The defaults suit a scrape every few seconds on loopback.
     public init(maxHeaderBytes: Int = 16 * 1024, readTimeout: Duration = .seconds(5),
                 writeTimeout: Duration = .seconds(5), maxConnections: Int = 32) {
         self.maxHeaderBytes = maxHeaderBytes; self.readTimeout = readTimeout
@@ -26,11 +27,14 @@ public struct HTTPServerLimits: Sendable, Hashable {
 /// A small, strict HTTP/1.1 server: GET and HEAD only, one request per connection (`Connection: close`),
 /// bounded head size, read deadline and connection count. Every request goes to one handler; every bad one
 /// gets a 4xx and the server goes on. One thread accepts; each admitted connection gets its own thread.
+/// The handler runs on a connection's thread, several at once; it must not call `stop()` (stop waits for it).
+/// A started server runs until `stop()`: its threads keep it alive, dropping the last reference does not.
 ///
 /// Sendable without `@unchecked`: the mutable state sits in a `Mutex`, the rest is immutable.
 public final class HTTPServer: Sendable {
     /// The address as configured (port 0 when the kernel picks one: see `boundAddress`).
     public let address: HTTPListenAddress
+    /// The bounds it keeps.
     public let limits: HTTPServerLimits
     private let handler: @Sendable (HTTPRequest) -> HTTPResponse
     private let state = Mutex(State())
@@ -220,8 +224,8 @@ public final class HTTPServer: Sendable {
 
     private func serve(_ fd: Int32, wake: Int32) {
         defer { close(fd) }
-        var timeout = timeval(tv_sec: Int(limits.writeTimeout.components.seconds), tv_usec: 0)
-        if timeout.tv_sec == 0 { timeout.tv_usec = Int(limits.writeTimeout.components.attoseconds / 1_000_000_000_000) }
+        let write = limits.writeTimeout.components
+        var timeout = timeval(tv_sec: Int(write.seconds), tv_usec: Int(write.attoseconds / 1_000_000_000_000))
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let deadline = ContinuousClock.now + limits.readTimeout
         var buffer: [UInt8] = []
@@ -229,21 +233,22 @@ public final class HTTPServer: Sendable {
         var scanned = 0
         while true {
             if let end = Self.headEnd(buffer, from: scanned) {
-                if end + 4 > limits.maxHeaderBytes { return respond(fd, to: nil, with: tooLarge) }
+                if end + 4 > limits.maxHeaderBytes { return respond(fd, includeBody: true, with: tooLarge) }
                 let response: HTTPResponse
                 var request: HTTPRequest?
                 switch HTTPRequestParser.parse(head: buffer[..<end]) {
                 case .success(let r): request = r; response = handler(r)
                 case .failure(let rejection): response = Self.response(for: rejection)
                 }
-                return respond(fd, to: request, with: response)
+                let isHead = request?.method == "HEAD" || (request == nil && buffer.starts(with: "HEAD ".utf8))
+                return respond(fd, includeBody: !isHead, with: response)
             }
-            if buffer.count >= limits.maxHeaderBytes { return respond(fd, to: nil, with: tooLarge) }
+            if buffer.count >= limits.maxHeaderBytes { return respond(fd, includeBody: true, with: tooLarge) }
             scanned = max(0, buffer.count - 3)
             switch Self.waitReadable(fd, wake: wake, until: deadline) {
             case .stopping: return
             case .timedOut:
-                return respond(fd, to: nil, with: Self.response(for: HTTPRejection(
+                return respond(fd, includeBody: true, with: Self.response(for: HTTPRejection(
                     status: .requestTimeout, reason: "no whole request head within \(limits.readTimeout)")))
             case .ready: break
             }
@@ -264,8 +269,8 @@ public final class HTTPServer: Sendable {
     }
 
     /// Sends the response, then closes the sending side and reads what the client still sends (bounded).
-    private func respond(_ fd: Int32, to request: HTTPRequest?, with response: HTTPResponse) {
-        let bytes = response.serialized(includeBody: request?.method != "HEAD")
+    private func respond(_ fd: Int32, includeBody: Bool, with response: HTTPResponse) {
+        let bytes = response.serialized(includeBody: includeBody)
         var sent = 0
         while sent < bytes.count {
             let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }

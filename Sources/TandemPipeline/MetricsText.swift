@@ -22,6 +22,7 @@ public struct MetricsText: Sendable {
     private var order: [String] = []
     private var families: [String: Family] = [:]
 
+    /// An empty page.
     public init() {}
 
     /// Appends one sample of the family `name`. The first sample of a family fixes its type and help text;

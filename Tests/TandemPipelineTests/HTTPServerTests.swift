@@ -47,6 +47,9 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertEqual(response.status, 200)
         XCTAssertEqual(response.headers["content-length"], "5")
         XCTAssertEqual(response.body, "")
+        let refused = try XCTUnwrap(RawHTTPClient.request(port: port, "/../etc/passwd", method: "HEAD"))
+        XCTAssertEqual(refused.status, 400)
+        XCTAssertEqual(refused.body, "")
     }
 
     func testPathsReachTheHandlerNormalized() throws {
