@@ -32,9 +32,10 @@ public struct MetricsText: Sendable {
         append(name, type: type, help: help, labels: labels, formatted: Self.format(value))
     }
 
-    /// Appends one sample with an integer value, written exactly (no rounding through a double).
+    /// Appends one sample with an integer value (a seq, a count of bytes), written exactly, not rounded
+    /// through a double. An integer literal lands here.
     public mutating func append(_ name: String, type: MetricType, help: String,
-                                labels: KeyValuePairs<String, String> = [:], value: Int64) {
+                                labels: KeyValuePairs<String, String> = [:], value: some BinaryInteger) {
         append(name, type: type, help: help, labels: labels, formatted: String(value))
     }
 
@@ -113,5 +114,12 @@ public struct MetricsText: Sendable {
             out += ok ? String(c) : "_"
         }
         return out.isEmpty ? "_" : out
+    }
+}
+
+extension HTTPResponse {
+    /// A `/metrics` answer: the page with the exposition format's Content-Type.
+    public static func metrics(_ page: MetricsText) -> HTTPResponse {
+        HTTPResponse(contentType: MetricsText.contentType, body: Array(page.text.utf8))
     }
 }

@@ -34,8 +34,10 @@ final class MetricsTextTests: XCTestCase {
         XCTAssertEqual(MetricsText.format(0.1), "0.1")
         XCTAssertEqual(MetricsText.format(1e300), "1e+300")
         var page = MetricsText()
-        page.append("big", type: .counter, help: "", value: Int64.max)
-        XCTAssertTrue(page.text.hasSuffix("big 9223372036854775807\n"), page.text)
+        page.append("big", type: .counter, help: "", value: UInt64.max)
+        page.append("small", type: .gauge, help: "", value: 2)
+        XCTAssertTrue(page.text.contains("\nbig 18446744073709551615\n"), page.text)
+        XCTAssertTrue(page.text.hasSuffix("\nsmall 2\n"), page.text)
     }
 
     func testLabelValuesHelpAndNamesAreEscaped() {
@@ -67,7 +69,7 @@ final class MetricsTextTests: XCTestCase {
             page.append("tandem_backoff_seconds", type: .gauge, help: "Backoff.", labels: ["kind": "down"], value: -.infinity)
             page.append("tandem_ratio", type: .gauge, help: "Unknown yet.", value: .nan)
             ProcessMetrics.current()?.write(into: &page)
-            return HTTPResponse(contentType: MetricsText.contentType, body: Array(page.text.utf8))
+            return .metrics(page)
         }
         try server.start()
         defer { server.stop() }
