@@ -54,6 +54,8 @@ public final class Ingestor {
     private var opened = false
     /// The journal's entity keys with those of the changes handed to the append pipeline since.
     private var keys = EntityKeyCatalog()
+    /// The names of the last sound event, so a run of events sharing them is checked once.
+    private var names = ValidatedNames()
 
     /// An ingestor; nothing is read until `run`.
     public init(source: any ChangeSource, journal: any IngestJournal, quarantine: Quarantine,
@@ -127,9 +129,22 @@ public final class Ingestor {
                 // mapping could reject it (entity rules, rejected entities, a key still to find, or a change
                 // that passes through unmapped but that no sink could apply).
                 let keepsRaw = !records[i].raw.isEmpty
-                let original: Event? = !keepsRaw && (change.key.isEmpty || mapping.unlistedEntities == .reject
-                                                     || mapping.entities[change.entity] != nil || change.fault != nil) ? change : nil
-                var outcome = mapping.apply(change)
+                var outcome: MappingOutcome
+                var original: Event?
+                if mapping.unlistedEntities == .pass, !change.key.isEmpty,
+                   mapping.entities.isEmpty || mapping.entities[change.entity] == nil {
+                    // No rules for it: the mapping would pass it unchanged after `fault`, which is checked here
+                    // once, its names once per run of events sharing them (a snapshot's rows do).
+                    if let f = names.fault(of: change) {
+                        if !keepsRaw { original = change }
+                        outcome = .rejected(Rejection(rule: f.rule, column: f.column, reason: f.reason))
+                    } else {
+                        outcome = .event(change)
+                    }
+                } else {
+                    original = !keepsRaw ? change : nil
+                    outcome = mapping.apply(change)
+                }
                 var refused: Event?
                 if case .event(let e) = outcome {
                     // A key that is not its entity's would name another row (or none) in the store: the journal
