@@ -172,8 +172,10 @@ public enum EventValidation {
 
     /// The first value of one row image a store cannot hold.
     static func imageFault(_ row: Row, image: String) -> EventFault? {
-        for (name, value) in row.columns {
-            if let reason = valueProblem(value) {
+        // By index: zipping names with values retains both for every column of every event.
+        for i in row.values.indices {
+            if let reason = valueProblem(row.values[i]) {
+                let name = row.names[i]
                 return EventFault(rule: "value", column: name, reason: "column \(quoted(name)) in the \(image) image: \(reason)")
             }
         }

@@ -126,8 +126,8 @@ public final class Ingestor {
             // Move the change out of the record: an Event copy costs a retain per string and row.
             if let change = records[i].change.take() {
                 // A source without raw bytes gets the change itself quarantined: keep a copy only when the
-                // mapping could reject it (entity rules, rejected entities, a key still to find, or a change
-                // that passes through unmapped but that no sink could apply).
+                // mapping could reject it (entity rules, rejected entities, a key still to find); a change that
+                // passes through unmapped is kept only once it is refused.
                 let keepsRaw = !records[i].raw.isEmpty
                 var outcome: MappingOutcome
                 var original: Event?
@@ -139,7 +139,18 @@ public final class Ingestor {
                         if !keepsRaw { original = change }
                         outcome = .rejected(Rejection(rule: f.rule, column: f.column, reason: f.reason))
                     } else {
-                        outcome = .event(change)
+                        // Straight into the batch: wrapping it in an outcome costs a copy of the event.
+                        var e = change
+                        do {
+                            try keys.admit(e)
+                            if e.origin == nil { e.origin = settings.origin }
+                            events.append(e)
+                            lastIsRejected = false
+                            continue
+                        } catch {
+                            outcome = .rejected(Rejection(rule: "key", reason: error.description))
+                            if !keepsRaw { original = e }
+                        }
                     }
                 } else {
                     original = !keepsRaw ? change : nil
