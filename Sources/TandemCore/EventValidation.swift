@@ -44,14 +44,17 @@ extension Event {
     /// an unusable entity or column name, too many columns, or a value a store cannot hold. Checked where
     /// input enters (append, ingest), so a bad change is one refused line or one quarantine entry instead
     /// of a journaled event that stops every replay.
-    public var fault: EventFault? {
+    public var fault: EventFault? { fault(checkingNames: true) }
+
+    /// `fault`, leaving out `nameFault` when the caller knows the names are sound (`ValidatedNames`).
+    func fault(checkingNames: Bool) -> EventFault? {
         if let problem = incompleteness { return EventFault(rule: "image", reason: problem) }
         if key.count > EventLimits.keyColumns {
             return EventFault(rule: "image", reason: "the key has \(key.count) columns, more than the \(EventLimits.keyColumns) a PostgreSQL primary key allows")
         }
         // No array of images here: this runs for every event at ingest and append.
         if let f = EventValidation.countFault(after, image: "after") ?? EventValidation.countFault(before, image: "before") { return f }
-        if let f = nameFault { return f }
+        if checkingNames, let f = nameFault { return f }
         if let f = EventValidation.imageFault(key, image: "key") { return f }
         if let after, let f = EventValidation.imageFault(after, image: "after") { return f }
         if let before, let f = EventValidation.imageFault(before, image: "before") { return f }
@@ -169,8 +172,10 @@ public enum EventValidation {
 
     /// The first value of one row image a store cannot hold.
     static func imageFault(_ row: Row, image: String) -> EventFault? {
-        for (name, value) in row.columns {
-            if let reason = valueProblem(value) {
+        // By index: zipping names with values retains both for every column of every event.
+        for i in row.values.indices {
+            if let reason = valueProblem(row.values[i]) {
+                let name = row.names[i]
                 return EventFault(rule: "value", column: name, reason: "column \(quoted(name)) in the \(image) image: \(reason)")
             }
         }

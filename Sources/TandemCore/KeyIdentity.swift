@@ -9,7 +9,7 @@ public struct ExactText: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Wraps `text`.
     public init(_ text: String) { self.text = text }
 
-    public static func == (a: ExactText, b: ExactText) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+    public static func == (a: ExactText, b: ExactText) -> Bool { same(a.text, b.text) }
 
     public func hash(into h: inout Hasher) {
         var t = text
@@ -22,7 +22,13 @@ public struct ExactText: Hashable, Comparable, Sendable, CustomStringConvertible
     public var description: String { text }
 
     /// True when `a` and `b` are the same bytes.
-    public static func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
+    public static func same(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (a.utf8, b.utf8)
+        guard x.count == y.count else { return false }
+        // Compared as buffers: the generic element-by-element walk was a visible cost per event (key checks).
+        let fast = x.withContiguousStorageIfAvailable { p in y.withContiguousStorageIfAvailable { q in p.elementsEqual(q) } }
+        return (fast ?? nil) ?? x.elementsEqual(y)
+    }
 }
 
 /// One key value as the stores compare it: by kind, then exactly (strings and decimals byte for byte,

@@ -22,7 +22,7 @@ enum SnapshotCommands {
         before the chunk's rows (op "snapshot") and every later change after them, so a change always wins
         over the copy and the journal holds each table as of some point plus every change after it. The
         legacy application waits at most one chunk's read (rollback-journal mode; never in WAL mode); chunks
-        shrink when a read takes longer than 10 ms. Rows take the mapping like ingest's changes; bad rows go
+        shrink when a read takes longer than 10 ms (in WAL mode they stay at --chunk rows). Rows take the mapping like ingest's changes; bad rows go
         to the quarantine. Killed, a rerun continues after the last journaled row (no row twice); after a
         killed --again run, resume without --again. A table the journal already holds complete is skipped
         (it says so) unless --again. Then run 'tandem ingest' on the same source and journal: it continues

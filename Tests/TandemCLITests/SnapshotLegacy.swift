@@ -22,11 +22,11 @@ struct SnapshotLegacy {
             CREATE TABLE lines (order_id INTEGER, line INTEGER, qty INTEGER, price REAL, PRIMARY KEY (order_id, line)) WITHOUT ROWID;
             CREATE TABLE codes (code TEXT PRIMARY KEY, label TEXT, weight REAL);
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(c))
-              INSERT INTO customers SELECT i, 'user' || i || '@example.com', i + 0.5, randomblob(1 + i % 24) FROM n;
+              INSERT INTO customers SELECT i, 'user' || i || '@example.com', \(randomDoubleSQL), randomblob(1 + i % 24) FROM n;
             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(l - 1))
-              INSERT INTO lines SELECT i / 4, i % 4, i, i + 0.25 FROM n;
+              INSERT INTO lines SELECT i / 4, i % 4, i, \(randomDoubleSQL) FROM n;
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(k))
-              INSERT INTO codes SELECT printf('c%05d', i), 'label ' || i || ' é', i + 0.125 FROM n;
+              INSERT INTO codes SELECT printf('c%05d', i), 'label ' || i || ' é', \(randomDoubleSQL) FROM n;
             """)
         XCTAssertEqual(out.status, 0, out.stderr)
         let t = try CLI.run(["source", "install-triggers", "--db", path, "--tables", "customers,lines,codes"])
@@ -34,47 +34,72 @@ struct SnapshotLegacy {
         return SnapshotLegacy(path: path)
     }
 
-    // REAL values are binary fractions with few digits: the triggers' JSON images (15 significant digits)
-    // carry them exactly. (Bit-exact REAL images of any double are the capture work of issue 9's other part.)
+    /// SQL for a random finite double of any magnitude: a random 53-bit significand times a random power of
+    /// two from 2^-1074 (subnormals) to 2^969, so most have 17 significant digits (`ieee754()` is built into
+    /// the sqlite3 shell).
+    static let randomDoubleSQL = "ieee754((random() % 9007199254740992), abs(random()) % 2044 - 1074)"
 
-    /// The legacy application's statements: updates, inserts, deletes, BLOB changes, key changes (delete and
-    /// insert in one transaction) and multi-row transactions; returns them with the initial keys they delete.
+    /// A random finite double as an exact SQL literal (its bit pattern), a quarter of them subnormal.
+    static func randomDouble(_ rng: inout SplitMix64) -> String {
+        var bits = rng.next()
+        if bits >> 52 & 0x7FF == 0x7FF { bits &= ~(UInt64(1) << 62) }  // not Inf or NaN
+        if rng.next() % 4 == 0 { bits &= ~(UInt64(0x7FF) << 52) }     // subnormal (or ±0)
+        return "ieee754_from_blob(x'" + String(format: "%016llX", bits) + "')"
+    }
+
+    /// The legacy application's statements: updates (random doubles), inserts, deletes, BLOB changes, key
+    /// changes as real `UPDATE … SET key = …` (an integer key, a text key, and the composite key of several
+    /// rows in one statement) and multi-row transactions; returns them with the initial keys they remove.
     static func workload(steps: Int, rows: Int, seed: UInt64) -> (statements: [String], deleted: Set<String>) {
         var rng = SplitMix64(seed: seed)
         let c = rows / 2, l = rows / 3, k = rows - c - l
         var out: [String] = [], deleted: Set<String> = []
         func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+        func double() -> String { randomDouble(&rng) }
         for s in 0..<steps {
-            switch pick(6) {
+            switch pick(8) {
             case 0:
-                out.append("UPDATE customers SET score = score + 0.25, email = email || '+' WHERE id = \(1 + pick(c));")
+                out.append("UPDATE customers SET score = \(double()), email = email || '+' WHERE id = \(1 + pick(c));")
             case 1:
-                out.append("INSERT INTO customers VALUES (\(c + 1 + s), 'new\(s)@example.com', \(s).5, randomblob(5));")
+                out.append("INSERT INTO customers VALUES (\(c + 1 + s), 'new\(s)@example.com', \(double()), randomblob(5));")
             case 2:
                 let id = 1 + pick(c)
                 deleted.insert("customers/\(id)")
                 out.append("DELETE FROM customers WHERE id = \(id);")
             case 3:
                 let o = pick(max(1, l / 4))
-                out.append("BEGIN; UPDATE lines SET qty = qty + 1, price = price + 0.5 WHERE order_id = \(o); "
-                           + "INSERT OR REPLACE INTO lines VALUES (\(o), \(10 + s), \(s), 0.75); UPDATE customers SET avatar = randomblob(3) WHERE id = \(1 + pick(c)); COMMIT;")
+                out.append("BEGIN; UPDATE lines SET qty = qty + 1, price = \(double()) WHERE order_id = \(o); "
+                           + "INSERT OR REPLACE INTO lines VALUES (\(o), \(10 + s), \(s), \(double())); UPDATE customers SET avatar = randomblob(3) WHERE id = \(1 + pick(c)); COMMIT;")
             case 4:
-                // A key change as the application makes it: the row under its old key goes, under a new one comes.
+                // A text key changes in place.
                 let code = String(format: "c%05d", 1 + pick(k))
                 deleted.insert("codes/\(code)")
-                out.append("BEGIN; INSERT OR IGNORE INTO codes SELECT code || '-\(s)', label, weight FROM codes WHERE code = '\(code)'; DELETE FROM codes WHERE code = '\(code)'; COMMIT;")
+                out.append("UPDATE codes SET code = code || '-\(s)', weight = \(double()) WHERE code = '\(code)';")
+            case 5:
+                // An integer key changes in place (to a key no other step uses).
+                let id = 1 + pick(c)
+                deleted.insert("customers/\(id)")
+                out.append("UPDATE customers SET id = \(-1 - s) WHERE id = \(id);")
+            case 6:
+                // Part of a composite key changes for every line of an order in one statement, in a transaction
+                // with another change.
+                let o = pick(max(1, l / 4))
+                for j in 0..<4 where o * 4 + j < l { deleted.insert("lines/\(o)/\(j)") }
+                out.append("BEGIN; UPDATE lines SET order_id = \(-1 - s) WHERE order_id = \(o); "
+                           + "UPDATE codes SET label = label || '?' WHERE code = '\(String(format: "c%05d", 1 + pick(k)))'; COMMIT;")
             default:
-                out.append("UPDATE codes SET label = label || '!', weight = weight + 0.125 WHERE code = '\(String(format: "c%05d", 1 + pick(k)))';")
+                out.append("UPDATE codes SET label = label || '!', weight = \(double()) WHERE code = '\(String(format: "c%05d", 1 + pick(k)))';")
             }
         }
         return (out, deleted)
     }
 
-    /// Every row of every table, each value as SQLite's `quote()` spells it, in key order.
+    /// Every row of every table in key order, each value as SQLite's `quote()` spells it, a REAL as its bit
+    /// pattern (`quote()` prints 15 digits, which would hide a wrong last bit).
     func dump(_ db: String? = nil) throws -> [String: [String]] {
         var out: [String: [String]] = [:]
         for t in Self.tables {
-            let sql = "SELECT \(t.columns.map { "quote(\($0))" }.joined(separator: " || ',' || ")) FROM \(t.name) ORDER BY \(t.key.joined(separator: ", "));"
+            let sql = "SELECT \(t.columns.map { "CASE typeof(\($0)) WHEN 'real' THEN 'r' || hex(ieee754_to_blob(\($0))) ELSE quote(\($0)) END" }.joined(separator: " || ',' || ")) FROM \(t.name) ORDER BY \(t.key.joined(separator: ", "));"
             let r = try runSQLite(db ?? path, sql)
             XCTAssertEqual(r.status, 0, r.stderr)
             out[t.name] = r.stdout.split(separator: "\n").map(String.init)
@@ -82,14 +107,13 @@ struct SnapshotLegacy {
         return out
     }
 
-    /// How PostgreSQL spells a column's value as SQLite's `quote()` does (the values are never integral REALs).
+    /// How PostgreSQL spells a column's value as `dump` does (a double as its big-endian bit pattern).
     static func postgresQuote(_ column: String) -> String {
         switch column {
         case "email", "label", "code": return "coalesce(quote_literal(\(column)), 'NULL')"
         case "avatar": return "coalesce('X''' || upper(encode(\(column), 'hex')) || '''', 'NULL')"
         case "score", "price", "weight":
-            // PostgreSQL prints the double 66.0 as 66; SQLite's quote() as 66.0.
-            return "coalesce(CASE WHEN \(column) = trunc(\(column)) THEN \(column)::text || '.0' ELSE \(column)::text END, 'NULL')"
+            return "coalesce('r' || upper(encode(float8send(\(column)), 'hex')), 'NULL')"
         default: return "coalesce(\(column)::text, 'NULL')"
         }
     }

@@ -61,6 +61,8 @@ public final class Ingestor {
     private var keys = EntityKeyCatalog()
     /// Source entities whose Debezium schema block was declared to the journal in this run.
     private var declaredEntities: Set<String> = []
+    /// The names of the last sound event, so a run of events sharing them is checked once.
+    private var names = ValidatedNames()
 
     /// An ingestor; nothing is read until `run`.
     public init(source: any ChangeSource, journal: any IngestJournal, quarantine: Quarantine,
@@ -150,12 +152,36 @@ public final class Ingestor {
                     declaredEntities.insert(change.entity)
                 }
                 // A source without raw bytes gets the change itself quarantined: keep a copy only when the
-                // mapping could reject it (entity rules, rejected entities, a key still to find, or a change
-                // that passes through unmapped but that no sink could apply).
+                // mapping could reject it (entity rules, rejected entities, a key still to find); a change that
+                // passes through unmapped is kept only once it is refused.
                 let keepsRaw = !records[i].raw.isEmpty
-                let original: Event? = !keepsRaw && (change.key.isEmpty || mapping.unlistedEntities == .reject
-                                                     || mapping.entities[change.entity] != nil || change.fault != nil) ? change : nil
-                var outcome = mapping.apply(change)
+                var outcome: MappingOutcome
+                var original: Event?
+                if mapping.unlistedEntities == .pass, !change.key.isEmpty,
+                   mapping.entities.isEmpty || mapping.entities[change.entity] == nil {
+                    // No rules for it: the mapping would pass it unchanged after `fault`, which is checked here
+                    // once, its names once per run of events sharing them (a snapshot's rows do).
+                    if let f = names.fault(of: change) {
+                        if !keepsRaw { original = change }
+                        outcome = .rejected(Rejection(rule: f.rule, column: f.column, reason: f.reason))
+                    } else {
+                        // Straight into the batch: wrapping it in an outcome costs a copy of the event.
+                        var e = change
+                        do {
+                            try keys.admit(e)
+                            if e.origin == nil { e.origin = settings.origin }
+                            events.append(e)
+                            lastIsRejected = false
+                            continue
+                        } catch {
+                            outcome = .rejected(Rejection(rule: "key", reason: error.description))
+                            if !keepsRaw { original = e }
+                        }
+                    }
+                } else {
+                    original = !keepsRaw ? change : nil
+                    outcome = mapping.apply(change)
+                }
                 var refused: Event?
                 if case .event(let e) = outcome {
                     // A key that is not its entity's would name another row (or none) in the store: the journal

@@ -139,10 +139,11 @@ extension SQLiteSnapshotSource {
         let took = (clock.now - started).components
         let ms = Double(took.seconds) * 1000 + Double(took.attoseconds) / 1e15
         progress.longestChunkRead = max(progress.longestChunkRead, ms / 1000)
-        // The legacy writer may wait this long (rollback-journal mode): keep a chunk's read short.
-        if ms > settings.chunkMilliseconds, chunkRows > 64 {
+        // The legacy writer may wait this long (rollback-journal mode): keep a chunk's read short. In WAL mode
+        // a reader never makes the writer wait, so chunks stay at their largest (the memory bound).
+        if !walMode, ms > settings.chunkMilliseconds, chunkRows > 64 {
             chunkRows = max(64, chunkRows / 2)
-        } else if ms < settings.chunkMilliseconds / 2, values.count == chunkRows {
+        } else if walMode || ms < settings.chunkMilliseconds / 2, values.count == chunkRows {
             chunkRows = min(settings.maxChunkRows, chunkRows * 2)
         }
         progress.chunkRows = chunkRows
@@ -156,13 +157,17 @@ extension SQLiteSnapshotSource {
         let prefix = SnapshotPosition.prefix(changeID: chunk.through, table: t.name)
         out.reserveCapacity(out.count + chunk.rows.count)
         var last: [Value] = []
+        var text: [UInt8] = []
+        text.reserveCapacity(prefix.count + 64)
         for row in chunk.rows {
             last = t.keyIndexes.map { row[$0] }
             if last.contains(where: \.isNull) {
                 // SQLite allows NULL in a non-INTEGER primary key of a rowid table; no later change could name it.
                 throw SourceError.config("snapshot: table \"\(t.name)\" has a row whose primary key (\(keyNames.joined(separator: ", "))) is NULL; it cannot be replicated by key; hint: give those rows a key, or leave the table out with --entities")
             }
-            var text = prefix
+            // One buffer for every row's position text: the String is its only allocation.
+            text.removeAll(keepingCapacity: true)
+            text.append(contentsOf: prefix)
             SnapshotPosition.appendKey(last, to: &text)
             let position = String(decoding: text, as: UTF8.self)
             let e = Event(sourcePosition: position, entity: t.name, key: Row(uncheckedNames: keyNames, values: last),

@@ -17,7 +17,8 @@ import TandemSQLite
 /// changed between them because their cut and their stream cannot be read in one transaction; here they can.)
 ///
 /// The application waits at most for one chunk's read (rollback-journal mode; never in WAL mode): chunks
-/// shrink when a read takes longer than `Settings.chunkMilliseconds` and grow back when reads are quick.
+/// shrink when a read takes longer than `Settings.chunkMilliseconds` and grow back when reads are quick; in
+/// WAL mode they are `Settings.maxChunkRows` throughout.
 /// Every event's position is `SnapshotPosition` (stream id + table + last key), so a killed run resumes after
 /// its last journaled row even when only part of a chunk became durable.
 public final class SQLiteSnapshotSource: ChangeSource {
@@ -89,6 +90,8 @@ public final class SQLiteSnapshotSource: ChangeSource {
     /// The batch being gathered (handed out as number `ordinal + 1`).
     var building: [SourceRecord] = []
     var chunkRows = 0
+    /// The legacy database is in WAL mode: a read never makes its writer wait.
+    var walMode = false
     // Batches handed out and not yet acknowledged, and tables waiting for their last batch to be durable.
     var ordinal = 0, ackedOrdinal = 0
     var unacked: [(position: String, ordinal: Int)] = []
@@ -121,6 +124,11 @@ public final class SQLiteSnapshotSource: ChangeSource {
         }
         d.pollWhenBusy(upToMilliseconds: settings.busyTimeoutMilliseconds)
         db = d
+        walMode = try SourceError.wrapping(settings.path) { () throws -> Bool in
+            let st = try d.prepare("PRAGMA journal_mode")
+            return try st.step() && st.text(0).lowercased() == "wal"
+        }
+        if walMode { chunkRows = settings.maxChunkRows }
         try makePlan(d, resumingAt: at?.progress)
         try stream.open(after: at.map(\.streamText))
     }
