@@ -1,0 +1,153 @@
+import TandemCore
+import TandemSinks
+import TandemSources
+
+/// The daemon's configuration (`tandem run CONFIG`, `schemas/config.schema.json`), checked and with every
+/// path absolute (relative paths in the file are relative to the file) and every secret resolved.
+/// Load it with `DaemonConfig.load(path:environment:)`; nothing here opens a store.
+public struct DaemonConfig: Sendable {
+    /// The config file, absolute.
+    public var file: String
+    /// The journal directory.
+    public var journal: String
+    /// The segment size for a journal the daemon creates (nil: the journal's default).
+    public var segmentSize: Int?
+    /// The source, as `ingest --source` would take it.
+    public var source: SourceSpec
+    /// The source as the file writes it (for logs and `/status`).
+    public var sourceText: String
+    /// The mapping file (nil: events pass unmapped).
+    public var mapping: String?
+    /// The sinks, in file order, with unique non-empty names.
+    public var sinks: [Sink]
+    /// How long to wait between attempts when a store is down.
+    public var retry: Retry
+    /// The HTTP endpoint (`/healthz`, `/status`, `/metrics`).
+    public var http: HTTP
+    /// How log lines are written.
+    public var logFormat: LogFormat
+    /// Reserved for the migration cut-over (a later issue): only its shape is checked.
+    public var migration: Migration?
+
+    /// One named sink: where it writes and which events it takes.
+    public struct Sink: Sendable, Hashable, CustomStringConvertible {
+        /// The sink's name: its journal consumer and its row in the store's checkpoint table.
+        public var name: String
+        /// The store, with any secret resolved (`spec.description` never shows a password).
+        public var spec: SinkSpec
+        /// Which events it applies.
+        public var filter: ReplayFilter
+        /// Events a transaction (replay's `--batch`).
+        public var batchSize: Int
+
+        /// `name → store`, safe for logs.
+        public var description: String { "\(name) → \(spec)" }
+    }
+
+    /// Back-off between attempts: doubling from `initialMs` up to `maxMs`.
+    public struct Retry: Sendable, Hashable {
+        /// The first wait, in milliseconds.
+        public var initialMs: Int = 500
+        /// The longest wait, in milliseconds.
+        public var maxMs: Int = 30_000
+
+        /// The wait before attempt `attempt` (1: the first retry), doubling and capped at `maxMs`.
+        public func delay(attempt: Int) -> Duration {
+            var ms = initialMs
+            for _ in 1..<max(1, attempt) where ms < maxMs { ms *= 2 }
+            return .milliseconds(min(ms, maxMs))
+        }
+    }
+
+    /// The HTTP endpoint.
+    public struct HTTP: Sendable, Hashable {
+        /// Where to listen (default `127.0.0.1:9187`).
+        public var listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9187)
+        /// Whether a non-loopback address was allowed explicitly.
+        public var allowNonLoopback = false
+    }
+
+    /// How log lines are written.
+    public enum LogFormat: String, Sendable, CaseIterable {
+        /// One line of text an event.
+        case text
+        /// One JSON object a line.
+        case json
+    }
+
+    /// The migration block (reserved: a later issue gives it meaning).
+    public struct Migration: Sendable, Hashable {
+        /// The name of the sink that is the new store.
+        public var new: String
+        /// The legacy store.
+        public var legacy: SinkSpec
+        /// The migration's state file.
+        public var state: String
+    }
+
+    /// The sink named `name`.
+    public func sink(named name: String) -> Sink? { sinks.first { $0.name == name } }
+
+    /// One line for `config check` and the daemon's start-up log: sinks, source, journal (no secret).
+    public var summary: String {
+        "\(sinks.count) sink\(sinks.count == 1 ? "" : "s") (\(sinks.map(\.description).joined(separator: ", "))),"
+            + " source \(sourceText), journal \(journal)"
+    }
+}
+
+/// Where the HTTP endpoint listens: `127.0.0.1:9187`, `[::1]:9187`, `localhost:9187`, `0.0.0.0:9187`.
+public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
+    /// The host (an IPv6 address without brackets).
+    public var host: String
+    /// The port (0: any free port).
+    public var port: UInt16
+
+    /// An address from its parts.
+    public init(host: String, port: UInt16) { self.host = host; self.port = port }
+
+    /// `HOST:PORT`, with brackets around an IPv6 host.
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    /// True for addresses only this machine reaches: 127.0.0.0/8, ::1, localhost.
+    public var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// Parses `HOST:PORT` or `[IPV6]:PORT`.
+    /// - Throws: `ListenAddress.Invalid` saying what is wrong.
+    public static func parse(_ text: String) throws(Invalid) -> ListenAddress {
+        let host: Substring, port: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else {
+                throw Invalid(reason: "an IPv6 address is written [ADDRESS]:PORT, e.g. [::1]:9187")
+            }
+            host = text[text.index(after: text.startIndex)..<close]
+            port = text[text.index(close, offsetBy: 2)...]
+            guard host.contains(":"), host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
+                throw Invalid(reason: "\"\(host)\" is not an IPv6 address")
+            }
+        } else {
+            guard let colon = text.lastIndex(of: ":") else {
+                throw Invalid(reason: "expected HOST:PORT, e.g. 127.0.0.1:9187")
+            }
+            host = text[..<colon]
+            port = text[text.index(after: colon)...]
+            guard !host.contains(":") else { throw Invalid(reason: "write an IPv6 address in brackets, e.g. [::1]:9187") }
+            guard !host.isEmpty, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }) else {
+                throw Invalid(reason: "expected HOST:PORT with a host name or IPv4 address, e.g. 127.0.0.1:9187")
+            }
+        }
+        guard !port.isEmpty, port.allSatisfy({ $0.isASCII && $0.isNumber }), let n = UInt16(port) else {
+            throw Invalid(reason: "the port must be a number from 0 to 65535, not \"\(port)\"")
+        }
+        return ListenAddress(host: String(host), port: n)
+    }
+
+    /// Why a listen address was refused.
+    public struct Invalid: Error, CustomStringConvertible {
+        /// What is wrong, with the accepted form.
+        public var reason: String
+        /// The reason.
+        public var description: String { reason }
+    }
+}
