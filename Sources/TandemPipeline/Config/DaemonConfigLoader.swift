@@ -116,24 +116,24 @@ private struct Loader {
         for (i, item) in list.enumerated() {
             let path = "\(top.path("sinks"))[\(i)]"
             guard let o = reader.object(item, at: path, known: DaemonConfig.sinkKeys) else { continue }
-            if let name = reader.string(o, "name", required: true) {
+            let name = reader.string(o, "name", required: true)
+            if let name {
                 if let first = names[name] {
                     reader.fault(o.path("name"), "sink name \"\(name)\" is already used by $.sinks[\(first)]; each sink needs its own name")
                 } else { names[name] = i }
             }
-            if let sink = self.sink(o) { sinks.append(sink) }
+            if let sink = self.sink(o, name: name) { sinks.append(sink) }
         }
         return reader.faults.count == before ? sinks : nil
     }
 
-    mutating func sink(_ o: Members) -> DaemonConfig.Sink? {
-        let name = reader.string(o, "name")
+    mutating func sink(_ o: Members, name: String?) -> DaemonConfig.Sink? {
         let into = reader.string(o, "into", required: true)
         var spec = into.flatMap { sinkSpec($0, at: o.path("into")) }
         let password = self.password(o)
         if let p = password, let s = spec {
             do { spec = try s.addingPassword(p) } catch {
-                reader.fault(o.path(o["passwordFile"] != nil ? "passwordFile" : "passwordCredential"), Loader.reason(error))
+                reader.fault(o.path(o["passwordFile"] != nil ? "passwordFile" : "passwordCredential"), Loader.reason(error, hint: false))
                 spec = nil
             }
         }
@@ -144,6 +144,11 @@ private struct Loader {
         }
         let batch = reader.int(o, "batch", in: 1...1_000_000) ?? 10_000
         guard let name, var spec else { return nil }
+        // The sink's name is its checkpoint row; a different one inside a JSON `into` would leave it unclear which.
+        if spec.name != "default", spec.name != name {
+            reader.fault(o.path("into"), "names the sink \"\(spec.name)\" but the sink's \"name\" is \"\(name)\"; give the name once, in \"name\"")
+            return nil
+        }
         spec.name = name
         return DaemonConfig.Sink(name: name, spec: spec, filter: filter, batchSize: batch)
     }
@@ -165,9 +170,9 @@ private struct Loader {
     }
 
     /// A sink error's reason without the spec it quotes.
-    static func reason(_ error: Error) -> String {
+    static func reason(_ error: Error, hint: Bool = true) -> String {
         if case .badSpec(_, let reason)? = error as? SinkError {
-            return reason + "; expected sqlite:PATH, postgres://… / postgresql://…, a JSON object {\"kind\":…} or a .json file"
+            return !hint ? reason : reason + "; expected sqlite:PATH, postgres://… / postgresql://…, a JSON object {\"kind\":…} or a .json file"
         }
         return "\(error)"
     }
