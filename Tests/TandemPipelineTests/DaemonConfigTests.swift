@@ -90,3 +90,33 @@ final class DaemonConfigTests: XCTestCase {
         }
     }
 }
+
+/// `schemas/config.schema.json` and the loader describe the same file.
+final class ConfigSchemaTests: XCTestCase {
+    static let schemaURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("schemas/config.schema.json")
+
+    func testSchemaNamesExactlyTheKeysTheLoaderAccepts() throws {
+        let schema = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.schemaURL)) as! [String: Any]
+        func keys(_ o: Any?) -> Set<String> {
+            Set(((o as? [String: Any])?["properties"] as? [String: Any] ?? [:]).keys).subtracting(["$comment"])
+        }
+        let top = schema["properties"] as! [String: Any]
+        let sink = (top["sinks"] as! [String: Any])["items"] as! [String: Any]
+        XCTAssertEqual(keys(schema), Set(DaemonConfig.topKeys))
+        XCTAssertEqual(keys(sink), Set(DaemonConfig.sinkKeys))
+        XCTAssertEqual(keys((sink["properties"] as! [String: Any])["filter"]), Set(DaemonConfig.filterKeys))
+        XCTAssertEqual(keys(top["retry"]), Set(DaemonConfig.retryKeys))
+        XCTAssertEqual(keys(top["http"]), Set(DaemonConfig.httpKeys))
+        XCTAssertEqual(keys(top["migration"]), Set(DaemonConfig.migrationKeys))
+    }
+
+    func testTheSchemaExampleIsTheIssuesSmallestConfigAndLoads() throws {
+        let schema = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.schemaURL)) as! [String: Any]
+        let example = try JSONSerialization.data(withJSONObject: (schema["examples"] as! [Any])[0])
+        let dir = try configDirectory(self)
+        let c = try DaemonConfig.load(path: try write(String(decoding: example, as: UTF8.self), in: dir), environment: [:])
+        XCTAssertEqual(c.sinks.map(\.name), ["new", "pg"])
+        XCTAssertEqual(c.http.listen.description, "127.0.0.1:9187")
+    }
+}

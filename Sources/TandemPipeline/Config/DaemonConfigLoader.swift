@@ -8,6 +8,10 @@ extension DaemonConfig {
     static let topKeys = ["$schema", "journal", "segmentSize", "source", "mapping", "sinks", "retry", "http",
                           "logFormat", "migration"]
     static let sinkKeys = ["name", "into", "filter", "batch", "passwordFile", "passwordCredential"]
+    static let filterKeys = ["entities", "tenants"]
+    static let retryKeys = ["initialMs", "maxMs"]
+    static let httpKeys = ["listen", "allowNonLoopback"]
+    static let migrationKeys = ["new", "legacy", "state"]
 
     /// Reads and checks the config file at `path` without opening any store. Secrets (`${ENV}` in a sink's
     /// `into`, `passwordFile`, `passwordCredential` under `$CREDENTIALS_DIRECTORY`) come from `environment`.
@@ -138,7 +142,7 @@ private struct Loader {
             }
         }
         var filter = ReplayFilter()
-        if let f = o["filter"], let fo = reader.object(f, at: o.path("filter"), known: ["entities", "tenants"]) {
+        if let f = o["filter"], let fo = reader.object(f, at: o.path("filter"), known: DaemonConfig.filterKeys) {
             filter.entities = reader.strings(fo, "entities").map(Set.init)
             filter.tenants = reader.strings(fo, "tenants").map(Set.init)
         }
@@ -238,7 +242,7 @@ private struct Loader {
     mutating func retry(_ top: Members) -> DaemonConfig.Retry? {
         var retry = DaemonConfig.Retry()
         guard let v = top["retry"] else { return retry }
-        guard let o = reader.object(v, at: top.path("retry"), known: ["initialMs", "maxMs"]) else { return nil }
+        guard let o = reader.object(v, at: top.path("retry"), known: DaemonConfig.retryKeys) else { return nil }
         let before = reader.faults.count
         if let n = reader.int(o, "initialMs", in: 1...60_000) { retry.initialMs = n }
         if let n = reader.int(o, "maxMs", in: 1...3_600_000) { retry.maxMs = n }
@@ -251,7 +255,7 @@ private struct Loader {
     mutating func http(_ top: Members) -> DaemonConfig.HTTP? {
         var http = DaemonConfig.HTTP()
         guard let v = top["http"] else { return http }
-        guard let o = reader.object(v, at: top.path("http"), known: ["listen", "allowNonLoopback"]) else { return nil }
+        guard let o = reader.object(v, at: top.path("http"), known: DaemonConfig.httpKeys) else { return nil }
         let before = reader.faults.count
         if let b = reader.bool(o, "allowNonLoopback") { http.allowNonLoopback = b }
         if let text = reader.string(o, "listen") {
@@ -267,7 +271,7 @@ private struct Loader {
     }
 
     mutating func migration(_ v: JSONValue, at path: String, sinks: [DaemonConfig.Sink]) -> DaemonConfig.Migration? {
-        guard let o = reader.object(v, at: path, known: ["new", "legacy", "state"]) else { return nil }
+        guard let o = reader.object(v, at: path, known: DaemonConfig.migrationKeys) else { return nil }
         let new = reader.string(o, "new", required: true)
         if let new, !sinks.isEmpty, !sinks.contains(where: { $0.name == new }) {
             reader.fault(o.path("new"), "no sink is named \"\(new)\"; expected one of \(sinks.map { "\"\($0.name)\"" }.joined(separator: ", "))")
