@@ -58,6 +58,8 @@ final class DaemonConfigTests: XCTestCase {
         XCTAssertEqual(c.retry, DaemonConfig.Retry(initialMs: 100, maxMs: 1000))
         XCTAssertEqual([1, 2, 3, 4, 5].map { c.retry.delay(attempt: $0) },
                        [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .milliseconds(1000)])
+        XCTAssertEqual(c.retry.delay(attempt: .max), .milliseconds(1000))
+        XCTAssertEqual(c.retry.delay(attempt: 0), .milliseconds(100))
         XCTAssertEqual(c.migration, DaemonConfig.Migration(new: "new", legacy: SinkSpec(kind: .sqlite(path: dir + "/legacy.db", synchronous: .full)),
                                                            state: dir + "/state.db"))
     }

@@ -40,6 +40,11 @@ public struct DaemonConfig: Sendable {
         /// Events a transaction (replay's `--batch`).
         public var batchSize: Int
 
+        /// A sink from its parts (the config file gives them; tests and tools may too).
+        public init(name: String, spec: SinkSpec, filter: ReplayFilter = ReplayFilter(), batchSize: Int = 10_000) {
+            self.name = name; self.spec = spec; self.filter = filter; self.batchSize = batchSize
+        }
+
         /// `name → store`, safe for logs.
         public var description: String { "\(name) → \(spec)" }
     }
@@ -53,10 +58,13 @@ public struct DaemonConfig: Sendable {
 
         /// The wait before attempt `attempt` (1: the first retry), doubling and capped at `maxMs`.
         public func delay(attempt: Int) -> Duration {
-            var ms = initialMs
-            for _ in 1..<max(1, attempt) where ms < maxMs { ms *= 2 }
+            var ms = initialMs, n = 1
+            while n < attempt, ms < maxMs { ms *= 2; n += 1 }
             return .milliseconds(min(ms, maxMs))
         }
+
+        /// A back-off from its bounds (defaults 500 ms and 30 s).
+        public init(initialMs: Int = 500, maxMs: Int = 30_000) { self.initialMs = initialMs; self.maxMs = maxMs }
     }
 
     /// The HTTP endpoint.
