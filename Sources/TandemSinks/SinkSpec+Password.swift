@@ -30,6 +30,11 @@ extension SinkSpec {
             let quoted = password.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
             copy.kind = .postgres(conninfo: conninfo + " password='" + quoted + "'")
         }
+        // libpq must read back exactly this password: an encoding slip would fail later, at connect, as a
+        // wrong password.
+        guard case .postgres(let result) = copy.kind, try PostgresRedactor(conninfo: result).fields["password"] == password else {
+            throw SinkError.badSpec(spec: description, reason: "the password cannot be added to this connection string")
+        }
         return copy
     }
 }

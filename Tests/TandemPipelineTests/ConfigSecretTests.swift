@@ -34,6 +34,16 @@ final class ConfigSecretTests: XCTestCase {
         XCTAssertEqual(c.sinks[0].spec.kind, .postgres(conninfo: "postgres://app@db/newdb?password=s3cr%2Ft%27pw"))
     }
 
+    func testPasswordIsAddedToAKeyValueConnectionString() throws {
+        let dir = try configDirectory(self)
+        try write(secret + "\\x", "pw.txt", in: dir)
+        let into = #"{\"kind\":\"postgres\",\"url\":\"host=/run/postgresql dbname=newdb\"}"#
+        let path = try write(smallest(sinks: #"[{"name": "pg", "into": "\#(into)", "passwordFile": "pw.txt"}]"#), in: dir)
+        let c = try DaemonConfig.load(path: path, environment: [:])
+        XCTAssertEqual(c.sinks[0].spec.kind, .postgres(conninfo: #"host=/run/postgresql dbname=newdb password='s3cr/t\'pw\\x'"#))
+        XCTAssertEqual(c.sinks[0].description, "pg → postgres://[/run/postgresql]/newdb")
+    }
+
     func testSecretFaultsAreNamedByPath() throws {
         let dir = try configDirectory(self)
         try write("", "empty.txt", in: dir)
