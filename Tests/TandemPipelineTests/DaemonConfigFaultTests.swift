@@ -77,6 +77,19 @@ final class DaemonConfigFaultTests: XCTestCase {
         XCTAssertEqual(c.sinks[0].spec.kind, .sqlite(path: dir + "/a.db", synchronous: .normal))
     }
 
+    func testIntoMayBeAJSONObjectWhoseKeysAreCheckedStrictly() throws {
+        let dir = try configDirectory(self)
+        let sinks = #"[{"name": "a", "into": {"kind": "sqlite", "path": "a.db", "synchronus": "normal"}}]"#
+        XCTAssertEqual(try faults(smallest(sinks: sinks), in: dir),
+                       [#"$.sinks[0].into.synchronus: unknown key; did you mean "synchronous"?"#])
+        XCTAssertEqual(try faults(smallest(sinks: #"[{"name": "a", "into": {"kind": "sqlite", "path": 7}}]"#), in: dir),
+                       ["$.sinks[0].into.path: expected a string, not a number"])
+        let good = #"[{"name": "a", "into": {"kind": "postgres", "url": "postgres://app:${PW}@db/x"}}, {"name": "b", "into": {"kind": "sqlite", "path": "b.db", "synchronous": "normal"}}]"#
+        let c = try DaemonConfig.load(path: try write(smallest(sinks: good), in: dir), environment: ["PW": "pw"])
+        XCTAssertEqual(c.sinks[0].spec.kind, .postgres(conninfo: "postgres://app:pw@db/x"))
+        XCTAssertEqual(c.sinks[1].spec.kind, .sqlite(path: dir + "/b.db", synchronous: .normal))
+    }
+
     func testFilterBatchRetryAndLogFormatRangesAreChecked() throws {
         let dir = try configDirectory(self)
         let sinks = #"[{"name": "a", "into": "sqlite:a.db", "batch": 0, "filter": {"entities": [], "tenants": ["x", "x", 3], "tenant": []}}]"#

@@ -108,6 +108,8 @@ final class ConfigSchemaTests: XCTestCase {
         XCTAssertEqual(keys(schema), Set(DaemonConfig.topKeys))
         XCTAssertEqual(keys(sink), Set(DaemonConfig.sinkKeys))
         XCTAssertEqual(keys((sink["properties"] as! [String: Any])["filter"]), Set(DaemonConfig.filterKeys))
+        let into = (sink["properties"] as! [String: Any])["into"] as! [String: Any]
+        XCTAssertEqual(keys((into["oneOf"] as! [Any])[1]), Set(DaemonConfig.storeKeys))
         XCTAssertEqual(keys(top["retry"]), Set(DaemonConfig.retryKeys))
         XCTAssertEqual(keys(top["http"]), Set(DaemonConfig.httpKeys))
         XCTAssertEqual(keys(top["migration"]), Set(DaemonConfig.migrationKeys))

@@ -7,7 +7,7 @@ extension DaemonConfig {
       "$comment": [
         "The daemon's configuration (tandem run CONFIG). Relative paths are relative to this file.",
         "\"$comment\" is allowed in any object and ignored. Unknown keys are refused.",
-        "journal: the journal directory (created when missing). segmentSize (optional): where segments roll, 4 KiB to 1 TiB,",
+        "journal: the journal directory. segmentSize (optional, for a journal the daemon creates): where segments roll, 4 KiB to 1 TiB,",
         "  as 67108864, \"64 MiB\" or \"8KB\" (KiB = 1024 bytes, KB = 1000; default 64 MiB).",
         "source: any source `tandem ingest --source` takes: sqlite-changelog:PATH[?prune=true], jsonl:PATH[?format=…], a .json file.",
         "mapping (optional): the mapping file (schemas/mapping.schema.json) applied to the source's changes.",
@@ -22,7 +22,8 @@ extension DaemonConfig {
       "sinks": [
         {"$comment": [
            "name: the sink's journal consumer and its row in the store's checkpoint table; unique, not empty.",
-           "into: any store `tandem replay --into` takes: sqlite:PATH, postgres://… or postgresql://…, a JSON object, a .json file.",
+           "into: any store `tandem replay --into` takes: sqlite:PATH, postgres://… or postgresql://…, a .json file,",
+           "  or an object {\"kind\": \"sqlite\", \"path\": \"new.db\", \"synchronous\": \"full\"|\"normal\"} / {\"kind\": \"postgres\", \"url\": \"…\"}.",
            "Secrets stay out of this file: ${NAME} in into is the environment variable NAME, or give",
            "\"passwordFile\": \"FILE\" or \"passwordCredential\": \"NAME\" (the file NAME in $CREDENTIALS_DIRECTORY,",
            "systemd's LoadCredential=) for a postgres sink. No password is ever printed.",

@@ -8,6 +8,7 @@ extension DaemonConfig {
     static let topKeys = ["$schema", "journal", "segmentSize", "source", "mapping", "sinks", "retry", "http",
                           "logFormat", "migration"]
     static let sinkKeys = ["name", "into", "filter", "batch", "passwordFile", "passwordCredential"]
+    static let storeKeys = ["kind", "path", "url", "name", "synchronous"]
     static let filterKeys = ["entities", "tenants"]
     static let retryKeys = ["initialMs", "maxMs"]
     static let httpKeys = ["listen", "allowNonLoopback"]
@@ -132,8 +133,13 @@ private struct Loader {
     }
 
     mutating func sink(_ o: Members, name: String?) -> DaemonConfig.Sink? {
-        let into = reader.string(o, "into", required: true)
-        var spec = into.flatMap { sinkSpec($0, at: o.path("into")) }
+        var spec: SinkSpec?
+        if let object = o["into"], object.object != nil {
+            spec = sinkSpec(object: object, at: o.path("into"))
+        } else {
+            let into = reader.string(o, "into", required: true)
+            spec = into.flatMap { sinkSpec($0, at: o.path("into")) }
+        }
         let password = self.password(o)
         if let p = password, let s = spec {
             do { spec = try s.addingPassword(p) } catch {
@@ -159,8 +165,26 @@ private struct Loader {
 
     /// A sink spec from `into`, `${NAME}` replaced from the environment, a SQLite path resolved. A fault
     /// never quotes the text: after substitution it may hold a password.
-    mutating func sinkSpec(_ text: String, at path: String) -> SinkSpec? {
-        guard let expanded = expand(text, at: path) else { return nil }
+    /// A sink spec written as a JSON object (`{"kind": "sqlite", "path": …}`): its keys checked strictly
+    /// (replay's parser ignores unknown ones), `${NAME}` replaced in its strings, then read as replay reads it.
+    mutating func sinkSpec(object: JSONValue, at path: String) -> SinkSpec? {
+        let before = reader.faults.count
+        guard let o = reader.object(object, at: path, known: DaemonConfig.storeKeys), reader.faults.count == before else { return nil }
+        var members: [(key: String, value: JSONValue)] = []
+        for m in o.members where m.key != "$comment" {
+            guard case .string(let text) = m.value else {
+                reader.fault(o.path(m.key), "expected a string, not \(reader.kind(m.value))")
+                return nil
+            }
+            guard let expanded = expand(text, at: o.path(m.key)) else { return nil }
+            members.append((m.key, .string(expanded)))
+        }
+        return sinkSpec(JSONValue.object(members).description, at: path, expandingEnvironment: false)
+    }
+
+    /// A sink spec from its text (any form replay's `--into` takes).
+    mutating func sinkSpec(_ text: String, at path: String, expandingEnvironment: Bool = true) -> SinkSpec? {
+        guard let expanded = expandingEnvironment ? expand(text, at: path) : text else { return nil }
         do {
             let trimmed = expanded.trimmingCharacters(in: .whitespacesAndNewlines)
             let isFile = !trimmed.hasPrefix("{") && !trimmed.contains(":") && trimmed.hasSuffix(".json")
