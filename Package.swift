@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "TandemPipelineTests", dependencies: ["TandemCore", "TandemSources", "TandemSinks", "TandemPipeline"],
                     path: "Tests/TandemPipelineTests"),
         .testTarget(name: "TandemCLITests", dependencies: ["tandem", "TandemCore", "TandemJournal"],
-                    path: "Tests/TandemCLITests"),
+                    path: "Tests/TandemCLITests", exclude: ["Fixtures"]),  // read in place via #filePath
     ],
     swiftLanguageModes: [.v6]
 )

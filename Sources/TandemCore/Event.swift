@@ -21,6 +21,9 @@ public struct Event: Sendable, Hashable {
     public var op: Operation
     /// The row before the change, when the source can provide it.
     public var before: Row?
+    /// True when the source vouches that `before` holds every column of the row (SQLite triggers, Debezium
+    /// with REPLICA IDENTITY FULL); false when it does not know (older journals, key-only before-images).
+    public var beforeComplete: Bool = false
     /// The row after the change.
     public var after: Row?
     /// The customer the change belongs to.
@@ -31,7 +34,8 @@ public struct Event: Sendable, Hashable {
     /// An event; `seq` stays 0 until the journal assigns it.
     public init(seq: UInt64 = 0, sourcePosition: String? = nil, txn: String? = nil,
                 committedAt: Timestamp? = nil, entity: String, key: Row, op: Operation,
-                before: Row? = nil, after: Row? = nil, tenant: String? = nil, origin: String? = nil) {
+                before: Row? = nil, after: Row? = nil, tenant: String? = nil, origin: String? = nil,
+                beforeComplete: Bool = false) {
         self.seq = seq
         self.sourcePosition = sourcePosition
         self.txn = txn
@@ -43,5 +47,6 @@ public struct Event: Sendable, Hashable {
         self.after = after
         self.tenant = tenant
         self.origin = origin
+        self.beforeComplete = beforeComplete
     }
 }

@@ -11,6 +11,15 @@ public enum EventBinaryCodec {
         static let after: UInt8 = 1 << 4
         static let tenant: UInt8 = 1 << 5
         static let origin: UInt8 = 1 << 6
+        /// A second flags byte ends the payload (`Field2`); written only when one of its bits is set, so
+        /// events without those fields encode as before.
+        static let more: UInt8 = 1 << 7
+    }
+
+    /// Bits of the second flags byte.
+    enum Field2 {
+        static let beforeComplete: UInt8 = 1 << 0
+        static let known: UInt8 = beforeComplete
     }
 
     enum Tag {

@@ -17,7 +17,6 @@ public struct EventBinaryDecoder {
             throw DecodeError(offset: 0, reason: "payload version \(v) is not supported (this build reads \(C.version))")
         }
         let flags = try r.u8()
-        guard flags & 0x80 == 0 else { throw DecodeError(offset: 1, reason: "unknown payload flags \(flags)") }
         let seq = try r.varint()
         let opOffset = r.offset
         let code = try r.u8()
@@ -35,11 +34,18 @@ public struct EventBinaryDecoder {
         let after = flags & C.Field.after != 0 ? try decodeRow(&r, slot: 2) : nil
         let tenant = flags & C.Field.tenant != 0 ? try r.string() : nil
         let origin = flags & C.Field.origin != 0 ? try r.string() : nil
+        var flags2: UInt8 = 0
+        if flags & C.Field.more != 0 {
+            let at = r.offset
+            flags2 = try r.u8()
+            guard flags2 & ~C.Field2.known == 0 else { throw DecodeError(offset: at, reason: "unknown payload flags \(flags2) in the second flags byte") }
+        }
         guard r.remaining == 0 else {
             throw DecodeError(offset: r.offset, reason: "\(r.remaining) trailing bytes after the event")
         }
         return Event(seq: seq, sourcePosition: position, txn: txn, committedAt: committedAt, entity: lastEntity,
-                     key: key, op: C.ops[Int(code)], before: before, after: after, tenant: tenant, origin: origin)
+                     key: key, op: C.ops[Int(code)], before: before, after: after, tenant: tenant, origin: origin,
+                     beforeComplete: flags2 & C.Field2.beforeComplete != 0)
     }
 
     private mutating func decodeRow(_ r: inout ByteReader, slot: Int) throws(DecodeError) -> Row {

@@ -35,7 +35,7 @@ enum EventBinaryEncoder {
         if let r = event.pointee.after { n += maxSize(r) }
         if let s = event.pointee.tenant { n += 10 + s.utf8.count }
         if let s = event.pointee.origin { n += 10 + s.utf8.count }
-        return n
+        return n + 1  // second flags byte
     }
 
     private static func maxSize(_ row: borrowing Row) -> Int {
@@ -62,6 +62,8 @@ enum EventBinaryEncoder {
         if event.pointee.after != nil { flags |= Field.after }
         if event.pointee.tenant != nil { flags |= Field.tenant }
         if event.pointee.origin != nil { flags |= Field.origin }
+        let flags2: UInt8 = event.pointee.beforeComplete ? EventBinaryCodec.Field2.beforeComplete : 0
+        if flags2 != 0 { flags |= Field.more }
         c.u8(flags)
         c.varint(seq)
         c.u8(EventBinaryCodec.opCode(event.pointee.op))
@@ -74,6 +76,7 @@ enum EventBinaryEncoder {
         if let r = event.pointee.after { write(r, to: &c) }
         if let s = event.pointee.tenant { c.string(s) }
         if let s = event.pointee.origin { c.string(s) }
+        if flags2 != 0 { c.u8(flags2) }
     }
 
     private static func write(_ row: borrowing Row, to c: inout RawCursor) {

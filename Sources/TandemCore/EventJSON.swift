@@ -1,6 +1,7 @@
 /// The JSON rendering of an event, one event a line (README.md "value"; schemas/event.schema.json).
 ///
-/// Field order: seq, sourcePosition, txn, committedAt, entity, key, op, before, after, tenant, origin;
+/// Field order: seq, sourcePosition, txn, committedAt, entity, key, op, before, after, tenant, origin,
+/// beforeComplete (written only when true);
 /// absent optionals are omitted, and so is `seq` while it is 0 (not yet journaled). Values:
 /// - `null`, `true`/`false`, an int64 as an integer, a string as a string (see `JSONWriter.string`);
 /// - a finite double as a number that always has a fraction or an exponent (shortest round-trip text);
@@ -44,6 +45,7 @@ public enum EventJSON {
         if let r = event.after { JSONWriter.raw(",\"after\":", into: &out); write(r, into: &out) }
         if let s = event.tenant { JSONWriter.raw(",\"tenant\":", into: &out); JSONWriter.string(s, into: &out) }
         if let s = event.origin { JSONWriter.raw(",\"origin\":", into: &out); JSONWriter.string(s, into: &out) }
+        if event.beforeComplete { JSONWriter.raw(",\"beforeComplete\":true", into: &out) }
         out.append(UInt8(ascii: "}"))
     }
 

@@ -44,7 +44,7 @@ extension EventJSON {
 
 /// The top-level fields of an event line, as bits of a "seen" mask.
 private enum EventField: Int, CaseIterable {
-    case seq, sourcePosition, txn, committedAt, entity, key, op, before, after, tenant, origin
+    case seq, sourcePosition, txn, committedAt, entity, key, op, before, after, tenant, origin, beforeComplete
 
     var name: StaticString {
         switch self {
@@ -59,6 +59,7 @@ private enum EventField: Int, CaseIterable {
         case .after: "after"
         case .tenant: "tenant"
         case .origin: "origin"
+        case .beforeComplete: "beforeComplete"
         }
     }
 }
@@ -76,7 +77,7 @@ extension JSONScanner {
             return equals(r, "entity") ? .entity : equals(r, "before") ? .before
                 : equals(r, "tenant") ? .tenant : equals(r, "origin") ? .origin : nil
         case 11: return equals(r, "committedAt") ? .committedAt : nil
-        case 14: return equals(r, "sourcePosition") ? .sourcePosition : nil
+        case 14: return equals(r, "sourcePosition") ? .sourcePosition : equals(r, "beforeComplete") ? .beforeComplete : nil
         default: return nil
         }
     }
@@ -126,6 +127,15 @@ extension JSONScanner {
         case .txn: e.txn = try optionalString(f)
         case .tenant: e.tenant = try optionalString(f)
         case .origin: e.origin = try optionalString(f)
+        case .beforeComplete:
+            if c == UInt8(ascii: "t") || c == UInt8(ascii: "f") || c == UInt8(ascii: "n") {
+                switch try literal() {
+                case .bool(let v): e.beforeComplete = v; return
+                case .null: e.beforeComplete = false; return
+                default: break
+                }
+            }
+            throw error("field \"beforeComplete\": expected true, false or null, found \(found())", at: at)
         case .entity:
             guard c == UInt8(ascii: "\"") else { throw error("field \"entity\": expected a string, found \(found())", at: at) }
             e.entity = try string()

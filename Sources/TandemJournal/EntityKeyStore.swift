@@ -12,35 +12,13 @@ struct EntityKeyStore {
     let directory: String
     let fs: any JournalFileSystem
 
-    var path: String { directory + "/" + Self.fileName }
-
-    private struct File: Codable {
-        var formatVersion: Int
-        var entities: [EntityKey]
-    }
+    private var file: JournalJSONFile<EntityKey> { JournalJSONFile(fileName: Self.fileName, directory: directory, fs: fs) }
 
     /// The stored keys, or nil when the journal has no key file yet.
-    func read() throws -> [EntityKey]? {
-        guard fs.exists(path) else { return nil }
-        let file = try fs.open(path, .read)
-        defer { file.close() }
-        let bytes = try file.readBytes(Int(try file.size()), at: 0)
-        guard let decoded = try? JSONDecoder().decode(File.self, from: Data(bytes)) else {
-            throw JournalError.notAJournal(path: directory, reason: "\(Self.fileName) does not parse")
-        }
-        guard decoded.formatVersion == 1 else {
-            throw JournalError.unsupportedVersion(path: directory, found: decoded.formatVersion, supported: 1)
-        }
-        return decoded.entities
-    }
+    func read() throws -> [EntityKey]? { try file.read() }
 
     /// Replaces the file durably (`.tmp`, fsync, rename, fsync the directory).
-    func write(_ keys: [EntityKey]) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(File(formatVersion: 1, entities: keys))
-        try fs.replaceDurably(path, with: Array(data) + [10], directory: directory)
-    }
+    func write(_ keys: [EntityKey]) throws { try file.write(keys) }
 }
 
 extension Journal {

@@ -35,10 +35,20 @@ public struct EntityPlan: Sendable {
     /// Every column an upsert writes, in first-seen order, with the first non-null value seen (for its type).
     public internal(set) var columns: [(name: String, sample: Value)] = []
     var changes: [KeyIdentity: (key: Row, change: KeyChange)] = [:]
+    /// For keys whose first change in the plan is an insert, update or delete (planned from events, not after a
+    /// truncate of the plan): that event's op and seq. What the store held before decides whether it conflicts.
+    public internal(set) var firstEvents: [KeyIdentity: (op: Operation, seq: UInt64)] = [:]
     var lastNoted: [String] = []
     var nullSamples = false
 
     init(entity: String) { self.entity = entity }
+
+    /// The plan of a declared table that no event of the batch touches: its key and columns, no change.
+    init(declared s: EntitySchema) {
+        entity = s.entity
+        keyColumns = s.key
+        columns = s.columns.map { (name: $0, sample: Value.null) }
+    }
 
     /// The keyed changes in ascending key order (so the store's B-tree is walked once); each key's columns
     /// are in the order of `keyColumns`.
@@ -66,7 +76,13 @@ public struct EntityPlan: Sendable {
 public struct ChangePlan: Sendable {
     /// Entities in first-seen order.
     public private(set) var entities: [EntityPlan] = []
+    /// Conflicts within the plan itself: an event meeting the state an earlier event of the plan left (an
+    /// insert of a key the plan wrote, an update or delete of a key it deleted or truncated).
+    public private(set) var conflicts: [Conflict] = []
     private var index: [ExactText: Int] = [:]
+    /// Declared tables to create when the store lacks them, rows or not (an empty legacy table is a table
+    /// of the new store too); a table that exists is left as it is.
+    public var declaredTables: [EntitySchema] = []
 
     /// An empty plan.
     public init() {}
@@ -81,13 +97,13 @@ public struct ChangePlan: Sendable {
                 try add(.truncate(entity: e.entity), seq: e.seq)
             case .delete:
                 if e.key.isEmpty { throw SinkError.missingKey(seq: e.seq, entity: e.entity) }
-                try add(.delete(entity: e.entity, key: e.key), seq: e.seq)
+                try add(.delete(entity: e.entity, key: e.key), seq: e.seq, op: e.op)
             case .insert, .update, .snapshot:
                 guard let after = e.after else {
                     throw SinkError.missingAfterImage(seq: e.seq, entity: e.entity, op: e.op)
                 }
                 if e.key.isEmpty { throw SinkError.missingKey(seq: e.seq, entity: e.entity) }
-                try add(.upsert(entity: e.entity, key: e.key, row: after), fresh: e.op == .insert, seq: e.seq)
+                try add(.upsert(entity: e.entity, key: e.key, row: after), fresh: e.op == .insert, seq: e.seq, op: e.op)
             }
         }
     }
@@ -96,19 +112,22 @@ public struct ChangePlan: Sendable {
     public var isEmpty: Bool { entities.isEmpty }
 
     /// Adds one change after the ones already planned; `fresh` marks an upsert whose row the source says is new,
-    /// `seq` names the change in an error.
+    /// `seq` names the change in an error, `op` is the event's (for conflicts; nil: not from an event).
     /// - Throws: `SinkError.keyColumnsDiffer` when the key's columns are not those of the entity's earlier keys,
     ///   `SinkError.nullKeyValue` when a key value is null.
-    public mutating func add(_ change: Change, fresh: Bool = false, seq: UInt64 = 0) throws {
+    public mutating func add(_ change: Change, fresh: Bool = false, seq: UInt64 = 0, op: Operation? = nil) throws {
         switch change {
         case .truncate(let entity):
             let i = slot(entity)
             entities[i].truncate = true
             entities[i].changes.removeAll(keepingCapacity: true)
+            entities[i].firstEvents.removeAll()
         case let .delete(entity, key):
             let i = slot(entity)
             let key = try ordered(key, in: i, seq: seq)
-            entities[i].changes[KeyIdentity(ordered: key)] = (key, .delete)
+            let id = KeyIdentity(ordered: key)
+            if let op { note(op, seq: seq, key: key, id: id, in: i) }
+            entities[i].changes[id] = (key, .delete)
         case let .upsert(entity, key, row):
             let i = slot(entity)
             let key = try ordered(key, in: i, seq: seq)
@@ -118,6 +137,7 @@ public struct ChangePlan: Sendable {
             for (n, v) in key.columns { row[n] = v }
             noteColumns(row, in: i)
             let id = KeyIdentity(ordered: key)
+            if let op { note(op, seq: seq, key: key, id: id, in: i) }
             switch entities[i].changes[id]?.change {
             case nil:
                 entities[i].changes[id] = (key, .upsert(row, deleteFirst: false, fresh: fresh))
@@ -132,6 +152,23 @@ public struct ChangePlan: Sendable {
                 }
                 entities[i].changes[id] = (key, .upsert(merged, deleteFirst: deleteFirst, fresh: wasFresh))
             }
+        }
+    }
+
+    /// Records what event `op` expects of its row: against the plan's earlier changes of the key (a conflict
+    /// now), or, for the key's first change, against the store (`firstEvents`, judged by the sink).
+    private mutating func note(_ op: Operation, seq: UInt64, key: Row, id: KeyIdentity, in i: Int) {
+        let existed: Bool
+        switch entities[i].changes[id]?.change {
+        case .delete?: existed = false
+        case .upsert?: existed = true
+        case nil:
+            guard !entities[i].truncate else { existed = false; break }
+            if op != .snapshot, op != .truncate { entities[i].firstEvents[id] = (op, seq) }
+            return
+        }
+        if let kind = ConflictKind.of(op, existed: existed) {
+            conflicts.append(Conflict(kind: kind, seq: seq, entity: entities[i].entity, key: key))
         }
     }
 

@@ -37,6 +37,8 @@ public struct ApplyOutcome: Sendable, Hashable {
     public var skipped: Int
     /// The checkpoint after the batch.
     public var checkpoint: SinkCheckpoint?
+    /// Conflicts the applied events met (within the batch, and against the store where the sink tells).
+    public var conflicts: [Conflict] = []
 }
 
 /// A target store that applies journal events idempotently.
@@ -84,11 +86,23 @@ public protocol EventSink: AnyObject {
     /// Applies `plan` in a transaction that is always rolled back: the store stays as it was, and what
     /// `commit` would throw is thrown (used to find the event a store refuses).
     func rehearse(_ plan: ChangePlan) throws
+    /// The conflicts the last committed plan met against the store: a key's first event of the plan (its
+    /// `EntityPlan.firstEvents`) finding a row it did not expect, or none it did.
+    var conflicts: [Conflict] { get }
+    /// The entities' declared schemas (the journal's `entity-schemas.json`): tables created from then on get
+    /// the declared columns and types, and values that do not fit their declared column are refused.
+    func declare(_ schemas: EntitySchemaCatalog)
 }
 
 extension EventSink {
+    /// A sink that creates no tables ignores declarations.
+    public func declare(_ schemas: EntitySchemaCatalog) {}
+
     /// The target as given (stores with one spelling only).
     public var canonicalTarget: String { target }
+
+    /// None: a sink that does not check what the store held (conflicts within a batch are still counted).
+    public var conflicts: [Conflict] { [] }
 
     /// Applies a batch of events (ascending seq, whole source transactions) in one transaction with its
     /// checkpoint, skipping events at or below the checkpoint; after a lost connection it reconnects and
@@ -97,9 +111,11 @@ extension EventSink {
     ///   - through: the checkpoint to record when it is beyond the last event (events read but filtered
     ///     out of the batch still count as passed).
     ///   - filter: the canonical filter text to record with the checkpoint (nil: keep the stored one).
+    ///   - declaredTables: tables to create in the same transaction when the store lacks them (`ChangePlan.declaredTables`).
     /// - Throws: `SinkError` (another journal, events out of order, a missing image, the store failing).
     @discardableResult
-    public func apply(_ events: [Event], journalID: String, through: UInt64? = nil, filter: String? = nil) throws -> ApplyOutcome {
+    public func apply(_ events: [Event], journalID: String, through: UInt64? = nil, filter: String? = nil,
+                      declaredTables: [EntitySchema] = []) throws -> ApplyOutcome {
         let end = max(events.last?.seq ?? 0, through ?? 0)
         guard end > 0 else { return ApplyOutcome(applied: 0, skipped: 0, checkpoint: nil) }
         var previous: UInt64 = 0
@@ -119,10 +135,12 @@ extension EventSink {
                 }
                 let fresh = events.drop { $0.seq <= held }
                 try SinkNames.check(fresh, target: target)
-                let plan = try ChangePlan(events: fresh)
+                var plan = try ChangePlan(events: fresh)
+                plan.declaredTables = declaredTables
                 let to = SinkCheckpoint(journalID: journalID, seq: end, filter: filter)
                 try commit(plan, from: stored, to: to)
-                return ApplyOutcome(applied: fresh.count, skipped: events.count - fresh.count, checkpoint: to)
+                let met = (plan.conflicts + conflicts).sorted { $0.seq < $1.seq }
+                return ApplyOutcome(applied: fresh.count, skipped: events.count - fresh.count, checkpoint: to, conflicts: met)
             } catch SinkError.connectionLost {
                 try reconnect()
             }

@@ -9,7 +9,8 @@ extension Rewinder {
     /// Memory stays bounded: a first pass checks every event can be undone; then the journal is read
     /// backwards a chunk at a time (each chunk read forwards, cut between source transactions), undone
     /// newest first and committed with its checkpoint.
-    /// - Throws: `SinkError.rewindNeedsBeforeImage` before any change when an event cannot be undone;
+    /// - Throws: `SinkError.rewindNeedsBeforeImage` / `.rewindIncompleteBeforeImage` before any change when an
+    ///   event cannot be undone exactly (no before-image, or one lacking a column of the row);
     ///   `SinkError.filterChanged` when `filter` is not the one the sink was filled with;
     ///   `JournalError.seqOutOfRange` when the journal no longer holds the events above `target`.
     @discardableResult
@@ -27,14 +28,16 @@ extension Rewinder {
         }
         if target > stored.seq { throw SinkError.rewindAboveCheckpoint(target: target, checkpoint: stored.seq) }
         let chunks = JournalChunks(journal: journal, options: journalOptions)
-        // Pass 1, forwards: refuse before any change; name the newest event that cannot be undone, as `check` does.
-        var cannot: Event?
+        // Pass 1, forwards: refuse before any change, naming the first event that cannot be undone exactly.
+        // The range is read once for the entities' columns and the inserted keys, then (from the journal's
+        // start when an insert is to be undone, to see what it overwrote) once more to judge each event.
+        var planner = RewindPlanner(target: target, filter: filter)
         if target < stored.seq {
-            try chunks.forEach(from: target + 1, through: stored.seq) { e in
-                if filter.matches(e), undo(e) == nil { cannot = e }
-            }
+            try chunks.forEach(from: target + 1, through: stored.seq) { planner.noteRange($0) }
+            let from = planner.needsHistory ? manifest.firstSeq : target + 1
+            try chunks.forEach(from: from, through: stored.seq) { planner.feed($0) }
         }
-        if let e = cannot { throw SinkError.rewindNeedsBeforeImage(seq: e.seq, entity: e.entity, op: e.op, target: target) }
+        if let refusal = planner.refusal { throw refusal }
         // Pass 2, backwards a chunk at a time.
         var undone = 0, commits = 0
         var end = stored.seq
@@ -48,7 +51,10 @@ extension Rewinder {
                     if current.seq <= to.seq { break }  // an earlier, interrupted attempt got this far
                     var plan = ChangePlan()
                     var n = 0
-                    for e in newestFirst where e.seq <= current.seq { try plan.add(undo(e)!, seq: e.seq); n += 1 }
+                    for e in newestFirst where e.seq <= current.seq {
+                        for c in planner.undo(e) { try plan.add(c, seq: e.seq) }
+                        n += 1
+                    }
                     try sink.commit(plan, from: current, to: to)
                     undone += n
                     commits += 1

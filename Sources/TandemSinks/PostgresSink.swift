@@ -7,8 +7,12 @@ import TandemCore
 /// its exclusive lock would stop the new store's readers during coexistence), the deletes as one
 /// `DELETE … USING unnest($1::type[], …)` and the upserts (per column set) as one
 /// `INSERT … SELECT * FROM unnest(…) ON CONFLICT (key) DO UPDATE`, every value bound as an array
-/// parameter. Tables are created from the events' columns when missing (int → bigint, bool → boolean,
-/// double → double precision, decimal → numeric, string → text, bytes → bytea, timestamp → timestamptz).
+/// parameter. Tables are created when missing from the entity's declared schema (`declare`; types per
+/// `DeclaredSchema.postgresType`, no declared type → jsonb); a value that does not fit its declared column is
+/// refused (`SinkError.refusedData` naming the column). Columns of an entity without any declaration still get
+/// a type from the value kind (int → bigint, bool → boolean, double → double precision, decimal → numeric,
+/// string → text, bytes → bytea, timestamp → timestamptz). New columns are added to tables Tandem created
+/// (`_tandem_tables`), to others only with `evolve`.
 public final class PostgresSink: EventSink {
     /// How long to keep trying to reconnect.
     public struct Retry: Sendable {
@@ -41,12 +45,19 @@ public final class PostgresSink: EventSink {
     private var conn: PostgresConnection?
     // Keyed byte for byte, as PostgreSQL tells table names apart (Swift's String equality would not).
     private var tables: [ExactText: PostgresTable] = [:]
+    /// Conflicts the last committed plan met against the store.
+    public private(set) var conflicts: [Conflict] = []
+    private var met: [Conflict] = []
+    private var schemas = EntitySchemaCatalog()
+    /// Whether columns may be added to tables Tandem did not create.
+    public let evolve: Bool
 
     /// Connects to `conninfo` (a libpq URI or key=value string, which may hold a password) as sink `name`.
     /// - Throws: `SinkError.badSpec`, or `SinkError.unavailable` when the server stays unreachable.
-    public init(conninfo: String, name: String = "default", retry: Retry = Retry(),
+    public init(conninfo: String, name: String = "default", retry: Retry = Retry(), evolve: Bool = false,
                 log: @escaping @Sendable (String) -> Void = OperatorLog.stderr) throws {
         self.name = name
+        self.evolve = evolve
         self.conninfo = conninfo
         self.redactor = try PostgresRedactor(conninfo: conninfo)
         self.retry = retry
@@ -79,6 +90,7 @@ public final class PostgresSink: EventSink {
                     AND table_name = '_tandem_checkpoint' AND column_name = 'filter'
                     """)
                 if filterColumn.count == 0 { try c.query(CheckpointSQL.postgresUpgrade) }
+                if try c.query("SELECT to_regclass('_tandem_tables')")[0, 0] == nil { try c.query(DeclaredSchema.tablesPostgres) }
                 conn = c
                 if attempt > 1 { log("\(target): reconnected after \(attempt - 1) failed attempts") }
                 return
@@ -113,13 +125,18 @@ public final class PostgresSink: EventSink {
             if found != from {
                 throw SinkError.checkpointMoved(target: target, sink: name, expected: from?.seq ?? 0, found: found?.seq ?? 0)
             }
+            met = []
             for entity in plan.entities { try apply(entity, c) }
+            for s in plan.declaredTables where !s.key.isEmpty {
+                if try table(s.entity, c) == nil { _ = try ensureTable(EntityPlan(declared: s), nil, c) }
+            }
             try c.query("""
                 INSERT INTO _tandem_checkpoint (sink, journal_id, seq, updated_at, filter) VALUES ($1, $2, $3, now(), $4)
                 ON CONFLICT (sink) DO UPDATE SET journal_id = EXCLUDED.journal_id, seq = EXCLUDED.seq, updated_at = now(),
                     filter = coalesce(EXCLUDED.filter, _tandem_checkpoint.filter)
                 """, [name, to.journalID, String(to.seq), to.filter])
             try c.query("COMMIT")
+            conflicts = met
         } catch {
             // The transaction is gone (and with it any DDL): forget the schema we learned in it.
             tables.removeAll()
@@ -141,6 +158,8 @@ public final class PostgresSink: EventSink {
             throw error
         }
     }
+
+    public func declare(_ schemas: EntitySchemaCatalog) { self.schemas = schemas }
 
     public func close() {
         conn?.close()
@@ -170,6 +189,9 @@ public final class PostgresSink: EventSink {
         guard let info else { return }
         if plan.truncate { try c.query("DELETE FROM \(q)", entity: entity) }
         guard plan.changeCount > 0 else { return }
+        // Undeclared columns only ever NULL so far are not created yet: left out of the rows.
+        let waiting = plan.columns.lazy.map(\.name).filter { info.types[$0] == nil }
+        let absent: Set<String> = waiting.isEmpty ? [] : Set(waiting)
         let key = info.primaryKey.isEmpty ? plan.keyColumns : info.primaryKey
         var deletes = key.map { _ in PostgresText.ArrayBuilder() }
         var deleteCount = 0
@@ -180,12 +202,30 @@ public final class PostgresSink: EventSink {
         var builders: [PostgresText.ArrayBuilder] = []
         var groupBase: [Int] = []
         var last = (names: [String](), insert: false, index: -1)
+        // Conflicts: keys whose first event's expectation is judged before anything changes (updates, deletes,
+        // and inserts whose row is deleted first); those of plain inserts only when their INSERT finds a row.
+        var probe: [(key: Row, first: (op: Operation, seq: UInt64))] = []
+        var freshInserts: [UpsertGroupKey: [(key: Row, first: (op: Operation, seq: UInt64))]] = [:]
+        let judged = !plan.firstEvents.isEmpty
+        // Tables Tandem created: each value is checked against its column's declared type (else the kind the
+        // column was created for), naming the column; an application's table judges values itself. Per column
+        // of the current row's column list: that type, and whether it was declared (`any` then holds JSON).
+        let schema = schemas.schema(of: entity)
+        var declared: [(type: ColumnType, declared: Bool)?] = [], lastDeclared: [String]? = nil
         for (k, change) in plan.orderedChanges {
+            if judged, let first = plan.firstEvents[KeyIdentity(ordered: k)] {
+                if case let .upsert(row, false, true) = change, first.op == .insert {
+                    freshInserts[UpsertGroupKey(names: row.names, insert: true), default: []].append((k, first))
+                } else {
+                    probe.append((k, first))
+                }
+            }
             switch change {
             case .delete:
                 for (i, name) in key.enumerated() { deletes[i].append(k[name] ?? .null) }
                 deleteCount += 1
-            case let .upsert(row, deleteFirst, fresh):
+            case let .upsert(written, deleteFirst, fresh):
+                let row = absent.isEmpty ? written : Row(written.columns.filter { !absent.contains($0.0) })
                 if deleteFirst {
                     for (i, name) in key.enumerated() { deletes[i].append(k[name] ?? .null) }
                     deleteCount += 1
@@ -204,10 +244,26 @@ public final class PostgresSink: EventSink {
                         last = (row.names, insert, groupBase.count - 1)
                     }
                 }
+                if info.createdByTandem, lastDeclared != row.names {
+                    declared = row.names.map { n in
+                        if let t = schema?.type(of: n) { return (t, true) }
+                        return info.types[n].map { (DeclaredSchema.kind(ofPostgresType: $0), false) }
+                    }
+                    lastDeclared = row.names
+                }
                 let base = groupBase[last.index]
-                for (i, v) in row.values.enumerated() { builders[base + i].append(v) }
+                for (i, v) in row.values.enumerated() {
+                    if let t = declared.isEmpty ? nil : declared[i] {
+                        if let why = DeclaredSchema.misfit(v, column: row.names[i], type: t.type, declared: t.declared, storeType: info.type(row.names[i])) {
+                            throw SinkError.refusedData(target: target, entity: entity, key: k, message: why)
+                        }
+                        if t.declared, t.type.kind == .any { builders[base + i].appendJSON(v); continue }
+                    }
+                    builders[base + i].append(v)
+                }
             }
         }
+        if !probe.isEmpty { try judge(probe, q, key, info, entity, c) }
         if deleteCount > 0 {
             let casts = key.enumerated().map { "$\($0.offset + 1)::\(info.type($0.element))[]" }
             let match = key.map { "t.\(SQL.quote($0)) = k.\(SQL.quote($0))" }.joined(separator: " AND ")
@@ -231,11 +287,29 @@ public final class PostgresSink: EventSink {
                 } catch SinkError.refusedData where c.lastSQLState == "23505" {
                     try c.query("ROLLBACK TO SAVEPOINT tandem_insert")
                 }
+                if let inserts = freshInserts[g] { try judge(inserts, q, key, info, entity, c) }
             }
             let set = names.filter { !key.contains($0) }.map { "\(SQL.quote($0)) = EXCLUDED.\(SQL.quote($0))" }
             let sql = insert + " ON CONFLICT (\(SQL.list(key))) " + (set.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + set.joined(separator: ", "))
             try c.query(sql, arrays, entity: entity)
         }
+    }
+
+    /// Notes the conflicts of `keys`' first events, from whether the table holds their rows now.
+    private func judge(_ keys: [(key: Row, first: (op: Operation, seq: UInt64))], _ q: String, _ columns: [String],
+                       _ info: PostgresTable, _ entity: String, _ c: PostgresConnection) throws {
+        let existed = try PostgresExistence.check(keys.map(\.key), table: q, columns: columns, types: info, entity: entity, c)
+        for (i, k) in keys.enumerated() {
+            if let kind = ConflictKind.of(k.first.op, existed: existed[i]) {
+                met.append(Conflict(kind: kind, seq: k.first.seq, entity: entity, key: k.key))
+            }
+        }
+    }
+
+    /// True for a column nobody declared that the plan only ever sets to NULL: it is not created yet (a type
+    /// guessed from NULL would refuse the values to come); its NULLs are what the column will read once it is.
+    static func waits(_ col: (name: String, sample: Value), _ schema: EntitySchema?) -> Bool {
+        col.sample.isNull && schema?.type(of: col.name) == nil
     }
 
     /// The table's column types and primary key, or nil when it does not exist.
@@ -253,6 +327,7 @@ public final class PostgresSink: EventSink {
             WHERE i.indrelid = to_regclass($1) AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)
             """, [SQL.quote(entity)], entity: entity)
         t.primaryKey = (0..<pk.count).compactMap { pk[$0, 0] }
+        t.createdByTandem = try c.query("SELECT 1 FROM _tandem_tables WHERE name = $1", [entity], entity: entity).count > 0
         tables[ExactText(entity)] = t
         return t
     }
@@ -271,25 +346,30 @@ public final class PostgresSink: EventSink {
     }
 
     private func ensureTable(_ plan: EntityPlan, _ existing: PostgresTable?, _ c: PostgresConnection) throws -> PostgresTable {
-        let q = SQL.quote(plan.entity)
+        let schema = schemas.schema(of: plan.entity)
         if var t = existing {
-            for col in plan.columns where t.types[col.name] == nil {
-                let type = PostgresText.columnType(col.sample)
-                try c.query("ALTER TABLE \(q) ADD COLUMN \(SQL.quote(col.name)) \(type)", entity: plan.entity)
+            for col in plan.columns where t.types[col.name] == nil && !Self.waits(col, schema) {
+                guard t.createdByTandem || evolve else {
+                    throw DeclaredSchema.refuseNewColumn(target: target, entity: plan.entity, column: col.name)
+                }
+                let type = schema?.type(of: col.name).map(DeclaredSchema.postgresType) ?? PostgresText.columnType(col.sample)
+                try c.query("ALTER TABLE \(SQL.quote(plan.entity)) ADD COLUMN \(SQL.quote(col.name)) \(type)", entity: plan.entity)
                 t.types[col.name] = type
             }
             tables[ExactText(plan.entity)] = t
             return t
         }
-        var t = PostgresTable()
-        var defs: [String] = []
-        for col in plan.columns {
-            let type = PostgresText.columnType(col.sample)
-            t.types[col.name] = type
-            defs.append("\(SQL.quote(col.name)) \(type)")
+        var t = PostgresTable(createdByTandem: true)
+        var table = EntitySchema(entity: plan.entity, columns: [], types: [], key: plan.keyColumns)
+        for col in DeclaredSchema.columns(plan, schema) where col.type != nil || !col.sample.isNull || plan.keyColumns.contains(col.name) {
+            // A column nobody declared: the kind of its first non-null value, as before.
+            let type = col.type ?? ColumnType(kind: KeyKind(col.sample).flatMap { ColumnKind(rawValue: $0.rawValue) } ?? .string)
+            t.types[col.name] = DeclaredSchema.postgresType(type)
+            table.columns.append(col.name)
+            table.types.append(type)
         }
-        defs.append("PRIMARY KEY (\(SQL.list(plan.keyColumns)))")
-        try c.query("CREATE TABLE \(q) (\(defs.joined(separator: ", ")))", entity: plan.entity)
+        try c.query(DeclaredSchema.createTable(table, postgres: true), entity: plan.entity)
+        try c.query("INSERT INTO _tandem_tables (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", [plan.entity], entity: plan.entity)
         t.primaryKey = plan.keyColumns
         tables[ExactText(plan.entity)] = t
         return t
@@ -306,6 +386,8 @@ struct UpsertGroupKey: Hashable {
 struct PostgresTable {
     var types: [String: String] = [:]
     var primaryKey: [String] = []
+    /// True when Tandem created the table (listed in `_tandem_tables`).
+    var createdByTandem = false
     /// The SQL type of a column (text when unknown).
     func type(_ column: String) -> String { types[column] ?? "text" }
 }

@@ -48,6 +48,14 @@ enum PostgresText {
             }
         }
 
+        /// Appends one element of a jsonb column: the value in Tandem's event JSON form (null stays NULL).
+        mutating func appendJSON(_ v: Value) {
+            guard !v.isNull else { return append(v) }
+            var json: [UInt8] = []
+            EventJSON.write(v, into: &json)
+            append(.string(String(decoding: json, as: UTF8.self)))
+        }
+
         private mutating func appendInt(_ i: Int64) {
             if i < 0 { bytes.append(45) }
             let m = i.magnitude

@@ -46,6 +46,8 @@ public struct ReplayOptions: Sendable {
     public var consumerName: String?
     /// Accept a `from` beyond the seq after the checkpoint, leaving the seqs between never applied.
     public var allowGap = false
+    /// Where conflicts are logged (rate-limited: `ConflictLog`).
+    public var log: @Sendable (String) -> Void = OperatorLog.stderr
 
     /// Options with defaults.
     public init(from: UInt64? = nil, to: UInt64? = nil, filter: ReplayFilter = ReplayFilter(), batchSize: Int = 10_000,
@@ -76,6 +78,8 @@ public struct ReplayProgress: Sendable, Hashable {
     public var checkpoint: UInt64 = 0
     /// The journal id.
     public var journalID = ""
+    /// Conflicts the applied events met, per kind.
+    public var conflicts = ConflictCounts()
 }
 
 /// Replays a journal into a sink: reads from the sink's checkpoint, filters, batches by source
@@ -150,13 +154,23 @@ public final class Replayer {
         // written before keys were checked at append may hold an event whose key a store takes for another
         // row's (`"5"` for `5` in SQLite) — applied or not depending on the batching. Refused instead.
         var keys = EntityKeyCatalog(try Journal.entityKeys(at: journal, options: journalOptions) ?? [])
+        var conflictLog = ConflictLog(log: options.log)
+        defer { conflictLog.flush() }
+        // Tables are created from the declared schemas ingest recorded, never from the first value of a batch.
+        let schemas = try Journal.entitySchemas(at: journal, options: journalOptions)
+        sink.declare(schemas)
+        // Declared tables the filter passes are created with the first batch, also those without a row.
+        var declaredTables = schemas.schemas.filter { options.filter.entities?.contains($0.entity) ?? true }
         var pending: [Event] = []
         var readInBatch = 0
         var lastRead: Event?
         func apply(_ events: [Event], through seq: UInt64) throws {
-            let outcome = try sink.apply(events, journalID: journalID, through: seq, filter: filter)
+            let outcome = try sink.apply(events, journalID: journalID, through: seq, filter: filter, declaredTables: declaredTables)
+            declaredTables = []
             p.applied += outcome.applied
             p.skipped += outcome.skipped
+            for c in outcome.conflicts { p.conflicts.add(c.kind) }
+            conflictLog.note(outcome.conflicts)
             p.batches += 1
             p.checkpoint = seq
             try Journal.setConsumerApplied(consumerName, seq: p.checkpoint, at: journal, options: journalOptions)

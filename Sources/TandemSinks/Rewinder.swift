@@ -11,40 +11,22 @@ public struct RewindOutcome: Sendable, Hashable {
 }
 
 /// Undoes applied events newest first by their before-images, moving the sink's checkpoint down in
-/// the same transactions: an insert is undone by a delete, a delete by re-inserting its before-image, an
-/// update or snapshot by writing its before-image back. A truncate cannot be undone.
+/// the same transactions: an insert is undone by a delete (or, when it overwrote a row, by restoring that
+/// row), a delete by re-inserting its before-image, an update or snapshot by writing its before-image back.
+/// A truncate, or an event whose before-image is missing or incomplete, cannot be undone: the rewind refuses
+/// before any change (`RewindPlanner`).
 ///
 /// Work goes in chunks of whole source transactions, each committed with its checkpoint, so an
 /// interrupted rewind resumes where it stopped when run again.
 public enum Rewinder {
-    /// The change that undoes `event`, or nil when its before-image is missing.
-    public static func undo(_ event: Event) -> Change? {
-        switch event.op {
-        case .insert:
-            return .delete(entity: event.entity, key: event.key)
-        case .delete, .update, .snapshot:
-            guard let before = event.before else { return nil }
-            return .upsert(entity: event.entity, key: event.key, row: before)
-        case .truncate:
-            return nil
-        }
-    }
-
-    /// Checks that every event can be undone, before anything changes.
-    /// - Throws: `SinkError.rewindNeedsBeforeImage` naming the first event (in the given order) that cannot.
-    public static func check<S: Sequence>(_ events: S, target: UInt64) throws where S.Element == Event {
-        for e in events where undo(e) == nil {
-            throw SinkError.rewindNeedsBeforeImage(seq: e.seq, entity: e.entity, op: e.op, target: target)
-        }
-    }
-
     /// Rewinds `sink` to `target`.
     /// - Parameters:
-    ///   - events: the journal's events above `target` (any order; those above the checkpoint are ignored).
+    ///   - events: the journal's events above `target` (any order; those above the checkpoint are ignored), and
+    ///     those below it when an insert may have overwritten a row they wrote.
     ///   - journalID: the journal the sink must be filled from.
     ///   - chunkSize: about how many events to undo per transaction.
-    /// - Throws: `SinkError` — another journal, a target above the checkpoint, an event without a
-    ///   before-image (refused before any change), or the store failing.
+    /// - Throws: `SinkError` — another journal, a target above the checkpoint, an event without a complete
+    ///   before-image (refused before any change, naming the first), or the store failing.
     @discardableResult
     public static func rewind(_ sink: any EventSink, journalID: String, to target: UInt64, events: [Event],
                               chunkSize: Int = 10_000) throws -> RewindOutcome {
@@ -54,7 +36,11 @@ public enum Rewinder {
         }
         if target > stored.seq { throw SinkError.rewindAboveCheckpoint(target: target, checkpoint: stored.seq) }
         let newestFirst = events.filter { $0.seq > target && $0.seq <= stored.seq }.sorted { $0.seq > $1.seq }
-        try check(newestFirst, target: target)
+        var planner = RewindPlanner(target: target, filter: ReplayFilter())
+        let ascending = events.filter { $0.seq <= stored.seq }.sorted { $0.seq < $1.seq }
+        for e in ascending { planner.noteRange(e) }
+        for e in ascending { planner.feed(e) }
+        if let refusal = planner.refusal { throw refusal }
         var undone = 0, chunks = 0
         for chunk in EventBatcher.batches(newestFirst, size: chunkSize) {
             let isLast = chunk.last!.seq == newestFirst.last!.seq
@@ -65,7 +51,7 @@ public enum Rewinder {
                     let todo = chunk.filter { $0.seq <= stored.seq }
                     if stored.seq <= to.seq { break }  // an earlier, interrupted attempt got this far
                     var plan = ChangePlan()
-                    for e in todo { try plan.add(undo(e)!, seq: e.seq) }
+                    for e in todo { for c in planner.undo(e) { try plan.add(c, seq: e.seq) } }
                     try sink.commit(plan, from: stored, to: to)
                     undone += todo.count
                     chunks += 1

@@ -4,11 +4,13 @@ import TandemSQLite
 
 /// The embedded default sink: a SQLite file in WAL mode.
 ///
-/// Tables are created from the events' columns when missing (declared types from the first non-null
-/// value: int/bool → INTEGER, double → REAL, decimal/string/timestamp → TEXT, bytes → BLOB; a single
-/// integer key becomes the rowid); new columns are added with ALTER TABLE ADD COLUMN (names compared
-/// ignoring ASCII case, as SQLite does: `Name` and a later `name` are one column). Values: bool as
-/// 0/1, decimal as its exact text, timestamp as RFC 3339 text with six fractional digits in UTC.
+/// Tables are created when missing from the entity's declared schema (`declare`: the affinity of the
+/// source's declared type, else of the mapping's `type`), columns nobody declared with no type at all, so
+/// each value keeps its storage class (22 stays INTEGER, 22.0 REAL); a single integer key becomes the rowid.
+/// New columns are added with ALTER TABLE ADD COLUMN to tables Tandem created (`_tandem_tables`), to others
+/// only with `evolve` (names compared ignoring ASCII case, as SQLite does: `Name` and a later `name` are one
+/// column). Values: bool as 0/1, decimal as its exact text, timestamp as RFC 3339 text with six fractional
+/// digits in UTC.
 public final class SQLiteSink: EventSink {
     /// How hard SQLite syncs at commit.
     public enum Synchronous: String, Sendable {
@@ -30,12 +32,19 @@ public final class SQLiteSink: EventSink {
     // for its NFC twin, which SQLite holds as another table.
     private var tables: [ExactText: SQLiteTable] = [:]
     private var statements: [ExactText: Statement] = [:]
+    /// Conflicts the last committed plan met against the store.
+    public private(set) var conflicts: [Conflict] = []
+    private var met: [Conflict] = []
+    private var schemas = EntitySchemaCatalog()
+    /// Whether columns may be added to tables Tandem did not create.
+    public let evolve: Bool
 
     /// Opens (creating when missing) the SQLite file at `path` for the sink named `name`.
     /// - Throws: `SinkError.database` when the file cannot be opened or prepared.
     public init(path: String, name: String = "default", synchronous: Synchronous = .full,
-                busyTimeoutMilliseconds: Int32 = 5000) throws {
+                busyTimeoutMilliseconds: Int32 = 5000, evolve: Bool = false) throws {
         self.name = name
+        self.evolve = evolve
         self.target = "sqlite:\(path)"
         self.canonicalTarget = "sqlite:" + Self.canonicalPath(path)
         do {
@@ -43,6 +52,7 @@ public final class SQLiteSink: EventSink {
             try db.execute("PRAGMA journal_mode=WAL")
             try db.execute("PRAGMA synchronous=\(synchronous.rawValue)")
             try db.execute(CheckpointSQL.sqlite)
+            try db.execute(DeclaredSchema.tablesSQLite)
             if try db.scalar("SELECT count(*) FROM pragma_table_info('_tandem_checkpoint') WHERE name = 'filter'") == .int(0) {
                 try db.execute(CheckpointSQL.sqliteUpgrade)  // a store of an older Tandem
             }
@@ -70,9 +80,14 @@ public final class SQLiteSink: EventSink {
                 if found != from {
                     throw SinkError.checkpointMoved(target: target, sink: name, expected: from?.seq ?? 0, found: found?.seq ?? 0)
                 }
+                met = []
                 for entity in plan.entities { try apply(entity) }
+                for s in plan.declaredTables where !s.key.isEmpty {
+                    if try table(s.entity) == nil { _ = try ensureTable(EntityPlan(declared: s)) }
+                }
                 try writeCheckpoint(to)
             }
+            conflicts = met
         } catch {
             // DDL of the failed transaction rolled back with it: forget what we learned about the schema.
             tables.removeAll()
@@ -101,6 +116,8 @@ public final class SQLiteSink: EventSink {
     }
 
     public func reconnect() throws {}
+
+    public func declare(_ schemas: EntitySchemaCatalog) { self.schemas = schemas }
 
     public func close() {
         statements.removeAll()
@@ -148,16 +165,35 @@ public final class SQLiteSink: EventSink {
             guard let info else { return }  // deletes and truncates of a table that never existed: nothing to do
             if plan.truncate { try db.execute("DELETE FROM \(SQL.quote(entity))") }
             var upsert: (names: [String], stmt: Statement)?
+            var insert: (names: [String], stmt: Statement)?
+            let conflictKey = info.primaryKey.isEmpty ? plan.keyColumns : info.primaryKey
             let delete = plan.changeCount == 0 ? nil : try statement(deleteSQL(entity, plan.keyColumns))
+            let judged = !plan.firstEvents.isEmpty
             for (key, change) in plan.orderedChanges {
                 current = key
+                // The key's first event in the plan, when whether its row existed decides a conflict.
+                let first = judged ? plan.firstEvents[KeyIdentity(ordered: key)] : nil
                 switch change {
                 case .delete:
                     try run(delete!, key.values)
+                    if let first { judge(first, existed: db.changes > 0, plan, key) }
                 case let .upsert(row, deleteFirst, _):
-                    if deleteFirst { try run(delete!, key.values) }
+                    if deleteFirst {
+                        try run(delete!, key.values)
+                        if let first { judge(first, existed: db.changes > 0, plan, key) }
+                    } else if let first, first.op == .insert {
+                        // Expected absent: a plain insert tells, at no extra cost, whether the key held a row.
+                        if insert?.names != row.names {
+                            insert = (row.names, try statement(insertSQL(entity, row.names, conflictKey)))
+                        }
+                        try run(insert!.stmt, row.values)
+                        guard db.changes == 0 else { continue }
+                        judge(first, existed: true, plan, key)
+                    } else if let first {
+                        judge(first, existed: try exists(entity, plan.keyColumns, key), plan, key)
+                    }
                     if upsert?.names != row.names {
-                        upsert = (row.names, try statement(upsertSQL(entity, row.names, info.primaryKey.isEmpty ? plan.keyColumns : info.primaryKey)))
+                        upsert = (row.names, try statement(upsertSQL(entity, row.names, conflictKey)))
                     }
                     try run(upsert!.stmt, row.values)
                 }
@@ -188,6 +224,22 @@ public final class SQLiteSink: EventSink {
         return out
     }
 
+    /// Notes the conflict `first` met, if any.
+    private func judge(_ first: (op: Operation, seq: UInt64), existed: Bool, _ plan: EntityPlan, _ key: Row) {
+        if let kind = ConflictKind.of(first.op, existed: existed) {
+            met.append(Conflict(kind: kind, seq: first.seq, entity: plan.entity, key: key))
+        }
+    }
+
+    /// True when the table holds a row with `key`.
+    private func exists(_ entity: String, _ columns: [String], _ key: Row) throws -> Bool {
+        let s = try statement("SELECT 1 FROM \(SQL.quote(entity)) WHERE " + columns.map { "\(SQL.quote($0)) = ?" }.joined(separator: " AND "))
+        defer { try? s.reset() }
+        var i: Int32 = 1
+        for v in key.values { try s.bind(v, at: i); i += 1 }
+        return try s.step()
+    }
+
     private func run(_ s: Statement, _ values: [Value]) throws {
         var i: Int32 = 1
         for v in values { try s.bind(v, at: i); i += 1 }
@@ -203,6 +255,11 @@ public final class SQLiteSink: EventSink {
 
     private func deleteSQL(_ entity: String, _ key: [String]) -> String {
         "DELETE FROM \(SQL.quote(entity)) WHERE " + key.map { "\(SQL.quote($0)) = ?" }.joined(separator: " AND ")
+    }
+
+    private func insertSQL(_ entity: String, _ names: [String], _ key: [String]) -> String {
+        let params = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        return "INSERT INTO \(SQL.quote(entity)) (\(SQL.list(names))) VALUES (\(params)) ON CONFLICT (\(SQL.list(key))) DO NOTHING"
     }
 
     private func upsertSQL(_ entity: String, _ names: [String], _ key: [String]) -> String {
@@ -226,42 +283,51 @@ public final class SQLiteSink: EventSink {
         }
         guard !t.columns.isEmpty else { return nil }
         t.primaryKey = pk.sorted { $0.0 < $1.0 }.map(\.1)
+        let mine = try db.cachedStatement("SELECT 1 FROM _tandem_tables WHERE name = ?")
+        try mine.bind(entity, at: 1)
+        defer { try? mine.reset() }
+        t.createdByTandem = try mine.step()
         tables[ExactText(entity)] = t
         return t
     }
 
     private func ensureTable(_ plan: EntityPlan) throws -> SQLiteTable {
         let q = SQL.quote(plan.entity)
+        let schema = schemas.schema(of: plan.entity)
         if var t = try table(plan.entity) {
             for c in plan.columns {
                 // SQLite folds ASCII case in names: `Name` and `name` are one column.
                 let folded = EventValidation.asciiLowercased(c.name)
                 guard !t.columns.contains(folded) else { continue }
-                try db.execute("ALTER TABLE \(q) ADD COLUMN \(SQL.quote(c.name)) \(Self.declaredType(c.sample))")
+                guard t.createdByTandem || evolve else {
+                    throw DeclaredSchema.refuseNewColumn(target: target, entity: plan.entity, column: c.name)
+                }
+                let type = schema?.type(of: c.name).map(DeclaredSchema.sqliteType) ?? ""
+                try db.execute("ALTER TABLE \(q) ADD COLUMN \(SQL.quote(c.name))\(type.isEmpty ? "" : " " + type)")
                 t.columns.insert(folded)
                 statements.removeAll()
             }
             tables[ExactText(plan.entity)] = t
             return t
         }
-        let key = plan.keyColumns
-        var defs: [String] = []
+        // Declared columns first (in declared order), then undeclared ones the events carry, with no type:
+        // never a type guessed from one value.
+        var table = EntitySchema(entity: plan.entity, columns: [], types: [], key: plan.keyColumns)
         var folded: Set<String> = []
-        for c in plan.columns {
+        for c in DeclaredSchema.columns(plan, schema) {
             // SQLite folds ASCII case in names: of `Name` and `name` (from two events) the first is the column.
             guard folded.insert(EventValidation.asciiLowercased(c.name)).inserted else { continue }
-            let single = key.count == 1 && key[0] == c.name
-            if single, case .int = c.sample {
-                defs.append("\(SQL.quote(c.name)) INTEGER PRIMARY KEY")  // the rowid itself: no second index
-            } else {
-                defs.append("\(SQL.quote(c.name)) \(Self.declaredType(c.sample))")
-            }
+            // An undeclared single integer key is the rowid: its kind is fixed by the entity's first event.
+            var intKey = false
+            if plan.keyColumns == [c.name], case .int = c.sample { intKey = true }
+            table.columns.append(c.name)
+            table.types.append(c.type ?? ColumnType(kind: intKey ? .int : .any))
         }
-        if !defs.contains(where: { $0.hasSuffix("INTEGER PRIMARY KEY") }) {
-            defs.append("PRIMARY KEY (\(SQL.list(key)))")
-        }
-        try db.execute("CREATE TABLE \(q) (\(defs.joined(separator: ", ")))")
-        let t = SQLiteTable(columns: folded, primaryKey: key)
+        try db.execute(DeclaredSchema.createTable(table, postgres: false))
+        let mine = try db.cachedStatement("INSERT OR IGNORE INTO _tandem_tables (name, created_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))")
+        try mine.bind(plan.entity, at: 1)
+        try mine.execute()
+        let t = SQLiteTable(columns: folded, primaryKey: plan.keyColumns, createdByTandem: true)
         tables[ExactText(plan.entity)] = t
         return t
     }
@@ -276,17 +342,6 @@ public final class SQLiteSink: EventSink {
         return (d.hasSuffix("/") ? d : d + "/") + base
     }
 
-    /// The declared column type for a value kind (no type for a column only ever seen NULL).
-    static func declaredType(_ v: Value) -> String {
-        switch v {
-        case .null: return ""
-        case .bool, .int: return "INTEGER"
-        case .double: return "REAL"
-        case .decimal, .string, .timestamp: return "TEXT"
-        case .bytes: return "BLOB"
-        }
-    }
-
     private func wrap<T>(_ entity: String?, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as SQLiteError {
             throw SinkError.sqlite(e, target: target, entity: entity)
@@ -299,4 +354,6 @@ struct SQLiteTable {
     /// Column names with ASCII letters in lower case, as SQLite compares them.
     var columns: Set<String> = []
     var primaryKey: [String] = []
+    /// True when Tandem created the table (listed in `_tandem_tables`).
+    var createdByTandem = false
 }

@@ -22,6 +22,9 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     case busy(target: String, message: String)
     /// A rewind reached an event it cannot undo.
     case rewindNeedsBeforeImage(seq: UInt64, entity: String, op: Operation, target: UInt64)
+    /// A rewind reached an event whose before-image lacks a column of the row (`missing`; empty: it holds
+    /// only the key's values), so undoing it would not restore the row.
+    case rewindIncompleteBeforeImage(seq: UInt64, entity: String, op: Operation, missing: String, target: UInt64)
     /// A rewind target above the sink's checkpoint.
     case rewindAboveCheckpoint(target: UInt64, checkpoint: UInt64)
     /// A sink spec that cannot be understood.
@@ -85,6 +88,11 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
         case let .rewindNeedsBeforeImage(seq, entity, op, target):
             return "cannot rewind: event seq \(seq) (\(op.rawValue) on \(entity)) has no before-image; nothing was changed; "
                 + "hint: use --rebuild to empty the sink's tables and replay 1…\(target)"
+        case let .rewindIncompleteBeforeImage(seq, entity, op, missing, target):
+            let lack = missing.isEmpty ? "holds only the key" : "lacks column \(missing)"
+            return "cannot rewind: event seq \(seq) (\(op.rawValue) on \(entity)) has an incomplete before-image (it \(lack)); "
+                + "nothing was changed; hint: use --rebuild to empty the sink's tables and replay 1…\(target)"
+                + " (or capture with complete before-images, e.g. REPLICA IDENTITY FULL)"
         case let .rewindAboveCheckpoint(target, checkpoint):
             return "cannot rewind to seq \(target): the sink has only applied up to seq \(checkpoint)"
         case let .journalGap(target, sink, next, first):
@@ -129,6 +137,7 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .badSpec, .rewindAboveCheckpoint, .wouldSkip, .filterChanged: return 64
         case .journalMismatch, .outOfOrder, .missingAfterImage, .missingKey, .rewindNeedsBeforeImage, .journalGap: return 65
+        case .rewindIncompleteBeforeImage: return 65
         case .invalidEvent, .refusedData, .keyMismatch, .refusedEvent: return 65
         case .keyColumnsDiffer, .nullKeyValue, .keyRefused: return 65
         case .unavailable: return 69

@@ -9,7 +9,8 @@ import Foundation
 ///   "synchronous":"full"}` or `{"kind":"postgres","url":"postgres://…","name":"cohort-1"}`;
 ///   `name` (the sink's row in `_tandem_checkpoint`) defaults to `default`; `synchronous` defaults to `full`
 ///   (a committed batch survives power loss; `normal` is faster but may lose the last batches that the
-///   journal's manifest already counts as applied).
+///   journal's manifest already counts as applied); `"schema": "evolve"` lets Tandem add columns to tables it
+///   did not create (default `"fixed"`: such a column is refused, naming it).
 public struct SinkSpec: Sendable, Hashable, CustomStringConvertible {
     /// The store.
     public enum Kind: Sendable, Hashable {
@@ -23,6 +24,9 @@ public struct SinkSpec: Sendable, Hashable, CustomStringConvertible {
     public var kind: Kind
     /// The sink's name in the store's checkpoint table.
     public var name: String
+    /// `"schema": "evolve"`: columns may be added to tables Tandem did not create (default: refused, naming
+    /// the column; Tandem never alters an application's table on its own).
+    public var evolve = false
 
     /// A spec for a store and sink name.
     public init(kind: Kind, name: String = "default") {
@@ -70,6 +74,7 @@ public struct SinkSpec: Sendable, Hashable, CustomStringConvertible {
         var url: String?
         var name: String?
         var synchronous: String?
+        var schema: String?
     }
 
     private static func parseJSON(_ data: Data, origin: String) throws -> SinkSpec {
@@ -78,6 +83,10 @@ public struct SinkSpec: Sendable, Hashable, CustomStringConvertible {
             throw SinkError.badSpec(spec: origin, reason: "not a sink object {\"kind\":\"sqlite\"|\"postgres\", …}")
         }
         let name = config.name ?? "default"
+        guard config.schema == nil || config.schema == "evolve" || config.schema == "fixed" else {
+            throw SinkError.badSpec(spec: origin, reason: "\"schema\" must be \"evolve\" or \"fixed\"")
+        }
+        let evolve = config.schema == "evolve"
         guard !name.isEmpty else { throw SinkError.badSpec(spec: origin, reason: "empty \"name\"") }
         switch config.kind {
         case "sqlite":
@@ -91,13 +100,17 @@ public struct SinkSpec: Sendable, Hashable, CustomStringConvertible {
                 }
                 sync = v
             }
-            return SinkSpec(kind: .sqlite(path: path, synchronous: sync), name: name)
+            var spec = SinkSpec(kind: .sqlite(path: path, synchronous: sync), name: name)
+            spec.evolve = evolve
+            return spec
         case "postgres", "postgresql":
             guard let url = config.url, !url.isEmpty else {
                 throw SinkError.badSpec(spec: origin, reason: "a postgres sink needs \"url\"")
             }
             _ = try PostgresRedactor(conninfo: url)
-            return SinkSpec(kind: .postgres(conninfo: url), name: name)
+            var spec = SinkSpec(kind: .postgres(conninfo: url), name: name)
+            spec.evolve = evolve
+            return spec
         default:
             throw SinkError.badSpec(spec: origin, reason: "\"kind\" must be \"sqlite\" or \"postgres\"")
         }
@@ -107,8 +120,8 @@ public struct SinkSpec: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: `SinkError` when the store cannot be opened or reached.
     public func open() throws -> any EventSink {
         switch kind {
-        case let .sqlite(path, synchronous): return try SQLiteSink(path: path, name: name, synchronous: synchronous)
-        case let .postgres(conninfo): return try PostgresSink(conninfo: conninfo, name: name)
+        case let .sqlite(path, synchronous): return try SQLiteSink(path: path, name: name, synchronous: synchronous, evolve: evolve)
+        case let .postgres(conninfo): return try PostgresSink(conninfo: conninfo, name: name, evolve: evolve)
         }
     }
 }

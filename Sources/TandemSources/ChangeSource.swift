@@ -32,6 +32,14 @@ public protocol ChangeSource: AnyObject {
     func acknowledge(through position: String) throws
     /// Releases files and connections; idempotent.
     func close()
+    /// The tables' declared columns and types as the source's own schema gives them (after `open`; empty for a
+    /// source without one), recorded in the journal so replay creates target tables from declarations.
+    func declaredSchemas() throws -> [EntitySchema]
+}
+
+extension ChangeSource {
+    /// A source without a schema of its own declares nothing.
+    public func declaredSchemas() throws -> [EntitySchema] { [] }
 }
 
 /// One record from a source: a decoded change, or raw input that could not be decoded and why.

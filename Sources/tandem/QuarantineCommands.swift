@@ -8,7 +8,7 @@ enum QuarantineCommands {
     static let journalOption = OptionSpec.value("--journal", "DIR", "the journal whose quarantine to use")
 
     static let list = Verb(
-        name: "list", summary: "entries still in quarantine: id, time, rule, legacy key, position, reason",
+        name: "list", summary: "entries still in quarantine (superseded ones too): id, time, rule, legacy key, position, reason",
         positionals: [],
         options: [journalOption, .flag("--all", "also entries being retried, retried and dropped, with a STATE column"),
                   .flag("--json", "one JSON object a line (without the raw input)")],
@@ -19,7 +19,7 @@ enum QuarantineCommands {
     ) { args in
         let q = try open(args)
         let all = args.flag("--all")
-        let entries = try q.list(states: all ? QuarantineEntry.State.allCases : [.quarantined])
+        let entries = try q.list(states: all ? QuarantineEntry.State.allCases : [.quarantined, .superseded])
         if args.flag("--json") {
             for e in entries { Output.out(e.jsonText(includeRaw: false) + "\n") }
             return 0
@@ -72,16 +72,21 @@ enum QuarantineCommands {
         let q = try Quarantine(journal: journal)
         let r = try q.retry(ids.isEmpty ? nil : ids, mapping: mapping, journal: writer)
         if args.flag("--json") {
-            let retried = Set(r.journaled.map(\.id) + r.failed.map(\.id))
+            let retried = Set(r.journaled.map(\.id) + r.failed.map(\.id) + r.superseded.map(\.0))
             for id in (ids.isEmpty ? retried.sorted() : ids) where retried.contains(id) {
                 Output.out(try q.entry(id).jsonText(includeRaw: false) + "\n")
             }
-            return r.failed.isEmpty ? 0 : ExitCode.checkFailed
+            return r.failed.isEmpty && r.superseded.isEmpty ? 0 : ExitCode.checkFailed
         }
         for (id, seq) in r.journaled { Output.out("entry \(id): journaled as seq \(seq)\n") }
         for (id, rejection) in r.failed { Output.out("entry \(id): still rejected: \(TerminalText.escaped("\(rejection)"))\n") }
-        Output.out("retried \(r.journaled.count + r.failed.count): \(r.journaled.count) journaled, \(r.failed.count) still in quarantine\n")
-        return r.failed.isEmpty ? 0 : ExitCode.checkFailed
+        for (id, seq) in r.superseded {
+            Output.out("entry \(id): superseded: seq \(seq) changed its key after it; not journaled (hint: tandem quarantine drop \(id))\n")
+        }
+        let tried = r.journaled.count + r.failed.count + r.superseded.count
+        Output.out("retried \(tried): \(r.journaled.count) journaled, \(r.failed.count) still in quarantine"
+                   + (r.superseded.isEmpty ? "" : ", \(r.superseded.count) superseded") + "\n")
+        return r.failed.isEmpty && r.superseded.isEmpty ? 0 : ExitCode.checkFailed
     }
 
     static let drop = Verb(

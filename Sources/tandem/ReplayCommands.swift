@@ -9,8 +9,9 @@ enum ReplayCommands {
     static let sinkHelp = """
     SINK is sqlite:PATH (created by replay when missing; rewind needs a store replay filled), a libpq URI such as
     postgres:///dbname?host=/tmp/pg or postgresql://user@127.0.0.1:5432/db, or a JSON object inline or in
-    a .json file: {"kind":"sqlite","path":"new.db","name":"default","synchronous":"full"}. A password in
-    a URI is never printed.
+    a .json file: {"kind":"sqlite","path":"new.db","name":"default","synchronous":"full"}; add
+    "schema":"evolve" to let Tandem add columns to tables it did not create. A password in a URI is never
+    printed.
     """
 
     static let replayVerb = Verb(
@@ -25,7 +26,8 @@ enum ReplayCommands {
                   .value("--batch", "N", "events a transaction, cut at txn boundaries (default 10000)"),
                   .value("--consumer", "NAME", "the consumer name registered in the journal"),
                   .flag("--follow", "keep applying new events until SIGTERM or SIGINT"),
-                  .flag("--skip-gap", "with --from: accept that the seqs between the checkpoint and --from are never applied")],
+                  .flag("--skip-gap", "with --from: accept that the seqs between the checkpoint and --from are never applied"),
+                  .flag("--json", "print the summary as one JSON object (with conflicts per kind)")],
         details: sinkHelp + """
 
 
@@ -35,6 +37,12 @@ enum ReplayCommands {
         An existing target table must be keyed on the events' key columns (its primary key, or a unique
         index on them). Data the table refuses (NOT NULL, CHECK, UNIQUE, a trigger) stops the replay with
         exit 65 naming the event's seq, entity and key; the source transactions before it are applied.
+        A conflict — an insert whose key holds a row (overwritten), an update or a delete of a missing row —
+        is applied as an upsert or a no-op, logged (seq, entity, key; the first 10, then a summary a minute)
+        and counted per kind in the summary.
+        Missing tables are created from the types ingest declared in the journal (the mapping's "type", the
+        source's declared types; 'tandem schema plan' prints them), never from a first value; a value that
+        does not fit its column is exit 65 naming the column too.
         """
     ) { args in
         let journal = try required(args, "--journal"), spec = try SinkSpec.parse(try required(args, "--into"))
@@ -55,8 +63,20 @@ enum ReplayCommands {
             terminal.show("replay → \(spec): \(p.applied) applied, checkpoint seq \(p.checkpoint)")
         }, shouldStop: { stop.isFired })
         terminal.clear()
+        if args.flag("--json") {
+            let o: JSONValue = .object([
+                ("journal", .string(journal)), ("sink", .string("\(spec)")), ("applied", .int(Int64(p.applied))),
+                ("alreadyHeld", .int(Int64(p.skipped))), ("filteredOut", .int(Int64(p.filtered))),
+                ("checkpoint", .int(Int64(p.checkpoint))), ("conflicts", p.conflicts.json),
+            ])
+            var out: [UInt8] = []
+            o.write(into: &out)
+            Output.out(String(decoding: out, as: UTF8.self) + "\n")
+            return 0
+        }
+        let conflicts = p.conflicts.total == 0 ? "" : "; conflicts: \(p.conflicts)"
         Output.out("replayed \(journal) → \(spec): \(plural(p.applied, "event")) applied, \(p.skipped) already held, "
-                   + "\(p.filtered) filtered out; checkpoint seq \(p.checkpoint)\n")
+                   + "\(p.filtered) filtered out; checkpoint seq \(p.checkpoint)\(conflicts)\n")
         return 0
     }
 
@@ -73,10 +93,12 @@ enum ReplayCommands {
         details: sinkHelp + """
 
 
-        Newest first, an insert is undone by a delete, a delete by re-inserting its before-image, an update
-        by writing its before-image back; the checkpoint moves down in the same transaction, in chunks, so an
-        interrupted rewind resumes. An event without a before-image stops the rewind before anything
-        changes; --rebuild then rebuilds the sink from the journal instead.
+        Newest first, an insert is undone by a delete (or, when it overwrote a row, by restoring that row), a
+        delete by re-inserting its before-image, an update by writing its before-image back; the checkpoint
+        moves down in the same transaction, in chunks, so an interrupted rewind resumes. An event without a
+        complete before-image (one lacking a column of the row, or holding only the key, as Debezium sends
+        with PostgreSQL's default REPLICA IDENTITY) stops the rewind before anything changes, naming the
+        first such seq; --rebuild then rebuilds the sink from the journal instead.
         """
     ) { args in
         let journal = try required(args, "--journal"), spec = try SinkSpec.parse(try required(args, "--sink"))

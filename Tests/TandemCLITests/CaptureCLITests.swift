@@ -72,6 +72,25 @@ final class CaptureCLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, "tandem \(args.joined(separator: " ")): \(r.stderr)", file: file, line: line)
     }
 
+    /// Promise: replay creates every declared table, also one the legacy database holds no row of (Northwind's
+    /// CustomerDemographics): the new store's schema is the planned one, not the set of tables that saw events.
+    func testADeclaredTableWithoutRowsIsCreatedInEverySink() throws {
+        let (dir, db, journal) = try legacy("""
+            CREATE TABLE demographics (type_id TEXT PRIMARY KEY, description TEXT);
+            CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);
+            INSERT INTO customers VALUES (1, 'a');
+            """, tables: "demographics,customers")
+        try tandem(["snapshot", "--source", "sqlite-changelog:\(db)", "--journal", journal])
+        for target in try targets(dir) {
+            try tandem(["replay", "--journal", journal, "--into", target.spec])
+            XCTAssertEqual(try target.query("SELECT count(*) FROM demographics"), "0\n", target.spec)
+            XCTAssertEqual(try target.query("SELECT count(*) FROM customers"), "1\n", target.spec)
+            // Replayed again with nothing new: still there, nothing changed.
+            try tandem(["replay", "--journal", journal, "--into", target.spec])
+            XCTAssertEqual(try target.query("SELECT count(*) FROM demographics"), "0\n", target.spec)
+        }
+    }
+
     /// Finding 1: `UPDATE … SET PlaylistId = 18 WHERE PlaylistId = 17 …` leaves only (18, 152) in every sink
     /// (also for a renamed text key), and a rewind to before the update restores (17, 152) and removes (18, 152).
     func testAKeyChangeLeavesOnlyTheNewRowInEverySinkAndRewindRestoresTheOld() throws {

@@ -91,7 +91,8 @@ public enum DebeziumDecoder {
         case .truncate: break
         }
         let e = Event(sourcePosition: position, txn: txn, committedAt: committedAt,
-                      entity: naming.entity(db: db, schema: schemaName, table: table), key: Row(), op: op, before: before, after: after)
+                      entity: naming.entity(db: db, schema: schemaName, table: table), key: Row(), op: op, before: before, after: after,
+                      beforeComplete: DebeziumBeforeImage.isComplete(op: op, before: before, after: after, declared: fields?.before))
         return .change(e, origin: EntityNaming.origin(db: db, schema: schemaName, table: table))
     }
 

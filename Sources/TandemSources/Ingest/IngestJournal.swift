@@ -17,6 +17,8 @@ public protocol IngestJournal: AnyObject {
     /// Each entity's key as the journal holds it (`EntityKeyCatalog`): a change whose key is not its
     /// entity's is quarantined instead of appended.
     func entityKeyCatalog() throws -> EntityKeyCatalog
+    /// Records the entities' declared schemas durably before their changes are appended (`entity-schemas.json`).
+    func declareSchemas(_ schemas: [EntitySchema]) throws
 }
 
 extension IngestJournal {
@@ -25,4 +27,6 @@ extension IngestJournal {
     /// Each entity's key as the journal holds it, for checking changes before they are appended (a journal
     /// that keeps none: empty, and ingest learns the keys from the changes it journals).
     public func entityKeyCatalog() throws -> EntityKeyCatalog { EntityKeyCatalog() }
+    /// A journal that keeps no schemas: nothing to record.
+    public func declareSchemas(_ schemas: [EntitySchema]) throws {}
 }

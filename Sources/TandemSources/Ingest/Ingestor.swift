@@ -59,6 +59,8 @@ public final class Ingestor {
     private var opened = false
     /// The journal's entity keys with those of the changes handed to the append pipeline since.
     private var keys = EntityKeyCatalog()
+    /// Source entities whose Debezium schema block was declared to the journal in this run.
+    private var declaredEntities: Set<String> = []
 
     /// An ingestor; nothing is read until `run`.
     public init(source: any ChangeSource, journal: any IngestJournal, quarantine: Quarantine,
@@ -88,6 +90,8 @@ public final class Ingestor {
             keys = try journal.entityKeyCatalog()
             resumedAfter = try quarantine.cursor(source: source.description, journalPosition: journalPosition) ?? journalPosition
             try source.open(after: resumedAfter)
+            // Before any change is appended: replay creates target tables from these declarations.
+            try journal.declareSchemas(mapping.targetSchemas(of: source.declaredSchemas()))
             opened = true
         }
         summary.position = resumedAfter
@@ -136,9 +140,15 @@ public final class Ingestor {
         events.reserveCapacity(records.count)
         var rejected: [Quarantine.NewEntry] = []
         var lastIsRejected = false
+        var declarations: [EntitySchema] = []
         for i in records.indices {
             // Move the change out of the record: an Event copy costs a retain per string and row.
             if let change = records[i].change.take() {
+                if source.rawFormat == .debezium, !declaredEntities.contains(change.entity),
+                   let declared = DebeziumDecoder.declaredSchema(records[i].raw) {
+                    declarations.append(declared)
+                    declaredEntities.insert(change.entity)
+                }
                 // A source without raw bytes gets the change itself quarantined: keep a copy only when the
                 // mapping could reject it (entity rules, rejected entities, a key still to find, or a change
                 // that passes through unmapped but that no sink could apply).
@@ -190,6 +200,8 @@ public final class Ingestor {
         // Quarantined input is durable before the events after it are journaled, so a crash never leaves a
         // journaled position beyond input that is neither journaled nor quarantined.
         if let p = events.last?.sourcePosition { journalPosition = p }
+        // A Debezium log declares its tables' types in each line's schema block: recorded before the changes.
+        if !declarations.isEmpty { try journal.declareSchemas(mapping.targetSchemas(of: declarations)) }
         try pipeline.submit(events, through: last)
         summary.position = last
     }

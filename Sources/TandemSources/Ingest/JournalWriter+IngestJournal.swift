@@ -28,6 +28,11 @@ extension JournalWriter: QuarantineRetryJournal {
         return nil
     }
 
+    public func forEachEvent(_ body: (Event) throws -> Void) throws {
+        let reader = try makeReader()
+        while let e = try reader.next(), e.seq <= lastSeq { try body(e) }
+    }
+
     public func event(at seq: UInt64) throws -> Event? {
         guard seq <= lastSeq else { return nil }
         let reader = try makeReader()

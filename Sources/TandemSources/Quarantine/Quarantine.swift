@@ -24,15 +24,17 @@ public struct QuarantineEntry: Sendable, Equatable {
     public var rawLength: Int64
     /// When it was quarantined.
     public var quarantinedAt: Timestamp
-    /// `quarantined`, `retrying` (a retry was interrupted around its append), `retried` (journaled on retry) or `dropped`.
+    /// `quarantined`, `retrying` (a retry was interrupted around its append), `retried` (journaled on retry),
+    /// `superseded` (a retry found a newer journaled change of its key; left for the operator) or `dropped`.
     public var state: State
-    /// The journal seq it got on a successful retry (while `retrying`: the seq its event was to get).
+    /// The journal seq it got on a successful retry (while `retrying`: the seq its event was to get; when
+    /// `superseded`: the seq of the newer change of its key).
     public var journaledSeq: UInt64?
     /// How many times retry was tried.
     public var retries: Int
 
     /// The life of an entry.
-    public enum State: String, Sendable, CaseIterable { case quarantined, retrying, retried, dropped }
+    public enum State: String, Sendable, CaseIterable { case quarantined, retrying, retried, dropped, superseded }
 }
 
 /// Errors of the quarantine store.
@@ -55,6 +57,9 @@ public enum QuarantineError: Error, CustomStringConvertible {
         case .noSuchEntry(let id, let path): return "\(path): no quarantine entry \(id); hint: `tandem quarantine list` shows the ids"
         case .notQuarantined(let id, .retrying):
             return "quarantine entry \(id) is retrying (a retry was interrupted); hint: `tandem quarantine retry \(id)` settles it"
+        case .notQuarantined(let id, .superseded):
+            return "quarantine entry \(id) is superseded: the journal holds a newer change of its key; "
+                + "hint: `tandem quarantine drop \(id)`, or make the change again at the source"
         case .notQuarantined(let id, let state): return "quarantine entry \(id) is already \(state.rawValue)"
         case .storage(let path, let e): return "\(path): quarantine store failed: \(e)"
         }
@@ -179,7 +184,7 @@ public final class Quarantine {
         let seq: UInt64? = st.isNull(2) ? nil : UInt64(st.int64(2))
         try st.reset()
         switch state {
-        case .quarantined, .retrying: return true
+        case .quarantined, .retrying, .superseded: return true
         case .dropped: return false
         case .retried:
             if let seq, try stillJournaled(id, seq) { return false }
@@ -204,8 +209,8 @@ public final class Quarantine {
         } catch let e as SQLiteError { throw QuarantineError.storage(path: path, e) }
     }
 
-    /// Entries in id order, by default only those not journaled yet (quarantined or retrying).
-    public func list(states: [QuarantineEntry.State] = [.quarantined, .retrying], limit: Int = Int.max) throws -> [QuarantineEntry] {
+    /// Entries in id order, by default only those not journaled yet (quarantined, retrying or superseded).
+    public func list(states: [QuarantineEntry.State] = [.quarantined, .retrying, .superseded], limit: Int = Int.max) throws -> [QuarantineEntry] {
         let marks = states.map { "'\($0.rawValue)'" }.joined(separator: ",")
         return try query("WHERE state IN (\(marks)) ORDER BY id LIMIT \(min(limit, Int(Int64.max)))")
     }
@@ -219,7 +224,7 @@ public final class Quarantine {
 
     /// Counts per state.
     public func counts() throws -> [QuarantineEntry.State: Int] {
-        var out: [QuarantineEntry.State: Int] = [.quarantined: 0, .retrying: 0, .retried: 0, .dropped: 0]
+        var out: [QuarantineEntry.State: Int] = [.quarantined: 0, .retrying: 0, .retried: 0, .dropped: 0, .superseded: 0]
         do {
             let st = try db.prepare("SELECT state, count(*) FROM quarantine GROUP BY state")
             while try st.step() {
@@ -234,8 +239,14 @@ public final class Quarantine {
     ///   journal already; `retry` settles that first).
     public func drop(_ id: Int64) throws {
         let e = try entry(id)
-        guard e.state == .quarantined else { throw QuarantineError.notQuarantined(id: id, state: e.state) }
+        guard e.state == .quarantined || e.state == .superseded else { throw QuarantineError.notQuarantined(id: id, state: e.state) }
         try update("UPDATE quarantine SET state = 'dropped' WHERE id = ?", [.int(id)])
+    }
+
+    /// Marks an entry superseded by the journal's newer change `seq` of its key (a retry left it out).
+    func markSuperseded(_ id: Int64, by seq: UInt64) throws {
+        try update("UPDATE quarantine SET state = 'superseded', journaled_seq = ?, retries = retries + 1 WHERE id = ?",
+                   [.int(Int64(seq)), .int(id)])
     }
 
     /// Marks an entry journaled by a retry, with its seq.

@@ -27,7 +27,12 @@ extension QuarantineEntry {
     public func listColumns(withState: Bool) -> [String] {
         let key = legacyKey.map { $0.entity + " " + String(decoding: Self.keyJSON($0.key), as: UTF8.self) }
         return ["\(id)"] + (withState ? [state.rawValue] : [])
-            + [quarantinedAt.rfc3339, rule + (column.map { " \($0)" } ?? ""), key ?? "-", position, reason]
+            + [quarantinedAt.rfc3339, rule + (column.map { " \($0)" } ?? ""), key ?? "-", position, reason + supersededNote]
+    }
+
+    /// For a superseded entry, which newer change superseded it.
+    var supersededNote: String {
+        state == .superseded ? "  (superseded by seq \(journaledSeq ?? 0))" : ""
     }
 
     /// The entry as a JSON object for `--json` (raw as `raw` text when UTF-8, else `rawBase64`).

@@ -6,9 +6,12 @@ public struct RetryResult: Sendable, Equatable {
     public var journaled: [(id: Int64, seq: UInt64)] = []
     /// Entries that failed again, with the new reason.
     public var failed: [(id: Int64, rejection: Rejection)] = []
+    /// Entries left out because the journal holds a newer change of their key: the seq of that change.
+    public var superseded: [(id: Int64, newerSeq: UInt64)] = []
 
     public static func == (a: RetryResult, b: RetryResult) -> Bool {
         a.journaled.map(\.id) == b.journaled.map(\.id) && a.failed.map(\.id) == b.failed.map(\.id)
+            && a.superseded.map(\.id) == b.superseded.map(\.id)
     }
 }
 
@@ -17,6 +20,16 @@ public struct RetryResult: Sendable, Equatable {
 public protocol QuarantineRetryJournal: IngestJournal {
     /// The seq of the last durable event (0 when the journal is empty).
     var lastSeq: UInt64 { get }
+    /// Calls `body` with every durable event, ascending.
+    func forEachEvent(_ body: (Event) throws -> Void) throws
+}
+
+extension QuarantineRetryJournal {
+    /// Every event through `event(at:)`, one seq at a time (journals with a reader do better).
+    public func forEachEvent(_ body: (Event) throws -> Void) throws {
+        guard lastSeq > 0 else { return }
+        for seq in 1...lastSeq { if let e = try event(at: seq) { try body(e) } }
+    }
 }
 
 extension Quarantine {
@@ -33,6 +46,11 @@ extension Quarantine {
     ///
     /// A retried event carries the journal's current last `sourcePosition`, not its own older one, so a later
     /// `ingest` still resumes where it was.
+    ///
+    /// An entry whose key the journal changed after it (a journaled change of the same entity and key, or a
+    /// truncate of the entity, whose source position is not known to come before the entry's) is not journaled:
+    /// it is marked `superseded` with the newer change's seq and left for the operator (`drop`), since
+    /// appending it would make the store older than that change.
     /// - Parameter ids: the entries to retry; nil retries every quarantined (or interrupted) entry.
     /// - Throws: `QuarantineError` for an unknown or not-quarantined id, or the journal's error.
     public func retry(_ ids: [Int64]?, mapping: Mapping, journal: any QuarantineRetryJournal,
@@ -50,6 +68,8 @@ extension Quarantine {
         var result = RetryResult()
         let resume = try journal.lastSourcePosition()
         var keys = try journal.entityKeyCatalog()
+        var freshness = try RetryFreshness(keys: Set(entries.compactMap { mapped($0, mapping).map(RowIdentity.init) }),
+                                           journal: journal, entryPosition: { try? entry($0).position })
         for e in entries {
             if e.state == .retrying, let seq = e.journaledSeq, try journal.event(at: seq)?.txn == Quarantine.retryTxn(e.id) {
                 // An interrupted retry journaled it durably but did not get to mark it.
@@ -67,14 +87,22 @@ extension Quarantine {
                 // The same key check as ingest: the journal would refuse it anyway, as an error.
                 do { try keys.admit(ev) } catch { outcome = .rejected(Rejection(rule: "key", reason: error.description)) }
             }
+            if case .event(let ev) = outcome, let newer = freshness.newer(than: e.position, key: .init(ev)) {
+                // Journaling it now would put the old change after a newer one: the store would go back in time.
+                try markSuperseded(e.id, by: newer)
+                result.superseded.append((e.id, newer))
+                continue
+            }
             switch outcome {
             case .event(var ev):
+                let key = RowIdentity(ev)
                 ev.sourcePosition = resume
                 if ev.origin == nil { ev.origin = origin }
                 ev.txn = Quarantine.retryTxn(e.id)
                 try markRetrying(e.id, expectedSeq: journal.lastSeq + 1)
                 guard let range = try journal.appendDurably([ev]) else { continue }
                 try markRetried(e.id, seq: range.upperBound)
+                freshness.record(key, seq: range.upperBound, position: e.position)
                 result.journaled.append((e.id, range.upperBound))
             case .rejected(let r):
                 if e.rawLength > Int64(e.raw.count) {
@@ -88,5 +116,13 @@ extension Quarantine {
             }
         }
         return result
+    }
+
+    /// The event `entry` maps to now, or nil when it does not map to one.
+    private func mapped(_ entry: QuarantineEntry, _ mapping: Mapping) -> Event? {
+        guard entry.state == .quarantined || entry.state == .retrying,
+              case .change(let c) = entry.format.decode(entry.raw, position: entry.position),
+              case .event(let ev) = mapping.apply(c), ev.op != .truncate else { return nil }
+        return ev
     }
 }

@@ -242,6 +242,31 @@ public final class SQLiteChangeLogSource: ChangeSource {
     }
 
     public func close() { db?.close(); db = nil }
+
+    /// The captured tables' columns with their declared types (PRAGMA table_info) and primary keys.
+    public func declaredSchemas() throws -> [EntitySchema] {
+        guard let db else { throw SourceError.config("\(description): schemas read before open") }
+        return try SourceError.wrapping(settings.path) { try Self.declaredSchemas(db, tables: ChangeTableTriggers.installedTables(db: db)) }
+    }
+
+    /// The declared schemas of `tables` in `db`.
+    public static func declaredSchemas(_ db: Database, tables: [String]) throws -> [EntitySchema] {
+        var out: [EntitySchema] = []
+        for t in tables {
+            let st = try db.prepare("SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid")
+            try st.bind(t, at: 1)
+            var s = EntitySchema(entity: t, columns: [], types: [])
+            var pk: [(Int64, String)] = []
+            while try st.step() {
+                s.columns.append(st.text(0))
+                s.types.append(ColumnType.sqlite(declared: st.text(1)))
+                if st.int64(2) > 0 { pk.append((st.int64(2), st.text(0))) }
+            }
+            s.key = pk.sorted { $0.0 < $1.0 }.map(\.1)
+            if !s.columns.isEmpty { out.append(s) }
+        }
+        return out
+    }
 }
 
 /// Turns one change-table row into a change.
@@ -253,7 +278,8 @@ enum ChangeRowDecoder {
         }
         return Event(sourcePosition: position, txn: nil, committedAt: try? Timestamp(rfc3339: time), entity: table,
                      key: try row(key, "key"), op: o, before: try before.map { t throws(Reason) in try row(t, "before") },
-                     after: try after.map { t throws(Reason) in try row(t, "after") })
+                     after: try after.map { t throws(Reason) in try row(t, "after") },
+                     beforeComplete: before != nil)  // the triggers record the whole OLD row
     }
 
     static func row(_ text: String, _ what: String) throws(Reason) -> Row {

@@ -106,6 +106,10 @@ public final class SQLiteSnapshotSource: ChangeSource {
     public var rawFormat: RawFormat { .tandem }
     public func recognizes(_ position: String) -> Bool { SnapshotPosition(position) != nil }
 
+    // The stream's declared tables are the snapshot's: replay creates them from these types, not from a
+    // first copied value (a NUMERIC column whose first row holds 14 is not an integer column).
+    public func declaredSchemas() throws -> [EntitySchema] { try stream.declaredSchemas() }
+
     public func open(after position: String?) throws {
         let at = try position.map { p in
             guard let s = SnapshotPosition(p) else { throw SourceError.badPosition(position: p, source: description) }

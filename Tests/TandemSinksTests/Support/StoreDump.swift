@@ -37,7 +37,7 @@ enum StoreDump {
     static func sqlite(_ path: String) throws -> Dump {
         let db = try Database(path: path, mode: .readOnly)
         defer { db.close() }
-        let t = try db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_tandem_checkpoint'")
+        let t = try db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('_tandem_checkpoint', '_tandem_tables')")
         var names: [String] = []
         while try t.step() { names.append(t.text(0)) }
         var out: Dump = [:]
@@ -69,7 +69,7 @@ enum StoreDump {
         defer { c.close() }
         let cols = try c.query("""
             SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c
-            WHERE c.table_schema = 'public' AND c.table_name <> '_tandem_checkpoint' ORDER BY c.table_name, c.ordinal_position
+            WHERE c.table_schema = 'public' AND c.table_name NOT IN ('_tandem_checkpoint', '_tandem_tables') ORDER BY c.table_name, c.ordinal_position
             """)
         var tables: [String: [(String, String)]] = [:]
         for i in 0..<cols.count { tables[cols[i, 0]!, default: []].append((cols[i, 1]!, cols[i, 2]!)) }
