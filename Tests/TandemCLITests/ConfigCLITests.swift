@@ -47,7 +47,7 @@ final class ConfigCLITests: XCTestCase {
         XCTAssertEqual(r.stderr, """
         tandem: bad.json: $.sinks[1].intoo: unknown key; did you mean "into"?
         tandem: bad.json: $.sinks[1]: missing required key "into"
-        tandem: bad.json: $.http.listen: the port must be a number from 0 to 65535, not "99999"
+        tandem: bad.json: $.http.listen: the port is not a number from 0 to 65535; expected 127.0.0.1:PORT, [::1]:PORT or localhost:PORT
 
         """)
     }

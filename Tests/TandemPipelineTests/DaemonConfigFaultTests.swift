@@ -121,11 +121,11 @@ final class DaemonConfigFaultTests: XCTestCase {
                                             environment: [:])
         XCTAssertEqual(allowed.http.listen.description, "0.0.0.0:9187")
         XCTAssertEqual(try faults(smallest(http: #"{"listen": "9187"}"#), in: dir),
-                       ["$.http.listen: expected HOST:PORT, e.g. 127.0.0.1:9187"])
+                       ["$.http.listen: no port; expected 127.0.0.1:PORT, [::1]:PORT or localhost:PORT"])
         XCTAssertEqual(try faults(smallest(http: #"{"listen": "127.0.0.1:70000"}"#), in: dir),
-                       [#"$.http.listen: the port must be a number from 0 to 65535, not "70000""#])
+                       ["$.http.listen: the port is not a number from 0 to 65535; expected 127.0.0.1:PORT, [::1]:PORT or localhost:PORT"])
         XCTAssertEqual(try faults(smallest(http: #"{"listen": "::1:9187"}"#), in: dir),
-                       ["$.http.listen: write an IPv6 address in brackets, e.g. [::1]:9187"])
+                       ["$.http.listen: an IPv6 host is written [HOST]:PORT; expected 127.0.0.1:PORT, [::1]:PORT or localhost:PORT"])
     }
 
     func testMigrationNewMustNameASink() throws {

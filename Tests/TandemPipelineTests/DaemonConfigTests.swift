@@ -22,7 +22,7 @@ final class DaemonConfigTests: XCTestCase {
         XCTAssertEqual(c.sinks[1].spec.kind, .postgres(conninfo: "postgres:///newdb?host=/run/postgresql"))
         XCTAssertEqual(c.sinks[1].batchSize, 10_000)
         XCTAssertEqual(c.sinks[1].filter, ReplayFilter())
-        XCTAssertEqual(c.http.listen, ListenAddress(host: "127.0.0.1", port: 9187))
+        XCTAssertEqual(c.http.listen.description, "127.0.0.1:9187")
         XCTAssertEqual(c.logFormat, .text)
         XCTAssertNil(c.segmentSize)
         XCTAssertNil(c.migration)
@@ -54,7 +54,8 @@ final class DaemonConfigTests: XCTestCase {
         XCTAssertEqual(c.sinks[0].batchSize, 500)
         XCTAssertEqual(c.sinks[0].spec.kind, .sqlite(path: "/abs/new.db", synchronous: .full))
         XCTAssertEqual(c.sinks[0].filter, ReplayFilter(entities: ["customers", "orders"], tenants: ["acme"]))
-        XCTAssertEqual(c.http.listen, ListenAddress(host: "::1", port: 0))
+        XCTAssertEqual(c.http.listen.description, "[::1]:0")
+        XCTAssertTrue(c.http.listen.isLoopback)
         XCTAssertEqual(c.retry, DaemonConfig.Retry(initialMs: 100, maxMs: 1000))
         XCTAssertEqual([1, 2, 3, 4, 5].map { c.retry.delay(attempt: $0) },
                        [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .milliseconds(1000)])

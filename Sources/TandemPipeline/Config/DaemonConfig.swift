@@ -69,8 +69,10 @@ public struct DaemonConfig: Sendable {
 
     /// The HTTP endpoint.
     public struct HTTP: Sendable, Hashable {
-        /// Where to listen (default `127.0.0.1:9187`).
-        public var listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9187)
+        /// Where to listen (default `127.0.0.1:9187`): the HTTP server's own address type and parser.
+        public var listen: HTTPListenAddress = HTTP.defaultListen
+        /// `127.0.0.1:9187`, parsed once (a constant that parses: the force is checked by every test that loads a config).
+        static let defaultListen = try! HTTPListenAddress(parsing: HTTPListenAddress.defaultAddress)
         /// Whether a non-loopback address was allowed explicitly.
         public var allowNonLoopback = false
     }
@@ -100,62 +102,5 @@ public struct DaemonConfig: Sendable {
     public var summary: String {
         "\(sinks.count) sink\(sinks.count == 1 ? "" : "s") (\(sinks.map(\.description).joined(separator: ", "))),"
             + " source \(sourceText), journal \(journal)"
-    }
-}
-
-/// Where the HTTP endpoint listens: `127.0.0.1:9187`, `[::1]:9187`, `localhost:9187`, `0.0.0.0:9187`.
-public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
-    /// The host (an IPv6 address without brackets).
-    public var host: String
-    /// The port (0: any free port).
-    public var port: UInt16
-
-    /// An address from its parts.
-    public init(host: String, port: UInt16) { self.host = host; self.port = port }
-
-    /// `HOST:PORT`, with brackets around an IPv6 host.
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-
-    /// True for addresses only this machine reaches: 127.0.0.0/8, ::1, localhost.
-    public var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
-
-    /// Parses `HOST:PORT` or `[IPV6]:PORT`.
-    /// - Throws: `ListenAddress.Invalid` saying what is wrong.
-    public static func parse(_ text: String) throws(Invalid) -> ListenAddress {
-        let host: Substring, port: Substring
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else {
-                throw Invalid(reason: "an IPv6 address is written [ADDRESS]:PORT, e.g. [::1]:9187")
-            }
-            host = text[text.index(after: text.startIndex)..<close]
-            port = text[text.index(close, offsetBy: 2)...]
-            guard host.contains(":"), host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
-                throw Invalid(reason: "\"\(host)\" is not an IPv6 address")
-            }
-        } else {
-            guard let colon = text.lastIndex(of: ":") else {
-                throw Invalid(reason: "expected HOST:PORT, e.g. 127.0.0.1:9187")
-            }
-            host = text[..<colon]
-            port = text[text.index(after: colon)...]
-            guard !host.contains(":") else { throw Invalid(reason: "write an IPv6 address in brackets, e.g. [::1]:9187") }
-            guard !host.isEmpty, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }) else {
-                throw Invalid(reason: "expected HOST:PORT with a host name or IPv4 address, e.g. 127.0.0.1:9187")
-            }
-        }
-        guard !port.isEmpty, port.allSatisfy({ $0.isASCII && $0.isNumber }), let n = UInt16(port) else {
-            throw Invalid(reason: "the port must be a number from 0 to 65535, not \"\(port)\"")
-        }
-        return ListenAddress(host: String(host), port: n)
-    }
-
-    /// Why a listen address was refused.
-    public struct Invalid: Error, CustomStringConvertible {
-        /// What is wrong, with the accepted form.
-        public var reason: String
-        /// The reason.
-        public var description: String { reason }
     }
 }

@@ -284,12 +284,17 @@ private struct Loader {
         if let b = reader.bool(o, "allowNonLoopback") { http.allowNonLoopback = b }
         if let text = reader.string(o, "listen") {
             do {
-                http.listen = try ListenAddress.parse(text)
+                http.listen = try HTTPListenAddress(parsing: text)
                 if !http.listen.isLoopback, !http.allowNonLoopback {
                     reader.fault(o.path("listen"), "\(http.listen) is reachable from other machines; listen on 127.0.0.1 or [::1],"
                                  + " or set \"allowNonLoopback\": true (the endpoint has no authentication)")
                 }
-            } catch { reader.fault(o.path("listen"), error.reason) }
+            } catch {
+                // The server's own parser, so the daemon can never start on an address `config check` passed
+                // differently; its reason, with the forms it takes.
+                let reason = if case .invalidAddress(_, let r)? = error as? HTTPServerError { r } else { "\(error)" }
+                reader.fault(o.path("listen"), "\(reason); expected 127.0.0.1:PORT, [::1]:PORT or localhost:PORT")
+            }
         }
         return reader.faults.count == before ? http : nil
     }
