@@ -38,7 +38,7 @@ let package = Package(
                     path: "Tests/TandemSourcesTests", exclude: ["Fixtures"]),  // read in place via #filePath
         .testTarget(name: "TandemSinksTests", dependencies: ["TandemCore", "TandemJournal", "TandemSinks"],
                     path: "Tests/TandemSinksTests"),
-        .testTarget(name: "TandemPipelineTests", dependencies: ["TandemCore", "TandemPipeline"],
+        .testTarget(name: "TandemPipelineTests", dependencies: ["TandemCore", "TandemSources", "TandemSinks", "TandemPipeline"],
                     path: "Tests/TandemPipelineTests"),
         .testTarget(name: "TandemCLITests", dependencies: ["tandem", "TandemCore", "TandemJournal"],
                     path: "Tests/TandemCLITests", exclude: ["Fixtures"]),  // read in place via #filePath

@@ -7,7 +7,8 @@ enum Tandem {
     static let version = "0.1.0"
 
     /// Every verb group and top-level verb, in the order `tandem --help` lists them.
-    static let groups: [VerbGroup] = [JournalCommands.group, IngestCommands.sourceGroup, QuarantineCommands.group, SchemaCommands.group]
+    static let groups: [VerbGroup] = [JournalCommands.group, IngestCommands.sourceGroup, QuarantineCommands.group, SchemaCommands.group,
+                                      ConfigCommands.group]
     static let topLevel: [Verb] = [IngestCommands.ingestVerb, SnapshotCommands.snapshotVerb, ReplayCommands.replayVerb, ReplayCommands.rewindVerb]
 
     static func main() {

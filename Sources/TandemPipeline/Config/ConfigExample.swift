@@ -1,0 +1,42 @@
+extension DaemonConfig {
+    /// What `tandem config example` prints: a minimal config whose `"$comment"` keys explain every key (JSON
+    /// has no comments; the loader accepts `$comment` in any object). It passes `tandem config check`.
+    public static let example = #"""
+    {
+      "$schema": "https://tandem.example/schemas/config.schema.json",
+      "$comment": [
+        "The daemon's configuration (tandem run CONFIG). Relative paths are relative to this file.",
+        "\"$comment\" is allowed in any object and ignored. Unknown keys are refused.",
+        "journal: the journal directory. segmentSize (optional, for a journal the daemon creates): where segments roll, 4 KiB to 1 TiB,",
+        "  as 67108864, \"64 MiB\" or \"8KB\" (KiB = 1024 bytes, KB = 1000; default 64 MiB).",
+        "source: any source `tandem ingest --source` takes: sqlite-changelog:PATH[?prune=true], jsonl:PATH[?format=…], a .json file.",
+        "mapping (optional): the mapping file (schemas/mapping.schema.json) applied to the source's changes.",
+        "sinks: one or more stores the journal is replayed into (see the comment in the first sink).",
+        "retry, http, logFormat (optional): see their comments; logFormat is \"text\" (default) or \"json\" (one object a line).",
+        "migration (optional, reserved for the cut-over): {\"new\": SINK NAME, \"legacy\": STORE, \"state\": FILE}."
+      ],
+      "journal": "journal",
+      "segmentSize": "64 MiB",
+      "source": "sqlite-changelog:legacy.db",
+      "mapping": "mapping.json",
+      "sinks": [
+        {"$comment": [
+           "name: the sink's journal consumer and its row in the store's checkpoint table; unique, not empty.",
+           "into: any store `tandem replay --into` takes: sqlite:PATH, postgres://… or postgresql://…, a .json file,",
+           "  or an object {\"kind\": \"sqlite\", \"path\": \"new.db\", \"synchronous\": \"full\"|\"normal\"} / {\"kind\": \"postgres\", \"url\": \"…\"}.",
+           "Secrets stay out of this file: ${NAME} in into is the environment variable NAME, or give",
+           "\"passwordFile\": \"FILE\" or \"passwordCredential\": \"NAME\" (the file NAME in $CREDENTIALS_DIRECTORY,",
+           "systemd's LoadCredential=) for a postgres sink. No password is ever printed.",
+           "filter (optional): only these entities and/or tenants, e.g. {\"entities\": [\"customers\"], \"tenants\": [\"acme\"]}.",
+           "batch (optional): events a transaction, 1 to 1000000 (default 10000)."],
+         "name": "new", "into": "sqlite:new.db", "batch": 10000},
+        {"name": "pg", "into": "postgres:///newdb?host=/run/postgresql"}
+      ],
+      "retry": {"$comment": "Back-off while a store is down: doubling from initialMs (1 to 60000) up to maxMs (up to 3600000).",
+                "initialMs": 500, "maxMs": 30000},
+      "http": {"$comment": "/healthz, /status and /metrics. A non-loopback address needs \"allowNonLoopback\": true (no authentication).",
+               "listen": "127.0.0.1:9187"},
+      "logFormat": "text"
+    }
+    """#
+}
