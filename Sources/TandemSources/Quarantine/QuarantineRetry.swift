@@ -94,10 +94,13 @@ extension Quarantine {
             case .skip: outcome = .rejected(Rejection(rule: "parse", reason: "the input holds no change (tombstone)"))
             case .failure(let r): outcome = .rejected(r)
             }
-            if case .event(let ev) = outcome {
-                // The same key check as ingest: the journal would refuse it anyway, as an error.
-                do { try keys.admit(ev) } catch { outcome = .rejected(Rejection(rule: "key", reason: error.description)) }
+            // The same key check as ingest: the journal would refuse it anyway, as an error.
+            func admitted(_ o: MappingOutcome) -> MappingOutcome {
+                guard case .event(let ev) = o else { return o }
+                do { try keys.admit(ev) } catch { return .rejected(Rejection(rule: "key", reason: error.description)) }
+                return o
             }
+            outcome = admitted(outcome)
             // The source position the journaled change stands for (for later entries of its key in this run).
             var standsFor = e.position
             if case .event(let ev) = outcome, let newer = freshness.newer(than: e.position, key: .init(ev)) {
@@ -110,11 +113,8 @@ extension Quarantine {
                     continue
                 }
                 result.reread[e.id] = newer
-                outcome = mapping.apply(current.change)
+                outcome = admitted(mapping.apply(current.change))
                 standsFor = String(current.changeID)
-                if case .event(let ev) = outcome {
-                    do { try keys.admit(ev) } catch { outcome = .rejected(Rejection(rule: "key", reason: error.description)) }
-                }
             }
             switch outcome {
             case .event(var ev):
