@@ -55,7 +55,15 @@ enum QuarantineCommands {
         positionals: ["[ID…]"],
         options: [journalOption, .value("--mapping", "FILE", "the (fixed) mapping to apply"),
                   .flag("--all", "retry every entry still in quarantine"),
-                  .flag("--json", "each retried entry as it is afterwards, one JSON object a line (as list --json)")]
+                  .value("--source", "SOURCE", "sqlite-changelog:PATH: the legacy database to re-read superseded entries from (default: the one they were ingested from)"),
+                  .flag("--json", "each retried entry as it is afterwards, one JSON object a line (as list --json)")],
+        details: """
+        An entry is never journaled after a newer journaled change of its key (the store would go back in time).
+        From a sqlite-changelog source, the legacy table's current row of that key is read again instead and
+        journaled through the mapping (an update, or a delete when the row is gone); --source names the database
+        when its recorded path was relative or it moved. Other sources cannot be read by key: the entry is marked
+        superseded for the operator to drop.
+        """
     ) { args in
         let journal = try ReplayCommands.required(args, "--journal")
         let ids = try args.positionals.map { text -> Int64 in
@@ -67,10 +75,17 @@ enum QuarantineCommands {
         }
         let mapping = try args.value("--mapping").map { path throws(MappingError) in try Mapping.load(path: path) }
             ?? .passThrough
+        let legacy = try args.value("--source").map { text throws -> String in
+            let spec = try SourceSpec.parse(text)
+            guard spec.kind == .sqliteChangelog else {
+                throw UsageError("quarantine retry: --source must be sqlite-changelog:PATH (only a database can be read again by key)")
+            }
+            return spec.path
+        }
         let writer = try JournalWriter(directory: journal)
         defer { writer.close() }
         let q = try Quarantine(journal: journal)
-        let r = try q.retry(ids.isEmpty ? nil : ids, mapping: mapping, journal: writer)
+        let r = try q.retry(ids.isEmpty ? nil : ids, mapping: mapping, journal: writer, legacyDatabase: legacy)
         if args.flag("--json") {
             let retried = Set(r.journaled.map(\.id) + r.failed.map(\.id) + r.superseded.map(\.0))
             for id in (ids.isEmpty ? retried.sorted() : ids) where retried.contains(id) {
@@ -78,8 +93,17 @@ enum QuarantineCommands {
             }
             return r.failed.isEmpty && r.superseded.isEmpty ? 0 : ExitCode.checkFailed
         }
-        for (id, seq) in r.journaled { Output.out("entry \(id): journaled as seq \(seq)\n") }
-        for (id, rejection) in r.failed { Output.out("entry \(id): still rejected: \(TerminalText.escaped("\(rejection)"))\n") }
+        for (id, seq) in r.journaled {
+            if let newer = r.reread[id] {
+                Output.out("entry \(id): seq \(newer) changed its key after it; journaled the legacy's current row instead as seq \(seq)\n")
+            } else {
+                Output.out("entry \(id): journaled as seq \(seq)\n")
+            }
+        }
+        for (id, rejection) in r.failed {
+            let reread = r.reread[id].map { " on its key's current legacy row (seq \($0) changed the key after it)" } ?? ""
+            Output.out("entry \(id): still rejected\(reread): \(TerminalText.escaped("\(rejection)"))\n")
+        }
         for (id, seq) in r.superseded {
             Output.out("entry \(id): superseded: seq \(seq) changed its key after it; not journaled (hint: tandem quarantine drop \(id))\n")
         }

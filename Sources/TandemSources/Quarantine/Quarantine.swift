@@ -25,7 +25,8 @@ public struct QuarantineEntry: Sendable, Equatable {
     /// When it was quarantined.
     public var quarantinedAt: Timestamp
     /// `quarantined`, `retrying` (a retry was interrupted around its append), `retried` (journaled on retry),
-    /// `superseded` (a retry found a newer journaled change of its key; left for the operator) or `dropped`.
+    /// `superseded` (a retry found a newer journaled change of its key and the source cannot be read again by
+    /// key, e.g. a file; left for the operator) or `dropped`.
     public var state: State
     /// The journal seq it got on a successful retry (while `retrying`: the seq its event was to get; when
     /// `superseded`: the seq of the newer change of its key).
