@@ -41,21 +41,13 @@ final class CaptureCLITests: XCTestCase {
         return out
     }
 
+    /// Runs `psql`; its output, or an error with its stderr when it fails.
     func psql(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw NSError(domain: "psql", code: Int(p.terminationStatus), userInfo: [NSLocalizedDescriptionKey: String(decoding: e, as: UTF8.self)])
+        let r = try TandemCLITests.psql(args)
+        guard r.status == 0 else {
+            throw NSError(domain: "psql", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: r.stderr])
         }
-        return String(decoding: data, as: UTF8.self)
+        return r.stdout
     }
 
     /// A legacy database made by `sqlite3` from `schema`, with triggers on `tables`, and a journal path beside it.

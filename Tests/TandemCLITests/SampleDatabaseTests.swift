@@ -164,18 +164,8 @@ final class SampleDatabaseTests: XCTestCase {
 
     /// Runs `psql` (unaligned, tuples only) and returns its output.
     func psql(_ url: String, _ sql: String) throws -> String {
-        let p = Process()
-        let bin = ProcessInfo.processInfo.environment["TANDEM_PG_BIN"].map { $0 + "/psql" } ?? "/usr/bin/psql"
-        p.executableURL = URL(fileURLWithPath: bin)
-        p.arguments = ["-X", "-At", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, String(decoding: e, as: UTF8.self))
-        return String(decoding: data, as: UTF8.self)
+        let r = try TandemCLITests.psql(["-At", "-d", url, "-c", sql])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return r.stdout
     }
 }

@@ -189,25 +189,3 @@ final class LegacyWriter {
 func runSQLite(_ db: String, _ sql: String) throws -> CLIResult {
     try runTool("/usr/bin/sqlite3", ["-bail", db, sql])
 }
-
-/// Runs `psql` of the cluster `scripts/postgres start` exported (TANDEM_PG_BIN, PGHOST, PGPORT, PGUSER).
-func psql(_ args: [String]) throws -> CLIResult {
-    let bin = ProcessInfo.processInfo.environment["TANDEM_PG_BIN"] ?? "/usr/lib/postgresql/15/bin"
-    return try runTool(bin + "/psql", ["-X", "-v", "ON_ERROR_STOP=1"] + args)
-}
-
-/// Runs a tool and waits; returns its exit status and output.
-func runTool(_ path: String, _ args: [String]) throws -> CLIResult {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = args
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return CLIResult(status: p.terminationStatus, stdout: String(decoding: data, as: UTF8.self),
-                     stderr: String(decoding: errData, as: UTF8.self))
-}
