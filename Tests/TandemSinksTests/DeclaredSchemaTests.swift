@@ -3,6 +3,7 @@ import TandemCore
 import TandemJournal
 import TandemSQLite
 import XCTest
+import TandemPipeline
 @testable import TandemSinks
 
 /// Promises (issue 10, "Schema: from declared types"): target tables take their column types from the

@@ -3,6 +3,7 @@ import TandemCore
 import TandemJournal
 import TandemSQLite
 import XCTest
+import TandemPipeline
 @testable import TandemSinks
 
 /// What keeps a sink and its journal honest with each other: consumer positions, gaps, filters, specs.
