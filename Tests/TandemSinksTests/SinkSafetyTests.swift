@@ -4,6 +4,7 @@ import TandemJournal
 import TandemSQLite
 import XCTest
 import TandemPipeline
+import TandemPostgres
 @testable import TandemSinks
 
 /// What keeps a sink and its journal honest with each other: consumer positions, gaps, filters, specs.
