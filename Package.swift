@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers (README.md, "How Tandem works"): each target imports only the ones below it.
-//   TandemCore → TandemJournal → TandemSQLite → TandemSources / TandemSinks → TandemPipeline → tandem
+//   TandemCore → TandemJournal → TandemSQLite / TandemPostgres → TandemSources / TandemSinks → TandemPipeline → tandem
 // C libraries are reached through system-library targets and wrapped in one layer only.
 let package = Package(
     name: "Tandem",
@@ -18,9 +18,10 @@ let package = Package(
         .target(name: "TandemCore", path: "Sources/TandemCore"),
         .target(name: "TandemJournal", dependencies: ["TandemCore"], path: "Sources/TandemJournal"),
         .target(name: "TandemSQLite", dependencies: ["TandemCore", "CSQLite"], path: "Sources/TandemSQLite"),
-        .target(name: "TandemSources", dependencies: ["TandemCore", "TandemJournal", "TandemSQLite"],
+        .target(name: "TandemPostgres", dependencies: ["CPostgres"], path: "Sources/TandemPostgres"),
+        .target(name: "TandemSources", dependencies: ["TandemCore", "TandemSQLite"],
                 path: "Sources/TandemSources"),
-        .target(name: "TandemSinks", dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "CPostgres"],
+        .target(name: "TandemSinks", dependencies: ["TandemCore", "TandemSQLite", "TandemPostgres"],
                 path: "Sources/TandemSinks"),
         .target(name: "TandemPipeline",
                 dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSources", "TandemSinks"],
@@ -29,14 +30,14 @@ let package = Package(
                           dependencies: ["TandemCore", "TandemJournal", "TandemSources", "TandemSinks", "TandemPipeline"],
                           path: "Sources/tandem"),
         .executableTarget(name: "tandem-bench",
-                          dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSinks", "TandemSources", "CSQLite", "CPostgres"],
+                          dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSinks", "TandemSources", "TandemPipeline", "CSQLite", "CPostgres"],
                           path: "Sources/tandem-bench"),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], path: "Tests/TandemCoreTests"),
         .testTarget(name: "TandemJournalTests", dependencies: ["TandemCore", "TandemJournal"],
                     path: "Tests/TandemJournalTests"),
-        .testTarget(name: "TandemSourcesTests", dependencies: ["TandemCore", "TandemJournal", "TandemSources"],
+        .testTarget(name: "TandemSourcesTests", dependencies: ["TandemCore", "TandemJournal", "TandemSources", "TandemPipeline"],
                     path: "Tests/TandemSourcesTests", exclude: ["Fixtures"]),  // read in place via #filePath
-        .testTarget(name: "TandemSinksTests", dependencies: ["TandemCore", "TandemJournal", "TandemSinks"],
+        .testTarget(name: "TandemSinksTests", dependencies: ["TandemCore", "TandemJournal", "TandemPostgres", "TandemSinks", "TandemPipeline"],
                     path: "Tests/TandemSinksTests"),
         .testTarget(name: "TandemPipelineTests", dependencies: ["TandemCore", "TandemSources", "TandemSinks", "TandemPipeline"],
                     path: "Tests/TandemPipelineTests"),

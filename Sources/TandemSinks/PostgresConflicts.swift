@@ -1,4 +1,5 @@
 import TandemCore
+import TandemPostgres
 
 /// Which of a plan's keys a PostgreSQL table holds, asked in one statement (conflict detection).
 enum PostgresExistence {
@@ -11,7 +12,7 @@ enum PostgresExistence {
         for k in keys { for (i, name) in columns.enumerated() { arrays[i].append(k[name] ?? .null) } }
         let casts = columns.enumerated().map { "$\($0.offset + 1)::\(types.type($0.element))[]" }
         let match = columns.map { "t.\(SQL.quote($0)) = k.\(SQL.quote($0))" }.joined(separator: " AND ")
-        let rows = try c.query("""
+        let rows = try c.run("""
             SELECT k.tandem_ord FROM unnest(\(casts.joined(separator: ", "))) WITH ORDINALITY AS k(\(SQL.list(columns)), tandem_ord)
             WHERE EXISTS (SELECT 1 FROM \(q) AS t WHERE \(match))
             """, arrays.map { $0.finish() }, entity: entity)

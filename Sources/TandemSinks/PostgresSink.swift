@@ -1,5 +1,6 @@
 import Glibc
 import TandemCore
+import TandemPostgres
 
 /// A PostgreSQL sink through libpq.
 ///
@@ -59,7 +60,7 @@ public final class PostgresSink: EventSink {
         self.name = name
         self.evolve = evolve
         self.conninfo = conninfo
-        self.redactor = try PostgresRedactor(conninfo: conninfo)
+        self.redactor = try PostgresRedactor(sinkConninfo: conninfo)
         self.retry = retry
         self.log = log
         try connect(attempts: retry.firstConnectAttempts)
@@ -79,18 +80,18 @@ public final class PostgresSink: EventSink {
         var lastMessage = ""
         for attempt in 1...max(1, attempts) {
             do {
-                let c = try PostgresConnection(conninfo: conninfo, redactor: redactor)
-                try c.query("SET TimeZone = 'UTC'")
-                try c.query("SET client_min_messages = warning")
-                try c.query(CheckpointSQL.postgres)
+                let c = try SinkError.postgres { () throws(PostgresError) in try PostgresConnection(conninfo: conninfo, redactor: redactor) }
+                try c.run("SET TimeZone = 'UTC'")
+                try c.run("SET client_min_messages = warning")
+                try c.run(CheckpointSQL.postgres)
                 // A store of an older Tandem lacks the filter column. Only ALTER when it is missing: ALTER TABLE
                 // takes an exclusive lock even with IF NOT EXISTS, and would queue behind a running replay.
-                let filterColumn = try c.query("""
+                let filterColumn = try c.run("""
                     SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
                     AND table_name = '_tandem_checkpoint' AND column_name = 'filter'
                     """)
-                if filterColumn.count == 0 { try c.query(CheckpointSQL.postgresUpgrade) }
-                if try c.query("SELECT to_regclass('_tandem_tables')")[0, 0] == nil { try c.query(DeclaredSchema.tablesPostgres) }
+                if filterColumn.count == 0 { try c.run(CheckpointSQL.postgresUpgrade) }
+                if try c.run("SELECT to_regclass('_tandem_tables')")[0, 0] == nil { try c.run(DeclaredSchema.tablesPostgres) }
                 conn = c
                 if attempt > 1 { log("\(target): reconnected after \(attempt - 1) failed attempts") }
                 return
@@ -111,7 +112,7 @@ public final class PostgresSink: EventSink {
     }
 
     public func checkpoint() throws -> SinkCheckpoint? {
-        let rows = try connection().query("SELECT journal_id, seq, filter FROM _tandem_checkpoint WHERE sink = $1", [name])
+        let rows = try connection().run("SELECT journal_id, seq, filter FROM _tandem_checkpoint WHERE sink = $1", [name])
         guard rows.count > 0, let j = rows[0, 0], let s = rows[0, 1].flatMap({ UInt64($0) }) else { return nil }
         return SinkCheckpoint(journalID: j, seq: s, filter: rows[0, 2])
     }
@@ -119,8 +120,8 @@ public final class PostgresSink: EventSink {
     public func commit(_ plan: ChangePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
         let c = try connection()
         do {
-            try c.query("BEGIN")
-            let rows = try c.query("SELECT journal_id, seq FROM _tandem_checkpoint WHERE sink = $1 FOR UPDATE", [name])
+            try c.run("BEGIN")
+            let rows = try c.run("SELECT journal_id, seq FROM _tandem_checkpoint WHERE sink = $1 FOR UPDATE", [name])
             let found = rows.count > 0 ? SinkCheckpoint(journalID: rows[0, 0] ?? "", seq: UInt64(rows[0, 1] ?? "0") ?? 0) : nil
             if found != from {
                 throw SinkError.checkpointMoved(target: target, sink: name, expected: from?.seq ?? 0, found: found?.seq ?? 0)
@@ -130,17 +131,17 @@ public final class PostgresSink: EventSink {
             for s in plan.declaredTables where !s.key.isEmpty {
                 if try table(s.entity, c) == nil { _ = try ensureTable(EntityPlan(declared: s), nil, c) }
             }
-            try c.query("""
+            try c.run("""
                 INSERT INTO _tandem_checkpoint (sink, journal_id, seq, updated_at, filter) VALUES ($1, $2, $3, now(), $4)
                 ON CONFLICT (sink) DO UPDATE SET journal_id = EXCLUDED.journal_id, seq = EXCLUDED.seq, updated_at = now(),
                     filter = coalesce(EXCLUDED.filter, _tandem_checkpoint.filter)
                 """, [name, to.journalID, String(to.seq), to.filter])
-            try c.query("COMMIT")
+            try c.run("COMMIT")
             conflicts = met
         } catch {
             // The transaction is gone (and with it any DDL): forget the schema we learned in it.
             tables.removeAll()
-            if !c.isBroken { _ = try? c.query("ROLLBACK") }
+            if !c.isBroken { _ = try? c.run("ROLLBACK") }
             throw error
         }
     }
@@ -148,13 +149,13 @@ public final class PostgresSink: EventSink {
     public func reset(entities: [String]) throws {
         let c = try connection()
         do {
-            try c.query("BEGIN")
+            try c.run("BEGIN")
             // A rebuild is an offline operation: TRUNCATE is fine (and fast) here.
-            for e in entities where try table(e, c) != nil { try c.query("TRUNCATE \(SQL.quote(e))", entity: e) }
-            try c.query("DELETE FROM _tandem_checkpoint WHERE sink = $1", [name])
-            try c.query("COMMIT")
+            for e in entities where try table(e, c) != nil { try c.run("TRUNCATE \(SQL.quote(e))", entity: e) }
+            try c.run("DELETE FROM _tandem_checkpoint WHERE sink = $1", [name])
+            try c.run("COMMIT")
         } catch {
-            if !c.isBroken { _ = try? c.query("ROLLBACK") }
+            if !c.isBroken { _ = try? c.run("ROLLBACK") }
             throw error
         }
     }
@@ -170,11 +171,11 @@ public final class PostgresSink: EventSink {
         let c = try connection()
         // DDL of the rehearsal rolls back with it: forget what we learned about the schema.
         defer { tables.removeAll() }
-        try c.query("BEGIN")
-        defer { if !c.isBroken { _ = try? c.query("ROLLBACK") } }
+        try c.run("BEGIN")
+        defer { if !c.isBroken { _ = try? c.run("ROLLBACK") } }
         for entity in plan.entities { try apply(entity, c) }
         // Deferred constraints would only be checked at COMMIT: check them now, before the rollback.
-        try c.query("SET CONSTRAINTS ALL IMMEDIATE")
+        try c.run("SET CONSTRAINTS ALL IMMEDIATE")
     }
 
     private func apply(_ plan: EntityPlan, _ c: PostgresConnection) throws {
@@ -187,7 +188,7 @@ public final class PostgresSink: EventSink {
         }
         if !plan.columns.isEmpty { info = try ensureTable(plan, info, c) }
         guard let info else { return }
-        if plan.truncate { try c.query("DELETE FROM \(q)", entity: entity) }
+        if plan.truncate { try c.run("DELETE FROM \(q)", entity: entity) }
         guard plan.changeCount > 0 else { return }
         // Undeclared columns only ever NULL so far are not created yet: left out of the rows.
         let waiting = plan.columns.lazy.map(\.name).filter { info.types[$0] == nil }
@@ -267,7 +268,7 @@ public final class PostgresSink: EventSink {
         if deleteCount > 0 {
             let casts = key.enumerated().map { "$\($0.offset + 1)::\(info.type($0.element))[]" }
             let match = key.map { "t.\(SQL.quote($0)) = k.\(SQL.quote($0))" }.joined(separator: " AND ")
-            try c.query("DELETE FROM \(q) AS t USING unnest(\(casts.joined(separator: ", "))) AS k(\(SQL.list(key))) WHERE \(match)",
+            try c.run("DELETE FROM \(q) AS t USING unnest(\(casts.joined(separator: ", "))) AS k(\(SQL.list(key))) WHERE \(match)",
                         deletes.map { $0.finish() }, entity: entity)
         }
         for (gi, g) in groupKeys.enumerated() {
@@ -279,19 +280,19 @@ public final class PostgresSink: EventSink {
                 // Expected absent: a plain INSERT is much cheaper than ON CONFLICT. Should a row exist after
                 // all (a store written by others, a snapshot loaded earlier), undo just this statement and
                 // fall through to the upsert.
-                try c.query("SAVEPOINT tandem_insert")
+                try c.run("SAVEPOINT tandem_insert")
                 do {
-                    try c.query(insert, arrays, entity: entity)
-                    try c.query("RELEASE SAVEPOINT tandem_insert")
+                    try c.run(insert, arrays, entity: entity)
+                    try c.run("RELEASE SAVEPOINT tandem_insert")
                     continue
                 } catch SinkError.refusedData where c.lastSQLState == "23505" {
-                    try c.query("ROLLBACK TO SAVEPOINT tandem_insert")
+                    try c.run("ROLLBACK TO SAVEPOINT tandem_insert")
                 }
                 if let inserts = freshInserts[g] { try judge(inserts, q, key, info, entity, c) }
             }
             let set = names.filter { !key.contains($0) }.map { "\(SQL.quote($0)) = EXCLUDED.\(SQL.quote($0))" }
             let sql = insert + " ON CONFLICT (\(SQL.list(key))) " + (set.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + set.joined(separator: ", "))
-            try c.query(sql, arrays, entity: entity)
+            try c.run(sql, arrays, entity: entity)
         }
     }
 
@@ -315,26 +316,26 @@ public final class PostgresSink: EventSink {
     /// The table's column types and primary key, or nil when it does not exist.
     private func table(_ entity: String, _ c: PostgresConnection) throws -> PostgresTable? {
         if let t = tables[ExactText(entity)] { return t }
-        let cols = try c.query("""
+        let cols = try c.run("""
             SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
             WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
             """, [SQL.quote(entity)], entity: entity)
         guard cols.count > 0 else { return nil }
         var t = PostgresTable()
         for r in 0..<cols.count { t.types[cols[r, 0] ?? ""] = cols[r, 1] ?? "text" }
-        let pk = try c.query("""
+        let pk = try c.run("""
             SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
             WHERE i.indrelid = to_regclass($1) AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)
             """, [SQL.quote(entity)], entity: entity)
         t.primaryKey = (0..<pk.count).compactMap { pk[$0, 0] }
-        t.createdByTandem = try c.query("SELECT 1 FROM _tandem_tables WHERE name = $1", [entity], entity: entity).count > 0
+        t.createdByTandem = try c.run("SELECT 1 FROM _tandem_tables WHERE name = $1", [entity], entity: entity).count > 0
         tables[ExactText(entity)] = t
         return t
     }
 
     /// The columns of each unique index usable by ON CONFLICT (valid, immediate, not partial, no expression).
     private func uniqueKeys(_ entity: String, _ c: PostgresConnection) throws -> [[String]] {
-        let rows = try c.query("""
+        let rows = try c.run("""
             SELECT i.indexrelid::text, a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
             WHERE i.indrelid = to_regclass($1) AND i.indisunique AND i.indisvalid AND i.indimmediate
               AND i.indpred IS NULL AND i.indexprs IS NULL
@@ -353,7 +354,7 @@ public final class PostgresSink: EventSink {
                     throw DeclaredSchema.refuseNewColumn(target: target, entity: plan.entity, column: col.name)
                 }
                 let type = schema?.type(of: col.name).map(DeclaredSchema.postgresType) ?? PostgresText.columnType(col.sample)
-                try c.query("ALTER TABLE \(SQL.quote(plan.entity)) ADD COLUMN \(SQL.quote(col.name)) \(type)", entity: plan.entity)
+                try c.run("ALTER TABLE \(SQL.quote(plan.entity)) ADD COLUMN \(SQL.quote(col.name)) \(type)", entity: plan.entity)
                 t.types[col.name] = type
             }
             tables[ExactText(plan.entity)] = t
@@ -368,8 +369,8 @@ public final class PostgresSink: EventSink {
             table.columns.append(col.name)
             table.types.append(type)
         }
-        try c.query(DeclaredSchema.createTable(table, postgres: true), entity: plan.entity)
-        try c.query("INSERT INTO _tandem_tables (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", [plan.entity], entity: plan.entity)
+        try c.run(DeclaredSchema.createTable(table, postgres: true), entity: plan.entity)
+        try c.run("INSERT INTO _tandem_tables (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", [plan.entity], entity: plan.entity)
         t.primaryKey = plan.keyColumns
         tables[ExactText(plan.entity)] = t
         return t

@@ -14,7 +14,7 @@ import TandemCore
 ///
 /// Feed `noteRange` every event of the range, then `feed` every event from the journal's first seq
 /// through the checkpoint, then read `refusal` and `undo`.
-struct RewindPlanner {
+public struct RewindPlanner {
     let target: UInt64
     let filter: ReplayFilter
     /// Every column an image of the entity shows within the rewound range (after-images and vouched befores).
@@ -24,17 +24,18 @@ struct RewindPlanner {
     /// Rows that inserts within the range overwrote, by the insert's seq.
     private(set) var overwritten: [UInt64: Row] = [:]
     /// The first event that cannot be undone exactly, as the error to throw.
-    private(set) var refusal: SinkError?
+    public private(set) var refusal: SinkError?
 
     private enum KeyState { case absent, present(Row) }
 
-    init(target: UInt64, filter: ReplayFilter) {
+    /// A planner for a rewind to `target` of the events `filter` passes.
+    public init(target: UInt64, filter: ReplayFilter) {
         self.target = target
         self.filter = filter
     }
 
     /// First pass over the rewound range (ascending): learns the entities' columns and the inserted keys.
-    mutating func noteRange(_ e: Event) {
+    public mutating func noteRange(_ e: Event) {
         guard e.seq > target, filter.matches(e) else { return }
         if let after = e.after { columns[ExactText(e.entity), default: []].formUnion(after.names) }
         if e.beforeComplete, let before = e.before { columns[ExactText(e.entity), default: []].formUnion(before.names) }
@@ -42,11 +43,11 @@ struct RewindPlanner {
     }
 
     /// True when an insert is to be undone: `feed` must then start at the journal's first seq.
-    var needsHistory: Bool { !watched.isEmpty }
+    public var needsHistory: Bool { !watched.isEmpty }
 
     /// Second pass, from the journal's first seq through the checkpoint (ascending): folds the watched keys
     /// and judges each event of the range.
-    mutating func feed(_ e: Event) {
+    public mutating func feed(_ e: Event) {
         guard filter.matches(e) else { return }
         if e.seq > target, refusal == nil { judge(e) }
         switch e.op {
@@ -101,7 +102,7 @@ struct RewindPlanner {
     }
 
     /// The changes that undo `e` (in plan order), for an event `refusal` did not name.
-    func undo(_ e: Event) -> [Change] {
+    public func undo(_ e: Event) -> [Change] {
         switch e.op {
         case .insert:
             guard let row = overwritten[e.seq] else { return [.delete(entity: e.entity, key: e.key)] }

@@ -8,6 +8,13 @@ public struct RewindOutcome: Sendable, Hashable {
     public var chunks: Int
     /// The checkpoint afterwards.
     public var checkpoint: SinkCheckpoint
+
+    /// An outcome of `undone` events in `chunks` commits, ending at `checkpoint`.
+    public init(undone: Int, chunks: Int, checkpoint: SinkCheckpoint) {
+        self.undone = undone
+        self.chunks = chunks
+        self.checkpoint = checkpoint
+    }
 }
 
 /// Undoes applied events newest first by their before-images, moving the sink's checkpoint down in

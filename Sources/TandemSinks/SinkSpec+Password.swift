@@ -1,4 +1,5 @@
 import Foundation
+import TandemPostgres
 
 extension SinkSpec {
     /// True for a PostgreSQL sink (the only kind a password applies to).
@@ -12,7 +13,7 @@ extension SinkSpec {
         guard case .postgres(let conninfo) = kind else {
             throw SinkError.badSpec(spec: description, reason: "a password applies to a postgres sink only")
         }
-        let parsed = try PostgresRedactor(conninfo: conninfo)
+        let parsed = try PostgresRedactor(sinkConninfo: conninfo)
         if let given = parsed.fields["password"], !given.isEmpty {
             throw SinkError.badSpec(spec: description, reason: "the connection string already holds a password")
         }
@@ -32,7 +33,7 @@ extension SinkSpec {
         }
         // libpq must read back exactly this password: an encoding slip would fail later, at connect, as a
         // wrong password.
-        guard case .postgres(let result) = copy.kind, try PostgresRedactor(conninfo: result).fields["password"] == password else {
+        guard case .postgres(let result) = copy.kind, try PostgresRedactor(sinkConninfo: result).fields["password"] == password else {
             throw SinkError.badSpec(spec: description, reason: "the password cannot be added to this connection string")
         }
         return copy

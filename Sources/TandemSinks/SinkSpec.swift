@@ -1,4 +1,5 @@
 import Foundation
+import TandemPostgres
 
 /// Which store a sink writes to, as given on the command line or in a config:
 ///
@@ -55,7 +56,7 @@ public struct SinkSpec: Sendable, Hashable, CustomStringConvertible {
             return SinkSpec(kind: .sqlite(path: path, synchronous: .full))
         }
         if trimmed.hasPrefix("postgres://") || trimmed.hasPrefix("postgresql://") {
-            _ = try PostgresRedactor(conninfo: trimmed)  // refuse what libpq cannot parse, now
+            _ = try PostgresRedactor(sinkConninfo: trimmed)  // refuse what libpq cannot parse, now
             return SinkSpec(kind: .postgres(conninfo: trimmed))
         }
         if trimmed.hasSuffix(".json") {
@@ -107,7 +108,7 @@ public struct SinkSpec: Sendable, Hashable, CustomStringConvertible {
             guard let url = config.url, !url.isEmpty else {
                 throw SinkError.badSpec(spec: origin, reason: "a postgres sink needs \"url\"")
             }
-            _ = try PostgresRedactor(conninfo: url)
+            _ = try PostgresRedactor(sinkConninfo: url)
             var spec = SinkSpec(kind: .postgres(conninfo: url), name: name)
             spec.evolve = evolve
             return spec

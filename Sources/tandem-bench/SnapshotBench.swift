@@ -5,6 +5,7 @@ import TandemJournal
 import TandemSinks
 import TandemSQLite
 import TandemSources
+import TandemPipeline
 
 /// `tandem-bench snapshot`: catch-up of a legacy SQLite table into a journal while a legacy writer keeps
 /// updating it, in rollback-journal mode (where a reader can make the writer wait) and in WAL mode.

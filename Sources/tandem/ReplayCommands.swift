@@ -3,6 +3,7 @@ import TandemCore
 import TandemJournal
 import TandemSinks
 import TandemSources
+import TandemPipeline
 
 /// `tandem replay` and `tandem rewind`: the journal into a sink, forwards or backwards.
 enum ReplayCommands {

@@ -4,6 +4,7 @@ import TandemCore
 import TandemJournal
 import TandemSinks
 import XCTest
+import TandemPipeline
 
 /// Issue 10: a change that meets a row state its source did not expect is visible — counted per kind,
 /// logged with seq, entity and key — whatever the batch size.

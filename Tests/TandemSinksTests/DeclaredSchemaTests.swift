@@ -3,6 +3,8 @@ import TandemCore
 import TandemJournal
 import TandemSQLite
 import XCTest
+import TandemPipeline
+import TandemPostgres
 @testable import TandemSinks
 
 /// Promises (issue 10, "Schema: from declared types"): target tables take their column types from the

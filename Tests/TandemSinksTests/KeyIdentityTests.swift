@@ -3,6 +3,8 @@ import TandemCore
 import TandemJournal
 import TandemSQLite
 import XCTest
+import TandemPipeline
+import TandemPostgres
 @testable import TandemSinks
 
 /// Key identity in replay: a key names the row the store names, whatever the batching, the order of its

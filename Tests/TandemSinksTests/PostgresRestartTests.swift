@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import XCTest
+import TandemPostgres
 @testable import TandemSinks
 
 /// PostgreSQL stopped and started under a running replay: the batch in flight is lost with its

@@ -1,5 +1,6 @@
 import TandemCore
 import XCTest
+import TandemPostgres
 @testable import TandemSinks
 
 final class PostgresSinkTests: XCTestCase {

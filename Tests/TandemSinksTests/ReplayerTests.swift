@@ -2,6 +2,7 @@ import Foundation
 import TandemCore
 import TandemJournal
 import XCTest
+import TandemPipeline
 @testable import TandemSinks
 
 /// Replay and rewind driven by a real journal on disk.

@@ -3,6 +3,7 @@ import TandemCore
 import TandemJournal
 import TandemSinks
 import XCTest
+import TandemPipeline
 
 /// Issue 10: a rewind restores the exact state at the target seq, or refuses before changing anything.
 final class RewindExactTests: XCTestCase {

@@ -2,6 +2,8 @@ import Foundation
 import TandemCore
 import TandemSQLite
 import XCTest
+import TandemPipeline
+import TandemPostgres
 @testable import TandemSinks
 
 /// One store under test: how to open a sink on it, run setup SQL, and read what it holds.

@@ -3,6 +3,8 @@ import TandemCore
 import TandemJournal
 import TandemSQLite
 import XCTest
+import TandemPipeline
+import TandemPostgres
 @testable import TandemSinks
 
 /// What keeps a sink and its journal honest with each other: consumer positions, gaps, filters, specs.

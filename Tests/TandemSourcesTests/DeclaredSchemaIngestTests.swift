@@ -3,6 +3,7 @@ import XCTest
 import TandemCore
 import TandemJournal
 import TandemSQLite
+import TandemPipeline
 @testable import TandemSources
 
 /// Promise (issue 10, "Schema: from declared types"): ingest records each entity's declared column types —

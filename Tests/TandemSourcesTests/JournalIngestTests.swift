@@ -3,6 +3,7 @@ import XCTest
 import TandemCore
 import TandemJournal
 import TandemSQLite
+import TandemPipeline
 @testable import TandemSources
 
 /// Ingest into the real journal: after restarts the journal holds every change once, in source order.

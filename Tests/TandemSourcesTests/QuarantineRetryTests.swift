@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import TandemCore
 import TandemJournal
+import TandemPipeline
 @testable import TandemSources
 
 /// `quarantine retry` journals an entry at most once, wherever a retry is interrupted (real journal, real store).

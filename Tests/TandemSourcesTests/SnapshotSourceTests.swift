@@ -3,6 +3,7 @@ import XCTest
 import TandemCore
 import TandemJournal
 import TandemSQLite
+import TandemPipeline
 @testable import TandemSources
 
 /// The snapshot source on a real SQLite database: the order it hands out the stream and the copy in, and

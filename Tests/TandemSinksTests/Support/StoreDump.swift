@@ -1,6 +1,7 @@
 import TandemCore
 import TandemSQLite
 import XCTest
+import TandemPostgres
 @testable import TandemSinks
 
 /// A store's (or the model's) content in a comparable form: entity → sorted rows, each row its non-null

@@ -2,6 +2,7 @@ import Foundation
 import TandemCore
 import TandemJournal
 import XCTest
+import TandemPostgres
 @testable import TandemSinks
 
 /// Real stores for tests: a fresh SQLite file, or a fresh database in the test PostgreSQL cluster.

@@ -1,5 +1,6 @@
 import TandemCore
 import TandemJournal
+import TandemSources
 
 /// The journal's writer is what ingest appends to: `append` returns once the events are durable.
 extension JournalWriter: QuarantineRetryJournal {

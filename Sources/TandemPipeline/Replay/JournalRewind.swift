@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemJournal
+import TandemSinks
 
 extension Rewinder {
     /// Rewinds `sink` to `target` by reading the journal's events above it (those the sink applied,

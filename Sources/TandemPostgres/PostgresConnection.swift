@@ -4,15 +4,16 @@ import Glibc
 /// One libpq connection (`PGconn*`) with every message scrubbed of the connection's password.
 ///
 /// - Important: not `Sendable`; one thread at a time.
-final class PostgresConnection {
+public final class PostgresConnection {
     private var conn: OpaquePointer?
-    let redactor: PostgresRedactor
+    /// What may be said about the connection string, and the scrubber of libpq's messages.
+    public let redactor: PostgresRedactor
     /// The SQLSTATE of the last failed statement ("" when none).
-    private(set) var lastSQLState = ""
+    public private(set) var lastSQLState = ""
 
     /// Connects (`PQconnectdb`).
-    /// - Throws: `SinkError.connectionLost` (retryable) with a scrubbed message.
-    init(conninfo: String, redactor: PostgresRedactor) throws {
+    /// - Throws: `PostgresError.connectionLost` (retryable) or `.badOption`, with a scrubbed message.
+    public init(conninfo: String, redactor: PostgresRedactor) throws(PostgresError) {
         self.redactor = redactor
         conn = PQconnectdb(conninfo)
         if PQstatus(conn) != CONNECTION_OK {
@@ -22,22 +23,22 @@ final class PostgresConnection {
             // libpq's option checks ("invalid sslmode value: …", "invalid integer value … for connection option
             // \"port\"") fail before any network I/O: a configuration error, which no retry can fix.
             if message.hasPrefix("invalid ") {
-                throw SinkError.badSpec(spec: redactor.target, reason: "libpq refused a connection option: \(message)")
+                throw PostgresError.badOption(target: redactor.target, message: message)
             }
-            throw SinkError.connectionLost(target: redactor.target, message: message)
+            throw PostgresError.connectionLost(target: redactor.target, message: message)
         }
     }
 
     deinit { close() }
 
     /// Closes the connection (`PQfinish`); idempotent.
-    func close() {
+    public func close() {
         if let conn { PQfinish(conn) }
         conn = nil
     }
 
     /// True when the connection is gone.
-    var isBroken: Bool { conn == nil || PQstatus(conn) != CONNECTION_OK }
+    public var isBroken: Bool { conn == nil || PQstatus(conn) != CONNECTION_OK }
 
     private func currentMessage() -> String {
         guard let conn, let p = PQerrorMessage(conn) else { return "no connection" }
@@ -45,10 +46,10 @@ final class PostgresConnection {
     }
 
     /// Runs SQL with text parameters (`PQexecParams`; a nil parameter is NULL) and returns the rows as text.
-    /// - Throws: `SinkError.connectionLost` when the connection broke, else `SinkError.database`.
+    /// - Throws: `PostgresError.connectionLost` when the connection broke, else `PostgresError.server`.
     @discardableResult
-    func query(_ sql: String, _ params: [String?] = [], entity: String? = nil) throws -> PostgresRows {
-        guard let conn else { throw SinkError.connectionLost(target: redactor.target, message: "not connected") }
+    public func query(_ sql: String, _ params: [String?] = [], entity: String? = nil) throws(PostgresError) -> PostgresRows {
+        guard let conn else { throw PostgresError.connectionLost(target: redactor.target, message: "not connected") }
         let owned: [UnsafeMutablePointer<CChar>?] = params.map { $0.flatMap { strdup($0) } }
         defer { for p in owned { free(p) } }
         let res: OpaquePointer? = owned.withUnsafeBufferPointer { buf in
@@ -74,7 +75,7 @@ final class PostgresConnection {
         return rows
     }
 
-    private func failure(_ res: OpaquePointer?, entity: String?) -> SinkError {
+    private func failure(_ res: OpaquePointer?, entity: String?) -> PostgresError {
         var message = currentMessage()
         if let res, let p = PQresultErrorMessage(res), p.pointee != 0 { message = redactor.scrub(String(cString: p)) }
         let state = res.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
@@ -83,45 +84,39 @@ final class PostgresConnection {
         if isBroken || state.hasPrefix("08") || state.hasPrefix("57P0") {
             return .connectionLost(target: redactor.target, message: message)
         }
-        // Classes 22 (data exception), 23 (integrity constraint), 54 (program limit, e.g. a row too big) and
-        // P0 (PL/pgSQL, e.g. a trigger's RAISE EXCEPTION): the data is refused, and a retry fails the same way.
-        if state.hasPrefix("22") || state.hasPrefix("23") || state.hasPrefix("54") || state.hasPrefix("P0") {
-            // The primary message only: the DETAIL line quotes the failing row's values.
-            let primary = res.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { redactor.scrub(String(cString: $0)) }
-            return .refusedData(target: redactor.target, entity: entity ?? "", key: nil,
-                                message: "\(primary ?? message) (SQLSTATE \(state))")
-        }
-        return .database(target: redactor.target, entity: entity, message: message)
+        // The primary message apart: the full one's DETAIL line may quote the failing row's values.
+        let primary = res.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { redactor.scrub(String(cString: $0)) }
+        return .server(target: redactor.target, sqlState: state, message: message, primary: primary, entity: entity)
     }
 }
 
 /// Rows of a query as text (NULL as nil), row-major.
-struct PostgresRows {
+public struct PostgresRows: Sendable {
     var values: [String?] = []
     var columnCount = 0
     /// Number of rows.
-    var count: Int { columnCount == 0 ? 0 : values.count / columnCount }
+    public var count: Int { columnCount == 0 ? 0 : values.count / columnCount }
     /// The value at row `r`, column `c`.
-    subscript(r: Int, c: Int) -> String? { values[r * columnCount + c] }
+    public subscript(r: Int, c: Int) -> String? { values[r * columnCount + c] }
 }
 
-/// What the sink may say about a connection string: a password-free description, and a scrubber for
+/// What may be said about a connection string: a password-free description, and a scrubber for
 /// libpq's messages (which may quote parts of the connection string).
-struct PostgresRedactor: Sendable {
+public struct PostgresRedactor: Sendable {
     /// `postgres://user@host:port/dbname`, never with the password.
-    let target: String
+    public let target: String
     /// The parsed connection options (the password among them: never print this).
-    let fields: [String: String]
+    public let fields: [String: String]
     private let secrets: [String]
 
     /// Parses `conninfo` (`PQconninfoParse`, URI or key=value form).
-    /// - Throws: `SinkError.badSpec` (scrubbed) when libpq cannot parse it.
-    init(conninfo: String) throws {
+    /// - Throws: `PostgresError.unparsableConnectionString` when libpq cannot parse it.
+    public init(conninfo: String) throws(PostgresError) {
         var err: UnsafeMutablePointer<CChar>?
         guard let opts = PQconninfoParse(conninfo, &err) else {
             // libpq's message quotes the offending token, which may be the password: never pass it on.
             if let err { PQfreemem(err) }
-            throw SinkError.badSpec(spec: "postgres:(not shown: it may hold a password)", reason: "cannot parse the connection string")
+            throw PostgresError.unparsableConnectionString
         }
         defer { PQconninfoFree(opts) }
         var fields: [String: String] = [:]
@@ -143,7 +138,7 @@ struct PostgresRedactor: Sendable {
 
     /// `text` with every occurrence of the password replaced by `***`, folded onto one line (libpq's
     /// messages span lines: "…failed: Connection refused\n\tIs the server running…").
-    func scrub(_ text: String) -> String {
+    public func scrub(_ text: String) -> String {
         var out = text
         for s in secrets { out = out.replacing(s, with: "***") }
         let parts = out.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
