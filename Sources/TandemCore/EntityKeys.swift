@@ -61,6 +61,8 @@ public struct EntityKeyCatalog: Sendable {
     // Swift's String hashing and equality are canonical equivalence: ASCII-lowercased names as String keys
     // find every spelling that a store, or a person, would take for the same entity.
     private var byLook: [String: Int] = [:]
+    // The entity of the last admitted event: a run of events of one entity skips the hashed look-up.
+    private var lastIndex: Int?
 
     /// A catalog of these keys (as read back from the journal).
     public init(_ keys: [EntityKey] = []) {
@@ -75,8 +77,13 @@ public struct EntityKeyCatalog: Sendable {
     /// - Throws: `KeyRefusal` (the catalog is then unchanged).
     @discardableResult
     public mutating func admit(_ event: Event) throws(KeyRefusal) -> Bool {
-        guard let new = try check(event) else { return false }
+        guard let new = try check(event) else {
+            if let i = lastIndex, ExactText.same(keys[i].entity, event.entity) { return false }
+            lastIndex = byName[ExactText(event.entity)]
+            return false
+        }
         learn(new)
+        lastIndex = keys.count - 1
         return true
     }
 
@@ -85,7 +92,8 @@ public struct EntityKeyCatalog: Sendable {
     public func check(_ event: Event) throws(KeyRefusal) -> EntityKey? {
         let e = event.entity
         func refuse(_ reason: String) -> KeyRefusal { KeyRefusal(entity: e, reason: reason) }
-        let known = byName[ExactText(e)].map { keys[$0] }
+        let known: EntityKey?
+        if let i = lastIndex, ExactText.same(keys[i].entity, e) { known = keys[i] } else { known = byName[ExactText(e)].map { keys[$0] } }
         if known == nil, let i = byLook[Self.look(e)] {
             throw refuse("the journal already holds entity \"\(keys[i].entity)\", which a store would take for the same "
                          + "table (names differ only in ASCII case or Unicode normalization); hint: spell it \"\(keys[i].entity)\"")
@@ -94,19 +102,21 @@ public struct EntityKeyCatalog: Sendable {
         let key = event.key
         if key.isEmpty { throw refuse("op \"\(event.op.rawValue)\" needs a key (at least one key column)") }
         // Checked on every append and replay: no allocation unless the entity is new or the event refused.
-        for (n, v) in key.columns {
-            if v.isNull { throw refuse("key column \"\(n)\" is null; a key names one row and needs a value") }
-            if let why = Self.ambiguity(v) { throw refuse("key column \"\(n)\": \(why)") }
+        for j in key.values.indices {
+            let v = key.values[j]
+            if v.isNull { throw refuse("key column \"\(key.names[j])\" is null; a key names one row and needs a value") }
+            if let why = Self.ambiguity(v) { throw refuse("key column \"\(key.names[j])\": \(why)") }
         }
         if let after = event.after {
-            for (n, v) in key.columns {
+            for j in key.values.indices {
+                let (n, v) = (key.names[j], key.values[j])
                 if let i = after.names.firstIndex(where: { ExactText.same($0, n) }), KeyAtom(after.values[i]) != KeyAtom(v) {
                     throw refuse("the after-image's \"\(n)\" is \(Self.show(after.values[i])), but the key's is \(Self.show(v)); "
                                  + "hint: a key change is a delete of the old key and an insert of the new one")
                 }
             }
         }
-        let given = { EntityKey(entity: e, columns: key.names, kinds: key.values.map { KeyKind($0)! }) }
+        func given() -> EntityKey { EntityKey(entity: e, columns: key.names, kinds: key.values.map { KeyKind($0)! }) }
         guard let known else { return given() }
         guard let ordered = KeyIdentity.reorder(key, to: known.columns) else {
             throw refuse("key columns \(given().text) are not the entity's key \(known.text), fixed by its first event")

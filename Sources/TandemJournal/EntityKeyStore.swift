@@ -57,7 +57,10 @@ extension JournalWriter {
             var trial = catalog
             var learnedHere = false
             do {
-                for e in request.events where try trial.admit(e) { learnedHere = true }
+                // Through a pointer: `for e in request.events` would copy (retain and release) every event.
+                try request.events.withUnsafeBufferPointer { events throws(KeyRefusal) in
+                    for i in events.indices where try trial.admit(events[i]) { learnedHere = true }
+                }
                 catalog = trial
                 learned = learned || learnedHere
             } catch {
