@@ -51,8 +51,10 @@ public struct ApplyOutcome: Sendable, Hashable {
 /// - Changes are idempotent: an upsert inserts or overwrites the given columns by primary key (other
 ///   columns keep their values), a delete removes the row if present, a truncate empties the entity.
 ///   Applying a plan the store already reflects leaves it unchanged.
-/// - Target tables that do not exist are created from the rows' columns (primary key from the key
-///   columns); columns that appear later are added. Existing columns are never dropped or retyped.
+/// - Target tables that do not exist are created from the declared schemas (`declare(_:)`; columns nobody
+///   declared as the store's rules say, never typed from one value alone), primary key from the key columns,
+///   also a declared table without rows (`ChangePlan.declaredTables`). Columns that appear later are added to
+///   tables Tandem created (`_tandem_tables`), to others only with `evolve`. Nothing is dropped or retyped.
 /// - Identifiers are always quoted and values always bound: no SQL is built from data. Entity and column
 ///   names Tandem refuses (`EventValidation`: reserved, empty, with control characters) never reach SQL.
 /// - An existing target table is used only when its primary key (or, without one, a unique index) is on
