@@ -14,13 +14,7 @@ final class SnapshotSourceTests: XCTestCase {
 
     override func setUp() {
         dir = makeTempDir()
-        let db = try! Database(path: dbPath)
-        try! db.execute("""
-            CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) INSERT INTO t SELECT i, 'old' FROM n;
-            """)
-        try! ChangeTableTriggers.install(db: db, tables: ["t"])
-        db.close()
+        makeTenRowLegacy(at: dbPath)
         try! FileManager.default.createDirectory(atPath: dir + "/journal", withIntermediateDirectories: true)
     }
 
@@ -107,13 +101,7 @@ final class SnapshotResumeTests: XCTestCase {
 
     override func setUp() {
         dir = makeTempDir()
-        let db = try! Database(path: dbPath)
-        try! db.execute("""
-            CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) INSERT INTO t SELECT i, 'old' FROM n;
-            """)
-        try! ChangeTableTriggers.install(db: db, tables: ["t"])
-        db.close()
+        makeTenRowLegacy(at: dbPath)
         try! Journal.create(at: journal)
     }
 
@@ -163,4 +151,15 @@ final class SnapshotResumeTests: XCTestCase {
         try snapshot(again: true)
         XCTAssertEqual(try copies(), Dictionary(uniqueKeysWithValues: (1...10).map { (Int64($0), 2) }), "--again copies it once more")
     }
+}
+
+/// A legacy database with table `t` of ten rows (`id` 1…10, `v` "old") and change capture on it.
+private func makeTenRowLegacy(at path: String) {
+    let db = try! Database(path: path)
+    try! db.execute("""
+        CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) INSERT INTO t SELECT i, 'old' FROM n;
+        """)
+    try! ChangeTableTriggers.install(db: db, tables: ["t"])
+    db.close()
 }
