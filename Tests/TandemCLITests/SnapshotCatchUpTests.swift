@@ -16,7 +16,9 @@ final class SnapshotCatchUpTests: XCTestCase {
         let dir = try temporaryDirectory(self)
         let db = dir.appendingPathComponent("legacy.db").path, journal = dir.appendingPathComponent("journal").path
         let legacy = try SnapshotLegacy.create(at: db, rows: Self.rows)
-        let work = SnapshotLegacy.workload(steps: max(500, Self.rows / 100), rows: Self.rows, seed: 9)
+        // Enough statements that the application is still writing while the snapshot runs, also when a loaded
+        // machine starts `tandem` slowly (500 were sometimes all written before the first chunk was read).
+        let work = SnapshotLegacy.workload(steps: max(2_000, Self.rows / 100), rows: Self.rows, seed: 9)
         let writer = try LegacyWriter(db: db, statements: work.statements, pauseMicroseconds: 1_500)
         try waitFor("the application's first change") { try runSQLite(db, "SELECT count(*) FROM _tandem_changes;").stdout != "0\n" }
         let snap = try CLI.run(["snapshot", "--source", "sqlite-changelog:\(db)", "--journal", journal, "--chunk", "64", "--batch", "256"])
