@@ -1,5 +1,5 @@
 /// What a change did to a row (README.md, "op").
-public enum Operation: String, Sendable, Hashable, CaseIterable {
+public enum ChangeKind: String, Sendable, Hashable, CaseIterable {
     case insert, update, delete, snapshot, truncate
 }
 
@@ -18,7 +18,7 @@ public struct Event: Sendable, Hashable {
     /// The primary-key columns.
     public var key: Row
     /// What the change did.
-    public var op: Operation
+    public var op: ChangeKind
     /// The row before the change, when the source can provide it.
     public var before: Row?
     /// True when the source vouches that `before` holds every column of the row (SQLite triggers, Debezium
@@ -33,7 +33,7 @@ public struct Event: Sendable, Hashable {
 
     /// An event; `seq` stays 0 until the journal assigns it.
     public init(seq: UInt64 = 0, sourcePosition: String? = nil, txn: String? = nil,
-                committedAt: Timestamp? = nil, entity: String, key: Row, op: Operation,
+                committedAt: Timestamp? = nil, entity: String, key: Row, op: ChangeKind,
                 before: Row? = nil, after: Row? = nil, tenant: String? = nil, origin: String? = nil,
                 beforeComplete: Bool = false) {
         self.seq = seq

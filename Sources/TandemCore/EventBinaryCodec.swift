@@ -27,9 +27,9 @@ public enum EventBinaryCodec {
         static let decimal: UInt8 = 5, string: UInt8 = 6, bytes: UInt8 = 7, timestamp: UInt8 = 8
     }
 
-    static let ops: [Operation] = [.insert, .update, .delete, .snapshot, .truncate]
+    static let ops: [ChangeKind] = [.insert, .update, .delete, .snapshot, .truncate]
 
-    static func opCode(_ op: Operation) -> UInt8 {
+    static func opCode(_ op: ChangeKind) -> UInt8 {
         switch op {
         case .insert: 0
         case .update: 1

@@ -37,7 +37,7 @@ public struct EntityPlan: Sendable {
     var changes: [KeyIdentity: (key: Row, change: KeyChange)] = [:]
     /// For keys whose first change in the plan is an insert, update or delete (planned from events, not after a
     /// truncate of the plan): that event's op and seq. What the store held before decides whether it conflicts.
-    public internal(set) var firstEvents: [KeyIdentity: (op: Operation, seq: UInt64)] = [:]
+    public internal(set) var firstEvents: [KeyIdentity: (op: ChangeKind, seq: UInt64)] = [:]
     var lastNoted: [String] = []
     var nullSamples = false
 
@@ -115,7 +115,7 @@ public struct ChangePlan: Sendable {
     /// `seq` names the change in an error, `op` is the event's (for conflicts; nil: not from an event).
     /// - Throws: `SinkError.keyColumnsDiffer` when the key's columns are not those of the entity's earlier keys,
     ///   `SinkError.nullKeyValue` when a key value is null.
-    public mutating func add(_ change: Change, fresh: Bool = false, seq: UInt64 = 0, op: Operation? = nil) throws {
+    public mutating func add(_ change: Change, fresh: Bool = false, seq: UInt64 = 0, op: ChangeKind? = nil) throws {
         switch change {
         case .truncate(let entity):
             let i = slot(entity)
@@ -157,7 +157,7 @@ public struct ChangePlan: Sendable {
 
     /// Records what event `op` expects of its row: against the plan's earlier changes of the key (a conflict
     /// now), or, for the key's first change, against the store (`firstEvents`, judged by the sink).
-    private mutating func note(_ op: Operation, seq: UInt64, key: Row, id: KeyIdentity, in i: Int) {
+    private mutating func note(_ op: ChangeKind, seq: UInt64, key: Row, id: KeyIdentity, in i: Int) {
         let existed: Bool
         switch entities[i].changes[id]?.change {
         case .delete?: existed = false

@@ -16,7 +16,7 @@ public enum ConflictKind: String, Sendable, Hashable, CaseIterable, Comparable {
 
     /// The conflict an event of `op` meets when its row `existed` (or not) before it; nil for none. Snapshot
     /// events are upserts, never conflicts.
-    static func of(_ op: Operation, existed: Bool) -> ConflictKind? {
+    static func of(_ op: ChangeKind, existed: Bool) -> ConflictKind? {
         switch op {
         case .insert: existed ? .insertExists : nil
         case .update: existed ? nil : .updateMissing

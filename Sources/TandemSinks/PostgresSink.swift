@@ -205,8 +205,8 @@ public final class PostgresSink: EventSink {
         var last = (names: [String](), insert: false, index: -1)
         // Conflicts: keys whose first event's expectation is judged before anything changes (updates, deletes,
         // and inserts whose row is deleted first); those of plain inserts only when their INSERT finds a row.
-        var probe: [(key: Row, first: (op: Operation, seq: UInt64))] = []
-        var freshInserts: [UpsertGroupKey: [(key: Row, first: (op: Operation, seq: UInt64))]] = [:]
+        var probe: [(key: Row, first: (op: ChangeKind, seq: UInt64))] = []
+        var freshInserts: [UpsertGroupKey: [(key: Row, first: (op: ChangeKind, seq: UInt64))]] = [:]
         let judged = !plan.firstEvents.isEmpty
         // Tables Tandem created: each value is checked against its column's declared type (else the kind the
         // column was created for), naming the column; an application's table judges values itself. Per column
@@ -297,7 +297,7 @@ public final class PostgresSink: EventSink {
     }
 
     /// Notes the conflicts of `keys`' first events, from whether the table holds their rows now.
-    private func judge(_ keys: [(key: Row, first: (op: Operation, seq: UInt64))], _ q: String, _ columns: [String],
+    private func judge(_ keys: [(key: Row, first: (op: ChangeKind, seq: UInt64))], _ q: String, _ columns: [String],
                        _ info: PostgresTable, _ entity: String, _ c: PostgresConnection) throws {
         let existed = try PostgresExistence.check(keys.map(\.key), table: q, columns: columns, types: info, entity: entity, c)
         for (i, k) in keys.enumerated() {

@@ -225,7 +225,7 @@ public final class SQLiteSink: EventSink {
     }
 
     /// Notes the conflict `first` met, if any.
-    private func judge(_ first: (op: Operation, seq: UInt64), existed: Bool, _ plan: EntityPlan, _ key: Row) {
+    private func judge(_ first: (op: ChangeKind, seq: UInt64), existed: Bool, _ plan: EntityPlan, _ key: Row) {
         if let kind = ConflictKind.of(first.op, existed: existed) {
             met.append(Conflict(kind: kind, seq: first.seq, entity: plan.entity, key: key))
         }

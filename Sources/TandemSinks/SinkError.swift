@@ -7,7 +7,7 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     /// A batch was not in ascending seq order.
     case outOfOrder(seq: UInt64, previous: UInt64)
     /// An insert, update or snapshot without an after-image.
-    case missingAfterImage(seq: UInt64, entity: String, op: Operation)
+    case missingAfterImage(seq: UInt64, entity: String, op: ChangeKind)
     /// An event without key columns (other than a truncate).
     case missingKey(seq: UInt64, entity: String)
     /// Another writer moved the checkpoint while this batch was being prepared.
@@ -21,10 +21,10 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     /// Another process holds the store's lock (SQLite busy/locked): try again later.
     case busy(target: String, message: String)
     /// A rewind reached an event it cannot undo.
-    case rewindNeedsBeforeImage(seq: UInt64, entity: String, op: Operation, target: UInt64)
+    case rewindNeedsBeforeImage(seq: UInt64, entity: String, op: ChangeKind, target: UInt64)
     /// A rewind reached an event whose before-image lacks a column of the row (`missing`; empty: it holds
     /// only the key's values), so undoing it would not restore the row.
-    case rewindIncompleteBeforeImage(seq: UInt64, entity: String, op: Operation, missing: String, target: UInt64)
+    case rewindIncompleteBeforeImage(seq: UInt64, entity: String, op: ChangeKind, missing: String, target: UInt64)
     /// A rewind target above the sink's checkpoint.
     case rewindAboveCheckpoint(target: UInt64, checkpoint: UInt64)
     /// A sink spec that cannot be understood.
@@ -48,7 +48,7 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     /// The event whose data the store refused (`cause` is `refusedData` or `keyMismatch`), found by rehearsing
     /// prefixes of the refused batch; `checkpoint` is the seq applied before it (its batch's earlier source
     /// transactions are committed).
-    indirect case refusedEvent(seq: UInt64, op: Operation, entity: String, key: Row, checkpoint: UInt64, cause: SinkError)
+    indirect case refusedEvent(seq: UInt64, op: ChangeKind, entity: String, key: Row, checkpoint: UInt64, cause: SinkError)
     /// An event's key columns are not the entity's key columns (those of its table, or of its first change).
     case keyColumnsDiffer(seq: UInt64, entity: String, expected: [String], given: [String])
     /// An event whose key has a null value (a store would give it a new row, or merge it into another).

@@ -29,7 +29,7 @@ import Testing
         }
         w.u8(flags)
         w.varint(event.seq)
-        w.u8(UInt8(Operation.allCases.firstIndex(of: event.op)!))
+        w.u8(UInt8(ChangeKind.allCases.firstIndex(of: event.op)!))
         w.string(event.entity)
         reference(event.key, into: &w)
         if let s = event.sourcePosition { w.string(s) }

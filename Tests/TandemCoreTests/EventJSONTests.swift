@@ -144,7 +144,7 @@ import Testing
     }
 
     @Test func everyOpRoundTrips() throws {
-        for op in Operation.allCases {
+        for op in ChangeKind.allCases {
             let text = EventJSON.string(Event(entity: "t", key: Row(), op: op))
             #expect(text.contains(#""op":"\#(op.rawValue)""#))
             #expect(try EventJSON.decode(text).op == op)

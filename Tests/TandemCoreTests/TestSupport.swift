@@ -71,7 +71,7 @@ struct EventGenerator {
     }
 
     mutating func event() -> Event {
-        let ops = Operation.allCases
+        let ops = ChangeKind.allCases
         return Event(
             seq: rng.chance(50) ? 0 : rng.next() >> rng.below(64),
             sourcePosition: rng.chance(60) ? string() : nil,

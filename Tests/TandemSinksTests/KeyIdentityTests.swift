@@ -87,7 +87,7 @@ extension SinkConformance {
         defer { sink.close() }
         try sink.apply([Event(seq: 1, entity: "t", key: ["id": .int(1)], op: .insert, after: ["id": .int(1), "v": .int(1)])], journalID: journal)
         // A journal of an older Tandem: SQLite would give the null key a rowid and merge it into row 1 or add a row.
-        for (seq, op) in [(UInt64(2), Operation.insert), (2, .delete)] {
+        for (seq, op) in [(UInt64(2), ChangeKind.insert), (2, .delete)] {
             let e = Event(seq: seq, entity: "t", key: ["id": .null], op: op, after: op == .delete ? nil : ["id": .null, "v": .int(2)])
             XCTAssertThrowsError(try sink.apply([e], journalID: journal)) {
                 guard case SinkError.nullKeyValue(2, "t", "id") = $0 else { return XCTFail("\($0)") }

@@ -21,7 +21,7 @@ final class MappingApplyTests: XCTestCase {
         }}}}
     """#.utf8))
 
-    func change(_ after: Row, op: TandemCore.Operation = .insert) -> Event {
+    func change(_ after: Row, op: TandemCore.ChangeKind = .insert) -> Event {
         Event(sourcePosition: "p1", entity: "kunden", key: Row(), op: op, after: after)
     }
 

@@ -9,7 +9,7 @@ import TandemCore
 enum DebeziumBeforeImage {
     /// True when `before` is certainly the whole row: an update's has every column of its after-image (and
     /// every declared field); a delete's has every declared field, none of them null (under a schema only).
-    static func isComplete(op: Operation, before: Row?, after: Row?, declared: [String: DebeziumField]?) -> Bool {
+    static func isComplete(op: ChangeKind, before: Row?, after: Row?, declared: [String: DebeziumField]?) -> Bool {
         guard let before else { return false }
         let has = Set(before.names)
         if let declared, !declared.keys.allSatisfy(has.contains) { return false }

@@ -49,7 +49,7 @@ public enum DebeziumDecoder {
             }
             return .failure(Rejection(rule: "parse", column: "op", reason: "missing field \"op\" (expected c, u, d, r or t)"))
         }
-        let op: Operation
+        let op: ChangeKind
         switch opText {
         case "c": op = .insert
         case "u": op = .update

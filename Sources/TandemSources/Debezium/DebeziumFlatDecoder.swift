@@ -35,7 +35,7 @@ enum DebeziumFlatDecoder {
             return .failure(Rejection(rule: "parse", column: "__table", reason: "missing \"__table\": the entity of the change; \(hint)"))
         }
         let deleted = record["__deleted"].map { $0.bool == true || $0.string == "true" } ?? false
-        let op: Operation
+        let op: ChangeKind
         switch record["__op"]?.string {
         case "c"?: op = .insert
         case "u"?: op = .update

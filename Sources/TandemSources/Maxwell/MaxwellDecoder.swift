@@ -24,7 +24,7 @@ enum MaxwellDecoder {
             return .failure(Rejection(rule: "parse", column: "type", reason: "missing field \"type\" (expected insert, update or delete)"))
         }
         if skipped.contains(type) { return .skip }
-        let op: Operation
+        let op: ChangeKind
         switch type {
         case "insert": op = .insert
         case "update": op = .update

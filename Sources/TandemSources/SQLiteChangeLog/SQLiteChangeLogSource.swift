@@ -273,7 +273,7 @@ public final class SQLiteChangeLogSource: ChangeSource {
 enum ChangeRowDecoder {
     static func event(table: String, op: String, key: String, before: String?, after: String?, time: String,
                       position: String) throws(Reason) -> Event {
-        guard let o = Operation(rawValue: op), o == .insert || o == .update || o == .delete else {
+        guard let o = ChangeKind(rawValue: op), o == .insert || o == .update || o == .delete else {
             throw Reason(text: "unknown op \"\(op)\" in the change table")
         }
         return Event(sourcePosition: position, txn: nil, committedAt: try? Timestamp(rfc3339: time), entity: table,

@@ -34,7 +34,7 @@ enum Wal2JSONDecoder {
             }
             committedAt = ts
         }
-        let op: Operation
+        let op: ChangeKind
         switch action {
         case "B": return .begin(txn: xid, committedAt: committedAt)
         case "C": return .commit

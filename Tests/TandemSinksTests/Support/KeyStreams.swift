@@ -43,7 +43,7 @@ struct KeyStreamGenerator {
             let key = key(entity)
             let dice = Int.random(in: 0..<100, using: &rng)
             seq += 1
-            let op: Operation = dice < 35 ? .insert : dice < 55 ? .update : dice < 65 ? .snapshot : .delete
+            let op: ChangeKind = dice < 35 ? .insert : dice < 55 ? .update : dice < 65 ? .snapshot : .delete
             var e = Event(seq: seq, txn: "t-\(txn)", entity: entity, key: key, op: op)
             if op != .delete { e.after = image(key) }
             out.append(e)
