@@ -32,6 +32,9 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
     case keyRefused(entity: String, reason: String)
     /// The journal ends at `lastSeq`, before a seq it is known to have held (`expected`): segments are missing.
     case journalEndsEarly(directory: String, lastSeq: UInt64, expected: UInt64, evidence: HeadEvidence)
+    /// The journal's file system is full (ENOSPC) or its quota is used up (EDQUOT): the batch was not appended
+    /// and nothing of it stays on disk. Retryable: the same writer appends again once there is room.
+    case diskFull(operation: String, path: String, errno: Int32)
 
     public var description: String {
         switch self {
@@ -72,6 +75,9 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
             return "event payload of \(bytes) bytes is larger than the record limit of \(limit) bytes"
         case let .keyRefused(entity, reason):
             return "entity \"\(entity)\": \(reason); the batch holding it was not appended"
+        case let .diskFull(op, path, code):
+            return "journal disk full at \(path) (\(op): \(errnoName(code))): nothing of the batch was written;"
+                + " free space and run again"
         case let .journalEndsEarly(dir, last, expected, evidence):
             var hint = "keep a copy of \(dir); restore the missing segments from a backup"
             if case .consumer(let name) = evidence {
@@ -104,6 +110,33 @@ public enum HeadEvidence: Sendable, Equatable {
 }
 
 extension JournalError {
+    /// True for a full disk or quota: `.diskFull`, or an `.io` failing with ENOSPC or EDQUOT (a manifest or
+    /// recovery write outside an append).
+    public var isDiskFull: Bool {
+        switch self {
+        case .diskFull: return true
+        case let .io(_, _, code): return code == ENOSPC || code == EDQUOT
+        default: return false
+        }
+    }
+
+    /// True when the same operation may succeed later without an operator changing anything in the journal:
+    /// a full disk (space may return) or another process's writer lock. Anything else needs a person.
+    public var isRetryable: Bool {
+        switch self {
+        case .locked: return true
+        default: return isDiskFull
+        }
+    }
+
+    /// `.io` failing with ENOSPC or EDQUOT as `.diskFull`; any other error as it is.
+    public func classifyingDiskFull() -> JournalError {
+        if case let .io(op, path, code) = self, code == ENOSPC || code == EDQUOT {
+            return .diskFull(operation: op, path: path, errno: code)
+        }
+        return self
+    }
+
     /// The `notAJournal` reason for a directory that is not there (its hint is `journal init`, as for no manifest).
     public static let directoryMissing = "the directory does not exist"
 

@@ -7,7 +7,8 @@ import TandemCore
 /// to find no write in progress becomes the leader, writes every queued batch as one group, syncs
 /// once and acknowledges them all. An acknowledged append is on disk. A failed write or sync is
 /// never retried: every pending append fails, the writer closes, and reopening re-derives the
-/// state from disk.
+/// state from disk. A full disk (ENOSPC, EDQUOT) is the exception: the group fails with
+/// `JournalError.diskFull`, is cut back, and the same writer appends again once there is room.
 ///
 /// Thread-safe: `@unchecked Sendable` because all mutable state is guarded by `lock` (queue and
 /// leadership) or touched only by the current leader, of which there is one at a time.
@@ -187,6 +188,8 @@ public final class JournalWriter: @unchecked Sendable {
     }
 
     /// Writes one group: assigns seqs, frames every event into one buffer, one write, one fdatasync.
+    /// Every request of the group gets its result; `.failure` means the writer must close (a full disk that
+    /// was cut back cleanly fails the group's requests with `.diskFull` but returns `.success`).
     private func commit(_ group: [AppendRequest]) -> Result<Void, JournalError> {
         guard let _ = segmentFile else {
             let e = JournalError.writerClosed(reason: "the writer was closed")
@@ -256,12 +259,23 @@ public final class JournalWriter: @unchecked Sendable {
             }
             try flush(&out, pendingIndex)
         } catch {
-            let e = (error as? JournalError) ?? .writerClosed(reason: "\(error)")
-            options.logger("journal \(directory): \(e); the writer stops, pending appends fail,"
-                           + " reopen re-derives the state from disk")
+            let e = ((error as? JournalError) ?? .writerClosed(reason: "\(error)")).classifyingDiskFull()
             for r in group where r.result == nil { r.result = .failure(e) }
             segmentFile?.close(); segmentFile = nil
-            cutBack(to: groupStart, after: e)
+            let cut = cutBack(to: groupStart, after: e)
+            // A full disk is not damage: once the group is cut back, the state is re-derived from disk (reads
+            // only, so it works on a full disk) and the writer stays open for the retry after space returns.
+            if case .diskFull = e, cut {
+                do {
+                    try reload()
+                    options.logger("journal \(directory): \(e); the batch was not appended; appends go on once there is room")
+                    return .success(())
+                } catch {
+                    options.logger("journal \(directory): could not re-read the tail after a full disk (\(error))")
+                }
+            }
+            options.logger("journal \(directory): \(e); the writer stops, pending appends fail,"
+                           + " reopen re-derives the state from disk")
             return .failure(e)
         }
         nextSeq = seq

@@ -11,8 +11,9 @@ extension JournalWriter {
     /// After a failed write or sync, removes what the failed group put on disk (whole records a partial
     /// write left, records synced before a roll, segments the group created), so that a reopen finds
     /// exactly the acknowledged events and a retried batch is not duplicated. Logs what it did; when the
-    /// cut itself fails it says which seqs a reopen may still find.
-    func cutBack(to start: AppendPosition, after error: JournalError) {
+    /// cut itself fails it says which seqs a reopen may still find. Returns whether the cut succeeded.
+    @discardableResult
+    func cutBack(to start: AppendPosition, after error: JournalError) -> Bool {
         let segment = JournalFiles.segmentPath(directory, start.base)
         do {
             // First the manifest forgets the segments this group created; a crash before their removal is harmless.
@@ -36,10 +37,12 @@ extension JournalWriter {
             }
             options.logger("journal \(directory): after the failed write, cut the unacknowledged tail back to"
                            + " seq \(start.seq - 1) (\(segment) at byte \(start.size)); nothing after it was acknowledged")
+            return true
         } catch {
             options.logger("journal \(directory): after the failed write, could not cut the unacknowledged tail back to"
                            + " seq \(start.seq - 1) (\(error)); a reopen may find seqs from \(start.seq) on that were"
                            + " reported as not appended")
+            return false
         }
     }
 }

@@ -69,7 +69,13 @@ enum IngestCommands {
         let stop = StopSignal()
         Signals.stop(on: stop)
         var terminal = TerminalProgress()
-        let summary = try ingestor.run(once: args.flag("--once"), stop: stop) { s in terminal.show("ingest: " + s.line) }
+        let summary: Ingestor.Summary
+        do {
+            summary = try ingestor.run(once: args.flag("--once"), stop: stop) { s in terminal.show("ingest: " + s.line) }
+        } catch let e as JournalError where e.isDiskFull {
+            // Also a manifest or recovery write (`.io` ENOSPC): one line, exit 74, the same words as an append's.
+            throw e.classifyingDiskFull()
+        }
         terminal.clear()
         Output.out("ingest \(source.description): \(summary.line)\n")
         return 0

@@ -117,7 +117,7 @@ extension SQLiteError: HasExitCode {
 extension JournalError: HasExitCode {
     var exitCode: Int32 {
         switch self {
-        case .io, .writerClosed: return ExitCode.ioError
+        case .io, .writerClosed, .diskFull: return ExitCode.ioError
         case .notAJournal: return ExitCode.noInput
         case .alreadyExists: return ExitCode.cannotCreate
         case .unsupportedVersion, .corrupt, .recordTooLarge, .keyRefused, .journalEndsEarly: return ExitCode.dataError

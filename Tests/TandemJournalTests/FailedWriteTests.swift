@@ -27,7 +27,7 @@ final class FailedWriteTests: XCTestCase {
             // A batch that crosses a segment roll: a failure after the roll must cut back the new segment too.
             fs.fail(kind, nth: n, errno: ENOSPC)
             XCTAssertThrowsError(try writer.append((11...500).map { sampleEvent($0, padding: 100) })) { e in
-                guard case .io(_, _, ENOSPC)? = e as? JournalError else { return XCTFail("\(kind): \(e)") }
+                guard case .diskFull(_, _, ENOSPC)? = e as? JournalError else { return XCTFail("\(kind): \(e)") }
             }
             writer.close()
             fs.clearFaults()

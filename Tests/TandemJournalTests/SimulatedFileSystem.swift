@@ -35,6 +35,7 @@ final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
     private var locks: Set<String> = []
     private var counters: [FaultKind: Int] = [:]
     private var faults: [FaultKind: (n: Int, errno: Int32)] = [:]
+    private var persistentFaults: [FaultKind: Int32] = [:]
     /// Bumped at power loss: handles from before then fail.
     private(set) var generation = 0
     /// Mutating operations so far (writes, syncs, renames, removes, truncates).
@@ -57,8 +58,15 @@ final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
         faults[kind] = (n + (counters[kind] ?? 0), errno)
     }
 
+    /// Makes every operation of `kind` from now on fail with `errno` until `clearFaults` (a full disk:
+    /// `failAll(.write, errno: ENOSPC)`; truncations, removes and reads still work, as on a real one).
+    func failAll(_ kind: FaultKind, errno: Int32) {
+        lock.lock(); defer { lock.unlock() }
+        persistentFaults[kind] = errno
+    }
+
     /// Stops injecting faults.
-    func clearFaults() { lock.lock(); faults = [:]; lock.unlock() }
+    func clearFaults() { lock.lock(); faults = [:]; persistentFaults = [:]; lock.unlock() }
 
     /// Operations of a kind so far.
     func count(_ kind: FaultKind) -> Int { lock.lock(); defer { lock.unlock() }; return counters[kind] ?? 0 }
@@ -139,6 +147,7 @@ final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
         let n = (counters[kind] ?? 0) + 1
         counters[kind] = n
         if let f = faults[kind], f.n == n { throw JournalError.io(operation: name, path: path, errno: f.errno) }
+        if let code = persistentFaults[kind] { throw JournalError.io(operation: name, path: path, errno: code) }
     }
 
     func write(_ inode: Inode, _ bytes: [UInt8], at offset: Int, path: String) throws {
