@@ -35,6 +35,8 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The journal's file system is full (ENOSPC) or its quota is used up (EDQUOT): the batch was not appended
     /// and nothing of it stays on disk. Retryable: the same writer appends again once there is room.
     case diskFull(operation: String, path: String, errno: Int32)
+    /// A line of a sink's parked list (`ParkedList`) that does not parse.
+    case parkedListDamaged(path: String, line: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -78,6 +80,9 @@ public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .diskFull(op, path, code):
             return "journal disk full at \(path) (\(op): \(errnoName(code))): nothing of the batch was written;"
                 + " free space and run again"
+        case let .parkedListDamaged(path, line, reason):
+            return "parked list \(path), line \(line): \(reason); nothing was changed"
+                + " (hint: restore the file from a copy, or remove that line if its event is to be replayed again)"
         case let .journalEndsEarly(dir, last, expected, evidence):
             var hint = "keep a copy of \(dir); restore the missing segments from a backup"
             if case .consumer(let name) = evidence {

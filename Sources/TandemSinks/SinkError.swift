@@ -116,6 +116,7 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
         case let .refusedEvent(seq, op, entity, key, checkpoint, cause):
             return "\(cause.target): the store refused event seq \(seq) (\(op.rawValue) on \(Self.shown(entity)), key \(Self.keyText(key))): "
                 + "\(cause.detail(withKey: false)); the events before it are applied (checkpoint seq \(checkpoint)), nothing of its transaction is; \(cause.hint)"
+                + "; or set it aside with `tandem sink park --config FILE --sink NAME --seq \(seq)`"
         case let .keyColumnsDiffer(seq, entity, expected, given):
             return "event seq \(seq) on \(entity) has key columns (\(given.joined(separator: ", "))), but the entity's key is "
                 + "(\(expected.joined(separator: ", "))); nothing of its batch was applied; hint: the journal was written by a Tandem "

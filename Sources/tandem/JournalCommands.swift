@@ -120,7 +120,7 @@ extension JournalError: HasExitCode {
         case .io, .writerClosed, .diskFull: return ExitCode.ioError
         case .notAJournal: return ExitCode.noInput
         case .alreadyExists: return ExitCode.cannotCreate
-        case .unsupportedVersion, .corrupt, .recordTooLarge, .keyRefused, .journalEndsEarly: return ExitCode.dataError
+        case .unsupportedVersion, .corrupt, .recordTooLarge, .keyRefused, .journalEndsEarly, .parkedListDamaged: return ExitCode.dataError
         case .locked: return ExitCode.tempFail
         case .truncateRefused: return ExitCode.checkFailed
         case .seqOutOfRange, .unknownConsumer, .invalidConsumerName: return ExitCode.usage

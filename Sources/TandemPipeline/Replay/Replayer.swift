@@ -45,6 +45,8 @@ public struct ReplayProgress: Sendable, Hashable {
     public var skipped = 0
     /// Events passed over by the filter.
     public var filtered = 0
+    /// Events passed over because they are on the sink's parked list (`ParkedList`, `tandem sink park`).
+    public var parked = 0
     /// Transactions committed to the sink.
     public var batches = 0
     /// The sink's checkpoint seq.
@@ -92,7 +94,8 @@ public final class Replayer {
     ///   - progress: called after every committed batch.
     ///   - shouldStop: polled between batches and while waiting at the tail; an uncommitted batch is dropped.
     /// - Returns: the final progress.
-    /// - Throws: `SinkError` from the sink, `JournalError` from the journal.
+    /// - Throws: `SinkError` from the sink (`isRetryable` says whether to try again; `poisonSeq` names the one
+    ///   event that can never be applied, for `tandem sink park`), `JournalError` from the journal.
     @discardableResult
     public func run(progress: (ReplayProgress) -> Void = { _ in },
                     shouldStop: () -> Bool = { false }) throws -> ReplayProgress {
@@ -118,6 +121,8 @@ public final class Replayer {
         }
         let start = max(options.from ?? 1, p.checkpoint + 1, manifest.firstSeq)
         if let to = options.to, start > to { return p }
+        // Events an operator set aside for this sink and store: passed over (counted), the checkpoint moves past.
+        let parked = try ParkedList(journal: journal, sink: sink.name, options: journalOptions).seqs(target: sink.canonicalTarget)
         let reader = try JournalReader(directory: journal, options: journalOptions)
         try reader.seek(to: start)
         // Registered only now: a replay refused above leaves no consumer behind.
@@ -172,7 +177,9 @@ public final class Replayer {
             // Cut only between source transactions: a txn's events never straddle two sink transactions.
             if readInBatch >= options.batchSize, !sameTxn { try commit() }
             if !sameTxn { txnStart = (pending.count, lastRead) }
-            if options.filter.matches(e) {
+            if parked.contains(e.seq) {
+                p.parked += 1
+            } else if options.filter.matches(e) {
                 do { try keys.admit(e) } catch {
                     // Apply every transaction before this event's, as a replay one event at a time would, then
                     // stop: the store does not depend on the batch size.
