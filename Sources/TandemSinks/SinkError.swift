@@ -58,6 +58,9 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
     case keyRefused(seq: UInt64, entity: String, reason: String)
     /// A store that a verb needs filled already (rewind) is not there, or holds no checkpoint of this sink.
     case notFilled(target: String, sink: String, reason: String)
+    /// `sink park` or `sink unpark` (`verb`) refused seq `seq` of sink `sink`: already applied, not parked,
+    /// or superseded by a later applied event of its key (`reason` says which, with what to do).
+    case parkRefused(verb: String, target: String, sink: String, seq: UInt64, reason: String)
 
     public var description: String {
         switch self {
@@ -116,7 +119,7 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
         case let .refusedEvent(seq, op, entity, key, checkpoint, cause):
             return "\(cause.target): the store refused event seq \(seq) (\(op.rawValue) on \(Self.shown(entity)), key \(Self.keyText(key))): "
                 + "\(cause.detail(withKey: false)); the events before it are applied (checkpoint seq \(checkpoint)), nothing of its transaction is; \(cause.hint)"
-                + "; or set it aside with `tandem sink park --config FILE --sink NAME --seq \(seq)`"
+                + "; or set the event aside: tandem sink park --seq \(seq) (see `tandem help sink park`)"
         case let .keyColumnsDiffer(seq, entity, expected, given):
             return "event seq \(seq) on \(entity) has key columns (\(given.joined(separator: ", "))), but the entity's key is "
                 + "(\(expected.joined(separator: ", "))); nothing of its batch was applied; hint: the journal was written by a Tandem "
@@ -128,6 +131,8 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
             return "event seq \(seq): entity \"\(entity)\": \(reason); replay stops before its batch, so the store does not "
                 + "depend on the batch size; hint: the journal was written by a Tandem that did not check keys at append: "
                 + "rebuild it without the event, or replay --to \(seq - 1)"
+        case let .parkRefused(verb, target, sink, seq, reason):
+            return "\(target): sink '\(sink)': cannot \(verb) seq \(seq): \(reason); nothing was changed"
         case let .badSpec(spec, reason):
             return "bad sink '\(spec)': \(reason); hint: use sqlite:PATH, postgres://… / postgresql://…, or a JSON object {\"kind\":…}"
         }
@@ -143,6 +148,7 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
         case .keyColumnsDiffer, .nullKeyValue, .keyRefused: return 65
         case .unavailable: return 69
         case .notFilled: return 66
+        case .parkRefused: return 1
         case .checkpointMoved, .connectionLost, .busy: return 75
         case .database: return 74
         }
@@ -168,7 +174,7 @@ extension SinkError {
     }
 
     /// A refusal without its store, to be named with the event that caused it.
-    func detail(withKey: Bool) -> String {
+    public func detail(withKey: Bool) -> String {
         switch self {
         case let .refusedData(_, entity, key, message):
             return Self.detail(entity: entity, key: withKey ? key : nil, message: message)

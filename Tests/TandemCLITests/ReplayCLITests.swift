@@ -66,7 +66,8 @@ final class ReplayCLITests: XCTestCase {
             XCTAssertEqual(r.status, 65, r.stderr)
             XCTAssertEqual(r.stderr, "tandem: sqlite:\(db): the store refused event seq 2 (insert on t, key id=2): table t: "
                            + "CHECK constraint failed: v < 100; the events before it are applied (checkpoint seq 1), nothing of its transaction is; "
-                           + "hint: relax the target table's rule, or fix the data at its source (a mapping rule quarantines such changes at ingest), then run replay again\n")
+                           + "hint: relax the target table's rule, or fix the data at its source (a mapping rule quarantines such changes at ingest), then run replay again; "
+                           + "or set the event aside: tandem sink park --seq 2 (see `tandem help sink park`)\n")
             XCTAssertEqual(try sqlite3(db, "SELECT group_concat(id) FROM t"), "1\n")
             XCTAssertEqual(try sqlite3(db, "SELECT seq FROM _tandem_checkpoint"), "1\n")
         }
