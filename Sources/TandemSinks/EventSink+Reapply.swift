@@ -21,6 +21,9 @@ extension EventSink {
                 return
             } catch SinkError.connectionLost {
                 try reconnect()
+            } catch SinkError.checkpointMoved {
+                // A running replay committed a batch meanwhile: read its checkpoint again and retry.
+                continue
             }
         }
     }

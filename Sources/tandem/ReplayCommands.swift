@@ -67,7 +67,7 @@ enum ReplayCommands {
         if args.flag("--json") {
             let o: JSONValue = .object([
                 ("journal", .string(journal)), ("sink", .string("\(spec)")), ("applied", .int(Int64(p.applied))),
-                ("alreadyHeld", .int(Int64(p.skipped))), ("filteredOut", .int(Int64(p.filtered))),
+                ("alreadyHeld", .int(Int64(p.skipped))), ("filteredOut", .int(Int64(p.filtered))), ("parked", .int(Int64(p.parked))),
                 ("checkpoint", .int(Int64(p.checkpoint))), ("conflicts", p.conflicts.json),
             ])
             var out: [UInt8] = []
@@ -76,8 +76,10 @@ enum ReplayCommands {
             return 0
         }
         let conflicts = p.conflicts.total == 0 ? "" : "; conflicts: \(p.conflicts)"
+        // Never silent: parked events passed over are said (`tandem sink parked` lists them).
+        let parked = p.parked == 0 ? "" : ", \(p.parked) parked (passed over)"
         Output.out("replayed \(journal) → \(spec): \(plural(p.applied, "event")) applied, \(p.skipped) already held, "
-                   + "\(p.filtered) filtered out; checkpoint seq \(p.checkpoint)\(conflicts)\n")
+                   + "\(p.filtered) filtered out\(parked); checkpoint seq \(p.checkpoint)\(conflicts)\n")
         return 0
     }
 

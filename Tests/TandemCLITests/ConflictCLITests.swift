@@ -26,7 +26,7 @@ final class ConflictCLITests: XCTestCase {
         let other = dir.appendingPathComponent("b.db").path
         let json = try CLI.run(["replay", "--journal", j, "--into", "sqlite:\(other)", "--json"])
         XCTAssertEqual(json.status, 0, json.stderr)
-        XCTAssertEqual(json.stdout, #"{"journal":"\#(j)","sink":"sqlite:\#(other)","applied":3,"alreadyHeld":0,"filteredOut":0,"#
+        XCTAssertEqual(json.stdout, #"{"journal":"\#(j)","sink":"sqlite:\#(other)","applied":3,"alreadyHeld":0,"filteredOut":0,"parked":0,"#
                        + #""checkpoint":3,"conflicts":{"insert-exists":1,"update-missing":0,"delete-missing":1}}"# + "\n")
     }
 }

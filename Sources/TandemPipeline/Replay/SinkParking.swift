@@ -52,8 +52,8 @@ public struct SinkParking {
     /// Applies parked event `seq` to the store now (its checkpoint stays), then takes it off the list. Applying
     /// it again changes nothing. Refused when a later event of the same key (or a truncate of its entity) is
     /// applied already, which the old event would overwrite — unless `force`.
-    /// - Throws: `SinkError.parkRefused` (exit 1), `.refusedData`/`.refusedEvent` when the store still refuses it
-    ///   (the entry stays), or the store's errors.
+    /// - Throws: `SinkError.parkRefused` (exit 1; also when the store still refuses it: the entry stays), or
+    ///   the store's errors.
     @discardableResult
     public func unpark(seq: UInt64, force: Bool = false) throws -> ParkedEvent {
         guard let entry = try parked().first(where: { $0.seq == seq }) else {
@@ -70,9 +70,9 @@ public struct SinkParking {
         do {
             try sink.reapply([entry.event], journalID: journalID)
         } catch let e as SinkError where e.isRefusedData {
-            let ev = entry.event
-            throw SinkError.refusedEvent(seq: ev.seq, op: ev.op, entity: ev.entity, key: ev.key,
-                                         checkpoint: try sink.checkpoint()?.seq ?? 0, cause: e)
+            throw SinkError.parkRefused(verb: "unpark", target: sink.target, sink: sink.name, seq: seq,
+                                        reason: "the store still refuses it (\(e.detail(withKey: false))), so it stays parked"
+                                            + " (hint: fix the target table or the data, then unpark it again)")
         }
         try list.unpark(seq: seq)
         return entry
