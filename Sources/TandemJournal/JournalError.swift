@@ -134,6 +134,14 @@ extension JournalError {
         }
     }
 
+    /// `write PATH: ENOSPC` for a `.diskFull` or `.io` (for a log line that says the rest itself).
+    var operationAndErrno: String {
+        switch self {
+        case let .diskFull(op, path, code), let .io(op, path, code): return "\(op) \(path): \(errnoName(code))"
+        default: return description
+        }
+    }
+
     /// `.io` failing with ENOSPC or EDQUOT as `.diskFull`; any other error as it is.
     public func classifyingDiskFull() -> JournalError {
         if case let .io(op, path, code) = self, code == ENOSPC || code == EDQUOT {

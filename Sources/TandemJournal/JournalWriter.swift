@@ -46,6 +46,8 @@ public final class JournalWriter: @unchecked Sendable {
     /// Each entity's key (leader-only), and whether the key file holds it.
     var entityKeys = EntityKeyCatalog()
     var entityKeysOnDisk = false
+    /// Whether `space.reserve` is there (leader-only): made again after the append after a full disk used it.
+    var hasReserve = false
 
     /// Opens `directory` for appending: takes the writer lock, recovers (cuts a torn tail), and
     /// throws `JournalError.locked` naming the holder when another process writes, or
@@ -67,6 +69,7 @@ public final class JournalWriter: @unchecked Sendable {
             journalID = state.manifest.journalID
             adopt(state)
             (entityKeys, entityKeysOnDisk) = try loadEntityKeys()
+            hasReserve = ensureReserve()
             headFile = try? fs.open(directory + "/" + JournalFiles.head, .createOrOpen)
             writeHead(seq: state.lastSeq, live: true)
         } catch {
@@ -263,12 +266,14 @@ public final class JournalWriter: @unchecked Sendable {
             for r in group where r.result == nil { r.result = .failure(e) }
             segmentFile?.close(); segmentFile = nil
             let cut = cutBack(to: groupStart, after: e)
+            hasReserve = hasReserve && fs.exists(reservePath)
             // A full disk is not damage: once the group is cut back, the state is re-derived from disk (reads
             // only, so it works on a full disk) and the writer stays open for the retry after space returns.
-            if case .diskFull = e, cut {
+            if case .diskFull = e, let cut {
                 do {
                     try reload()
-                    options.logger("journal \(directory): \(e); the batch was not appended; appends go on once there is room")
+                    options.logger("journal \(directory): the disk is full (\(e.operationAndErrno)); \(cut);"
+                                   + " appends go on once there is room")
                     return .success(())
                 } catch {
                     options.logger("journal \(directory): could not re-read the tail after a full disk (\(error))")
@@ -276,6 +281,7 @@ public final class JournalWriter: @unchecked Sendable {
             }
             options.logger("journal \(directory): \(e); the writer stops, pending appends fail,"
                            + " reopen re-derives the state from disk")
+            if let cut { options.logger("journal \(directory): after the failed write, \(cut)") }
             return .failure(e)
         }
         nextSeq = seq
@@ -283,6 +289,7 @@ public final class JournalWriter: @unchecked Sendable {
         durable.publish(seq - 1)
         writeHead(seq: seq - 1, live: true)
         for (r, range) in accepted { r.result = .success(range) }
+        if !hasReserve { hasReserve = ensureReserve() }
         return .success(())
     }
 

@@ -50,7 +50,33 @@ final class DiskFullTests: XCTestCase {
             let reopened = try JournalWriter(directory: dir, options: options)
             XCTAssertEqual(reopened.lastSeq, UInt64(10 + size), "\(what): acknowledged events after a power loss")
             reopened.close()
-            XCTAssertTrue(log.lines.contains { $0.contains("appends go on once there is room") }, "\(what): \(log.lines)")
+            XCTAssertTrue(log.lines.contains { $0.contains("cut the unacknowledged tail back to seq 10") && $0.hasSuffix("appends go on once there is room") },
+                          "\(what): \(log.lines)")
+        }
+    }
+
+    /// The disk fills in the middle of a group, after a segment roll recorded its new segment in the manifest:
+    /// cutting back must rewrite the manifest on a full disk, which the space reserve makes room for.
+    func testADiskThatFillsAfterARollIsCutBackWithTheReserve() throws {
+        for room in [20_000, 40_000, 70_000] {
+            let log = LogCapture()
+            let (fs, options) = try fresh(seed: UInt64(room), log: log)
+            let writer = try JournalWriter(directory: dir, options: options)
+            XCTAssertEqual(try writer.append((1...10).map { sampleEvent($0) }), 1...10)
+            XCTAssertTrue(fs.exists(dir + "/space.reserve"))
+            fs.capacity = fs.usedBytes() + room
+            XCTAssertThrowsError(try writer.append((11...1000).map { sampleEvent($0, padding: 100) })) { e in
+                guard case .diskFull? = e as? JournalError else { return XCTFail("room \(room): \(e)") }
+            }
+            XCTAssertTrue(log.lines.contains { $0.contains("used the space reserve") }, "room \(room): \(log.lines)")
+            XCTAssertEqual(try readAll(dir, options: options).map(\.seq), Array(1...10), "room \(room)")
+            fs.capacity = nil
+            XCTAssertEqual(try writer.append((11...20).map { sampleEvent($0) }), 11...20, "room \(room)")
+            XCTAssertTrue(fs.exists(dir + "/space.reserve"), "made again after the append that succeeded")
+            writer.close()
+            XCTAssertNil(try Journal.verify(at: dir, options: options).fault, "room \(room)")
+            fs.powerLoss()
+            XCTAssertEqual(try readAll(dir, options: options).map(\.seq), Array(1...20), "room \(room), after a power loss")
         }
     }
 

@@ -65,6 +65,24 @@ final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
         persistentFaults[kind] = errno
     }
 
+    /// The file system's size in bytes (nil: unlimited): a write that would grow the files beyond it writes
+    /// what fits and fails with ENOSPC. `usedBytes() + n` leaves room for n more bytes.
+    var capacity: Int? {
+        get { lock.lock(); defer { lock.unlock() }; return storedCapacity }
+        set { lock.lock(); storedCapacity = newValue; lock.unlock() }
+    }
+    private var storedCapacity: Int?
+
+    /// Bytes the files of every directory hold now.
+    func usedBytes() -> Int {
+        lock.lock(); defer { lock.unlock() }
+        var seen = Set<ObjectIdentifier>(), total = 0
+        for dir in directories.values {
+            for inode in dir.current.values where seen.insert(ObjectIdentifier(inode)).inserted { total += inode.current.count }
+        }
+        return total
+    }
+
     /// Stops injecting faults.
     func clearFaults() { lock.lock(); faults = [:]; persistentFaults = [:]; lock.unlock() }
 
@@ -159,6 +177,15 @@ final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
             let part = Array(bytes.prefix(rng.below(bytes.count + 1)))
             if !part.isEmpty { apply(inode, .write(offset, part)) }
             throw JournalError.io(operation: op, path: p, errno: code)
+        }
+        if let capacity {
+            let used = usedBytes(), growth = max(0, offset + bytes.count - inode.current.count)
+            if used + growth > capacity {
+                // As a real file system does: what fits is written, then ENOSPC.
+                let fits = max(0, inode.current.count + (capacity - used) - offset)
+                if fits > 0 { apply(inode, .write(offset, Array(bytes.prefix(fits)))) }
+                throw JournalError.io(operation: "write", path: path, errno: ENOSPC)
+            }
         }
         apply(inode, .write(offset, bytes))
     }
