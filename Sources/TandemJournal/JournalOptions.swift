@@ -14,6 +14,8 @@ public struct JournalOptions: Sendable {
     public var fileSystem: any JournalFileSystem
     /// Where repair and cleanup lines go.
     public var logger: JournalLogger
+    /// Bytes the writer keeps in `space.reserve` to cut back a failed append on a full disk (0: none).
+    public var spaceReserve = 64 << 10
 
     /// The segment size when none is given (64 MiB).
     public static let defaultSegmentSize = 64 << 20

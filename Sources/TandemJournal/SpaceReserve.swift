@@ -7,8 +7,6 @@ import Foundation
 /// reopen could find events that were reported as not appended.
 extension JournalWriter {
     static let reserveName = "space.reserve"
-    /// Room for several manifest rewrites (a manifest with many consumers is a few KiB) on any block size.
-    static let reserveSize = 64 << 10
 
     var reservePath: String { directory + "/" + Self.reserveName }
 
@@ -16,12 +14,12 @@ extension JournalWriter {
     /// Returns whether it is there.
     @discardableResult
     func ensureReserve() -> Bool {
-        if fs.exists(reservePath) { return true }
+        if options.spaceReserve <= 0 || fs.exists(reservePath) { return true }
         let tmp = reservePath + JournalFiles.tmpSuffix
         do {
             let file = try fs.open(tmp, .createTruncate)
             defer { file.close() }
-            try file.write([UInt8](repeating: 0, count: Self.reserveSize), at: 0)
+            try file.write([UInt8](repeating: 0, count: options.spaceReserve), at: 0)
             try file.sync()
             try fs.rename(tmp, to: reservePath)
             try fs.syncDirectory(directory)
@@ -35,7 +33,6 @@ extension JournalWriter {
     /// Deletes the reserve to free its room; false when there was none.
     func releaseReserve() -> Bool {
         guard fs.exists(reservePath), (try? fs.remove(reservePath)) != nil else { return false }
-        options.logger("journal \(directory): the disk is full; used the space reserve (\(Self.reserveName)) to cut back the failed append")
         return true
     }
 }

@@ -22,10 +22,12 @@ extension JournalWriter {
                     if let b = m.lastSegmentBase, b > start.base { m.lastSegmentBase = start.base }
                 }
             }
+            var usedReserve = false
             do {
                 try forget()
             } catch let e as JournalError where e.isDiskFull && releaseReserve() {
                 // The disk filled after a roll recorded its segment: the reserve's room takes the manifest.
+                usedReserve = true
                 try forget()
             }
             for base in try JournalFiles.segments(in: directory, fs: fs) where base > start.base {
@@ -43,8 +45,8 @@ extension JournalWriter {
                 try file.truncate(to: start.size)
                 try file.sync()
             }
-            return "cut the unacknowledged tail back to seq \(start.seq - 1) (\(segment) at byte \(start.size));"
-                + " nothing after it was acknowledged"
+            return "cut the unacknowledged tail back to seq \(start.seq - 1) (\(segment) at byte \(start.size)"
+                + (usedReserve ? ", in the room of \(Self.reserveName)" : "") + "); nothing after it was acknowledged"
         } catch {
             options.logger("journal \(directory): after the failed write, could not cut the unacknowledged tail back to"
                            + " seq \(start.seq - 1) (\(error)); a reopen may find seqs from \(start.seq) on that were"

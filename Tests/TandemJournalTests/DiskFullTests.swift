@@ -68,7 +68,7 @@ final class DiskFullTests: XCTestCase {
             XCTAssertThrowsError(try writer.append((11...1000).map { sampleEvent($0, padding: 100) })) { e in
                 guard case .diskFull? = e as? JournalError else { return XCTFail("room \(room): \(e)") }
             }
-            XCTAssertTrue(log.lines.contains { $0.contains("used the space reserve") }, "room \(room): \(log.lines)")
+            XCTAssertTrue(log.lines.contains { $0.contains("in the room of space.reserve") }, "room \(room): \(log.lines)")
             XCTAssertEqual(try readAll(dir, options: options).map(\.seq), Array(1...10), "room \(room)")
             fs.capacity = nil
             XCTAssertEqual(try writer.append((11...20).map { sampleEvent($0) }), 11...20, "room \(room)")
