@@ -10,10 +10,7 @@ final class DiskFullTests: XCTestCase {
     let dir = "/data/journal"
 
     private func fresh(seed: UInt64, log: LogCapture) throws -> (SimulatedFileSystem, JournalOptions) {
-        let fs = SimulatedFileSystem(seed: seed)
-        let options = JournalOptions(segmentSize: 16 << 10, indexInterval: 1024, fileSystem: fs, logger: log.logger)
-        try Journal.create(at: dir, options: options)
-        return (fs, options)
+        try simulatedJournal(at: dir, seed: seed, segmentSize: 16 << 10, log: log)
     }
 
     func testTheSameWriterAppendsAgainOnceSpaceReturns() throws {

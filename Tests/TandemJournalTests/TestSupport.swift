@@ -51,3 +51,11 @@ func expectedCorruptionHint(_ dir: String, seq: UInt64) -> String {
         + " record; or give up seq \(seq) and everything after it with `tandem journal truncate --after \(seq - 1)"
         + " \(dir)` (refused while a consumer has applied beyond seq \(seq - 1)))"
 }
+
+/// A journal created at `dir` on a fresh `SimulatedFileSystem`, logging into `log`.
+func simulatedJournal(at dir: String, seed: UInt64, segmentSize: Int, log: LogCapture) throws -> (SimulatedFileSystem, JournalOptions) {
+    let fs = SimulatedFileSystem(seed: seed)
+    let options = JournalOptions(segmentSize: segmentSize, indexInterval: 1024, fileSystem: fs, logger: log.logger)
+    try Journal.create(at: dir, options: options)
+    return (fs, options)
+}
