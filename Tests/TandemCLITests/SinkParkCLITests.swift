@@ -48,6 +48,8 @@ final class SinkParkCLITests: XCTestCase {
                        + " failed: t.region; replay passes over it, `tandem sink unpark … --seq 2` applies it later\n")
         let resumed = try CLI.run(replay)
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(resumed.stderr, "tandem: sink 'new' (sqlite:\(db)): passed over parked event seq 2 (insert on t);"
+                       + " `tandem sink parked` lists it, `tandem sink unpark` applies it\n")
         XCTAssertTrue(resumed.stdout.contains("1 event applied, 0 already held, 0 filtered out, 1 parked (passed over); checkpoint seq 3"),
                       resumed.stdout)
         XCTAssertEqual(try sqlite3(db, "SELECT group_concat(id) FROM t"), "1,3\n")

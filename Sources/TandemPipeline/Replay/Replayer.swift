@@ -179,6 +179,8 @@ public final class Replayer {
             if !sameTxn { txnStart = (pending.count, lastRead) }
             if parked.contains(e.seq) {
                 p.parked += 1
+                options.log("sink '\(sink.name)' (\(sink.target)): passed over parked event seq \(e.seq) (\(e.op.rawValue) on"
+                            + " \(TerminalText.escaped(e.entity))); `tandem sink parked` lists it, `tandem sink unpark` applies it")
             } else if options.filter.matches(e) {
                 do { try keys.admit(e) } catch {
                     // Apply every transaction before this event's, as a replay one event at a time would, then
