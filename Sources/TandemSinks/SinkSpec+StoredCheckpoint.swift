@@ -5,7 +5,8 @@ import TandemSQLite
 extension SinkSpec {
     /// The sink's row of the store's `_tandem_checkpoint` table, read without creating or changing anything
     /// (`tandem status` with no daemon running): nil when the store, the table or the row does not exist yet.
-    /// A SQLite store is opened read-only, so a daemon writing it is never blocked.
+    /// A SQLite store is opened without creating it and with `query_only` (a reader never blocks a daemon
+    /// writing in WAL mode); not `SQLITE_OPEN_READONLY`, which would leave `-wal`/`-shm` files behind.
     /// - Throws: `SinkError` when the store cannot be opened or read (never quoting a password).
     public func storedCheckpoint() throws -> SinkCheckpoint? {
         switch kind {
@@ -13,7 +14,8 @@ extension SinkSpec {
             let target = "sqlite:\(path)"
             guard FileManager.default.fileExists(atPath: path) else { return nil }
             do {
-                let db = try Database(path: path, mode: .readOnly, busyTimeoutMilliseconds: 2000)
+                let db = try Database(path: path, mode: .readWrite, busyTimeoutMilliseconds: 2000)
+                try db.execute("PRAGMA query_only = ON")
                 defer { db.close() }
                 let table = try db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_tandem_checkpoint'")
                 guard table != .int(0) else { return nil }
