@@ -161,6 +161,26 @@ final class DaemonEndpointsTests: XCTestCase {
         XCTAssertEqual(asked.value, 1)
     }
 
+    /// Every `tandem_*` name the alerts and their unit tests use is a family of the page (a renamed metric
+    /// would leave an alert that never fires).
+    func testEveryMetricTheAlertsUseIsOnThePage() throws {
+        let page = String(decoding: get("/metrics").body, as: UTF8.self)
+        let ops = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("ops/prometheus")
+        var used = Set<String>()
+        for file in ["alerts.yml", "alerts.test.yml"] {
+            let text = try String(contentsOf: ops.appendingPathComponent(file), encoding: .utf8)
+            var rest = Substring(text)
+            while let r = rest.range(of: "tandem_") {
+                let name = rest[r.lowerBound...].prefix { $0.isLetter || $0 == "_" }
+                used.insert(String(name))
+                rest = rest[r.upperBound...]
+            }
+        }
+        XCTAssertGreaterThanOrEqual(used.count, 10, "\(used)")
+        for name in used { XCTAssertTrue(page.contains("# TYPE \(name) "), "the alerts use \(name), which /metrics does not write") }
+    }
+
     func testABadStatusDocumentNamesThePathOfItsFault() throws {
         let original = String(decoding: get("/status").body, as: UTF8.self)
         let doc = original.replacingOccurrences(of: #""appliedSeq":100"#, with: #""appliedSeq":-1"#)
