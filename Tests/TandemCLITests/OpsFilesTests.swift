@@ -57,6 +57,21 @@ final class OpsFilesTests: XCTestCase {
         XCTAssertTrue(command.hasSuffix(" " + start), "the transient unit runs another command than \(start)")
     }
 
+    /// Each alert's `runbook:` link names a section of ops/RUNBOOK.md (GitHub's anchor of its heading).
+    func testEveryAlertLinksToARunbookSection() throws {
+        let anchors = Set(try read("ops/RUNBOOK.md").split(separator: "\n").filter { $0.hasPrefix("#") }.map { heading in
+            heading.drop { $0 == "#" || $0 == " " }.lowercased()
+                .filter { $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" }.replacingOccurrences(of: " ", with: "-")
+        })
+        let alerts = try read("ops/prometheus/alerts.yml").split(separator: "\n")
+        let links = alerts.compactMap { line -> String? in
+            guard let r = line.range(of: "runbook: \"ops/RUNBOOK.md#") else { return nil }
+            return String(line[r.upperBound...].dropLast())
+        }
+        XCTAssertEqual(links.count, alerts.filter { $0.contains("- alert: ") }.count, "an alert without a runbook link")
+        for link in links { XCTAssertTrue(anchors.contains(link), "ops/RUNBOOK.md has no section #\(link)") }
+    }
+
     func testThePerVerbUnitsAreGoneAndNothingNamesThem() throws {
         for gone in ["ops/tandem-ingest@.service", "ops/tandem-replay@.service"] {
             XCTAssertFalse(FileManager.default.fileExists(atPath: Self.repository.appendingPathComponent(gone).path), gone)
