@@ -80,6 +80,20 @@ final class StatusCLITests: XCTestCase {
         XCTAssertEqual(sinks.map { $0["state"] as? String }, ["stopped", "stopped"])
     }
 
+    func testBeforeTheFirstStartNothingIsCreatedAndTheJournalsAbsenceIsNamed() throws {
+        let dir = try temporaryDirectory(self)
+        let config = dir.appendingPathComponent("tandem.json").path
+        try Data(#"{"journal": "journal", "source": "jsonl:changes.jsonl", "sinks": [{"name": "new", "into": "sqlite:new.db"}], "http": {"listen": "127.0.0.1:1"}}"#.utf8)
+            .write(to: URL(fileURLWithPath: config))
+        let r = try CLI.run(["status", "--config", config])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertEqual(r.stderr, "")
+        XCTAssertTrue(r.stdout.contains("\n  - journal stopped: the daemon is not running; no journal at \(dir.path)/journal yet"
+                                        + " (the daemon creates it on its first start)\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("\nnew   stopped  0        0           0.0          0          0       the daemon is not running\n"), r.stdout)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["tandem.json"], "status created files")
+    }
+
     func testAStoreFromAnotherJournalIsNamedInItsReason() throws {
         let (dir, config) = try offlineSetUp()
         let other = dir.appendingPathComponent("other").path
