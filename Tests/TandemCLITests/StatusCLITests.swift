@@ -112,7 +112,7 @@ final class StatusCLITests: XCTestCase {
         let healthy = Self.document(sinkState: "running", reason: "null")
         let (port, _) = try startStatusServer(serving: healthy, in: dir)
         let config = dir.appendingPathComponent("tandem.json").path
-        try Data(#"{"journal": "journal", "source": "jsonl:changes.jsonl", "sinks": [{"name": "new", "into": "sqlite:new.db"}], "http": {"listen": "127.0.0.1:\#(port)"}}"#.utf8)
+        try Data(#"{"journal": "/var/lib/tandem/journal", "source": "jsonl:changes.jsonl", "sinks": [{"name": "new", "into": "sqlite:new.db"}], "http": {"listen": "127.0.0.1:\#(port)"}}"#.utf8)
             .write(to: URL(fileURLWithPath: config))
         let r = try CLI.run(["status", "--config", config])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
@@ -133,7 +133,7 @@ final class StatusCLITests: XCTestCase {
         let sick = try temporaryDirectory(self, "sick")
         let (sickPort, _) = try startStatusServer(serving: Self.document(sinkState: "degraded", reason: #""store down: connection refused""#), in: sick)
         let sickConfig = sick.appendingPathComponent("tandem.json").path
-        try Data(#"{"journal": "journal", "source": "jsonl:changes.jsonl", "sinks": [{"name": "new", "into": "sqlite:new.db"}], "http": {"listen": "127.0.0.1:\#(sickPort)"}}"#.utf8)
+        try Data(#"{"journal": "/var/lib/tandem/journal", "source": "jsonl:changes.jsonl", "sinks": [{"name": "new", "into": "sqlite:new.db"}], "http": {"listen": "127.0.0.1:\#(sickPort)"}}"#.utf8)
             .write(to: URL(fileURLWithPath: sickConfig))
         let unhealthy = try CLI.run(["status", "--config", sickConfig])
         XCTAssertEqual(unhealthy.status, 1)

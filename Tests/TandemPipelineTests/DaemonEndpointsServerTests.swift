@@ -173,13 +173,15 @@ final class DaemonEndpointsServerTests: XCTestCase {
     }
 
     func testStatusReportAsksTheRunningDaemonAndFallsBackToDiskNamingWhy() throws {
-        let port = try serve()
         let dir = try configDirectory(self)
+        var status = fixedStatus()
+        status.journal.directory = dir + "/journal"
+        let port = try serve(status)
         let live = try DaemonConfig.load(path: try write(smallest(http: #"{"listen": "127.0.0.1:\#(port)"}"#), in: dir),
                                          environment: [:])
         let report = StatusReport.fetch(config: live)
         XCTAssertEqual(report.origin, .daemon(address: "127.0.0.1:\(port)"))
-        XCTAssertEqual(report.status, fixedStatus())
+        XCTAssertEqual(report.status, status)
         XCTAssertEqual(report.summaryLines[0],
                        "tandem status: from the running daemon (pid 4242) at 127.0.0.1:\(port), up since 2026-11-18T10:50:00.000000Z;"
                        + " taken 2026-11-18T11:06:40.123456Z")
@@ -187,6 +189,13 @@ final class DaemonEndpointsServerTests: XCTestCase {
                        ["SINK STATE APPLIED LAG EVENTS LAG SECONDS CONFLICTS PARKED", "new running 120 3 0.3 4 0",
                         "pg stopped 100 23 61.5 0 2"])
         XCTAssertEqual(report.sinkRows[2][7], #"the store refused event seq 101 (insert on customers, key {"id":7}):\nNOT NULL"#)
+
+        // A daemon of another journal on that port is not taken for this one.
+        let otherPort = try serve(fixedStatus())
+        let other = try DaemonConfig.load(path: try write(smallest(http: #"{"listen": "127.0.0.1:\#(otherPort)"}"#), "other.json", in: dir),
+                                          environment: [:])
+        XCTAssertEqual(StatusReport.fetch(config: other).origin,
+                       .disk(why: "the daemon at 127.0.0.1:\(otherPort) serves the journal /var/lib/tandem/journal, not \(dir)/journal"))
 
         let offline = StatusReport.fetch(config: live, askDaemon: false)
         XCTAssertEqual(offline.origin, .disk(why: "the daemon was not asked: --offline"))

@@ -1,3 +1,4 @@
+import Foundation
 import TandemCore
 
 /// What `tandem status` shows: the running daemon's `/status`, or, when none answers, the status read from
@@ -24,7 +25,7 @@ public struct StatusReport: Sendable {
     }
 
     /// Asks the daemon configured by `config` (`GET /status` at its listen address, within `timeout`); when
-    /// it does not answer with a live status document, reads the status from disk. `askDaemon: false` reads
+    /// it does not answer with a live status document of the config's journal, reads the status from disk. `askDaemon: false` reads
     /// from disk at once.
     public static func fetch(config: DaemonConfig, askDaemon: Bool = true, timeout: Duration = .seconds(2)) -> StatusReport {
         let address = config.http.listen.connectable.description
@@ -37,8 +38,14 @@ public struct StatusReport: Sendable {
                 } else {
                     do {
                         let status = try DaemonStatus(json: response.body)
-                        if status.live { return StatusReport(status: status, origin: .daemon(address: address), document: response.body) }
-                        why = "\(address) answered with a status that is not live"
+                        if !status.live {
+                            why = "\(address) answered with a status that is not live"
+                        } else if !Self.sameDirectory(status.journal.directory, config.journal) {
+                            // Another daemon on that port (another config, a stale one): its figures are not these.
+                            why = "the daemon at \(address) serves the journal \(status.journal.directory), not \(config.journal)"
+                        } else {
+                            return StatusReport(status: status, origin: .daemon(address: address), document: response.body)
+                        }
                     } catch {
                         why = "\(address) answered GET /status with no Tandem status: \(error)"
                     }
@@ -49,6 +56,12 @@ public struct StatusReport: Sendable {
         }
         let status = DaemonStatus.offline(config: config)
         return StatusReport(status: status, origin: .disk(why: why), document: Array((status.json.description + "\n").utf8))
+    }
+
+    /// True when both paths name one directory (symbolic links and `.`/`..` resolved where they exist).
+    static func sameDirectory(_ a: String, _ b: String) -> Bool {
+        func canonical(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+        return a == b || canonical(a) == canonical(b)
     }
 
     /// The first line: where the status came from and when it was taken.
