@@ -132,6 +132,21 @@ final class DaemonEndpointsTests: XCTestCase {
         XCTAssertEqual((doc["source"] as? [String: Any])?["quarantineByReason"] as? [String: Int], ["parse": 1, "type": 4])
     }
 
+    func testTheSystemdStatusAndTheHeartbeatAreOneLineEach() {
+        XCTAssertEqual(fixedStatus(healthy: true).systemdStatus, "head seq 123, worst lag 23 events (pg), 2/2 sinks running")
+        let sick = fixedStatus().systemdStatus
+        XCTAssertEqual(sick, "head seq 123, worst lag 23 events (pg), 1/2 sinks running; sink pg stopped: the store refused event seq 101"
+                       + #" (insert on customers, key {"id":7}): NOT NULL"#)
+        var long = fixedStatus()
+        long.sinks[1].reason = String(repeating: "x", count: 500)
+        XCTAssertEqual(long.systemdStatus.count, 200)
+        XCTAssertTrue(long.systemdStatus.hasSuffix("x…"))
+        XCTAssertEqual(fixedStatus().heartbeat, "heartbeat: source running 12.5 events/s, 120 journaled, 2 quarantined since start;"
+                       + " journal head seq 123, 65536 bytes in 2 segments;"
+                       + " sink new running applied 120, lag 3 events 0.3 s, 12.5 events/s, conflicts 3 insert-exists, 1 delete-missing;"
+                       + " sink pg stopped applied 100, lag 23 events 61.5 s, 0.0 events/s, 2 parked")
+    }
+
     func testSeqsBeyondTwoToTheFiftyThreeStayExact() throws {
         var status = fixedStatus()
         status.journal.headSeq = UInt64.max - 1

@@ -30,7 +30,8 @@ public enum DaemonEndpoints {
     public static func healthz(_ status: DaemonStatus) -> HTTPResponse {
         let reasons = status.unhealthyReasons
         guard !reasons.isEmpty else { return .text("ok\n") }
-        return .text(reasons.map { $0.replacingNewlines() + "\n" }.joined(), status: .serviceUnavailable)
+        // A reason holding a line break (a store's multi-line message) stays one line of the answer.
+        return .text(reasons.map { DaemonStatus.oneLine($0, limit: .max) + "\n" }.joined(), status: .serviceUnavailable)
     }
 
     /// `/status`: the status document, one JSON object and a newline.
@@ -98,12 +99,5 @@ public enum DaemonEndpoints {
                     labels: ["sink": name], value: sink.parked)
         page.append("tandem_sink_retry_attempts", type: .gauge, help: "Retries of the sink's current fault (0 when running).",
                     labels: ["sink": name], value: sink.attempts)
-    }
-}
-
-extension String {
-    /// One line: a reason that holds a line break (a store's multi-line message) stays one line of `/healthz`.
-    fileprivate func replacingNewlines() -> String {
-        String(unicodeScalars.map { $0 == "\n" || $0 == "\r" ? " " : Character($0) })
     }
 }
