@@ -73,6 +73,27 @@ final class DaemonEndpointsServerTests: XCTestCase {
         XCTAssertGreaterThan(samples(families, "process_resident_memory_bytes").first?.value ?? 0, Double(1 << 20))
     }
 
+    /// promtool's linter (`promtool check metrics`: names, units, counters ending in `_total`) finds nothing.
+    func testPromtoolFindsNothingToLintOnThePage() throws {
+        guard let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first(where: FileManager.default.isExecutableFile) else {
+            throw XCTSkip("promtool is not installed (scripts/setup installs Debian's prometheus package for it)")
+        }
+        let port = try serve()
+        let page = try HTTPClient.get("/metrics", from: try HTTPListenAddress(parsing: "127.0.0.1:\(port)")).body
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: promtool)
+        p.arguments = ["check", "metrics"]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input; p.standardOutput = output; p.standardError = output
+        try p.run()
+        input.fileHandleForWriting.write(Data(page))
+        try input.fileHandleForWriting.close()
+        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, said)
+        XCTAssertEqual(said, "", "promtool check metrics")
+    }
+
     func testTheLoopbackClientReadsStatusAndHealthFromTheServer() throws {
         let port = try serve()
         let address = try HTTPListenAddress(parsing: "127.0.0.1:\(port)")
