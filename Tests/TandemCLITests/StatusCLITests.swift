@@ -94,6 +94,21 @@ final class StatusCLITests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["tandem.json"], "status created files")
     }
 
+    func testAStoreThatCannotBeReadFallsBackToTheJournalsConsumerRecord() throws {
+        let (dir, config) = try offlineSetUp()
+        // later.db is a directory: SQLite cannot open it.
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("later.db"), withIntermediateDirectories: false)
+        let j = dir.appendingPathComponent("journal").path
+        XCTAssertEqual(try CLI.run(["journal", "consumers", j, "register", "later", "--applied", "1"]).status, 0)
+        let r = try CLI.run(["status", "--config", config, "--offline"])
+        XCTAssertEqual(r.status, 1)
+        let row = try XCTUnwrap(r.stdout.components(separatedBy: "\n").first { $0.hasPrefix("later ") })
+        let cells = row.split(separator: " ")
+        XCTAssertEqual(Array(cells.prefix(4)), ["later", "stopped", "1", "2"], row)
+        XCTAssertTrue(row.contains("the daemon is not running; the store cannot be read: "), row)
+        XCTAssertTrue(row.hasSuffix(" (applied seq from the journal's consumer record)"), row)
+    }
+
     func testAStoreFromAnotherJournalIsNamedInItsReason() throws {
         let (dir, config) = try offlineSetUp()
         let other = dir.appendingPathComponent("other").path

@@ -63,11 +63,12 @@ extension DaemonStatus {
                 }
             }
         } catch {
-            status.reason = "\(notRunningReason); the store cannot be read: \(error)"
+            var reason = "\(notRunningReason); the store cannot be read: \(error)"
             if let recorded = stats?.consumers.first(where: { $0.name == sink.name }) {
                 status.appliedSeq = recorded.appliedSeq
-                status.reason! += " (applied seq from the journal's consumer record)"
+                reason += " (applied seq from the journal's consumer record)"
             }
+            status.reason = reason
         }
         status.lagEvents = journal.headSeq > status.appliedSeq ? journal.headSeq - status.appliedSeq : 0
         if status.lagEvents > 0, let committed = lagReference(appliedSeq: status.appliedSeq, journal: journal) {
