@@ -145,7 +145,11 @@ public struct ParkedList: Sendable {
 
     /// Serializes `park` and `unpark` between processes (the daemon and an operator's command).
     private func withLock<T>(_ body: () throws -> T) throws -> T {
-        try fs.makeDirectory(folderPath)
+        if !fs.exists(folderPath) {
+            try fs.makeDirectory(folderPath)
+            // The folder's own entry must survive a power loss too.
+            try fs.syncDirectory(journal)
+        }
         let lock = try fs.lockBlocking(folderPath + "/.lock")
         defer { lock.unlock() }
         return try body()
