@@ -66,6 +66,11 @@ final class SinkParkCLITests: XCTestCase {
         XCTAssertTrue(json.stdout.hasSuffix(#""event":{"seq":2,"txn":"2","entity":"t","key":{"id":2},"op":"insert","after":{"id":2,"v":2}}}"# + "\n"),
                       json.stdout)
 
+        // With no daemon running, `tandem status` counts the parked event from the list beside the journal.
+        let status = try CLI.run(["status", "--config", config, "--json", "--offline"])
+        let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any], status.stderr)
+        XCTAssertEqual((doc["sinks"] as? [[String: Any]])?.map { $0["parked"] as? Int }, [1], status.stdout)
+
         // Unpark while the table still refuses it: exit 1, it stays; after the fix it applies.
         let early = try CLI.run(["sink", "unpark"] + sink + ["--seq", "2"])
         XCTAssertEqual(early.status, 1, early.stderr)

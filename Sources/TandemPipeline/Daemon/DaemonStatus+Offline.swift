@@ -15,7 +15,8 @@ extension DaemonStatus {
     ///
     /// Every component is `stopped` with the reason `the daemon is not running` (a fault found on the way is
     /// added to it), so an offline status is never healthy: nothing replicates. Counters since the daemon
-    /// started, rates, conflicts and parked events are 0 (they belong to a running daemon). When a sink's
+    /// started, rates and conflicts are 0 (they belong to a running daemon); parked events are counted from the sink's
+    /// parked list beside the journal. When a sink's
     /// store cannot be read, its applied seq is the journal's consumer record of the same name, if any.
     /// Never throws for a store or a journal it cannot read: that becomes the component's reason.
     public static func offline(config: DaemonConfig, now: Timestamp = Quarantine.now()) -> DaemonStatus {
@@ -69,6 +70,9 @@ extension DaemonStatus {
                 reason += " (applied seq from the journal's consumer record)"
             }
             status.reason = reason
+        }
+        do { status.parked = try ParkedList(journal: journal.directory, sink: sink.name).entries().count } catch {
+            status.reason = (status.reason ?? notRunningReason) + "; the parked list cannot be read: \(error)"
         }
         status.lagEvents = journal.headSeq > status.appliedSeq ? journal.headSeq - status.appliedSeq : 0
         if status.lagEvents > 0, let committed = lagReference(appliedSeq: status.appliedSeq, journal: journal) {
