@@ -1,0 +1,55 @@
+/// The type a column's values suggest, as a mapping `type` would name it.
+public enum InferredType: String, Sendable {
+    case int, double, bool, timestamp, string, bytes
+    /// No value at all (every row null or empty).
+    case none
+}
+
+extension ColumnProfiler {
+    /// The inferred type and how many present values do not fit it. A type wins when more than half of the
+    /// present (non-null, non-empty) values have it, checked in the order bytes, number, date, boolean;
+    /// otherwise the column is text, which every value fits.
+    public var inferred: (type: InferredType, notFitting: Int) {
+        let total = present
+        guard total > 0 else { return (.none, 0) }
+        let ints = integers + (patterns[.integer] ?? 0)
+        let numbers = ints + reals + (patterns[.decimal] ?? 0)
+        let dates = patterns[.date] ?? 0
+        let bools = patterns[.boolean] ?? 0
+        if blobs * 2 > total { return (.bytes, total - blobs) }
+        if numbers * 2 > total { return (numbers == ints ? .int : .double, total - numbers) }
+        if dates * 2 > total { return (.timestamp, total - dates) }
+        if bools * 2 > total { return (.bool, total - bools) }
+        return (.string, 0)
+    }
+
+    /// The pattern most present text values have, when it is a checkable one (email, URL, UUID, phone) and
+    /// more than half of the present values have it: the values that do not are invalid.
+    public var dominantPattern: TextPattern? {
+        guard inferred.type == .string else { return nil }
+        for p in [TextPattern.email, .url, .uuid, .phone] where (patterns[p] ?? 0) * 2 > present { return p }
+        return nil
+    }
+
+    /// Raw values that differ from the usual spelling of the same value under trimming and lower-casing
+    /// (the most common spelling without outer white space), and whether some differ by case (not only by
+    /// white space): known only while values are counted exactly.
+    public var caseVariants: (values: Set<String>, caseDiffers: Bool)? {
+        guard let exact, isExact else { return nil }
+        var groups: [String: [(String, Int)]] = [:]
+        for (v, n) in exact where !v.isEmpty {
+            let norm = v.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            if norm.isEmpty { continue }
+            groups[norm, default: []].append((v, n))
+        }
+        var out = Set<String>(), caseDiffers = false
+        for (_, variants) in groups where variants.count > 1 {
+            let clean = variants.filter { $0.0 == $0.0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            let pool = clean.isEmpty ? variants : clean
+            let canonical = pool.max { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 > $1.0 }!.0
+            for (v, _) in variants where v != canonical { out.insert(v) }
+            if Set(variants.map { $0.0.trimmingCharacters(in: .whitespacesAndNewlines) }).count > 1 { caseDiffers = true }
+        }
+        return (out, caseDiffers)
+    }
+}

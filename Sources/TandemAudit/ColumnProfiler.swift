@@ -1,0 +1,224 @@
+import Foundation
+import TandemSources
+
+/// One cell as a source hands it to the profiler; a text's bytes are valid only during the call.
+public enum Cell {
+    case null
+    case int(Int64)
+    case double(Double)
+    case text(UnsafeRawBufferPointer)
+    case blob(count: Int)
+}
+
+/// A value kept for min/max (text cut to `ColumnProfiler.keptBytes` bytes).
+public enum Extreme: Sendable, Equatable {
+    case number(Double, text: String)
+    case text(String)
+
+    /// SQLite's order: numbers before text; text by bytes.
+    static func < (a: Extreme, b: Extreme) -> Bool {
+        switch (a, b) {
+        case (.number(let x, _), .number(let y, _)): return x < y
+        case (.number, .text): return true
+        case (.text, .number): return false
+        case (.text(let x), .text(let y)): return Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8))
+        }
+    }
+
+    /// The value as shown in the report.
+    public var display: String {
+        switch self {
+        case .number(_, let t): return t
+        case .text(let s): return s
+        }
+    }
+}
+
+/// The streaming profile of one column, in memory bounded independently of the row count: a 4 KiB
+/// HyperLogLog, exact value counts while the column holds at most `exactLimit` distinct values (each kept
+/// value cut to `keptBytes`), then a 64-counter space-saving summary, plus fixed counters: at most
+/// ≈ 1024 × (keptBytes + 64) ≈ 200 KiB per column, whatever the table size.
+public struct ColumnProfiler {
+    /// Distinct values counted exactly (and case variants found) up to this many; beyond it, sketches.
+    public static let exactLimit = 1024
+    /// Bytes of a value kept for top values, min and max.
+    public static let keptBytes = 120
+    /// Counters of the space-saving summary once the exact counts are dropped.
+    public static let topCapacity = 64
+
+    public let name: String
+    public let declaredType: String
+    public internal(set) var rows = 0
+    public internal(set) var nulls = 0
+    public internal(set) var empties = 0
+    public internal(set) var integers = 0
+    public internal(set) var reals = 0
+    public internal(set) var texts = 0
+    public internal(set) var blobs = 0
+    /// Text with leading or trailing white space (a value that is only white space counts too).
+    public internal(set) var outerWhitespace = 0
+    public internal(set) var invalidUTF8 = 0
+    /// Non-empty text by pattern class (after trimming).
+    public internal(set) var patterns: [TextPattern: Int] = [:]
+    /// Date text by its `parseTimestamp` format, before slash dates are resolved (see `dateFormats`).
+    var rawDateFormats: [String: Int] = [:]
+    var slashDayFirst = 0, slashMonthFirst = 0, slashAmbiguous = 0
+    /// Longest value in bytes (text/blob) or characters of its number.
+    public internal(set) var longest = 0
+    public internal(set) var min: Extreme?
+    public internal(set) var max: Extreme?
+    var hll = HyperLogLog()
+    /// Exact counts per value (cut to `keptBytes`) while there are few; nil once dropped.
+    var exact: [String: Int]? = [:]
+    var exactIsLossless = true
+    var top: SpaceSaving?
+    /// Tenants (by index) with a value in this column, up to `tenantLimit`; for "custom setting".
+    var tenantsSetting = Set<Int32>()
+    var tenantsOverflow = false
+    static let tenantLimit = 1000
+    /// Values by length in bytes: 0, 1–4, 5–8, 9–16, 17–32, 33–64, 65–128, 129–256, more.
+    public internal(set) var lengthBuckets = [Int](repeating: 0, count: 9)
+    /// The upper bound of each length bucket (the last is open).
+    public static let lengthBucketBounds = [0, 4, 8, 16, 32, 64, 128, 256]
+    /// Compiled date formats, to confirm a shape parses as the mapping will parse it.
+    var patternCache: [String: TimePattern] = [:]
+
+    public init(name: String, declaredType: String) { self.name = name; self.declaredType = declaredType }
+
+    /// Counts one cell; `tenant` is the row's tenant index when there is a tenant column.
+    public mutating func observe(_ cell: Cell, tenant: Int32?) {
+        rows += 1
+        switch cell {
+        case .null:
+            nulls += 1
+            return
+        case .int(let i):
+            integers += 1
+            let text = String(i)
+            hll.add(hash: auditHash(UInt64(bitPattern: i)))
+            note(text, .number(Double(i), text: text), length: text.utf8.count)
+        case .double(let d):
+            reals += 1
+            let text = d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) + ".0" : "\(d)"
+            hll.add(hash: auditHash(d.bitPattern))
+            note(text, .number(d, text: text), length: text.utf8.count)
+        case .text(let b):
+            texts += 1
+            if b.isEmpty { empties += 1; note("", .text(""), length: 0); break }
+            hll.add(hash: auditHash(b))
+            let valid = String(validatingUTF8Bytes: b)
+            if valid == nil { invalidUTF8 += 1 }
+            if TextClassifier.isSpace(b[0]) || TextClassifier.isSpace(b[b.count - 1]) { outerWhitespace += 1 }
+            let t = TextClassifier.trimmed(b)
+            if !t.isEmpty { count(classify(t)) }
+            let kept = String(decoding: b.prefix(Self.keptBytes), as: UTF8.self)
+            if b.count > Self.keptBytes { exactIsLossless = false }
+            note(kept, .text(kept), length: valid?.count ?? b.count)
+        case .blob(let n):
+            blobs += 1
+            if n == 0 { empties += 1 }
+            hll.add(hash: auditHash(UInt64(n) ^ 0xB10B))
+            longest = Swift.max(longest, n)
+        }
+        if let tenant, !tenantsOverflow, !isEmptyCell(cell) {
+            tenantsSetting.insert(tenant)
+            if tenantsSetting.count > Self.tenantLimit { tenantsOverflow = true; tenantsSetting = [] }
+        }
+    }
+
+    private func isEmptyCell(_ c: Cell) -> Bool {
+        switch c {
+        case .null: return true
+        case .text(let b): return b.isEmpty
+        case .blob(let n): return n == 0
+        default: return false
+        }
+    }
+
+    /// The shape of trimmed text, with a date confirmed by the `TimePattern` the mapping would use.
+    mutating func classify(_ t: UnsafeRawBufferPointer) -> TextShape {
+        var shape = TextClassifier.classify(t)
+        if shape.pattern == .date, let f = shape.dateFormat {
+            if patternCache[f] == nil, let p = try? TimePattern(f) { patternCache[f] = p }
+            if patternCache[f]?.parse(String(decoding: t, as: UTF8.self)) == nil {
+                shape = TextShape(pattern: .other)
+            }
+        }
+        return shape
+    }
+
+    private mutating func count(_ shape: TextShape) {
+        patterns[shape.pattern, default: 0] += 1
+        guard let f = shape.dateFormat else { return }
+        rawDateFormats[f, default: 0] += 1
+        if shape.slashDayFirst { slashDayFirst += 1 } else if f == "%m/%d/%Y" || f.hasPrefix("%m/%d/%Y ") {
+            if shape.slashAmbiguous { slashAmbiguous += 1 } else { slashMonthFirst += 1 }
+        }
+    }
+
+    private mutating func note(_ key: String, _ value: Extreme, length: Int) {
+        longest = Swift.max(longest, length)
+        // Bucket b ≥ 1 holds lengths 2^b + 1 … 2^(b+1) (bucket 1 from 1): ⌈log2 length⌉ − 1.
+        lengthBuckets[length == 0 ? 0 : Swift.min(8, Swift.max(1, Int.bitWidth - (length - 1).leadingZeroBitCount - 1))] += 1
+        if min == nil || value < min! { min = value }
+        if max == nil || max! < value { max = value }
+        if exact != nil {
+            exact![key, default: 0] += 1
+            if exact!.count > Self.exactLimit {
+                var summary = SpaceSaving(capacity: Self.topCapacity)
+                for (v, n) in exact!.sorted(by: { $0.value > $1.value }).prefix(Self.topCapacity) { summary.add(v, times: n) }
+                top = summary
+                exact = nil
+            }
+        } else {
+            top!.add(key)
+        }
+    }
+
+    /// Non-null values.
+    public var nonNull: Int { rows - nulls }
+    /// Values that are neither null nor empty.
+    public var present: Int { rows - nulls - empties }
+    /// True when distinct counts and top values are exact (few distinct values).
+    public var isExact: Bool { exact != nil && exactIsLossless }
+
+    /// Distinct non-null values: exact while few, else the HyperLogLog estimate.
+    public var distinct: Int { exact.map { $0.count } ?? hll.estimate }
+
+    /// Whether slash dates read day first: only when some cannot be month first and none must be.
+    var slashDayFirstWins: Bool { slashDayFirst > 0 && slashMonthFirst == 0 }
+
+    /// The `parseTimestamp` format of one classified date, with slash dates resolved for the column.
+    func resolvedFormat(_ shape: TextShape) -> String? {
+        guard let f = shape.dateFormat else { return nil }
+        if slashDayFirstWins, f.hasPrefix("%m/%d/%Y") { return "%d/%m/%Y" + f.dropFirst(8) }
+        return f
+    }
+
+    /// Date formats with their counts, slash dates resolved, most common first.
+    public var dateFormats: [(format: String, count: Int)] {
+        var out: [String: Int] = [:]
+        for (f, n) in rawDateFormats {
+            let r = slashDayFirstWins && f.hasPrefix("%m/%d/%Y") ? "%d/%m/%Y" + f.dropFirst(8) : f
+            out[r, default: 0] += n
+        }
+        return out.map { ($0.key, $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.format < $1.format }
+    }
+
+    /// The most common values with counts (and their possible overestimate once sketched).
+    public func topValues(_ n: Int) -> [SpaceSaving.Counter] {
+        if let exact {
+            return exact.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(n)
+                .map { SpaceSaving.Counter(value: $0.key, count: $0.value, error: 0) }
+        }
+        return Array(top!.top.prefix(n))
+    }
+}
+
+extension String {
+    /// The text when the bytes are valid UTF-8, else nil.
+    init?(validatingUTF8Bytes b: UnsafeRawBufferPointer) {
+        guard let s = String(validating: b.bindMemory(to: UInt8.self), as: UTF8.self) else { return nil }
+        self = s
+    }
+}

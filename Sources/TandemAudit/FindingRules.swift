@@ -1,0 +1,85 @@
+import Foundation
+import TandemCore
+
+/// A finding decided from the profile, to be counted on every row by the evidence pass.
+struct Candidate {
+    var finding: Finding
+    var column: Int
+    var check: RowCheck
+}
+
+extension Auditor {
+    /// Decides from the profile which findings an entity has; their counts come from the evidence pass.
+    func decide(_ e: EntityInfo, _ columns: [ColumnProfiler], tenantCount: Int, tenantNames: [Int32: String],
+                tenantIndex: Int?) -> [Candidate] {
+        var out: [Candidate] = []
+        func add(_ i: Int, _ kind: FindingKind, _ severity: Severity, _ detail: String, _ rule: JSONValue?, _ ruleText: String,
+                 _ check: RowCheck, tenants: [String] = []) {
+            var f = Finding(kind: kind, severity: severity, entity: e.name, column: columns[i].name, count: 0, detail: detail,
+                            rule: rule, ruleText: ruleText)
+            if !tenants.isEmpty { f.detail += " (tenants: \(tenants.prefix(5).joined(separator: ", "))\(tenants.count > 5 ? ", …" : ""))" }
+            out.append(Candidate(finding: f, column: i, check: check))
+        }
+        for (i, c) in columns.enumerated() where c.rows > 0 {
+            let isKey = e.primaryKey.contains(c.name)
+            let name = c.name
+            // Custom setting: a value only a few tenants ever set (dropping it would lose their settings).
+            let limit = Swift.max(options.customSettingTenants, Int(Double(tenantCount) * options.customSettingShare))
+            if !isKey, i != tenantIndex, tenantCount >= 10, !c.tenantsOverflow, !c.tenantsSetting.isEmpty,
+               c.tenantsSetting.count <= limit, c.tenantsSetting.count < tenantCount {
+                let names = c.tenantsSetting.compactMap { tenantNames[$0] }.sorted()
+                add(i, .customSetting, .medium, "\(name) is set by \(names.count) of \(tenantCount) tenants",
+                    nil, "keep \(name) for these tenants' settings (map it to the new settings model), or agree with them to drop it",
+                    .present, tenants: names)
+            } else if !isKey, Double(c.rows - c.present) >= options.zombieShare * Double(c.rows) {
+                let share = Double(c.rows - c.present) * 100 / Double(c.rows)
+                add(i, .zombieColumn, .low, "\(name) is null or empty in \(Self.percent(share)) of \(c.rows) rows",
+                    .object([("drop", .bool(true))]), "drop \(name): nothing migrates with it", .present)
+            }
+            let (type, notFitting) = c.inferred
+            if notFitting > 0 {
+                if type == .timestamp {
+                    add(i, .invalidValues, .high, "\(name) holds dates, but \(notFitting) value(s) are not a date in a known format",
+                        .object([("transforms", .array([.object([("parseTimestamp", .array(c.dateFormats.map { .string($0.format) }))])]))]),
+                        "parse \(name) as a timestamp and quarantine the values that are not dates", .notType(.timestamp))
+                } else if type != .string, type != .none {
+                    add(i, .typeDrift, .high, "\(name) is \(type.rawValue) in \(c.present - notFitting) value(s), but \(notFitting) do not fit (\(Self.percent(Double(notFitting) * 100 / Double(c.present))))",
+                        .object([("type", .string(type.rawValue))]), "coerce \(name) to \(type.rawValue); the values that do not fit go to quarantine", .notType(type))
+                }
+            }
+            let formats = c.dateFormats
+            if type == .timestamp, formats.count >= 2 {
+                let list = formats.map { "\($0.format) ×\($0.count)" }.joined(separator: ", ")
+                add(i, .mixedFormats, .medium, "\(name) is written in \(formats.count) date formats: \(list)",
+                    .object([("transforms", .array([.object([("parseTimestamp", .array(formats.map { .string($0.format) }))])]))]),
+                    "parseTimestamp with these patterns: \(formats.map(\.format).joined(separator: ", "))",
+                    .otherDateFormat(formats[0].format))
+            }
+            if let p = c.dominantPattern, c.present - (c.patterns[p] ?? 0) > 0, let regex = PatternRegex.of(p) {
+                let bad = c.present - (c.patterns[p] ?? 0)
+                add(i, .invalidValues, .high, "\(name) holds \(p.rawValue) values, but \(bad) value(s) fail the \(p.rawValue) pattern",
+                    .object([("validate", .object([("regex", .string(regex))]))]),
+                    "validate \(name) as \(p.rawValue) and quarantine the rows that fail", .notPattern(p))
+            }
+            if c.invalidUTF8 > 0 {
+                add(i, .invalidValues, .high, "\(name) holds \(c.invalidUTF8) value(s) that are not valid UTF-8", nil,
+                    "re-encode \(name) at the source (e.g. from Latin-1) or quarantine the rows", .invalidUTF8)
+            }
+            let variants = c.caseVariants
+            if c.outerWhitespace > 0 || !(variants?.values.isEmpty ?? true) {
+                let lower = variants?.caseDiffers == true
+                var what: [String] = []
+                if c.outerWhitespace > 0 { what.append("\(c.outerWhitespace) value(s) with leading or trailing white space") }
+                if lower { what.append("spellings that differ only by case") }
+                add(i, .whitespaceCaseDrift, .low, "\(name) has \(what.joined(separator: " and "))",
+                    .object([("transforms", .array([.string("trim")] + (lower ? [.string("lower")] : [])))]),
+                    lower ? "trim and lower-case \(name)" : "trim \(name)", .drift(variants?.values ?? []))
+            }
+        }
+        return out
+    }
+
+    static func percent(_ p: Double) -> String {
+        p >= 99.95 && p < 100 ? "99.9 %" : String(format: p < 10 ? "%.1f %%" : "%.0f %%", p)
+    }
+}
