@@ -44,7 +44,7 @@ let package = Package(
                     path: "Tests/TandemSinksTests"),
         .testTarget(name: "TandemPipelineTests", dependencies: ["TandemCore", "TandemSources", "TandemSinks", "TandemPipeline"],
                     path: "Tests/TandemPipelineTests"),
-        .testTarget(name: "TandemAuditTests", dependencies: ["TandemCore", "TandemSQLite", "TandemSources", "TandemAudit"],
+        .testTarget(name: "TandemAuditTests", dependencies: ["tandem", "TandemCore", "TandemSQLite", "TandemSources", "TandemAudit"],
                     path: "Tests/TandemAuditTests"),
         .testTarget(name: "TandemCLITests", dependencies: ["tandem", "TandemCore", "TandemJournal"],
                     path: "Tests/TandemCLITests", exclude: ["Fixtures"]),  // read in place via #filePath

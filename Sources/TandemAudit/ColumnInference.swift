@@ -6,9 +6,14 @@ public enum InferredType: String, Sendable {
 }
 
 extension ColumnProfiler {
-    /// The inferred type and how many present values do not fit it. A type wins when more than half of the
-    /// present (non-null, non-empty) values have it, checked in the order bytes, number, date, boolean;
-    /// otherwise the column is text, which every value fits.
+    /// Share of present values that must have a type for the column to be inferred as that type.
+    public static let typeShare = 0.9
+    /// Share of present values that must have a pattern (email, URL, UUID, phone) for the others to be invalid.
+    public static let patternShare = 0.8
+
+    /// The inferred type and how many present values do not fit it. A type wins when at least `typeShare` of
+    /// the present (non-null, non-empty) values have it, checked in the order bytes, number, date, boolean;
+    /// otherwise the column is text, which every value fits (60 % numeric postal codes are text, not drift).
     public var inferred: (type: InferredType, notFitting: Int) {
         let total = present
         guard total > 0 else { return (.none, 0) }
@@ -16,18 +21,19 @@ extension ColumnProfiler {
         let numbers = ints + reals + (patterns[.decimal] ?? 0)
         let dates = patterns[.date] ?? 0
         let bools = patterns[.boolean] ?? 0
-        if blobs * 2 > total { return (.bytes, total - blobs) }
-        if numbers * 2 > total { return (numbers == ints ? .int : .double, total - numbers) }
-        if dates * 2 > total { return (.timestamp, total - dates) }
-        if bools * 2 > total { return (.bool, total - bools) }
+        func wins(_ n: Int) -> Bool { Double(n) >= Self.typeShare * Double(total) }
+        if wins(blobs) { return (.bytes, total - blobs) }
+        if wins(numbers) { return (numbers == ints ? .int : .double, total - numbers) }
+        if wins(dates) { return (.timestamp, total - dates) }
+        if wins(bools) { return (.bool, total - bools) }
         return (.string, 0)
     }
 
     /// The pattern most present text values have, when it is a checkable one (email, URL, UUID, phone) and
-    /// more than half of the present values have it: the values that do not are invalid.
+    /// at least `patternShare` of the present values have it: the values that do not are invalid.
     public var dominantPattern: TextPattern? {
         guard inferred.type == .string else { return nil }
-        for p in [TextPattern.email, .url, .uuid, .phone] where (patterns[p] ?? 0) * 2 > present { return p }
+        for p in [TextPattern.email, .url, .uuid, .phone] where Double(patterns[p] ?? 0) >= Self.patternShare * Double(present) { return p }
         return nil
     }
 
