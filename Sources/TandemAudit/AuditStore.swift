@@ -1,3 +1,5 @@
+import TandemCore
+
 /// What an audit needs to know of one legacy entity (table) before it reads it.
 public struct EntityInfo: Sendable {
     /// A column and the type its store declares ("" when none).
@@ -35,6 +37,8 @@ public struct EntityInfo: Sendable {
 public protocol AuditRow {
     /// The cell of column `index` (valid only during the scan callback).
     func cell(_ index: Int) -> Cell
+    /// The cell of column `index` as a Tandem value (text decoded, blob copied), for mapping it.
+    func value(_ index: Int) -> Value
     /// The row's key as text: key columns joined by "|", or "rowid=N" without a primary key.
     func keyText() -> String
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TandemCore
 import TandemSQLite
 
 /// Errors of `tandem audit`: what, where, and what to do.
@@ -197,6 +198,8 @@ struct SQLiteRow: AuditRow {
         case .blob: return .blob(count: statement.byteCount(i))
         }
     }
+
+    func value(_ index: Int) -> Value { statement.value(at: Int32(index)) }
 
     func keyText() -> String {
         var parts: [String] = []

@@ -1,6 +1,7 @@
 import Foundation
 import TandemAudit
 import TandemCore
+import TandemSources
 
 /// `tandem audit`: profile a legacy store, list its trash as findings, rank tenants by migration risk.
 enum AuditCommand {
@@ -12,14 +13,20 @@ enum AuditCommand {
                   .value("--entities", "A,B", "the tables to audit (default: all)"),
                   .value("--tenant-column", "COL", "the column naming each row's customer: per-tenant risk"),
                   .value("--sample", "N", "read about N rows per table, spread over it (no key checks)"),
-                  .flag("--tenants", "print the tenants by risk, lowest first")],
+                  .flag("--tenants", "print the tenants by risk, lowest first"),
+                  .flag("--draft-mapping", "also write DIR/mapping.json: a mapping drafted from the findings"),
+                  .value("--mapping", "FILE", "the mapping --dry-run tries"),
+                  .flag("--dry-run", "run --mapping over every row, write nothing but DIR/dry-run.json: what would be quarantined")],
         details: """
         One profiling pass per table (memory bounded per column, not by rows: see report.json
         "memoryBound"), then, for tables with findings, one evidence pass that counts each finding exactly and
         keeps five example keys (never values of other columns). Duplicate keys under normalisation and orphans
         are found with queries on the store itself. Writes DIR/report.json (schemas/audit-report.schema.json,
         "tenants" sorted by risk, lowest first) and DIR/report.html (one self-contained page), and prints the
-        findings worst first. Exit 0 also when there are findings; 66 when the store is missing.
+        findings worst first. --draft-mapping writes DIR/mapping.json (a rule and a "why" per column with
+        findings; read it before use). --dry-run --mapping FILE maps every row as a snapshot would and counts
+        what would be quarantined, by rule and by tenant, in DIR/dry-run.json. Exit 0 also when there are
+        findings; 66 when the store is missing.
         """
     ) { args in
         guard let text = args.value("--source") else { throw UsageError("audit: missing --source SPEC (sqlite:PATH)") }
@@ -32,6 +39,16 @@ enum AuditCommand {
         }
         options.tenantColumn = args.value("--tenant-column")
         options.sample = try args.int("--sample", in: 1...1_000_000_000)
+        if args.flag("--dry-run") {
+            guard let path = args.value("--mapping") else { throw UsageError("audit: --dry-run needs --mapping FILE") }
+            let mapping = try Mapping.load(path: path)
+            let outcomes = try DryRun.run(store: store, mapping: mapping, options: options)
+            try write([("dry-run.json", bytes(DryRun.json(outcomes, source: store.description, mappingPath: path)))], to: out)
+            Output.out(DryRun.summary(outcomes))
+            Output.out("wrote \(out)/dry-run.json\n")
+            return 0
+        }
+        if args.value("--mapping") != nil { throw UsageError("audit: --mapping is for --dry-run") }
         let auditor = Auditor(store: store, options: options)
         var terminal = TerminalProgress()
         auditor.progress = { p in
@@ -44,10 +61,12 @@ enum AuditCommand {
         }
         let result = try auditor.run()
         terminal.clear()
-        try write(result, to: out)
+        var files = [("report.json", bytes(AuditReport.json(result))), ("report.html", Array(AuditHTML.page(result).utf8))]
+        if args.flag("--draft-mapping") { files.append(("mapping.json", bytes(MappingDraft.json(result), pretty: true))) }
+        try write(files, to: out)
         Output.out(AuditReport.summary(result))
         if args.flag("--tenants") { Output.out(AuditReport.tenantLines(result)) }
-        Output.out("wrote \(out)/report.json and \(out)/report.html\n")
+        Output.out("wrote \(files.map { "\(out)/\($0.0)" }.joined(separator: ", "))\n")
         return 0
     }
 
@@ -61,16 +80,21 @@ enum AuditCommand {
         throw UsageError("audit: unknown --source \"\(TerminalText.escaped(text))\"; expected sqlite:PATH")
     }
 
-    static func write(_ r: AuditResult, to dir: String) throws {
+    static func bytes(_ json: JSONValue, pretty: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        if pretty { out = Array(JSONPretty.text(json).utf8) } else { json.write(into: &out) }
+        out.append(10)
+        return out
+    }
+
+    /// Writes each file whole (a temporary file renamed into place).
+    static func write(_ files: [(String, [UInt8])], to dir: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         } catch {
             throw AuditError.output(path: dir, message: "cannot create the directory")
         }
-        var json: [UInt8] = []
-        AuditReport.json(r).write(into: &json)
-        json.append(10)
-        for (name, bytes) in [("report.json", json), ("report.html", Array(AuditHTML.page(r).utf8))] {
+        for (name, bytes) in files {
             let path = dir + "/" + name
             guard FileManager.default.createFile(atPath: path + ".tmp", contents: Data(bytes)),
                   rename(path + ".tmp", path) == 0 else {
