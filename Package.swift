@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "TandemPipelineTests", dependencies: ["TandemCore", "TandemSources", "TandemSinks", "TandemPipeline"],
                     path: "Tests/TandemPipelineTests"),
         .testTarget(name: "TandemAuditTests", dependencies: ["tandem", "TandemCore", "TandemSQLite", "TandemSources", "TandemAudit"],
-                    path: "Tests/TandemAuditTests"),
+                    path: "Tests/TandemAuditTests", exclude: ["Fixtures"]),  // read in place via #filePath
         .testTarget(name: "TandemCLITests", dependencies: ["tandem", "TandemCore", "TandemJournal"],
                     path: "Tests/TandemCLITests", exclude: ["Fixtures"]),  // read in place via #filePath
     ],

@@ -52,6 +52,8 @@ public struct KeyCheckResult: Sendable {
     public var examples: [String]
     /// Affected rows per tenant, when a tenant column is given.
     public var byTenant: [String: Int]
+    /// The referenced table does not exist (every reference is an orphan).
+    public var missingTable = false
     public init(count: Int, examples: [String], byTenant: [String: Int]) {
         self.count = count; self.examples = examples; self.byTenant = byTenant
     }

@@ -174,7 +174,7 @@ public final class Auditor {
             let r = try store.orphans(e, ref, tenantColumn: tenant)
             guard r.count > 0 else { continue }
             out.append(Finding(kind: .orphans, severity: .high, entity: e.name, column: ref.column, count: r.count,
-                               detail: "\(r.count) row(s) reference a missing \(ref.table).\(ref.referencedColumn)\(ref.declared ? "" : " (reference inferred from the name)")",
+                               detail: "\(r.count) row(s) reference a missing \(ref.table).\(ref.referencedColumn)\(ref.declared ? "" : " (reference inferred from the name)")\(r.missingTable ? " (the table \(ref.table) does not exist)" : "")",
                                examples: r.examples, rule: nil,
                                ruleText: "repair or drop the rows before moving them, or migrate \(ref.table) rows for them first",
                                byTenant: r.byTenant))

@@ -33,9 +33,12 @@ extension ColumnProfiler {
     /// at least `patternShare` of the present values have it: the values that do not are invalid.
     public var dominantPattern: TextPattern? {
         guard inferred.type == .string else { return nil }
-        for p in [TextPattern.email, .url, .uuid, .phone] where Double(patterns[p] ?? 0) >= Self.patternShare * Double(present) { return p }
+        for p in [TextPattern.email, .url, .uuid, .phone] where Double(fitting(p)) >= Self.patternShare * Double(present) { return p }
         return nil
     }
+
+    /// Present values that fit a pattern: for phones, digit runs of phone length too.
+    func fitting(_ p: TextPattern) -> Int { (patterns[p] ?? 0) + (p == .phone ? phoneDigitRuns : 0) }
 
     /// Raw values that differ from the usual spelling of the same value under trimming and lower-casing
     /// (the most common spelling without outer white space), and whether some differ by case (not only by

@@ -58,6 +58,8 @@ public struct ColumnProfiler {
     /// Text with leading or trailing white space (a value that is only white space counts too).
     public internal(set) var outerWhitespace = 0
     public internal(set) var invalidUTF8 = 0
+    /// Integer text of 7–15 digits: a phone number written without separators, in a phone column.
+    var phoneDigitRuns = 0
     /// Non-empty text by pattern class (after trimming).
     public internal(set) var patterns: [TextPattern: Int] = [:]
     /// Date text by its `parseTimestamp` format, before slash dates are resolved (see `dateFormats`).
@@ -110,7 +112,11 @@ public struct ColumnProfiler {
             if valid == nil { invalidUTF8 += 1 }
             if TextClassifier.isSpace(b[0]) || TextClassifier.isSpace(b[b.count - 1]) { outerWhitespace += 1 }
             let t = TextClassifier.trimmed(b)
-            if !t.isEmpty { count(classify(t)) }
+            if !t.isEmpty {
+                let shape = classify(t)
+                count(shape)
+                if shape.pattern == .integer, TextClassifier.isPhoneDigits(t) { phoneDigitRuns += 1 }
+            }
             let kept = String(decoding: b.prefix(Self.keptBytes), as: UTF8.self)
             if b.count > Self.keptBytes { exactIsLossless = false }
             note(kept, .text(kept), length: valid?.count ?? b.count)

@@ -73,7 +73,9 @@ enum RowCheck {
             case .text(let b):
                 if b.isEmpty { return false }
                 let t = TextClassifier.trimmed(b)
-                return t.isEmpty || column.classify(t).pattern != p
+                if t.isEmpty { return true }
+                let class_ = column.classify(t).pattern
+                return class_ != p && !(p == .phone && class_ == .integer && TextClassifier.isPhoneDigits(t))
             case .blob(let n): return n > 0
             default: return true
             }

@@ -55,8 +55,8 @@ extension Auditor {
                     "parseTimestamp with these patterns: \(formats.map(\.format).joined(separator: ", "))",
                     .otherDateFormat(formats[0].format))
             }
-            if let p = c.dominantPattern, c.present - (c.patterns[p] ?? 0) > 0, let regex = PatternRegex.of(p) {
-                let bad = c.present - (c.patterns[p] ?? 0)
+            if let p = c.dominantPattern, c.present - c.fitting(p) > 0, let regex = PatternRegex.of(p) {
+                let bad = c.present - c.fitting(p)
                 add(i, .invalidValues, .high, "\(name) holds \(p.rawValue) values, but \(bad) value(s) fail the \(p.rawValue) pattern",
                     .object([("validate", .object([("regex", .string(regex))]))]),
                     "validate \(name) as \(p.rawValue) and quarantine the rows that fail", .notPattern(p))

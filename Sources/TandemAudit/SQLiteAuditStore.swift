@@ -159,8 +159,16 @@ public final class SQLiteAuditStore: AuditStore {
     public func orphans(_ entity: EntityInfo, _ r: EntityInfo.Reference, tenantColumn: String?) throws -> KeyCheckResult {
         let t = Self.ident(entity.name), c = Self.ident(r.column)
         let key = keySelect(entity).map { "t.\($0)" }.joined(separator: " || '|' || ")
+        let tenant = tenantColumn.map { "t.\(Self.ident($0))" } ?? "NULL"
+        // A foreign key to a table the database does not have: every reference is an orphan.
+        let exists = try wrap { try db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '\(r.table.replacingOccurrences(of: "'", with: "''"))' COLLATE NOCASE") != nil }
+        guard exists else {
+            var result = try collect("SELECT \(key), \(tenant) FROM \(t) t WHERE t.\(c) IS NOT NULL")
+            result.missingTable = true
+            return result
+        }
         let sql = """
-            SELECT \(key), \(tenantColumn.map { "t.\(Self.ident($0))" } ?? "NULL") FROM \(t) t
+            SELECT \(key), \(tenant) FROM \(t) t
             WHERE t.\(c) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \(Self.ident(r.table)) p WHERE p.\(Self.ident(r.referencedColumn)) = t.\(c))
             """
         return try collect(sql)

@@ -112,6 +112,11 @@ public enum TextClassifier {
         return !b.contains(where: { isSpace($0) })
     }
 
+    /// 7–15 digits and nothing else: a phone number without separators when its column holds phones.
+    public static func isPhoneDigits(_ b: UnsafeRawBufferPointer) -> Bool {
+        (7...15).contains(b.count) && b.allSatisfy(isDigit)
+    }
+
     /// 7–15 digits with at least one of + ( ) - . / space between them (plain digit runs are numbers).
     static func isPhone(_ b: UnsafeRawBufferPointer) -> Bool {
         var digits = 0, separators = 0
