@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "TandemPipeline",
                 dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSources", "TandemSinks"],
                 path: "Sources/TandemPipeline"),
-        .target(name: "TandemAudit", dependencies: ["TandemCore", "TandemSQLite", "TandemSources"],
+        .target(name: "TandemAudit", dependencies: ["TandemCore", "TandemSQLite", "TandemPostgres", "TandemSources"],
                 path: "Sources/TandemAudit"),
         .executableTarget(name: "tandem",
                           dependencies: ["TandemCore", "TandemJournal", "TandemSources", "TandemSinks", "TandemPipeline", "TandemAudit"],
@@ -44,7 +44,7 @@ let package = Package(
                     path: "Tests/TandemSinksTests"),
         .testTarget(name: "TandemPipelineTests", dependencies: ["TandemCore", "TandemSources", "TandemSinks", "TandemPipeline"],
                     path: "Tests/TandemPipelineTests"),
-        .testTarget(name: "TandemAuditTests", dependencies: ["tandem", "TandemCore", "TandemSQLite", "TandemSources", "TandemAudit"],
+        .testTarget(name: "TandemAuditTests", dependencies: ["tandem", "TandemCore", "TandemSQLite", "TandemPostgres", "TandemSources", "TandemAudit"],
                     path: "Tests/TandemAuditTests", exclude: ["Fixtures"]),  // read in place via #filePath
         .testTarget(name: "TandemCLITests", dependencies: ["tandem", "TandemCore", "TandemJournal"],
                     path: "Tests/TandemCLITests", exclude: ["Fixtures"]),  // read in place via #filePath

@@ -8,6 +8,8 @@ public enum AuditError: Error, CustomStringConvertible, Sendable {
     case usage(String)
     /// The store cannot be opened.
     case missing(path: String, what: String)
+    /// The database server cannot be reached (the message names no password).
+    case unavailable(source: String, message: String)
     /// The store failed while being read.
     case storage(source: String, message: String)
     /// The report cannot be written.
@@ -18,6 +20,7 @@ public enum AuditError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .usage: return 64
         case .missing: return 66
+        case .unavailable: return 69
         case .storage: return 74
         case .output: return 73
         }
@@ -27,6 +30,7 @@ public enum AuditError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .usage(let m): return "audit: \(m)"
         case .missing(let p, let w): return "audit: \(p): \(w); hint: check the PATH of sqlite:PATH"
+        case .unavailable(let s, let m): return "audit: cannot reach \(s): \(m); hint: check the server and the connection string"
         case .storage(let s, let m): return "audit: reading \(s) failed: \(m)"
         case .output(let p, let m): return "audit: cannot write \(p): \(m)"
         }

@@ -8,7 +8,7 @@ enum AuditCommand {
     static let verb = Verb(
         name: "audit", summary: "profile a legacy store: findings with suggested mapping rules, tenants by risk",
         positionals: [],
-        options: [.value("--source", "SPEC", "the legacy store: sqlite:PATH"),
+        options: [.value("--source", "SPEC", "the legacy store: sqlite:PATH or postgres://USER@HOST/DB (libpq URI)"),
                   .value("--out", "DIR", "where report.json and report.html go (created when missing)"),
                   .value("--entities", "A,B", "the tables to audit (default: all)"),
                   .value("--tenant-column", "COL", "the column naming each row's customer: per-tenant risk"),
@@ -29,7 +29,7 @@ enum AuditCommand {
         findings; 66 when the store is missing.
         """
     ) { args in
-        guard let text = args.value("--source") else { throw UsageError("audit: missing --source SPEC (sqlite:PATH)") }
+        guard let text = args.value("--source") else { throw UsageError("audit: missing --source SPEC (sqlite:PATH or postgres://…)") }
         guard let out = args.value("--out") else { throw UsageError("audit: missing --out DIR") }
         let store = try openStore(text)
         var options = AuditOptions()
@@ -77,7 +77,8 @@ enum AuditCommand {
             guard !path.isEmpty else { throw UsageError("audit: --source sqlite: needs a PATH") }
             return try SQLiteAuditStore(path: path)
         }
-        throw UsageError("audit: unknown --source \"\(TerminalText.escaped(text))\"; expected sqlite:PATH")
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") { return try PostgresAuditStore(conninfo: text) }
+        throw UsageError("audit: unknown --source (expected sqlite:PATH or a postgres:// URI)")
     }
 
     static func bytes(_ json: JSONValue, pretty: Bool = false) -> [UInt8] {

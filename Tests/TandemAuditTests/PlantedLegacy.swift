@@ -80,3 +80,38 @@ enum PlantedLegacy {
         db.close()
     }
 }
+
+extension PlantedLegacy {
+    /// The planted database as SQL both SQLite and PostgreSQL run (no invalid UTF-8: PostgreSQL refuses it;
+    /// credit as text, so 'n/a' fits in both).
+    static func portableSQL() -> String {
+        func lit(_ s: String?) -> String { s.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" } ?? "NULL" }
+        var sql = """
+            CREATE TABLE customers (id BIGINT PRIMARY KEY, tenant TEXT NOT NULL, email TEXT, name TEXT, signup TEXT,
+              fax TEXT, country TEXT, credit TEXT, loyalty_code TEXT, code TEXT UNIQUE, note TEXT);
+            CREATE TABLE orders (id BIGINT PRIMARY KEY, tenant TEXT NOT NULL, customer_id BIGINT, amount DOUBLE PRECISION, created TEXT);
+            CREATE TABLE products (id BIGINT PRIMARY KEY, sku TEXT NOT NULL, name TEXT NOT NULL, price DOUBLE PRECISION, added TEXT);
+
+            """
+        for i in 1...customers {
+            let country = ["DE", "AT", "CH"][i % 3]
+            let values: [String] = [
+                "\(i)", lit(tenant(i)),
+                lit(invalidEmails.contains(i) ? "user\(i)-at-example.com" : "user\(i)@example.com"),
+                lit(strayWhitespace.contains(i) ? (i % 20 == 0 ? " Name\(i)" : "Name\(i) ") : "Name\(i)"),
+                lit(signup(i)), "NULL", lit(lowerCountry.contains(i) ? country.lowercased() : country),
+                lit(textCredit.contains(i) ? "n/a" : "\(i * 10)"), lit(setsLoyalty(i) ? "GOLD-\(i)" : nil),
+                lit(duplicateCodes[i].map { "c\($0)" } ?? "C\(i)"), lit("ok"),
+            ]
+            sql += "INSERT INTO customers VALUES (\(values.joined(separator: ", ")));\n"
+        }
+        for i in 1...orders {
+            let customer = orphanOrders.contains(i) ? 9000 + i : 1 + i % customers
+            sql += "INSERT INTO orders VALUES (\(i), \(lit(tenant(customer))), \(customer), \(Double(i) + 0.5), \(lit(String(format: "2020-%02d-%02dT10:00:00Z", 1 + i % 12, 1 + i % 28))));\n"
+        }
+        for i in 1...50 {
+            sql += "INSERT INTO products VALUES (\(i), \(lit(String(format: "SKU-%04d", i))), \(lit("Product \(i)")), \(Double(i) * 1.25), \(lit(String(format: "2021-03-%02d", 1 + i % 28))));\n"
+        }
+        return sql
+    }
+}
