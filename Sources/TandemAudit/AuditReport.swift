@@ -22,6 +22,10 @@ public enum AuditReport {
             ("tenantColumn", r.options.tenantColumn.map(JSONValue.string) ?? .null),
             ("memoryBound", .string(memoryBound)),
             ("distinctRelativeError", .double((HyperLogLog.standardError * 10000).rounded() / 10000)),
+            ("changeLog", r.changeLog.map { w in
+                .object([("changes", .int(Int64(w.changes))), ("first", w.first.map { .string($0.rfc3339) } ?? .null),
+                         ("last", w.last.map { .string($0.rfc3339) } ?? .null)])
+            } ?? .null),
             ("summary", .object([
                 ("entities", .int(Int64(r.entities.count))),
                 ("rows", .int(Int64(r.entities.reduce(0) { $0 + $1.rows }))),
@@ -48,7 +52,7 @@ public enum AuditReport {
                                 ("referencedColumn", .string(ref.referencedColumn)), ("declared", .bool(ref.declared)),
                                 ("orphans", .int(Int64(orphans)))])
             })),
-            ("columns", .array(p.columns.map(column))),
+            ("columns", .array(p.columns.map { column($0, writes: p.writes) })),
         ])
     }
 
@@ -61,7 +65,7 @@ public enum AuditReport {
 
     static func rate(_ n: Int, _ of: Int) -> JSONValue { .double(of == 0 ? 0 : (Double(n) / Double(of) * 10000).rounded() / 10000) }
 
-    static func column(_ c: ColumnProfiler) -> JSONValue {
+    static func column(_ c: ColumnProfiler, writes: [String: ColumnWrites]?) -> JSONValue {
         let (type, notFitting) = c.inferred
         let patterns: [(key: String, value: JSONValue)] = c.patterns.sorted { $0.key < $1.key }.map { ($0.key.rawValue, .int(Int64($0.value))) }
         return .object([
@@ -83,6 +87,11 @@ public enum AuditReport {
             ("invalidUTF8", .int(Int64(c.invalidUTF8))),
             ("outerWhitespace", .int(Int64(c.outerWhitespace))),
             ("caseVariants", c.caseVariants.map { .int(Int64($0.values.count)) } ?? .null),
+            ("written", writes.map { w in
+                let cw = w[c.name] ?? ColumnWrites()
+                return .object([("writes", .int(Int64(cw.writes))), ("lastWritten", cw.lastWritten.map { .string($0.rfc3339) } ?? .null),
+                                ("tenants", cw.tenantsOverflow ? .null : .int(Int64(cw.tenants.count)))])
+            } ?? .null),
         ])
     }
 

@@ -73,6 +73,12 @@ public protocol AuditStore: AnyObject {
     func normalizedDuplicates(_ entity: EntityInfo, column: String, tenantColumn: String?) throws -> KeyCheckResult
     /// Rows whose non-null `reference.column` names no row of the referenced table.
     func orphans(_ entity: EntityInfo, _ reference: EntityInfo.Reference, tenantColumn: String?) throws -> KeyCheckResult
+    /// When columns were last written and by which tenants, when the store knows (a change log, a change table).
+    func columnWrites() -> WriteTracker?
+}
+
+extension AuditStore {
+    public func columnWrites() -> WriteTracker? { nil }
 }
 
 extension EntityInfo {

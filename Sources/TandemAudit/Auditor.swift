@@ -16,6 +16,8 @@ public struct AuditOptions: Sendable {
     public var customSettingTenants = 2
     /// A column null or empty in at least this share of rows is a zombie.
     public var zombieShare = 0.995
+    /// A column a change log shows unwritten for this many days before its newest change is a zombie.
+    public var zombieDays = 400
     public init() {}
 }
 
@@ -37,6 +39,8 @@ public struct EntityProfile {
     public var tenantRows: [String: Int]
     /// Rows with at least one row-level finding, per tenant.
     public var tenantFindingRows: [String: Int]
+    /// Per column: when it was last written and by whom (change log or change table sources only).
+    public var writes: [String: ColumnWrites]?
     public var seconds: Double
 }
 
@@ -47,6 +51,8 @@ public struct AuditResult {
     public var entities: [EntityProfile]
     public var findings: [Finding]
     public var tenants: [TenantRisk]
+    /// Changes read from the change log or change table, and their time span (nil without one).
+    public var changeLog: WriteTracker?
     public var started: Date
     public var seconds: Double
 }
@@ -79,8 +85,9 @@ public final class Auditor {
             }
         }
         var profiles: [EntityProfile] = [], findings: [Finding] = []
+        let writes = store.columnWrites()
         for e in chosen {
-            var (profile, found) = try audit(e)
+            var (profile, found) = try audit(e, writes: writes)
             findings += found
             found = try keyChecks(e, profile)
             for f in found { for (t, n) in f.byTenant { profile.tenantFindingRows[t, default: 0] += n } }
@@ -88,12 +95,12 @@ public final class Auditor {
             profiles.append(profile)
         }
         findings.sort { ($0.severity, -$0.count, $0.entity, $0.column ?? "") < ($1.severity, -$1.count, $1.entity, $1.column ?? "") }
-        let tenants = TenantRisk.rank(profiles, findings)
+        let tenants = TenantRisk.rank(profiles, findings, writeRates: writes?.tenantRates ?? [:])
         return AuditResult(source: store.description, options: options, entities: profiles, findings: findings,
-                           tenants: tenants, started: started, seconds: Date().timeIntervalSince(started))
+                           tenants: tenants, changeLog: writes, started: started, seconds: Date().timeIntervalSince(started))
     }
 
-    func audit(_ e: EntityInfo) throws -> (EntityProfile, [Finding]) {
+    func audit(_ e: EntityInfo, writes: WriteTracker?) throws -> (EntityProfile, [Finding]) {
         let t0 = Date()
         var columns = e.columns.map { ColumnProfiler(name: $0.name, declaredType: $0.declaredType) }
         let tenantIndex = options.tenantColumn.flatMap { t in e.columns.firstIndex { $0.name == t } }
@@ -112,7 +119,9 @@ public final class Auditor {
         }
         report(e.name, "profile", rows, estimate, t0)
         let tenantNames = Dictionary(uniqueKeysWithValues: tenantIDs.map { ($0.value, $0.key) })
-        var candidates = decide(e, columns, tenantCount: tenantIDs.count, tenantNames: tenantNames, tenantIndex: tenantIndex)
+        let columnWrites = writes.map { $0.columns[e.name] ?? [:] }
+        var candidates = decide(e, columns, tenantCount: tenantIDs.count, tenantNames: tenantNames, tenantIndex: tenantIndex,
+                                writes: columnWrites, newest: columnWrites?.values.compactMap(\.lastWritten).max { $0.microseconds < $1.microseconds })
         var tenantFindingRows: [String: Int] = [:]
         if !candidates.isEmpty {
             // The evidence pass: the same tests on every row give exact counts, example keys and tenants.
@@ -135,7 +144,7 @@ public final class Auditor {
             }
         }
         let profile = EntityProfile(info: e, rows: rows, columns: columns, tenantRows: tenantRows,
-                                    tenantFindingRows: tenantFindingRows, seconds: Date().timeIntervalSince(t0))
+                                    tenantFindingRows: tenantFindingRows, writes: columnWrites, seconds: Date().timeIntervalSince(t0))
         return (profile, candidates.map(\.finding).filter { $0.count > 0 || $0.kind == .zombieColumn })
     }
 

@@ -8,7 +8,7 @@ enum AuditCommand {
     static let verb = Verb(
         name: "audit", summary: "profile a legacy store: findings with suggested mapping rules, tenants by risk",
         positionals: [],
-        options: [.value("--source", "SPEC", "the legacy store: sqlite:PATH or postgres://USER@HOST/DB (libpq URI)"),
+        options: [.value("--source", "SPEC", "sqlite:PATH, postgres://USER@HOST/DB (libpq URI) or jsonl:PATH[?format=tandem|debezium|…]"),
                   .value("--out", "DIR", "where report.json and report.html go (created when missing)"),
                   .value("--entities", "A,B", "the tables to audit (default: all)"),
                   .value("--tenant-column", "COL", "the column naming each row's customer: per-tenant risk"),
@@ -31,7 +31,7 @@ enum AuditCommand {
     ) { args in
         guard let text = args.value("--source") else { throw UsageError("audit: missing --source SPEC (sqlite:PATH or postgres://…)") }
         guard let out = args.value("--out") else { throw UsageError("audit: missing --out DIR") }
-        let store = try openStore(text)
+        let store = try openStore(text, tenantColumn: args.value("--tenant-column"))
         var options = AuditOptions()
         if let e = args.value("--entities") {
             options.entities = e.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -71,14 +71,15 @@ enum AuditCommand {
     }
 
     /// The store a --source names.
-    static func openStore(_ text: String) throws -> any AuditStore {
+    static func openStore(_ text: String, tenantColumn: String?) throws -> any AuditStore {
         if text.hasPrefix("sqlite:") {
             let path = String(text.dropFirst("sqlite:".count))
             guard !path.isEmpty else { throw UsageError("audit: --source sqlite: needs a PATH") }
             return try SQLiteAuditStore(path: path)
         }
         if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") { return try PostgresAuditStore(conninfo: text) }
-        throw UsageError("audit: unknown --source (expected sqlite:PATH or a postgres:// URI)")
+        if text.hasPrefix("jsonl:") { return try ChangeLogAuditStore(spec: text, tenantColumn: tenantColumn) }
+        throw UsageError("audit: unknown --source (expected sqlite:PATH, a postgres:// URI or jsonl:PATH[?format=…])")
     }
 
     static func bytes(_ json: JSONValue, pretty: Bool = false) -> [UInt8] {

@@ -87,6 +87,7 @@ extension PlantedLegacy {
     static func portableSQL() -> String {
         func lit(_ s: String?) -> String { s.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" } ?? "NULL" }
         var sql = """
+            BEGIN;
             CREATE TABLE customers (id BIGINT PRIMARY KEY, tenant TEXT NOT NULL, email TEXT, name TEXT, signup TEXT,
               fax TEXT, country TEXT, credit TEXT, loyalty_code TEXT, code TEXT UNIQUE, note TEXT);
             CREATE TABLE orders (id BIGINT PRIMARY KEY, tenant TEXT NOT NULL, customer_id BIGINT, amount DOUBLE PRECISION, created TEXT);
@@ -112,6 +113,6 @@ extension PlantedLegacy {
         for i in 1...50 {
             sql += "INSERT INTO products VALUES (\(i), \(lit(String(format: "SKU-%04d", i))), \(lit("Product \(i)")), \(Double(i) * 1.25), \(lit(String(format: "2021-03-%02d", 1 + i % 28))));\n"
         }
-        return sql
+        return sql + "COMMIT;\n"
     }
 }
