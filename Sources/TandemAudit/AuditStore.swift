@@ -74,11 +74,11 @@ public protocol AuditStore: AnyObject {
     /// Rows whose non-null `reference.column` names no row of the referenced table.
     func orphans(_ entity: EntityInfo, _ reference: EntityInfo.Reference, tenantColumn: String?) throws -> KeyCheckResult
     /// When columns were last written and by which tenants, when the store knows (a change log, a change table).
-    func columnWrites() -> WriteTracker?
+    func columnWrites(tenantColumn: String?) throws -> WriteTracker?
 }
 
 extension AuditStore {
-    public func columnWrites() -> WriteTracker? { nil }
+    public func columnWrites(tenantColumn: String?) throws -> WriteTracker? { nil }
 }
 
 extension EntityInfo {

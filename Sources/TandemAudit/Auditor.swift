@@ -85,7 +85,7 @@ public final class Auditor {
             }
         }
         var profiles: [EntityProfile] = [], findings: [Finding] = []
-        let writes = store.columnWrites()
+        let writes = try store.columnWrites(tenantColumn: options.tenantColumn)
         for e in chosen {
             var (profile, found) = try audit(e, writes: writes)
             findings += found

@@ -80,7 +80,7 @@ public final class ChangeLogAuditStore: AuditStore {
     public func orphans(_ entity: EntityInfo, _ reference: EntityInfo.Reference, tenantColumn: String?) throws -> KeyCheckResult {
         try inner.orphans(entity, reference, tenantColumn: tenantColumn)
     }
-    public func columnWrites() -> WriteTracker? { writes }
+    public func columnWrites(tenantColumn: String?) throws -> WriteTracker? { writes }
 }
 
 /// Applies changes to per-entity tables of a scratch SQLite database, creating tables and columns as they

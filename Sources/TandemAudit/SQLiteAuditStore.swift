@@ -178,6 +178,43 @@ public final class SQLiteAuditStore: AuditStore {
         return try collect(sql)
     }
 
+    /// With Tandem's change table (`_tandem_changes`, from `tandem source install-triggers`): every recorded
+    /// change, streamed in order, tells when each column was last written and by which tenants.
+    public func columnWrites(tenantColumn: String?) throws -> WriteTracker? {
+        try wrap {
+            guard try db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_tandem_changes'") != nil else { return nil }
+            var tracker = WriteTracker()
+            let st = try db.prepare("SELECT \"table\", op, before, after, time FROM _tandem_changes ORDER BY id")
+            while try st.step() {
+                guard let op = ChangeKind(rawValue: st.text(1)) else { continue }
+                let time = try? Timestamp(rfc3339: st.text(4))
+                let e = Event(committedAt: time, entity: st.text(0), key: Row(), op: op,
+                              before: st.isNull(2) ? nil : Self.image(st.text(2)), after: st.isNull(3) ? nil : Self.image(st.text(3)))
+                tracker.record(e, tenantColumn: tenantColumn)
+            }
+            return tracker
+        }
+    }
+
+    /// A trigger's JSON image as a row of comparable values (strings and integers as themselves, anything
+    /// else as its JSON text): enough to tell which columns changed and to read a tenant.
+    static func image(_ json: String) -> Row? {
+        guard case .object(let members)? = try? JSONValue.parse(json) else { return nil }
+        var row = Row()
+        for (k, v) in members {
+            switch v {
+            case .null: row.appendUnchecked(k, .null)
+            case .string(let s): row.appendUnchecked(k, .string(s))
+            default:
+                var b: [UInt8] = []
+                v.write(into: &b)
+                let text = String(decoding: b, as: UTF8.self)
+                row.appendUnchecked(k, Int64(text).map(Value.int) ?? .string(text))
+            }
+        }
+        return row
+    }
+
     /// Counts the rows of a (key, tenant) query, keeping five keys and the count per tenant.
     func collect(_ sql: String) throws -> KeyCheckResult {
         try wrap {
