@@ -33,7 +33,7 @@ let package = Package(
                           dependencies: ["TandemCore", "TandemJournal", "TandemSources", "TandemSinks", "TandemPipeline", "TandemAudit"],
                           path: "Sources/tandem"),
         .executableTarget(name: "tandem-bench",
-                          dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSinks", "TandemSources", "TandemPipeline", "CSQLite", "CPostgres"],
+                          dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSinks", "TandemSources", "TandemPipeline", "TandemAudit", "CSQLite", "CPostgres"],
                           path: "Sources/tandem-bench"),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], path: "Tests/TandemCoreTests"),
         .testTarget(name: "TandemJournalTests", dependencies: ["TandemCore", "TandemJournal"],

@@ -7,7 +7,7 @@ public enum AuditReport {
     public static let version = 1
 
     /// The memory bound, as the report states it.
-    public static let memoryBound = "per column: a 4 KiB HyperLogLog, exact counts of at most \(ColumnProfiler.exactLimit) distinct values cut to \(ColumnProfiler.keptBytes) bytes (then a \(ColumnProfiler.topCapacity)-counter space-saving summary), tenant sets of at most \(ColumnProfiler.tenantLimit): about 200 KiB per column whatever the number of rows; plus a counter per tenant. Duplicate keys and orphans are found by the store's own grouped and anti-join queries."
+    public static let memoryBound = "per column: a 4 KiB HyperLogLog, exact counts of at most \(ColumnProfiler.exactLimit) distinct values cut to \(ColumnProfiler.keptBytes) bytes (then a \(ColumnProfiler.topCapacity)-counter Misra-Gries summary), tenant sets of at most \(ColumnProfiler.tenantLimit): about 200 KiB per column whatever the number of rows; plus a counter per tenant. Duplicate keys and orphans are found by the store's own grouped and anti-join queries."
 
     /// The whole report as JSON.
     public static func json(_ r: AuditResult) -> JSONValue {
@@ -77,7 +77,7 @@ public enum AuditReport {
             ("distinct", .int(Int64(c.distinct))), ("distinctExact", .bool(c.isExact)),
             ("min", c.min.map { .string(AuditText.short($0.display)) } ?? .null),
             ("max", c.max.map { .string(AuditText.short($0.display)) } ?? .null),
-            ("top", .array(c.topValues(10).map { .object([("value", .string(AuditText.short($0.value))), ("count", .int(Int64($0.count))), ("overestimate", .int(Int64($0.error)))]) })),
+            ("top", .array(c.topValues(10).map(topValue))),
             ("inferredType", .string(type.rawValue)),
             ("notFitting", .int(Int64(notFitting))), ("notFittingShare", rate(notFitting, c.present)),
             ("patterns", .object(patterns)),
@@ -93,6 +93,10 @@ public enum AuditReport {
                                 ("tenants", cw.tenantsOverflow ? .null : .int(Int64(cw.tenants.count)))])
             } ?? .null),
         ])
+    }
+
+    static func topValue(_ t: (value: String, count: Int, undercount: Int)) -> JSONValue {
+        .object([("value", .string(AuditText.short(t.value))), ("count", .int(Int64(t.count))), ("undercount", .int(Int64(t.undercount)))])
     }
 
     static func finding(_ f: Finding) -> JSONValue {

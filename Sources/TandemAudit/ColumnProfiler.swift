@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import TandemSources
 
 /// One cell as a source hands it to the profiler; a text's bytes are valid only during the call.
@@ -36,14 +39,14 @@ public enum Extreme: Sendable, Equatable {
 
 /// The streaming profile of one column, in memory bounded independently of the row count: a 4 KiB
 /// HyperLogLog, exact value counts while the column holds at most `exactLimit` distinct values (each kept
-/// value cut to `keptBytes`), then a 64-counter space-saving summary, plus fixed counters: at most
+/// value cut to `keptBytes`), then a 64-counter Misra-Gries summary, plus fixed counters: at most
 /// ≈ 1024 × (keptBytes + 64) ≈ 200 KiB per column, whatever the table size.
 public struct ColumnProfiler {
     /// Distinct values counted exactly (and case variants found) up to this many; beyond it, sketches.
     public static let exactLimit = 1024
     /// Bytes of a value kept for top values, min and max.
     public static let keptBytes = 120
-    /// Counters of the space-saving summary once the exact counts are dropped.
+    /// Counters of the Misra-Gries summary once the exact counts are dropped.
     public static let topCapacity = 64
 
     public let name: String
@@ -65,15 +68,13 @@ public struct ColumnProfiler {
     /// Date text by its `parseTimestamp` format, before slash dates are resolved (see `dateFormats`).
     var rawDateFormats: [String: Int] = [:]
     var slashDayFirst = 0, slashMonthFirst = 0, slashAmbiguous = 0
-    /// Longest value in bytes (text/blob) or characters of its number.
+    /// Longest value: characters (Unicode scalars) of text, bytes of a blob or of invalid UTF-8.
     public internal(set) var longest = 0
-    public internal(set) var min: Extreme?
-    public internal(set) var max: Extreme?
+    var minNumber: Double?, maxNumber: Double?
+    var minText: [UInt8]?, maxText: [UInt8]?
     var hll = HyperLogLog()
-    /// Exact counts per value (cut to `keptBytes`) while there are few; nil once dropped.
-    var exact: [String: Int]? = [:]
+    var counts = ValueCounts(exactLimit: ColumnProfiler.exactLimit, capacity: ColumnProfiler.topCapacity)
     var exactIsLossless = true
-    var top: SpaceSaving?
     /// Tenants (by index) with a value in this column, up to `tenantLimit`; for "custom setting".
     var tenantsSetting = Set<Int32>()
     var tenantsOverflow = false
@@ -87,6 +88,22 @@ public struct ColumnProfiler {
 
     public init(name: String, declaredType: String) { self.name = name; self.declaredType = declaredType }
 
+    /// The smallest value: numbers before text (SQLite's order), text by bytes.
+    public var min: Extreme? {
+        if let n = minNumber { return .number(n, text: Self.numberText(n)) }
+        return minText.map { .text(String(decoding: $0, as: UTF8.self)) }
+    }
+
+    /// The largest value.
+    public var max: Extreme? {
+        if let t = maxText { return .text(String(decoding: t, as: UTF8.self)) }
+        return maxNumber.map { .number($0, text: Self.numberText($0)) }
+    }
+
+    static func numberText(_ d: Double) -> String {
+        d == d.rounded() && abs(d) < 9e15 ? String(Int64(d)) : "\(d)"
+    }
+
     /// Counts one cell; `tenant` is the row's tenant index when there is a tenant column.
     public mutating func observe(_ cell: Cell, tenant: Int32?) {
         rows += 1
@@ -96,20 +113,29 @@ public struct ColumnProfiler {
             return
         case .int(let i):
             integers += 1
-            let text = String(i)
-            hll.add(hash: auditHash(UInt64(bitPattern: i)))
-            note(text, .number(Double(i), text: text), length: text.utf8.count)
+            let h = auditHash(UInt64(bitPattern: i))
+            hll.add(hash: h)
+            number(Double(i), length: Self.digits(i))
+            counts.add(hash: h) { String(i) }
         case .double(let d):
             reals += 1
-            let text = d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) + ".0" : "\(d)"
-            hll.add(hash: auditHash(d.bitPattern))
-            note(text, .number(d, text: text), length: text.utf8.count)
+            let h = auditHash(d.bitPattern ^ 0x5bd1_e995)
+            hll.add(hash: h)
+            number(d, length: 0)
+            counts.add(hash: h) { d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) + ".0" : "\(d)" }
         case .text(let b):
             texts += 1
-            if b.isEmpty { empties += 1; note("", .text(""), length: 0); break }
-            hll.add(hash: auditHash(b))
-            let valid = String(validatingUTF8Bytes: b)
-            if valid == nil { invalidUTF8 += 1 }
+            let h = auditHash(b)
+            if b.isEmpty {
+                empties += 1
+                bucket(0)
+                text(b)
+                counts.add(hash: h) { "" }
+                break
+            }
+            hll.add(hash: h)
+            var length = b.count
+            if let scalars = Self.scalarCount(b) { length = scalars } else { invalidUTF8 += 1 }
             if TextClassifier.isSpace(b[0]) || TextClassifier.isSpace(b[b.count - 1]) { outerWhitespace += 1 }
             let t = TextClassifier.trimmed(b)
             if !t.isEmpty {
@@ -117,9 +143,11 @@ public struct ColumnProfiler {
                 count(shape)
                 if shape.pattern == .integer, TextClassifier.isPhoneDigits(t) { phoneDigitRuns += 1 }
             }
-            let kept = String(decoding: b.prefix(Self.keptBytes), as: UTF8.self)
             if b.count > Self.keptBytes { exactIsLossless = false }
-            note(kept, .text(kept), length: valid?.count ?? b.count)
+            longest = Swift.max(longest, length)
+            bucket(b.count)
+            text(b)
+            counts.add(hash: h) { String(decoding: b.prefix(Self.keptBytes), as: UTF8.self) }
         case .blob(let n):
             blobs += 1
             if n == 0 { empties += 1 }
@@ -130,6 +158,57 @@ public struct ColumnProfiler {
             tenantsSetting.insert(tenant)
             if tenantsSetting.count > Self.tenantLimit { tenantsOverflow = true; tenantsSetting = [] }
         }
+    }
+
+    @inline(__always) private mutating func number(_ d: Double, length: Int) {
+        if minNumber == nil || d < minNumber! { minNumber = d }
+        if maxNumber == nil || d > maxNumber! { maxNumber = d }
+        longest = Swift.max(longest, length)
+        bucket(length)
+    }
+
+    /// Min/max of text by bytes, copying only when one changes.
+    @inline(__always) private mutating func text(_ b: UnsafeRawBufferPointer) {
+        let kept = UnsafeRawBufferPointer(rebasing: b.prefix(Self.keptBytes))
+        if minText == nil || Self.less(kept, minText!) { minText = Array(kept) }
+        if maxText == nil || Self.less(maxText!, kept) { maxText = Array(kept) }
+    }
+
+    static func less(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {
+        b.withUnsafeBytes { bb in
+            let n = Swift.min(a.count, bb.count)
+            let c = n == 0 ? 0 : memcmp(a.baseAddress!, bb.baseAddress!, n)
+            return c < 0 || (c == 0 && a.count < bb.count)
+        }
+    }
+
+    static func less(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
+        a.withUnsafeBytes { aa in
+            let n = Swift.min(aa.count, b.count)
+            let c = n == 0 ? 0 : memcmp(aa.baseAddress!, b.baseAddress!, n)
+            return c < 0 || (c == 0 && aa.count < b.count)
+        }
+    }
+
+    @inline(__always) private mutating func bucket(_ length: Int) {
+        // Bucket b ≥ 1 holds lengths 2^b + 1 … 2^(b+1) (bucket 1 from 1): ⌈log2 length⌉ − 1.
+        lengthBuckets[length == 0 ? 0 : Swift.min(8, Swift.max(1, Int.bitWidth - (length - 1).leadingZeroBitCount - 1))] += 1
+    }
+
+    static func digits(_ i: Int64) -> Int {
+        var n = i == 0 ? 1 : 0, v = i.magnitude
+        while v > 0 { v /= 10; n += 1 }
+        return n + (i < 0 ? 1 : 0)
+    }
+
+    /// Unicode scalars in valid UTF-8, nil for invalid UTF-8 (ASCII is checked 8 bytes at a time).
+    static func scalarCount(_ b: UnsafeRawBufferPointer) -> Int? {
+        var i = 0
+        while i + 8 <= b.count, b.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+        while i < b.count, b[i] < 0x80 { i += 1 }
+        if i == b.count { return b.count }
+        guard String(validatingUTF8Bytes: b) != nil else { return nil }
+        return b.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
     }
 
     private func isEmptyCell(_ c: Cell) -> Bool {
@@ -162,34 +241,23 @@ public struct ColumnProfiler {
         }
     }
 
-    private mutating func note(_ key: String, _ value: Extreme, length: Int) {
-        longest = Swift.max(longest, length)
-        // Bucket b ≥ 1 holds lengths 2^b + 1 … 2^(b+1) (bucket 1 from 1): ⌈log2 length⌉ − 1.
-        lengthBuckets[length == 0 ? 0 : Swift.min(8, Swift.max(1, Int.bitWidth - (length - 1).leadingZeroBitCount - 1))] += 1
-        if min == nil || value < min! { min = value }
-        if max == nil || max! < value { max = value }
-        if exact != nil {
-            exact![key, default: 0] += 1
-            if exact!.count > Self.exactLimit {
-                var summary = SpaceSaving(capacity: Self.topCapacity)
-                for (v, n) in exact!.sorted(by: { $0.value > $1.value }).prefix(Self.topCapacity) { summary.add(v, times: n) }
-                top = summary
-                exact = nil
-            }
-        } else {
-            top!.add(key)
-        }
-    }
-
     /// Non-null values.
     public var nonNull: Int { rows - nulls }
     /// Values that are neither null nor empty.
     public var present: Int { rows - nulls - empties }
     /// True when distinct counts and top values are exact (few distinct values).
-    public var isExact: Bool { exact != nil && exactIsLossless }
+    public var isExact: Bool { counts.isExact && exactIsLossless }
 
     /// Distinct non-null values: exact while few, else the HyperLogLog estimate.
-    public var distinct: Int { exact.map { $0.count } ?? hll.estimate }
+    public var distinct: Int { counts.isExact ? counts.entries.count : hll.estimate }
+
+    /// Exact counts per shown value, while the column holds few distinct values.
+    var exact: [String: Int]? {
+        guard counts.isExact else { return nil }
+        var out: [String: Int] = [:]
+        for e in counts.entries.values { out[e.text, default: 0] += e.count }
+        return out
+    }
 
     /// Whether slash dates read day first: only when some cannot be month first and none must be.
     var slashDayFirstWins: Bool { slashDayFirst > 0 && slashMonthFirst == 0 }
@@ -211,13 +279,10 @@ public struct ColumnProfiler {
         return out.map { ($0.key, $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.format < $1.format }
     }
 
-    /// The most common values with counts (and their possible overestimate once sketched).
-    public func topValues(_ n: Int) -> [SpaceSaving.Counter] {
-        if let exact {
-            return exact.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(n)
-                .map { SpaceSaving.Counter(value: $0.key, count: $0.value, error: 0) }
-        }
-        return Array(top!.top.prefix(n))
+    /// The most common values with counts, and by how much a count may be too low once sketched.
+    public func topValues(_ n: Int) -> [(value: String, count: Int, undercount: Int)] {
+        counts.entries.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.text < $1.text }.prefix(n)
+            .map { ($0.text, $0.count, counts.undercount) }
     }
 }
 

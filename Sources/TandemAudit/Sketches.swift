@@ -62,32 +62,3 @@ public struct HyperLogLog: Sendable {
         return Int(raw.rounded())
     }
 }
-
-/// Space-saving top-k (Metwally et al. 2005): `capacity` counters; a value seen more than N/capacity times
-/// is always held, and each count overestimates its value's true count by at most `error` (≤ N/capacity).
-public struct SpaceSaving: Sendable {
-    /// A held value, its count, and by how much the count may be too high.
-    public struct Counter: Sendable { public var value: String; public var count: Int; public var error: Int }
-    /// How many values are held.
-    public let capacity: Int
-    private var counters: [String: (count: Int, error: Int)] = [:]
-
-    /// An empty summary with `capacity` counters.
-    public init(capacity: Int) { self.capacity = capacity }
-
-    /// Counts `value` `times` more times.
-    public mutating func add(_ value: String, times: Int = 1) {
-        if let c = counters[value] { counters[value] = (c.count + times, c.error); return }
-        if counters.count < capacity { counters[value] = (times, 0); return }
-        // Replace the smallest counter; the newcomer inherits its count as the possible overestimate.
-        let (victim, least) = counters.min { $0.value.count < $1.value.count }!
-        counters[victim] = nil
-        counters[value] = (least.count + times, least.count)
-    }
-
-    /// The held values, most frequent first (ties by value, for a stable report).
-    public var top: [Counter] {
-        counters.map { Counter(value: $0.key, count: $0.value.count, error: $0.value.error) }
-            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }
-    }
-}

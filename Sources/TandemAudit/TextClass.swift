@@ -71,11 +71,16 @@ public enum TextClassifier {
         return i == b.count ? .decimal : nil
     }
 
-    static let booleans: Set<[UInt8]> = Set(["true", "false", "yes", "no", "y", "n", "t", "f", "on", "off"].map { Array($0.utf8) })
+    /// true/false, yes/no, y/n, t/f, on/off in any case: the lower-cased bytes packed into one integer.
+    static let booleans: Set<UInt64> = Set(["true", "false", "yes", "no", "y", "n", "t", "f", "on", "off"].map { packed(Array($0.utf8)) })
+
+    static func packed<C: Collection>(_ b: C) -> UInt64 where C.Element == UInt8 {
+        b.reduce(0) { $0 << 8 | UInt64($1 | 0x20) }
+    }
 
     static func isBoolean(_ b: UnsafeRawBufferPointer) -> Bool {
-        guard b.count <= 5 else { return false }
-        return booleans.contains(b.map { $0 | 0x20 })
+        guard b.count <= 5, b.allSatisfy(isAlpha) else { return false }
+        return booleans.contains(packed(b))
     }
 
     static func isUUID(_ b: UnsafeRawBufferPointer) -> Bool {
@@ -105,9 +110,10 @@ public enum TextClassifier {
     }
 
     static func isURL(_ b: UnsafeRawBufferPointer) -> Bool {
-        let lower = b.prefix(8).map { $0 | 0x20 }
-        let scheme: Int
-        if lower.starts(with: Array("https://".utf8)) { scheme = 8 } else if lower.starts(with: Array("http://".utf8)) { scheme = 7 } else { return false }
+        guard b.count > 9, b[0] | 0x20 == 104, b[1] | 0x20 == 116, b[2] | 0x20 == 116, b[3] | 0x20 == 112 else { return false }
+        let secure = b[4] | 0x20 == 115
+        let scheme = secure ? 8 : 7
+        guard b[scheme - 3] == 58, b[scheme - 2] == 47, b[scheme - 1] == 47 else { return false }
         guard b.count > scheme + 2 else { return false }
         return !b.contains(where: { isSpace($0) })
     }
