@@ -2,6 +2,7 @@ import Foundation
 import TandemAudit
 import TandemCore
 import TandemSources
+import TandemSQLite
 import XCTest
 
 /// The drafted mapping loads, and a dry run of it quarantines exactly the planted rows a mapping can catch.
@@ -55,5 +56,35 @@ final class MappingDraftTests: XCTestCase {
         guard case .rejected(let r) = signup("03/05/2019") else { return XCTFail("a third format is rejected") }
         XCTAssertEqual(r.reason, "\"03/05/2019\" does not match the time format %Y-%m-%d or %d.%m.%Y")
         XCTAssertThrowsError(try Mapping.parse(Data(#"{"entities": {"c": {"columns": {"x": {"transforms": [{"parseTimestamp": []}]}}}}}"#.utf8)))
+    }
+
+    func testDraftedMappingRunForRealKeepsExactlyTheCleanRows() throws {
+        let db = dir + "/legacy.db"
+        func tandem(_ args: [String]) throws -> ToolResult {
+            let r = try Tool.run(Tool.tandem, args)
+            XCTAssertEqual(r.status, 0, "tandem \(args.joined(separator: " ")): \(r.stderr)")
+            return r
+        }
+        _ = try tandem(["audit", "--source", "sqlite:\(db)", "--out", dir + "/out", "--tenant-column", "tenant", "--draft-mapping"])
+        _ = try tandem(["source", "install-triggers", "--db", db, "--tables", "customers,orders,products"])
+        _ = try tandem(["snapshot", "--source", "sqlite-changelog:\(db)", "--journal", dir + "/journal", "--mapping", dir + "/out/mapping.json"])
+        _ = try tandem(["replay", "--journal", dir + "/journal", "--into", "sqlite:\(dir)/new.db"])
+        let store = try Database(path: dir + "/new.db", mode: .readOnly)
+        defer { store.close() }
+        func ids(_ table: String) throws -> Set<Int64> {
+            let st = try store.prepare("SELECT id FROM \(table)")
+            var out = Set<Int64>()
+            while try st.step() { out.insert(st.int64(0)) }
+            return out
+        }
+        let bad = PlantedLegacy.invalidEmails.union(PlantedLegacy.textCredit).map(Int64.init)
+        XCTAssertEqual(try ids("customers"), Set((1...Int64(PlantedLegacy.customers)).filter { !bad.contains($0) }))
+        XCTAssertEqual(try ids("orders").count, PlantedLegacy.orders)
+        XCTAssertEqual(try ids("products").count, 50)
+        // The rules were applied on the way: trimmed, lower-cased, parsed.
+        XCTAssertEqual(try store.scalar("SELECT count(*) FROM customers WHERE name <> trim(name) OR country <> lower(country)"), .int(0))
+        XCTAssertEqual(try store.scalar("SELECT count(*) FROM pragma_table_info('customers') WHERE name = 'fax'"), .int(0), "the zombie is dropped")
+        let q = try tandem(["quarantine", "list", "--journal", dir + "/journal", "--json"])
+        XCTAssertEqual(q.stdout.split(separator: "\n").count, bad.count)
     }
 }
