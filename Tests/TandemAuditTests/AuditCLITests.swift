@@ -84,4 +84,28 @@ final class AuditCLITests: XCTestCase {
         XCTAssertEqual(spec.stderr.split(separator: "\n").count, 1)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/out"), "nothing written on a refusal")
     }
+
+    /// Every field report.json has is described in schemas/audit-report.schema.json, and every required one is there.
+    func testReportFieldsAreTheSchemasFields() throws {
+        let r = try Tool.run(Tool.tandem, ["audit", "--source", "sqlite:\(dir)/legacy.db", "--out", dir + "/out", "--tenant-column", "tenant"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let schema = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("schemas/audit-report.schema.json"))) as? [String: Any])
+        let defs = try XCTUnwrap(schema["$defs"] as? [String: [String: Any]])
+        func check(_ object: [String: Any], _ def: [String: Any], _ what: String) {
+            let properties = (def["properties"] as? [String: Any]) ?? [:]
+            for key in object.keys { XCTAssertNotNil(properties[key], "\(what).\(key) is not in the schema") }
+            for key in (def["required"] as? [String]) ?? [] { XCTAssertNotNil(object[key], "\(what).\(key) is required") }
+        }
+        let json = try report()
+        check(json, schema, "report")
+        for e in json["entities"] as? [[String: Any]] ?? [] {
+            check(e, defs["entity"]!, "entity")
+            for c in e["columns"] as? [[String: Any]] ?? [] { check(c, defs["column"]!, "column") }
+        }
+        for f in json["findings"] as? [[String: Any]] ?? [] { check(f, defs["finding"]!, "finding") }
+        let tenants = json["tenants"] as? [[String: Any]] ?? []
+        XCTAssertFalse(tenants.isEmpty)
+        for t in tenants { check(t, defs["tenant"]!, "tenant") }
+    }
 }
