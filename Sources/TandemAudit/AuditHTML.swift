@@ -79,16 +79,24 @@ public enum AuditHTML {
         var h = "<h2 class=\"entity\">\(esc(e.info.name)) <span class=\"muted\">\(e.rows) rows</span></h2>\n"
         h += "<p>Null rate per column</p>\n"
         h += bars(e.columns.map { ($0.name, $0.rows == 0 ? 0 : Double($0.nulls) * 100 / Double($0.rows), String(format: "%.1f %%", $0.rows == 0 ? 0 : Double($0.nulls) * 100 / Double($0.rows))) }, max: 100, id: "nulls-\(esc(e.info.name))")
-        h += "<table class=\"columns\"><thead><tr><th>column</th><th>type (declared → inferred)</th><th class=\"num\">null</th><th class=\"num\">empty</th><th class=\"num\">distinct</th><th>min … max</th><th>top values</th><th>patterns</th><th>value lengths</th></tr></thead><tbody>\n"
+        h += "<table class=\"columns\"><thead><tr><th>column</th><th>type (declared → inferred)</th><th class=\"num\">null</th><th class=\"num\">empty</th><th class=\"num\">distinct</th><th>min … max</th><th>top values</th><th>patterns</th><th>value lengths</th>\(e.writes == nil ? "" : "<th>last written</th>")</tr></thead><tbody>\n"
         for c in e.columns {
             let (type, notFitting) = c.inferred
             let top = c.topValues(3).map { "\(esc($0.value)) ×\($0.count)" }.joined(separator: ", ")
             var patterns = c.patterns.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }
             for f in c.dateFormats { patterns.append("\(f.format) \(f.count)") }
             let mm = [c.min, c.max].map { $0.map { esc(AuditText.short($0.display, 24)) } ?? "" }.joined(separator: " … ")
-            h += "<tr><td>\(esc(c.name))</td><td>\(esc(c.declaredType.isEmpty ? "—" : c.declaredType)) → \(type.rawValue)\(notFitting > 0 ? " (\(notFitting) do not fit)" : "")</td><td class=\"num\">\(c.nulls)</td><td class=\"num\">\(c.empties)</td><td class=\"num\">\(c.isExact ? "" : "≈")\(c.distinct)</td><td>\(mm)</td><td>\(top)</td><td>\(esc(patterns.joined(separator: ", ")))</td><td>\(histogram(c.lengthBuckets))</td></tr>\n"
+            h += "<tr><td>\(esc(c.name))</td><td>\(esc(c.declaredType.isEmpty ? "—" : c.declaredType)) → \(type.rawValue)\(notFitting > 0 ? " (\(notFitting) do not fit)" : "")</td><td class=\"num\">\(c.nulls)</td><td class=\"num\">\(c.empties)</td><td class=\"num\">\(c.isExact ? "" : "≈")\(c.distinct)</td><td>\(mm)</td><td>\(top)</td><td>\(esc(patterns.joined(separator: ", ")))</td><td>\(histogram(c.lengthBuckets))</td>\(e.writes.map { written($0[c.name]) } ?? "")</tr>\n"
         }
         return h + "</tbody></table>\n"
+    }
+
+    /// When a column was last written and by how many tenants (change log or change table).
+    static func written(_ w: ColumnWrites?) -> String {
+        guard let w, w.writes > 0 else { return "<td class=\"muted\">never</td>" }
+        let when = w.lastWritten.map { String($0.rfc3339.prefix(10)) } ?? "?"
+        let who = w.tenantsOverflow ? ", > 1000 tenants" : w.tenants.isEmpty ? "" : ", \(w.tenants.count) tenant\(w.tenants.count == 1 ? "" : "s")"
+        return "<td>\(when) (\(w.writes) writes\(who))</td>"
     }
 
     /// Horizontal bars, one per label, scaled to `max`.

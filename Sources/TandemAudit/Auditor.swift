@@ -158,7 +158,11 @@ public final class Auditor {
         case .null: return nil
         case .int(let i): return String(i)
         case .double(let d): return "\(d)"
-        case .text(let b): return b.isEmpty ? nil : AuditText.short(String(decoding: b, as: UTF8.self))
+        case .text(let b):
+            if b.isEmpty { return nil }
+            // Printable ASCII of a usual length needs no escaping or cutting (the common case, once a row).
+            if b.count <= 64, b.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return String(decoding: b, as: UTF8.self) }
+            return AuditText.short(String(decoding: b, as: UTF8.self))
         case .blob: return nil
         }
     }

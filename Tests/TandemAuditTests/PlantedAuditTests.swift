@@ -1,6 +1,7 @@
 import Foundation
 import TandemAudit
 import TandemCore
+import TandemSQLite
 import XCTest
 
 /// The audit of a generated legacy database finds every planted problem with its exact count, and nothing in
@@ -94,5 +95,33 @@ final class PlantedAuditTests: XCTestCase {
         // A tenant with a custom setting ranks after every tenant with the same rows and no findings.
         let clean = r.tenants.filter { $0.rowsWithFindings == 0 && $0.customSettings.isEmpty }
         if let worstClean = clean.map(\.risk).max() { XCTAssertGreaterThan(t03.risk, worstClean) }
+    }
+
+    func testSampleReadsAboutNRowsSpreadOverTheTableAndSkipsKeyChecks() throws {
+        var options = AuditOptions()
+        options.sample = 50
+        options.entities = ["customers", "orders"]
+        let r = try Auditor(store: try SQLiteAuditStore(path: path), options: options).run()
+        XCTAssertEqual(r.entities.map(\.info.name), ["customers", "orders"])
+        XCTAssertEqual(r.entities.map(\.rows), [50, 50])
+        let ids = try XCTUnwrap(r.entities[0].columns.first { $0.name == "id" })
+        XCTAssertEqual(ids.min?.display, "4", "every 4th row of 200, not the first 50")
+        XCTAssertEqual(ids.max?.display, "200")
+        XCTAssertFalse(r.findings.contains { $0.kind == .orphans || $0.kind == .duplicates }, "a sample cannot say which keys are missing")
+        var json: [UInt8] = []
+        AuditReport.json(r).write(into: &json)
+        XCTAssertTrue(String(decoding: json, as: UTF8.self).contains("\"sample\":50"))
+    }
+
+    func testATableWithoutAKeyNamesRowsByRowid() throws {
+        let db = try Database(path: dir + "/nokey.db")
+        try db.execute("""
+            CREATE TABLE log (at TEXT, message TEXT, legacy TEXT);
+            INSERT INTO log VALUES ('2020-01-01', 'start', NULL), ('2020-01-02', ' stop', NULL), ('2020-01-03', 'start', NULL);
+            """)
+        db.close()
+        let r = try Auditor(store: try SQLiteAuditStore(path: dir + "/nokey.db"), options: AuditOptions()).run()
+        XCTAssertEqual(r.findings.map { "\($0.kind.rawValue) \($0.column ?? "") \($0.count) \($0.examples)" },
+                       ["whitespace/case drift message 1 [\"rowid=2\"]", "zombie column legacy 0 []"])
     }
 }
