@@ -103,7 +103,8 @@ struct ChangeApplier {
     }
 
     /// The stored row of the change's key, nil when there is none.
-    func current(_ e: Event) throws -> Row? {
+    func current(_ event: Event) throws -> Row? {
+        let e = Self.key(event)
         guard let key = tables[e.entity]?.key, !key.isEmpty else { return nil }
         let st = try db.cachedStatement("SELECT * FROM \(Self.ident(e.entity)) WHERE \(key.enumerated().map { "\(Self.ident($0.element)) = ?\($0.offset + 1)" }.joined(separator: " AND "))")
         for (i, k) in key.enumerated() { try st.bind(Self.stored(e.key[k] ?? .null), at: Int32(i + 1)) }
@@ -114,7 +115,16 @@ struct ChangeApplier {
         return row
     }
 
-    mutating func apply(_ e: Event) throws {
+    /// The change's key, or — as ingest without a mapping does — its column `id` when it names none.
+    static func key(_ e: Event) -> Event {
+        guard e.key.isEmpty, let id = (e.after ?? e.before)?["id"], !id.isNull else { return e }
+        var keyed = e
+        keyed.key = ["id": id]
+        return keyed
+    }
+
+    mutating func apply(_ event: Event) throws {
+        let e = Self.key(event)
         let t = Self.ident(e.entity)
         if tables[e.entity] == nil {
             let key = e.key.names

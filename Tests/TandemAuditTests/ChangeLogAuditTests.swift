@@ -82,4 +82,23 @@ final class ChangeLogAuditTests: XCTestCase {
         XCTAssertEqual(writes["pager"]?.writes, 12, "an update that repeats the value does not write it")
         XCTAssertEqual(writes["name"]?.tenants.sorted(), ["t0", "t1", "t2"])
     }
+
+    func testADebeziumLogWithoutKeysIsKeyedByIdAsIngestWouldBe() throws {
+        func line(_ op: String, _ before: String, _ after: String) -> String {
+            #"{"payload":{"before":\#(before),"after":\#(after),"source":{"connector":"postgresql","db":"shop","schema":"public","table":"customers","ts_ms":1559033904863},"op":"\#(op)","ts_ms":1559033904863}}"# + "\n"
+        }
+        let log = line("r", "null", #"{"id":1,"email":"anne@example.com"}"#)
+            + line("c", "null", #"{"id":2,"email":"bob@example.com"}"#)
+            + line("u", #"{"id":1}"#, #"{"id":1,"email":"anne.k@example.com"}"#)
+            + line("d", #"{"id":2}"#, "null")
+        try log.write(toFile: dir + "/dbz.jsonl", atomically: true, encoding: .utf8)
+        let r = try Auditor(store: try ChangeLogAuditStore(spec: "jsonl:\(dir)/dbz.jsonl?format=debezium", tenantColumn: nil),
+                            options: AuditOptions()).run()
+        XCTAssertEqual(r.source, "jsonl:\(dir)/dbz.jsonl?format=debezium")
+        XCTAssertEqual(r.entities.map(\.info.name), ["public.customers"])
+        XCTAssertEqual(r.entities[0].info.primaryKey, ["id"])
+        XCTAssertEqual(r.entities[0].rows, 1, "the update replaced row 1, the delete removed row 2")
+        XCTAssertEqual(r.entities[0].columns.first { $0.name == "email" }?.topValues(1).first?.value, "anne.k@example.com")
+        XCTAssertEqual(r.changeLog?.changes, 4)
+    }
 }
