@@ -61,4 +61,21 @@ extension ColumnProfiler {
         }
         return (out, caseDiffers)
     }
+
+    /// Tenants that set the column, and the default they did not set it from: for a flag or small number
+    /// (inferred bool or int, at most 16 values) with a value almost every row has (≥ 90 % of present values),
+    /// the tenants with any other value; else the tenants with any value at all (default nil). Text is left
+    /// out of the first rule: a rare text value is as often trash as a setting. Nil when there are too many
+    /// tenants to tell.
+    var setting: (tenants: Set<Int32>, defaultHash: UInt64?)? {
+        let type = inferred.type
+        if type == .bool || type == .int, let byValue = tenantsByValue, byValue.count >= 2, counts.isExact,
+           let top = counts.entries.max(by: { $0.value.count < $1.value.count }),
+           Double(top.value.count) >= Self.typeShare * Double(present) {
+            var tenants = Set<Int32>()
+            for (h, t) in byValue where h != top.key { tenants.formUnion(t) }
+            return (tenants, top.key)
+        }
+        return tenantsOverflow ? nil : (tenantsSetting, nil)
+    }
 }

@@ -78,7 +78,11 @@ public struct ColumnProfiler {
     /// Tenants (by index) with a value in this column, up to `tenantLimit`; for "custom setting".
     var tenantsSetting = Set<Int32>()
     var tenantsOverflow = false
+    var lastTenant: Int32 = -1
     static let tenantLimit = 1000
+    /// Tenants by value hash while the column has few values (see `noteSetting`); nil once it has more.
+    var tenantsByValue: [UInt64: Set<Int32>]? = [:]
+    static let settingValues = 16
     /// Values by length in bytes: 0, 1–4, 5–8, 9–16, 17–32, 33–64, 65–128, 129–256, more.
     public internal(set) var lengthBuckets = [Int](repeating: 0, count: 9)
     /// The upper bound of each length bucket (the last is open).
@@ -113,13 +117,13 @@ public struct ColumnProfiler {
             return
         case .int(let i):
             integers += 1
-            let h = auditHash(UInt64(bitPattern: i))
+            let h = Self.hash(cell)!
             hll.add(hash: h)
             number(Double(i), length: Self.digits(i))
             counts.add(hash: h) { String(i) }
         case .double(let d):
             reals += 1
-            let h = auditHash(d.bitPattern ^ 0x5bd1_e995)
+            let h = Self.hash(cell)!
             hll.add(hash: h)
             number(d, length: 0)
             counts.add(hash: h) { d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) + ".0" : "\(d)" }
@@ -154,9 +158,31 @@ public struct ColumnProfiler {
             hll.add(hash: auditHash(UInt64(n) ^ 0xB10B))
             longest = Swift.max(longest, n)
         }
-        if let tenant, !tenantsOverflow, !isEmptyCell(cell) {
-            tenantsSetting.insert(tenant)
-            if tenantsSetting.count > Self.tenantLimit { tenantsOverflow = true; tenantsSetting = [] }
+        if let tenant, !isEmptyCell(cell) {
+            if !tenantsOverflow, tenant != lastTenant {
+                tenantsSetting.insert(tenant)
+                if tenantsSetting.count > Self.tenantLimit { tenantsOverflow = true; tenantsSetting = [] }
+            }
+            if tenantsByValue != nil, let h = Self.hash(cell) { noteSetting(h, tenant) }
+            lastTenant = tenant
+        }
+    }
+
+    /// Tenants per value while the column has at most `settingValues` values: a settings column left at its
+    /// default by almost everyone (0, 'N') shows which tenants changed it.
+    private mutating func noteSetting(_ h: UInt64, _ tenant: Int32) {
+        if tenantsByValue![h] == nil, tenantsByValue!.count == Self.settingValues { tenantsByValue = nil; return }
+        tenantsByValue![h, default: []].insert(tenant)
+        if tenantsByValue![h]!.count > Self.tenantLimit { tenantsByValue = nil }
+    }
+
+    /// The hash a cell's value is counted under (nil for null and blobs): the same in every pass.
+    static func hash(_ cell: Cell) -> UInt64? {
+        switch cell {
+        case .null, .blob: return nil
+        case .int(let i): return auditHash(UInt64(bitPattern: i))
+        case .double(let d): return auditHash(d.bitPattern ^ 0x5bd1_e995)
+        case .text(let b): return auditHash(b)
         }
     }
 

@@ -25,12 +25,13 @@ extension Auditor {
             let name = c.name
             // Custom setting: a value only a few tenants ever set (dropping it would lose their settings).
             let limit = Swift.max(options.customSettingTenants, Int(Double(tenantCount) * options.customSettingShare))
-            if !isKey, i != tenantIndex, tenantCount >= 10, !c.tenantsOverflow, !c.tenantsSetting.isEmpty,
-               c.tenantsSetting.count <= limit, c.tenantsSetting.count < tenantCount {
-                let names = c.tenantsSetting.compactMap { tenantNames[$0] }.sorted()
-                add(i, .customSetting, .medium, "\(name) is set by \(names.count) of \(tenantCount) tenants",
+            if !isKey, i != tenantIndex, tenantCount >= 10, let setting = c.setting, !setting.tenants.isEmpty,
+               setting.tenants.count <= limit, setting.tenants.count < tenantCount {
+                let names = setting.tenants.compactMap { tenantNames[$0] }.sorted()
+                let from = setting.defaultHash.flatMap { h in c.counts.entries[h]?.text }.map { " away from its default \(AuditText.short($0, 24))" } ?? ""
+                add(i, .customSetting, .medium, "\(name) is set\(from) by \(names.count) of \(tenantCount) tenants",
                     nil, "keep \(name) for these tenants' settings (map it to the new settings model), or agree with them to drop it",
-                    .present, tenants: names)
+                    setting.defaultHash.map { .setOtherThan($0) } ?? .present, tenants: names)
             } else if !isKey, Double(c.rows - c.present) >= options.zombieShare * Double(c.rows) {
                 let share = Double(c.rows - c.present) * 100 / Double(c.rows)
                 add(i, .zombieColumn, .low, "\(name) is null or empty in \(Self.percent(share)) of \(c.rows) rows",

@@ -36,6 +36,7 @@ final class PlantedAuditTests: XCTestCase {
             "zombie column customers.fax 0",
             "type drift customers.credit \(PlantedLegacy.textCredit.count)",
             "custom setting customers.loyalty_code \(PlantedLegacy.loyaltyRows)",
+            "custom setting customers.newsletter \(PlantedLegacy.newsletterRows)",
             "invalid values customers.note \(PlantedLegacy.badUTF8.count)",
             "duplicates under normalisation customers.code \(PlantedLegacy.duplicateCodes.count)",
             "whitespace/case drift customers.code \(PlantedLegacy.duplicateCodes.count)",
@@ -54,8 +55,11 @@ final class PlantedAuditTests: XCTestCase {
         XCTAssertEqual(dup.examples, ["150", "160"])
         let signup = try XCTUnwrap(r.findings.first { $0.kind == .mixedFormats })
         XCTAssertEqual(signup.detail, "signup is written in 3 date formats: %Y-%m-%d ×120, %d.%m.%Y ×60, %m/%d/%Y ×20")
-        let custom = try XCTUnwrap(r.findings.first { $0.kind == .customSetting })
+        let custom = try XCTUnwrap(r.findings.first { $0.kind == .customSetting && $0.column == "loyalty_code" })
         XCTAssertEqual(custom.byTenant.keys.sorted(), ["t03", "t07"])
+        let newsletter = try XCTUnwrap(r.findings.first { $0.kind == .customSetting && $0.column == "newsletter" })
+        XCTAssertEqual(newsletter.byTenant.keys.sorted(), ["t05", "t09"])
+        XCTAssertEqual(newsletter.detail, "newsletter is set away from its default 0 by 2 of 20 tenants (tenants: t05, t09)")
         // Worst first.
         XCTAssertEqual(r.findings.first?.severity, .high)
         XCTAssertEqual(r.findings.last?.severity, .low)
@@ -89,6 +93,7 @@ final class PlantedAuditTests: XCTestCase {
         XCTAssertEqual(r.tenants.map(\.risk), r.tenants.map(\.risk).sorted())
         let t03 = try XCTUnwrap(r.tenants.first { $0.tenant == "t03" })
         XCTAssertEqual(t03.customSettings, ["customers.loyalty_code"])
+        XCTAssertEqual(r.tenants.first { $0.tenant == "t05" }?.customSettings, ["customers.newsletter"])
         for t in r.tenants {
             XCTAssertEqual(t.risk, (t.parts.reduce(0) { $0 + $1.points } * 10).rounded() / 10, accuracy: 0.05)
         }

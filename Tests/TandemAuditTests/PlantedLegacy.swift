@@ -19,6 +19,9 @@ enum PlantedLegacy {
     /// Rows whose loyalty_code is set: only tenants t03 and t07 ever set it.
     static func setsLoyalty(_ i: Int) -> Bool { (tenant(i) == "t03" || tenant(i) == "t07") && i % 3 == 0 }
     static var loyaltyRows: Int { (1...customers).filter(setsLoyalty).count }
+    /// A settings column every row has, at its default 0 except for tenants t05 and t09, who set it to 1.
+    static func newsletter(_ i: Int) -> Int64 { tenant(i) == "t05" || tenant(i) == "t09" ? 1 : 0 }
+    static var newsletterRows: Int { (1...customers).filter { newsletter($0) == 1 }.count }
     /// signup formats: 6 in 10 ISO, 3 in 10 dotted, 1 in 10 US slash (day > 12, so month first for sure).
     static func signup(_ i: Int) -> String {
         let day = 13 + i % 15, month = 1 + i % 12
@@ -34,12 +37,12 @@ enum PlantedLegacy {
         let db = try Database(path: path)
         try db.execute("""
             CREATE TABLE customers (id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, email TEXT, name TEXT, signup TEXT,
-              fax TEXT, country TEXT, credit INTEGER, loyalty_code TEXT, code TEXT UNIQUE, note TEXT);
+              fax TEXT, country TEXT, credit INTEGER, loyalty_code TEXT, code TEXT UNIQUE, note TEXT, newsletter INTEGER NOT NULL);
             CREATE TABLE orders (id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, customer_id INTEGER, amount REAL, created TEXT);
             CREATE TABLE products (id INTEGER PRIMARY KEY, sku TEXT NOT NULL, name TEXT NOT NULL, price REAL, added TEXT);
             """)
         try db.transaction {
-            let c = try db.prepare("INSERT INTO customers VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)")
+            let c = try db.prepare("INSERT INTO customers VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)")
             for i in 1...customers {
                 c.clearBindings()
                 try c.bind(Int64(i), at: 1)
@@ -53,6 +56,7 @@ enum PlantedLegacy {
                 if setsLoyalty(i) { try c.bind("GOLD-\(i)", at: 8) }
                 try c.bind(duplicateCodes[i].map { "c\($0)" } ?? "C\(i)", at: 9)
                 try c.bind("ok", at: 10)
+                try c.bind(newsletter(i), at: 11)
                 try c.execute()
                 c.clearBindings()
             }
