@@ -68,11 +68,14 @@ public enum AuditHTML {
         let shown = Array(ts.prefix(40))
         h += bars(shown.map { ($0.tenant, $0.risk, "\($0.risk)") }, max: 100, id: "tenant-risk-chart")
         h += "<table id=\"tenants\"><thead><tr><th>#</th><th>tenant</th><th class=\"num\">risk</th><th>parts</th><th>why</th></tr></thead><tbody>\n"
-        for (i, t) in ts.enumerated() {
+        // A page stays readable (and small) with many tenants: report.json holds them all.
+        for (i, t) in ts.prefix(500).enumerated() {
             let parts = t.parts.map { "\($0.name) \($0.points)" }.joined(separator: ", ")
             h += "<tr class=\"tenant\"><td class=\"num\">\(i + 1)</td><td>\(esc(t.tenant))</td><td class=\"num\">\(t.risk)</td><td>\(esc(parts))</td><td>\(esc(t.reasons.joined(separator: "; ")))</td></tr>\n"
         }
-        return h + "</tbody></table>\n"
+        h += "</tbody></table>\n"
+        if ts.count > 500 { h += "<p class=\"muted\">… \(ts.count - 500) more tenants in report.json.</p>\n" }
+        return h
     }
 
     static func entity(_ e: EntityProfile) -> String {
