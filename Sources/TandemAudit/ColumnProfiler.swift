@@ -87,8 +87,6 @@ public struct ColumnProfiler {
     public internal(set) var lengthBuckets = [Int](repeating: 0, count: 9)
     /// The upper bound of each length bucket (the last is open).
     public static let lengthBucketBounds = [0, 4, 8, 16, 32, 64, 128, 256]
-    /// Compiled date formats, to confirm a shape parses as the mapping will parse it.
-    var patternCache: [String: TimePattern] = [:]
 
     public init(name: String, declaredType: String) { self.name = name; self.declaredType = declaredType }
 
@@ -247,13 +245,11 @@ public struct ColumnProfiler {
     }
 
     /// The shape of trimmed text, with a date confirmed by the `TimePattern` the mapping would use.
-    mutating func classify(_ t: UnsafeRawBufferPointer) -> TextShape {
+    func classify(_ t: UnsafeRawBufferPointer) -> TextShape {
         var shape = TextClassifier.classify(t)
-        if shape.pattern == .date, let f = shape.dateFormat {
-            if patternCache[f] == nil, let p = try? TimePattern(f) { patternCache[f] = p }
-            if patternCache[f]?.parse(String(decoding: t, as: UTF8.self)) == nil {
-                shape = TextShape(pattern: .other)
-            }
+        if shape.pattern == .date {
+            let parsed = TextClassifier.datePatterns[shape.dateIndex]?.parse(bytes: t.assumingMemoryBound(to: UInt8.self))
+            if parsed == nil { shape = TextShape(pattern: .other) }
         }
         return shape
     }

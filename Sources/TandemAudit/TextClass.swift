@@ -16,6 +16,8 @@ public struct TextShape: Sendable, Equatable {
     public var slashAmbiguous = false
     /// A slash date whose first field is > 12, so it is `%d/%m/%Y`.
     public var slashDayFirst = false
+    /// For `.date`: the index of `dateFormat` in `TextClassifier.dateFormats`.
+    var dateIndex = 0
 }
 
 /// Classifies text values by hand-written scanners over their bytes (no regular expressions: this runs for

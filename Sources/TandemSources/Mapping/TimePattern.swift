@@ -74,7 +74,8 @@ public struct TimePattern: Sendable, Equatable {
         return text.withUTF8 { parse(bytes: $0) }
     }
 
-    func parse(bytes b: UnsafeBufferPointer<UInt8>) -> (micros: Int64, offsetSeconds: Int64?)? {
+    /// `parse(_:)` on UTF-8 bytes, without making a String (the audit checks every date-like value).
+    public func parse(bytes b: UnsafeBufferPointer<UInt8>) -> (micros: Int64, offsetSeconds: Int64?)? {
         if let r = parseOne(bytes: b) { return r }
         for a in alternatives { if let r = a.parseOne(bytes: b) { return r } }
         return nil
