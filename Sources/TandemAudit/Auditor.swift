@@ -172,7 +172,10 @@ public final class Auditor {
         guard options.sample == nil else { return [] }  // a sample cannot say which keys are missing
         let tenant = options.tenantColumn.flatMap { t in e.columns.contains { $0.name == t } ? t : nil }
         var out: [Finding] = []
-        let keyColumns = (e.primaryKey.count == 1 ? e.primaryKey : []) + e.uniqueColumns
+        // Declared keys, and columns that act as one (never empty, every value distinct): a legacy table often
+        // has its natural key (a user name, an email) without a constraint.
+        var keyColumns = (e.primaryKey.count == 1 ? e.primaryKey : []) + e.uniqueColumns
+        for c in p.columns where AuditReport.isNaturalKey(c, p) && !keyColumns.contains(c.name) { keyColumns.append(c.name) }
         for k in keyColumns {
             guard let c = p.columns.first(where: { $0.name == k }), c.texts > 0 else { continue }
             let r = try store.normalizedDuplicates(e, column: k, tenantColumn: tenant)

@@ -31,9 +31,17 @@ extension ColumnProfiler {
 
     /// The pattern most present text values have, when it is a checkable one (email, URL, UUID, phone) and
     /// at least `patternShare` of the present values have it: the values that do not are invalid.
+    /// A column named for its pattern (`email`, `phone`/`tel`/`fax`, `url`/`website`, `uuid`/`guid`) needs
+    /// only half of its values to fit.
     public var dominantPattern: TextPattern? {
         guard inferred.type == .string else { return nil }
-        for p in [TextPattern.email, .url, .uuid, .phone] where Double(fitting(p)) >= Self.patternShare * Double(present) { return p }
+        let lower = name.lowercased()
+        let hints: [(TextPattern, [String])] = [(.email, ["mail"]), (.url, ["url", "website", "homepage"]), (.uuid, ["uuid", "guid"]),
+                                                (.phone, ["phone", "tel", "fax", "mobile"])]
+        for (p, words) in hints {
+            let share = words.contains(where: { lower.contains($0) }) ? 0.5 : Self.patternShare
+            if Double(fitting(p)) >= share * Double(present), fitting(p) > 0 { return p }
+        }
         return nil
     }
 
@@ -62,20 +70,41 @@ extension ColumnProfiler {
         return (out, caseDiffers)
     }
 
-    /// Tenants that set the column, and the default they did not set it from: for a flag or small number
-    /// (inferred bool or int, at most 16 values) with a value almost every row has (≥ 90 % of present values),
-    /// the tenants with any other value; else the tenants with any value at all (default nil). Text is left
-    /// out of the first rule: a rare text value is as often trash as a setting. Nil when there are too many
-    /// tenants to tell.
-    var setting: (tenants: Set<Int32>, defaultHash: UInt64?)? {
-        let type = inferred.type
-        if type == .bool || type == .int, let byValue = tenantsByValue, byValue.count >= 2, counts.isExact,
+    /// Tenants that set the column, and the values they set: for a column of at most 16 values with a default
+    /// almost every row keeps (≥ 90 % of present values), the tenants with a clean other value (one that fits
+    /// the column's type, is valid UTF-8, has no outer white space and is not a case variant of another
+    /// value: such values are trash, reported as such, not settings); else the tenants with any value at all
+    /// (values nil). Nil when there are too many tenants to tell.
+    var setting: (tenants: Set<Int32>, values: Set<UInt64>?, defaultText: String?)? {
+        if let byValue = tenantsByValue, byValue.count >= 2, counts.isExact,
            let top = counts.entries.max(by: { $0.value.count < $1.value.count }),
            Double(top.value.count) >= Self.typeShare * Double(present) {
-            var tenants = Set<Int32>()
-            for (h, t) in byValue where h != top.key { tenants.formUnion(t) }
-            return (tenants, top.key)
+            var tenants = Set<Int32>(), values = Set<UInt64>()
+            let norm = { (t: String) in t.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+            let type = inferred.type
+            for (h, t) in byValue where h != top.key {
+                guard let text = counts.entries[h]?.text, !text.contains("\u{FFFD}"),
+                      text == text.trimmingCharacters(in: .whitespacesAndNewlines),
+                      !counts.entries.contains(where: { $0.key != h && norm($0.value.text) == norm(text) }),
+                      type == .string || type == .none || fits(text, type) else { continue }
+                tenants.formUnion(t)
+                values.insert(h)
+            }
+            return (tenants, values, top.value.text)
         }
-        return tenantsOverflow ? nil : (tenantsSetting, nil)
+        return tenantsOverflow ? nil : (tenantsSetting, nil, nil)
+    }
+
+    /// Whether a shown value fits an inferred type.
+    func fits(_ text: String, _ type: InferredType) -> Bool {
+        var t = text
+        let shape = t.withUTF8 { TextClassifier.classify(UnsafeRawBufferPointer($0)) }
+        switch type {
+        case .int: return shape.pattern == .integer
+        case .double: return shape.pattern == .integer || shape.pattern == .decimal
+        case .bool: return shape.pattern == .boolean
+        case .timestamp: return shape.pattern == .date
+        default: return true
+        }
     }
 }

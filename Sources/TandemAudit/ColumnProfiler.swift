@@ -258,7 +258,7 @@ public struct ColumnProfiler {
         patterns[shape.pattern, default: 0] += 1
         guard let f = shape.dateFormat else { return }
         rawDateFormats[f, default: 0] += 1
-        if shape.slashDayFirst { slashDayFirst += 1 } else if f == "%m/%d/%Y" || f.hasPrefix("%m/%d/%Y ") {
+        if shape.slashDayFirst { slashDayFirst += 1 } else if f.hasPrefix("%m/%d/%Y") || f.hasPrefix("%m/%d/%y") {
             if shape.slashAmbiguous { slashAmbiguous += 1 } else { slashMonthFirst += 1 }
         }
     }
@@ -287,7 +287,13 @@ public struct ColumnProfiler {
     /// The `parseTimestamp` format of one classified date, with slash dates resolved for the column.
     func resolvedFormat(_ shape: TextShape) -> String? {
         guard let f = shape.dateFormat else { return nil }
-        if slashDayFirstWins, f.hasPrefix("%m/%d/%Y") { return "%d/%m/%Y" + f.dropFirst(8) }
+        return slashDayFirstWins ? Self.dayFirst(f) : f
+    }
+
+    /// A month-first slash format read day first.
+    static func dayFirst(_ f: String) -> String {
+        if f.hasPrefix("%m/%d/%Y") { return "%d/%m/%Y" + f.dropFirst(8) }
+        if f.hasPrefix("%m/%d/%y") { return "%d/%m/%y" + f.dropFirst(8) }
         return f
     }
 
@@ -295,7 +301,7 @@ public struct ColumnProfiler {
     public var dateFormats: [(format: String, count: Int)] {
         var out: [String: Int] = [:]
         for (f, n) in rawDateFormats {
-            let r = slashDayFirstWins && f.hasPrefix("%m/%d/%Y") ? "%d/%m/%Y" + f.dropFirst(8) : f
+            let r = slashDayFirstWins ? Self.dayFirst(f) : f
             out[r, default: 0] += n
         }
         return out.map { ($0.key, $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.format < $1.format }

@@ -2,7 +2,8 @@ import TandemSources
 
 extension TextClassifier {
     /// A date or date-time in one of the shapes legacy systems write, with its `parseTimestamp` format:
-    /// `%Y-%m-%d`, `%Y/%m/%d`, `%d.%m.%Y`, `%d/%m/%Y` or `%m/%d/%Y`, `%d-%b-%Y`, `%d %b %Y`, each optionally
+    /// `%Y-%m-%d`, `%Y/%m/%d`, `%d.%m.%Y`, `%d/%m/%Y` or `%m/%d/%Y` (these three also with `%y`), `%d-%b-%Y`,
+    /// `%d %b %Y`, each optionally
     /// followed by a time `%H:%M[:%S[.%f]]` (after `T` or a space for ISO dates, a space otherwise) and `%z`.
     /// Field ranges are checked loosely here (month 1–12, day 1–31); the profiler confirms with `TimePattern`.
     static func date(_ b: UnsafeRawBufferPointer) -> TextShape? {
@@ -29,16 +30,17 @@ extension TextClassifier {
         } else if (1...2).contains(first.count), sep == 46 || sep == 47 {  // 05.03.2024, 05/03/2024
             i += 1
             let second = digits(); guard (1...2).contains(second.count), take(sep) else { return nil }
-            let y = digits(); guard y.count == 4 else { return nil }
+            let y = digits(); guard y.count == 4 || y.count == 2 else { return nil }
+            let shortYear = y.count == 2 ? 7 : 0  // the %y variants follow the seven %Y bases
             if sep == 46 {
                 guard (1...31).contains(first.value), (1...12).contains(second.value) else { return nil }
-                base = 2
+                base = 2 + shortYear
             } else if first.value > 12 {
                 guard first.value <= 31, (1...12).contains(second.value) else { return nil }
-                base = 3; shape.slashDayFirst = true
+                base = 3 + shortYear; shape.slashDayFirst = true
             } else {
                 guard first.value >= 1, (1...31).contains(second.value) else { return nil }
-                base = 4; shape.slashAmbiguous = second.value <= 12
+                base = 4 + shortYear; shape.slashAmbiguous = second.value <= 12
             }
         } else if (1...2).contains(first.count), sep == 45 || sep == 32 {  // 05-Mar-2024, 5 Mar 2024
             i += 1
@@ -87,7 +89,8 @@ extension TextClassifier {
 
     /// Every date format the shapes can name, by `dateIndex` (made once: no string is built per value).
     static let dateFormats: [String] = {
-        let bases = ["%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%d-%b-%Y", "%d %b %Y"]
+        let bases = ["%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%d-%b-%Y", "%d %b %Y",
+                     "-", "-", "%d.%m.%y", "%d/%m/%y", "%m/%d/%y", "-", "-"]
         var out: [String] = []
         for base in bases {
             for separator in ["", "T", " "] {

@@ -46,8 +46,8 @@ public struct Finding: Sendable {
 enum RowCheck {
     /// The cell holds a value (not null, not empty).
     case present
-    /// The cell holds a value other than the column's default (by hash).
-    case setOtherThan(UInt64)
+    /// The cell holds one of these values (by hash): a setting changed from its default.
+    case setTo(Set<UInt64>)
     /// A present value that is not text of this pattern.
     case notPattern(TextPattern)
     /// A present value that does not fit the type.
@@ -69,9 +69,8 @@ enum RowCheck {
             case .blob(let n): return n > 0
             default: return true
             }
-        case .setOtherThan(let h):
-            guard RowCheck.present.matches(cell, &column) else { return false }
-            return ColumnProfiler.hash(cell) != h
+        case .setTo(let values):
+            return ColumnProfiler.hash(cell).map(values.contains) ?? false
         case .notPattern(let p):
             switch cell {
             case .null: return false

@@ -28,10 +28,10 @@ extension Auditor {
             if !isKey, i != tenantIndex, tenantCount >= 10, let setting = c.setting, !setting.tenants.isEmpty,
                setting.tenants.count <= limit, setting.tenants.count < tenantCount {
                 let names = setting.tenants.compactMap { tenantNames[$0] }.sorted()
-                let from = setting.defaultHash.flatMap { h in c.counts.entries[h]?.text }.map { " away from its default \(AuditText.short($0, 24))" } ?? ""
+                let from = setting.defaultText.map { " away from its default \(AuditText.short($0, 24))" } ?? ""
                 add(i, .customSetting, .medium, "\(name) is set\(from) by \(names.count) of \(tenantCount) tenants",
                     nil, "keep \(name) for these tenants' settings (map it to the new settings model), or agree with them to drop it",
-                    setting.defaultHash.map { .setOtherThan($0) } ?? .present, tenants: names)
+                    setting.values.map { .setTo($0) } ?? .present, tenants: names)
             } else if !isKey, Double(c.rows - c.present) >= options.zombieShare * Double(c.rows) {
                 let share = Double(c.rows - c.present) * 100 / Double(c.rows)
                 add(i, .zombieColumn, .low, "\(name) is null or empty in \(Self.percent(share)) of \(c.rows) rows",
