@@ -121,7 +121,8 @@ public final class Auditor {
         let tenantNames = Dictionary(uniqueKeysWithValues: tenantIDs.map { ($0.value, $0.key) })
         let columnWrites = writes.map { $0.columns[e.name] ?? [:] }
         var candidates = decide(e, columns, tenantCount: tenantIDs.count, tenantNames: tenantNames, tenantIndex: tenantIndex,
-                                writes: columnWrites, newest: columnWrites?.values.compactMap(\.lastWritten).max { $0.microseconds < $1.microseconds })
+                                writes: columnWrites, newest: columnWrites?.values.compactMap(\.lastWritten).max { $0.microseconds < $1.microseconds },
+                                logStart: writes?.first)
         var tenantFindingRows: [String: Int] = [:]
         if !candidates.isEmpty {
             // The evidence pass: the same tests on every row give exact counts, example keys and tenants.

@@ -11,7 +11,8 @@ struct Candidate {
 extension Auditor {
     /// Decides from the profile which findings an entity has; their counts come from the evidence pass.
     func decide(_ e: EntityInfo, _ columns: [ColumnProfiler], tenantCount: Int, tenantNames: [Int32: String],
-                tenantIndex: Int?, writes: [String: ColumnWrites]? = nil, newest: Timestamp? = nil) -> [Candidate] {
+                tenantIndex: Int?, writes: [String: ColumnWrites]? = nil, newest: Timestamp? = nil,
+                logStart: Timestamp? = nil) -> [Candidate] {
         var out: [Candidate] = []
         func add(_ i: Int, _ kind: FindingKind, _ severity: Severity, _ detail: String, _ rule: JSONValue?, _ ruleText: String,
                  _ check: RowCheck, tenants: [String] = []) {
@@ -36,7 +37,7 @@ extension Auditor {
                 let share = Double(c.rows - c.present) * 100 / Double(c.rows)
                 add(i, .zombieColumn, .low, "\(name) is null or empty in \(Self.percent(share)) of \(c.rows) rows",
                     .object([("drop", .bool(true))]), "drop \(name): nothing migrates with it", .present)
-            } else if !isKey, let newest, let stale = staleness(writes?[name], newest) {
+            } else if !isKey, let newest, let stale = staleness(writes?[name], newest, logStart) {
                 add(i, .zombieColumn, .low, "\(name) was \(stale) (\(e.name) was last written \(newest.rfc3339))",
                     .object([("drop", .bool(true))]), "drop \(name) once its last values are confirmed unused", .present)
             }
@@ -83,10 +84,15 @@ extension Auditor {
         return out
     }
 
-    /// Words for a column not written for `zombieDays` before its table's newest write, nil when it was.
-    func staleness(_ w: ColumnWrites?, _ newest: Timestamp) -> String? {
-        guard let last = w?.lastWritten else { return "never written in the change log" }
-        let days = Int((newest.microseconds - last.microseconds) / 86_400_000_000)
+    /// Words for a column not written for `zombieDays` before its table's newest write, nil when it was (or
+    /// when the log is too short to tell: a change table installed last week says nothing of 400 days).
+    func staleness(_ w: ColumnWrites?, _ newest: Timestamp, _ logStart: Timestamp?) -> String? {
+        let day: Int64 = 86_400_000_000
+        guard let last = w?.lastWritten else {
+            guard let logStart, (newest.microseconds - logStart.microseconds) / day >= options.zombieDays else { return nil }
+            return "never written in the \((newest.microseconds - logStart.microseconds) / day) days of the change log"
+        }
+        let days = Int((newest.microseconds - last.microseconds) / day)
         return days >= options.zombieDays ? "last written \(days) days before its table, at \(last.rfc3339)" : nil
     }
 

@@ -35,5 +35,7 @@ final class ChangeTableAuditTests: XCTestCase {
         XCTAssertEqual(t01.parts.first { $0.name == "writeRate" }?.points, 10, "the busiest tenant")
         XCTAssertEqual(r.tenants.first { $0.tenant == "t05" }?.parts.first { $0.name == "writeRate" }?.points, 0)
         XCTAssertFalse(r.entities.contains { $0.info.name == "_tandem_changes" }, "Tandem's own table is not audited")
+        XCTAssertFalse(r.findings.contains { $0.kind == .zombieColumn && $0.column != "fax" },
+                       "columns unwritten since the triggers went in minutes ago are not zombies")
     }
 }
