@@ -24,19 +24,21 @@ extension Auditor {
         for (i, c) in columns.enumerated() where c.rows > 0 {
             let isKey = e.primaryKey.contains(c.name)
             let name = c.name
-            // Custom setting: a value only a few tenants ever set (dropping it would lose their settings).
+            // Zombie first: a column (almost) nobody fills is dropped, whoever wrote its last stray values.
+            // Then custom setting: a value only a few tenants set (dropping it would lose their settings).
             let limit = Swift.max(options.customSettingTenants, Int(Double(tenantCount) * options.customSettingShare))
-            if !isKey, i != tenantIndex, tenantCount >= 10, let setting = c.setting, !setting.tenants.isEmpty,
-               setting.tenants.count <= limit, setting.tenants.count < tenantCount {
+            let setting = isKey || i == tenantIndex || tenantCount < 10 ? nil : c.setting
+            if !isKey, Double(c.rows - c.present) >= options.zombieShare * Double(c.rows) {
+                let share = Double(c.rows - c.present) * 100 / Double(c.rows)
+                let who = c.present > 0 ? setting.map { " (the rest from \($0.tenants.count) tenant\($0.tenants.count == 1 ? "" : "s"))" } ?? "" : ""
+                add(i, .zombieColumn, .low, "\(name) is null or empty in \(Self.percent(share)) of \(c.rows) rows\(who)",
+                    .object([("drop", .bool(true))]), "drop \(name): nothing migrates with it", .present)
+            } else if let setting, !setting.tenants.isEmpty, setting.tenants.count <= limit, setting.tenants.count < tenantCount {
                 let names = setting.tenants.compactMap { tenantNames[$0] }.sorted()
                 let from = setting.defaultText.map { " away from its default \(AuditText.short($0, 24))" } ?? ""
                 add(i, .customSetting, .medium, "\(name) is set\(from) by \(names.count) of \(tenantCount) tenants",
                     nil, "keep \(name) for these tenants' settings (map it to the new settings model), or agree with them to drop it",
                     setting.values.map { .setTo($0) } ?? .present, tenants: names)
-            } else if !isKey, Double(c.rows - c.present) >= options.zombieShare * Double(c.rows) {
-                let share = Double(c.rows - c.present) * 100 / Double(c.rows)
-                add(i, .zombieColumn, .low, "\(name) is null or empty in \(Self.percent(share)) of \(c.rows) rows",
-                    .object([("drop", .bool(true))]), "drop \(name): nothing migrates with it", .present)
             } else if !isKey, let newest, let stale = staleness(writes?[name], newest, logStart) {
                 add(i, .zombieColumn, .low, "\(name) was \(stale) (\(e.name) was last written \(newest.rfc3339))",
                     .object([("drop", .bool(true))]), "drop \(name) once its last values are confirmed unused", .present)
@@ -97,6 +99,7 @@ extension Auditor {
     }
 
     static func percent(_ p: Double) -> String {
-        p >= 99.95 && p < 100 ? "99.9 %" : String(format: p < 10 ? "%.1f %%" : "%.0f %%", p)
+        // One decimal near the ends, where "100 %" would hide the stray rows.
+        p >= 99.95 && p < 100 ? "99.9 %" : String(format: p < 10 || (p >= 99 && p < 100) ? "%.1f %%" : "%.0f %%", p)
     }
 }

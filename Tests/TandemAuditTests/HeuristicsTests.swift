@@ -26,6 +26,12 @@ final class HeuristicsTests: XCTestCase {
                 try st.execute()
             }
         }
+        // 99.75 % null: a zombie, though the one stray value comes from one tenant of 20.
+        try db.execute("""
+            CREATE TABLE devices (id INTEGER PRIMARY KEY, tenant TEXT, pager TEXT);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400)
+            INSERT INTO devices SELECT i, printf('t%02d', i % 20 + 1), CASE WHEN i = 123 THEN '555-0199' END FROM n;
+            """)
         db.close()
         var options = AuditOptions()
         options.tenantColumn = "tenant"
@@ -36,7 +42,9 @@ final class HeuristicsTests: XCTestCase {
             "duplicates under normalisation login 1",
             "whitespace/case drift login 1",
             "mixed formats opened 50",
+            "zombie column pager 1",
         ])
+        XCTAssertEqual(r.findings.first { $0.kind == .zombieColumn }?.detail, "pager is null or empty in 99.8 % of 400 rows (the rest from 1 tenant)")
         let plan = try XCTUnwrap(r.findings.first { $0.kind == .customSetting })
         XCTAssertEqual(plan.detail, "plan is set away from its default standard by 2 of 20 tenants (tenants: t04, t11)")
         let opened = try XCTUnwrap(r.findings.first { $0.kind == .mixedFormats })
