@@ -40,7 +40,8 @@ public enum Extreme: Sendable, Equatable {
 /// The streaming profile of one column, in memory bounded independently of the row count: a 4 KiB
 /// HyperLogLog, exact value counts while the column holds at most `exactLimit` distinct values (each kept
 /// value cut to `keptBytes`), then a 64-counter Misra-Gries summary, plus fixed counters: at most
-/// ≈ 1024 × (keptBytes + 64) ≈ 200 KiB per column, whatever the table size.
+/// ≈ 1024 × (keptBytes + 64) ≈ 200 KiB per column, plus tenant sets (at most 1000 tenants, and 16 × 1000 for
+/// a column of few values) ≈ 150 KiB: under 400 KiB per column, whatever the table size.
 public struct ColumnProfiler {
     /// Distinct values counted exactly (and case variants found) up to this many; beyond it, sketches.
     public static let exactLimit = 1024
