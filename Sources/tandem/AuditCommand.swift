@@ -26,7 +26,7 @@ enum AuditCommand {
         findings worst first. --draft-mapping writes DIR/mapping.json (a rule and a "why" per column with
         findings; read it before use). --dry-run --mapping FILE maps every row as a snapshot would and counts
         what would be quarantined, by rule and by tenant, in DIR/dry-run.json. Exit 0 also when there are
-        findings; 66 when the store is missing.
+        findings; 64 for bad options, 66 when the store is missing, 69 when a PostgreSQL server cannot be reached.
         """
     ) { args in
         guard let text = args.value("--source") else { throw UsageError("audit: missing --source SPEC (sqlite:PATH or postgres://…)") }
