@@ -21,12 +21,21 @@ extension ColumnProfiler {
         let numbers = ints + reals + (patterns[.decimal] ?? 0)
         let dates = patterns[.date] ?? 0
         let bools = patterns[.boolean] ?? 0
-        func wins(_ n: Int) -> Bool { Double(n) >= Self.typeShare * Double(total) }
+        func wins(_ n: Int, _ share: Double = Self.typeShare) -> Bool { Double(n) >= share * Double(total) }
         if wins(blobs) { return (.bytes, total - blobs) }
-        if wins(numbers) { return (numbers == ints ? .int : .double, total - numbers) }
+        // A column declared numeric that holds text is drifting even when the text is many of its values.
+        if wins(numbers, Self.declaresNumber(declaredType) ? 0.5 : Self.typeShare) { return (numbers == ints ? .int : .double, total - numbers) }
         if wins(dates) { return (.timestamp, total - dates) }
         if wins(bools) { return (.bool, total - bools) }
         return (.string, 0)
+    }
+
+    /// SQLite's affinity rules for a declared type: INTEGER (…INT…), REAL (…REAL…, …FLOA…, …DOUB…) or
+    /// NUMERIC (…NUM…, …DEC…); text types (…CHAR…, …CLOB…, …TEXT…) first.
+    static func declaresNumber(_ declared: String) -> Bool {
+        let t = declared.uppercased()
+        if t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT") { return false }
+        return ["INT", "REAL", "FLOA", "DOUB", "NUM", "DEC"].contains { t.contains($0) }
     }
 
     /// The pattern most present text values have, when it is a checkable one (email, URL, UUID, phone) and

@@ -28,10 +28,11 @@ final class HeuristicsTests: XCTestCase {
         }
         // 99.75 % null: a zombie, though the one stray value comes from one tenant of 20.
         try db.execute("""
-            CREATE TABLE devices (id INTEGER PRIMARY KEY, tenant TEXT, pager TEXT);
+            CREATE TABLE devices (id INTEGER PRIMARY KEY, tenant TEXT, pager TEXT, weight INTEGER);
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400)
-            INSERT INTO devices SELECT i, printf('t%02d', i % 20 + 1), CASE WHEN i = 123 THEN '555-0199' END FROM n;
-            """)
+            INSERT INTO devices SELECT i, printf('t%02d', i % 20 + 1), CASE WHEN i = 123 THEN '555-0199' END,
+              CASE WHEN i % 3 = 0 THEN 'heavy' ELSE i END FROM n;
+            """)  // weight: a third of it text in an INTEGER column
         db.close()
         var options = AuditOptions()
         options.tenantColumn = "tenant"
@@ -43,6 +44,7 @@ final class HeuristicsTests: XCTestCase {
             "whitespace/case drift login 1",
             "mixed formats opened 50",
             "zombie column pager 1",
+            "type drift weight 133",
         ])
         XCTAssertEqual(r.findings.first { $0.kind == .zombieColumn }?.detail, "pager is null or empty in 99.8 % of 400 rows (the rest from 1 tenant)")
         let plan = try XCTUnwrap(r.findings.first { $0.kind == .customSetting })
