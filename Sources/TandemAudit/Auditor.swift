@@ -129,18 +129,25 @@ public final class Auditor {
             for i in candidates.indices { candidates[i].finding.count = 0 }
             let t1 = Date()
             var seen = 0
-            try store.scan(e, sample: options.sample) { row in
+            // Only the columns with findings (and the tenant's) are read again: the rest of a wide table is not.
+            let needed = Set(candidates.map(\.column) + (tenantIndex.map { [$0] } ?? [])).sorted()
+            var projected = e
+            projected.columns = needed.map { e.columns[$0] }
+            var position = [Int](repeating: -1, count: e.columns.count)
+            for (j, i) in needed.enumerated() { position[i] = j }
+            let tenantAt = tenantIndex.map { position[$0] }
+            try store.scan(projected, sample: options.sample) { row in
                 seen += 1
                 var hit = false
                 for i in candidates.indices {
                     let c = candidates[i].column
-                    guard candidates[i].check.matches(row.cell(c), &columns[c]) else { continue }
+                    guard candidates[i].check.matches(row.cell(position[c]), &columns[c]) else { continue }
                     hit = true
                     candidates[i].finding.count += 1
                     if candidates[i].finding.examples.count < 5 { candidates[i].finding.examples.append(row.keyText()) }
-                    if let ti = tenantIndex, let name = Self.tenantName(row.cell(ti)) { candidates[i].finding.byTenant[name, default: 0] += 1 }
+                    if let ti = tenantAt, let name = Self.tenantName(row.cell(ti)) { candidates[i].finding.byTenant[name, default: 0] += 1 }
                 }
-                if hit, let ti = tenantIndex, let name = Self.tenantName(row.cell(ti)) { tenantFindingRows[name, default: 0] += 1 }
+                if hit, let ti = tenantAt, let name = Self.tenantName(row.cell(ti)) { tenantFindingRows[name, default: 0] += 1 }
                 if seen & 0xFFFF == 0 { report(e.name, "evidence", seen, rows, t1) }
             }
         }

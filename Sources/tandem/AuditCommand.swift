@@ -19,7 +19,7 @@ enum AuditCommand {
                   .flag("--dry-run", "run --mapping over every row, write nothing but DIR/dry-run.json: what would be quarantined")],
         details: """
         One profiling pass per table (memory bounded per column, not by rows: see report.json
-        "memoryBound"), then, for tables with findings, one evidence pass that counts each finding exactly and
+        "memoryBound"), then, for tables with findings, one evidence pass over the columns with findings that counts each finding exactly and
         keeps five example keys (never values of other columns). Duplicate keys under normalisation and orphans
         are found with queries on the store itself. Writes DIR/report.json (schemas/audit-report.schema.json,
         "tenants" sorted by risk, lowest first) and DIR/report.html (one self-contained page), and prints the
