@@ -19,14 +19,15 @@ enum AuditCommand {
                   .flag("--dry-run", "run --mapping over every row, write nothing but DIR/dry-run.json: what would be quarantined")],
         details: """
         One profiling pass per table (memory bounded per column, not by rows: see report.json
-        "memoryBound"), then, for tables with findings, one evidence pass over the columns with findings that counts each finding exactly and
-        keeps five example keys (never values of other columns). Duplicate keys under normalisation and orphans
-        are found with queries on the store itself. Writes DIR/report.json (schemas/audit-report.schema.json,
-        "tenants" sorted by risk, lowest first) and DIR/report.html (one self-contained page), and prints the
-        findings worst first. --draft-mapping writes DIR/mapping.json (a rule and a "why" per column with
-        findings; read it before use). --dry-run --mapping FILE maps every row as a snapshot would and counts
-        what would be quarantined, by rule and by tenant, in DIR/dry-run.json. Exit 0 also when there are
-        findings; 64 for bad options, 66 when the store is missing, 69 when a PostgreSQL server cannot be reached.
+        "memoryBound"), then, for tables with findings, one evidence pass over the columns with findings
+        that counts each finding exactly and keeps five example keys (never values of other columns).
+        Duplicate keys under normalisation and orphans are found with queries on the store itself.
+        Writes DIR/report.json (schemas/audit-report.schema.json, "tenants" sorted by risk, lowest
+        first) and DIR/report.html (one self-contained page), and prints the findings worst first.
+        --draft-mapping writes DIR/mapping.json (a rule and a "why" per column with findings; read it
+        before use). --dry-run --mapping FILE maps every row as a snapshot would and counts what would
+        be quarantined, by rule and by tenant, in DIR/dry-run.json. Exit 0 also when there are findings;
+        64 for bad options, 66 when the store is missing, 69 when a PostgreSQL server cannot be reached.
         """
     ) { args in
         guard let text = args.value("--source") else { throw UsageError("audit: missing --source SPEC (sqlite:PATH or postgres://…)") }
