@@ -3,6 +3,7 @@ import PackageDescription
 
 // Layers (README.md, "How Tandem works"): each target imports only the ones below it.
 //   TandemCore → TandemJournal → TandemSQLite / TandemPostgres → TandemSources / TandemSinks → TandemPipeline → tandem
+//   TandemAudit (profiling legacy stores, `tandem audit`) sits beside TandemPipeline: it reads sources, writes no journal.
 // C libraries are reached through system-library targets and wrapped in one layer only.
 let package = Package(
     name: "Tandem",
@@ -26,11 +27,13 @@ let package = Package(
         .target(name: "TandemPipeline",
                 dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSources", "TandemSinks"],
                 path: "Sources/TandemPipeline"),
+        .target(name: "TandemAudit", dependencies: ["TandemCore", "TandemSQLite", "TandemPostgres", "TandemSources"],
+                path: "Sources/TandemAudit"),
         .executableTarget(name: "tandem",
-                          dependencies: ["TandemCore", "TandemJournal", "TandemSources", "TandemSinks", "TandemPipeline"],
+                          dependencies: ["TandemCore", "TandemJournal", "TandemSources", "TandemSinks", "TandemPipeline", "TandemAudit"],
                           path: "Sources/tandem"),
         .executableTarget(name: "tandem-bench",
-                          dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSinks", "TandemSources", "TandemPipeline", "CSQLite", "CPostgres"],
+                          dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSinks", "TandemSources", "TandemPipeline", "TandemAudit", "CSQLite", "CPostgres"],
                           path: "Sources/tandem-bench"),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], path: "Tests/TandemCoreTests"),
         .testTarget(name: "TandemJournalTests", dependencies: ["TandemCore", "TandemJournal"],
@@ -41,6 +44,8 @@ let package = Package(
                     path: "Tests/TandemSinksTests"),
         .testTarget(name: "TandemPipelineTests", dependencies: ["TandemCore", "TandemSources", "TandemSinks", "TandemPipeline"],
                     path: "Tests/TandemPipelineTests"),
+        .testTarget(name: "TandemAuditTests", dependencies: ["tandem", "TandemCore", "TandemSQLite", "TandemPostgres", "TandemSources", "TandemAudit"],
+                    path: "Tests/TandemAuditTests", exclude: ["Fixtures"]),  // read in place via #filePath
         .testTarget(name: "TandemCLITests", dependencies: ["tandem", "TandemCore", "TandemJournal"],
                     path: "Tests/TandemCLITests", exclude: ["Fixtures"]),  // read in place via #filePath
     ],

@@ -6,6 +6,7 @@ let benches: [String: () throws -> Void] = [
     "ingest": IngestBench.run,
     "replay": ReplayBench.run,
     "snapshot": SnapshotBench.run,
+    "audit": AuditBench.run,
 ]
 /// Child processes of the benchmarks (they take arguments).
 let children: [String: ([String]) throws -> Void] = [
@@ -13,6 +14,7 @@ let children: [String: ([String]) throws -> Void] = [
     "journal-read": JournalBench.read,
     "snapshot-child": SnapshotBench.child,
     "snapshot-replay": SnapshotBench.replayChild,
+    "audit-child": AuditBench.child,
     "decode-loop": { _ in print(try JournalBench.decodeRate(JournalBench.pool.map(JournalBench.frame))) },
     // Append CPU cost: groups of 256 into DIR (on tmpfs, fdatasync is nearly free).
     "append-loop": { args in

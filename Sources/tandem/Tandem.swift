@@ -10,7 +10,7 @@ enum Tandem {
     static let groups: [VerbGroup] = [JournalCommands.group, IngestCommands.sourceGroup, QuarantineCommands.group, SchemaCommands.group,
                                       ConfigCommands.group, SinkCommands.group]
     static let topLevel: [Verb] = [IngestCommands.ingestVerb, SnapshotCommands.snapshotVerb, ReplayCommands.replayVerb, ReplayCommands.rewindVerb,
-                                   StatusCommand.statusVerb]
+                                   StatusCommand.statusVerb, AuditCommand.verb]
 
     static func main() {
         signal(SIGPIPE, SIG_IGN)

@@ -214,7 +214,9 @@ struct MappingReader {
         // Shorthands: "newName" renames; false or "drop" drops; true keeps.
         if let s = any as? String { return ColumnMapping(target: s == "drop" ? nil : s) }
         if let n = any as? NSNumber, isBool(n) { return ColumnMapping(target: n.boolValue ? "" : nil) }
-        let o = try object(any, path, allowed: ["rename", "drop", "type", "transforms", "default", "validate"])
+        let o = try object(any, path, allowed: ["rename", "drop", "type", "transforms", "default", "validate", "why"])
+        // "why": a note for people (tandem audit --draft-mapping writes one per rule); read, then ignored.
+        if let w = o["why"] { _ = try string(w, "\(path).why") }
         var c = ColumnMapping(target: "")
         if let r = o["rename"] {
             let s = try string(r, "\(path).rename")
@@ -224,7 +226,7 @@ struct MappingReader {
         if let d = o["drop"] {
             guard let n = d as? NSNumber, isBool(n) else { throw E(path: "\(path).drop", message: "expected true or false") }
             if n.boolValue {
-                if o.count > 1 { throw E(path: "\(path).drop", message: "a dropped column takes no other rules") }
+                if o.keys.contains(where: { $0 != "drop" && $0 != "why" }) { throw E(path: "\(path).drop", message: "a dropped column takes no other rules") }
                 c.target = nil
             }
         }
@@ -262,9 +264,16 @@ struct MappingReader {
         guard let o = any as? [String: Any] else { throw E(path: path, message: "expected a transform name or object, found \(kind(any))") }
         if let f = o["parseTimestamp"] {
             _ = try object(o, path, allowed: ["parseTimestamp", "zone"])
-            let text = try string(f, "\(path).parseTimestamp")
+            // One pattern, or several tried in order (a legacy column written in several formats).
+            var texts: [String] = []
+            if let a = f as? [Any] {
+                guard !a.isEmpty else { throw E(path: "\(path).parseTimestamp", message: "expected a pattern or a non-empty array of patterns") }
+                for (i, x) in a.enumerated() { texts.append(try string(x, "\(path).parseTimestamp[\(i)]")) }
+            } else {
+                texts = [try string(f, "\(path).parseTimestamp")]
+            }
             let pattern: TimePattern
-            do { pattern = try TimePattern(text) } catch { throw E(path: "\(path).parseTimestamp", message: error.reason) }
+            do { pattern = try TimePattern(anyOf: texts) } catch { throw E(path: "\(path).parseTimestamp", message: error.reason) }
             var zone = ZoneRule.fixed(0)
             if let z = o["zone"] { zone = try zoneRule(try string(z, "\(path).zone"), "\(path).zone") }
             return .parseTimestamp(pattern, zone: zone)

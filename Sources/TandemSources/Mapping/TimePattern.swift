@@ -13,8 +13,10 @@ public struct TimePattern: Sendable, Equatable {
     }
 
     let pieces: [Piece]
-    /// The pattern text it was compiled from.
-    public let text: String
+    /// The pattern text it was compiled from (several patterns joined by " or ").
+    public private(set) var text: String
+    /// Patterns tried in order when this one does not match (a column written in several formats).
+    var alternatives: [TimePattern] = []
 
     /// Directive letters this parser knows, for error messages.
     public static let directives = "%Y %y %m %d %H %I %p %M %S %f %b %z %%"
@@ -52,6 +54,14 @@ public struct TimePattern: Sendable, Equatable {
         pieces = out
     }
 
+    /// Compiles several patterns, tried in order; the first that matches wins.
+    /// - Throws: the reason when a pattern has an unknown directive.
+    public init(anyOf texts: [String]) throws(TimePatternError) {
+        try self.init(texts.first ?? "")
+        for t in texts.dropFirst() { alternatives.append(try TimePattern(t)) }
+        if !alternatives.isEmpty { text = texts.joined(separator: " or ") }
+    }
+
     /// True when the pattern reads a zone offset itself (`%z`).
     public var hasZone: Bool { pieces.contains(.zone) }
 
@@ -64,7 +74,14 @@ public struct TimePattern: Sendable, Equatable {
         return text.withUTF8 { parse(bytes: $0) }
     }
 
-    func parse(bytes b: UnsafeBufferPointer<UInt8>) -> (micros: Int64, offsetSeconds: Int64?)? {
+    /// `parse(_:)` on UTF-8 bytes, without making a String (the audit checks every date-like value).
+    public func parse(bytes b: UnsafeBufferPointer<UInt8>) -> (micros: Int64, offsetSeconds: Int64?)? {
+        if let r = parseOne(bytes: b) { return r }
+        for a in alternatives { if let r = a.parseOne(bytes: b) { return r } }
+        return nil
+    }
+
+    private func parseOne(bytes b: UnsafeBufferPointer<UInt8>) -> (micros: Int64, offsetSeconds: Int64?)? {
         var i = 0
         var year: Int64 = 1970, month: Int64 = 1, day: Int64 = 1, hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0
         var micros: Int64 = 0, pm: Bool? = nil, hour12 = false, offset: Int64? = nil
