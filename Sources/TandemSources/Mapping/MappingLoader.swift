@@ -214,7 +214,7 @@ struct MappingReader {
         // Shorthands: "newName" renames; false or "drop" drops; true keeps.
         if let s = any as? String { return ColumnMapping(target: s == "drop" ? nil : s) }
         if let n = any as? NSNumber, isBool(n) { return ColumnMapping(target: n.boolValue ? "" : nil) }
-        let o = try object(any, path, allowed: ["rename", "drop", "type", "transforms", "default", "validate"])
+        let o = try object(any, path, allowed: ["rename", "drop", "type", "transforms", "default", "validate", "reverse"])
         var c = ColumnMapping(target: "")
         if let r = o["rename"] {
             let s = try string(r, "\(path).rename")
@@ -244,6 +244,7 @@ struct MappingReader {
             let vo = try object(v, "\(path).validate", allowed: ValidationRule.names)
             c.rules = try rules(vo, "\(path).validate")
         }
+        if let r = o["reverse"] { (c.reverse, c.legacyType) = try reverse(r, "\(path).reverse") }
         return c
     }
 
