@@ -144,7 +144,7 @@ extension ColumnMapping {
         }
         if !lossy.isEmpty { parts.append("\(lossy.reversed().joined(separator: ", ")) cannot be undone: the new value is written as it is") }
         if defaultValue != nil { parts.append("a default is written back as the value") }
-        if parts.isEmpty { parts.append(target == legacy ? "as is" : "as is") }
+        if parts.isEmpty { parts.append("as is") }
         return made(steps, parts.joined(separator: "; "))
     }
 }
