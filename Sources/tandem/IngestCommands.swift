@@ -86,7 +86,9 @@ enum IngestCommands {
         Creates the change table _tandem_changes and AFTER INSERT/UPDATE/DELETE triggers that record the
         table, op, key, before and after images (JSON; a REAL with every bit), the time and an increasing id;
         an update that changes the key is recorded as a delete of the old key and an insert of the new row.
-        Existing Tandem triggers on the tables are replaced. The application's own writes keep working
+        Existing Tandem triggers on the tables are replaced. A write in a transaction that holds a row in
+        _tandem_applying (created too; Tandem's own applying transaction) is not recorded, so a change Tandem
+        applies to this database is never captured back. The application's own writes keep working
         unchanged. Tandem's own tables (_tandem_*) and SQLite's (sqlite_*) are refused (exit 64); so is a
         table without a PRIMARY KEY or a UNIQUE index on NOT NULL columns (exit 65: VACUUM renumbers its
         rowids). Then: tandem ingest --source sqlite-changelog:FILE --journal DIR.

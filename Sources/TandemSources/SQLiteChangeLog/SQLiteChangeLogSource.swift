@@ -101,10 +101,14 @@ public final class SQLiteChangeLogSource: ChangeSource {
         guard hasTable else {
             throw SourceError.config("\(settings.path): no change table \(ChangeTableTriggers.table); hint: run `tandem source install-triggers --db \(settings.path) --tables …` first")
         }
-        var old: Set<String> = []
+        var old: Set<String> = [], echoing: Set<String> = []
         for (table, sql) in try ChangeTableTriggers.installedTriggers(db: db) {
             if sql.contains(".rowid") { throw SourceError.unkeyedTable(path: settings.path, table: table) }
             if !sql.contains(ChangeTableTriggers.formatMark) { old.insert(table) }
+            if !sql.contains(ChangeTableTriggers.applyingTable) { echoing.insert(table) }
+        }
+        if !echoing.isEmpty, echoing != old {
+            settings.log("\(settings.path): the triggers on \(echoing.sorted().joined(separator: ", ")) do not skip Tandem's own writes (\(ChangeTableTriggers.applyingTable)), so a change Tandem applies to this database would be captured back; hint: run `tandem source install-triggers` again")
         }
         if !old.isEmpty {
             settings.log("\(settings.path): the triggers on \(old.sorted().joined(separator: ", ")) were installed by an older Tandem (a REAL keeps 15 digits, a key change leaves the old row); hint: run `tandem source install-triggers` again")
