@@ -303,6 +303,17 @@ enum ChangeRowDecoder {
                     throw Reason(text: "\(what).\(name): a REAL that is not a number")
                 }
                 r.appendUnchecked(name, .double(d))
+            // Written by the PostgreSQL triggers only (PostgresChangeTableTriggers): numeric and timestamps.
+            case .object where value["decimal"] != nil:
+                guard case .string(let text)? = value["decimal"], Coercion.isDecimalText(text) else {
+                    throw Reason(text: "\(what).\(name): a decimal that is not a number")
+                }
+                r.appendUnchecked(name, .decimal(text))
+            case .object where value["timestamp"] != nil:
+                guard case .string(let text)? = value["timestamp"], let t = try? Timestamp(rfc3339: text) else {
+                    throw Reason(text: "\(what).\(name): a timestamp that is not RFC 3339 text")
+                }
+                r.appendUnchecked(name, .timestamp(t))
             case .object:
                 guard case .string(let hex)? = value["bytes_hex"], let b = hexBytes(hex) else {
                     throw Reason(text: "\(what).\(name): unexpected JSON object")
@@ -317,8 +328,8 @@ enum ChangeRowDecoder {
     /// A REAL as the triggers print it (`%!.20e`, or `Inf`/`-Inf`), read with correct rounding.
     static func real(_ s: String) -> Double? {
         switch s {
-        case "Inf": return .infinity
-        case "-Inf": return -.infinity
+        case "Inf", "Infinity": return .infinity
+        case "-Inf", "-Infinity": return -.infinity
         default: return Double(s).flatMap { $0.isNaN ? nil : $0 }
         }
     }
