@@ -175,3 +175,21 @@ public enum PostgresChangeTableTriggers {
         do { return try body() } catch let e as PostgresError { throw SourceError.storage(path: c.redactor.target, message: "\(e)") }
     }
 }
+
+extension PostgresChangeTableTriggers {
+    /// Runs `body` on a new connection to `conninfo` (closed after), with the store's password-free name.
+    /// - Throws: `SourceError.missing` when it cannot connect, else what `body` throws.
+    public static func withConnection<T>(_ conninfo: String, _ body: (PostgresConnection, String) throws -> T) throws -> T {
+        let c: PostgresConnection
+        let target: String
+        do {
+            let r = try PostgresRedactor(conninfo: conninfo)
+            target = r.target
+            c = try PostgresConnection(conninfo: conninfo, redactor: r)
+        } catch {
+            throw SourceError.missing(path: "postgres", what: "cannot connect (\(error))", hint: "check the connection string and that the server runs")
+        }
+        defer { c.close() }
+        return try body(c, target)
+    }
+}
