@@ -272,19 +272,22 @@ struct MappingReader {
         }
         if let m = o["map"] {
             _ = try object(o, path, allowed: ["map", "unlisted"])
-            guard let mo = m as? [String: Any] else { throw E(path: "\(path).map", message: "expected an object of code → value, found \(kind(m))") }
-            var table: [String: Value] = [:]
-            for k in mo.keys.sorted() { table[k] = try value(mo[k]!, "\(path).map.\(k)") }
-            var keep = false
-            if let u = o["unlisted"] {
-                let s = try string(u, "\(path).unlisted")
-                guard s == "keep" || s == "reject" else { throw E(path: "\(path).unlisted", message: "unknown value \"\(s)\"; expected one of keep, reject") }
-                keep = s == "keep"
-            }
+            let (table, keep) = try codeMap(m, unlisted: o["unlisted"], path, what: "code → value")
             return .map(table, keepUnlisted: keep)
         }
         let name = o.keys.sorted().first ?? ""
         throw E(path: path, message: "unknown transform \"\(name)\"; \(expected)")
+    }
+
+    /// A `map` object (text → value) and its `unlisted` choice (keep, or reject by default).
+    func codeMap(_ m: Any, unlisted: Any?, _ path: String, what: String) throws(E) -> ([String: Value], keep: Bool) {
+        guard let mo = m as? [String: Any] else { throw E(path: "\(path).map", message: "expected an object of \(what), found \(kind(m))") }
+        var table: [String: Value] = [:]
+        for k in mo.keys.sorted() { table[k] = try value(mo[k]!, "\(path).map.\(k)") }
+        guard let u = unlisted else { return (table, false) }
+        let s = try string(u, "\(path).unlisted")
+        guard s == "keep" || s == "reject" else { throw E(path: "\(path).unlisted", message: "unknown value \"\(s)\"; expected one of keep, reject") }
+        return (table, s == "keep")
     }
 
     func zoneRule(_ s: String, _ path: String) throws(E) -> ZoneRule {

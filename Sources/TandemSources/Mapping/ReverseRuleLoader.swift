@@ -28,15 +28,7 @@ extension MappingReader {
         if o["unlisted"] != nil, o["map"] == nil { throw E(path: "\(path).unlisted", message: "unlisted goes with map") }
         if o["zone"] != nil, o["formatTimestamp"] == nil { throw E(path: "\(path).zone", message: "zone goes with formatTimestamp") }
         if let m = o["map"] {
-            guard let mo = m as? [String: Any] else { throw E(path: "\(path).map", message: "expected an object of new value (as text) → legacy value, found \(kind(m))") }
-            var table: [String: Value] = [:]
-            for k in mo.keys.sorted() { table[k] = try value(mo[k]!, "\(path).map.\(k)") }
-            var keep = false
-            if let u = o["unlisted"] {
-                let s = try string(u, "\(path).unlisted")
-                guard s == "keep" || s == "reject" else { throw E(path: "\(path).unlisted", message: "unknown value \"\(s)\"; expected one of keep, reject") }
-                keep = s == "keep"
-            }
+            let (table, keep) = try codeMap(m, unlisted: o["unlisted"], path, what: "new value (as text) → legacy value")
             return (.map(table, keepUnlisted: keep), legacyType)
         }
         if let f = o["formatTimestamp"] {

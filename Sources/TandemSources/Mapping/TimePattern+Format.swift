@@ -12,7 +12,8 @@ extension TimePattern {
         let (secsFloor, micros) = (Self.floorDiv(wall, 1_000_000), Self.floorMod(wall, 1_000_000))
         let days = Self.floorDiv(secsFloor, 86_400)
         let secOfDay = secsFloor - days * 86_400
-        let (year, month, day) = Self.civil(fromDays: days)
+        let (y, m, d) = Timestamp.civil(fromDays: days)
+        let (year, month, day) = (Int64(y), Int64(m), Int64(d))
         let hour = secOfDay / 3600, minute = secOfDay % 3600 / 60, second = secOfDay % 60
         var out = ""
         func pad(_ v: Int64, _ n: Int) { let s = String(abs(v)); out += (v < 0 ? "-" : "") + String(repeating: "0", count: max(0, n - s.count)) + s }
@@ -43,19 +44,6 @@ extension TimePattern {
 
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
     static func floorMod(_ a: Int64, _ b: Int64) -> Int64 { a - floorDiv(a, b) * b }
-
-    // Howard Hinnant's civil_from_days: days since 1970-01-01 → proleptic Gregorian date.
-    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
 }
 
 extension ZoneRule {
