@@ -141,6 +141,36 @@ final class PostgresCaptureTests: XCTestCase {
         XCTAssertEqual(Set(rest.compactMap { $0.change?.txn }), ["postgres-changelog:40"])
     }
 
+    func testALostConnectionIsMadeAgainWhileFollowingAndIsTryAgainReadingOnce() throws {
+        let c = try connect()
+        try makeTracks(c)
+        try c.query("INSERT INTO tracks (id, name) VALUES (1, 'before')")
+        let log = LogLines()
+        let s = PostgresChangeLogSource(.init(conninfo: conninfo, log: log.sink))
+        try s.open(after: nil)
+        defer { s.close() }
+        XCTAssertEqual(try s.read(limit: 100, wait: nil, stop: nil).map(\.position), ["1"])
+        func dropSourceConnections() throws {
+            let killed = try c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            XCTAssertEqual(killed.count, 1)
+        }
+        try dropSourceConnections()
+        try c.query("INSERT INTO tracks (id, name) VALUES (2, 'after')")
+        var got: [SourceRecord] = []
+        XCTAssertTrue(try eventually { got += try s.read(limit: 100, wait: .milliseconds(500), stop: nil); return !got.isEmpty })
+        XCTAssertEqual(got.map(\.position), ["2"], "nothing lost, nothing twice")
+        XCTAssertEqual(log.all.count, 2, "\(log.all)")
+        XCTAssertTrue(log.all.first?.contains("the connection was lost") == true, "\(log.all)")
+        XCTAssertTrue(log.all.last?.contains("connected again; reading the change table after id 1") == true, "\(log.all)")
+        // Reading once, a lost connection is "try again" (exit 75), and the next read goes on.
+        try dropSourceConnections()
+        XCTAssertThrowsError(try s.read(limit: 100, wait: nil, stop: nil)) { e in
+            XCTAssertEqual((e as? SourceError)?.exitCode, 75, "\(e)")
+        }
+        try c.query("INSERT INTO tracks (id, name) VALUES (3, 'later')")
+        XCTAssertEqual(try s.read(limit: 100, wait: nil, stop: nil).map(\.position), ["3"])
+    }
+
     func testAMissingOrUnkeyedTableIsRefused() throws {
         let c = try connect()
         try c.query("CREATE TABLE loose (a int, b text)")

@@ -33,6 +33,10 @@ public final class PostgresChangeLogSource: ChangeSource {
     /// The end of the range being read; `lastID == rangeEnd` when none is open.
     private var rangeEnd: Int64 = 0
     private var backoffMs: Int64 = 1
+    /// `open` succeeded (the connection may be lost and made again since).
+    private var opened = false
+    /// The connection was lost and not yet made again (logged once).
+    private var lost = false
 
     /// A source over one store; call `open(after:)` before reading.
     public init(_ settings: Settings) {
@@ -51,12 +55,7 @@ public final class PostgresChangeLogSource: ChangeSource {
         } else {
             (lastID, rangeEnd) = (0, 0)
         }
-        let c: PostgresConnection
-        do {
-            c = try PostgresConnection(conninfo: settings.conninfo, redactor: try PostgresRedactor(conninfo: settings.conninfo))
-        } catch {
-            throw SourceError.missing(path: target, what: "cannot connect (\(error))", hint: "check the connection string and that the server runs")
-        }
+        let c = try connect()
         try PostgresChangeTableTriggers.wrapping(c) {
             guard try c.query("SELECT to_regclass($1) IS NOT NULL", [ChangeTableTriggers.table])[0, 0] == "t" else {
                 throw SourceError.config("\(target): no change table \(ChangeTableTriggers.table); hint: run `tandem source install-triggers --db POSTGRES-URL --tables …` first")
@@ -64,14 +63,48 @@ public final class PostgresChangeLogSource: ChangeSource {
             if settings.prune, lastID > 0 { try c.query("DELETE FROM \(ChangeTableTriggers.table) WHERE id <= $1", [String(lastID)]) }
         }
         connection = c
+        opened = true
+    }
+
+    private func connect() throws -> PostgresConnection {
+        do {
+            return try PostgresConnection(conninfo: settings.conninfo, redactor: try PostgresRedactor(conninfo: settings.conninfo))
+        } catch {
+            throw SourceError.missing(path: target, what: "cannot connect (\(error))", hint: "check the connection string and that the server runs")
+        }
     }
 
     public func read(limit: Int, wait: Duration?, stop: StopSignal?) throws -> [SourceRecord] {
-        guard let c = connection else { throw SourceError.config("\(description): read before open") }
+        guard opened else { throw SourceError.config("\(description): read before open") }
         let clock = ContinuousClock()
         let deadline = wait.map { clock.now + $0 }
         while true {
-            let out = try PostgresChangeTableTriggers.wrapping(c) { try readBatch(c, limit: limit) }
+            let out: [SourceRecord]
+            do {
+                let c = try connection ?? connect()
+                connection = c
+                let after = lastID
+                out = try readBatch(c, limit: limit)
+                if lost { settings.log("\(target): connected again; reading the change table after id \(after)") }
+                lost = false
+            } catch let e as PostgresError {
+                guard case .connectionLost(_, let message) = e else { throw SourceError.storage(path: target, message: "\(e)") }
+                // A restarted server or a dropped connection: nothing read is lost (the position stays), so a
+                // follower connects again; reading once, the caller is told to try again.
+                connection?.close(); connection = nil
+                if !lost { settings.log("\(target): the connection was lost (\(message)); Tandem connects again") }
+                lost = true
+                guard let deadline else { throw SourceError.connectionLost(target: target, message: message) }
+                StopSignal.wait(min(.milliseconds(200), clock.now.duration(to: deadline)), stop: stop)
+                if clock.now >= deadline || stop?.isFired == true { return [] }
+                continue
+            } catch let e as SourceError {
+                // Connecting again failed: a follower keeps trying.
+                guard lost, connection == nil, let deadline else { throw e }
+                StopSignal.wait(min(.milliseconds(200), clock.now.duration(to: deadline)), stop: stop)
+                if clock.now >= deadline || stop?.isFired == true { return [] }
+                continue
+            }
             if !out.isEmpty { backoffMs = 1; return out }
             guard let deadline, stop?.isFired != true else { return [] }
             let left = clock.now.duration(to: deadline)
@@ -124,5 +157,5 @@ public final class PostgresChangeLogSource: ChangeSource {
         }
     }
 
-    public func close() { connection?.close(); connection = nil }
+    public func close() { connection?.close(); connection = nil; opened = false }
 }
