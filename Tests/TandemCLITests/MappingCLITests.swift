@@ -17,7 +17,7 @@ final class MappingCLITests: XCTestCase {
           "UnitPrice": {"rename": "unit_price", "type": "decimal"},
           "Name": {"rename": "name", "transforms": ["trim"]},
           "Added": {"rename": "added_at", "transforms": [{"parseTimestamp": "%d.%m.%Y", "zone": "Europe/Berlin"}]},
-          "Media": {"rename": "media", "transforms": [{"map": {"1": "mpeg", "2": "aac"}}]},
+          "Media": {"rename": "media", "transforms": [{"map": {"1": "mpeg", "2": "aac"}}], "reverse": {"type": "int"}},
           "Bytes": false}}}}
         """#, dir)
         let r = try CLI.run(["mapping", "check", path, "--reverse"])
@@ -27,7 +27,7 @@ final class MappingCLITests: XCTestCase {
         Track ← tracks
           Track.Added ← tracks.added_at: rename from added_at; format "%d.%m.%Y" in Europe/Berlin
           Track.Bytes: dropped: the legacy value is kept
-          Track.Media ← tracks.media: rename from media; map back (aac → "2", mpeg → "1")
+          Track.Media ← tracks.media: rename from media; map back (aac → "2", mpeg → "1"); back to the legacy column's type (int)
           Track.Name ← tracks.name: rename from name; trim cannot be undone: the new value is written as it is
           Track.TrackId ← tracks.id: rename from id; as is
           Track.UnitPrice ← tracks.unit_price: rename from unit_price; as is; back to the legacy column's type (as the legacy store declares it)

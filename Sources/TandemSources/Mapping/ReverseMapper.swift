@@ -12,8 +12,8 @@ public struct ReverseMapper: Sendable {
     let mapping: Mapping
     let byTarget: [String: EntityReverse]
 
-    /// A reverse mapper; `legacySchemas` (the legacy store's declared columns) give the legacy type a coerced
-    /// column goes back to when the mapping's `reverse.type` does not.
+    /// A reverse mapper; `legacySchemas` (the legacy store's declared columns) give the legacy type each column
+    /// goes back to (a coerced column's inverse) when the mapping's `reverse.type` does not.
     /// - Throws: `MappingError` naming the first column without a reverse rule (all of them:
     ///   `tandem mapping check FILE --reverse`).
     public init(_ mapping: Mapping, legacySchemas: [EntitySchema] = []) throws(MappingError) {

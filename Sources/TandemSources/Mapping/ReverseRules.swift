@@ -15,8 +15,6 @@ public struct ColumnReverse: Sendable {
     /// The legacy column's type from the mapping (`reverse.type`); the legacy store's declared type is used
     /// when the mapping gives none.
     var legacyType: ValueType?
-    /// True when the forward direction coerces the type: then the value goes back to the legacy type.
-    var coerced: Bool
 }
 
 /// One step of a column's reverse rule, applied in order.
@@ -98,13 +96,14 @@ extension ColumnMapping {
     func reverse(legacy: String) -> Result<ColumnReverse, Reason> {
         guard let target else {
             return .success(ColumnReverse(legacy: legacy, target: nil, writes: false, summary: "dropped: the legacy value is kept",
-                                          steps: [], legacyType: nil, coerced: false))
+                                          steps: [], legacyType: nil))
         }
         let name = target == legacy ? "" : "rename from \(target); "
-        let typeNote = type == nil ? "" : "; back to the legacy column's type (\(legacyType?.rawValue ?? "as the legacy store declares it"))"
+        let typeNote = type == nil && legacyType == nil ? ""
+            : "; back to the legacy column's type (\(legacyType?.rawValue ?? "as the legacy store declares it"))"
         func made(_ steps: [ReverseStep], _ what: String, writes: Bool = true) -> Result<ColumnReverse, Reason> {
             .success(ColumnReverse(legacy: legacy, target: target, writes: writes, summary: name + what + (writes ? typeNote : ""),
-                                   steps: steps, legacyType: legacyType, coerced: type != nil || legacyType != nil))
+                                   steps: steps, legacyType: legacyType))
         }
         switch reverse {
         case .keep?: return made([], "reverse keep: not written back, the legacy value is kept", writes: false)

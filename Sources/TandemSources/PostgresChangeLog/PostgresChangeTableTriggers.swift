@@ -10,8 +10,8 @@ import TandemPostgres
 /// transaction that commits later has larger ids, and every id up to the newest visible one is committed (the
 /// lock is released after the commit is visible). Captured writers are serialized for that short moment only.
 ///
-/// Echo-free: a transaction that ran `SET LOCAL tandem.applying = 'on'` (Tandem's own applying transaction)
-/// is not recorded.
+/// Echo-free: a transaction that ran `SET LOCAL tandem.applying = 'on'` (Tandem's own applying transaction,
+/// before its first write: the trigger's WHEN is checked as each row changes) is not recorded.
 ///
 /// Images are typed where JSON is not: numeric as `{"decimal": "…"}`, float as `{"real": "…"}`, bytea as
 /// `{"bytes_hex": "…"}`, timestamps as `{"timestamp": "RFC 3339"}`; other types as their text.
