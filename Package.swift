@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "TandemJournal", dependencies: ["TandemCore"], path: "Sources/TandemJournal"),
         .target(name: "TandemSQLite", dependencies: ["TandemCore", "CSQLite"], path: "Sources/TandemSQLite"),
         .target(name: "TandemPostgres", dependencies: ["CPostgres"], path: "Sources/TandemPostgres"),
-        .target(name: "TandemSources", dependencies: ["TandemCore", "TandemSQLite"],
+        .target(name: "TandemSources", dependencies: ["TandemCore", "TandemSQLite", "TandemPostgres"],
                 path: "Sources/TandemSources"),
         .target(name: "TandemSinks", dependencies: ["TandemCore", "TandemSQLite", "TandemPostgres"],
                 path: "Sources/TandemSinks"),
@@ -38,11 +38,11 @@ let package = Package(
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], path: "Tests/TandemCoreTests"),
         .testTarget(name: "TandemJournalTests", dependencies: ["TandemCore", "TandemJournal"],
                     path: "Tests/TandemJournalTests"),
-        .testTarget(name: "TandemSourcesTests", dependencies: ["TandemCore", "TandemJournal", "TandemSources", "TandemPipeline"],
+        .testTarget(name: "TandemSourcesTests", dependencies: ["TandemCore", "TandemJournal", "TandemPostgres", "TandemSources", "TandemPipeline"],
                     path: "Tests/TandemSourcesTests", exclude: ["Fixtures"]),  // read in place via #filePath
         .testTarget(name: "TandemSinksTests", dependencies: ["TandemCore", "TandemJournal", "TandemPostgres", "TandemSinks", "TandemPipeline"],
                     path: "Tests/TandemSinksTests"),
-        .testTarget(name: "TandemPipelineTests", dependencies: ["TandemCore", "TandemSources", "TandemSinks", "TandemPipeline"],
+        .testTarget(name: "TandemPipelineTests", dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemPostgres", "TandemSources", "TandemSinks", "TandemPipeline"],
                     path: "Tests/TandemPipelineTests"),
         .testTarget(name: "TandemAuditTests", dependencies: ["tandem", "TandemCore", "TandemSQLite", "TandemPostgres", "TandemSources", "TandemAudit"],
                     path: "Tests/TandemAuditTests", exclude: ["Fixtures"]),  // read in place via #filePath

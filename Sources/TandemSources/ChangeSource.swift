@@ -93,6 +93,8 @@ public enum SourceError: Error, CustomStringConvertible, Sendable {
     case unkeyedTable(path: String, table: String)
     /// The legacy application held a lock on the source's database for longer than the source waits.
     case busy(path: String, message: String, waited: Duration)
+    /// The connection to the source's server was lost (reading once; a follower connects again).
+    case connectionLost(target: String, message: String)
 
     /// The sysexits code for a CLI that stops on this error.
     public var exitCode: Int32 {
@@ -100,7 +102,7 @@ public enum SourceError: Error, CustomStringConvertible, Sendable {
         case .positionNotFound, .badPosition: return 65
         case .io, .storage: return 74
         case .unkeyedTable: return 65
-        case .busy: return 75
+        case .busy, .connectionLost: return 75
         case .config: return 64
         case .missing: return 66
         }
@@ -125,6 +127,8 @@ public enum SourceError: Error, CustomStringConvertible, Sendable {
         case .busy(let path, let message, let waited):
             let how = waited > .zero ? " for more than \(waited.components.seconds) s" : ""
             return "\(path): the legacy application holds a lock on the database (\(message))\(how); try again later"
+        case .connectionLost(let target, let message):
+            return "\(target): the connection to the source was lost (\(message)); try again later"
         }
     }
 }

@@ -20,6 +20,8 @@ extension SourceSpec {
                 throw SourceError.missing(path: path, what: "the change-log file is not readable by this user",
                                           hint: "check its permissions")
             }
+        case .postgresChangelog:
+            return  // a server, not a file: `checkOpens` connects
         case .sqliteChangelog:
             guard exists, !isDirectory.boolValue else {
                 throw SourceError.missing(path: path, what: exists ? "is a directory, not a database" : "no such database",
@@ -35,7 +37,7 @@ extension SourceSpec {
     /// opening it would only read it.)
     /// - Throws: the source's `SourceError`.
     public func checkOpens() throws {
-        guard kind == .sqliteChangelog else { return }
+        guard kind == .sqliteChangelog || kind == .postgresChangelog else { return }
         var probe = self
         probe.prune = false
         let source = probe.makeSource(log: { _ in })

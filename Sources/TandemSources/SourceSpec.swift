@@ -5,15 +5,17 @@ import TandemCore
 /// (`schemas/source.schema.json`):
 /// - `jsonl:PATH[?format=tandem|debezium|debezium-flat|maxwell|wal2json&entity=table|schema.table|db.schema.table&rotated=GLOB&maxLineBytes=N]`
 /// - `sqlite-changelog:PATH[?prune=true&lockWait=SECONDS]`
+/// - `postgres-changelog:CONNINFO` (a libpq URI or key=value string, taken whole: its `?` options are libpq's;
+///   the change table of `tandem source install-triggers --db CONNINFO`)
 /// - a path to a JSON file `{"type":"jsonl","path":…,"format":…,"rotatedGlob":…,"maxLineBytes":…}` or
 ///   `{"type":"sqlite-changelog","path":…,"prune":…}` (relative paths are relative to the file).
 public struct SourceSpec: Sendable, Equatable {
     /// The kind of source.
-    public enum Kind: String, Sendable, CaseIterable { case jsonl, sqliteChangelog = "sqlite-changelog" }
+    public enum Kind: String, Sendable, CaseIterable { case jsonl, sqliteChangelog = "sqlite-changelog", postgresChangelog = "postgres-changelog" }
 
     /// The kind of source.
     public var kind: Kind
-    /// The file (jsonl) or database (sqlite-changelog).
+    /// The file (jsonl), database (sqlite-changelog) or connection string (postgres-changelog).
     public var path: String
     /// jsonl: the line format.
     public var format: RawFormat = .tandem
@@ -21,7 +23,7 @@ public struct SourceSpec: Sendable, Equatable {
     public var rotatedGlob: String?
     /// jsonl: the longest line accepted (longer lines go to quarantine).
     public var maxLineBytes: Int = 1 << 20
-    /// sqlite-changelog: delete change rows once journaled.
+    /// sqlite-changelog, postgres-changelog: delete change rows once journaled.
     public var prune = false
     /// sqlite-changelog: seconds `--once` waits out a lock the legacy application holds before exit 75.
     public var lockWaitSeconds = 30
@@ -42,6 +44,10 @@ public struct SourceSpec: Sendable, Equatable {
     }
 
     static func short(_ kind: Kind, _ rest: String, original: String) throws -> SourceSpec {
+        if kind == .postgresChangelog {
+            guard !rest.isEmpty else { throw SourceError.config("source \"\(original)\": missing CONNINFO after \(kind.rawValue):") }
+            return SourceSpec(kind: kind, path: rest)
+        }
         var pathPart = rest, query = ""
         if let q = rest.firstIndex(of: "?") { pathPart = String(rest[..<q]); query = String(rest[rest.index(after: q)...]) }
         guard !pathPart.isEmpty else { throw SourceError.config("source \"\(original)\": missing PATH after \(kind.rawValue):") }
@@ -74,14 +80,14 @@ public struct SourceSpec: Sendable, Equatable {
         case (.jsonl, "maxLineBytes"):
             guard let n = Int(v), n >= 16 else { throw SourceError.config("\(context): maxLineBytes must be a number >= 16") }
             maxLineBytes = n
-        case (.sqliteChangelog, "prune"):
+        case (.sqliteChangelog, "prune"), (.postgresChangelog, "prune"):
             guard v == "true" || v == "false" || v.isEmpty else { throw SourceError.config("\(context): prune must be true or false") }
             prune = v != "false"
         case (.sqliteChangelog, "lockWait"):
             guard let n = Int(v), (0...86_400).contains(n) else { throw SourceError.config("\(context): lockWait must be a number of seconds from 0 to 86400") }
             lockWaitSeconds = n
         default:
-            let known = kind == .jsonl ? "format, entity, rotated, maxLineBytes" : "prune, lockWait"
+            let known = kind == .jsonl ? "format, entity, rotated, maxLineBytes" : kind == .sqliteChangelog ? "prune, lockWait" : "prune"
             throw SourceError.config("\(context): unknown option \"\(k)\" for \(kind.rawValue); expected one of \(known)")
         }
     }
@@ -110,7 +116,7 @@ public struct SourceSpec: Sendable, Equatable {
         }
         guard var p = o["path"] as? String, !p.isEmpty else { throw SourceError.config("\(context): source.path is missing") }
         let base = PathText.parent(of: path)
-        if !p.hasPrefix("/"), base != "." { p = base + "/" + p }
+        if kind != .postgresChangelog, !p.hasPrefix("/"), base != "." { p = base + "/" + p }
         var spec = SourceSpec(kind: kind, path: p)
         for k in o.keys.sorted() where k != "type" && k != "path" && k != "$schema" {
             let v = o[k]!
@@ -135,6 +141,8 @@ public struct SourceSpec: Sendable, Equatable {
             var settings = SQLiteChangeLogSource.Settings(path: path, prune: prune, log: log)
             settings.lockWait = .seconds(lockWaitSeconds)
             return SQLiteChangeLogSource(settings)
+        case .postgresChangelog:
+            return PostgresChangeLogSource(.init(conninfo: path, prune: prune, log: log))
         }
     }
 }

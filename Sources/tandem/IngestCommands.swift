@@ -36,7 +36,7 @@ enum IngestCommands {
         let journal = try ReplayCommands.required(args, "--journal")
         var spec = try SourceSpec.parse(try ReplayCommands.required(args, "--source"))
         if args.flag("--prune") {
-            guard spec.kind == .sqliteChangelog else { throw UsageError("ingest: --prune is for sqlite-changelog sources") }
+            guard spec.kind != .jsonl else { throw UsageError("ingest: --prune is for sqlite-changelog and postgres-changelog sources") }
             spec.prune = true
         }
         let mapping = try args.value("--mapping").map { path throws(MappingError) in try Mapping.load(path: path) }
@@ -82,7 +82,7 @@ enum IngestCommands {
     }
 
     static let installTriggersVerb = Verb(
-        name: "install-triggers", summary: "add change-capture triggers to a legacy SQLite database",
+        name: "install-triggers", summary: "add change-capture triggers to a SQLite database or a PostgreSQL store",
         positionals: [],
         options: [.value("--db", "FILE", "the legacy SQLite database"),
                   .value("--tables", "T1,T2", "the tables to capture (comma-separated)"),
@@ -92,7 +92,9 @@ enum IngestCommands {
         Creates the change table _tandem_changes and AFTER INSERT/UPDATE/DELETE triggers that record the
         table, op, key, before and after images (JSON; a REAL with every bit), the time and an increasing id;
         an update that changes the key is recorded as a delete of the old key and an insert of the new row.
-        Existing Tandem triggers on the tables are replaced. The application's own writes keep working
+        Existing Tandem triggers on the tables are replaced. A write in a transaction that holds a row in
+        _tandem_applying (created too; Tandem's own applying transaction) is not recorded, so a change Tandem
+        applies to this database is never captured back. The application's own writes keep working
         unchanged. Tandem's own tables (_tandem_*) and SQLite's (sqlite_*) are refused (exit 64); so is a
         table without a PRIMARY KEY or a UNIQUE index on NOT NULL columns (exit 65: VACUUM renumbers its
         rowids). Then: tandem ingest --source sqlite-changelog:FILE --journal DIR.
@@ -105,6 +107,9 @@ enum IngestCommands {
             : try ReplayCommands.required(args, "--tables").split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if let listed, listed.isEmpty { throw UsageError("source install-triggers: --tables names no table") }
+        if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") || path.contains("dbname=") {
+            return try installPostgres(args, conninfo: path, listed: listed, uninstall: uninstall)
+        }
         guard FileManager.default.fileExists(atPath: path) else {
             throw UsageError("source install-triggers: no database at \(path)")
         }
@@ -126,6 +131,28 @@ enum IngestCommands {
                        + "changes go to \(ChangeTableTriggers.table)\n")
         }
         return 0
+    }
+
+    /// `source install-triggers` on a PostgreSQL store (`PostgresChangeTableTriggers`).
+    static func installPostgres(_ args: ParsedArguments, conninfo: String, listed: [String]?, uninstall: Bool) throws -> Int32 {
+        try PostgresChangeTableTriggers.withConnection(conninfo) { c, target in
+            let tables = try listed ?? PostgresChangeTableTriggers.installedTables(c)
+            if uninstall, tables.isEmpty {
+                Output.out("no change-capture triggers in \(target)\n")
+                return 0
+            }
+            if uninstall {
+                if args.flag("--print") { Output.out(PostgresChangeTableTriggers.uninstallSQL(tables: tables)); return 0 }
+                try PostgresChangeTableTriggers.uninstall(c, tables: tables)
+                Output.out("removed the change-capture triggers of \(tables.joined(separator: ", ")) in \(target)\n")
+            } else {
+                if args.flag("--print") { Output.out(try PostgresChangeTableTriggers.installSQL(c, tables: tables)); return 0 }
+                try PostgresChangeTableTriggers.install(c, tables: tables)
+                Output.out("installed change-capture triggers on \(tables.joined(separator: ", ")) in \(target); "
+                           + "changes go to \(ChangeTableTriggers.table)\n")
+            }
+            return 0
+        }
     }
 
     static let sourceGroup = VerbGroup(name: "source", summary: "prepare a legacy store for change capture",

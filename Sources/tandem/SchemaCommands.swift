@@ -70,6 +70,8 @@ enum SchemaCommands {
                 if let s = DebeziumDecoder.declaredSchema(Array(line)) { catalog.merge(s) }
             }
             return catalog.schemas
+        case .postgresChangelog:
+            return []  // the new store: its tables are what the mapping targets, not a plan's input
         }
     }
 

@@ -66,6 +66,7 @@ final class MappingLoadTests: XCTestCase {
         let m = try Mapping.parse(JSONSerialization.data(withJSONObject: example))
         XCTAssertEqual(m.entities["customers"]?.target, "clients")
         XCTAssertEqual(m.entities["customers"]?.tenantColumn, "tenant")
+        XCTAssertEqual(m.reverseRules().faults.map(\.description), [], "the example goes back too")
     }
 
     func testMaxLengthBeyondIntIsRejectedWithItsPath() {

@@ -65,7 +65,21 @@ final class SourceSpecTests: XCTestCase {
         try Data(#"{"type":"sqlite-changelog","path":"/x/legacy.db","prune":true}"#.utf8).write(to: URL(fileURLWithPath: file))
         XCTAssertEqual(try SourceSpec.parse(file).prune, true)
         try Data(#"{"type":"kafka","path":"x"}"#.utf8).write(to: URL(fileURLWithPath: file))
-        XCTAssertThrowsError(try SourceSpec.parse(file)) { XCTAssertEqual("\($0)", "\(file): source.type must be one of jsonl, sqlite-changelog") }
+        XCTAssertThrowsError(try SourceSpec.parse(file)) { XCTAssertEqual("\($0)", "\(file): source.type must be one of jsonl, sqlite-changelog, postgres-changelog") }
+        // A connection string is not a path: never made relative to the file.
+        try Data(#"{"type":"postgres-changelog","path":"dbname=new host=/run/postgresql","prune":true}"#.utf8).write(to: URL(fileURLWithPath: file))
+        let pg = try SourceSpec.parse(file)
+        XCTAssertEqual(pg.kind, .postgresChangelog)
+        XCTAssertEqual(pg.path, "dbname=new host=/run/postgresql")
+        XCTAssertTrue(pg.prune)
+    }
+
+    func testPostgresChangelogTakesTheWholeConnectionStringWithItsQuery() throws {
+        let s = try SourceSpec.parse("postgres-changelog:postgres:///new?host=/run/postgresql&port=5433")
+        XCTAssertEqual(s.kind, .postgresChangelog)
+        XCTAssertEqual(s.path, "postgres:///new?host=/run/postgresql&port=5433")
+        XCTAssertEqual(s.makeSource().description, "postgres-changelog:postgres://[/run/postgresql]:5433/new")
+        XCTAssertThrowsError(try SourceSpec.parse("postgres-changelog:")) { XCTAssertTrue("\($0)".contains("missing CONNINFO"), "\($0)") }
     }
 
     /// A config file naming a key twice is refused with its path, not read with one of the values.

@@ -74,16 +74,35 @@ public struct ColumnMapping: Sendable {
     public var type: ValueType?
     /// Validation rules, checked on the final value of `after` images.
     public var rules: [ValidationRule]
+    /// The explicit rule from the new column back to the legacy one (`reverse`), when the mapping gives one.
+    public var reverse: ReverseRule?
+    /// The legacy column's type (`reverse.type`), for the inverse of a type coercion.
+    public var legacyType: ValueType?
 
     /// Rules for one column.
     public init(target: String?, transforms: [Transform] = [], defaultValue: Value? = nil, type: ValueType? = nil,
-                rules: [ValidationRule] = []) {
+                rules: [ValidationRule] = [], reverse: ReverseRule? = nil, legacyType: ValueType? = nil) {
         self.target = target
         self.transforms = transforms
         self.defaultValue = defaultValue
         self.type = type
         self.rules = rules
+        self.reverse = reverse
+        self.legacyType = legacyType
     }
+}
+
+/// An explicit rule from a new column back to its legacy column (the mapping's `reverse`), for what the
+/// reverse direction cannot derive by itself.
+public enum ReverseRule: Sendable {
+    /// Not written back: the legacy column keeps its legacy value.
+    case keep
+    /// The new value is written as it is.
+    case asIs
+    /// New values (as text) to legacy values; a value not in the map is kept or rejected.
+    case map([String: Value], keepUnlisted: Bool)
+    /// A timestamp written as legacy text with a pattern, in a zone.
+    case formatTimestamp(TimePattern, zone: ZoneRule)
 }
 
 /// README.md's value types, as a coercion target.

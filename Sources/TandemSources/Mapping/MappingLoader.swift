@@ -214,7 +214,7 @@ struct MappingReader {
         // Shorthands: "newName" renames; false or "drop" drops; true keeps.
         if let s = any as? String { return ColumnMapping(target: s == "drop" ? nil : s) }
         if let n = any as? NSNumber, isBool(n) { return ColumnMapping(target: n.boolValue ? "" : nil) }
-        let o = try object(any, path, allowed: ["rename", "drop", "type", "transforms", "default", "validate", "why"])
+        let o = try object(any, path, allowed: ["rename", "drop", "type", "transforms", "default", "validate", "reverse", "why"])
         // "why": a note for people (tandem audit --draft-mapping writes one per rule); read, then ignored.
         if let w = o["why"] { _ = try string(w, "\(path).why") }
         var c = ColumnMapping(target: "")
@@ -246,6 +246,7 @@ struct MappingReader {
             let vo = try object(v, "\(path).validate", allowed: ValidationRule.names)
             c.rules = try rules(vo, "\(path).validate")
         }
+        if let r = o["reverse"] { (c.reverse, c.legacyType) = try reverse(r, "\(path).reverse") }
         return c
     }
 
@@ -280,19 +281,22 @@ struct MappingReader {
         }
         if let m = o["map"] {
             _ = try object(o, path, allowed: ["map", "unlisted"])
-            guard let mo = m as? [String: Any] else { throw E(path: "\(path).map", message: "expected an object of code → value, found \(kind(m))") }
-            var table: [String: Value] = [:]
-            for k in mo.keys.sorted() { table[k] = try value(mo[k]!, "\(path).map.\(k)") }
-            var keep = false
-            if let u = o["unlisted"] {
-                let s = try string(u, "\(path).unlisted")
-                guard s == "keep" || s == "reject" else { throw E(path: "\(path).unlisted", message: "unknown value \"\(s)\"; expected one of keep, reject") }
-                keep = s == "keep"
-            }
+            let (table, keep) = try codeMap(m, unlisted: o["unlisted"], path, what: "code → value")
             return .map(table, keepUnlisted: keep)
         }
         let name = o.keys.sorted().first ?? ""
         throw E(path: path, message: "unknown transform \"\(name)\"; \(expected)")
+    }
+
+    /// A `map` object (text → value) and its `unlisted` choice (keep, or reject by default).
+    func codeMap(_ m: Any, unlisted: Any?, _ path: String, what: String) throws(E) -> ([String: Value], keep: Bool) {
+        guard let mo = m as? [String: Any] else { throw E(path: "\(path).map", message: "expected an object of \(what), found \(kind(m))") }
+        var table: [String: Value] = [:]
+        for k in mo.keys.sorted() { table[k] = try value(mo[k]!, "\(path).map.\(k)") }
+        guard let u = unlisted else { return (table, false) }
+        let s = try string(u, "\(path).unlisted")
+        guard s == "keep" || s == "reject" else { throw E(path: "\(path).unlisted", message: "unknown value \"\(s)\"; expected one of keep, reject") }
+        return (table, s == "keep")
     }
 
     func zoneRule(_ s: String, _ path: String) throws(E) -> ZoneRule {

@@ -7,9 +7,18 @@ import TandemSQLite
 ///
 /// The triggers only insert into the change table, so the legacy application's own writes work unchanged
 /// (a BLOB is recorded as `{"bytes_hex": "…"}` because JSON cannot hold one).
+///
+/// Echo-free: a change Tandem itself applies (reverse replication into the legacy store, replay into a new store
+/// that is captured too) is not recorded. Tandem's applying transaction holds a row in `_tandem_applying`
+/// (inserted first, deleted before commit, so no other connection ever sees it); the triggers record nothing
+/// while that table has a row.
 public enum ChangeTableTriggers {
     /// The change table's name.
     public static let table = "_tandem_changes"
+    /// The marker table: a row in it marks the transaction as Tandem's own (not captured).
+    public static let applyingTable = "_tandem_applying"
+    /// The condition under which a trigger records a change: not inside Tandem's applying transaction.
+    static let notApplying = "WHEN NOT EXISTS (SELECT 1 FROM \(applyingTable))"
 
     /// The SQL that creates the change table and the triggers for `tables` (read with PRAGMA table_info).
     /// - Throws: `SourceError.config` for a table that does not exist or is Tandem's or SQLite's own;
@@ -29,6 +38,7 @@ public enum ChangeTableTriggers {
               before TEXT,
               after TEXT,
               time TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+            CREATE TABLE IF NOT EXISTS \(applyingTable) (id INTEGER PRIMARY KEY);
 
             """
         for t in tables {
@@ -47,15 +57,15 @@ public enum ChangeTableTriggers {
             // DROP first: a reinstall replaces the triggers of an older Tandem or of an older table schema.
             sql += uninstallSQL(tables: [t])
             sql += """
-                CREATE TRIGGER \(quote(trigger(t, "insert"))) AFTER INSERT ON \(quote(t)) BEGIN
+                CREATE TRIGGER \(quote(trigger(t, "insert"))) AFTER INSERT ON \(quote(t)) \(notApplying) BEGIN
                   \(into) VALUES (\(literal(t)), 'insert', \(image("NEW", key)), NULL, \(image("NEW", all)));
                 END;
-                CREATE TRIGGER \(quote(trigger(t, "update"))) AFTER UPDATE ON \(quote(t)) BEGIN
+                CREATE TRIGGER \(quote(trigger(t, "update"))) AFTER UPDATE ON \(quote(t)) \(notApplying) BEGIN
                   \(into) SELECT \(literal(t)), 'delete', \(image("OLD", key)), \(image("OLD", all)), NULL WHERE \(changed);
                   \(into) SELECT \(literal(t)), CASE WHEN \(changed) THEN 'insert' ELSE 'update' END, \(image("NEW", key)),
                     CASE WHEN \(changed) THEN NULL ELSE \(image("OLD", all)) END, \(image("NEW", all));
                 END;
-                CREATE TRIGGER \(quote(trigger(t, "delete"))) AFTER DELETE ON \(quote(t)) BEGIN
+                CREATE TRIGGER \(quote(trigger(t, "delete"))) AFTER DELETE ON \(quote(t)) \(notApplying) BEGIN
                   \(into) VALUES (\(literal(t)), 'delete', \(image("OLD", key)), \(image("OLD", all)), NULL);
                 END;
 

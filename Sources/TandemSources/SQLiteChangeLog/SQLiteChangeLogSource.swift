@@ -101,10 +101,14 @@ public final class SQLiteChangeLogSource: ChangeSource {
         guard hasTable else {
             throw SourceError.config("\(settings.path): no change table \(ChangeTableTriggers.table); hint: run `tandem source install-triggers --db \(settings.path) --tables …` first")
         }
-        var old: Set<String> = []
+        var old: Set<String> = [], echoing: Set<String> = []
         for (table, sql) in try ChangeTableTriggers.installedTriggers(db: db) {
             if sql.contains(".rowid") { throw SourceError.unkeyedTable(path: settings.path, table: table) }
             if !sql.contains(ChangeTableTriggers.formatMark) { old.insert(table) }
+            if !sql.contains(ChangeTableTriggers.applyingTable) { echoing.insert(table) }
+        }
+        if !echoing.isEmpty, echoing != old {
+            settings.log("\(settings.path): the triggers on \(echoing.sorted().joined(separator: ", ")) do not skip Tandem's own writes (\(ChangeTableTriggers.applyingTable)), so a change Tandem applies to this database would be captured back; hint: run `tandem source install-triggers` again")
         }
         if !old.isEmpty {
             settings.log("\(settings.path): the triggers on \(old.sorted().joined(separator: ", ")) were installed by an older Tandem (a REAL keeps 15 digits, a key change leaves the old row); hint: run `tandem source install-triggers` again")
@@ -299,6 +303,17 @@ enum ChangeRowDecoder {
                     throw Reason(text: "\(what).\(name): a REAL that is not a number")
                 }
                 r.appendUnchecked(name, .double(d))
+            // Written by the PostgreSQL triggers only (PostgresChangeTableTriggers): numeric and timestamps.
+            case .object where value["decimal"] != nil:
+                guard case .string(let text)? = value["decimal"], Coercion.isDecimalText(text) else {
+                    throw Reason(text: "\(what).\(name): a decimal that is not a number")
+                }
+                r.appendUnchecked(name, .decimal(text))
+            case .object where value["timestamp"] != nil:
+                guard case .string(let text)? = value["timestamp"], let t = try? Timestamp(rfc3339: text) else {
+                    throw Reason(text: "\(what).\(name): a timestamp that is not RFC 3339 text")
+                }
+                r.appendUnchecked(name, .timestamp(t))
             case .object:
                 guard case .string(let hex)? = value["bytes_hex"], let b = hexBytes(hex) else {
                     throw Reason(text: "\(what).\(name): unexpected JSON object")
@@ -313,8 +328,8 @@ enum ChangeRowDecoder {
     /// A REAL as the triggers print it (`%!.20e`, or `Inf`/`-Inf`), read with correct rounding.
     static func real(_ s: String) -> Double? {
         switch s {
-        case "Inf": return .infinity
-        case "-Inf": return -.infinity
+        case "Inf", "Infinity": return .infinity
+        case "-Inf", "-Infinity": return -.infinity
         default: return Double(s).flatMap { $0.isNaN ? nil : $0 }
         }
     }
