@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemJournal
+import TandemPipeline
 import TandemSources
 
 /// `tandem quarantine …`: input that failed parsing or the mapping, kept beside the journal with its reason.

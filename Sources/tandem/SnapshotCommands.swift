@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemJournal
+import TandemPipeline
 import TandemSources
 
 /// `tandem snapshot`: catch-up, the rows a legacy SQLite database held before its triggers, into the journal.

@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import XCTest
+import TandemPipeline
 import TandemPostgres
 @testable import TandemSinks
 

@@ -1,5 +1,6 @@
 import TandemCore
 import XCTest
+import TandemPipeline
 @testable import TandemSinks
 
 /// The contract of `EventSink`, checked against a real store. Every sink implementation runs all of it.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import TandemCore
+import TandemPipeline
 @testable import TandemSources
 
 /// Source → mapping → quarantine or journal: exactly once across restarts, rotation and truncation;

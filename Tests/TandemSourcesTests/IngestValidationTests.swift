@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import TandemCore
+import TandemPipeline
 @testable import TandemSources
 
 /// Promise: ingest journals only events every sink can apply; the others go to the quarantine with a

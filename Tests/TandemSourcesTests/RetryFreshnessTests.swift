@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import TandemCore
+@testable import TandemPipeline
 @testable import TandemSources
 
 /// Issue 10: what makes a retried entry superseded — a journaled change of its key that is not known to be older.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import TandemCore
+import TandemPipeline
 @testable import TandemSources
 
 /// A fresh directory under the system temp dir, removed by the caller's `defer`.

@@ -1,4 +1,5 @@
 import TandemCore
+import TandemSinks
 
 /// What a rewind did.
 public struct RewindOutcome: Sendable, Hashable {
