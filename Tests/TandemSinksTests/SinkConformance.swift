@@ -4,6 +4,7 @@ import TandemPipeline
 @testable import TandemSinks
 
 /// The contract of `EventSink`, checked against a real store. Every sink implementation runs all of it.
+/// Rewinds go through the real, streaming `Rewinder` reading a journal on disk that holds the same events.
 struct SinkConformance {
     /// Opens a sink on the store (a fresh store per `makeStore()`; the same store for the same handle).
     let open: (String) throws -> any EventSink
@@ -133,30 +134,32 @@ struct SinkConformance {
 
     func rewindThenForwardEqualsStraight() throws {
         let events = EventGenerator.stream(seed: 21, count: 300, truncates: false)
+        let (dir, id) = try TestStores.journal(events)
         var rng = SplitMix64(seed: 7)
         for _ in 0..<3 {
             let store = try makeStore()
             let sink = try open(store)
             defer { sink.close() }
-            for b in EventBatcher.batches(events, size: 40) { try sink.apply(b, journalID: journal) }
+            for b in EventBatcher.batches(events, size: 40) { try sink.apply(b, journalID: id) }
             let target = UInt64.random(in: 0..<events.last!.seq, using: &rng)
-            let outcome = try Rewinder.rewind(sink, journalID: journal, to: target, events: events, chunkSize: 17)
+            let outcome = try Rewinder.rewind(journal: dir, sink: sink, to: target, chunkSize: 17)
             XCTAssertEqual(outcome.checkpoint.seq, target)
             XCTAssertEqual(try sink.checkpoint()?.seq, target)
             XCTAssertEqual(try dump(store), StoreDump.model(.replay(events.prefix { $0.seq <= target }), kind), "rewind to \(target)")
-            for b in EventBatcher.batches(events, size: 40) { try sink.apply(b, journalID: journal) }
+            for b in EventBatcher.batches(events, size: 40) { try sink.apply(b, journalID: id) }
             XCTAssertEqual(try dump(store), StoreDump.model(.replay(events), kind), "forward again after rewind to \(target)")
         }
     }
 
     func rewindToZeroLeavesEmptyTables() throws {
         let events = EventGenerator.stream(seed: 31, count: 200, truncates: false)
+        let (dir, id) = try TestStores.journal(events)
         let store = try makeStore()
         let sink = try open(store)
         defer { sink.close() }
-        try sink.apply(events, journalID: journal)
+        try sink.apply(events, journalID: id)
         XCTAssertFalse(try dump(store).isEmpty)
-        try Rewinder.rewind(sink, journalID: journal, to: 0, events: events, chunkSize: 50)
+        try Rewinder.rewind(journal: dir, sink: sink, to: 0, chunkSize: 50)
         XCTAssertEqual(try dump(store), [:])
         XCTAssertEqual(try sink.checkpoint()?.seq, 0)
     }
@@ -165,12 +168,13 @@ struct SinkConformance {
         var events = EventGenerator.stream(seed: 41, count: 100, truncates: false)
         let i = events.lastIndex { $0.op == .update }!
         events[i].before = nil
+        let (dir, id) = try TestStores.journal(events)
         let store = try makeStore()
         let sink = try open(store)
         defer { sink.close() }
-        try sink.apply(events, journalID: journal)
+        try sink.apply(events, journalID: id)
         let held = try dump(store)
-        XCTAssertThrowsError(try Rewinder.rewind(sink, journalID: journal, to: 0, events: events)) { error in
+        XCTAssertThrowsError(try Rewinder.rewind(journal: dir, sink: sink, to: 0)) { error in
             guard case SinkError.rewindNeedsBeforeImage(let seq, _, _, _) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(seq, events[i].seq)
             XCTAssertTrue("\(error)".contains("--rebuild"))
@@ -181,13 +185,14 @@ struct SinkConformance {
 
     func interruptedRewindResumes() throws {
         let events = EventGenerator.stream(seed: 51, count: 150, truncates: false)
+        let (dir, id) = try TestStores.journal(events)
         let store = try makeStore()
         let sink = try open(store)
         defer { sink.close() }
-        try sink.apply(events, journalID: journal)
+        try sink.apply(events, journalID: id)
         // Interrupted after the first chunks: as if the process died once the checkpoint reached 100.
-        try Rewinder.rewind(sink, journalID: journal, to: 100, events: events, chunkSize: 10)
-        let resumed = try Rewinder.rewind(sink, journalID: journal, to: 30, events: events, chunkSize: 10)
+        try Rewinder.rewind(journal: dir, sink: sink, to: 100, chunkSize: 10)
+        let resumed = try Rewinder.rewind(journal: dir, sink: sink, to: 30, chunkSize: 10)
         XCTAssertEqual(resumed.undone, events.filter { $0.seq > 30 && $0.seq <= 100 }.count)
         XCTAssertEqual(try dump(store), StoreDump.model(.replay(events.prefix { $0.seq <= 30 }), kind))
     }
