@@ -2,7 +2,7 @@ import Foundation
 import TandemCore
 
 /// Everything the journal can fail with, each case carrying what an operator needs to act.
-public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
+public enum JournalError: CategorizedError, CustomStringConvertible, Sendable, Equatable {
     /// A system call failed: the operation, the path and the errno.
     case io(operation: String, path: String, errno: Int32)
     /// The directory is not a journal (no manifest, or a manifest that does not parse).
@@ -163,5 +163,20 @@ func errnoName(_ code: Int32) -> String {
     case EISDIR: return "EISDIR"
     case EAGAIN: return "EAGAIN"
     default: return "errno \(code)"
+    }
+}
+
+extension JournalError {
+    /// The kind of failure (the CLI's exit code, the daemon's health).
+    public var category: ErrorCategory {
+        switch self {
+        case .io, .writerClosed: return .ioError
+        case .notAJournal: return .noInput
+        case .alreadyExists: return .cannotCreate
+        case .unsupportedVersion, .corrupt, .recordTooLarge, .keyRefused, .journalEndsEarly: return .badData
+        case .locked: return .tryAgain
+        case .truncateRefused: return .refused
+        case .seqOutOfRange, .unknownConsumer, .invalidConsumerName: return .usage
+        }
     }
 }

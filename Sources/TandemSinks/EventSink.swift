@@ -7,7 +7,7 @@ public struct SinkCheckpoint: Sendable, Hashable, CustomStringConvertible {
     public var journalID: String
     /// The last applied seq (0: none).
     public var seq: UInt64
-    /// The canonical text of the `ReplayFilter` the sink was filled with (nil: not recorded — a store of an
+    /// The canonical text of the `EventFilter` the sink was filled with (nil: not recorded — a store of an
     /// older Tandem, or a commit that keeps the stored one).
     public var filter: String?
 

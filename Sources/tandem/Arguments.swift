@@ -1,4 +1,5 @@
 import Foundation
+import TandemCore
 
 /// One option a verb accepts: `--name VALUE` or a `--flag`.
 struct OptionSpec: Sendable {
@@ -72,9 +73,10 @@ struct ParsedArguments {
 }
 
 /// Bad command-line use: one line on stderr, exit 64.
-struct UsageError: Error, CustomStringConvertible {
+struct UsageError: CategorizedError, CustomStringConvertible {
     let description: String
     init(_ message: String) { description = message }
+    var category: ErrorCategory { .usage }
 }
 
 extension Verb {

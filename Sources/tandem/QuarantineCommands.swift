@@ -142,9 +142,7 @@ enum QuarantineCommands {
 
     private static func open(_ args: ParsedArguments) throws -> Quarantine {
         let journal = try ReplayCommands.required(args, "--journal")
-        guard FileManager.default.fileExists(atPath: journal + "/manifest.json") else {
-            throw JournalError.notAJournal(path: journal, reason: "no manifest.json")
-        }
+        try Journal.checkExists(at: journal)
         return try Quarantine(journal: journal)
     }
 

@@ -57,7 +57,8 @@ enum ReplayCommands {
         let sink = try spec.open()
         defer { sink.close() }
         let stop = StopSignal()
-        Signals.stop(on: stop)
+        let signals = SignalWatcher.stopping(stop)
+        defer { signals.cancel() }
         var terminal = TerminalProgress()
         let replayer = Replayer(journal: journal, sink: sink, options: options)
         let p = try replayer.run(progress: { p in
@@ -127,8 +128,7 @@ enum ReplayCommands {
         return v
     }
 
-    static func filter(_ args: ParsedArguments) -> ReplayFilter {
-        let e = args.all("--entity"), t = args.all("--tenant")
-        return ReplayFilter(entities: e.isEmpty ? nil : Set(e), tenants: t.isEmpty ? nil : Set(t))
+    static func filter(_ args: ParsedArguments) -> EventFilter {
+        EventFilter(entities: args.all("--entity"), tenants: args.all("--tenant"))
     }
 }

@@ -36,7 +36,7 @@ final class RewindExactTests: XCTestCase {
             guard case SinkError.rewindIncompleteBeforeImage(let seq, _, _, _, _) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(seq, 3)
             XCTAssertTrue("\(error)".contains("--rebuild"), "\(error)")
-            XCTAssertEqual((error as? SinkError)?.exitCode, 65)
+            XCTAssertEqual((error as? SinkError)?.category, .badData)
         }
         XCTAssertEqual(try StoreDump.sqlite(path), held)
         XCTAssertEqual(try sink.checkpoint()?.seq, 4)

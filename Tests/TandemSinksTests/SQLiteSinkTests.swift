@@ -83,7 +83,7 @@ final class SQLiteBusyTests: XCTestCase {
             defer { second.close() }
             try second.apply(EventGenerator.stream(seed: 5, count: 5, truncates: false), journalID: "j")
         }()) { error in
-            XCTAssertEqual((error as? SinkError)?.exitCode, 75, "\(error)")
+            XCTAssertEqual((error as? SinkError)?.category, .tryAgain, "\(error)")
             XCTAssertTrue("\(error)".contains("another process holds the store"), "\(error)")
             XCTAssertFalse("\(error)".contains("\n"), "\(error)")
         }

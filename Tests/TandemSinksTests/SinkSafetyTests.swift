@@ -61,7 +61,7 @@ final class SinkSafetyTests: XCTestCase {
         XCTAssertThrowsError(try Replayer(journal: dir, sink: sink, options: ReplayOptions(from: 5)).run()) { error in
             guard case SinkError.wouldSkip(_, _, let next, let from) = error else { return XCTFail("\(error)") }
             XCTAssertEqual([next, from], [1, 5])
-            XCTAssertEqual((error as! SinkError).exitCode, 64)
+            XCTAssertEqual((error as! SinkError).category, .usage)
             XCTAssertTrue("\(error)".contains("seqs 1…4"), "\(error)")
         }
         XCTAssertNil(try sink.checkpoint())
@@ -83,10 +83,10 @@ final class SinkSafetyTests: XCTestCase {
         let path = try TestStores.sqlitePath()
         let sink = try SQLiteSink(path: path)
         defer { sink.close() }
-        let filter = ReplayFilter(entities: ["orders", "customers"])
+        let filter = EventFilter(entities: ["orders", "customers"])
         try Replayer(journal: dir, sink: sink, options: ReplayOptions(to: 100, filter: filter)).run()
         XCTAssertEqual(try sink.checkpoint()?.filter, "entities=customers,orders;tenants=*")
-        for other in [ReplayFilter(), ReplayFilter(entities: ["orders"]), ReplayFilter(entities: ["customers", "orders"], tenants: ["acme"])] {
+        for other in [EventFilter(), EventFilter(entities: ["orders"]), EventFilter(entities: ["customers", "orders"], tenants: ["acme"])] {
             XCTAssertThrowsError(try Replayer(journal: dir, sink: sink, options: ReplayOptions(filter: other)).run()) { error in
                 guard case SinkError.filterChanged(_, _, let stored, let given) = error else { return XCTFail("\(error)") }
                 XCTAssertEqual(stored, filter.canonical)
@@ -99,7 +99,7 @@ final class SinkSafetyTests: XCTestCase {
         }
         XCTAssertEqual(try sink.checkpoint()?.seq, 100)
         // The same filter (any order) goes on, and a rewind keeps the stored filter.
-        try Replayer(journal: dir, sink: sink, options: ReplayOptions(filter: ReplayFilter(entities: ["orders", "customers"]))).run()
+        try Replayer(journal: dir, sink: sink, options: ReplayOptions(filter: EventFilter(entities: ["orders", "customers"]))).run()
         try Rewinder.rewind(journal: dir, sink: sink, to: 150, filter: filter)
         XCTAssertEqual(try sink.checkpoint()?.seq, 150)
         XCTAssertEqual(try sink.checkpoint()?.filter, filter.canonical)
@@ -148,7 +148,7 @@ final class SinkSafetyTests: XCTestCase {
         let lines = LogLines()
         XCTAssertThrowsError(try PostgresSink(conninfo: db + " sslmode=bogus", log: { lines.add($0) })) { error in
             guard case SinkError.badSpec = error else { return XCTFail("\(error)") }
-            XCTAssertEqual((error as! SinkError).exitCode, 64)
+            XCTAssertEqual((error as! SinkError).category, .config)
             XCTAssertTrue("\(error)".contains("sslmode"), "\(error)")
         }
         XCTAssertEqual(lines.all, [])

@@ -29,7 +29,7 @@ final class SinkSpecTests: XCTestCase {
                     #"{"kind":"postgres"}"#, "/nonexistent/sink.json", "u:secretpw@host"] {
             XCTAssertThrowsError(try SinkSpec.parse(bad), bad) { error in
                 guard case SinkError.badSpec = error else { return XCTFail("\(bad): \(error)") }
-                XCTAssertEqual((error as! SinkError).exitCode, 64)
+                XCTAssertEqual((error as! SinkError).category, .config)
                 XCTAssertFalse("\(error)".contains("secretpw"), "\(error)")
             }
         }

@@ -85,7 +85,7 @@ final class MappingLoadTests: XCTestCase {
             XCTAssertTrue(text.hasPrefix("\(path): mapping: not valid JSON: "), text)
             XCTAssertTrue(text.hasSuffix(" at line 3, column 21"), text)
             XCTAssertFalse(text.contains("could not be completed"), text)
-            XCTAssertEqual((e as? MappingError)?.exitCode, 65)
+            XCTAssertEqual((e as? MappingError)?.category, .badData)
         }
     }
 

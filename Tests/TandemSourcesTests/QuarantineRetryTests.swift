@@ -98,7 +98,7 @@ final class QuarantineRetryTests: XCTestCase {
     func testAnUnknownEntryIsMissingInputNotBadData() throws {
         let q = try Quarantine(journal: journalDir)
         XCTAssertThrowsError(try q.entry(42)) { e in
-            XCTAssertEqual((e as? QuarantineError)?.exitCode, 66)
+            XCTAssertEqual((e as? QuarantineError)?.category, .noInput)
             XCTAssertTrue("\(e)".contains("no quarantine entry 42"), "\(e)")
         }
     }

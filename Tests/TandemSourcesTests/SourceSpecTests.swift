@@ -83,7 +83,7 @@ final class SourceSpecTests: XCTestCase {
             XCTAssertThrowsError(try SourceSpec.parse(text), text) { e in
                 guard case SourceError.config(let m) = e else { return XCTFail("\(e)") }
                 XCTAssertTrue(m.hasPrefix("source \"\(text)\": option \"=") && m.contains("has no name"), m)
-                XCTAssertEqual((e as? SourceError)?.exitCode, 64)
+                XCTAssertEqual((e as? SourceError)?.category, .config)
             }
         }
         XCTAssertEqual(try SourceSpec.parse("jsonl:f.jsonl?format=debezium&&").format, .debezium, "empty pairs are skipped")
@@ -96,7 +96,7 @@ final class SourceSpecTests: XCTestCase {
             XCTAssertThrowsError(try SourceSpec.parse(text).checkExists(), text) { e in
                 guard case SourceError.missing(let path, _, _) = e else { return XCTFail("\(e)") }
                 XCTAssertEqual(text.hasSuffix(path), true)
-                XCTAssertEqual((e as? SourceError)?.exitCode, 66)
+                XCTAssertEqual((e as? SourceError)?.category, .noInput)
             }
         }
         appendFile(dir + "/there.jsonl", "")

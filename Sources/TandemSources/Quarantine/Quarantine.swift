@@ -39,17 +39,17 @@ public struct QuarantineEntry: Sendable, Equatable {
 }
 
 /// Errors of the quarantine store.
-public enum QuarantineError: Error, CustomStringConvertible {
+public enum QuarantineError: CategorizedError, CustomStringConvertible {
     case noSuchEntry(id: Int64, path: String)
     case notQuarantined(id: Int64, state: QuarantineEntry.State)
     case storage(path: String, SQLiteError)
 
-    /// The sysexits code for a CLI that stops on this error.
-    public var exitCode: Int32 {
+    /// The kind of failure (the CLI's exit code).
+    public var category: ErrorCategory {
         switch self {
-        case .noSuchEntry: return 66  // EX_NOINPUT: a missing thing, not bad data
-        case .notQuarantined: return 65
-        case .storage: return 74
+        case .noSuchEntry: return .noInput  // a missing thing, not bad data
+        case .notQuarantined: return .badData
+        case .storage: return .ioError
         }
     }
 
