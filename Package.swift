@@ -3,6 +3,7 @@ import PackageDescription
 
 // Layers (README.md, "How Tandem works"): each target imports only the ones below it.
 //   TandemCore → TandemJournal → TandemSQLite / TandemPostgres → TandemSources / TandemSinks → TandemPipeline → tandem
+// TandemTesting (what the test targets share) sits beside `tandem`: test targets depend on it, `tandem` never does.
 // C libraries are reached through system-library targets and wrapped in one layer only.
 let package = Package(
     name: "Tandem",
@@ -26,6 +27,11 @@ let package = Package(
         .target(name: "TandemPipeline",
                 dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSources", "TandemSinks"],
                 path: "Sources/TandemPipeline"),
+        // What several test targets share (temp dirs, log capture, the binary locator, event streams, a simulated
+        // file system, the sink conformance suite). Test targets only: never linked into `tandem`.
+        .target(name: "TandemTesting",
+                dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemPostgres", "TandemSinks", "TandemPipeline"],
+                path: "Sources/TandemTesting"),
         .executableTarget(name: "tandem",
                           dependencies: ["TandemCore", "TandemJournal", "TandemSources", "TandemSinks", "TandemPipeline"],
                           path: "Sources/tandem"),
@@ -33,15 +39,15 @@ let package = Package(
                           dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSinks", "TandemSources", "TandemPipeline", "CSQLite", "CPostgres"],
                           path: "Sources/tandem-bench"),
         .testTarget(name: "TandemCoreTests", dependencies: ["TandemCore"], path: "Tests/TandemCoreTests"),
-        .testTarget(name: "TandemJournalTests", dependencies: ["TandemCore", "TandemJournal"],
+        .testTarget(name: "TandemJournalTests", dependencies: ["TandemCore", "TandemJournal", "TandemTesting"],
                     path: "Tests/TandemJournalTests"),
-        .testTarget(name: "TandemSourcesTests", dependencies: ["TandemCore", "TandemJournal", "TandemSources", "TandemPipeline"],
+        .testTarget(name: "TandemSourcesTests", dependencies: ["TandemCore", "TandemJournal", "TandemSources", "TandemPipeline", "TandemTesting"],
                     path: "Tests/TandemSourcesTests", exclude: ["Fixtures"]),  // read in place via #filePath
-        .testTarget(name: "TandemSinksTests", dependencies: ["TandemCore", "TandemJournal", "TandemPostgres", "TandemSinks", "TandemPipeline"],
+        .testTarget(name: "TandemSinksTests", dependencies: ["TandemCore", "TandemJournal", "TandemPostgres", "TandemSinks", "TandemPipeline", "TandemTesting"],
                     path: "Tests/TandemSinksTests"),
-        .testTarget(name: "TandemPipelineTests", dependencies: ["TandemCore", "TandemSources", "TandemSinks", "TandemPipeline"],
+        .testTarget(name: "TandemPipelineTests", dependencies: ["TandemCore", "TandemSources", "TandemSinks", "TandemPipeline", "TandemTesting"],
                     path: "Tests/TandemPipelineTests"),
-        .testTarget(name: "TandemCLITests", dependencies: ["tandem", "TandemCore", "TandemJournal"],
+        .testTarget(name: "TandemCLITests", dependencies: ["tandem", "TandemCore", "TandemJournal", "TandemTesting"],
                     path: "Tests/TandemCLITests", exclude: ["Fixtures"]),  // read in place via #filePath
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TandemTesting
 
 /// What a new operator meets: hints that give a command that works, options in the units the help uses,
 /// one success report, and options that do what their help says (--uninstall, --prune, the demo).

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TandemTesting
 
 /// Issue 10: `tandem rewind` is exact or refuses up front, as an operator runs it.
 final class RewindCLITests: XCTestCase {

@@ -6,6 +6,7 @@ import XCTest
 import TandemPipeline
 import TandemPostgres
 @testable import TandemSinks
+import TandemTesting
 
 /// Promises (issue 10, "Schema: from declared types"): target tables take their column types from the
 /// declared schema the journal keeps, never from the first value a batch carries; a value that does not fit

@@ -6,6 +6,7 @@ import XCTest
 import TandemPipeline
 import TandemPostgres
 @testable import TandemSinks
+import TandemTesting
 
 /// Key identity in replay: a key names the row the store names, whatever the batching, the order of its
 /// columns or the Unicode normalization of its strings. Run against both sinks (`KeyIdentitySQLiteTests`,

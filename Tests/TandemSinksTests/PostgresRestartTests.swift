@@ -4,6 +4,7 @@ import XCTest
 import TandemPipeline
 import TandemPostgres
 @testable import TandemSinks
+import TandemTesting
 
 /// PostgreSQL stopped and started under a running replay: the batch in flight is lost with its
 /// transaction, the sink reconnects with back-off and replays from its checkpoint, and the end state is exact.

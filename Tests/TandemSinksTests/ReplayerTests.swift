@@ -4,6 +4,7 @@ import TandemJournal
 import XCTest
 import TandemPipeline
 @testable import TandemSinks
+import TandemTesting
 
 /// Replay and rewind driven by a real journal on disk.
 final class ReplayerTests: XCTestCase {

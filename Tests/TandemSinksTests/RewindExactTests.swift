@@ -4,6 +4,7 @@ import TandemJournal
 import TandemSinks
 import XCTest
 import TandemPipeline
+import TandemTesting
 
 /// Issue 10: a rewind restores the exact state at the target seq, or refuses before changing anything.
 final class RewindExactTests: XCTestCase {

@@ -2,6 +2,7 @@ import TandemCore
 import TandemSQLite
 import XCTest
 @testable import TandemSinks
+import TandemTesting
 
 final class SQLiteSinkTests: XCTestCase {
     func testSQLiteSinkMeetsTheEventSinkContract() throws {

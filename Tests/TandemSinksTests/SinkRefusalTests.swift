@@ -5,6 +5,7 @@ import XCTest
 import TandemPipeline
 import TandemPostgres
 @testable import TandemSinks
+import TandemTesting
 
 /// One store under test: how to open a sink on it, run setup SQL, and read what it holds.
 struct RefusalStore {

@@ -6,6 +6,7 @@ import XCTest
 import TandemPipeline
 import TandemPostgres
 @testable import TandemSinks
+import TandemTesting
 
 /// What keeps a sink and its journal honest with each other: consumer positions, gaps, filters, specs.
 final class SinkSafetyTests: XCTestCase {

@@ -3,6 +3,7 @@ import TandemCore
 import TandemSQLite
 import XCTest
 @testable import TandemSinks
+import TandemTesting
 
 final class SinkSpecTests: XCTestCase {
     func testParsesTheURLLikeForms() throws {

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import TandemCore
 @testable import TandemSources
+import TandemTesting
 
 /// A mapping with an error is rejected at load time with the JSON path of the fault.
 final class MappingLoadTests: XCTestCase {

@@ -4,6 +4,7 @@ import TandemCore
 import TandemJournal
 import TandemPipeline
 @testable import TandemSources
+import TandemTesting
 
 /// `quarantine retry` journals an entry at most once, wherever a retry is interrupted (real journal, real store).
 final class QuarantineRetryTests: XCTestCase {

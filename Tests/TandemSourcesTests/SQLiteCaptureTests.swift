@@ -3,6 +3,7 @@ import XCTest
 import TandemCore
 import TandemSQLite
 @testable import TandemSources
+import TandemTesting
 
 /// Issue 9: what the change-capture triggers record, read back through the sqlite-changelog source.
 final class SQLiteCaptureTests: XCTestCase {

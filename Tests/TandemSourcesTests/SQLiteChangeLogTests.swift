@@ -3,6 +3,7 @@ import XCTest
 import TandemCore
 import TandemSQLite
 @testable import TandemSources
+import TandemTesting
 
 /// The trigger-fed change table of a real SQLite database, read by the sqlite-changelog source.
 final class SQLiteChangeLogTests: XCTestCase {

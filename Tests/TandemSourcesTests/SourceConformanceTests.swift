@@ -3,6 +3,7 @@ import XCTest
 import TandemCore
 import TandemSQLite
 @testable import TandemSources
+import TandemTesting
 
 /// The `ChangeSource` contract, run against every implementation: ordered positions, resume strictly after
 /// any position (no gap, no duplicate), empty reads at the end, and source transactions kept in one batch.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import TandemSources
+import TandemTesting
 
 /// `--source` accepts the short forms and a JSON config file, and says what is wrong otherwise.
 final class SourceSpecTests: XCTestCase {

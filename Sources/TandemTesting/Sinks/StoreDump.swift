@@ -2,16 +2,16 @@ import TandemCore
 import TandemSQLite
 import XCTest
 import TandemPostgres
-@testable import TandemSinks
+import TandemSinks
 
 /// A store's (or the model's) content in a comparable form: entity → sorted rows, each row its non-null
 /// columns as `name=value` in name order. Empty tables are left out.
-typealias Dump = [String: [String]]
+public typealias Dump = [String: [String]]
 
-enum StoreKind { case sqlite, postgres }
+public enum StoreKind { case sqlite, postgres }
 
-enum StoreDump {
-    static func canon(_ v: Value, _ kind: StoreKind) -> String? {
+public enum StoreDump {
+    public static func canon(_ v: Value, _ kind: StoreKind) -> String? {
         switch v {
         case .null: return nil
         case .bool(let b): return kind == .sqlite ? (b ? "1" : "0") : (b ? "true" : "false")
@@ -23,11 +23,11 @@ enum StoreDump {
         }
     }
 
-    static func line(_ pairs: [(String, String)]) -> String {
+    public static func line(_ pairs: [(String, String)]) -> String {
         pairs.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "|")
     }
 
-    static func model(_ m: ReferenceModel, _ kind: StoreKind) -> Dump {
+    public static func model(_ m: ReferenceModel, _ kind: StoreKind) -> Dump {
         var out: Dump = [:]
         for (entity, rows) in m.tables where !rows.isEmpty {
             out[entity] = rows.values.map { r in line(r.columns.compactMap { n, v in canon(v, kind).map { (n, $0) } }) }.sorted()
@@ -35,7 +35,7 @@ enum StoreDump {
         return out
     }
 
-    static func sqlite(_ path: String) throws -> Dump {
+    public static func sqlite(_ path: String) throws -> Dump {
         let db = try Database(path: path, mode: .readOnly)
         defer { db.close() }
         let t = try db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('_tandem_checkpoint', '_tandem_tables')")
@@ -64,7 +64,7 @@ enum StoreDump {
         return out
     }
 
-    static func postgres(_ conninfo: String) throws -> Dump {
+    public static func postgres(_ conninfo: String) throws -> Dump {
         let r = try PostgresRedactor(conninfo: conninfo)
         let c = try PostgresConnection(conninfo: conninfo, redactor: r)
         defer { c.close() }
