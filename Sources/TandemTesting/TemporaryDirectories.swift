@@ -3,7 +3,10 @@ import XCTest
 
 /// A fresh directory under the system temp dir, removed when `test` ends.
 public func temporaryPath(_ test: XCTestCase, _ name: String = #function) throws -> String {
-    let path = try makeTemporaryDirectory("tandem-\(name.filter(\.isLetter).prefix(40))")
+    // Short (a unix socket path inside it must stay under 108 bytes): the test's name, cut, and 8 hex digits.
+    let path = FileManager.default.temporaryDirectory
+        .appendingPathComponent("tandem-\(name.filter(\.isLetter).prefix(24))-\(UUID().uuidString.prefix(8))").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     test.addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
     return path
 }
