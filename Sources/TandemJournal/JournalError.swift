@@ -112,7 +112,7 @@ extension JournalError {
     static func truncateAfterRefused(seq: UInt64, consumer: String, mayHaveApplied: UInt64, directory: String) -> JournalError {
         .truncateRefused(consumer: consumer, appliedSeq: mayHaveApplied,
                          reason: "truncate --after \(seq) would drop seqs \(seq + 1)…\(mayHaveApplied), which it has already applied"
-                            + " (hint: rewind its store to seq \(seq) first with `tandem rewind --journal \(directory) --sink SINK"
+                            + " (hint: rewind its store to seq \(seq) first with `tandem rewind --journal \(directory) --into SINK"
                             + " --to \(seq)`, unregister it with `tandem journal consumers \(directory) unregister \(shellWord(consumer))`,"
                             + " or pass --force)")
     }

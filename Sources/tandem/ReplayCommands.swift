@@ -86,7 +86,7 @@ enum ReplayCommands {
         name: "rewind", summary: "undo a sink's applied events above SEQ by their before-images",
         positionals: [],
         options: [.value("--journal", "DIR", "the journal the sink was filled from"),
-                  .value("--sink", "SINK", "the store to rewind"),
+                  .value("--into", "SINK", "the store to rewind (the one replay --into filled)", aliases: ["--sink"]),
                   .value("--to", "SEQ", "the seq to rewind to (0: empty)"),
                   .value("--entity", "E", "the filter the sink was replayed with (repeatable)", repeatable: true),
                   .value("--tenant", "T", "the filter the sink was replayed with (repeatable)", repeatable: true),
@@ -103,7 +103,7 @@ enum ReplayCommands {
         first such seq; --rebuild then rebuilds the sink from the journal instead.
         """
     ) { args in
-        let journal = try required(args, "--journal"), spec = try SinkSpec.parse(try required(args, "--sink"))
+        let journal = try required(args, "--journal"), spec = try SinkSpec.parse(try required(args, "--into"))
         guard let target = try args.unsigned("--to") else { throw UsageError("rewind: missing --to SEQ") }
         // A missing journal or a store that was never filled (a mistyped path) is refused before anything is
         // created, changed or registered as a consumer.

@@ -59,7 +59,7 @@ final class TruncateTests: XCTestCase {
         XCTAssertThrowsError(try w.truncate(after: 60)) {
             XCTAssertEqual("\($0)", "truncate refused: consumer \"sqlite-main\" has applied up to seq 70;"
                            + " truncate --after 60 would drop seqs 61…70, which it has already applied"
-                           + " (hint: rewind its store to seq 60 first with `tandem rewind --journal \(self.dir) --sink SINK"
+                           + " (hint: rewind its store to seq 60 first with `tandem rewind --journal \(self.dir) --into SINK"
                            + " --to 60`, unregister it with `tandem journal consumers \(self.dir) unregister sqlite-main`,"
                            + " or pass --force)")
         }
