@@ -102,7 +102,7 @@ public struct RewindPlanner {
     }
 
     /// The changes that undo `e` (in plan order), for an event `refusal` did not name.
-    public func undo(_ e: Event) -> [Change] {
+    public func undo(_ e: Event) -> [RowWrite] {
         switch e.op {
         case .insert:
             guard let row = overwritten[e.seq] else { return [.delete(entity: e.entity, key: e.key)] }

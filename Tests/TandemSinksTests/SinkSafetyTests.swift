@@ -217,13 +217,13 @@ final class CommitThenDie: EventSink {
     var target: String { inner.target }
     var canonicalTarget: String { inner.canonicalTarget }
     func checkpoint() throws -> SinkCheckpoint? { try inner.checkpoint() }
-    func commit(_ plan: ChangePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
+    func commit(_ plan: WritePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
         try inner.commit(plan, from: from, to: to)
         throw Died()
     }
     func reset(entities: [String]) throws { try inner.reset(entities: entities) }
     func reconnect() throws { try inner.reconnect() }
-    func rehearse(_ plan: ChangePlan) throws { try inner.rehearse(plan) }
+    func rehearse(_ plan: WritePlan) throws { try inner.rehearse(plan) }
     func close() {}
 }
 
@@ -236,12 +236,12 @@ final class RecordingSink: EventSink {
     var target: String { inner.target }
     var canonicalTarget: String { inner.canonicalTarget }
     func checkpoint() throws -> SinkCheckpoint? { try inner.checkpoint() }
-    func commit(_ plan: ChangePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
+    func commit(_ plan: WritePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
         try inner.commit(plan, from: from, to: to)
         commits.append((from?.seq ?? 0, to.seq))
     }
     func reset(entities: [String]) throws { try inner.reset(entities: entities) }
     func reconnect() throws { try inner.reconnect() }
-    func rehearse(_ plan: ChangePlan) throws { try inner.rehearse(plan) }
+    func rehearse(_ plan: WritePlan) throws { try inner.rehearse(plan) }
     func close() {}
 }

@@ -50,7 +50,7 @@ extension Rewinder {
                 do {
                     let current = try sink.checkpoint() ?? SinkCheckpoint(journalID: journalID, seq: 0)
                     if current.seq <= to.seq { break }  // an earlier, interrupted attempt got this far
-                    var plan = ChangePlan()
+                    var plan = WritePlan()
                     var n = 0
                     for e in newestFirst where e.seq <= current.seq {
                         for c in planner.undo(e) { try plan.add(c, seq: e.seq) }

@@ -6,7 +6,7 @@ public struct ReferenceModel: Equatable {
     /// entity → key → row.
     public var tables: [String: [Row: Row]] = [:]
 
-    public mutating func apply(_ change: Change) {
+    public mutating func apply(_ change: RowWrite) {
         switch change {
         case let .upsert(entity, key, row):
             var merged = tables[entity]?[key] ?? Row()

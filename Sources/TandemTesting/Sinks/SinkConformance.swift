@@ -46,7 +46,7 @@ public struct SinkConformance {
         defer { sink.close() }
         try sink.apply([Event(seq: 1, entity: "t", key: ["id": .int(1)], op: .insert, after: ["id": .int(1)])], journalID: journal)
         let before = try dump(store)
-        try sink.rehearse(try ChangePlan(events: [
+        try sink.rehearse(try WritePlan(events: [
             Event(seq: 2, entity: "t", key: ["id": .int(2)], op: .insert, after: ["id": .int(2), "extra": .string("x")]),
             Event(seq: 3, entity: "fresh", key: ["id": .int(1)], op: .insert, after: ["id": .int(1)]),
         ]))
