@@ -28,9 +28,10 @@ let package = Package(
                 dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSources", "TandemSinks"],
                 path: "Sources/TandemPipeline"),
         // What several test targets share (temp dirs, log capture, the binary locator, event streams, a simulated
-        // file system, the sink conformance suite). Test targets only: never linked into `tandem`.
+        // file system, the source and sink conformance suites). Test targets only: never linked into `tandem`.
         .target(name: "TandemTesting",
-                dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemPostgres", "TandemSinks", "TandemPipeline"],
+                dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemPostgres", "TandemSources", "TandemSinks",
+                               "TandemPipeline"],
                 path: "Sources/TandemTesting"),
         .executableTarget(name: "tandem",
                           dependencies: ["TandemCore", "TandemJournal", "TandemSources", "TandemSinks", "TandemPipeline"],
