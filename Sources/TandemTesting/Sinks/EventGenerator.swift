@@ -3,19 +3,22 @@ import TandemCore
 /// Random event streams over three entities (one with a composite key) and several tenants, with full
 /// before- and after-images, grouped into source transactions of 1–4 events.
 public struct EventGenerator {
-    public var rng: SplitMix64
-    public var truncates: Bool
-    public var live: [String: [Row: Row]] = [:]
-    public var nextID: Int64 = 1
-    public var seq: UInt64 = 0
-    public var txn = 0
-    public let tenants = ["acme", "globex", "initech", "umbrella"]
+    var rng: SplitMix64
+    var truncates: Bool
+    /// The rows each entity holds after the events so far (for before-images).
+    public private(set) var live: [String: [Row: Row]] = [:]
+    var nextID: Int64 = 1
+    var seq: UInt64 = 0
+    var txn = 0
+    let tenants = ["acme", "globex", "initech", "umbrella"]
 
+    /// A generator; the same seed gives the same stream. `truncates`: an entity is sometimes emptied.
     public init(seed: UInt64, truncates: Bool) {
         rng = SplitMix64(seed: seed)
         self.truncates = truncates
     }
 
+    /// A random row of `entity` holding `key`.
     public mutating func row(_ entity: String, key: Row) -> Row {
         var r = key
         r["tenant"] = .string(tenants.randomElement(using: &rng)!)
@@ -37,6 +40,7 @@ public struct EventGenerator {
         return r
     }
 
+    /// A key of `entity` not used before.
     public mutating func newKey(_ entity: String) -> Row {
         defer { nextID += 1 }
         if entity == "line_items" { return ["order_id": .int(nextID % 7), "line": .int(nextID)] }

@@ -6,6 +6,7 @@ public struct ReferenceModel: Equatable {
     /// entity → key → row.
     public var tables: [String: [Row: Row]] = [:]
 
+    /// Applies one row write.
     public mutating func apply(_ change: RowWrite) {
         switch change {
         case let .upsert(entity, key, row):
@@ -20,6 +21,7 @@ public struct ReferenceModel: Equatable {
         }
     }
 
+    /// Applies one event as a sink would.
     public mutating func apply(_ event: Event) {
         switch event.op {
         case .truncate: apply(.truncate(entity: event.entity))
@@ -28,6 +30,7 @@ public struct ReferenceModel: Equatable {
         }
     }
 
+    /// The model after `events`, in order.
     public static func replay(_ events: some Sequence<Event>) -> ReferenceModel {
         var m = ReferenceModel()
         for e in events { m.apply(e) }

@@ -8,9 +8,12 @@ import TandemSinks
 /// columns as `name=value` in name order. Empty tables are left out.
 public typealias Dump = [String: [String]]
 
+/// Which store a dump comes from (how its values print).
 public enum StoreKind { case sqlite, postgres }
 
+/// Dumps of real stores and of the reference model, in the comparable `Dump` form.
 public enum StoreDump {
+    /// A value as `kind` prints it (nil: null, left out).
     public static func canon(_ v: Value, _ kind: StoreKind) -> String? {
         switch v {
         case .null: return nil
@@ -23,10 +26,12 @@ public enum StoreDump {
         }
     }
 
+    /// One row: `name=value` pairs in name order, joined by `|`.
     public static func line(_ pairs: [(String, String)]) -> String {
         pairs.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "|")
     }
 
+    /// What a `kind` store holding the model prints.
     public static func model(_ m: ReferenceModel, _ kind: StoreKind) -> Dump {
         var out: Dump = [:]
         for (entity, rows) in m.tables where !rows.isEmpty {
@@ -35,6 +40,7 @@ public enum StoreDump {
         return out
     }
 
+    /// A SQLite store's user tables.
     public static func sqlite(_ path: String) throws -> Dump {
         let db = try Database(path: path, mode: .readOnly)
         defer { db.close() }
@@ -64,6 +70,7 @@ public enum StoreDump {
         return out
     }
 
+    /// A PostgreSQL database's tables in schema public.
     public static func postgres(_ conninfo: String) throws -> Dump {
         let r = try PostgresRedactor(conninfo: conninfo)
         let c = try PostgresConnection(conninfo: conninfo, redactor: r)

@@ -7,12 +7,10 @@ import TandemSinks
 
 /// Real stores for tests: a fresh SQLite file, or a fresh database in the test PostgreSQL cluster.
 public enum TestStores {
-    public static func temporaryDirectory() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-sinks-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
+    /// A fresh directory for a store or journal.
+    public static func temporaryDirectory() throws -> String { try makeTemporaryDirectory("tandem-sinks") }
 
+    /// A path for a new SQLite store in a fresh directory.
     public static func sqlitePath() throws -> String { try temporaryDirectory() + "/target.db" }
 
     /// The cluster named by TANDEM_TEST_POSTGRES (started by `scripts/postgres start`, which `scripts/test`
