@@ -5,7 +5,9 @@ import TandemSources
 /// Delivers process signals to a handler on a dispatch queue instead of their default action, for as long as
 /// the watcher lives (or until `cancel`): SIGTERM/SIGINT to stop cleanly, SIGHUP to reload.
 ///
-/// The handler runs on `queue`, off the signal handler's context, so it may log, lock and allocate.
+/// The handler runs on `queue`, off the signal handler's context, so it may log, lock and allocate. Create
+/// watchers from the main thread before starting threads of your own: the signals are blocked in the creating
+/// thread and inherited by threads it starts later (libdispatch's own threads block them already).
 // @unchecked Sendable: `sources` is set once in `init` and never mutated; DispatchSource's `cancel` is thread-safe.
 public final class SignalWatcher: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
