@@ -45,6 +45,28 @@ public enum Journal {
         return (try? file.size()) == Int64(SegmentFormat.headerSize)
     }
 
+    /// True when `directory` holds a journal (its manifest is there; not read).
+    public static func exists(at directory: String, options: JournalOptions = JournalOptions()) -> Bool {
+        options.fileSystem.exists(ManifestStore(directory: directory, fs: options.fileSystem).path)
+    }
+
+    /// Creates a journal in `directory` unless it holds one; true when it was created.
+    @discardableResult
+    public static func createIfMissing(at directory: String, options: JournalOptions = JournalOptions()) throws -> Bool {
+        if exists(at: directory, options: options) { return false }
+        try create(at: directory, options: options)
+        return true
+    }
+
+    /// Checks that `directory` holds a journal without reading its manifest.
+    /// - Throws: `JournalError.notAJournal` (the directory is missing, or has no manifest).
+    public static func checkExists(at directory: String, options: JournalOptions = JournalOptions()) throws {
+        let fs = options.fileSystem
+        guard !exists(at: directory, options: options) else { return }
+        throw JournalError.notAJournal(path: directory, reason: fs.exists(directory) ? "no \(ManifestStore.fileName)"
+                                       : JournalError.directoryMissing)
+    }
+
     /// The manifest as on disk.
     public static func manifest(at directory: String, options: JournalOptions = JournalOptions()) throws -> Manifest {
         try ManifestStore(directory: directory, fs: options.fileSystem).read()

@@ -2,7 +2,7 @@ import Foundation
 import TandemCore
 
 /// Everything the journal can fail with, each case carrying what an operator needs to act.
-public enum JournalError: Error, CustomStringConvertible, Sendable, Equatable {
+public enum JournalError: CategorizedError, CustomStringConvertible, Sendable, Equatable {
     /// A system call failed: the operation, the path and the errno.
     case io(operation: String, path: String, errno: Int32)
     /// The directory is not a journal (no manifest, or a manifest that does not parse).
@@ -158,7 +158,7 @@ extension JournalError {
     static func truncateAfterRefused(seq: UInt64, consumer: String, mayHaveApplied: UInt64, directory: String) -> JournalError {
         .truncateRefused(consumer: consumer, appliedSeq: mayHaveApplied,
                          reason: "truncate --after \(seq) would drop seqs \(seq + 1)…\(mayHaveApplied), which it has already applied"
-                            + " (hint: rewind its store to seq \(seq) first with `tandem rewind --journal \(directory) --sink SINK"
+                            + " (hint: rewind its store to seq \(seq) first with `tandem rewind --journal \(directory) --into SINK"
                             + " --to \(seq)`, unregister it with `tandem journal consumers \(directory) unregister \(shellWord(consumer))`,"
                             + " or pass --force)")
     }
@@ -209,5 +209,20 @@ func errnoName(_ code: Int32) -> String {
     case EISDIR: return "EISDIR"
     case EAGAIN: return "EAGAIN"
     default: return "errno \(code)"
+    }
+}
+
+extension JournalError {
+    /// The kind of failure (the CLI's exit code, the daemon's health).
+    public var category: ErrorCategory {
+        switch self {
+        case .io, .writerClosed, .diskFull: return .ioError
+        case .notAJournal: return .noInput
+        case .alreadyExists: return .cannotCreate
+        case .unsupportedVersion, .corrupt, .recordTooLarge, .keyRefused, .journalEndsEarly, .parkedListDamaged: return .badData
+        case .locked: return .tryAgain
+        case .truncateRefused: return .refused
+        case .seqOutOfRange, .unknownConsumer, .invalidConsumerName: return .usage
+        }
     }
 }

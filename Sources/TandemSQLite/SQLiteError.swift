@@ -1,4 +1,5 @@
 import CSQLite
+import TandemCore
 
 /// A failed SQLite call: the result code, SQLite's message and the SQL it ran — never bound values,
 /// so row data cannot leak into logs.
@@ -35,4 +36,10 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         if let sql { s += " — in `\(sql)`" }
         return s
     }
+}
+
+extension SQLiteError: CategorizedError {
+    /// An I/O error: the libraries map the failures they expect (busy, constraint) to their own errors, so what
+    /// reaches the top as a bare `SQLiteError` is a file that could not be read or written.
+    public var category: ErrorCategory { .ioError }
 }

@@ -7,7 +7,7 @@ public struct SinkCheckpoint: Sendable, Hashable, CustomStringConvertible {
     public var journalID: String
     /// The last applied seq (0: none).
     public var seq: UInt64
-    /// The canonical text of the `ReplayFilter` the sink was filled with (nil: not recorded — a store of an
+    /// The canonical text of the `EventFilter` the sink was filled with (nil: not recorded — a store of an
     /// older Tandem, or a commit that keeps the stored one).
     public var filter: String?
 
@@ -53,7 +53,7 @@ public struct ApplyOutcome: Sendable, Hashable {
 ///   Applying a plan the store already reflects leaves it unchanged.
 /// - Target tables that do not exist are created from the declared schemas (`declare(_:)`; columns nobody
 ///   declared as the store's rules say, never typed from one value alone), primary key from the key columns,
-///   also a declared table without rows (`ChangePlan.declaredTables`). Columns that appear later are added to
+///   also a declared table without rows (`WritePlan.declaredTables`). Columns that appear later are added to
 ///   tables Tandem created (`_tandem_tables`), to others only with `evolve`. Nothing is dropped or retyped.
 /// - Identifiers are always quoted and values always bound: no SQL is built from data. Entity and column
 ///   names Tandem refuses (`EventValidation`: reserved, empty, with control characters) never reach SQL.
@@ -78,7 +78,7 @@ public protocol EventSink: AnyObject {
     /// The stored checkpoint, or nil when this sink has applied nothing yet.
     func checkpoint() throws -> SinkCheckpoint?
     /// Applies `plan` and moves the checkpoint from `from` to `to`, all in one transaction.
-    func commit(_ plan: ChangePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws
+    func commit(_ plan: WritePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws
     /// Empties the given entities' tables and removes this sink's checkpoint, in one transaction (rebuild).
     func reset(entities: [String]) throws
     /// Re-establishes a lost connection with back-off; throws `SinkError.unavailable` when it gives up.
@@ -87,7 +87,7 @@ public protocol EventSink: AnyObject {
     func close()
     /// Applies `plan` in a transaction that is always rolled back: the store stays as it was, and what
     /// `commit` would throw is thrown (used to find the event a store refuses).
-    func rehearse(_ plan: ChangePlan) throws
+    func rehearse(_ plan: WritePlan) throws
     /// The conflicts the last committed plan met against the store: a key's first event of the plan (its
     /// `EntityPlan.firstEvents`) finding a row it did not expect, or none it did.
     var conflicts: [Conflict] { get }
@@ -113,7 +113,7 @@ extension EventSink {
     ///   - through: the checkpoint to record when it is beyond the last event (events read but filtered
     ///     out of the batch still count as passed).
     ///   - filter: the canonical filter text to record with the checkpoint (nil: keep the stored one).
-    ///   - declaredTables: tables to create in the same transaction when the store lacks them (`ChangePlan.declaredTables`).
+    ///   - declaredTables: tables to create in the same transaction when the store lacks them (`WritePlan.declaredTables`).
     /// - Throws: `SinkError` (another journal, events out of order, a missing image, the store failing).
     @discardableResult
     public func apply(_ events: [Event], journalID: String, through: UInt64? = nil, filter: String? = nil,
@@ -137,7 +137,7 @@ extension EventSink {
                 }
                 let fresh = events.drop { $0.seq <= held }
                 try SinkNames.check(fresh, target: target)
-                var plan = try ChangePlan(events: fresh)
+                var plan = try WritePlan(events: fresh)
                 plan.declaredTables = declaredTables
                 let to = SinkCheckpoint(journalID: journalID, seq: end, filter: filter)
                 try commit(plan, from: stored, to: to)

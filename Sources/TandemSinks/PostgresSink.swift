@@ -117,7 +117,7 @@ public final class PostgresSink: EventSink {
         return SinkCheckpoint(journalID: j, seq: s, filter: rows[0, 2])
     }
 
-    public func commit(_ plan: ChangePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
+    public func commit(_ plan: WritePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
         let c = try connection()
         do {
             try c.run("BEGIN")
@@ -167,7 +167,7 @@ public final class PostgresSink: EventSink {
         conn = nil
     }
 
-    public func rehearse(_ plan: ChangePlan) throws {
+    public func rehearse(_ plan: WritePlan) throws {
         let c = try connection()
         // DDL of the rehearsal rolls back with it: forget what we learned about the schema.
         defer { tables.removeAll() }
@@ -182,14 +182,14 @@ public final class PostgresSink: EventSink {
         let entity = plan.entity, q = SQL.quote(entity)
         try SinkNames.check(plan, target: target)
         var info = try table(entity, c)
-        if let existing = info, plan.changeCount > 0 {
+        if let existing = info, plan.writeCount > 0 {
             try TargetKey.check(target: target, entity: entity, primaryKey: existing.primaryKey,
                                 uniqueKeys: { try uniqueKeys(entity, c) }, eventKey: plan.keyColumns, foldCase: false)
         }
         if !plan.columns.isEmpty { info = try ensureTable(plan, info, c) }
         guard let info else { return }
         if plan.truncate { try c.run("DELETE FROM \(q)", entity: entity) }
-        guard plan.changeCount > 0 else { return }
+        guard plan.writeCount > 0 else { return }
         // Undeclared columns only ever NULL so far are not created yet: left out of the rows.
         let waiting = plan.columns.lazy.map(\.name).filter { info.types[$0] == nil }
         let absent: Set<String> = waiting.isEmpty ? [] : Set(waiting)
@@ -213,7 +213,7 @@ public final class PostgresSink: EventSink {
         // of the current row's column list: that type, and whether it was declared (`any` then holds JSON).
         let schema = schemas.schema(of: entity)
         var declared: [(type: ColumnType, declared: Bool)?] = [], lastDeclared: [String]? = nil
-        for (k, change) in plan.orderedChanges {
+        for (k, change) in plan.orderedWrites {
             if judged, let first = plan.firstEvents[KeyIdentity(ordered: k)] {
                 if case let .upsert(row, false, true) = change, first.op == .insert {
                     freshInserts[UpsertGroupKey(names: row.names, insert: true), default: []].append((k, first))

@@ -16,7 +16,7 @@ import TandemCore
 /// through the checkpoint, then read `refusal` and `undo`.
 public struct RewindPlanner {
     let target: UInt64
-    let filter: ReplayFilter
+    let filter: EventFilter
     /// Every column an image of the entity shows within the rewound range (after-images and vouched befores).
     private var columns: [ExactText: Set<String>] = [:]
     /// Keys inserted within the range, with their folded state while `feed` walks the journal.
@@ -29,7 +29,7 @@ public struct RewindPlanner {
     private enum KeyState { case absent, present(Row) }
 
     /// A planner for a rewind to `target` of the events `filter` passes.
-    public init(target: UInt64, filter: ReplayFilter) {
+    public init(target: UInt64, filter: EventFilter) {
         self.target = target
         self.filter = filter
     }
@@ -102,7 +102,7 @@ public struct RewindPlanner {
     }
 
     /// The changes that undo `e` (in plan order), for an event `refusal` did not name.
-    public func undo(_ e: Event) -> [Change] {
+    public func undo(_ e: Event) -> [RowWrite] {
         switch e.op {
         case .insert:
             guard let row = overwritten[e.seq] else { return [.delete(entity: e.entity, key: e.key)] }

@@ -1,7 +1,7 @@
 /// Quoting of SQL identifiers (both SQLite and PostgreSQL use double quotes, doubled inside).
-enum SQL {
+public enum SQL {
     /// `name` as a quoted identifier: `"na""me"`.
-    static func quote(_ name: String) -> String {
+    public static func quote(_ name: String) -> String {
         var out = "\""
         for c in name.unicodeScalars {
             if c == "\"" { out.unicodeScalars.append(c) }

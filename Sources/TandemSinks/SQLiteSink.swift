@@ -73,7 +73,7 @@ public final class SQLiteSink: EventSink {
         return SinkCheckpoint(journalID: s.text(0), seq: UInt64(s.int64(1)), filter: s.isNull(2) ? nil : s.text(2))
     }
 
-    public func commit(_ plan: ChangePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
+    public func commit(_ plan: WritePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
         do {
             try db.transaction {
                 let found = try readCheckpoint()
@@ -137,7 +137,7 @@ public final class SQLiteSink: EventSink {
         try s.execute()
     }
 
-    public func rehearse(_ plan: ChangePlan) throws {
+    public func rehearse(_ plan: WritePlan) throws {
         // DDL of the rehearsal rolls back with it: forget what we learned about the schema.
         defer { tables.removeAll(); statements.removeAll() }
         do {
@@ -155,7 +155,7 @@ public final class SQLiteSink: EventSink {
         do {
             try SinkNames.check(plan, target: target)
             var info = try table(entity)
-            if let existing = info, plan.changeCount > 0 {
+            if let existing = info, plan.writeCount > 0 {
                 try TargetKey.check(target: target, entity: entity, primaryKey: existing.primaryKey,
                                     uniqueKeys: { try uniqueKeys(entity) }, eventKey: plan.keyColumns, foldCase: true)
             }
@@ -167,9 +167,9 @@ public final class SQLiteSink: EventSink {
             var upsert: (names: [String], stmt: Statement)?
             var insert: (names: [String], stmt: Statement)?
             let conflictKey = info.primaryKey.isEmpty ? plan.keyColumns : info.primaryKey
-            let delete = plan.changeCount == 0 ? nil : try statement(deleteSQL(entity, plan.keyColumns))
+            let delete = plan.writeCount == 0 ? nil : try statement(deleteSQL(entity, plan.keyColumns))
             let judged = !plan.firstEvents.isEmpty
-            for (key, change) in plan.orderedChanges {
+            for (key, change) in plan.orderedWrites {
                 current = key
                 // The key's first event in the plan, when whether its row existed decides a conflict.
                 let first = judged ? plan.firstEvents[KeyIdentity(ordered: key)] : nil

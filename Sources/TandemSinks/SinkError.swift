@@ -1,7 +1,7 @@
 import TandemCore
 
 /// Why a sink refused or failed a batch, with the context an operator needs and a hint where one exists.
-public enum SinkError: Error, CustomStringConvertible, Sendable {
+public enum SinkError: CategorizedError, CustomStringConvertible, Sendable {
     /// The store was filled from another journal.
     case journalMismatch(target: String, sink: String, stored: String, given: String)
     /// A batch was not in ascending seq order.
@@ -138,19 +138,20 @@ public enum SinkError: Error, CustomStringConvertible, Sendable {
         }
     }
 
-    /// The sysexits code a command should exit with for this error.
-    public var exitCode: Int32 {
+    /// The kind of failure (the CLI's exit code, the daemon's health).
+    public var category: ErrorCategory {
         switch self {
-        case .badSpec, .rewindAboveCheckpoint, .wouldSkip, .filterChanged: return 64
-        case .journalMismatch, .outOfOrder, .missingAfterImage, .missingKey, .rewindNeedsBeforeImage, .journalGap: return 65
-        case .rewindIncompleteBeforeImage: return 65
-        case .invalidEvent, .refusedData, .keyMismatch, .refusedEvent: return 65
-        case .keyColumnsDiffer, .nullKeyValue, .keyRefused: return 65
-        case .unavailable: return 69
-        case .notFilled: return 66
-        case .parkRefused: return 1
-        case .checkpointMoved, .connectionLost, .busy: return 75
-        case .database: return 74
+        case .badSpec: return .config
+        case .rewindAboveCheckpoint, .wouldSkip, .filterChanged: return .usage
+        case .journalMismatch, .outOfOrder, .missingAfterImage, .missingKey, .rewindNeedsBeforeImage, .journalGap: return .badData
+        case .rewindIncompleteBeforeImage: return .badData
+        case .invalidEvent, .refusedData, .keyMismatch, .refusedEvent: return .badData
+        case .keyColumnsDiffer, .nullKeyValue, .keyRefused: return .badData
+        case .unavailable: return .unavailable
+        case .notFilled: return .noInput
+        case .parkRefused: return .refused
+        case .checkpointMoved, .connectionLost, .busy: return .tryAgain
+        case .database: return .ioError
         }
     }
 }

@@ -76,7 +76,7 @@ public enum LineDecoding: Sendable {
 }
 
 /// A source that cannot go on: what failed, where, and what the operator can do.
-public enum SourceError: Error, CustomStringConvertible, Sendable {
+public enum SourceError: CategorizedError, CustomStringConvertible, Sendable {
     /// The stored position names data the source can no longer find.
     case positionNotFound(position: String, source: String, hint: String)
     /// A position string this source cannot parse.
@@ -96,15 +96,15 @@ public enum SourceError: Error, CustomStringConvertible, Sendable {
     /// The connection to the source's server was lost (reading once; a follower connects again).
     case connectionLost(target: String, message: String)
 
-    /// The sysexits code for a CLI that stops on this error.
-    public var exitCode: Int32 {
+    /// The kind of failure (the CLI's exit code, the daemon's health).
+    public var category: ErrorCategory {
         switch self {
-        case .positionNotFound, .badPosition: return 65
-        case .io, .storage: return 74
-        case .unkeyedTable: return 65
-        case .busy, .connectionLost: return 75
-        case .config: return 64
-        case .missing: return 66
+        case .positionNotFound, .badPosition: return .badData
+        case .io, .storage: return .ioError
+        case .unkeyedTable: return .badData
+        case .busy, .connectionLost: return .tryAgain
+        case .config: return .config
+        case .missing: return .noInput
         }
     }
 

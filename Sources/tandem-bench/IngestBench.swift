@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemJournal
+import TandemPipeline
 import TandemSQLite
 import TandemSources
 

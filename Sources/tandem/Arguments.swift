@@ -1,4 +1,5 @@
 import Foundation
+import TandemCore
 
 /// One option a verb accepts: `--name VALUE` or a `--flag`.
 struct OptionSpec: Sendable {
@@ -6,10 +7,13 @@ struct OptionSpec: Sendable {
     let value: String?   // placeholder shown in help, nil for a flag
     let help: String
     var repeatable = false
+    /// Older names that still work; their values count as `name`'s.
+    var aliases: [String] = []
 
     static func flag(_ name: String, _ help: String) -> OptionSpec { OptionSpec(name: name, value: nil, help: help) }
-    static func value(_ name: String, _ placeholder: String, _ help: String, repeatable: Bool = false) -> OptionSpec {
-        OptionSpec(name: name, value: placeholder, help: help, repeatable: repeatable)
+    static func value(_ name: String, _ placeholder: String, _ help: String, repeatable: Bool = false,
+                      aliases: [String] = []) -> OptionSpec {
+        OptionSpec(name: name, value: placeholder, help: help, repeatable: repeatable, aliases: aliases)
     }
 }
 
@@ -72,9 +76,10 @@ struct ParsedArguments {
 }
 
 /// Bad command-line use: one line on stderr, exit 64.
-struct UsageError: Error, CustomStringConvertible {
+struct UsageError: CategorizedError, CustomStringConvertible {
     let description: String
     init(_ message: String) { description = message }
+    var category: ErrorCategory { .usage }
 }
 
 extension Verb {
@@ -96,21 +101,23 @@ extension Verb {
             if let eq = arg.firstIndex(of: "="), arg.hasPrefix("--") {
                 name = String(arg[..<eq]); inline = String(arg[arg.index(after: eq)...])
             }
-            guard let spec = options.first(where: { $0.name == name }) else {
+            guard let spec = options.first(where: { $0.name == name || $0.aliases.contains(name) }) else {
                 throw UsageError("\(path): unknown option '\(name)' (see 'tandem help \(path)')")
             }
+            let given = name
+            name = spec.name
             if spec.value == nil {
-                if inline != nil { throw UsageError("\(path): \(name) takes no value") }
+                if inline != nil { throw UsageError("\(path): \(given) takes no value") }
                 parsed.flags.insert(name)
                 continue
             }
             let value: String
             if let inline { value = inline } else {
-                guard i < arguments.count else { throw UsageError("\(path): \(name) needs a value (\(spec.value!))") }
+                guard i < arguments.count else { throw UsageError("\(path): \(given) needs a value (\(spec.value!))") }
                 value = arguments[i]; i += 1
             }
             if !spec.repeatable && parsed.values[name] != nil {
-                throw UsageError("\(path): \(name) given twice")
+                throw UsageError("\(path): \(name) given twice" + (spec.aliases.isEmpty ? "" : " (\(spec.aliases.joined(separator: ", ")) is the same option)"))
             }
             parsed.values[name, default: []].append(value)
         }
@@ -134,7 +141,9 @@ extension Verb {
         var out = "\(summary)\n\n\(usage)\n"
         if !options.isEmpty {
             out += "\noptions:\n"
-            let rows = options.map { o in (o.value.map { "\(o.name) \($0)" } ?? o.name, o.help) }
+            let rows = options.map { o in
+                (o.value.map { "\(o.name) \($0)" } ?? o.name, o.help + (o.aliases.isEmpty ? "" : " (also \(o.aliases.joined(separator: ", ")))"))
+            }
             let width = min(28, rows.map(\.0.count).max() ?? 0)
             for (left, right) in rows {
                 out += "  " + left.padding(toLength: max(width, left.count), withPad: " ", startingAt: 0)

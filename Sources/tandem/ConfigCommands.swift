@@ -24,7 +24,7 @@ enum ConfigCommands {
                                              ("faults", .array(faults))]).description + "\n")
             }
             for line in error.description.split(separator: "\n") { Output.err("tandem: \(TerminalText.escaped(String(line)))\n") }
-            return error.exitCode
+            return exitCode(for: error)
         }
         if args.flag("--json") {
             Output.out(json(config).description + "\n")
@@ -57,14 +57,5 @@ enum ConfigCommands {
         return .object([("ok", .bool(true)), ("journal", .string(c.journal)), ("source", .string(c.sourceText)),
                          ("mapping", c.mapping.map(JSONValue.string) ?? .null), ("sinks", .array(sinks)),
                          ("listen", .string(c.http.listen.description)), ("logFormat", .string(c.logFormat.rawValue))])
-    }
-}
-
-extension DaemonConfigError: HasExitCode {
-    var exitCode: Int32 {
-        switch self {
-        case .missing, .unreadable: return ExitCode.noInput
-        case .invalid: return ExitCode.dataError
-        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemJournal
+import TandemPipeline
 import TandemSQLite
 import TandemSources
 
@@ -56,10 +57,7 @@ enum IngestCommands {
         }
         // Everything is checked before the journal is created: a source that fails leaves nothing behind.
         try spec.checkOpens()
-        if !FileManager.default.fileExists(atPath: journal + "/manifest.json") {
-            try Journal.create(at: journal)
-            OperatorLog.stderr("created journal \(journal)")
-        }
+        if try Journal.createIfMissing(at: journal) { OperatorLog.stderr("created journal \(journal)") }
         let writer = try JournalWriter(directory: journal)
         defer { writer.close() }
         let source = spec.makeSource()
@@ -67,7 +65,8 @@ enum IngestCommands {
         let ingestor = Ingestor(source: source, journal: writer, quarantine: try Quarantine(journal: journal),
                                 mapping: mapping, settings: settings)
         let stop = StopSignal()
-        Signals.stop(on: stop)
+        let signals = SignalWatcher.stopping(stop)
+        defer { signals.cancel() }
         var terminal = TerminalProgress()
         let summary: Ingestor.Summary
         do {

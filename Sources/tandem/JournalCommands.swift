@@ -1,9 +1,6 @@
 import Foundation
 import TandemCore
 import TandemJournal
-import TandemSinks
-import TandemSources
-import TandemSQLite
 
 /// `tandem journal …`: the operator's view of the append-only journal.
 enum JournalCommands {
@@ -35,7 +32,7 @@ enum JournalCommands {
             try reader.seek(to: max(from, first))
         }
         let to = try args.unsigned("--to") ?? .max
-        let filter = EventFilter(entity: args.value("--entity"), tenant: args.value("--tenant"))
+        let filter = readingFilter(args)
         var line = [UInt8]()
         while reader.nextSeq <= to, let event = try reader.next() {
             guard filter.matches(event) else { continue }
@@ -60,7 +57,7 @@ enum JournalCommands {
         let held = last >= manifest.firstSeq ? last - manifest.firstSeq + 1 : 0
         let start = held > count ? last - count + 1 : manifest.firstSeq
         try reader.seek(to: start)
-        let filter = EventFilter(entity: args.value("--entity"), tenant: args.value("--tenant"))
+        let filter = readingFilter(args)
         var line = [UInt8]()
         while let event = try reader.next() {
             if filter.matches(event) { print(event, into: &line) }
@@ -85,6 +82,11 @@ enum JournalCommands {
         return o
     }
 
+    /// The `--entity E` / `--tenant T` filter of the reading verbs (one value each).
+    static func readingFilter(_ args: ParsedArguments) -> EventFilter {
+        EventFilter(entities: args.value("--entity").map { [$0] } ?? [], tenants: args.value("--tenant").map { [$0] } ?? [])
+    }
+
     static func print(_ event: Event, into line: inout [UInt8]) {
         line.removeAll(keepingCapacity: true)
         EventJSON.encode(event, into: &line)
@@ -92,41 +94,3 @@ enum JournalCommands {
         Output.out(bytes: line)
     }
 }
-
-/// The `--entity` / `--tenant` filters of the reading verbs.
-struct EventFilter {
-    let entity: String?
-    let tenant: String?
-
-    func matches(_ e: Event) -> Bool {
-        (entity == nil || e.entity == entity) && (tenant == nil || e.tenant == tenant)
-    }
-}
-
-/// A library error that knows its sysexits code.
-protocol HasExitCode { var exitCode: Int32 { get } }
-extension SinkError: HasExitCode {}
-extension SourceError: HasExitCode {}
-extension MappingError: HasExitCode {}
-extension QuarantineError: HasExitCode {}
-extension SQLiteError: HasExitCode {
-    // Only `source install-triggers` opens a SQLite file itself, after checking that it exists.
-    var exitCode: Int32 { ExitCode.ioError }
-}
-
-extension JournalError: HasExitCode {
-    var exitCode: Int32 {
-        switch self {
-        case .io, .writerClosed, .diskFull: return ExitCode.ioError
-        case .notAJournal: return ExitCode.noInput
-        case .alreadyExists: return ExitCode.cannotCreate
-        case .unsupportedVersion, .corrupt, .recordTooLarge, .keyRefused, .journalEndsEarly, .parkedListDamaged: return ExitCode.dataError
-        case .locked: return ExitCode.tempFail
-        case .truncateRefused: return ExitCode.checkFailed
-        case .seqOutOfRange, .unknownConsumer, .invalidConsumerName: return ExitCode.usage
-        }
-    }
-}
-
-/// Exit codes for the libraries' typed errors (documented in `tandem --help`).
-func exitCodeForLibraryError(_ error: Error) -> Int32? { (error as? HasExitCode)?.exitCode }

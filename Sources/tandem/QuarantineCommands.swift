@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemJournal
+import TandemPipeline
 import TandemSources
 
 /// `tandem quarantine …`: input that failed parsing or the mapping, kept beside the journal with its reason.
@@ -141,9 +142,7 @@ enum QuarantineCommands {
 
     private static func open(_ args: ParsedArguments) throws -> Quarantine {
         let journal = try ReplayCommands.required(args, "--journal")
-        guard FileManager.default.fileExists(atPath: journal + "/manifest.json") else {
-            throw JournalError.notAJournal(path: journal, reason: "no manifest.json")
-        }
+        try Journal.checkExists(at: journal)
         return try Quarantine(journal: journal)
     }
 

@@ -57,7 +57,8 @@ enum ReplayCommands {
         let sink = try spec.open()
         defer { sink.close() }
         let stop = StopSignal()
-        Signals.stop(on: stop)
+        let signals = SignalWatcher.stopping(stop)
+        defer { signals.cancel() }
         var terminal = TerminalProgress()
         let replayer = Replayer(journal: journal, sink: sink, options: options)
         let p = try replayer.run(progress: { p in
@@ -87,7 +88,7 @@ enum ReplayCommands {
         name: "rewind", summary: "undo a sink's applied events above SEQ by their before-images",
         positionals: [],
         options: [.value("--journal", "DIR", "the journal the sink was filled from"),
-                  .value("--sink", "SINK", "the store to rewind"),
+                  .value("--into", "SINK", "the store to rewind (the one replay --into filled)", aliases: ["--sink"]),
                   .value("--to", "SEQ", "the seq to rewind to (0: empty)"),
                   .value("--entity", "E", "the filter the sink was replayed with (repeatable)", repeatable: true),
                   .value("--tenant", "T", "the filter the sink was replayed with (repeatable)", repeatable: true),
@@ -104,7 +105,7 @@ enum ReplayCommands {
         first such seq; --rebuild then rebuilds the sink from the journal instead.
         """
     ) { args in
-        let journal = try required(args, "--journal"), spec = try SinkSpec.parse(try required(args, "--sink"))
+        let journal = try required(args, "--journal"), spec = try SinkSpec.parse(try required(args, "--into"))
         guard let target = try args.unsigned("--to") else { throw UsageError("rewind: missing --to SEQ") }
         // A missing journal or a store that was never filled (a mistyped path) is refused before anything is
         // created, changed or registered as a consumer.
@@ -129,8 +130,7 @@ enum ReplayCommands {
         return v
     }
 
-    static func filter(_ args: ParsedArguments) -> ReplayFilter {
-        let e = args.all("--entity"), t = args.all("--tenant")
-        return ReplayFilter(entities: e.isEmpty ? nil : Set(e), tenants: t.isEmpty ? nil : Set(t))
+    static func filter(_ args: ParsedArguments) -> EventFilter {
+        EventFilter(entities: args.all("--entity"), tenants: args.all("--tenant"))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemJournal
+import TandemPipeline
 import TandemSources
 
 /// `tandem snapshot`: catch-up, the rows a legacy SQLite database held before its triggers, into the journal.
@@ -46,10 +47,7 @@ enum SnapshotCommands {
         settings.again = args.flag("--again")
         if let n = try args.int("--chunk", in: 1...1_000_000) { settings.maxChunkRows = n }
         if let n = try args.int("--batch", in: 1...1_000_000) { settings.batchRows = n }
-        if !FileManager.default.fileExists(atPath: journal + "/manifest.json") {
-            try Journal.create(at: journal)
-            OperatorLog.stderr("created journal \(journal)")
-        }
+        if try Journal.createIfMissing(at: journal) { OperatorLog.stderr("created journal \(journal)") }
         let writer = try JournalWriter(directory: journal)
         defer { writer.close() }
         let source = SQLiteSnapshotSource(settings)
@@ -60,7 +58,8 @@ enum SnapshotCommands {
         }
         let ingestor = Ingestor(source: source, journal: writer, quarantine: try Quarantine(journal: journal), mapping: mapping)
         let stop = StopSignal()
-        Signals.stop(on: stop)
+        let signals = SignalWatcher.stopping(stop)
+        defer { signals.cancel() }
         var display = SnapshotProgressDisplay(json: args.flag("--json"))
         let summary = try ingestor.run(once: true, stop: stop) { s in display.show(source.progress, s) }
         display.finish(source.progress, summary)

@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import XCTest
+import TandemTesting
 
 /// Promise: an acknowledged append survives `kill -9`, and restart resumes with nothing lost or doubled.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TandemTesting
 
 /// Promise: the journal only holds events every sink can apply. An event with a reserved or unusable name,
 /// too many columns, or a value a store cannot hold is refused at append (exit 65, one stderr line naming

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TandemTesting
 
 /// Promise: bad input or a bad argument is one clear line on stderr and a documented exit code,
 /// never a crash trace and never a secret.

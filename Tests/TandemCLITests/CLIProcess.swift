@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TandemTesting
 
 /// What one run of the `tandem` executable left behind.
 struct CLIResult {
@@ -11,15 +12,7 @@ struct CLIResult {
 /// Runs the built `tandem` executable as a child process, as an operator would.
 enum CLI {
     /// The `tandem` binary beside the test bundle (both live in the build products folder).
-    static let executable: URL = {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("tandem")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: ".build/debug/tandem")
-    }()
+    static var executable: URL { TandemBinary.url }
 
     /// Runs `tandem args…` with `stdin` as standard input and waits for it to exit.
     @discardableResult
@@ -46,13 +39,4 @@ enum CLI {
                          stdout: String(decoding: out, as: UTF8.self),
                          stderr: String(decoding: err, as: UTF8.self))
     }
-}
-
-/// A fresh temporary directory, removed when the test ends.
-func temporaryDirectory(_ test: XCTestCase, _ name: String = #function) throws -> URL {
-    let dir = FileManager.default.temporaryDirectory
-        .appendingPathComponent("tandem-cli-\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-    return dir
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TandemTesting
 
 /// Issue 9: a legacy SQLite database captured by triggers, ingested, replayed into every sink and rewound,
 /// all by real processes (`sqlite3` as the legacy application, `tandem`, `psql` to look at PostgreSQL).

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import TandemCore
+import TandemTesting
 
 /// Change-log formats end to end: `tandem ingest` of a fixture, `tandem replay` into a SQLite file, the rows read
 /// back with sqlite3.

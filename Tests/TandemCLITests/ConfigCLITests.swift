@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TandemTesting
 
 /// `tandem config check` and `tandem config example`, run as an operator runs them.
 final class ConfigCLITests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TandemTesting
 
 /// Issue 10: conflicts show in `tandem replay`'s summary, its `--json` output and its log.
 final class ConflictCLITests: XCTestCase {

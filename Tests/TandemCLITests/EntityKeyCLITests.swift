@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TandemTesting
 
 /// Promise: keys are the store's keys. `journal append` refuses an event whose key is not its entity's key
 /// (fixed by the entity's first event, kept across processes), a null or ambiguous key value, and a second

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TandemTesting
 
 /// Promise (issue 8, finding 16): a journal keeps the segment size it was created with; its files (which
 /// hold legacy personal data) are readable by their owner only; and nothing from legacy input reaches the

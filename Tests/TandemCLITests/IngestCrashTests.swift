@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import XCTest
+import TandemTesting
 
 /// Promise: `tandem ingest` killed with SIGKILL at random moments while the legacy side keeps writing
 /// leaves, after restarts, every change in the journal exactly once and in source order.

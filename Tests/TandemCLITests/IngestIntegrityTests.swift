@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import XCTest
+import TandemTesting
 
 /// Promises of `tandem ingest` under hostile but ordinary conditions (issue 8): it resumes exactly where THIS
 /// source left off, never skips silently after a copy-truncate, keeps what it prints as quarantined in the

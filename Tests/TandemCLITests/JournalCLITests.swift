@@ -1,6 +1,7 @@
 import Foundation
 import TandemJournal
 import XCTest
+import TandemTesting
 
 /// The `tandem journal` verbs as an operator uses them: output, stderr text and exit codes.
 final class JournalCLITests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TandemTesting
 
 /// Issue 8's journal findings as an operator meets them, with real `tandem` processes: nothing is written
 /// after known damage, and no seq is used twice after the newest segment is lost.

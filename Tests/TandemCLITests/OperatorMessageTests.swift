@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TandemTesting
 
 /// What a new operator meets: hints that give a command that works, options in the units the help uses,
 /// one success report, and options that do what their help says (--uninstall, --prune, the demo).
@@ -52,7 +53,7 @@ final class OperatorMessageTests: XCTestCase {
         let r = try CLI.run(["journal", "truncate", j, "--after", "3"])
         XCTAssertEqual(r.status, 1)
         XCTAssertFalse(r.stderr.contains("wait for it"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("`tandem rewind --journal \(j) --sink SINK --to 3`"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("`tandem rewind --journal \(j) --into SINK --to 3`"), r.stderr)
         XCTAssertTrue(r.stderr.contains("`tandem journal consumers \(j) unregister app`"), r.stderr)
         // A replay's consumer name holds spaces: the command in the hint quotes it.
         XCTAssertEqual(try CLI.run(["journal", "consumers", j, "unregister", "app"]).status, 0)

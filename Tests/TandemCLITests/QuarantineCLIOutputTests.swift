@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import TandemCore
+import TandemTesting
 
 /// What `tandem quarantine …` prints: a table an operator can read (header, state, the legacy key),
 /// "no entries" when there are none, and `--json` wherever the README promises it.

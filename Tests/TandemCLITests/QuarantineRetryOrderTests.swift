@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import XCTest
+import TandemTesting
 
 /// Issue 10: `quarantine retry` never makes the store older than the journal's newest change of a key.
 final class QuarantineRetryOrderTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import XCTest
+import TandemTesting
 
 /// Issue 10: `quarantine retry` of an entry from a sqlite-changelog source that a newer journaled change of its
 /// key supersedes journals the legacy table's current row instead, so the store ends at the legacy's state.

@@ -27,7 +27,7 @@ final class ReadmeTests: XCTestCase {
         for term in ["event", "value", "journal", "source", "sink", "mapping", "quarantine", "cohort"] {
             XCTAssertTrue(readme.contains("- **\(term)** — "), "README does not define \(term)")
         }
-        for target in ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSources", "TandemSinks"] {
+        for target in ["TandemCore", "TandemJournal", "TandemSQLite", "TandemPostgres", "TandemSources", "TandemSinks", "TandemPipeline", "TandemTesting"] {
             XCTAssertTrue(readme.contains("`\(target)`"), "README does not name the layer \(target)")
         }
     }

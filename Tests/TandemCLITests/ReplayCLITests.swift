@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TandemTesting
 
 /// `tandem replay` and `tandem rewind` into a real SQLite file, as an operator runs them.
 final class ReplayCLITests: XCTestCase {

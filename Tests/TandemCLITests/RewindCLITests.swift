@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TandemTesting
 
 /// Issue 10: `tandem rewind` is exact or refuses up front, as an operator runs it.
 final class RewindCLITests: XCTestCase {
@@ -39,5 +40,37 @@ final class RewindCLITests: XCTestCase {
         let rebuilt = try CLI.run(["rewind", "--journal", j, "--sink", "sqlite:\(db)", "--to", "2", "--rebuild"])
         XCTAssertEqual(rebuilt.status, 0, rebuilt.stderr)
         XCTAssertEqual(try sqlite3(db, "SELECT id, name, email FROM customers ORDER BY id"), "1|Anne|a@x\n2|Bo|b@x\n")
+    }
+
+    /// Issue 11: `rewind` names its store with `--into`, as `replay` does; `--sink` still works as its older name,
+    /// and the two together are one option given twice (exit 64). The help says so.
+    func testRewindTakesIntoAsReplayDoesWithSinkAsItsAlias() throws {
+        let dir = try temporaryDirectory(self)
+        let j = dir.appendingPathComponent("j").path, db = dir.appendingPathComponent("new.db").path
+        XCTAssertEqual(try CLI.run(["journal", "init", j]).status, 0)
+        let events = (1...3).map { #"{"txn":"\#($0)","entity":"t","key":{"id":\#($0)},"op":"insert","after":{"id":\#($0)}}"# }
+        XCTAssertEqual(try CLI.run(["journal", "append", j], stdin: events.joined(separator: "\n")).status, 0)
+        XCTAssertEqual(try CLI.run(["replay", "--journal", j, "--into", "sqlite:\(db)"]).status, 0)
+
+        let into = try CLI.run(["rewind", "--journal", j, "--into", "sqlite:\(db)", "--to", "2"])
+        XCTAssertEqual(into.status, 0, into.stderr)
+        XCTAssertEqual(into.stdout, "rewound sqlite:\(db): 1 event undone in 1 transaction; checkpoint seq 2\n")
+        XCTAssertEqual(try sqlite3(db, "SELECT id FROM t ORDER BY id"), "1\n2\n")
+
+        let alias = try CLI.run(["rewind", "--journal", j, "--sink", "sqlite:\(db)", "--to", "1"])
+        XCTAssertEqual(alias.status, 0, alias.stderr)
+        XCTAssertEqual(try sqlite3(db, "SELECT id FROM t ORDER BY id"), "1\n")
+
+        let both = try CLI.run(["rewind", "--journal", j, "--into", "sqlite:\(db)", "--sink", "sqlite:\(db)", "--to", "0"])
+        XCTAssertEqual(both.status, 64)
+        XCTAssertEqual(both.stderr, "tandem: rewind: --into given twice (--sink is the same option)\n")
+        XCTAssertEqual(try sqlite3(db, "SELECT id FROM t ORDER BY id"), "1\n")
+
+        let missing = try CLI.run(["rewind", "--journal", j, "--to", "0"])
+        XCTAssertEqual(missing.status, 64)
+        XCTAssertEqual(missing.stderr, "tandem: rewind: missing --into\n")
+
+        let help = try CLI.run(["help", "rewind"])
+        XCTAssertTrue(help.stdout.contains("--into SINK") && help.stdout.contains("(also --sink)"), help.stdout)
     }
 }

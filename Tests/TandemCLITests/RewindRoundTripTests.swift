@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TandemTesting
 
 /// Issue 10: a Chinook-like legacy SQLite database captured by triggers, replayed, rewound to a middle seq and
 /// compared with a copy of the source taken there, then replayed forward and compared again.

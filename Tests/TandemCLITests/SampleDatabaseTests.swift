@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TandemTesting
 
 /// Promise (issue 10, "Schema: from declared types"): a legacy SQLite database in the shape of the Chinook and
 /// Northwind samples, captured by triggers, ingested and replayed with no hand-made schema, arrives in SQLite

@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import XCTest
+import TandemTesting
 
 /// Promise (issue 9): `tandem snapshot` then `tandem ingest` of a legacy SQLite database that is written
 /// throughout (key changes by `UPDATE … SET key = …`, random doubles, multi-row transactions) puts into the

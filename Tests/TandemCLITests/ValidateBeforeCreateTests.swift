@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TandemTesting
 
 /// A verb checks all its inputs before it creates anything: a typo leaves no file, no journal and no
 /// registered consumer behind.

@@ -2,17 +2,18 @@ import Foundation
 import TandemCore
 @testable import TandemJournal
 import XCTest
+import TandemTesting
 
 /// Promise (issue 8, findings 12 and 14): damage once found is recorded, and no writer appends past it until
 /// an operator resolves it; a reader reaching damage stops with file, offset and seq; an interrupted
 /// `truncate --before` never looks like damage; and no hint offers a command that drops every kept event.
 final class DamageTests: XCTestCase {
     var dir = ""
-    let log = LogCapture()
-    var options: JournalOptions { JournalOptions(segmentSize: 4096, indexInterval: 512, logger: log.logger) }
+    let log = LogLines()
+    var options: JournalOptions { JournalOptions(segmentSize: 4096, indexInterval: 512, logger: log.sink) }
 
     override func setUpWithError() throws {
-        dir = try temporaryDirectory(self) + "/j"
+        dir = try temporaryPath(self) + "/j"
         try Journal.create(at: dir, options: options)
         let w = try JournalWriter(directory: dir, options: options)
         for start in stride(from: 1, through: 120, by: 10) { try w.append((start..<(start + 10)).map { sampleEvent($0) }) }
@@ -89,7 +90,7 @@ final class DamageTests: XCTestCase {
 
     func testReadersSeeEveryKeptEventAfterAnInterruptedTruncateBefore() throws {
         let fs = SimulatedFileSystem(seed: 5)
-        let sim = JournalOptions(segmentSize: 4096, indexInterval: 512, fileSystem: fs, logger: log.logger)
+        let sim = JournalOptions(segmentSize: 4096, indexInterval: 512, fileSystem: fs, logger: log.sink)
         let d = "/data/j"
         try Journal.create(at: d, options: sim)
         let w = try JournalWriter(directory: d, options: sim)

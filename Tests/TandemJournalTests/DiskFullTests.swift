@@ -9,7 +9,7 @@ import XCTest
 final class DiskFullTests: XCTestCase {
     let dir = "/data/journal"
 
-    private func fresh(seed: UInt64, log: LogCapture) throws -> (SimulatedFileSystem, JournalOptions) {
+    private func fresh(seed: UInt64, log: LogLines) throws -> (SimulatedFileSystem, JournalOptions) {
         try simulatedJournal(at: dir, seed: seed, segmentSize: 16 << 10, log: log)
     }
 
@@ -19,7 +19,7 @@ final class DiskFullTests: XCTestCase {
         for (kind, errno, size, seed) in [(SimulatedFileSystem.FaultKind.write, ENOSPC, 5, UInt64(1)), (.write, ENOSPC, 300, 2),
                                           (.write, EDQUOT, 300, 3), (.sync, ENOSPC, 300, 4)] {
             let what = "\(kind) \(errnoName(errno)), batch of \(size)"
-            let log = LogCapture()
+            let log = LogLines()
             let (fs, options) = try fresh(seed: seed, log: log)
             let writer = try JournalWriter(directory: dir, options: options)
             XCTAssertEqual(try writer.append((1...10).map { sampleEvent($0) }), 1...10)
@@ -47,8 +47,8 @@ final class DiskFullTests: XCTestCase {
             let reopened = try JournalWriter(directory: dir, options: options)
             XCTAssertEqual(reopened.lastSeq, UInt64(10 + size), "\(what): acknowledged events after a power loss")
             reopened.close()
-            XCTAssertTrue(log.lines.contains { $0.contains("cut the unacknowledged tail back to seq 10") && $0.hasSuffix("appends go on once there is room") },
-                          "\(what): \(log.lines)")
+            XCTAssertTrue(log.all.contains { $0.contains("cut the unacknowledged tail back to seq 10") && $0.hasSuffix("appends go on once there is room") },
+                          "\(what): \(log.all)")
         }
     }
 
@@ -56,7 +56,7 @@ final class DiskFullTests: XCTestCase {
     /// cutting back must rewrite the manifest on a full disk, which the space reserve makes room for.
     func testADiskThatFillsAfterARollIsCutBackWithTheReserve() throws {
         for room in [20_000, 40_000, 70_000] {
-            let log = LogCapture()
+            let log = LogLines()
             let (fs, options) = try fresh(seed: UInt64(room), log: log)
             let writer = try JournalWriter(directory: dir, options: options)
             XCTAssertEqual(try writer.append((1...10).map { sampleEvent($0) }), 1...10)
@@ -65,7 +65,7 @@ final class DiskFullTests: XCTestCase {
             XCTAssertThrowsError(try writer.append((11...1000).map { sampleEvent($0, padding: 100) })) { e in
                 guard case .diskFull? = e as? JournalError else { return XCTFail("room \(room): \(e)") }
             }
-            XCTAssertTrue(log.lines.contains { $0.contains("in the room of space.reserve") }, "room \(room): \(log.lines)")
+            XCTAssertTrue(log.all.contains { $0.contains("in the room of space.reserve") }, "room \(room): \(log.all)")
             XCTAssertEqual(try readAll(dir, options: options).map(\.seq), Array(1...10), "room \(room)")
             fs.capacity = nil
             XCTAssertEqual(try writer.append((11...20).map { sampleEvent($0) }), 11...20, "room \(room)")

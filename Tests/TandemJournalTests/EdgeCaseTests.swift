@@ -2,6 +2,7 @@ import Foundation
 import TandemCore
 @testable import TandemJournal
 import XCTest
+import TandemTesting
 
 /// Promise: odd but possible input (extreme seqs, damaged index files and manifests, damage before
 /// the tail) gives a typed error or the true figures, never a crash or a wrong count; and followers
@@ -12,7 +13,7 @@ final class EdgeCaseTests: XCTestCase {
 
     /// A journal of seqs 1…`count` (one write group each), written with `options` and closed.
     func makeJournal(_ count: Int, options: JournalOptions) throws {
-        dir = try temporaryDirectory(self) + "/j"
+        dir = try temporaryPath(self) + "/j"
         try Journal.create(at: dir, options: options)
         let w = try JournalWriter(directory: dir, options: options)
         for i in 1...count { try w.append(sampleEvent(i)) }

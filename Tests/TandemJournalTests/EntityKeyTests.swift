@@ -2,6 +2,7 @@ import Foundation
 import TandemCore
 @testable import TandemJournal
 import XCTest
+import TandemTesting
 
 /// Promise: keys are the store's keys. The writer keeps each entity's key durably, refuses a batch holding an
 /// event of another key (the other batches of the group go on), and learns the keys of a journal written
@@ -10,7 +11,7 @@ final class EntityKeyTests: XCTestCase {
     func event(_ entity: String, _ key: Row) -> Event { Event(entity: entity, key: key, op: .delete) }
 
     func testWriterRefusesABatchWhoseKeyIsNotTheEntitysKeyAndKeepsKeysAcrossReopen() throws {
-        let dir = try temporaryDirectory(self) + "/j"
+        let dir = try temporaryPath(self) + "/j"
         let options = JournalOptions(logger: { _ in })
         try Journal.create(at: dir, options: options)
         do {
@@ -35,9 +36,9 @@ final class EntityKeyTests: XCTestCase {
     }
 
     func testAJournalWithoutKeyFileLearnsTheKeysFromItsEvents() throws {
-        let dir = try temporaryDirectory(self) + "/j"
-        let log = LogCapture()
-        let options = JournalOptions(logger: log.logger)
+        let dir = try temporaryPath(self) + "/j"
+        let log = LogLines()
+        let options = JournalOptions(logger: log.sink)
         try Journal.create(at: dir, options: options)
         do {
             let w = try JournalWriter(directory: dir, options: options)
@@ -48,7 +49,7 @@ final class EntityKeyTests: XCTestCase {
         try FileManager.default.removeItem(atPath: dir + "/entity-keys.json")
         let w = try JournalWriter(directory: dir, options: options)
         defer { w.close() }
-        XCTAssertTrue(log.lines.contains { $0.contains("learning each entity's key from its first event") }, "\(log.lines)")
+        XCTAssertTrue(log.all.contains { $0.contains("learning each entity's key from its first event") }, "\(log.all)")
         XCTAssertEqual(try w.entityKeyCatalog().keys, [EntityKey(entity: "a", columns: ["id"], kinds: [.int]),
                                                        EntityKey(entity: "c", columns: ["k"], kinds: [.bool])])
         XCTAssertThrowsError(try w.append(event("c", ["k": .int(1)])))

@@ -2,6 +2,7 @@ import Foundation
 import TandemCore
 @testable import TandemJournal
 import XCTest
+import TandemTesting
 
 /// Promise (issue 8, finding 13): what a writer acknowledges is exactly what a reopen finds. A batch whose
 /// write or fdatasync failed is cut back, so it is neither half there nor duplicated by a retry; and a torn
@@ -9,7 +10,7 @@ import XCTest
 final class FailedWriteTests: XCTestCase {
     let dir = "/data/journal"
 
-    private func fresh(seed: UInt64, log: LogCapture) throws -> (SimulatedFileSystem, JournalOptions) {
+    private func fresh(seed: UInt64, log: LogLines) throws -> (SimulatedFileSystem, JournalOptions) {
         try simulatedJournal(at: dir, seed: seed, segmentSize: 64 << 10, log: log)
     }
 
@@ -17,7 +18,7 @@ final class FailedWriteTests: XCTestCase {
         // The records' own write (a prefix may land), their fdatasync, and the new segment after a roll.
         for (kind, n, seed) in [(SimulatedFileSystem.FaultKind.write, 1, UInt64(1)), (.write, 1, 2), (.sync, 1, 3),
                                 (.sync, 2, 4), (.write, 3, 5)] {
-            let log = LogCapture()
+            let log = LogLines()
             let (fs, options) = try fresh(seed: seed, log: log)
             let writer = try JournalWriter(directory: dir, options: options)
             XCTAssertEqual(try writer.append((1...10).map { sampleEvent($0) }), 1...10)
@@ -35,12 +36,12 @@ final class FailedWriteTests: XCTestCase {
             XCTAssertEqual(try reopened.append((11...20).map { sampleEvent($0) }), 11...20)
             reopened.close()
             XCTAssertEqual(try readAll(dir, options: options), (1...20).map { journaled($0) }, "\(kind) #\(n)")
-            XCTAssertTrue(log.lines.contains { $0.contains("tail back to seq 10") }, "\(log.lines)")
+            XCTAssertTrue(log.all.contains { $0.contains("tail back to seq 10") }, "\(log.all)")
         }
     }
 
     func testTornTailCopyIsNeverLeftHalfWrittenOnAFullDisk() throws {
-        let log = LogCapture()
+        let log = LogLines()
         let (fs, options) = try fresh(seed: 9, log: log)
         let writer = try JournalWriter(directory: dir, options: options)
         try writer.append((1...5).map { sampleEvent($0) })
@@ -59,7 +60,7 @@ final class FailedWriteTests: XCTestCase {
         reopened.close()
         let names = try fs.contentsOfDirectory(dir)
         XCTAssertFalse(names.contains { $0.contains(".broken") }, "no half copy may stay: \(names)")
-        XCTAssertTrue(log.lines.contains { $0.contains("no room") }, "\(log.lines)")
+        XCTAssertTrue(log.all.contains { $0.contains("no room") }, "\(log.all)")
         XCTAssertEqual(try fs.open(segment, .read).size(), size)
     }
 }

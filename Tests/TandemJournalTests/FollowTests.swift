@@ -2,6 +2,7 @@ import Foundation
 import TandemCore
 @testable import TandemJournal
 import XCTest
+import TandemTesting
 
 /// Promise: a reader beside the writer sees every durable event once, in order, across segment rolls,
 /// and a follower waiting at the head wakes when new events are appended.
@@ -29,7 +30,7 @@ final class FollowTests: XCTestCase {
     }
 
     func testFollowerInTheWritersProcessWakesOnAppend() throws {
-        let dir = try temporaryDirectory(self) + "/j"
+        let dir = try temporaryPath(self) + "/j"
         try Journal.create(at: dir, options: options)
         let writer = try JournalWriter(directory: dir, options: options)
         let (_, got, done) = follow(try writer.makeReader(), count: 300)
@@ -40,7 +41,7 @@ final class FollowTests: XCTestCase {
     }
 
     func testIndependentReaderBesideTheWriterFollowsAcrossRolls() throws {
-        let dir = try temporaryDirectory(self) + "/j"
+        let dir = try temporaryPath(self) + "/j"
         try Journal.create(at: dir, options: options)
         let writer = try JournalWriter(directory: dir, options: options)
         try writer.append((1...5).map { sampleEvent($0) })
@@ -56,7 +57,7 @@ final class FollowTests: XCTestCase {
     }
 
     func testReaderStopsAtTheDurableHeadOfALiveWriter() throws {
-        let dir = try temporaryDirectory(self) + "/j"
+        let dir = try temporaryPath(self) + "/j"
         try Journal.create(at: dir, options: options)
         let writer = try JournalWriter(directory: dir, options: options)
         try writer.append((1...3).map { sampleEvent($0) })
@@ -80,7 +81,7 @@ struct UncheckedBox<T>: @unchecked Sendable {
 /// Promise: async callers get the same durable, dense seqs as threads.
 final class AsyncAppendTests: XCTestCase {
     func testConcurrentAsyncAppends() async throws {
-        let dir = try temporaryDirectory(self) + "/j"
+        let dir = try temporaryPath(self) + "/j"
         try Journal.create(at: dir)
         let writer = try JournalWriter(directory: dir)
         let ranges = try await withThrowingTaskGroup(of: ClosedRange<UInt64>?.self) { group in

@@ -2,6 +2,7 @@ import Foundation
 import TandemCore
 @testable import TandemJournal
 import XCTest
+import TandemTesting
 
 /// Promise (issue 8, finding 15): a journal that ends before what was acknowledged or applied is refused,
 /// naming both seqs, by writers (no seq is ever used twice), verify, stats and readers.
@@ -9,7 +10,7 @@ final class HeadTests: XCTestCase {
     let options = JournalOptions(segmentSize: 4096, indexInterval: 512, logger: { _ in })
 
     private func journal(closing: Bool) throws -> (dir: String, bases: [UInt64]) {
-        let dir = try temporaryDirectory(self) + "/j"
+        let dir = try temporaryPath(self) + "/j"
         try Journal.create(at: dir, options: options)
         let w = try JournalWriter(directory: dir, options: options)
         for start in stride(from: 1, through: 120, by: 10) { try w.append((start..<(start + 10)).map { sampleEvent($0) }) }

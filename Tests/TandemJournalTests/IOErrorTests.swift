@@ -2,6 +2,7 @@ import Foundation
 import TandemCore
 @testable import TandemJournal
 import XCTest
+import TandemTesting
 
 /// Promise: with EIO or ENOSPC on any write, sync or rename, no append is acknowledged that was not
 /// synced, nothing acknowledged is lost, and the journal reopens cleanly (also after a power loss).

@@ -2,11 +2,12 @@ import Foundation
 import TandemCore
 @testable import TandemJournal
 import XCTest
+import TandemTesting
 
 /// Promise: appended events come back, in order, each once, from any seq, across segments and reopens.
 final class JournalBasicsTests: XCTestCase {
     func testAppendReadReopenAcrossSegments() throws {
-        let dir = try temporaryDirectory(self) + "/j"
+        let dir = try temporaryPath(self) + "/j"
         let options = JournalOptions(segmentSize: 8 << 10, indexInterval: 1 << 10)
         let id = try Journal.create(at: dir, options: options)
         let writer = try JournalWriter(directory: dir, options: options)
@@ -32,7 +33,7 @@ final class JournalBasicsTests: XCTestCase {
     }
 
     func testSeekToEverySeqOnManySegments() throws {
-        let dir = try temporaryDirectory(self) + "/j"
+        let dir = try temporaryPath(self) + "/j"
         let options = JournalOptions(segmentSize: 4 << 10, indexInterval: 512)
         try Journal.create(at: dir, options: options)
         let writer = try JournalWriter(directory: dir, options: options)
@@ -54,7 +55,7 @@ final class JournalBasicsTests: XCTestCase {
     }
 
     func testSecondWriterGetsTheHolderPid() throws {
-        let dir = try temporaryDirectory(self) + "/j"
+        let dir = try temporaryPath(self) + "/j"
         try Journal.create(at: dir)
         XCTAssertNil(Journal.writerProcess(at: dir))
         let writer = try JournalWriter(directory: dir)
@@ -72,7 +73,7 @@ final class JournalBasicsTests: XCTestCase {
     }
 
     func testConsumersInTheManifest() throws {
-        let dir = try temporaryDirectory(self) + "/j"
+        let dir = try temporaryPath(self) + "/j"
         try Journal.create(at: dir)
         try Journal.registerConsumer("sqlite-main", at: dir)
         try Journal.setConsumerApplied("sqlite-main", seq: 42, at: dir)
@@ -94,7 +95,7 @@ final class JournalBasicsTests: XCTestCase {
     /// Promise: a create killed before its manifest (ingest creating its journal, SIGKILLed) does not make
     /// the directory unusable; a journal that holds events is never taken for such remains.
     func testACreateKilledBeforeItsManifestIsStartedAgain() throws {
-        let dir = try temporaryDirectory(self) + "/j"
+        let dir = try temporaryPath(self) + "/j"
         try Journal.create(at: dir)
         try FileManager.default.removeItem(atPath: dir + "/manifest.json")   // the remains: segment 1, header only
         FileManager.default.createFile(atPath: dir + "/manifest.json.tmp", contents: Data("{".utf8))
@@ -110,7 +111,7 @@ final class JournalBasicsTests: XCTestCase {
     }
 
     func testConcurrentAppendersShareSyncsAndGetDenseSeqs() throws {
-        let dir = try temporaryDirectory(self) + "/j"
+        let dir = try temporaryPath(self) + "/j"
         try Journal.create(at: dir)
         let writer = try JournalWriter(directory: dir)
         let threads = 8, perThread = 50
@@ -141,7 +142,7 @@ final class LockedArray<T>: @unchecked Sendable {
 /// Promise: large batches (framed ahead on two cores) roll segments and start groups exactly like small ones.
 final class LargeBatchTests: XCTestCase {
     func testLargeBatchesRollAndStartGroupsCorrectly() throws {
-        let dir = try temporaryDirectory(self) + "/j"
+        let dir = try temporaryPath(self) + "/j"
         let options = JournalOptions(segmentSize: 96 << 10, indexInterval: 4096, logger: { _ in })
         try Journal.create(at: dir, options: options)
         let writer = try JournalWriter(directory: dir, options: options)
@@ -174,7 +175,7 @@ final class LargeBatchTests: XCTestCase {
 /// Promise: the read-only views (stats, lastSeq, lastEvent, verify) agree with what was appended.
 final class InspectionTests: XCTestCase {
     func testEmptyAndFilledJournal() throws {
-        let dir = try temporaryDirectory(self) + "/j"
+        let dir = try temporaryPath(self) + "/j"
         let options = JournalOptions(segmentSize: 4096, logger: { _ in })
         let id = try Journal.create(at: dir, options: options)
         var stats = try Journal.stats(at: dir, options: options)
@@ -202,7 +203,7 @@ final class InspectionTests: XCTestCase {
 /// Promise: a journal can be created at a relative path (the CLI's `tandem journal init j`).
 final class RelativePathTests: XCTestCase {
     func testCreateAtARelativePath() throws {
-        let base = try temporaryDirectory(self)
+        let base = try temporaryPath(self)
         let previous = FileManager.default.currentDirectoryPath
         FileManager.default.changeCurrentDirectoryPath(base)
         defer { FileManager.default.changeCurrentDirectoryPath(previous) }

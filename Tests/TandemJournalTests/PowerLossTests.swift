@@ -2,6 +2,7 @@ import Foundation
 import TandemCore
 @testable import TandemJournal
 import XCTest
+import TandemTesting
 
 /// Promise: an acknowledged append survives power loss, and recovery never fails on a state a real
 /// disk could leave — also when power fails in the middle of a roll or a truncation.
@@ -32,9 +33,9 @@ final class PowerLossTests: XCTestCase {
     private func runTrial(seed: UInt64, trial: Int) throws -> Bool {
         var rng = SplitMix64(seed: seed)
         let fs = SimulatedFileSystem(seed: seed ^ 0xABCDEF)
-        let log = LogCapture()
+        let log = LogLines()
         var options = JournalOptions(segmentSize: 1024 + rng.below(3000), indexInterval: 256, fileSystem: fs,
-                                     logger: log.logger)
+                                     logger: log.sink)
         // A small space reserve: its crash states are the same, and a power loss settles fewer sectors.
         options.spaceReserve = 1024
         let dir = "/data/journal"
@@ -102,7 +103,7 @@ final class PowerLossTests: XCTestCase {
         do {
             reopened = try JournalWriter(directory: dir, options: options)
         } catch {
-            XCTFail("trial \(trial) (seed \(seed)): recovery failed: \(error)\nlog: \(log.lines)")
+            XCTFail("trial \(trial) (seed \(seed)): recovery failed: \(error)\nlog: \(log.all)")
             return false
         }
         let manifest = try Journal.manifest(at: dir, options: options)
@@ -112,7 +113,7 @@ final class PowerLossTests: XCTestCase {
         let offset = Int(manifest.firstSeq) - Int(firstSeq)
         let mustHave = offset >= 0 ? Array(acked.dropFirst(offset)) : acked
         XCTAssertGreaterThanOrEqual(events.count, mustHave.count,
-                                    "trial \(trial) (seed \(seed)): acknowledged events lost; log: \(log.lines)")
+                                    "trial \(trial) (seed \(seed)): acknowledged events lost; log: \(log.all)")
         for (i, e) in events.enumerated() {
             XCTAssertEqual(e.seq, manifest.firstSeq + UInt64(i), "trial \(trial): seqs not dense")
             if i < mustHave.count {
@@ -129,6 +130,6 @@ final class PowerLossTests: XCTestCase {
         let next = reopened.lastSeq + 1
         XCTAssertEqual(try reopened.append([Self.event(seq: next, epoch: 99)]), next...next)
         reopened.close()
-        return log.lines.contains { $0.hasPrefix("journal: torn tail") }
+        return log.all.contains { $0.hasPrefix("journal: torn tail") }
     }
 }

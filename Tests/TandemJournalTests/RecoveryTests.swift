@@ -2,17 +2,18 @@ import Foundation
 import TandemCore
 @testable import TandemJournal
 import XCTest
+import TandemTesting
 
 /// Promise: a torn tail is cut back to the last whole record, kept in `.broken` and logged; damage
 /// before the tail stops the open with the file, offset and seq, and nothing is written.
 final class RecoveryTests: XCTestCase {
     var dir = ""
     var segment: String { dir + "/00000000000000000001.seg" }
-    let log = LogCapture()
-    var options: JournalOptions { JournalOptions(logger: log.logger) }
+    let log = LogLines()
+    var options: JournalOptions { JournalOptions(logger: log.sink) }
 
     override func setUpWithError() throws {
-        dir = try temporaryDirectory(self) + "/j"
+        dir = try temporaryPath(self) + "/j"
         try Journal.create(at: dir)
     }
 
@@ -45,7 +46,7 @@ final class RecoveryTests: XCTestCase {
         XCTAssertEqual(try w.append(sampleEvent(kept + 1)), UInt64(kept + 1), file: file, line: line)
         w.close()
         XCTAssertEqual(try fileBytes(segment + ".broken"), cut, file: file, line: line)
-        XCTAssertEqual(log.lines.filter { $0.contains("torn tail") }, [
+        XCTAssertEqual(log.all.filter { $0.contains("torn tail") }, [
             "journal: torn tail in \(segment) at byte \(offset): dropped \(cut.count) bytes"
                 + " (copy kept in \(segment).broken); appends continue at seq \(kept + 1)",
         ], file: file, line: line)
@@ -135,7 +136,7 @@ final class RecoveryTests: XCTestCase {
     }
 
     func testMissingSegmentIsCorruption() throws {
-        let small = JournalOptions(segmentSize: 2048, logger: log.logger)
+        let small = JournalOptions(segmentSize: 2048, logger: log.sink)
         let w = try JournalWriter(directory: dir, options: small)
         for i in 1...60 { try w.append(sampleEvent(i)) }
         w.close()
@@ -157,7 +158,7 @@ final class RecoveryTests: XCTestCase {
     }
 
     func testNotAJournalAndNewerFormat() throws {
-        let empty = try temporaryDirectory(self)
+        let empty = try temporaryPath(self)
         XCTAssertThrowsError(try JournalWriter(directory: empty)) {
             XCTAssertEqual("\($0)", "\(empty) is not a Tandem journal: no manifest.json"
                            + " (hint: create one with `tandem journal init \(empty)`)")

@@ -19,23 +19,6 @@ func journaled(_ i: Int, padding: Int = 0) -> Event {
     var e = sampleEvent(i, padding: padding); e.seq = UInt64(i); return e
 }
 
-/// A fresh temporary directory removed after the test.
-func temporaryDirectory(_ test: XCTestCase) throws -> String {
-    let path = NSTemporaryDirectory() + "tandem-journal-tests-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-    return path
-}
-
-/// Collects log lines (the journal's logging hook) for assertions.
-final class LogCapture: @unchecked Sendable {
-    // @unchecked: `lines` is only touched under `lock`.
-    private let lock = NSLock()
-    private var storage: [String] = []
-    var lines: [String] { lock.lock(); defer { lock.unlock() }; return storage }
-    var logger: JournalLogger { { [self] line in lock.lock(); storage.append(line); lock.unlock() } }
-}
-
 /// Reads every event from `seq` on.
 func readAll(_ dir: String, from seq: UInt64? = nil, options: JournalOptions = JournalOptions()) throws -> [Event] {
     let reader = try JournalReader(directory: dir, options: options)
@@ -53,9 +36,9 @@ func expectedCorruptionHint(_ dir: String, seq: UInt64) -> String {
 }
 
 /// A journal created at `dir` on a fresh `SimulatedFileSystem`, logging into `log`.
-func simulatedJournal(at dir: String, seed: UInt64, segmentSize: Int, log: LogCapture) throws -> (SimulatedFileSystem, JournalOptions) {
+func simulatedJournal(at dir: String, seed: UInt64, segmentSize: Int, log: LogLines) throws -> (SimulatedFileSystem, JournalOptions) {
     let fs = SimulatedFileSystem(seed: seed)
-    let options = JournalOptions(segmentSize: segmentSize, indexInterval: 1024, fileSystem: fs, logger: log.logger)
+    let options = JournalOptions(segmentSize: segmentSize, indexInterval: 1024, fileSystem: fs, logger: log.sink)
     try Journal.create(at: dir, options: options)
     return (fs, options)
 }

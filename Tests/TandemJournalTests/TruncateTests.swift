@@ -2,6 +2,7 @@ import Foundation
 import TandemCore
 @testable import TandemJournal
 import XCTest
+import TandemTesting
 
 /// Promise: truncation refuses to drop what a registered consumer needs (unless forced), is recorded
 /// in the manifest, and a crash anywhere in it leaves the old or the new journal.
@@ -10,7 +11,7 @@ final class TruncateTests: XCTestCase {
     let options = JournalOptions(segmentSize: 2048, indexInterval: 256, logger: { _ in })
 
     override func setUpWithError() throws {
-        dir = try temporaryDirectory(self) + "/j"
+        dir = try temporaryPath(self) + "/j"
         try Journal.create(at: dir, options: options)
         let w = try JournalWriter(directory: dir, options: options)
         for start in stride(from: 1, through: 100, by: 10) { try w.append((start..<(start + 10)).map { sampleEvent($0) }) }
@@ -58,7 +59,7 @@ final class TruncateTests: XCTestCase {
         XCTAssertThrowsError(try w.truncate(after: 60)) {
             XCTAssertEqual("\($0)", "truncate refused: consumer \"sqlite-main\" has applied up to seq 70;"
                            + " truncate --after 60 would drop seqs 61…70, which it has already applied"
-                           + " (hint: rewind its store to seq 60 first with `tandem rewind --journal \(self.dir) --sink SINK"
+                           + " (hint: rewind its store to seq 60 first with `tandem rewind --journal \(self.dir) --into SINK"
                            + " --to 60`, unregister it with `tandem journal consumers \(self.dir) unregister sqlite-main`,"
                            + " or pass --force)")
         }

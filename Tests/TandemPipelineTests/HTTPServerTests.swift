@@ -3,6 +3,7 @@ import Foundation
 import Synchronization
 import XCTest
 @testable import TandemPipeline
+import TandemTesting
 
 /// The HTTP server over real sockets on 127.0.0.1: what it serves, and how it answers bad input and goes on.
 final class HTTPServerTests: XCTestCase {

@@ -5,6 +5,7 @@ import TandemJournal
 import TandemSinks
 import XCTest
 import TandemPipeline
+import TandemTesting
 
 /// Issue 10: a change that meets a row state its source did not expect is visible — counted per kind,
 /// logged with seq, entity and key — whatever the batch size.

@@ -6,6 +6,7 @@ import XCTest
 import TandemPipeline
 import TandemPostgres
 @testable import TandemSinks
+import TandemTesting
 
 /// Promises (issue 10, "Schema: from declared types"): target tables take their column types from the
 /// declared schema the journal keeps, never from the first value a batch carries; a value that does not fit
@@ -70,7 +71,7 @@ final class DeclaredSchemaTests: XCTestCase {
                 }
                 XCTAssertEqual([seq, checkpoint], [2, 1])
                 XCTAssertEqual(entity, "t")
-                XCTAssertEqual(e.exitCode, 65)
+                XCTAssertEqual(e.category, .badData)
                 XCTAssertTrue(e.description.contains("key id=2"), e.description)
                 XCTAssertTrue(e.description.contains("column n is bigint (declared int (INTEGER)), and text \"five\" does not fit"), e.description)
             }
@@ -87,7 +88,7 @@ final class DeclaredSchemaTests: XCTestCase {
         XCTAssertThrowsError(try Replayer(journal: dir, sink: sink, options: ReplayOptions(batchSize: 1)).run()) { error in
             guard let e = error as? SinkError, case .refusedEvent(let seq, _, _, _, _, _) = e else { return XCTFail("\(error)") }
             XCTAssertEqual(seq, 2)
-            XCTAssertEqual(e.exitCode, 65)
+            XCTAssertEqual(e.category, .badData)
             XCTAssertTrue(e.description.contains("key id=2"), e.description)
             XCTAssertTrue(e.description.contains("column UnitPrice is bigint (undeclared, created from an earlier value), and double 9.8 does not fit it; "
                                                  + "hint: declare the column's type in the mapping"), e.description)
@@ -129,7 +130,7 @@ final class DeclaredSchemaTests: XCTestCase {
         app.close()
         let fixed = try SQLiteSink(path: path)
         XCTAssertThrowsError(try fixed.apply([event], journalID: "j")) { error in
-            XCTAssertEqual((error as? SinkError)?.exitCode, 65)
+            XCTAssertEqual((error as? SinkError)?.category, .badData)
             XCTAssertTrue("\(error)".contains("no column b and Tandem did not create it"), "\(error)")
             XCTAssertTrue("\(error)".contains("\"schema\": \"evolve\""), "\(error)")
         }
@@ -144,7 +145,7 @@ final class DeclaredSchemaTests: XCTestCase {
         try pgExec(db, "CREATE TABLE t (id bigint PRIMARY KEY, a text)")
         let pg = try PostgresSink(conninfo: db)
         XCTAssertThrowsError(try pg.apply([event], journalID: "j")) { error in
-            XCTAssertEqual((error as? SinkError)?.exitCode, 65)
+            XCTAssertEqual((error as? SinkError)?.category, .badData)
             XCTAssertTrue("\(error)".contains("no column b and Tandem did not create it"), "\(error)")
         }
         pg.close()

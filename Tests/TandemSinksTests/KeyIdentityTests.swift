@@ -6,6 +6,7 @@ import XCTest
 import TandemPipeline
 import TandemPostgres
 @testable import TandemSinks
+import TandemTesting
 
 /// Key identity in replay: a key names the row the store names, whatever the batching, the order of its
 /// columns or the Unicode normalization of its strings. Run against both sinks (`KeyIdentitySQLiteTests`,
@@ -91,7 +92,7 @@ extension SinkConformance {
             let e = Event(seq: seq, entity: "t", key: ["id": .null], op: op, after: op == .delete ? nil : ["id": .null, "v": .int(2)])
             XCTAssertThrowsError(try sink.apply([e], journalID: journal)) {
                 guard case SinkError.nullKeyValue(2, "t", "id") = $0 else { return XCTFail("\($0)") }
-                XCTAssertEqual(($0 as? SinkError)?.exitCode, 65)
+                XCTAssertEqual(($0 as? SinkError)?.category, .badData)
             }
         }
         XCTAssertEqual(try dump(store), ["t": ["id=1|v=1"]])
@@ -128,7 +129,7 @@ extension SinkConformance {
             XCTAssertThrowsError(try Replayer(journal: dir, sink: sink, options: ReplayOptions(batchSize: size)).run()) {
                 guard case SinkError.keyRefused(4, "items", let reason) = $0 else { return XCTFail("batch size \(size): \($0)") }
                 XCTAssertTrue(reason.hasPrefix("key column \"id\" is string \"5\", but the entity's key is (id int)"), reason)
-                XCTAssertEqual(($0 as? SinkError)?.exitCode, 65)
+                XCTAssertEqual(($0 as? SinkError)?.category, .badData)
             }
             // Every transaction before seq 4's, none of it (seq 3 is in the same transaction), whatever the batch size.
             XCTAssertEqual(try dump(store), ["items": ["id=5|v=5"], "other": ["id=1|v=1"]], "batch size \(size)")

@@ -1,8 +1,10 @@
 import Foundation
 import TandemCore
 import XCTest
+import TandemPipeline
 import TandemPostgres
 @testable import TandemSinks
+import TandemTesting
 
 /// PostgreSQL stopped and started under a running replay: the batch in flight is lost with its
 /// transaction, the sink reconnects with back-off and replays from its checkpoint, and the end state is exact.

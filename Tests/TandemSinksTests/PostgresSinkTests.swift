@@ -2,6 +2,7 @@ import TandemCore
 import XCTest
 import TandemPostgres
 @testable import TandemSinks
+import TandemTesting
 
 final class PostgresSinkTests: XCTestCase {
     func testPostgresSinkMeetsTheEventSinkContract() throws {
@@ -60,13 +61,4 @@ final class PostgresSinkTests: XCTestCase {
         let r = try c.query("SELECT ok::text, d::text, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), encode(b, 'hex'), f::text, s, pg_typeof(at)::text FROM v")
         XCTAssertEqual((0..<7).map { r[0, $0] }, ["true", "10.50", "2025-11-24 16:00:00.123456", "0001ff", "-Infinity", "quote\" back\\ {x,y}", "timestamp with time zone"])
     }
-}
-
-/// Log lines collected from another thread.
-final class LogLines: @unchecked Sendable {
-    // Safe: every access to `lines` holds `lock`.
-    private let lock = NSLock()
-    private var lines: [String] = []
-    func add(_ s: String) { lock.lock(); lines.append(s); lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
 }

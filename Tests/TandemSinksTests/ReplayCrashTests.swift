@@ -3,6 +3,7 @@ import TandemCore
 import TandemJournal
 import XCTest
 @testable import TandemSinks
+import TandemTesting
 
 /// Promise: `tandem replay` killed with SIGKILL at any moment leaves the store exactly at its checkpoint
 /// (before or after each whole batch), and restarting it ends with the exact reference state.
@@ -42,7 +43,7 @@ final class ReplayCrashTests: XCTestCase {
         let whole = StoreDump.model(ReferenceModel.replay(events), kind)
         func replay(_ spec: String) throws -> Process {
             let child = Process()
-            child.executableURL = Self.tandem
+            child.executableURL = TandemBinary.url
             child.arguments = ["replay", "--journal", journal, "--into", spec, "--batch", "10"]
             child.standardOutput = FileHandle.nullDevice
             child.standardError = FileHandle.nullDevice
@@ -83,15 +84,4 @@ final class ReplayCrashTests: XCTestCase {
         }
         XCTAssertGreaterThan(interrupted, Self.trials / 2, "most runs must be killed mid-replay for the test to mean anything")
     }
-
-    /// The `tandem` binary in the build products folder, beside the test bundle.
-    static let tandem: URL = {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("tandem")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: ".build/debug/tandem")
-    }()
 }

@@ -4,6 +4,7 @@ import TandemJournal
 import XCTest
 import TandemPipeline
 @testable import TandemSinks
+import TandemTesting
 
 /// Replay and rewind driven by a real journal on disk.
 final class ReplayerTests: XCTestCase {
@@ -53,7 +54,7 @@ final class ReplayerTests: XCTestCase {
         let path = try TestStores.sqlitePath()
         let sink = try SQLiteSink(path: path)
         defer { sink.close() }
-        let filter = ReplayFilter(entities: ["customers"], tenants: ["acme"])
+        let filter = EventFilter(entities: ["customers"], tenants: ["acme"])
         // The generator sets tenants on inserts only: the filtered stream is the acme customer inserts.
         let p = try Replayer(journal: dir, sink: sink, options: ReplayOptions(filter: filter, batchSize: 50)).run()
         let kept = events.filter(filter.matches)

@@ -4,6 +4,7 @@ import TandemJournal
 import TandemSinks
 import XCTest
 import TandemPipeline
+import TandemTesting
 
 /// Issue 10: a rewind restores the exact state at the target seq, or refuses before changing anything.
 final class RewindExactTests: XCTestCase {
@@ -36,7 +37,7 @@ final class RewindExactTests: XCTestCase {
             guard case SinkError.rewindIncompleteBeforeImage(let seq, _, _, _, _) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(seq, 3)
             XCTAssertTrue("\(error)".contains("--rebuild"), "\(error)")
-            XCTAssertEqual((error as? SinkError)?.exitCode, 65)
+            XCTAssertEqual((error as? SinkError)?.category, .badData)
         }
         XCTAssertEqual(try StoreDump.sqlite(path), held)
         XCTAssertEqual(try sink.checkpoint()?.seq, 4)

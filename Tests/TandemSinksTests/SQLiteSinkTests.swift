@@ -2,6 +2,7 @@ import TandemCore
 import TandemSQLite
 import XCTest
 @testable import TandemSinks
+import TandemTesting
 
 final class SQLiteSinkTests: XCTestCase {
     func testSQLiteSinkMeetsTheEventSinkContract() throws {
@@ -83,7 +84,7 @@ final class SQLiteBusyTests: XCTestCase {
             defer { second.close() }
             try second.apply(EventGenerator.stream(seed: 5, count: 5, truncates: false), journalID: "j")
         }()) { error in
-            XCTAssertEqual((error as? SinkError)?.exitCode, 75, "\(error)")
+            XCTAssertEqual((error as? SinkError)?.category, .tryAgain, "\(error)")
             XCTAssertTrue("\(error)".contains("another process holds the store"), "\(error)")
             XCTAssertFalse("\(error)".contains("\n"), "\(error)")
         }

@@ -5,6 +5,7 @@ import XCTest
 import TandemPipeline
 import TandemPostgres
 @testable import TandemSinks
+import TandemTesting
 
 /// One store under test: how to open a sink on it, run setup SQL, and read what it holds.
 struct RefusalStore {
@@ -67,7 +68,7 @@ final class SinkRefusalTests: XCTestCase {
             let sink = try store.open("default")
             defer { sink.close() }
             XCTAssertThrowsError(try Replayer(journal: dir, sink: sink).run()) { error in
-                XCTAssertEqual((error as? SinkError)?.exitCode, 65, "\(error)")
+                XCTAssertEqual((error as? SinkError)?.category, .badData, "\(error)")
                 XCTAssertTrue("\(error)".contains("event seq 2 on \(bad.entity)"), "\(error)")
                 XCTAssertTrue("\(error)".contains("reserved"), "\(error)")
                 XCTAssertFalse("\(error)".contains("\n"))
@@ -122,7 +123,7 @@ final class SinkRefusalTests: XCTestCase {
             let sink = try store.open("default")
             defer { sink.close() }
             XCTAssertThrowsError(try Replayer(journal: dir, sink: sink).run()) { error in
-                XCTAssertEqual((error as? SinkError)?.exitCode, 65, "\(error)")
+                XCTAssertEqual((error as? SinkError)?.category, .badData, "\(error)")
                 XCTAssertTrue("\(error)".contains("the store refused event seq 2 (insert on t, key id=2)"), "\(error)")
                 XCTAssertTrue("\(error)".contains("SQLSTATE \(says)"), "\(error)")
             }
@@ -148,7 +149,7 @@ final class SinkRefusalTests: XCTestCase {
         let sink = try store.open("default")
         defer { sink.close() }
         XCTAssertThrowsError(try Replayer(journal: dir, sink: sink).run()) { error in
-            XCTAssertEqual((error as? SinkError)?.exitCode, 65, "\(error)")
+            XCTAssertEqual((error as? SinkError)?.category, .badData, "\(error)")
             XCTAssertTrue("\(error)".contains("event seq 1 (insert on customers, key id=1)"), "\(error)")
             XCTAssertTrue("\(error)".contains(says), "\(error)")
         }
@@ -193,7 +194,7 @@ final class SinkRefusalTests: XCTestCase {
             let sink = try store.open("default")
             defer { sink.close() }
             XCTAssertThrowsError(try Replayer(journal: dir, sink: sink).run()) { error in
-                XCTAssertEqual((error as? SinkError)?.exitCode, 65, "\(error)")
+                XCTAssertEqual((error as? SinkError)?.category, .badData, "\(error)")
                 let text = "\(error)"
                 XCTAssertTrue(text.contains("the store refused event seq 4 (insert on t, key id=4)"), text)
                 XCTAssertTrue(text.lowercased().contains(says), "expected «\(says)» in \(text)")
@@ -231,7 +232,7 @@ final class SinkRefusalTests: XCTestCase {
         let sink = try store.open("default")
         defer { sink.close() }
         XCTAssertThrowsError(try Replayer(journal: dir, sink: sink).run()) { error in
-            XCTAssertEqual((error as? SinkError)?.exitCode, 65, "\(error)")
+            XCTAssertEqual((error as? SinkError)?.category, .badData, "\(error)")
             XCTAssertTrue("\(error)".contains("the store refused event seq 4 (insert on c, key id=3)"), "\(error)")
             XCTAssertTrue("\(error)".contains("SQLSTATE 23503"), "\(error)")
         }

@@ -6,6 +6,7 @@ import XCTest
 import TandemPipeline
 import TandemPostgres
 @testable import TandemSinks
+import TandemTesting
 
 /// What keeps a sink and its journal honest with each other: consumer positions, gaps, filters, specs.
 final class SinkSafetyTests: XCTestCase {
@@ -61,7 +62,7 @@ final class SinkSafetyTests: XCTestCase {
         XCTAssertThrowsError(try Replayer(journal: dir, sink: sink, options: ReplayOptions(from: 5)).run()) { error in
             guard case SinkError.wouldSkip(_, _, let next, let from) = error else { return XCTFail("\(error)") }
             XCTAssertEqual([next, from], [1, 5])
-            XCTAssertEqual((error as! SinkError).exitCode, 64)
+            XCTAssertEqual((error as! SinkError).category, .usage)
             XCTAssertTrue("\(error)".contains("seqs 1…4"), "\(error)")
         }
         XCTAssertNil(try sink.checkpoint())
@@ -83,10 +84,10 @@ final class SinkSafetyTests: XCTestCase {
         let path = try TestStores.sqlitePath()
         let sink = try SQLiteSink(path: path)
         defer { sink.close() }
-        let filter = ReplayFilter(entities: ["orders", "customers"])
+        let filter = EventFilter(entities: ["orders", "customers"])
         try Replayer(journal: dir, sink: sink, options: ReplayOptions(to: 100, filter: filter)).run()
         XCTAssertEqual(try sink.checkpoint()?.filter, "entities=customers,orders;tenants=*")
-        for other in [ReplayFilter(), ReplayFilter(entities: ["orders"]), ReplayFilter(entities: ["customers", "orders"], tenants: ["acme"])] {
+        for other in [EventFilter(), EventFilter(entities: ["orders"]), EventFilter(entities: ["customers", "orders"], tenants: ["acme"])] {
             XCTAssertThrowsError(try Replayer(journal: dir, sink: sink, options: ReplayOptions(filter: other)).run()) { error in
                 guard case SinkError.filterChanged(_, _, let stored, let given) = error else { return XCTFail("\(error)") }
                 XCTAssertEqual(stored, filter.canonical)
@@ -99,7 +100,7 @@ final class SinkSafetyTests: XCTestCase {
         }
         XCTAssertEqual(try sink.checkpoint()?.seq, 100)
         // The same filter (any order) goes on, and a rewind keeps the stored filter.
-        try Replayer(journal: dir, sink: sink, options: ReplayOptions(filter: ReplayFilter(entities: ["orders", "customers"]))).run()
+        try Replayer(journal: dir, sink: sink, options: ReplayOptions(filter: EventFilter(entities: ["orders", "customers"]))).run()
         try Rewinder.rewind(journal: dir, sink: sink, to: 150, filter: filter)
         XCTAssertEqual(try sink.checkpoint()?.seq, 150)
         XCTAssertEqual(try sink.checkpoint()?.filter, filter.canonical)
@@ -148,7 +149,7 @@ final class SinkSafetyTests: XCTestCase {
         let lines = LogLines()
         XCTAssertThrowsError(try PostgresSink(conninfo: db + " sslmode=bogus", log: { lines.add($0) })) { error in
             guard case SinkError.badSpec = error else { return XCTFail("\(error)") }
-            XCTAssertEqual((error as! SinkError).exitCode, 64)
+            XCTAssertEqual((error as! SinkError).category, .config)
             XCTAssertTrue("\(error)".contains("sslmode"), "\(error)")
         }
         XCTAssertEqual(lines.all, [])
@@ -216,13 +217,13 @@ final class CommitThenDie: EventSink {
     var target: String { inner.target }
     var canonicalTarget: String { inner.canonicalTarget }
     func checkpoint() throws -> SinkCheckpoint? { try inner.checkpoint() }
-    func commit(_ plan: ChangePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
+    func commit(_ plan: WritePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
         try inner.commit(plan, from: from, to: to)
         throw Died()
     }
     func reset(entities: [String]) throws { try inner.reset(entities: entities) }
     func reconnect() throws { try inner.reconnect() }
-    func rehearse(_ plan: ChangePlan) throws { try inner.rehearse(plan) }
+    func rehearse(_ plan: WritePlan) throws { try inner.rehearse(plan) }
     func close() {}
 }
 
@@ -235,12 +236,12 @@ final class RecordingSink: EventSink {
     var target: String { inner.target }
     var canonicalTarget: String { inner.canonicalTarget }
     func checkpoint() throws -> SinkCheckpoint? { try inner.checkpoint() }
-    func commit(_ plan: ChangePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
+    func commit(_ plan: WritePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
         try inner.commit(plan, from: from, to: to)
         commits.append((from?.seq ?? 0, to.seq))
     }
     func reset(entities: [String]) throws { try inner.reset(entities: entities) }
     func reconnect() throws { try inner.reconnect() }
-    func rehearse(_ plan: ChangePlan) throws { try inner.rehearse(plan) }
+    func rehearse(_ plan: WritePlan) throws { try inner.rehearse(plan) }
     func close() {}
 }

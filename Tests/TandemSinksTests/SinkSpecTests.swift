@@ -3,6 +3,7 @@ import TandemCore
 import TandemSQLite
 import XCTest
 @testable import TandemSinks
+import TandemTesting
 
 final class SinkSpecTests: XCTestCase {
     func testParsesTheURLLikeForms() throws {
@@ -29,7 +30,7 @@ final class SinkSpecTests: XCTestCase {
                     #"{"kind":"postgres"}"#, "/nonexistent/sink.json", "u:secretpw@host"] {
             XCTAssertThrowsError(try SinkSpec.parse(bad), bad) { error in
                 guard case SinkError.badSpec = error else { return XCTFail("\(bad): \(error)") }
-                XCTAssertEqual((error as! SinkError).exitCode, 64)
+                XCTAssertEqual((error as! SinkError).category, .config)
                 XCTAssertFalse("\(error)".contains("secretpw"), "\(error)")
             }
         }

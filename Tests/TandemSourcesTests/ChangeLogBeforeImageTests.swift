@@ -3,6 +3,7 @@ import XCTest
 import TandemCore
 import TandemSQLite
 @testable import TandemSources
+import TandemTesting
 
 /// Issue 10: the sqlite-changelog source vouches for its before-images (the triggers record the whole OLD row).
 final class ChangeLogBeforeImageTests: XCTestCase {

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import TandemCore
 @testable import TandemSources
+import TandemTesting
 
 /// The fixtures of the change-log format tests.
 let formatFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")

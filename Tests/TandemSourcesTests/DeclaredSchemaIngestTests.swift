@@ -5,6 +5,7 @@ import TandemJournal
 import TandemSQLite
 import TandemPipeline
 @testable import TandemSources
+import TandemTesting
 
 /// Promise (issue 10, "Schema: from declared types"): ingest records each entity's declared column types —
 /// the mapping's `type` first, else the source's own (SQLite's declared types, Debezium's schema blocks) —

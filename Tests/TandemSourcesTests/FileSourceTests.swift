@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import TandemCore
 @testable import TandemSources
+import TandemTesting
 
 /// The jsonl source follows a real file like `tail -F`: growth, partial lines, CRLF, rotation, copy-truncate,
 /// restarts from a stored position, oversized and undecodable lines.

@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
 import TandemCore
+import TandemPipeline
 @testable import TandemSources
+import TandemTesting
 
 /// Source → mapping → quarantine or journal: exactly once across restarts, rotation and truncation;
 /// bad input in quarantine with its reason, never stopping the pipeline.

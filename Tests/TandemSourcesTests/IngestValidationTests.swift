@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
 import TandemCore
+import TandemPipeline
 @testable import TandemSources
+import TandemTesting
 
 /// Promise: ingest journals only events every sink can apply; the others go to the quarantine with a
 /// reason naming the column, and a mapping that renames the bad name lets `retry` journal them.

@@ -5,6 +5,7 @@ import TandemJournal
 import TandemSQLite
 import TandemPipeline
 @testable import TandemSources
+import TandemTesting
 
 /// Ingest into the real journal: after restarts the journal holds every change once, in source order.
 final class JournalIngestTests: XCTestCase {

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import TandemCore
 @testable import TandemSources
+import TandemTesting
 
 /// Issue 9, finding 6: `maxLineBytes` holds for every limit from its minimum (16 bytes) up, and the
 /// quarantine keeps (and says it keeps) at most that many bytes of an oversized line.

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import TandemCore
 @testable import TandemSources
+import TandemTesting
 
 /// A mapping with an error is rejected at load time with the JSON path of the fault.
 final class MappingLoadTests: XCTestCase {
@@ -86,7 +87,7 @@ final class MappingLoadTests: XCTestCase {
             XCTAssertTrue(text.hasPrefix("\(path): mapping: not valid JSON: "), text)
             XCTAssertTrue(text.hasSuffix(" at line 3, column 21"), text)
             XCTAssertFalse(text.contains("could not be completed"), text)
-            XCTAssertEqual((e as? MappingError)?.exitCode, 65)
+            XCTAssertEqual((e as? MappingError)?.category, .badData)
         }
     }
 

@@ -4,6 +4,7 @@ import TandemCore
 import TandemJournal
 import TandemPipeline
 @testable import TandemSources
+import TandemTesting
 
 /// `quarantine retry` journals an entry at most once, wherever a retry is interrupted (real journal, real store).
 final class QuarantineRetryTests: XCTestCase {
@@ -98,7 +99,7 @@ final class QuarantineRetryTests: XCTestCase {
     func testAnUnknownEntryIsMissingInputNotBadData() throws {
         let q = try Quarantine(journal: journalDir)
         XCTAssertThrowsError(try q.entry(42)) { e in
-            XCTAssertEqual((e as? QuarantineError)?.exitCode, 66)
+            XCTAssertEqual((e as? QuarantineError)?.category, .noInput)
             XCTAssertTrue("\(e)".contains("no quarantine entry 42"), "\(e)")
         }
     }

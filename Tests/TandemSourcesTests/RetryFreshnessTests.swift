@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
 import TandemCore
+@testable import TandemPipeline
 @testable import TandemSources
+import TandemTesting
 
 /// Issue 10: what makes a retried entry superseded — a journaled change of its key that is not known to be older.
 final class RetryFreshnessTests: XCTestCase {

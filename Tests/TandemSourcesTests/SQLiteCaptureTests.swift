@@ -3,6 +3,7 @@ import XCTest
 import TandemCore
 import TandemSQLite
 @testable import TandemSources
+import TandemTesting
 
 /// Issue 9: what the change-capture triggers record, read back through the sqlite-changelog source.
 final class SQLiteCaptureTests: XCTestCase {
@@ -129,7 +130,7 @@ final class SQLiteCaptureTests: XCTestCase {
             """)
         XCTAssertThrowsError(try ChangeTableTriggers.install(db: db, tables: ["kv", "notes"])) { e in
             XCTAssertEqual("\(e)", "table \"notes\" in \(dbPath) has no primary key: its rowid is renumbered by VACUUM, so later updates and deletes would hit the wrong rows; hint: declare a PRIMARY KEY, or a UNIQUE index on NOT NULL columns, then run install-triggers again")
-            XCTAssertEqual((e as? SourceError)?.exitCode, 65)
+            XCTAssertEqual((e as? SourceError)?.category, .badData)
         }
         XCTAssertEqual(try ChangeTableTriggers.installedTables(db: db), [], "nothing installed")
         // A unique index on NOT NULL columns is a stable key; WITHOUT ROWID and composite keys keep working.
@@ -210,7 +211,7 @@ final class SQLiteCaptureTests: XCTestCase {
         XCTAssertEqual(logs.all.filter { $0.contains("waits") }.count, 1, "one line per episode: \(logs.all)")
         XCTAssertTrue(logs.all[0].contains(dbPath) && logs.all[0].contains("locked"), "\(logs.all)")
         XCTAssertThrowsError(try s.read(limit: 10, wait: nil, stop: nil)) { e in
-            XCTAssertEqual((e as? SourceError)?.exitCode, 75, "\(e)")
+            XCTAssertEqual((e as? SourceError)?.category, .tryAgain, "\(e)")
             XCTAssertTrue("\(e)".contains(dbPath) && "\(e)".contains("locked"), "\(e)")
         }
         try app.execute("COMMIT")

@@ -3,6 +3,7 @@ import XCTest
 import TandemCore
 import TandemSQLite
 @testable import TandemSources
+import TandemTesting
 
 /// The trigger-fed change table of a real SQLite database, read by the sqlite-changelog source.
 final class SQLiteChangeLogTests: XCTestCase {
@@ -135,7 +136,7 @@ extension SQLiteChangeLogTests {
             guard case SourceError.missing(let path, let what, _) = e else { return XCTFail("\(type(of: e)): \(e)") }
             XCTAssertEqual(path, missing)
             XCTAssertTrue(what.hasPrefix("cannot open the database"), what)
-            XCTAssertEqual((e as? SourceError)?.exitCode, 66)
+            XCTAssertEqual((e as? SourceError)?.category, .noInput)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: missing), "opening does not create the database")
         let notADatabase = dir + "/garbage.db"
@@ -144,7 +145,7 @@ extension SQLiteChangeLogTests {
             guard case SourceError.storage(let path, let message) = e else { return XCTFail("\(type(of: e)): \(e)") }
             XCTAssertEqual(path, notADatabase)
             XCTAssertTrue(message.contains("not a database"), message)
-            XCTAssertEqual((e as? SourceError)?.exitCode, 74)
+            XCTAssertEqual((e as? SourceError)?.category, .ioError)
         }
         // The change table vanishing under a running source is a typed error too.
         let db = try Database(path: dbPath)
@@ -158,7 +159,7 @@ extension SQLiteChangeLogTests {
             XCTAssertTrue(message.contains("_tandem_changes"), message)
         }
         XCTAssertThrowsError(try ChangeTableTriggers.installedTables(db: try Database(path: notADatabase))) { e in
-            XCTAssertEqual((e as? SourceError)?.exitCode, 74, "\(e)")
+            XCTAssertEqual((e as? SourceError)?.category, .ioError, "\(e)")
         }
     }
 }

@@ -5,6 +5,7 @@ import TandemJournal
 import TandemSQLite
 import TandemPipeline
 @testable import TandemSources
+import TandemTesting
 
 /// The snapshot source on a real SQLite database: the order it hands out the stream and the copy in, and
 /// the positions that let it and `ingest` resume.

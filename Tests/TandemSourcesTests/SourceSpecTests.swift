@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import TandemSources
+import TandemTesting
 
 /// `--source` accepts the short forms and a JSON config file, and says what is wrong otherwise.
 final class SourceSpecTests: XCTestCase {
@@ -97,7 +98,7 @@ final class SourceSpecTests: XCTestCase {
             XCTAssertThrowsError(try SourceSpec.parse(text), text) { e in
                 guard case SourceError.config(let m) = e else { return XCTFail("\(e)") }
                 XCTAssertTrue(m.hasPrefix("source \"\(text)\": option \"=") && m.contains("has no name"), m)
-                XCTAssertEqual((e as? SourceError)?.exitCode, 64)
+                XCTAssertEqual((e as? SourceError)?.category, .config)
             }
         }
         XCTAssertEqual(try SourceSpec.parse("jsonl:f.jsonl?format=debezium&&").format, .debezium, "empty pairs are skipped")
@@ -110,7 +111,7 @@ final class SourceSpecTests: XCTestCase {
             XCTAssertThrowsError(try SourceSpec.parse(text).checkExists(), text) { e in
                 guard case SourceError.missing(let path, _, _) = e else { return XCTFail("\(e)") }
                 XCTAssertEqual(text.hasSuffix(path), true)
-                XCTAssertEqual((e as? SourceError)?.exitCode, 66)
+                XCTAssertEqual((e as? SourceError)?.category, .noInput)
             }
         }
         appendFile(dir + "/there.jsonl", "")

@@ -1,16 +1,14 @@
 import Foundation
 import XCTest
 import TandemCore
+import TandemPipeline
+import TandemTesting
 @testable import TandemSources
 
-/// A fresh directory under the system temp dir, removed by the caller's `defer`.
-func makeTempDir(_ name: String = "tandem-sources") -> String {
-    let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("\(name)-\(UUID().uuidString)")
-    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
+/// A fresh directory under the system temp dir, removed by the caller's `defer` (`removeDir`).
+func makeTempDir(_ name: String = "tandem-sources") -> String { try! makeTemporaryDirectory(name) }
 
-func removeDir(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
+func removeDir(_ path: String) { removeDirectory(path) }
 
 /// Appends bytes to a file (creating it), as a legacy writer would, with O_APPEND.
 func appendFile(_ path: String, _ text: String) { appendFile(path, Array(text.utf8)) }
@@ -67,25 +65,6 @@ final class LineFileJournal: QuarantineRetryJournal {
     var lastSeq: UInt64 { UInt64(events.count) }
 
     func event(at seq: UInt64) throws -> Event? { seq >= 1 && seq <= lastSeq ? events[Int(seq) - 1] : nil }
-}
-
-/// Polls `condition` until it holds or `seconds` pass.
-func eventually(_ seconds: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try condition() { return true }
-        usleep(2000)
-    }
-    return try condition()
-}
-
-/// Collects log lines from sources (thread-safe, for `@Sendable` log closures).
-final class LogLines: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
-    private var lines: [String] = []
-    func add(_ s: String) { lock.lock(); lines.append(s); lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
-    var sink: @Sendable (String) -> Void { { [self] in self.add($0) } }
 }
 
 /// A Tandem event line for entity `customers` with id `i`.

@@ -1,3 +1,5 @@
+import TandemCore
+
 /// One thing wrong in a config file, at its JSON path (`$.sinks[1].into`).
 public struct ConfigFault: Sendable, Hashable, CustomStringConvertible {
     /// Where: `$` is the whole document, then `.key` and `[index]`.
@@ -13,13 +15,22 @@ public struct ConfigFault: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Why a daemon config could not be loaded.
-public enum DaemonConfigError: Error, CustomStringConvertible, Equatable {
+public enum DaemonConfigError: CategorizedError, CustomStringConvertible, Equatable {
     /// The file does not exist.
     case missing(file: String)
     /// The file exists but cannot be read.
     case unreadable(file: String, reason: String)
     /// The file is not a valid config: every fault found (top-level keys in the order the schema lists them).
     case invalid(file: String, faults: [ConfigFault])
+
+    /// The kind of failure: a file that is not there or cannot be read is no input; one that is not a valid
+    /// config is bad data (its content, not how it was named).
+    public var category: ErrorCategory {
+        switch self {
+        case .missing, .unreadable: return .noInput
+        case .invalid: return .badData
+        }
+    }
 
     /// The faults (empty for a file that could not be read).
     public var faults: [ConfigFault] {

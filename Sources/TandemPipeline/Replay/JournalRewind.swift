@@ -15,7 +15,7 @@ extension Rewinder {
     ///   `SinkError.filterChanged` when `filter` is not the one the sink was filled with;
     ///   `JournalError.seqOutOfRange` when the journal no longer holds the events above `target`.
     @discardableResult
-    public static func rewind(journal: String, sink: any EventSink, to target: UInt64, filter: ReplayFilter = ReplayFilter(),
+    public static func rewind(journal: String, sink: any EventSink, to target: UInt64, filter: EventFilter = EventFilter(),
                               chunkSize: Int = 10_000, consumerName: String? = nil,
                               journalOptions: JournalOptions = JournalOptions()) throws -> RewindOutcome {
         let manifest = try Journal.manifest(at: journal, options: journalOptions)
@@ -50,7 +50,7 @@ extension Rewinder {
                 do {
                     let current = try sink.checkpoint() ?? SinkCheckpoint(journalID: journalID, seq: 0)
                     if current.seq <= to.seq { break }  // an earlier, interrupted attempt got this far
-                    var plan = ChangePlan()
+                    var plan = WritePlan()
                     var n = 0
                     for e in newestFirst where e.seq <= current.seq {
                         for c in planner.undo(e) { try plan.add(c, seq: e.seq) }
@@ -76,7 +76,7 @@ extension Rewinder {
     /// checkpoint, and replays 1…`target` into it.
     /// - Throws: `SinkError`, `JournalError`.
     @discardableResult
-    public static func rebuild(journal: String, sink: any EventSink, to target: UInt64, filter: ReplayFilter = ReplayFilter(),
+    public static func rebuild(journal: String, sink: any EventSink, to target: UInt64, filter: EventFilter = EventFilter(),
                                batchSize: Int = 10_000, consumerName: String? = nil,
                                journalOptions: JournalOptions = JournalOptions()) throws -> ReplayProgress {
         let manifest = try Journal.manifest(at: journal, options: journalOptions)

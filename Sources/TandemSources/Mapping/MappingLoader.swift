@@ -2,7 +2,7 @@ import Foundation
 import TandemCore
 
 /// A mapping file that cannot be used: the JSON path of the fault and what is wrong there.
-public struct MappingError: Error, Sendable, CustomStringConvertible {
+public struct MappingError: CategorizedError, Sendable, CustomStringConvertible {
     /// Where, e.g. `mapping.entities.customers.columns.email.transforms[1]`.
     public var path: String
     /// What is wrong, with the accepted choices where there are some.
@@ -10,8 +10,8 @@ public struct MappingError: Error, Sendable, CustomStringConvertible {
     /// The file, when loaded from one.
     public var file: String?
 
-    /// The sysexits code for a CLI that stops on this error: 66 when the file cannot be read, else 65.
-    public var exitCode: Int32 { message == "cannot read the file" ? 66 : 65 }
+    /// The kind of failure: no input when the file cannot be read, else bad data.
+    public var category: ErrorCategory { message == "cannot read the file" ? .noInput : .badData }
 
     public var description: String {
         (file.map { "\($0): " } ?? "") + "\(path): \(message)"

@@ -39,17 +39,17 @@ public struct QuarantineEntry: Sendable, Equatable {
 }
 
 /// Errors of the quarantine store.
-public enum QuarantineError: Error, CustomStringConvertible {
+public enum QuarantineError: CategorizedError, CustomStringConvertible {
     case noSuchEntry(id: Int64, path: String)
     case notQuarantined(id: Int64, state: QuarantineEntry.State)
     case storage(path: String, SQLiteError)
 
-    /// The sysexits code for a CLI that stops on this error.
-    public var exitCode: Int32 {
+    /// The kind of failure (the CLI's exit code).
+    public var category: ErrorCategory {
         switch self {
-        case .noSuchEntry: return 66  // EX_NOINPUT: a missing thing, not bad data
-        case .notQuarantined: return 65
-        case .storage: return 74
+        case .noSuchEntry: return .noInput  // a missing thing, not bad data
+        case .notQuarantined: return .badData
+        case .storage: return .ioError
         }
     }
 
@@ -245,24 +245,24 @@ public final class Quarantine {
     }
 
     /// Marks an entry superseded by the journal's newer change `seq` of its key (a retry left it out).
-    func markSuperseded(_ id: Int64, by seq: UInt64) throws {
+    public func markSuperseded(_ id: Int64, by seq: UInt64) throws {
         try update("UPDATE quarantine SET state = 'superseded', journaled_seq = ?, retries = retries + 1 WHERE id = ?",
                    [.int(Int64(seq)), .int(id)])
     }
 
     /// Marks an entry journaled by a retry, with its seq.
-    func markRetried(_ id: Int64, seq: UInt64) throws {
+    public func markRetried(_ id: Int64, seq: UInt64) throws {
         try update("UPDATE quarantine SET state = 'retried', journaled_seq = ?, retries = retries + 1 WHERE id = ?",
                    [.int(Int64(seq)), .int(id)])
     }
 
     /// Durably records, before the append, that the entry's event is about to get `expectedSeq`.
-    func markRetrying(_ id: Int64, expectedSeq: UInt64) throws {
+    public func markRetrying(_ id: Int64, expectedSeq: UInt64) throws {
         try update("UPDATE quarantine SET state = 'retrying', journaled_seq = ? WHERE id = ?", [.int(Int64(expectedSeq)), .int(id)])
     }
 
     /// Records a failed retry with the new reason (the entry is quarantined again).
-    func markRetryFailed(_ id: Int64, _ r: Rejection) throws {
+    public func markRetryFailed(_ id: Int64, _ r: Rejection) throws {
         try update("UPDATE quarantine SET state = 'quarantined', journaled_seq = NULL, rule = ?, column_name = ?, reason = ?, retries = retries + 1 WHERE id = ?",
                    [.string(r.rule), r.column.map(Value.string) ?? .null, .string(r.reason), .int(id)])
     }

@@ -3,21 +3,22 @@ import TandemCore
 /// Re-reads, for `Quarantine.retry`, the legacy state of an entry's key when a newer journaled change of it
 /// supersedes the entry: possible for a `sqlite-changelog` source (its database is read by key), not for
 /// files (a jsonl or Debezium log holds changes, not rows).
-struct RetryReread {
+public struct RetryReread {
     /// The source description prefix of entries that can be re-read.
     static let prefix = SourceSpec.Kind.sqliteChangelog.rawValue + ":"
 
     /// Replaces the path every `sqlite-changelog` entry names (it was relative, or the file moved).
-    let legacyDatabase: String?
+    public let legacyDatabase: String?
     private var readers: [String: CurrentRowReader] = [:]
 
-    init(legacyDatabase: String?) { self.legacyDatabase = legacyDatabase }
+    /// A re-reader; `legacyDatabase` replaces the path every `sqlite-changelog` entry names (nil: keep it).
+    public init(legacyDatabase: String?) { self.legacyDatabase = legacyDatabase }
 
     /// The legacy change that brings `change`'s key to the source's current state: an `update` with the current
     /// row as after-image (no before-image: it replaces whatever the store holds), or a `delete` of the key when
     /// the row is gone; with the newest change id the read saw. Nil when `entry`'s source cannot be re-read.
     /// - Throws: `SourceError` when the legacy database cannot be read (missing, locked, the table gone).
-    mutating func current(of change: Event, entry: QuarantineEntry) throws -> (change: Event, changeID: Int64)? {
+    public mutating func current(of change: Event, entry: QuarantineEntry) throws -> (change: Event, changeID: Int64)? {
         guard entry.source.hasPrefix(Self.prefix), change.op != .truncate, !change.key.isEmpty else { return nil }
         let path = legacyDatabase ?? String(entry.source.dropFirst(Self.prefix.count))
         let reader: CurrentRowReader
@@ -40,5 +41,5 @@ struct RetryReread {
     }
 
     /// Closes the databases opened.
-    func close() { for r in readers.values { r.close() } }
+    public func close() { for r in readers.values { r.close() } }
 }

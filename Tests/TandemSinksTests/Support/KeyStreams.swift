@@ -1,4 +1,5 @@
 import TandemCore
+import TandemTesting
 
 /// Random streams that stress key identity: composite keys given in varying column order, strings that
 /// differ only in Unicode normalization or ASCII case (different keys to both stores), deletes, updates and

@@ -2,21 +2,24 @@ import TandemCore
 
 /// Random event streams over three entities (one with a composite key) and several tenants, with full
 /// before- and after-images, grouped into source transactions of 1–4 events.
-struct EventGenerator {
+public struct EventGenerator {
     var rng: SplitMix64
     var truncates: Bool
-    var live: [String: [Row: Row]] = [:]
+    /// The rows each entity holds after the events so far (for before-images).
+    public private(set) var live: [String: [Row: Row]] = [:]
     var nextID: Int64 = 1
     var seq: UInt64 = 0
     var txn = 0
     let tenants = ["acme", "globex", "initech", "umbrella"]
 
-    init(seed: UInt64, truncates: Bool) {
+    /// A generator; the same seed gives the same stream. `truncates`: an entity is sometimes emptied.
+    public init(seed: UInt64, truncates: Bool) {
         rng = SplitMix64(seed: seed)
         self.truncates = truncates
     }
 
-    mutating func row(_ entity: String, key: Row) -> Row {
+    /// A random row of `entity` holding `key`.
+    public mutating func row(_ entity: String, key: Row) -> Row {
         var r = key
         r["tenant"] = .string(tenants.randomElement(using: &rng)!)
         switch entity {
@@ -37,14 +40,15 @@ struct EventGenerator {
         return r
     }
 
-    mutating func newKey(_ entity: String) -> Row {
+    /// A key of `entity` not used before.
+    public mutating func newKey(_ entity: String) -> Row {
         defer { nextID += 1 }
         if entity == "line_items" { return ["order_id": .int(nextID % 7), "line": .int(nextID)] }
         return ["id": .int(nextID)]
     }
 
     /// The next source transaction's events (seqs assigned).
-    mutating func nextTxn() -> [Event] {
+    public mutating func nextTxn() -> [Event] {
         txn += 1
         var out: [Event] = []
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
@@ -79,7 +83,7 @@ struct EventGenerator {
     }
 
     /// A stream of about `count` events.
-    static func stream(seed: UInt64, count: Int, truncates: Bool) -> [Event] {
+    public static func stream(seed: UInt64, count: Int, truncates: Bool) -> [Event] {
         var g = EventGenerator(seed: seed, truncates: truncates)
         var out: [Event] = []
         while out.count < count { out += g.nextTxn() }

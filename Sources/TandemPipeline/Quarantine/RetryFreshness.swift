@@ -1,4 +1,5 @@
 import TandemCore
+import TandemSources
 
 /// Positions of one source, compared where their form allows it.
 enum SourcePositionOrder {

@@ -1,12 +1,13 @@
 import TandemCore
-@testable import TandemSinks
+import TandemSinks
 
 /// The in-memory reference: what a store must hold after a stream of changes.
-struct ReferenceModel: Equatable {
+public struct ReferenceModel: Equatable {
     /// entity → key → row.
-    var tables: [String: [Row: Row]] = [:]
+    public var tables: [String: [Row: Row]] = [:]
 
-    mutating func apply(_ change: Change) {
+    /// Applies one row write.
+    public mutating func apply(_ change: RowWrite) {
         switch change {
         case let .upsert(entity, key, row):
             var merged = tables[entity]?[key] ?? Row()
@@ -20,7 +21,8 @@ struct ReferenceModel: Equatable {
         }
     }
 
-    mutating func apply(_ event: Event) {
+    /// Applies one event as a sink would.
+    public mutating func apply(_ event: Event) {
         switch event.op {
         case .truncate: apply(.truncate(entity: event.entity))
         case .delete: apply(.delete(entity: event.entity, key: event.key))
@@ -28,7 +30,8 @@ struct ReferenceModel: Equatable {
         }
     }
 
-    static func replay(_ events: some Sequence<Event>) -> ReferenceModel {
+    /// The model after `events`, in order.
+    public static func replay(_ events: some Sequence<Event>) -> ReferenceModel {
         var m = ReferenceModel()
         for e in events { m.apply(e) }
         return m

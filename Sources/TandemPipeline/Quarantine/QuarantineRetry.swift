@@ -1,4 +1,5 @@
 import TandemCore
+import TandemSources
 
 /// The result of retrying quarantined entries.
 public struct RetryResult: Sendable, Equatable {

@@ -1,17 +1,30 @@
 import TandemCore
 import XCTest
-@testable import TandemSinks
+import TandemPipeline
+import TandemSinks
 
 /// The contract of `EventSink`, checked against a real store. Every sink implementation runs all of it.
-struct SinkConformance {
+/// Rewinds go through the real, streaming `Rewinder` reading a journal on disk that holds the same events.
+public struct SinkConformance {
     /// Opens a sink on the store (a fresh store per `makeStore()`; the same store for the same handle).
-    let open: (String) throws -> any EventSink
-    let makeStore: () throws -> String
-    let dump: (String) throws -> Dump
-    let kind: StoreKind
-    let journal = "journal-A"
+    public let open: (String) throws -> any EventSink
+    /// Makes a fresh, empty store and returns its handle (a path, a connection string).
+    public let makeStore: () throws -> String
+    /// The store's content in the comparable form.
+    public let dump: (String) throws -> Dump
+    /// Which store: how its values print.
+    public let kind: StoreKind
+    /// The journal id the events are applied from (where no journal on disk is needed).
+    public let journal = "journal-A"
 
-    func runAll() throws {
+    /// A suite for the sinks `open` gives on the stores `makeStore` makes.
+    public init(open: @escaping (String) throws -> any EventSink, makeStore: @escaping () throws -> String,
+                dump: @escaping (String) throws -> Dump, kind: StoreKind) {
+        self.open = open; self.makeStore = makeStore; self.dump = dump; self.kind = kind
+    }
+
+    /// Runs every check of the contract.
+    public func runAll() throws {
         try randomStreamsMatchTheReferenceModel()
         try replayingAnyPrefixTwiceChangesNothing()
         try refusesAnotherJournal()
@@ -27,13 +40,13 @@ struct SinkConformance {
     }
 
     /// `rehearse` applies a plan (new table, new column, rows) and rolls all of it back; the sink goes on.
-    func rehearsalLeavesTheStoreAsItWas() throws {
+    public func rehearsalLeavesTheStoreAsItWas() throws {
         let store = try makeStore()
         let sink = try open(store)
         defer { sink.close() }
         try sink.apply([Event(seq: 1, entity: "t", key: ["id": .int(1)], op: .insert, after: ["id": .int(1)])], journalID: journal)
         let before = try dump(store)
-        try sink.rehearse(try ChangePlan(events: [
+        try sink.rehearse(try WritePlan(events: [
             Event(seq: 2, entity: "t", key: ["id": .int(2)], op: .insert, after: ["id": .int(2), "extra": .string("x")]),
             Event(seq: 3, entity: "fresh", key: ["id": .int(1)], op: .insert, after: ["id": .int(1)]),
         ]))
@@ -43,7 +56,7 @@ struct SinkConformance {
         XCTAssertEqual(try dump(store)["t"]?.count, 2)
     }
 
-    func coalescedDeleteThenInsertLeavesNoOldColumn() throws {
+    public func coalescedDeleteThenInsertLeavesNoOldColumn() throws {
         let store = try makeStore()
         let sink = try open(store)
         defer { sink.close() }
@@ -59,7 +72,7 @@ struct SinkConformance {
         XCTAssertEqual(try dump(store), ["t": ["a=z|id=1", "b=w|id=2"]])
     }
 
-    func insertOfARowAlreadyThereOverwritesIt() throws {
+    public func insertOfARowAlreadyThereOverwritesIt() throws {
         let store = try makeStore()
         let sink = try open(store)
         defer { sink.close() }
@@ -72,7 +85,7 @@ struct SinkConformance {
         XCTAssertEqual(try dump(store), ["t": ["id=1|v=a2", "id=2|v=b", "id=3|v=c", "id=4|v=d"]])
     }
 
-    func randomStreamsMatchTheReferenceModel() throws {
+    public func randomStreamsMatchTheReferenceModel() throws {
         for seed in UInt64(1)...3 {
             let events = EventGenerator.stream(seed: seed, count: 400, truncates: true)
             let store = try makeStore()
@@ -91,7 +104,7 @@ struct SinkConformance {
         }
     }
 
-    func replayingAnyPrefixTwiceChangesNothing() throws {
+    public func replayingAnyPrefixTwiceChangesNothing() throws {
         let events = EventGenerator.stream(seed: 11, count: 300, truncates: true)
         let batches = EventBatcher.batches(events, size: 25)
         var rng = SplitMix64(seed: 99)
@@ -114,7 +127,7 @@ struct SinkConformance {
         }
     }
 
-    func refusesAnotherJournal() throws {
+    public func refusesAnotherJournal() throws {
         let events = EventGenerator.stream(seed: 5, count: 20, truncates: false)
         let store = try makeStore()
         let sink = try open(store)
@@ -130,46 +143,49 @@ struct SinkConformance {
         XCTAssertEqual(try dump(store), before)
     }
 
-    func rewindThenForwardEqualsStraight() throws {
+    public func rewindThenForwardEqualsStraight() throws {
         let events = EventGenerator.stream(seed: 21, count: 300, truncates: false)
+        let (dir, id) = try TestStores.journal(events)
         var rng = SplitMix64(seed: 7)
         for _ in 0..<3 {
             let store = try makeStore()
             let sink = try open(store)
             defer { sink.close() }
-            for b in EventBatcher.batches(events, size: 40) { try sink.apply(b, journalID: journal) }
+            for b in EventBatcher.batches(events, size: 40) { try sink.apply(b, journalID: id) }
             let target = UInt64.random(in: 0..<events.last!.seq, using: &rng)
-            let outcome = try Rewinder.rewind(sink, journalID: journal, to: target, events: events, chunkSize: 17)
+            let outcome = try Rewinder.rewind(journal: dir, sink: sink, to: target, chunkSize: 17)
             XCTAssertEqual(outcome.checkpoint.seq, target)
             XCTAssertEqual(try sink.checkpoint()?.seq, target)
             XCTAssertEqual(try dump(store), StoreDump.model(.replay(events.prefix { $0.seq <= target }), kind), "rewind to \(target)")
-            for b in EventBatcher.batches(events, size: 40) { try sink.apply(b, journalID: journal) }
+            for b in EventBatcher.batches(events, size: 40) { try sink.apply(b, journalID: id) }
             XCTAssertEqual(try dump(store), StoreDump.model(.replay(events), kind), "forward again after rewind to \(target)")
         }
     }
 
-    func rewindToZeroLeavesEmptyTables() throws {
+    public func rewindToZeroLeavesEmptyTables() throws {
         let events = EventGenerator.stream(seed: 31, count: 200, truncates: false)
+        let (dir, id) = try TestStores.journal(events)
         let store = try makeStore()
         let sink = try open(store)
         defer { sink.close() }
-        try sink.apply(events, journalID: journal)
+        try sink.apply(events, journalID: id)
         XCTAssertFalse(try dump(store).isEmpty)
-        try Rewinder.rewind(sink, journalID: journal, to: 0, events: events, chunkSize: 50)
+        try Rewinder.rewind(journal: dir, sink: sink, to: 0, chunkSize: 50)
         XCTAssertEqual(try dump(store), [:])
         XCTAssertEqual(try sink.checkpoint()?.seq, 0)
     }
 
-    func rewindRefusesUpFrontWithoutBeforeImage() throws {
+    public func rewindRefusesUpFrontWithoutBeforeImage() throws {
         var events = EventGenerator.stream(seed: 41, count: 100, truncates: false)
         let i = events.lastIndex { $0.op == .update }!
         events[i].before = nil
+        let (dir, id) = try TestStores.journal(events)
         let store = try makeStore()
         let sink = try open(store)
         defer { sink.close() }
-        try sink.apply(events, journalID: journal)
+        try sink.apply(events, journalID: id)
         let held = try dump(store)
-        XCTAssertThrowsError(try Rewinder.rewind(sink, journalID: journal, to: 0, events: events)) { error in
+        XCTAssertThrowsError(try Rewinder.rewind(journal: dir, sink: sink, to: 0)) { error in
             guard case SinkError.rewindNeedsBeforeImage(let seq, _, _, _) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(seq, events[i].seq)
             XCTAssertTrue("\(error)".contains("--rebuild"))
@@ -178,20 +194,21 @@ struct SinkConformance {
         XCTAssertEqual(try sink.checkpoint()?.seq, events.last!.seq)
     }
 
-    func interruptedRewindResumes() throws {
+    public func interruptedRewindResumes() throws {
         let events = EventGenerator.stream(seed: 51, count: 150, truncates: false)
+        let (dir, id) = try TestStores.journal(events)
         let store = try makeStore()
         let sink = try open(store)
         defer { sink.close() }
-        try sink.apply(events, journalID: journal)
+        try sink.apply(events, journalID: id)
         // Interrupted after the first chunks: as if the process died once the checkpoint reached 100.
-        try Rewinder.rewind(sink, journalID: journal, to: 100, events: events, chunkSize: 10)
-        let resumed = try Rewinder.rewind(sink, journalID: journal, to: 30, events: events, chunkSize: 10)
+        try Rewinder.rewind(journal: dir, sink: sink, to: 100, chunkSize: 10)
+        let resumed = try Rewinder.rewind(journal: dir, sink: sink, to: 30, chunkSize: 10)
         XCTAssertEqual(resumed.undone, events.filter { $0.seq > 30 && $0.seq <= 100 }.count)
         XCTAssertEqual(try dump(store), StoreDump.model(.replay(events.prefix { $0.seq <= 30 }), kind))
     }
 
-    func newColumnsAreAdded() throws {
+    public func newColumnsAreAdded() throws {
         let store = try makeStore()
         let sink = try open(store)
         defer { sink.close() }
@@ -204,7 +221,7 @@ struct SinkConformance {
         XCTAssertEqual(try dump(store), ["people": ["email=a@example.com|id=1|name=a", "email=b@example.com|id=2|name=b"]])
     }
 
-    func rebuildEmptiesTables() throws {
+    public func rebuildEmptiesTables() throws {
         let events = EventGenerator.stream(seed: 61, count: 80, truncates: true)
         let store = try makeStore()
         let sink = try open(store)

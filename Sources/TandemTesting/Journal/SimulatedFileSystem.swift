@@ -1,6 +1,6 @@
 import Foundation
 import TandemCore
-@testable import TandemJournal
+import TandemJournal
 
 /// An in-memory file system that can lose power and fail on purpose (the way SQLite's crash tests
 /// and LazyFS do), for the journal's durability tests.
@@ -12,69 +12,69 @@ import TandemCore
 /// unsynced entry changes. `fail` makes the n-th write, sync or rename fail with an errno.
 ///
 /// `@unchecked Sendable`: every member is guarded by `lock`.
-final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
-    enum FaultKind: Hashable { case write, sync, rename }
+public final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
+    public enum FaultKind: Hashable { case write, sync, rename }
 
-    final class Inode {
+    public final class Inode {
         var current: [UInt8] = []
         var durable: [UInt8] = []
         var pending: [Pending] = []
     }
 
-    enum Pending { case write(Int, [UInt8]), truncate(Int) }
-    enum DirOp { case link(String, Inode), unlink(String), rename(String, String, Inode) }
+    public enum Pending { case write(Int, [UInt8]), truncate(Int) }
+    public enum DirOp { case link(String, Inode), unlink(String), rename(String, String, Inode) }
 
-    final class Directory {
+    public final class Directory {
         var current: [String: Inode] = [:]
         var durable: [String: Inode] = [:]
         var pending: [DirOp] = []
     }
 
-    let lock = NSRecursiveLock()
+    public let lock = NSRecursiveLock()
     private var directories: [String: Directory] = [:]
     private var locks: Set<String> = []
     private var counters: [FaultKind: Int] = [:]
     private var faults: [FaultKind: (n: Int, errno: Int32)] = [:]
     private var persistentFaults: [FaultKind: Int32] = [:]
     /// Bumped at power loss: handles from before then fail.
-    private(set) var generation = 0
+    public private(set) var generation = 0
     /// Mutating operations so far (writes, syncs, renames, removes, truncates).
-    private(set) var operations = 0
+    public private(set) var operations = 0
     /// When set, power is lost just before the operation with this number.
-    var powerLossAtOperation: Int?
+    public var powerLossAtOperation: Int?
     /// With `powerLossAtOperation`: wait for the next sync, so unsynced writes are in flight.
-    var powerLossAtSyncOnly = false
+    public var powerLossAtSyncOnly = false
     private var rng: SplitMix64
     /// True once a scheduled power loss has happened.
-    private(set) var lostPower = false
+    public private(set) var lostPower = false
 
-    init(seed: UInt64 = 1) { rng = SplitMix64(seed: seed) }
+    public init(seed: UInt64 = 1) { rng = SplitMix64(seed: seed) }
 
     // MARK: Test controls
 
     /// Makes the n-th (from now) operation of `kind` fail with `errno`.
-    func fail(_ kind: FaultKind, nth n: Int, errno: Int32) {
+    public func fail(_ kind: FaultKind, nth n: Int, errno: Int32) {
         lock.lock(); defer { lock.unlock() }
         faults[kind] = (n + (counters[kind] ?? 0), errno)
     }
 
     /// Makes every operation of `kind` from now on fail with `errno` until `clearFaults` (a full disk:
     /// `failAll(.write, errno: ENOSPC)`; truncations, removes and reads still work, as on a real one).
-    func failAll(_ kind: FaultKind, errno: Int32) {
+    public func failAll(_ kind: FaultKind, errno: Int32) {
         lock.lock(); defer { lock.unlock() }
         persistentFaults[kind] = errno
     }
 
     /// The file system's size in bytes (nil: unlimited): a write that would grow the files beyond it writes
     /// what fits and fails with ENOSPC. `usedBytes() + n` leaves room for n more bytes.
-    var capacity: Int? {
+    public var capacity: Int? {
         get { lock.lock(); defer { lock.unlock() }; return storedCapacity }
         set { lock.lock(); storedCapacity = newValue; lock.unlock() }
     }
     private var storedCapacity: Int?
 
     /// Bytes the files of every directory hold now.
-    func usedBytes() -> Int {
+    public func usedBytes() -> Int {
         lock.lock(); defer { lock.unlock() }
         var seen = Set<ObjectIdentifier>(), total = 0
         for dir in directories.values {
@@ -84,13 +84,13 @@ final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
     }
 
     /// Stops injecting faults.
-    func clearFaults() { lock.lock(); faults = [:]; persistentFaults = [:]; lock.unlock() }
+    public func clearFaults() { lock.lock(); faults = [:]; persistentFaults = [:]; lock.unlock() }
 
     /// Operations of a kind so far.
-    func count(_ kind: FaultKind) -> Int { lock.lock(); defer { lock.unlock() }; return counters[kind] ?? 0 }
+    public func count(_ kind: FaultKind) -> Int { lock.lock(); defer { lock.unlock() }; return counters[kind] ?? 0 }
 
     /// Cuts the power: unsynced data and directory changes are kept, dropped or torn at random.
-    func powerLoss() {
+    public func powerLoss() {
         lock.lock(); defer { lock.unlock() }
         var seen = Set<ObjectIdentifier>()
         for dir in directories.values {
@@ -155,7 +155,7 @@ final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
     // MARK: Internals used by files
 
     /// Counts an operation; loses power first when scheduled; throws the injected fault.
-    func step(_ kind: FaultKind?, path: String, name: String) throws {
+    public func step(_ kind: FaultKind?, path: String, name: String) throws {
         operations += 1
         if let at = powerLossAtOperation, operations >= at, lostPower || !powerLossAtSyncOnly || kind == .sync {
             if !lostPower { lostPower = true; powerLoss() }
@@ -168,7 +168,7 @@ final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
         if let code = persistentFaults[kind] { throw JournalError.io(operation: name, path: path, errno: code) }
     }
 
-    func write(_ inode: Inode, _ bytes: [UInt8], at offset: Int, path: String) throws {
+    public func write(_ inode: Inode, _ bytes: [UInt8], at offset: Int, path: String) throws {
         lock.lock(); defer { lock.unlock() }
         do {
             try step(.write, path: path, name: "write")
@@ -190,7 +190,7 @@ final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
         apply(inode, .write(offset, bytes))
     }
 
-    func apply(_ inode: Inode, _ op: Pending) {
+    public func apply(_ inode: Inode, _ op: Pending) {
         switch op {
         case let .write(offset, bytes): put(&inode.current, bytes[...], at: offset)
         case let .truncate(size): resize(&inode.current, size)
@@ -198,7 +198,7 @@ final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
         inode.pending.append(op)
     }
 
-    func sync(_ inode: Inode, path: String, name: String) throws {
+    public func sync(_ inode: Inode, path: String, name: String) throws {
         lock.lock(); defer { lock.unlock() }
         try step(.sync, path: path, name: name)
         inode.durable = inode.current
@@ -213,7 +213,7 @@ final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
 
     // MARK: JournalFileSystem
 
-    func open(_ path: String, _ mode: FileOpenMode) throws -> any JournalFile {
+    public func open(_ path: String, _ mode: FileOpenMode) throws -> any JournalFile {
         lock.lock(); defer { lock.unlock() }
         let (dirOrNil, _, name) = split(path)
         guard let dir = dirOrNil else { throw JournalError.io(operation: "open", path: path, errno: ENOENT) }
@@ -234,7 +234,7 @@ final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
         return SimulatedFile(fs: self, inode: inode, path: path, generation: generation, writable: true)
     }
 
-    func rename(_ from: String, to: String) throws {
+    public func rename(_ from: String, to: String) throws {
         lock.lock(); defer { lock.unlock() }
         try step(.rename, path: from, name: "rename")
         let (dirOrNil, _, a) = split(from)
@@ -247,7 +247,7 @@ final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
         dir.pending.append(.rename(a, b, inode))
     }
 
-    func remove(_ path: String) throws {
+    public func remove(_ path: String) throws {
         lock.lock(); defer { lock.unlock() }
         try step(nil, path: path, name: "unlink")
         let (dirOrNil, _, name) = split(path)
@@ -258,7 +258,7 @@ final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
         dir.pending.append(.unlink(name))
     }
 
-    func syncDirectory(_ path: String) throws {
+    public func syncDirectory(_ path: String) throws {
         lock.lock(); defer { lock.unlock() }
         try step(.sync, path: path, name: "fsync")
         // Directories above the journal's are not modelled: syncing them always succeeds.
@@ -267,57 +267,57 @@ final class SimulatedFileSystem: JournalFileSystem, @unchecked Sendable {
         dir.pending = []
     }
 
-    func contentsOfDirectory(_ path: String) throws -> [String] {
+    public func contentsOfDirectory(_ path: String) throws -> [String] {
         lock.lock(); defer { lock.unlock() }
         guard let dir = directories[path] else { throw JournalError.io(operation: "opendir", path: path, errno: ENOENT) }
         return Array(dir.current.keys)
     }
 
-    func exists(_ path: String) -> Bool {
+    public func exists(_ path: String) -> Bool {
         lock.lock(); defer { lock.unlock() }
         if directories[path] != nil { return true }
         let (dir, _, name) = split(path)
         return dir?.current[name] != nil
     }
 
-    func makeDirectory(_ path: String) throws {
+    public func makeDirectory(_ path: String) throws {
         lock.lock(); defer { lock.unlock() }
         if directories[path] == nil { directories[path] = Directory() }
     }
 
-    func lockExclusive(_ path: String, journal: String) throws -> any JournalFileLock {
+    public func lockExclusive(_ path: String, journal: String) throws -> any JournalFileLock {
         lock.lock(); defer { lock.unlock() }
         if locks.contains(path) { throw JournalError.locked(path: journal, holderPID: getpid()) }
         locks.insert(path)
         return SimulatedLock(fs: self, path: path, generation: generation)
     }
 
-    func lockBlocking(_ path: String) throws -> any JournalFileLock {
+    public func lockBlocking(_ path: String) throws -> any JournalFileLock {
         // Manifest updates in these tests come from one thread at a time.
         SimulatedLock(fs: nil, path: path, generation: generation)
     }
 
-    func lockHolder(_ path: String) -> Int32? {
+    public func lockHolder(_ path: String) -> Int32? {
         lock.lock(); defer { lock.unlock() }
         return locks.contains(path) ? getpid() : nil
     }
 
-    func release(_ path: String, generation g: Int) {
+    public func release(_ path: String, generation g: Int) {
         lock.lock(); defer { lock.unlock() }
         if g == generation { locks.remove(path) }
     }
 }
 
 /// An open file of the simulated file system.
-final class SimulatedFile: JournalFile {
-    let fs: SimulatedFileSystem
-    let inode: SimulatedFileSystem.Inode
-    let path: String
-    let generation: Int
-    let writable: Bool
+public final class SimulatedFile: JournalFile {
+    public let fs: SimulatedFileSystem
+    public let inode: SimulatedFileSystem.Inode
+    public let path: String
+    public let generation: Int
+    public let writable: Bool
     private var closed = false
 
-    init(fs: SimulatedFileSystem, inode: SimulatedFileSystem.Inode, path: String, generation: Int, writable: Bool) {
+    public init(fs: SimulatedFileSystem, inode: SimulatedFileSystem.Inode, path: String, generation: Int, writable: Bool) {
         self.fs = fs; self.inode = inode; self.path = path; self.generation = generation; self.writable = writable
     }
 
@@ -325,7 +325,7 @@ final class SimulatedFile: JournalFile {
         if closed || fs.generation != generation { throw JournalError.io(operation: op, path: path, errno: EBADF) }
     }
 
-    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
         fs.lock.lock(); defer { fs.lock.unlock() }
         try check("read")
         let start = Int(offset)
@@ -337,46 +337,46 @@ final class SimulatedFile: JournalFile {
         return n
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws {
+    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws {
         fs.lock.lock(); defer { fs.lock.unlock() }
         try check("write")
         guard writable else { throw JournalError.io(operation: "write", path: path, errno: EBADF) }
         try fs.write(inode, Array(bytes), at: Int(offset), path: path)
     }
 
-    func dataSync() throws {
+    public func dataSync() throws {
         fs.lock.lock(); defer { fs.lock.unlock() }
         try check("fdatasync")
         try fs.sync(inode, path: path, name: "fdatasync")
     }
 
-    func sync() throws {
+    public func sync() throws {
         fs.lock.lock(); defer { fs.lock.unlock() }
         try check("fsync")
         try fs.sync(inode, path: path, name: "fsync")
     }
 
-    func truncate(to size: Int64) throws {
+    public func truncate(to size: Int64) throws {
         fs.lock.lock(); defer { fs.lock.unlock() }
         try check("ftruncate")
         try fs.step(nil, path: path, name: "ftruncate")
         fs.apply(inode, .truncate(Int(size)))
     }
 
-    func size() throws -> Int64 {
+    public func size() throws -> Int64 {
         fs.lock.lock(); defer { fs.lock.unlock() }
         try check("fstat")
         return Int64(inode.current.count)
     }
 
-    func close() { closed = true }
+    public func close() { closed = true }
 }
 
 /// A lock of the simulated file system (released at power loss too).
-final class SimulatedLock: JournalFileLock {
+public final class SimulatedLock: JournalFileLock {
     weak var fs: SimulatedFileSystem?
-    let path: String
-    let generation: Int
-    init(fs: SimulatedFileSystem?, path: String, generation: Int) { self.fs = fs; self.path = path; self.generation = generation }
-    func unlock() { fs?.release(path, generation: generation); fs = nil }
+    public let path: String
+    public let generation: Int
+    public init(fs: SimulatedFileSystem?, path: String, generation: Int) { self.fs = fs; self.path = path; self.generation = generation }
+    public func unlock() { fs?.release(path, generation: generation); fs = nil }
 }

@@ -1,7 +1,7 @@
 import TandemCore
 
-/// One idempotent change to a target store.
-public enum Change: Sendable, Hashable {
+/// One idempotent write to a target store (a sink's plan is made of these; a source's "change" is an `Event`).
+public enum RowWrite: Sendable, Hashable {
     /// Insert the row, or overwrite its columns when the key exists.
     case upsert(entity: String, key: Row, row: Row)
     /// Delete the row with this key if present.
@@ -11,7 +11,7 @@ public enum Change: Sendable, Hashable {
 }
 
 /// What to do to one key within a plan.
-public enum KeyChange: Sendable, Hashable {
+public enum KeyWrite: Sendable, Hashable {
     /// Delete the row if present.
     case delete
     /// Upsert the row; `deleteFirst` when an earlier change of the batch deleted it (so no old column
@@ -20,7 +20,7 @@ public enum KeyChange: Sendable, Hashable {
     case upsert(Row, deleteFirst: Bool, fresh: Bool)
 }
 
-/// The changes to one entity in a plan, coalesced to one per key.
+/// The writes to one entity in a plan, coalesced to one per key.
 ///
 /// Keys are told apart as the stores tell them apart (`KeyIdentity`): column order does not matter, strings
 /// compare byte for byte, and values of different kinds are different keys. Every key of the plan has the
@@ -28,13 +28,13 @@ public enum KeyChange: Sendable, Hashable {
 public struct EntityPlan: Sendable {
     /// The entity (table) name.
     public let entity: String
-    /// True when the entity is emptied before the keyed changes.
+    /// True when the entity is emptied before the keyed writes.
     public internal(set) var truncate = false
     /// The key column names (from the first keyed change).
     public internal(set) var keyColumns: [String] = []
     /// Every column an upsert writes, in first-seen order, with the first non-null value seen (for its type).
     public internal(set) var columns: [(name: String, sample: Value)] = []
-    var changes: [KeyIdentity: (key: Row, change: KeyChange)] = [:]
+    var writes: [KeyIdentity: (key: Row, write: KeyWrite)] = [:]
     /// For keys whose first change in the plan is an insert, update or delete (planned from events, not after a
     /// truncate of the plan): that event's op and seq. What the store held before decides whether it conflicts.
     public internal(set) var firstEvents: [KeyIdentity: (op: ChangeKind, seq: UInt64)] = [:]
@@ -50,30 +50,31 @@ public struct EntityPlan: Sendable {
         columns = s.columns.map { (name: $0, sample: Value.null) }
     }
 
-    /// The keyed changes in ascending key order (so the store's B-tree is walked once); each key's columns
+    /// The keyed writes in ascending key order (so the store's B-tree is walked once); each key's columns
     /// are in the order of `keyColumns`.
-    public var orderedChanges: [(key: Row, change: KeyChange)] {
+    public var orderedWrites: [(key: Row, write: KeyWrite)] {
         // The common case, one integer key column, sorts on the integers alone (several times faster).
-        var ints: [(Int64, (key: Row, change: KeyChange))] = []
-        ints.reserveCapacity(changes.count)
-        for (id, item) in changes {
-            guard let v = id.singleInt else { return changes.sorted { $0.key < $1.key }.map(\.value) }
+        var ints: [(Int64, (key: Row, write: KeyWrite))] = []
+        ints.reserveCapacity(writes.count)
+        for (id, item) in writes {
+            guard let v = id.singleInt else { return writes.sorted { $0.key < $1.key }.map(\.value) }
             ints.append((v, item))
         }
         ints.sort { $0.0 < $1.0 }
         return ints.map(\.1)
     }
 
-    /// Number of keyed changes.
-    public var changeCount: Int { changes.count }
+    /// Number of keyed writes.
+    public var writeCount: Int { writes.count }
 }
 
-/// A batch of changes coalesced per entity and key: applying it equals applying the changes in order.
+/// A sink's write plan: a batch of events as row writes coalesced per entity and key; applying it equals
+/// applying the events in order.
 ///
 /// Coalescing rules: upsert then upsert merges the columns (later values win); anything then delete is a
-/// delete; delete then upsert is an upsert with `deleteFirst`; a truncate drops the entity's earlier changes.
+/// delete; delete then upsert is an upsert with `deleteFirst`; a truncate drops the entity's earlier writes.
 /// Entities are told apart byte for byte, as the stores tell table names apart.
-public struct ChangePlan: Sendable {
+public struct WritePlan: Sendable {
     /// Entities in first-seen order.
     public private(set) var entities: [EntityPlan] = []
     /// Conflicts within the plan itself: an event meeting the state an earlier event of the plan left (an
@@ -111,23 +112,23 @@ public struct ChangePlan: Sendable {
     /// True when the plan changes nothing.
     public var isEmpty: Bool { entities.isEmpty }
 
-    /// Adds one change after the ones already planned; `fresh` marks an upsert whose row the source says is new,
+    /// Adds one write after the ones already planned; `fresh` marks an upsert whose row the source says is new,
     /// `seq` names the change in an error, `op` is the event's (for conflicts; nil: not from an event).
     /// - Throws: `SinkError.keyColumnsDiffer` when the key's columns are not those of the entity's earlier keys,
     ///   `SinkError.nullKeyValue` when a key value is null.
-    public mutating func add(_ change: Change, fresh: Bool = false, seq: UInt64 = 0, op: ChangeKind? = nil) throws {
-        switch change {
+    public mutating func add(_ write: RowWrite, fresh: Bool = false, seq: UInt64 = 0, op: ChangeKind? = nil) throws {
+        switch write {
         case .truncate(let entity):
             let i = slot(entity)
             entities[i].truncate = true
-            entities[i].changes.removeAll(keepingCapacity: true)
+            entities[i].writes.removeAll(keepingCapacity: true)
             entities[i].firstEvents.removeAll()
         case let .delete(entity, key):
             let i = slot(entity)
             let key = try ordered(key, in: i, seq: seq)
             let id = KeyIdentity(ordered: key)
             if let op { note(op, seq: seq, key: key, id: id, in: i) }
-            entities[i].changes[id] = (key, .delete)
+            entities[i].writes[id] = (key, .delete)
         case let .upsert(entity, key, row):
             let i = slot(entity)
             let key = try ordered(key, in: i, seq: seq)
@@ -138,11 +139,11 @@ public struct ChangePlan: Sendable {
             noteColumns(row, in: i)
             let id = KeyIdentity(ordered: key)
             if let op { note(op, seq: seq, key: key, id: id, in: i) }
-            switch entities[i].changes[id]?.change {
+            switch entities[i].writes[id]?.write {
             case nil:
-                entities[i].changes[id] = (key, .upsert(row, deleteFirst: false, fresh: fresh))
+                entities[i].writes[id] = (key, .upsert(row, deleteFirst: false, fresh: fresh))
             case .delete?:
-                entities[i].changes[id] = (key, .upsert(row, deleteFirst: true, fresh: false))
+                entities[i].writes[id] = (key, .upsert(row, deleteFirst: true, fresh: false))
             case let .upsert(old, deleteFirst, wasFresh)?:
                 var merged = old
                 if merged.names != row.names {
@@ -150,7 +151,7 @@ public struct ChangePlan: Sendable {
                 } else {
                     merged = row
                 }
-                entities[i].changes[id] = (key, .upsert(merged, deleteFirst: deleteFirst, fresh: wasFresh))
+                entities[i].writes[id] = (key, .upsert(merged, deleteFirst: deleteFirst, fresh: wasFresh))
             }
         }
     }
@@ -159,7 +160,7 @@ public struct ChangePlan: Sendable {
     /// now), or, for the key's first change, against the store (`firstEvents`, judged by the sink).
     private mutating func note(_ op: ChangeKind, seq: UInt64, key: Row, id: KeyIdentity, in i: Int) {
         let existed: Bool
-        switch entities[i].changes[id]?.change {
+        switch entities[i].writes[id]?.write {
         case .delete?: existed = false
         case .upsert?: existed = true
         case nil:
@@ -209,3 +210,7 @@ public struct ChangePlan: Sendable {
         entities[i].nullSamples = entities[i].columns.contains { $0.sample.isNull }
     }
 }
+
+/// The write plan's earlier name, kept while branches written before the rename still say it; new code says
+/// `WritePlan`.
+public typealias ChangePlan = WritePlan

@@ -1,4 +1,5 @@
 import TandemCore
+import TandemSources
 
 /// Runs one source into a journal: source → mapping and validation → quarantine or durable journal append.
 ///

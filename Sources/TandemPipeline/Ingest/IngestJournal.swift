@@ -1,4 +1,5 @@
 import TandemCore
+import TandemSources
 
 /// What ingest needs from the journal: durable appends, the position to resume from, and single events.
 ///

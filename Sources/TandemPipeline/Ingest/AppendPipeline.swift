@@ -1,5 +1,6 @@
 import Foundation
 import TandemCore
+import TandemSources
 
 /// Appends batches to the journal on a worker thread while the ingest loop decodes the next batch
 /// (two cores: decoding and the journal's encode + fdatasync overlap). At most one batch is in flight.

@@ -2,16 +2,19 @@ import TandemCore
 import TandemSQLite
 import XCTest
 import TandemPostgres
-@testable import TandemSinks
+import TandemSinks
 
 /// A store's (or the model's) content in a comparable form: entity → sorted rows, each row its non-null
 /// columns as `name=value` in name order. Empty tables are left out.
-typealias Dump = [String: [String]]
+public typealias Dump = [String: [String]]
 
-enum StoreKind { case sqlite, postgres }
+/// Which store a dump comes from (how its values print).
+public enum StoreKind { case sqlite, postgres }
 
-enum StoreDump {
-    static func canon(_ v: Value, _ kind: StoreKind) -> String? {
+/// Dumps of real stores and of the reference model, in the comparable `Dump` form.
+public enum StoreDump {
+    /// A value as `kind` prints it (nil: null, left out).
+    public static func canon(_ v: Value, _ kind: StoreKind) -> String? {
         switch v {
         case .null: return nil
         case .bool(let b): return kind == .sqlite ? (b ? "1" : "0") : (b ? "true" : "false")
@@ -23,11 +26,13 @@ enum StoreDump {
         }
     }
 
-    static func line(_ pairs: [(String, String)]) -> String {
+    /// One row: `name=value` pairs in name order, joined by `|`.
+    public static func line(_ pairs: [(String, String)]) -> String {
         pairs.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "|")
     }
 
-    static func model(_ m: ReferenceModel, _ kind: StoreKind) -> Dump {
+    /// What a `kind` store holding the model prints.
+    public static func model(_ m: ReferenceModel, _ kind: StoreKind) -> Dump {
         var out: Dump = [:]
         for (entity, rows) in m.tables where !rows.isEmpty {
             out[entity] = rows.values.map { r in line(r.columns.compactMap { n, v in canon(v, kind).map { (n, $0) } }) }.sorted()
@@ -35,7 +40,8 @@ enum StoreDump {
         return out
     }
 
-    static func sqlite(_ path: String) throws -> Dump {
+    /// A SQLite store's user tables.
+    public static func sqlite(_ path: String) throws -> Dump {
         let db = try Database(path: path, mode: .readOnly)
         defer { db.close() }
         let t = try db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('_tandem_checkpoint', '_tandem_tables')")
@@ -64,7 +70,8 @@ enum StoreDump {
         return out
     }
 
-    static func postgres(_ conninfo: String) throws -> Dump {
+    /// A PostgreSQL database's tables in schema public.
+    public static func postgres(_ conninfo: String) throws -> Dump {
         let r = try PostgresRedactor(conninfo: conninfo)
         let c = try PostgresConnection(conninfo: conninfo, redactor: r)
         defer { c.close() }

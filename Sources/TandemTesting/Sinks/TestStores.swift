@@ -3,21 +3,19 @@ import TandemCore
 import TandemJournal
 import XCTest
 import TandemPostgres
-@testable import TandemSinks
+import TandemSinks
 
 /// Real stores for tests: a fresh SQLite file, or a fresh database in the test PostgreSQL cluster.
-enum TestStores {
-    static func temporaryDirectory() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-sinks-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
+public enum TestStores {
+    /// A fresh directory for a store or journal.
+    public static func temporaryDirectory() throws -> String { try makeTemporaryDirectory("tandem-sinks") }
 
-    static func sqlitePath() throws -> String { try temporaryDirectory() + "/target.db" }
+    /// A path for a new SQLite store in a fresh directory.
+    public static func sqlitePath() throws -> String { try temporaryDirectory() + "/target.db" }
 
     /// The cluster named by TANDEM_TEST_POSTGRES (started by `scripts/postgres start`, which `scripts/test`
     /// runs). Under CI=true its absence fails the test: the PostgreSQL tests must run there.
-    static func postgresBase(file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    public static func postgresBase(file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let env = ProcessInfo.processInfo.environment
         if let base = env["TANDEM_TEST_POSTGRES"], !base.isEmpty { return base }
         if env["CI"] == "true" {
@@ -28,7 +26,7 @@ enum TestStores {
     }
 
     /// A fresh, empty database in the test cluster, as a key=value connection string.
-    static func postgresDatabase(base: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    public static func postgresDatabase(base: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let base = try base ?? postgresBase(file: file, line: line)
         let r = try PostgresRedactor(conninfo: base)
         let admin = try PostgresConnection(conninfo: base, redactor: r)
@@ -41,7 +39,7 @@ enum TestStores {
     }
 
     /// A journal on disk holding `events` (their seqs reassigned from 1, one append per txn).
-    static func journal(_ events: [Event]) throws -> (dir: String, id: String) {
+    public static func journal(_ events: [Event]) throws -> (dir: String, id: String) {
         let dir = try temporaryDirectory() + "/journal"
         let id = try Journal.create(at: dir)
         let w = try JournalWriter(directory: dir)
