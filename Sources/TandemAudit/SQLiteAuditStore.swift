@@ -3,7 +3,7 @@ import TandemCore
 import TandemSQLite
 
 /// Errors of `tandem audit`: what, where, and what to do.
-public enum AuditError: Error, CustomStringConvertible, Sendable {
+public enum AuditError: CategorizedError, CustomStringConvertible, Sendable {
     /// The --source, --entities, --tenant-column or --sample given cannot be used.
     case usage(String)
     /// The store cannot be opened.
@@ -15,14 +15,14 @@ public enum AuditError: Error, CustomStringConvertible, Sendable {
     /// The report cannot be written.
     case output(path: String, message: String)
 
-    /// The sysexits code for a CLI that stops on this error.
-    public var exitCode: Int32 {
+    /// The kind of failure (the CLI's exit code).
+    public var category: ErrorCategory {
         switch self {
-        case .usage: return 64
-        case .missing: return 66
-        case .unavailable: return 69
-        case .storage: return 74
-        case .output: return 73
+        case .usage: return .usage
+        case .missing: return .noInput
+        case .unavailable: return .unavailable
+        case .storage: return .ioError
+        case .output: return .cannotCreate
         }
     }
 

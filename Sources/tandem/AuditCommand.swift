@@ -107,4 +107,3 @@ enum AuditCommand {
     }
 }
 
-extension AuditError: HasExitCode {}

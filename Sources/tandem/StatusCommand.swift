@@ -22,7 +22,7 @@ enum StatusCommand {
         let config: DaemonConfig
         do { config = try DaemonConfig.load(path: path) } catch let error as DaemonConfigError {
             for line in error.description.split(separator: "\n") { Output.err("tandem: \(TerminalText.escaped(String(line)))\n") }
-            return error.exitCode
+            return exitCode(for: error)
         }
         // libpq waits for a TCP connection without limit by default; a status must come back.
         setenv("PGCONNECT_TIMEOUT", "5", 0)

@@ -1,4 +1,5 @@
 import Foundation
+import TandemTesting
 import XCTest
 
 /// Promise (issue 11): the journal's disk filling up stops `ingest` cleanly — exit 74 with one line, nothing

@@ -1,4 +1,5 @@
 import Foundation
+import TandemTesting
 import XCTest
 
 /// `tandem mapping check FILE [--reverse]`, run as an operator runs it.

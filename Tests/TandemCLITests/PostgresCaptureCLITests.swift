@@ -1,4 +1,5 @@
 import Foundation
+import TandemTesting
 import XCTest
 
 /// `tandem source install-triggers --db POSTGRES-URL` and `tandem ingest --source postgres-changelog:URL`, as an

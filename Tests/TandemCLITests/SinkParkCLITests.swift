@@ -1,4 +1,5 @@
 import Foundation
+import TandemTesting
 import XCTest
 
 /// Promise (issue 11): an operator sets a poison event aside with `tandem sink park --config FILE --sink NAME

@@ -1,4 +1,5 @@
 import Foundation
+import TandemTesting
 import XCTest
 
 /// `tandem status --config FILE [--json]` as an operator runs it: from disk on a real journal and SQLite sink

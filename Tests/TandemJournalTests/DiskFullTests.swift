@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 @testable import TandemJournal
+import TandemTesting
 import XCTest
 
 /// Promise (issue 11): the journal's disk filling up fails the batch with `JournalError.diskFull` (retryable),
@@ -80,7 +81,7 @@ final class DiskFullTests: XCTestCase {
     /// The same on a real file system that fills up: a 1 MiB tmpfs (mounting needs root; skipped otherwise).
     func testARealFullFileSystem() throws {
         guard getuid() == 0 else { throw XCTSkip("mounting a 1 MiB tmpfs needs root") }
-        let mountPoint = try temporaryDirectory(self)
+        let mountPoint = try temporaryPath(self)
         guard run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint]) == 0 else {
             throw XCTSkip("mount -t tmpfs failed (no CAP_SYS_ADMIN in this container)")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 @testable import TandemJournal
+import TandemTesting
 import XCTest
 
 /// Promise (issue 11): a sink's parked list keeps each parked event with its reason durably, in an owner-only
@@ -8,7 +9,7 @@ import XCTest
 /// acknowledged) is ignored and cut; a damaged line is named, never skipped.
 final class ParkedListTests: XCTestCase {
     func testParkUnparkAndTheFileAsOnDisk() throws {
-        let journal = try temporaryDirectory(self)
+        let journal = try temporaryPath(self)
         let list = ParkedList(journal: journal, sink: "cohort/1 ü")
         XCTAssertEqual(try list.entries(), [])
         XCTAssertEqual(list.version(), -1)

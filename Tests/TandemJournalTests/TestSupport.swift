@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 @testable import TandemJournal
+import TandemTesting
 import XCTest
 
 /// The i-th test event: always the same content, ~150-250 bytes framed.

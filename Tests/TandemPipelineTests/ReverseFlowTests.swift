@@ -1,4 +1,5 @@
 import Foundation
+import TandemTesting
 import XCTest
 import TandemCore
 import TandemJournal

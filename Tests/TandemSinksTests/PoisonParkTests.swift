@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemJournal
+import TandemTesting
 import XCTest
 import TandemPipeline
 @testable import TandemSinks
@@ -43,7 +44,7 @@ final class PoisonParkTests: XCTestCase {
         // 2. Parking what the sink applied, or what the journal does not hold, is refused.
         XCTAssertThrowsError(try parking.park(seq: 2)) { error in
             guard case .parkRefused? = error as? SinkError else { return XCTFail("\(error)") }
-            XCTAssertEqual((error as? SinkError)?.exitCode, 1)
+            XCTAssertEqual((error as? SinkError)?.category, .refused)
             XCTAssertTrue("\(error)".contains("cannot park seq 2: the sink has applied it already (checkpoint seq 2)"), "\(error)")
         }
         XCTAssertThrowsError(try parking.park(seq: 99)) { error in

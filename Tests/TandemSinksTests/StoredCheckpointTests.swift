@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemPostgres
+import TandemTesting
 import XCTest
 @testable import TandemSinks
 

@@ -1,4 +1,5 @@
 import Foundation
+import TandemTesting
 import XCTest
 import TandemCore
 import TandemPostgres
@@ -165,7 +166,7 @@ final class PostgresCaptureTests: XCTestCase {
         // Reading once, a lost connection is "try again" (exit 75), and the next read goes on.
         try dropSourceConnections()
         XCTAssertThrowsError(try s.read(limit: 100, wait: nil, stop: nil)) { e in
-            XCTAssertEqual((e as? SourceError)?.exitCode, 75, "\(e)")
+            XCTAssertEqual((e as? SourceError)?.category, .tryAgain, "\(e)")
         }
         try c.query("INSERT INTO tracks (id, name) VALUES (3, 'later')")
         XCTAssertEqual(try s.read(limit: 100, wait: nil, stop: nil).map(\.position), ["3"])
