@@ -3,6 +3,7 @@ import TandemCore
 import TandemJournal
 import TandemSQLite
 import TandemSources
+import TandemPipeline
 
 /// `tandem ingest`, `tandem source …` and `tandem quarantine …`: from the legacy change log into the journal.
 enum IngestCommands {
@@ -47,31 +48,18 @@ enum IngestCommands {
         if !args.flag("--once") {
             settings.quarantineLog = { OperatorLog.stderr($0 + " (`tandem quarantine list --journal \(journal)`)") }
         }
-        do {
-            try spec.checkExists()
-        } catch let missing as SourceError where spec.kind == .jsonl && !args.flag("--once")
-                    && !FileManager.default.fileExists(atPath: spec.path) {
-            // A follower waits for a change log that is not there yet, like tail -F; say so once.
-            OperatorLog.stderr("\(missing); waiting for it to appear")
-        }
         // Everything is checked before the journal is created: a source that fails leaves nothing behind.
-        try spec.checkOpens()
-        if !FileManager.default.fileExists(atPath: journal + "/manifest.json") {
-            try Journal.create(at: journal)
-            OperatorLog.stderr("created journal \(journal)")
-        }
+        try IngestSession.prepare(spec: spec, journal: journal, follow: !args.flag("--once"), log: OperatorLog.stderr)
         let writer = try JournalWriter(directory: journal)
         defer { writer.close() }
-        let source = spec.makeSource()
-        defer { source.close() }
-        let ingestor = Ingestor(source: source, journal: writer, quarantine: try Quarantine(journal: journal),
-                                mapping: mapping, settings: settings)
+        let session = try IngestSession(spec: spec, writer: writer, mapping: mapping, settings: settings)
+        defer { session.close() }
         let stop = StopSignal()
         Signals.stop(on: stop)
         var terminal = TerminalProgress()
-        let summary = try ingestor.run(once: args.flag("--once"), stop: stop) { s in terminal.show("ingest: " + s.line) }
+        let summary = try session.run(once: args.flag("--once"), stop: stop) { s in terminal.show("ingest: " + s.line) }
         terminal.clear()
-        Output.out("ingest \(source.description): \(summary.line)\n")
+        Output.out("ingest \(session.sourceDescription): \(summary.line)\n")
         return 0
     }
 
