@@ -156,6 +156,8 @@ public final class Daemon: Sendable {
             log.warning("a worker did not finish within \(SourceWorker.text(deadline)); exiting without it (its store rolls the open batch back)")
         }
         http.withLock { $0?.stop(); $0 = nil }
+        let head = journal.lastSeq
+        state.update { $0.journal.headSeq = head }
         let s = status()
         log.notice("stopped: head seq \(s.journal.headSeq); " + s.sinks.map { "sink \($0.name) at seq \($0.appliedSeq)" }.joined(separator: ", "))
         return finished
