@@ -1,0 +1,89 @@
+import Foundation
+import TandemCore
+import TandemJournal
+import TandemSinks
+import TandemSources
+
+extension DaemonStatus {
+    /// The reason every component gives in a status read from disk: nothing moves until the daemon runs.
+    public static let notRunningReason = "the daemon is not running"
+
+    /// The status read from disk when no daemon answers (`tandem status`): the journal's head, first seq,
+    /// bytes and segments (`Journal.stats`, read-only), the source position of its newest event, the open
+    /// quarantine by rule, and each sink's applied seq from its own store's `_tandem_checkpoint` row (opened
+    /// read-only; nothing is created), with the lag from the journal's head.
+    ///
+    /// Every component is `stopped` with the reason `the daemon is not running` (a fault found on the way is
+    /// added to it), so an offline status is never healthy: nothing replicates. Counters since the daemon
+    /// started, rates, conflicts and parked events are 0 (they belong to a running daemon). When a sink's
+    /// store cannot be read, its applied seq is the journal's consumer record of the same name, if any.
+    /// Never throws for a store or a journal it cannot read: that becomes the component's reason.
+    public static func offline(config: DaemonConfig, now: Timestamp = Quarantine.now()) -> DaemonStatus {
+        let notRunning = notRunningReason
+        var journal = JournalStatus(directory: config.journal, state: .stopped, reason: notRunning, headSeq: 0,
+                                    firstSeq: 0, bytes: 0, segments: 0)
+        var source = SourceStatus(spec: config.sourceText, state: .stopped, reason: notRunning)
+        var stats: JournalStats?
+        if !FileManager.default.fileExists(atPath: config.journal + "/manifest.json") {
+            journal.reason = "\(notRunning); no journal at \(config.journal) yet (the daemon creates it on its first start)"
+        } else {
+            do {
+                let s = try Journal.stats(at: config.journal)
+                stats = s
+                journal.headSeq = s.lastSeq
+                journal.firstSeq = s.events > 0 ? s.firstSeq : 0
+                journal.bytes = UInt64(max(0, s.bytes))
+                journal.segments = s.segments
+                if s.events > 0, let head = try Journal.lastEvent(at: config.journal) {
+                    journal.headCommittedAt = head.committedAt
+                    source.position = head.sourcePosition
+                }
+            } catch {
+                journal.reason = "\(notRunning); the journal cannot be read: \(error)"
+            }
+            do { source.quarantineByReason = try Quarantine.openCountsByRule(journal: config.journal) } catch {
+                source.reason = "\(notRunning); the quarantine cannot be read: \(error)"
+            }
+        }
+        let sinks = config.sinks.map { sinkStatus($0, journal: journal, stats: stats, now: now) }
+        return DaemonStatus(live: false, takenAt: now, source: source, journal: journal, sinks: sinks)
+    }
+
+    /// One sink read from its own store, its lag measured against the journal.
+    private static func sinkStatus(_ sink: DaemonConfig.Sink, journal: JournalStatus, stats: JournalStats?,
+                                   now: Timestamp) -> SinkStatus {
+        var status = SinkStatus(name: sink.name, spec: sink.spec.description, state: .stopped, reason: notRunningReason,
+                                appliedSeq: 0, lagEvents: 0)
+        do {
+            if let checkpoint = try sink.spec.storedCheckpoint() {
+                status.appliedSeq = checkpoint.seq
+                if let stats, checkpoint.journalID != stats.journalID.uuidString {
+                    status.reason = "\(notRunningReason); the store was filled from another journal (id \(checkpoint.journalID),"
+                        + " this one is \(stats.journalID.uuidString))"
+                }
+            }
+        } catch {
+            var reason = "\(notRunningReason); the store cannot be read: \(error)"
+            if let recorded = stats?.consumers.first(where: { $0.name == sink.name }) {
+                status.appliedSeq = recorded.appliedSeq
+                reason += " (applied seq from the journal's consumer record)"
+            }
+            status.reason = reason
+        }
+        status.lagEvents = journal.headSeq > status.appliedSeq ? journal.headSeq - status.appliedSeq : 0
+        if status.lagEvents > 0, let committed = lagReference(appliedSeq: status.appliedSeq, journal: journal) {
+            status.lagSeconds = max(0, Double(now.microseconds - committed.microseconds) / 1_000_000)
+        }
+        return status
+    }
+
+    /// The commit time lag is measured from: the newest applied event's, or, when the sink has applied
+    /// nothing the journal still holds, the oldest pending event's (so a sink that never applied is not 0 s
+    /// behind). Nil when neither is known.
+    private static func lagReference(appliedSeq: UInt64, journal: JournalStatus) -> Timestamp? {
+        guard journal.firstSeq > 0, let reader = try? JournalReader(directory: journal.directory) else { return nil }
+        let seq = appliedSeq >= journal.firstSeq ? appliedSeq : journal.firstSeq
+        guard (try? reader.seek(to: seq)) != nil, let event = try? reader.next() else { return nil }
+        return event.committedAt
+    }
+}
