@@ -106,7 +106,7 @@ public final class Daemon: Sendable {
             log.warning("a sink has not read its checkpoint within \(SourceWorker.text(settings.readyWait)); ready without it")
         }
         let server = try HTTPServer(address: config.http.listen, allowNonLoopback: config.http.allowNonLoopback) { [self] request in
-            DaemonEndpoints.respond(to: request, status: status())
+            DaemonEndpoints.respond(to: request, status: { [self] in status() })
         }
         try server.start()
         http.withLock { $0 = server }
