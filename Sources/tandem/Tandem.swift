@@ -8,9 +8,9 @@ enum Tandem {
 
     /// Every verb group and top-level verb, in the order `tandem --help` lists them.
     static let groups: [VerbGroup] = [JournalCommands.group, IngestCommands.sourceGroup, QuarantineCommands.group, SchemaCommands.group,
-                                      ConfigCommands.group]
+                                      ConfigCommands.group, CohortCommands.group, FenceCommands.group]
     static let topLevel: [Verb] = [RunCommand.verb, IngestCommands.ingestVerb, SnapshotCommands.snapshotVerb, ReplayCommands.replayVerb, ReplayCommands.rewindVerb,
-                                   StatusCommand.statusVerb]
+                                   StatusCommand.statusVerb, RouteCommand.routeVerb]
 
     static func main() {
         signal(SIGPIPE, SIG_IGN)

@@ -106,7 +106,8 @@ public final class Daemon: Sendable {
             log.warning("a sink has not read its checkpoint within \(SourceWorker.text(settings.readyWait)); ready without it")
         }
         let server = try HTTPServer(address: config.http.listen, allowNonLoopback: config.http.allowNonLoopback) { [self] request in
-            DaemonEndpoints.respond(to: request, status: { [self] in status() })
+            DaemonEndpoints.respond(to: request, status: { [self] in status() },
+                                    routes: { [config] in RoutesEndpoint.respond(path: $0, config: config) })
         }
         try server.start()
         http.withLock { $0 = server }
