@@ -71,6 +71,7 @@ final class CohortCLITests: DaemonTestCase {
         XCTAssertTrue(r.stdout.contains("\ngates:\n  forward-lag   passed 0 s ago: sink new at seq "), r.stdout)
         XCTAssertTrue(r.stdout.contains("  create   planned  by anna: smallest customer\n"), r.stdout)
         XCTAssertTrue(r.stdout.contains("  advance  shadow → reads-new  by ben: shadow was clean\n"), r.stdout)
+        XCTAssertNotNil(r.stdout.range(of: #"  advance  reads-new → cut-over  by \S+, write pause \d+ ms\n"#, options: .regularExpression), r.stdout)
         r = try tandem(["cohort", "list", "--json"])
         XCTAssertTrue(r.stdout.hasPrefix(#"{"cohorts":[{"name":"pilot","phase":"cut-over","paused":false,"tenants":1,"#), r.stdout)
 

@@ -112,6 +112,33 @@ final class CohortControlTests: XCTestCase {
                        ["forward-lag", "true", "sink new at seq 3 has applied every event of the cohort's tenants"])
     }
 
+    /// The cut-over moment fences legacy, waits for the new store, and gives up (lifting the fence) when it does not catch up.
+    func testCutOverWaitsForTheNewStoreAndLiftsTheLegacyFenceWhenItDoesNotCatchUp() throws {
+        let f = try MigrationFixture(self, extra: #", "maxForwardLagSeconds": 3600"#)
+        let control = try CohortControl(config: f.config)
+        defer { control.state.close() }
+        control.drainTimeout = .milliseconds(300)
+        _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
+        _ = try control.advance(name: "pilot", to: .readsNew, who: "x", why: nil, now: now)
+        let pending = try f.journal("acme", ids: [1], age: 1)
+        XCTAssertThrowsError(try control.advance(name: "pilot", to: nil, who: "x", why: nil, now: now)) {
+            XCTAssertTrue("\($0)".hasPrefix("cohort pilot: the new store did not catch up within 0.3 seconds of the legacy fence"
+                                            + " (1 event(s) of its tenants not yet applied by sink new); the fence is lifted"), "\($0)")
+        }
+        XCTAssertEqual(try control.cohort("pilot").phase, .readsNew)
+        let legacy = try Database(path: f.legacyPath)
+        defer { legacy.close() }
+        XCTAssertEqual(try legacy.scalar("SELECT writes FROM _tandem_routing WHERE tenant = 'acme'"), .string("legacy"))
+        try legacy.execute("INSERT INTO bestellungen VALUES (20, 'acme', 1)")  // not fenced any more
+
+        try f.applyToNew(pending)
+        XCTAssertEqual(try control.advance(name: "pilot", to: nil, who: "x", why: nil, now: now).map(\.phase), [.cutOver])
+        let pause = try XCTUnwrap(control.state.timeline(of: "pilot").last?.pauseMs)
+        XCTAssertGreaterThan(pause, 0)
+        XCTAssertLessThan(pause, 5000)
+        XCTAssertEqual(try legacy.scalar("SELECT writes FROM _tandem_routing WHERE tenant = 'acme'"), .string("new"))
+    }
+
     /// Each recorded phase is published to both stores' `_tandem_routing`, and their fences follow it.
     func testRoutingAndFencesFollowThePhaseInBothStores() throws {
         let f = try MigrationFixture(self)

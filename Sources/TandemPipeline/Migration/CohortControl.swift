@@ -82,9 +82,13 @@ public final class CohortControl {
             for result in checkGates(c, to: to, now: now) where !result.passed {
                 throw .gateFailed(cohort: name, from: from, to: to, gate: result.gate, detail: result.detail)
             }
-            c = try state.record(TimelineEntry(at: now, action: "advance", from: from, to: to, who: who, why: why), cohort: name)
+            if from == .readsNew, to == .cutOver {
+                c = try CutOverMoment(control: self, drainTimeout: drainTimeout).run(c, who: who, why: why, now: now)
+            } else {
+                c = try state.record(TimelineEntry(at: now, action: "advance", from: from, to: to, who: who, why: why), cohort: name)
+                try publish()
+            }
             recorded.append(c)
-            try publish()
         }
         return recorded
     }
@@ -115,14 +119,36 @@ public final class CohortControl {
             throw .refused(cohort: name, reason: "a cohort in \(c.phase.rawValue) cannot be rolled back"
                            + (c.phase == .done ? " (reverse replication has stopped for it)" : ""))
         }
-        let r = try state.record(TimelineEntry(at: now, action: "rollback", from: c.phase, to: .rolledBack, who: who, why: why), cohort: name)
+        guard c.phase == .cutOver else {  // from shadow or reads-new: a routing flip (writes stayed on legacy)
+            let r = try state.record(TimelineEntry(at: now, action: "rollback", from: c.phase, to: .rolledBack, who: who, why: why), cohort: name)
+            try publish()
+            return r
+        }
+        // From cut-over, the mirror of the cut-over moment: fence new (both stores refuse: `moving`), flip, lift
+        // the legacy fence; the pause between the fences is recorded. Draining reverse replication in between
+        // comes with reverse capture (its journal events of origin "new" must be in legacy before the flip).
+        let clock = ContinuousClock()
+        try publish(moving: [name], since: now)
+        let fenced = clock.now
+        let r = try state.record(TimelineEntry(at: now, action: "rollback", from: .cutOver, to: .rolledBack, who: who, why: why), cohort: name)
         try publish()
+        let pause = clock.now - fenced
+        try state.setPause(Double(pause.components.seconds) * 1000 + Double(pause.components.attoseconds) / 1e15, cohort: name)
         return r
     }
 
-    /// Every tenant's route, from the recorded phases.
-    public func routes() throws(MigrationError) -> [TenantRoute] {
-        try state.cohorts().flatMap { Self.routes(of: $0) }.sorted { $0.tenant < $1.tenant }
+    /// How long the cut-over moment waits for the new store to catch up before it lifts the legacy fence again.
+    public var drainTimeout: Duration = .seconds(30)
+
+    /// Every tenant's route, from the recorded phases; the cohorts in `moving` write nowhere since `since`.
+    public func routes(moving: Set<String> = [], since: Timestamp? = nil) throws(MigrationError) -> [TenantRoute] {
+        try state.cohorts().flatMap { c in
+            Self.routes(of: c).map { r in
+                guard moving.contains(c.name) else { return r }
+                var m = r; m.writes = "moving"; m.since = (since ?? c.since).rfc3339
+                return m
+            }
+        }.sorted { $0.tenant < $1.tenant }
     }
 
     /// The routes of one cohort's tenants.
@@ -144,10 +170,11 @@ public final class CohortControl {
     /// The migrated tables of one side.
     public func tables(_ role: StoreRole) -> [FencedTable] { MigratedTables.tables(mapping, role: role) }
 
-    /// Writes every route (and the fences) to both stores.
+    /// Writes every route (and the fences) to both stores (the new store first: lifting its fence ends a
+    /// cut-over's pause); the cohorts in `moving` are fenced in both.
     /// - Throws: `MigrationError.store` naming the store that could not be written (the phase stays recorded).
-    public func publish() throws(MigrationError) {
-        let routes = try self.routes()
+    public func publish(moving: Set<String> = [], since: Timestamp? = nil) throws(MigrationError) {
+        let routes = try self.routes(moving: moving, since: since)
         for store in stores {
             do { try store.publish(routes, tables: tables(store.role)) } catch {
                 throw .store(target: "\(store.role.rawValue) store \(store.spec)",

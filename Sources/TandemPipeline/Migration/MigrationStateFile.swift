@@ -177,6 +177,15 @@ public final class MigrationStateFile {
         try s.execute()
     }
 
+    /// Sets the write pause of the cohort's latest timeline line (measured after the phase was recorded).
+    public func setPause(_ ms: Double, cohort: String) throws(MigrationError) {
+        try wrap {
+            let s = try db.prepare("UPDATE timeline SET pause_ms = ? WHERE id = (SELECT max(id) FROM timeline WHERE cohort = ?)")
+            try s.bind(.double(ms), at: 1); try s.bind(cohort, at: 2)
+            try s.execute()
+        }
+    }
+
     /// The cohort's timeline, oldest first.
     public func timeline(of cohort: String) throws(MigrationError) -> [TimelineEntry] {
         try wrap {
