@@ -127,7 +127,9 @@ public final class Daemon: Sendable {
 
     /// What the daemon knows of itself now (a copy of its live figures under one lock; no I/O).
     public func status() -> DaemonStatus {
-        state.snapshot(now: Quarantine.now(), pid: getpid())
+        var s = state.snapshot(now: Quarantine.now(), pid: getpid())
+        s.cohorts = CohortStatus.read(config)  // read from the state file: cohort commands change it while the daemon runs
+        return s
     }
 
     /// Asks the daemon to stop (SIGTERM, SIGINT): the source stops after its in-flight append, each sink after

@@ -73,6 +73,7 @@ public enum DaemonEndpoints {
                         labels: ["state": state.rawValue], value: s.state == state ? 1 : 0)
         }
         for sink in status.sinks { append(sink, to: &page) }
+        CohortStatus.append(status.cohorts, to: &page)
         process?.write(into: &page)
         return page
     }

@@ -46,7 +46,9 @@ extension DaemonStatus {
             }
         }
         let sinks = config.sinks.map { sinkStatus($0, journal: journal, stats: stats, now: now) }
-        return DaemonStatus(live: false, takenAt: now, source: source, journal: journal, sinks: sinks)
+        var status = DaemonStatus(live: false, takenAt: now, source: source, journal: journal, sinks: sinks)
+        status.cohorts = CohortStatus.read(config)
+        return status
     }
 
     /// One sink read from its own store, its lag measured against the journal.
