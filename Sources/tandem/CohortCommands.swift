@@ -169,27 +169,18 @@ enum CohortCommands {
         }
     }
 
-    static let pause = Verb(
-        name: "pause", summary: "hold a cohort in its phase: advance refuses until resume",
-        positionals: ["NAME"], options: recordOptions
-    ) { args in
-        let name = try args.positional(0, "NAME")
-        return try MigrationCLI.withControl(args) { control in
-            let c = try control.pause(name: name, paused: true, who: MigrationCLI.who(args), why: args.value("--why"), now: Quarantine.now())
-            Output.out("cohort \(name): paused in \(c.phase.rawValue)\n")
-            return 0
-        }
-    }
+    static let pause = holdVerb("pause", "hold a cohort in its phase: advance refuses until resume", paused: true)
+    static let resume = holdVerb("resume", "let a paused cohort advance again", paused: false)
 
-    static let resume = Verb(
-        name: "resume", summary: "let a paused cohort advance again",
-        positionals: ["NAME"], options: recordOptions
-    ) { args in
-        let name = try args.positional(0, "NAME")
-        return try MigrationCLI.withControl(args) { control in
-            let c = try control.pause(name: name, paused: false, who: MigrationCLI.who(args), why: args.value("--why"), now: Quarantine.now())
-            Output.out("cohort \(name): resumed in \(c.phase.rawValue)\n")
-            return 0
+    /// `pause` and `resume`: the same record, the flag set or cleared.
+    static func holdVerb(_ name: String, _ summary: String, paused: Bool) -> Verb {
+        Verb(name: name, summary: summary, positionals: ["NAME"], options: recordOptions) { args in
+            let cohort = try args.positional(0, "NAME")
+            return try MigrationCLI.withControl(args) { control in
+                let c = try control.pause(name: cohort, paused: paused, who: MigrationCLI.who(args), why: args.value("--why"), now: Quarantine.now())
+                Output.out("cohort \(cohort): \(paused ? "paused" : "resumed") in \(c.phase.rawValue)\n")
+                return 0
+            }
         }
     }
 
