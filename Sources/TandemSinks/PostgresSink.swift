@@ -177,7 +177,7 @@ public final class PostgresSink: EventSink {
         let c = try connection()
         // DDL of the rehearsal rolls back with it: forget what we learned about the schema.
         defer { tables.removeAll() }
-        try c.run("BEGIN")
+        try c.run(Self.beginApplying)  // rehearses what replay would do, fences passed as replay passes them
         defer { if !c.isBroken { _ = try? c.run("ROLLBACK") } }
         for entity in plan.entities { try apply(entity, c) }
         // Deferred constraints would only be checked at COMMIT: check them now, before the rollback.

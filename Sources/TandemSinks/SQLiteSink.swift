@@ -164,6 +164,7 @@ public final class SQLiteSink: EventSink {
         do {
             try db.execute("BEGIN IMMEDIATE")
             defer { if !db.isAutocommit { try? db.execute("ROLLBACK") } }
+            _ = try markApplying()  // rehearses what replay would do, fences passed as replay passes them
             for entity in plan.entities { try apply(entity) }
         } catch let e as SQLiteError {
             throw SinkError.database(target: target, entity: nil, message: e.description)
