@@ -39,7 +39,7 @@ let package = Package(
                     path: "Tests/TandemSourcesTests", exclude: ["Fixtures"]),  // read in place via #filePath
         .testTarget(name: "TandemSinksTests", dependencies: ["TandemCore", "TandemJournal", "TandemPostgres", "TandemSinks", "TandemPipeline"],
                     path: "Tests/TandemSinksTests"),
-        .testTarget(name: "TandemPipelineTests", dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSources", "TandemSinks", "TandemPipeline"],
+        .testTarget(name: "TandemPipelineTests", dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemPostgres", "TandemSources", "TandemSinks", "TandemPipeline"],
                     path: "Tests/TandemPipelineTests"),
         .testTarget(name: "TandemCLITests", dependencies: ["tandem", "TandemCore", "TandemJournal"],
                     path: "Tests/TandemCLITests", exclude: ["Fixtures"]),  // read in place via #filePath

@@ -17,7 +17,11 @@ struct MigrationFixture {
     var newPath: String { dir + "/new.db" }
     var journal: String { dir + "/journal" }
 
-    init(_ test: XCTestCase, tenants: [String] = ["acme", "bolt", "t1", "t2", "t3"], extra: String = "") throws {
+    /// The new store's sink spec as the config writes it (default: SQLite `new.db`).
+    let newInto: String
+
+    init(_ test: XCTestCase, tenants: [String] = ["acme", "bolt", "t1", "t2", "t3"], extra: String = "", newInto: String = "sqlite:new.db") throws {
+        self.newInto = newInto
         dir = try configDirectory(test)
         let legacy = try Database(path: dir + "/legacy.db")
         try legacy.execute("CREATE TABLE bestellungen (id INTEGER PRIMARY KEY, mandant TEXT, n INTEGER)")
@@ -28,7 +32,7 @@ struct MigrationFixture {
         _ = try Journal.create(at: dir + "/journal")
         let path = try write("""
             {"journal": "journal", "source": "sqlite-changelog:legacy.db", "mapping": "mapping.json",
-             "sinks": [{"name": "new", "into": "sqlite:new.db"}], "http": {"listen": "127.0.0.1:0"},
+             "sinks": [{"name": "new", "into": "\(newInto)"}], "http": {"listen": "127.0.0.1:0"},
              "migration": {"new": "new", "legacy": "sqlite:legacy.db"\(extra)}}
             """, in: dir)
         config = try DaemonConfig.load(path: path, environment: [:])
@@ -52,7 +56,7 @@ struct MigrationFixture {
 
     /// Applies `events` to the new store as sink `new`.
     func applyToNew(_ events: [Event]) throws {
-        let sink = try SQLiteSink(path: newPath, name: "new")
+        let sink = try XCTUnwrap(config.sink(named: "new")).spec.open()
         defer { sink.close() }
         try sink.apply(events, journalID: Journal.manifest(at: journal).journalID.uuidString)
     }
