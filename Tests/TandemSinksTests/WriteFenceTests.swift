@@ -1,3 +1,4 @@
+import Foundation
 import TandemCore
 import TandemPostgres
 import TandemSQLite
@@ -100,5 +101,13 @@ final class WriteFenceTests: XCTestCase {
         XCTAssertEqual(state.fencedTables, ["orders"])
         XCTAssertEqual(state.refused.map(\.tenant), ["acme"])
         XCTAssertEqual(try store.routes(), [acme, bolt])
+    }
+
+    /// A legacy store that is not there is an error, never a new empty database.
+    func testPublishingToAMissingLegacyStoreFailsWithoutCreatingIt() throws {
+        let path = try TestStores.temporaryDirectory() + "/legacy.db"
+        XCTAssertThrowsError(try RoutingStore(spec: SinkSpec(kind: .sqlite(path: path, synchronous: .full)), role: .legacy)
+            .publish([acme], tables: [table])) { XCTAssertTrue("\($0)".contains("sqlite:\(path)"), "\($0)") }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
     }
 }

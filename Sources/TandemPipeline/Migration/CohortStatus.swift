@@ -25,7 +25,7 @@ public struct CohortStatus: Sendable, Hashable {
     /// first cohort; a state file that cannot be read is empty too, the other members still report).
     public static func read(_ config: DaemonConfig) -> [CohortStatus] {
         guard let m = config.migration, FileManager.default.fileExists(atPath: m.state),
-              let state = try? MigrationStateFile(path: m.state, create: false) else { return [] }
+              let state = try? MigrationStateFile(path: m.state, readOnly: true) else { return [] }
         defer { state.close() }
         guard let cohorts = try? state.cohorts() else { return [] }
         return cohorts.map { c in

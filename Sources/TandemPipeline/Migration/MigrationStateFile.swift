@@ -24,12 +24,22 @@ public final class MigrationStateFile {
         CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
         """
 
-    /// Opens the state file, creating it (and its tables) when `create` and missing.
+    /// Opens the state file, creating it (and its tables) when `create` and missing. `readOnly` opens it for
+    /// the daemon's pages: no schema change, queries only, a short busy wait (a page must come back).
     /// - Throws: `MigrationError.state` when it cannot be opened or is not a state file.
-    public init(path: String, create: Bool = true) throws(MigrationError) {
+    public init(path: String, create: Bool = true, readOnly: Bool = false) throws(MigrationError) {
         self.path = path
-        if !create, !FileManager.default.fileExists(atPath: path) {
+        if !create || readOnly, !FileManager.default.fileExists(atPath: path) {
             throw .state(file: path, reason: "no such file (no cohort was created yet: tandem cohort create)")
+        }
+        if readOnly {
+            // Read-write with query_only, as stored checkpoints are read: a read-only open of a WAL file fails
+            // when its -shm is gone.
+            do {
+                db = try Database(path: path, mode: .readWrite, busyTimeoutMilliseconds: 1000)
+                try db.execute("PRAGMA query_only = ON")
+            } catch { throw .state(file: path, reason: "\(error)") }
+            return
         }
         do {
             db = try Database(path: path, mode: create ? .readWriteCreate : .readWrite)

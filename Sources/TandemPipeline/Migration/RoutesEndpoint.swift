@@ -33,7 +33,7 @@ public enum RoutesEndpoint {
     /// Every route recorded in the migration's state file (empty before the first cohort).
     public static func routes(_ migration: DaemonConfig.Migration) throws(MigrationError) -> [TenantRoute] {
         guard FileManager.default.fileExists(atPath: migration.state) else { return [] }
-        let state = try MigrationStateFile(path: migration.state, create: false)
+        let state = try MigrationStateFile(path: migration.state, readOnly: true)
         defer { state.close() }
         return try state.cohorts().flatMap { CohortControl.routes(of: $0) }.sorted { $0.tenant < $1.tenant }
     }

@@ -14,7 +14,8 @@ struct SQLiteRouting {
     var target: String { "sqlite:\(path)" }
 
     func open() throws -> Database {
-        do { return try Database(path: path, mode: .readWriteCreate) } catch let e as SQLiteError {
+        // The legacy store must exist (a wrong path must not become an empty database); the new one is the sink's to create.
+        do { return try Database(path: path, mode: role == .legacy ? .readWrite : .readWriteCreate) } catch let e as SQLiteError {
             throw SinkError.sqlite(e, target: target, entity: nil)
         }
     }
