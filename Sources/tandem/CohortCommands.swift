@@ -98,6 +98,11 @@ enum CohortCommands {
             let now = Quarantine.now()
             let gates = try control.state.gateResults(of: name)
             let timeline = try control.state.timeline(of: name)
+            // Measured now, on demand (it reads the journal after the new sink's checkpoint): not in /status.
+            let lag = control.config.sink(named: control.migration.new).flatMap {
+                try? ForwardLag.measure(journal: control.config.journal, sink: $0, tenants: Set(c.tenants), now: now)
+            }
+            let lagSeconds = lag?.oldestPending.map { age($0, now) } ?? 0
             if args.flag("--json") {
                 let g = gates.map { r -> JSONValue in
                     .object([("gate", .string(r.gate)), ("passed", .bool(r.passed)), ("detail", .string(r.detail)),
@@ -111,6 +116,8 @@ enum CohortCommands {
                 guard case .object(var members) = summary(c) else { return 0 }
                 members[3] = ("tenants", .array(c.tenants.map(JSONValue.string)))
                 members += [("reads", .string(c.phase.reads.rawValue)), ("writes", .string(c.phase.writes.rawValue)),
+                            ("forwardLag", lag.map { .object([("appliedSeq", .number(String($0.appliedSeq))), ("pendingEvents", .int(Int64($0.pendingEvents))),
+                                                              ("seconds", .double(lagSeconds))]) } ?? .null),
                             ("gates", .array(g)), ("timeline", .array(t))]
                 Output.out(JSONValue.object(members).description + "\n")
                 return 0
@@ -119,6 +126,10 @@ enum CohortCommands {
             out += "  reads \(c.phase.reads.rawValue), writes \(c.phase.writes.rawValue); Tandem: \(c.phase.tandemDoes)\n"
             out += "  defined by \(c.definition)\n"
             out += "  \(plural(c.tenants.count, "tenant")): \(c.tenants.prefix(20).joined(separator: ", "))\(c.tenants.count > 20 ? ", …" : "")\n"
+            if let lag {
+                out += "  forward lag: \(plural(lag.pendingEvents, "event")) of its tenants not yet in the new store"
+                    + (lag.pendingEvents > 0 ? String(format: ", the oldest %.1f s old", lagSeconds) : "") + " (sink at seq \(lag.appliedSeq))\n"
+            }
             out += "gates:\n"
             for gate in CohortGates.all {
                 if let r = gates.first(where: { $0.gate == gate.name }) {
