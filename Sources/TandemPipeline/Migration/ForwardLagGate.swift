@@ -8,10 +8,16 @@ import TandemSinks
 /// reads it; the journal's consumer record when the store cannot be read) is younger than
 /// `migration.maxForwardLagSeconds`, or there is none.
 public struct ForwardLagGate: CohortGate {
+    /// `forward-lag`.
     public var name: String { "forward-lag" }
 
+    /// A gate that needs no parts: its limit is in the config.
+    public init() {}
+
+    /// Only `reads-new → cut-over`.
     public func guards(from: MigrationPhase, to: MigrationPhase) -> Bool { from == .readsNew && to == .cutOver }
 
+    /// Measures the cohort's forward lag now against `migration.maxForwardLagSeconds`.
     public func check(_ c: GateContext) -> GateResult {
         func result(_ passed: Bool, _ detail: String) -> GateResult { GateResult(gate: name, passed: passed, detail: detail, checkedAt: c.now) }
         guard let sink = c.config.sink(named: c.migration.new) else { return result(false, "no sink named \(c.migration.new)") }

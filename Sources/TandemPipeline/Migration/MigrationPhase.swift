@@ -8,11 +8,17 @@ public enum StoreSide: String, Sendable, CaseIterable, Codable {
 
 /// A cohort's phase (issue 13's table): which store is authoritative for its tenants' reads and writes.
 public enum MigrationPhase: String, Sendable, CaseIterable, Codable {
+    /// Defined; legacy reads and writes, forward replication.
     case planned
+    /// Legacy still authoritative; applications may read new and compare.
     case shadow
+    /// Reads from new, writes to legacy.
     case readsNew = "reads-new"
+    /// Reads and writes new; reverse replication keeps legacy complete.
     case cutOver = "cut-over"
+    /// Moved for good; reverse stopped for these tenants.
     case done
+    /// Back on legacy for reads and writes.
     case rolledBack = "rolled-back"
 
     /// The store applications read this cohort's tenants from.

@@ -57,9 +57,11 @@ public struct FenceState: Sendable, Hashable {
     /// The tenants whose application writes this store refuses, with the message.
     public var refused: [(tenant: String, message: String)]
 
+    /// Equal when tables and refused tenants with their messages are (tuples are not Equatable by themselves).
     public static func == (a: FenceState, b: FenceState) -> Bool {
         a.fencedTables == b.fencedTables && a.unfencedTables == b.unfencedTables
             && a.refused.map(\.tenant) == b.refused.map(\.tenant) && a.refused.map(\.message) == b.refused.map(\.message)
     }
+    /// Hashes the tables and refused tenants.
     public func hash(into h: inout Hasher) { h.combine(fencedTables); h.combine(refused.map(\.tenant)) }
 }
