@@ -110,4 +110,24 @@ final class WriteFenceTests: XCTestCase {
             .publish([acme], tables: [table])) { XCTAssertTrue("\($0)".contains("sqlite:\(path)"), "\($0)") }
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
     }
+
+    /// Beyond 100 fenced tenants a SQLite store names the cohort in its message (the triggers stay small).
+    func testASQLiteStoreFencingManyTenantsNamesTheirCohort() throws {
+        let path = try TestStores.sqlitePath()
+        let app = try Database(path: path)
+        defer { app.close() }
+        try app.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, tenant INTEGER, n INTEGER)")
+        let many = (1...150).map { TenantRoute(tenant: String($0), cohort: "big", phase: "cut-over", reads: "new", writes: "new", version: 1,
+                                               since: "2026-11-30T08:00:00Z") }
+        try RoutingStore(spec: SinkSpec(kind: .sqlite(path: path, synchronous: .full)), role: .legacy).publish(many + [bolt], tables: [table])
+        XCTAssertThrowsError(try app.execute("INSERT INTO orders VALUES (1, 42, 0)")) {  // an integer tenant column matches its text
+            XCTAssertEqual(($0 as? SQLiteError)?.message, "tandem: tenant of cohort big writes to the new store since 2026-11-30T08:00:00Z")
+        }
+        try app.execute("INSERT INTO orders VALUES (2, 151, 0)")
+        let sink = try SQLiteSink(path: path, name: "reverse")
+        defer { sink.close() }
+        try sink.apply([Event(seq: 1, txn: "t1", entity: "orders", key: ["id": .int(3)], op: .insert,
+                              after: ["id": .int(3), "tenant": .int(42), "n": .int(1)])], journalID: "j")
+        XCTAssertEqual(try app.scalar("SELECT count(*) FROM orders"), .int(2))
+    }
 }

@@ -27,6 +27,13 @@ public struct TenantRoute: Sendable, Hashable {
         if writes == "moving" { return "tandem: tenant \(tenant) is moving between stores since \(since); retry in a moment" }
         return "tandem: tenant \(tenant) writes to the \(writes) store since \(since)"
     }
+
+    /// The message naming the cohort instead of the tenant (a SQLite store fencing many tenants, see `SQLiteRouting`).
+    public func cohortFenceMessage(role: StoreRole) -> String? {
+        guard writes != role.rawValue else { return nil }
+        if writes == "moving" { return "tandem: tenant of cohort \(cohort) is moving between stores since \(since); retry in a moment" }
+        return "tandem: tenant of cohort \(cohort) writes to the \(writes) store since \(since)"
+    }
 }
 
 /// Which side of the migration a store is.
