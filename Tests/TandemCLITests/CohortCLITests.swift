@@ -66,6 +66,13 @@ final class CohortCLITests: DaemonTestCase {
         XCTAssertTrue(r.stdout.contains("legacy store sqlite:\(legacy): routing current\n  fenced tables: items\n  refuses writes of 1 tenant:\n"
                                         + "    tandem: tenant acme writes to the new store since "), r.stdout)
 
+        r = try tandem(["fence", "status", "--json"])
+        XCTAssertTrue(r.stdout.hasPrefix(#"{"stores":[{"role":"new","store":"sqlite:\#(newDB)","routingCurrent":true,"fencedTables":["items"],"#
+                                         + #""unfencedTables":[],"refused":[{"tenant":"globex","message":"tandem: tenant globex writes to the legacy store since "#),
+                      r.stdout)
+        r = try tandem(["route", "globex"])
+        XCTAssertEqual(r.stdout, "tenant globex: reads legacy, writes legacy (cohort rest, phase planned, version 2)\n")
+
         r = try tandem(["cohort", "show", "pilot"])
         XCTAssertTrue(r.stdout.hasPrefix("cohort pilot: cut-over since "), r.stdout)
         XCTAssertNotNil(r.stdout.range(of: #"\n  forward lag: 0 events of its tenants not yet in the new store \(sink at seq \d+\)\n"#,
