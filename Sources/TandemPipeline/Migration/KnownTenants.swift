@@ -1,7 +1,6 @@
 import Foundation
 import TandemJournal
 import TandemSinks
-import TandemSQLite
 import TandemSources
 
 /// The tenants a migration knows: the distinct values of the mapping's tenant column in the legacy store
@@ -12,26 +11,13 @@ public enum KnownTenants {
     public static func all(config: DaemonConfig, migration: DaemonConfig.Migration, mapping: Mapping) throws(MigrationError) -> [String] {
         let tables = MigratedTables.tables(mapping, role: .legacy)
         if case .sqlite(let path, _) = migration.legacy.kind, !tables.isEmpty, FileManager.default.fileExists(atPath: path) {
-            do { return try fromSQLite(path: path, tables: tables) } catch {
+            do { return try RoutingStore.distinctTenants(sqlite: path, tables: tables) } catch {
                 throw .store(target: "sqlite:\(path)", reason: "cannot read its tenants: \(error)")
             }
         }
         do { return try fromJournal(config.journal) } catch {
             throw .store(target: config.journal, reason: "cannot read the journal's tenants: \(error)")
         }
-    }
-
-    static func fromSQLite(path: String, tables: [FencedTable]) throws -> [String] {
-        let db = try Database(path: path, mode: .readOnly)
-        defer { db.close() }
-        var out = Set<String>()
-        for t in tables {
-            let q = "\"" + t.tenantColumn.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            let table = "\"" + t.table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            let s = try db.prepare("SELECT DISTINCT CAST(\(q) AS TEXT) FROM \(table) WHERE \(q) IS NOT NULL")
-            while try s.step() { out.insert(s.text(0)) }
-        }
-        return out.sorted()
     }
 
     static func fromJournal(_ directory: String) throws -> [String] {

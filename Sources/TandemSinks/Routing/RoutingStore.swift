@@ -43,6 +43,20 @@ public struct RoutingStore: Sendable {
         }
     }
 
+    /// The distinct tenant values (as text) of `tables` in a SQLite store, opened read-only.
+    /// - Throws: `SQLiteError` when the store or a table cannot be read.
+    public static func distinctTenants(sqlite path: String, tables: [FencedTable]) throws -> [String] {
+        let db = try Database(path: path, mode: .readOnly)
+        defer { db.close() }
+        var out = Set<String>()
+        for t in tables {
+            let c = SQL.quote(t.tenantColumn)
+            let s = try db.prepare("SELECT DISTINCT CAST(\(c) AS TEXT) FROM \(SQL.quote(t.table)) WHERE \(c) IS NOT NULL")
+            while try s.step() { out.insert(s.text(0)) }
+        }
+        return out.sorted()
+    }
+
     /// What is fenced in the store: tables with a fence, tables without, and the tenants refused.
     public func fenceState(tables: [FencedTable]) throws -> FenceState {
         let routes = try self.routes()
