@@ -120,7 +120,7 @@ public final class PostgresSink: EventSink {
     public func commit(_ plan: WritePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
         let c = try connection()
         do {
-            try c.run("BEGIN")
+            try c.run(Self.beginApplying)
             let rows = try c.run("SELECT journal_id, seq FROM _tandem_checkpoint WHERE sink = $1 FOR UPDATE", [name])
             let found = rows.count > 0 ? SinkCheckpoint(journalID: rows[0, 0] ?? "", seq: UInt64(rows[0, 1] ?? "0") ?? 0) : nil
             if found != from {
@@ -146,10 +146,16 @@ public final class PostgresSink: EventSink {
         }
     }
 
+    /// BEGIN with the write-fence marker (`RoutingStore`'s contract): fences let this transaction's writes pass
+    /// and reverse capture ignores them. Sent in BEGIN's own message, so it costs no round trip; set in every
+    /// transaction (a setting nobody reads costs nothing, and fences installed while the sink runs need no
+    /// re-check).
+    static let beginApplying = "BEGIN; SET LOCAL \(RoutingStore.postgresMarkerSetting) = 'on'"
+
     public func reset(entities: [String]) throws {
         let c = try connection()
         do {
-            try c.run("BEGIN")
+            try c.run(Self.beginApplying)
             // A rebuild is an offline operation: TRUNCATE is fine (and fast) here.
             for e in entities where try table(e, c) != nil { try c.run("TRUNCATE \(SQL.quote(e))", entity: e) }
             try c.run("DELETE FROM _tandem_checkpoint WHERE sink = $1", [name])
@@ -171,7 +177,7 @@ public final class PostgresSink: EventSink {
         let c = try connection()
         // DDL of the rehearsal rolls back with it: forget what we learned about the schema.
         defer { tables.removeAll() }
-        try c.run("BEGIN")
+        try c.run(Self.beginApplying)  // rehearses what replay would do, fences passed as replay passes them
         defer { if !c.isBroken { _ = try? c.run("ROLLBACK") } }
         for entity in plan.entities { try apply(entity, c) }
         // Deferred constraints would only be checked at COMMIT: check them now, before the rollback.

@@ -81,10 +81,12 @@ public final class SQLiteSink: EventSink {
                     throw SinkError.checkpointMoved(target: target, sink: name, expected: from?.seq ?? 0, found: found?.seq ?? 0)
                 }
                 met = []
+                let marked = try markApplying()
                 for entity in plan.entities { try apply(entity) }
                 for s in plan.declaredTables where !s.key.isEmpty {
                     if try table(s.entity) == nil { _ = try ensureTable(EntityPlan(declared: s)) }
                 }
+                if marked { try unmarkApplying() }
                 try writeCheckpoint(to)
             }
             conflicts = met
@@ -105,9 +107,11 @@ public final class SQLiteSink: EventSink {
     public func reset(entities: [String]) throws {
         try wrap(nil) {
             try db.transaction {
+                let marked = try markApplying()
                 for e in entities where try table(e) != nil {
                     try db.execute("DELETE FROM \(SQL.quote(e))")
                 }
+                if marked { try unmarkApplying() }
                 let s = try db.cachedStatement("DELETE FROM _tandem_checkpoint WHERE sink = ?")
                 try s.bind(name, at: 1)
                 try s.execute()
@@ -122,6 +126,23 @@ public final class SQLiteSink: EventSink {
     public func close() {
         statements.removeAll()
         db.close()
+    }
+
+    /// The write-fence marker (`RoutingStore`'s contract): when the store has `_tandem_applying` (fences or
+    /// reverse capture installed), this transaction inserts its row so that fences let its writes pass and
+    /// capture ignores them. One cached lookup a batch otherwise (a batch commits at most a few hundred
+    /// times a second; its fsync costs thousands of times more). Returns whether it marked.
+    private func markApplying() throws -> Bool {
+        let probe = try db.cachedStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '\(RoutingStore.sqliteMarkerTable)'")
+        defer { try? probe.reset() }
+        guard try probe.step() else { return false }
+        try db.cachedStatement("INSERT INTO \(RoutingStore.sqliteMarkerTable) (applying) VALUES (1)").execute()
+        return true
+    }
+
+    /// Removes the marker before COMMIT: no committed state ever holds it.
+    private func unmarkApplying() throws {
+        try db.cachedStatement("DELETE FROM \(RoutingStore.sqliteMarkerTable)").execute()
     }
 
     private func writeCheckpoint(_ c: SinkCheckpoint) throws {
@@ -143,6 +164,7 @@ public final class SQLiteSink: EventSink {
         do {
             try db.execute("BEGIN IMMEDIATE")
             defer { if !db.isAutocommit { try? db.execute("ROLLBACK") } }
+            _ = try markApplying()  // rehearses what replay would do, fences passed as replay passes them
             for entity in plan.entities { try apply(entity) }
         } catch let e as SQLiteError {
             throw SinkError.database(target: target, entity: nil, message: e.description)

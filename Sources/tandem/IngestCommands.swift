@@ -48,35 +48,25 @@ enum IngestCommands {
         if !args.flag("--once") {
             settings.quarantineLog = { OperatorLog.stderr($0 + " (`tandem quarantine list --journal \(journal)`)") }
         }
-        do {
-            try spec.checkExists()
-        } catch let missing as SourceError where spec.kind == .jsonl && !args.flag("--once")
-                    && !FileManager.default.fileExists(atPath: spec.path) {
-            // A follower waits for a change log that is not there yet, like tail -F; say so once.
-            OperatorLog.stderr("\(missing); waiting for it to appear")
-        }
         // Everything is checked before the journal is created: a source that fails leaves nothing behind.
-        try spec.checkOpens()
-        if try Journal.createIfMissing(at: journal) { OperatorLog.stderr("created journal \(journal)") }
+        try IngestSession.prepare(spec: spec, journal: journal, follow: !args.flag("--once"), log: OperatorLog.stderr)
         let writer = try JournalWriter(directory: journal)
         defer { writer.close() }
-        let source = spec.makeSource()
-        defer { source.close() }
-        let ingestor = Ingestor(source: source, journal: writer, quarantine: try Quarantine(journal: journal),
-                                mapping: mapping, settings: settings)
+        let session = try IngestSession(spec: spec, writer: writer, mapping: mapping, settings: settings)
+        defer { session.close() }
         let stop = StopSignal()
         let signals = SignalWatcher.stopping(stop)
         defer { signals.cancel() }
         var terminal = TerminalProgress()
         let summary: Ingestor.Summary
         do {
-            summary = try ingestor.run(once: args.flag("--once"), stop: stop) { s in terminal.show("ingest: " + s.line) }
+            summary = try session.run(once: args.flag("--once"), stop: stop) { s in terminal.show("ingest: " + s.line) }
         } catch let e as JournalError where e.isDiskFull {
             // Also a manifest or recovery write (`.io` ENOSPC): one line, exit 74, the same words as an append's.
             throw e.classifyingDiskFull()
         }
         terminal.clear()
-        Output.out("ingest \(source.description): \(summary.line)\n")
+        Output.out("ingest \(session.sourceDescription): \(summary.line)\n")
         return 0
     }
 

@@ -132,7 +132,9 @@ final class DaemonConfigFaultTests: XCTestCase {
         let dir = try configDirectory(self)
         XCTAssertEqual(try faults(smallest(extra: #""migration": {"new": "nwe", "legacy": "sqlite:legacy.db"}"#), in: dir), [
             #"$.migration.new: no sink is named "nwe"; expected one of "new", "pg""#,
-            #"$.migration: missing required key "state""#,
+        ])
+        XCTAssertEqual(try faults(smallest(extra: #""migration": {"new": "new", "legacy": "sqlite:legacy.db", "maxForwardLagSeconds": -1}"#), in: dir), [
+            #"$.migration.maxForwardLagSeconds: expected a number of seconds from 0 to 86400"#,
         ])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TandemCore
 import TandemSinks
 import TandemSources
 import XCTest
@@ -63,6 +64,15 @@ final class DaemonConfigTests: XCTestCase {
         XCTAssertEqual(c.retry.delay(attempt: 0), .milliseconds(100))
         XCTAssertEqual(c.migration, DaemonConfig.Migration(new: "new", legacy: SinkSpec(kind: .sqlite(path: dir + "/legacy.db", synchronous: .full)),
                                                            state: dir + "/state.db"))
+    }
+
+    /// Without `state`, the migration's state file lies beside the journal directory; the lag limit defaults to 5 s.
+    func testMigrationStateDefaultsBesideTheJournal() throws {
+        let dir = try configDirectory(self)
+        let c = try DaemonConfig.load(path: write(smallest(extra: #""migration": {"new": "new", "legacy": "sqlite:legacy.db", "maxForwardLagSeconds": 2.5}"#), in: dir),
+                                      environment: [:])
+        XCTAssertEqual(c.migration?.state, PathText.parent(of: c.journal) + "/tandem-migration.db")
+        XCTAssertEqual(c.migration?.maxForwardLagSeconds, 2.5)
     }
 
     /// `segmentSize` reads sizes with the same parser as `journal init --segment-size`.

@@ -13,7 +13,8 @@ extension DaemonConfig {
         "mapping (optional): the mapping file (schemas/mapping.schema.json) applied to the source's changes.",
         "sinks: one or more stores the journal is replayed into (see the comment in the first sink).",
         "retry, http, logFormat (optional): see their comments; logFormat is \"text\" (default) or \"json\" (one object a line).",
-        "migration (optional, reserved for the cut-over): {\"new\": SINK NAME, \"legacy\": STORE, \"state\": FILE}."
+        "migration (optional; tandem cohort, route, fence): {\"new\": SINK NAME, \"legacy\": STORE, \"state\": FILE (default beside the journal),",
+        "  \"maxForwardLagSeconds\": the lag a cohort may have to enter cut-over (default 5)}."
       ],
       "journal": "journal",
       "segmentSize": "64 MiB",

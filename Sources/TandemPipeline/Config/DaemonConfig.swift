@@ -26,7 +26,7 @@ public struct DaemonConfig: Sendable {
     public var http: HTTP
     /// How log lines are written.
     public var logFormat: LogFormat
-    /// Reserved for the migration cut-over (a later issue): only its shape is checked.
+    /// The migration block (cohorts, routing, fences), if any.
     public var migration: Migration?
 
     /// One named sink: where it writes and which events it takes.
@@ -85,14 +85,24 @@ public struct DaemonConfig: Sendable {
         case json
     }
 
-    /// The migration block (reserved: a later issue gives it meaning).
+    /// The migration block: the two stores and the cohorts' state file (`tandem cohort`, issue 13).
     public struct Migration: Sendable, Hashable {
         /// The name of the sink that is the new store.
         public var new: String
         /// The legacy store.
         public var legacy: SinkSpec
-        /// The migration's state file.
+        /// The migration's state file (default: `tandem-migration.db` beside the journal directory).
         public var state: String
+        /// The forward-lag gate's limit for `reads-new → cut-over`, in seconds (default 5).
+        public var maxForwardLagSeconds: Double = 5
+
+        /// The state file's name when the config gives none.
+        public static let defaultStateName = "tandem-migration.db"
+
+        /// A migration block from its parts.
+        public init(new: String, legacy: SinkSpec, state: String, maxForwardLagSeconds: Double = 5) {
+            self.new = new; self.legacy = legacy; self.state = state; self.maxForwardLagSeconds = maxForwardLagSeconds
+        }
     }
 
     /// The sink named `name`.

@@ -12,7 +12,7 @@ extension DaemonConfig {
     static let filterKeys = ["entities", "tenants"]
     static let retryKeys = ["initialMs", "maxMs"]
     static let httpKeys = ["listen", "allowNonLoopback"]
-    static let migrationKeys = ["new", "legacy", "state"]
+    static let migrationKeys = ["new", "legacy", "state", "maxForwardLagSeconds"]
 
     /// Reads and checks the config file at `path` without opening any store. Secrets (`${ENV}` in a sink's
     /// `into`, `passwordFile`, `passwordCredential` under `$CREDENTIALS_DIRECTORY`) come from `environment`.
@@ -68,7 +68,7 @@ private struct Loader {
                 reader.fault(top.path("logFormat"), "expected \"text\" or \"json\", not \"\(s)\"")
             }
         }
-        let migration = top["migration"].flatMap { self.migration($0, at: top.path("migration"), sinks: sinks ?? []) }
+        let migration = top["migration"].flatMap { self.migration($0, at: top.path("migration"), sinks: sinks ?? [], journal: journal) }
         guard let journal, let source, let sourceText, let sinks, let retry, let http else { return nil }
         return DaemonConfig(file: file, journal: journal, segmentSize: segmentSize, source: source, sourceText: sourceText,
                             mapping: mapping, sinks: sinks, retry: retry, http: http, logFormat: logFormat,
@@ -299,7 +299,7 @@ private struct Loader {
         return reader.faults.count == before ? http : nil
     }
 
-    mutating func migration(_ v: JSONValue, at path: String, sinks: [DaemonConfig.Sink]) -> DaemonConfig.Migration? {
+    mutating func migration(_ v: JSONValue, at path: String, sinks: [DaemonConfig.Sink], journal: String?) -> DaemonConfig.Migration? {
         guard let o = reader.object(v, at: path, known: DaemonConfig.migrationKeys) else { return nil }
         let new = reader.string(o, "new", required: true)
         if let new, !sinks.isEmpty, !sinks.contains(where: { $0.name == new }) {
@@ -307,9 +307,16 @@ private struct Loader {
         }
         let legacyText = reader.string(o, "legacy", required: true)
         let legacy = legacyText.flatMap { sinkSpec($0, at: o.path("legacy")) }
-        let stateText = reader.string(o, "state", required: true)
-        let state = stateText.map { resolve($0) }
+        let stateText = reader.string(o, "state")
+        // Default: beside the journal (its directory's parent), so a journal moved with its state stays whole.
+        let state = stateText.map { resolve($0) } ?? (journal.map { PathText.parent(of: $0) + "/" + DaemonConfig.Migration.defaultStateName })
+        var lag = 5.0
+        if let v = o["maxForwardLagSeconds"] {
+            if let d = v.double, d >= 0, d <= 86_400 { lag = d } else {
+                reader.fault(o.path("maxForwardLagSeconds"), "expected a number of seconds from 0 to 86400")
+            }
+        }
         guard let new, let legacy, let state else { return nil }
-        return DaemonConfig.Migration(new: new, legacy: legacy, state: state)
+        return DaemonConfig.Migration(new: new, legacy: legacy, state: state, maxForwardLagSeconds: lag)
     }
 }

@@ -10,8 +10,10 @@ public enum DaemonEndpoints {
 
     /// The answer to `request`. `status` is asked once, only for a page that shows it; `process` gives the
     /// `process_*` figures for `/metrics` (nil where /proc cannot be read: they are left out).
+    /// `routes` answers the paths it knows (`GET /v1/routes…`, `RoutesEndpoint`) and nil for others.
     public static func respond(to request: HTTPRequest, status: @Sendable () -> DaemonStatus,
-                               process: @Sendable () -> ProcessMetrics? = { ProcessMetrics.current() }) -> HTTPResponse {
+                               process: @Sendable () -> ProcessMetrics? = { ProcessMetrics.current() },
+                               routes: @Sendable (String) -> HTTPResponse? = { _ in nil }) -> HTTPResponse {
         guard request.method == "GET" || request.method == "HEAD" else {
             // The server's parser refuses other methods before a handler runs; this keeps the handler strict alone.
             return .text("405 Method Not Allowed: only GET and HEAD are served\n", status: .methodNotAllowed,
@@ -22,6 +24,7 @@ public enum DaemonEndpoints {
         case "/healthz": return healthz(status())
         case "/status": return statusPage(status())
         default:
+            if let answer = routes(request.path) { return answer }
             return .text("404 Not Found: \(request.path); served: \(paths.joined(separator: ", "))\n", status: .notFound)
         }
     }
@@ -70,6 +73,7 @@ public enum DaemonEndpoints {
                         labels: ["state": state.rawValue], value: s.state == state ? 1 : 0)
         }
         for sink in status.sinks { append(sink, to: &page) }
+        CohortStatus.append(status.cohorts, to: &page)
         process?.write(into: &page)
         return page
     }

@@ -36,6 +36,7 @@ extension DaemonStatus {
             ("source", source.json),
             ("journal", journal.json),
             ("sinks", .array(sinks.map(\.json))),
+            ("cohorts", .array(cohorts.map(\.json))),
         ])
     }
 
@@ -59,6 +60,7 @@ extension DaemonStatus {
                   pid: try r.optional("pid") { v, p throws(StatusDocumentError) in Int32(try StatusReader.int(v, p)) },
                   source: try SourceStatus(r.member("source")), journal: try JournalStatus(r.member("journal")),
                   sinks: sinks)
+        cohorts = document["cohorts"]?.array?.compactMap(CohortStatus.init(json:)) ?? []
     }
 
     /// A seq or count as an exact JSON integer (beyond Int64 too).

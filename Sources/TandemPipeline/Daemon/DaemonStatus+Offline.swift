@@ -25,7 +25,7 @@ extension DaemonStatus {
                                     firstSeq: 0, bytes: 0, segments: 0)
         var source = SourceStatus(spec: config.sourceText, state: .stopped, reason: notRunning)
         var stats: JournalStats?
-        if !FileManager.default.fileExists(atPath: config.journal + "/manifest.json") {
+        if !Journal.exists(at: config.journal) {
             journal.reason = "\(notRunning); no journal at \(config.journal) yet (the daemon creates it on its first start)"
         } else {
             do {
@@ -47,7 +47,9 @@ extension DaemonStatus {
             }
         }
         let sinks = config.sinks.map { sinkStatus($0, journal: journal, stats: stats, now: now) }
-        return DaemonStatus(live: false, takenAt: now, source: source, journal: journal, sinks: sinks)
+        var status = DaemonStatus(live: false, takenAt: now, source: source, journal: journal, sinks: sinks)
+        status.cohorts = CohortStatus.read(config)
+        return status
     }
 
     /// One sink read from its own store, its lag measured against the journal.

@@ -20,6 +20,8 @@ public struct DaemonStatus: Sendable, Hashable {
     public var journal: JournalStatus
     /// Every configured sink, in config order.
     public var sinks: [SinkStatus]
+    /// The migration's cohorts (empty without a `migration` block).
+    public var cohorts: [CohortStatus] = []
 
     /// A status from its parts.
     public init(live: Bool, takenAt: Timestamp, startedAt: Timestamp? = nil, pid: Int32? = nil,

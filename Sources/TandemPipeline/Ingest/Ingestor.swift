@@ -22,6 +22,9 @@ public final class Ingestor {
         public var quarantineLog: (@Sendable (String) -> Void)?
         /// The most quarantined inputs logged one by one per batch.
         public var quarantineLogLimit = 5
+        /// Called after every read of the source, also an empty one (the daemon's liveness check: a source
+        /// that is read keeps calling it, a wedged one stops).
+        public var heartbeat: (@Sendable () -> Void)?
 
         /// Default settings.
         public init() {}
@@ -102,6 +105,7 @@ public final class Ingestor {
         do {
             while stop?.isFired != true {
                 let records = try source.read(limit: settings.batchSize, wait: once ? nil : settings.idleWait, stop: stop)
+                settings.heartbeat?()
                 if records.isEmpty {
                     try acknowledge(pipeline)
                     if once { break }

@@ -21,6 +21,8 @@ public struct ReplayOptions: Sendable {
     public var allowGap = false
     /// Where conflicts are logged (rate-limited: `ConflictLog`).
     public var log: @Sendable (String) -> Void = OperatorLog.stderr
+    /// Where the consumer's positions are recorded (nil: the journal's manifest, at every batch).
+    public var ledger: (any ConsumerLedger)?
 
     /// Options with defaults.
     public init(from: UInt64? = nil, to: UInt64? = nil, filter: ReplayFilter = ReplayFilter(), batchSize: Int = 10_000,
@@ -126,7 +128,8 @@ public final class Replayer {
         let reader = try JournalReader(directory: journal, options: journalOptions)
         try reader.seek(to: start)
         // Registered only now: a replay refused above leaves no consumer behind.
-        try Journal.registerConsumer(consumerName, appliedSeq: p.checkpoint, at: journal, options: journalOptions)
+        let ledger = options.ledger ?? ManifestLedger(journal: journal, options: journalOptions)
+        try ledger.register(consumerName, appliedSeq: p.checkpoint)
 
         // Each entity's key as the journal keeps it (learned from the events when it keeps none): a journal
         // written before keys were checked at append may hold an event whose key a store takes for another
@@ -151,13 +154,13 @@ public final class Replayer {
             conflictLog.note(outcome.conflicts)
             p.batches += 1
             p.checkpoint = seq
-            try Journal.setConsumerApplied(consumerName, seq: p.checkpoint, at: journal, options: journalOptions)
+            try ledger.applied(consumerName, seq: p.checkpoint)
             progress(p)
         }
         func commit() throws {
             guard let last = lastRead, last.seq > p.checkpoint else { return }
             // Before the commit: if this process dies after it, `truncate --after` still keeps these events.
-            try Journal.reserveConsumer(consumerName, through: last.seq, at: journal, options: journalOptions)
+            try ledger.reserve(consumerName, through: last.seq)
             do {
                 try apply(pending, through: last.seq)
             } catch let refusal as SinkError where refusal.isRefusedData {
@@ -214,7 +217,7 @@ public final class Replayer {
             if let e = try reader.next(timeout: 0.2) { try take(e) }
         }
         if !shouldStop() { try commit() }
-        try Journal.setConsumerApplied(consumerName, seq: p.checkpoint, at: journal, options: journalOptions)
+        try ledger.applied(consumerName, seq: p.checkpoint)
         return p
     }
 

@@ -56,9 +56,7 @@ public final class ReverseFlow {
 
     /// Journals what the new store's change table holds now, then applies the journal to the legacy store.
     public func runOnce() throws -> Pass {
-        if !FileManager.default.fileExists(atPath: settings.journal + "/manifest.json") {
-            try Journal.create(at: settings.journal)
-        }
+        try Journal.createIfMissing(at: settings.journal)
         let writer = try JournalWriter(directory: settings.journal)
         defer { writer.close() }
         let source = ReverseMappedSource(settings.source.makeSource(), mapper: mapper)

@@ -1,0 +1,106 @@
+import Synchronization
+import TandemCore
+import TandemJournal
+import TandemSources
+
+/// The daemon's ingest thread: the source into the journal through an `IngestSession` (group commit,
+/// one append in flight), resuming after the newest journaled position. Any failure — a source that cannot be
+/// read, a journal append that fails (a full disk) — leaves the source `degraded` with the reason and is retried
+/// with capped exponential back-off; a failed append also reopens the writer, whose recovery cuts what was
+/// half-written. Nothing here is fatal once the daemon runs.
+final class SourceWorker: Sendable {
+    private let spec: SourceSpec
+    private let sourceText: String
+    private let journal: JournalHandle
+    private let state: DaemonState
+    private let log: DaemonLog
+    private let stop: Wakeup
+    private let settings: Mutex<(mapping: Mapping, retry: DaemonConfig.Retry)>
+    /// The running session's stop signal: fired on daemon stop, and to restart with a new mapping.
+    private let session = Mutex<StopSignal?>(nil)
+    private let quarantineLog: RateLimitedLog
+
+    init(config: DaemonConfig, mapping: Mapping, journal: JournalHandle, state: DaemonState, log: DaemonLog, stop: Wakeup) {
+        spec = config.source; sourceText = config.sourceText
+        self.journal = journal; self.state = state; self.log = log; self.stop = stop
+        settings = Mutex((mapping, config.retry))
+        let journalDir = config.journal
+        quarantineLog = RateLimitedLog(what: "quarantined inputs") { [log] line in
+            log.warning(line + " (`tandem quarantine list --journal \(journalDir)`)")
+        }
+    }
+
+    /// Restarts the session with `mapping` after its in-flight append (SIGHUP).
+    func reload(mapping: Mapping, retry: DaemonConfig.Retry) {
+        settings.withLock { $0 = (mapping, retry) }
+        session.withLock { $0?.fire() }
+    }
+
+    /// Makes the running session stop after its in-flight append (the daemon's `stop` is already fired).
+    func interrupt() { session.withLock { $0?.fire() } }
+
+    /// The thread's body: runs sessions until the daemon stops.
+    func run() {
+        var failedOnJournal = false
+        while !stop.isFired {
+            let signal = StopSignal()
+            session.withLock { $0 = signal }
+            if stop.isFired { break }
+            let (mapping, retry) = settings.withLock { $0 }
+            var writer: JournalWriter?
+            let base = state.update { ($0.source.eventsTotal, $0.source.quarantinedTotal) }
+            do {
+                let w = try journal.current()
+                writer = w
+                var s = Ingestor.Settings()
+                s.quarantineLog = { [quarantineLog] in quarantineLog($0) }
+                let sourceRecovered = !failedOnJournal
+                s.heartbeat = { [self] in beat(recovered: sourceRecovered) }
+                let ingest = try IngestSession(spec: spec, writer: w, mapping: mapping, settings: s,
+                                               sourceLog: { [log] in log.notice($0) })
+                defer { ingest.close() }
+                try ingest.run(once: false, stop: signal) { [self] summary in
+                    state.update {
+                        $0.source.eventsTotal = base.0 + UInt64(summary.journaled)
+                        $0.source.quarantinedTotal = base.1 + UInt64(summary.quarantined)
+                        if let p = summary.position { $0.source.position = p }
+                    }
+                    if summary.journaled > 0 { beat(recovered: true) }
+                }
+                failedOnJournal = false
+            } catch {
+                failedOnJournal = error is JournalError
+                if failedOnJournal, let writer { journal.discard(writer) }
+                let attempts = state.update { s -> Int in
+                    s.source.attempts += 1
+                    s.source.state = .degraded
+                    s.source.reason = "\(error)"
+                    if failedOnJournal { s.journal.state = .degraded; s.journal.reason = "\(error)" }
+                    return s.source.attempts
+                }
+                let delay = retry.delay(attempt: attempts)
+                log.warning("source \(sourceText): \(error); retrying in \(Self.text(delay)) (attempt \(attempts))"
+                            + (failedOnJournal ? "; nothing half-written stays in the journal (its recovery cuts it)" : ""))
+                stop.wait(delay)
+            }
+        }
+    }
+
+    /// The source went round: it is alive; when `recovered` (it read, or an append succeeded), a degraded source is running again.
+    private func beat(recovered: Bool) {
+        let back = state.update { s -> Int? in
+            s.source.lastBeat = .now
+            guard recovered, s.source.state != .running else { return nil }
+            let was = s.source.attempts
+            s.source.state = .running; s.source.reason = nil; s.source.attempts = 0
+            s.journal.state = .running; s.journal.reason = nil
+            return was
+        }
+        if let back, back > 0 { log.notice("source \(sourceText) is running again after \(back) failed attempt\(back == 1 ? "" : "s")") }
+    }
+
+    static func text(_ d: Duration) -> String {
+        let ms = d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+        return ms % 1000 == 0 ? "\(ms / 1000) s" : "\(ms) ms"
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import TandemCore
+import TandemSinks
+import TandemSources
+
+/// The cohort verbs' work (`tandem cohort …`): each reads and records the state file, checks gates, and
+/// publishes the routing (and with it the write fences) to both stores.
+///
+/// A phase change is recorded in the state file first (FULL sync), then published to each store in one
+/// transaction per store (routing rows and fences together). Every publish writes every cohort's routes, so
+/// a store missed by a failed publish is brought up to date by the next cohort command (or `tandem fence
+/// publish`); a route's `version` tells an application which is newer.
+///
+/// - Important: not `Sendable` (it holds the state file's connection).
+public final class CohortControl {
+    /// The config.
+    public let config: DaemonConfig
+    /// Its migration block.
+    public let migration: DaemonConfig.Migration
+    /// The mapping (tenant columns, migrated tables).
+    public let mapping: Mapping
+    /// The state file.
+    public let state: MigrationStateFile
+
+    /// Opens the state file of `config` (created on first use when `create`).
+    /// - Throws: `MigrationError` without a migration block, with a bad mapping or state file.
+    public init(config: DaemonConfig, create: Bool = true) throws(MigrationError) {
+        guard let m = config.migration else { throw .notConfigured(config: config.file) }
+        self.config = config; migration = m
+        do { mapping = try config.mapping.map { path throws(MappingError) in try Mapping.load(path: path) } ?? .passThrough } catch {
+            throw .badDefinition("the mapping cannot be loaded: \(error)")
+        }
+        state = try MigrationStateFile(path: m.state, create: create)
+    }
+
+    /// The user recorded when no `--by` is given: the OS user.
+    public static var osUser: String {
+        if let pw = getpwuid(getuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return ProcessInfo.processInfo.environment["USER"] ?? "uid \(getuid())"
+    }
+
+    /// The cohort named `name`, or `noSuchCohort` listing the others.
+    public func cohort(_ name: String) throws(MigrationError) -> Cohort {
+        if let c = try state.cohort(named: name) { return c }
+        throw .noSuchCohort(name, known: try state.cohorts().map(\.name))
+    }
+
+    /// Creates a cohort in `planned` and publishes its routes.
+    public func create(name: String, selection: CohortSelection, who: String, why: String?, now: Timestamp) throws(MigrationError) -> Cohort {
+        guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+            throw .badDefinition("a cohort name is 1 to 64 ASCII letters, digits, '-', '_' or '.', not \"\(name)\"")
+        }
+        if try state.cohort(named: name) != nil { throw .cohortExists(name) }
+        let tenants = try selection.choose(known: { () throws(MigrationError) in
+            try KnownTenants.all(config: config, migration: migration, mapping: mapping)
+        }, taken: try state.tenantOwners())
+        let c = try state.create(name: name, definition: selection.definition, tenants: tenants, who: who, why: why, at: now)
+        try publish()
+        return c
+    }
+
+    /// Moves the cohort to the next phase, or step by step to `target`, checking each step's gates (their
+    /// results are saved). Returns the cohort after each recorded step.
+    /// - Throws: `.refused` (paused, `done`, not a later phase), `.gateFailed` naming the gate and its finding.
+    public func advance(name: String, to target: MigrationPhase?, who: String, why: String?, now: Timestamp) throws(MigrationError) -> [Cohort] {
+        var c = try cohort(name)
+        if c.paused { throw .refused(cohort: name, reason: "it is paused (tandem cohort resume \(name) to go on)") }
+        let steps: [MigrationPhase]
+        if let target {
+            guard let path = c.phase.path(to: target) else {
+                throw .refused(cohort: name, reason: "\(target.rawValue) is not ahead of \(c.phase.rawValue)"
+                               + (target == .rolledBack ? " (use tandem cohort rollback)" : ""))
+            }
+            steps = path
+        } else {
+            guard let n = c.phase.next else { throw .refused(cohort: name, reason: "it is done; nothing follows") }
+            steps = [n]
+        }
+        var recorded: [Cohort] = []
+        for to in steps {
+            let from = c.phase
+            for result in checkGates(c, to: to, now: now) where !result.passed {
+                throw .gateFailed(cohort: name, from: from, to: to, gate: result.gate, detail: result.detail)
+            }
+            if from == .readsNew, to == .cutOver {
+                c = try CutOverMoment(control: self, drainTimeout: drainTimeout).run(c, who: who, why: why, now: now)
+            } else {
+                c = try state.record(TimelineEntry(at: now, action: "advance", from: from, to: to, who: who, why: why), cohort: name)
+                try publish()
+            }
+            recorded.append(c)
+        }
+        return recorded
+    }
+
+    /// Checks (and saves) the gates guarding `cohort.phase → to`.
+    @discardableResult
+    public func checkGates(_ cohort: Cohort, to: MigrationPhase, now: Timestamp) -> [GateResult] {
+        let context = GateContext(config: config, migration: migration, cohort: cohort, now: now)
+        return CohortGates.guarding(from: cohort.phase, to: to).map { gate in
+            let r = gate.check(context)
+            try? state.save(r, cohort: cohort.name)  // a result that cannot be saved still decides this advance
+            return r
+        }
+    }
+
+    /// Holds the cohort where it is (`advance` refuses until `resume`).
+    public func pause(name: String, paused: Bool, who: String, why: String?, now: Timestamp) throws(MigrationError) -> Cohort {
+        let c = try cohort(name)
+        guard c.paused != paused else { throw .refused(cohort: name, reason: paused ? "it is paused already" : "it is not paused") }
+        return try state.record(TimelineEntry(at: now, action: paused ? "pause" : "resume", from: c.phase, to: c.phase, who: who, why: why),
+                                cohort: name, paused: paused)
+    }
+
+    /// Moves the cohort to `rolled-back` (from `shadow`, `reads-new` or `cut-over`): legacy takes its reads and writes again.
+    public func rollback(name: String, who: String, why: String?, now: Timestamp) throws(MigrationError) -> Cohort {
+        let c = try cohort(name)
+        guard c.phase.canRollBack else {
+            throw .refused(cohort: name, reason: "a cohort in \(c.phase.rawValue) cannot be rolled back"
+                           + (c.phase == .done ? " (reverse replication has stopped for it)" : ""))
+        }
+        guard c.phase == .cutOver else {  // from shadow or reads-new: a routing flip (writes stayed on legacy)
+            let r = try state.record(TimelineEntry(at: now, action: "rollback", from: c.phase, to: .rolledBack, who: who, why: why), cohort: name)
+            try publish()
+            return r
+        }
+        // From cut-over, the mirror of the cut-over moment: fence new (both stores refuse: `moving`), flip, lift
+        // the legacy fence; the pause between the fences is recorded. Draining reverse replication in between
+        // comes with reverse capture (its journal events of origin "new" must be in legacy before the flip).
+        let clock = ContinuousClock()
+        try publish(moving: [name], since: now)
+        let fenced = clock.now
+        let r = try state.record(TimelineEntry(at: now, action: "rollback", from: .cutOver, to: .rolledBack, who: who, why: why), cohort: name)
+        try publish()
+        let pause = clock.now - fenced
+        try state.setPause(Double(pause.components.seconds) * 1000 + Double(pause.components.attoseconds) / 1e15, cohort: name)
+        return r
+    }
+
+    /// How long the cut-over moment waits for the new store to catch up before it lifts the legacy fence again.
+    public var drainTimeout: Duration = .seconds(30)
+
+    /// Every tenant's route, from the recorded phases; the cohorts in `moving` write nowhere since `since`.
+    public func routes(moving: Set<String> = [], since: Timestamp? = nil) throws(MigrationError) -> [TenantRoute] {
+        try state.cohorts().flatMap { c in
+            Self.routes(of: c).map { r in
+                guard moving.contains(c.name) else { return r }
+                var m = r; m.writes = "moving"; m.since = (since ?? c.since).rfc3339
+                return m
+            }
+        }.sorted { $0.tenant < $1.tenant }
+    }
+
+    /// The routes of one cohort's tenants.
+    public static func routes(of c: Cohort) -> [TenantRoute] {
+        c.tenants.map {
+            TenantRoute(tenant: $0, cohort: c.name, phase: c.phase.rawValue, reads: c.phase.reads.rawValue,
+                        writes: c.phase.writes.rawValue, version: c.version, since: c.since.rfc3339)
+        }
+    }
+
+    /// The two stores with their sides.
+    public var stores: [RoutingStore] {
+        var out: [RoutingStore] = []
+        if let s = config.sink(named: migration.new) { out.append(RoutingStore(spec: s.spec, role: .new)) }
+        out.append(RoutingStore(spec: migration.legacy, role: .legacy))
+        return out
+    }
+
+    /// The migrated tables of one side.
+    public func tables(_ role: StoreRole) -> [FencedTable] { MigratedTables.tables(mapping, role: role) }
+
+    /// Writes every route (and the fences) to both stores (the new store first: lifting its fence ends a
+    /// cut-over's pause); the cohorts in `moving` are fenced in both.
+    /// - Throws: `MigrationError.store` naming the store that could not be written (the phase stays recorded).
+    public func publish(moving: Set<String> = [], since: Timestamp? = nil) throws(MigrationError) {
+        let routes = try self.routes(moving: moving, since: since)
+        for store in stores {
+            do { try store.publish(routes, tables: tables(store.role)) } catch {
+                throw .store(target: "\(store.role.rawValue) store \(store.spec)",
+                             reason: "routing not published: \(error) (the phase is recorded; the next cohort command publishes it again)")
+            }
+        }
+    }
+}

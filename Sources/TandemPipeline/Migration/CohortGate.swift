@@ -1,0 +1,35 @@
+import TandemCore
+
+/// What a gate may look at: the config, the cohort, the clock.
+public struct GateContext: Sendable {
+    /// The daemon's config.
+    public var config: DaemonConfig
+    /// Its migration block.
+    public var migration: DaemonConfig.Migration
+    /// The cohort being moved.
+    public var cohort: Cohort
+    /// Now.
+    public var now: Timestamp
+}
+
+/// A named check a cohort must pass to move from one phase to another. Adding a gate is adding a file with a
+/// type conforming to this and listing it in `CohortGates.all`.
+public protocol CohortGate: Sendable {
+    /// The gate's name, as `cohort show` and `advance`'s refusal print it.
+    var name: String { get }
+    /// Whether this gate guards the move `from → to`.
+    func guards(from: MigrationPhase, to: MigrationPhase) -> Bool
+    /// Checks the gate now.
+    func check(_ context: GateContext) -> GateResult
+}
+
+/// Every gate, in the order they are checked.
+public enum CohortGates {
+    /// The gates (issue 13 brings `forward-lag`; verify, drill and notice gates come with their issues).
+    public static let all: [any CohortGate] = [ForwardLagGate()]
+
+    /// The gates guarding `from → to`.
+    public static func guarding(from: MigrationPhase, to: MigrationPhase) -> [any CohortGate] {
+        all.filter { $0.guards(from: from, to: to) }
+    }
+}

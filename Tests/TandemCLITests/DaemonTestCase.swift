@@ -1,0 +1,105 @@
+import Foundation
+import TandemTesting
+import XCTest
+
+/// Shared set-up of the `tandem run` tests: a legacy SQLite database with change-capture triggers, a config
+/// file, and the stores to compare (a SQLite file and, when TANDEM_TEST_POSTGRES is set, a fresh database in
+/// the test cluster).
+class DaemonTestCase: XCTestCase {
+    var dir: URL!
+    var legacy: String { dir.appendingPathComponent("legacy.db").path }
+    var journal: String { dir.appendingPathComponent("journal").path }
+    var newDB: String { dir.appendingPathComponent("new.db").path }
+    var configPath: String { dir.appendingPathComponent("tandem.json").path }
+    /// The PostgreSQL sink's URI and psql arguments for its database (nil without a test cluster).
+    var postgres: (spec: String, psql: [String], admin: [String], name: String)?
+    private var logs = 0
+
+    static let schema = "CREATE TABLE items (id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, name TEXT, qty INTEGER);"
+    static let rows = "SELECT id, tenant, name, qty FROM items ORDER BY id"
+
+    override func setUpWithError() throws {
+        dir = try temporaryDirectory(self, name)
+        _ = try sqlite3(legacy, Self.schema)
+        let r = try CLI.run(["source", "install-triggers", "--db", legacy, "--tables", "items"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+    }
+
+    /// Creates a fresh PostgreSQL database; throws XCTSkip (with the reason) without a test cluster.
+    func requirePostgres() throws {
+        let env = ProcessInfo.processInfo.environment
+        guard let base = env["TANDEM_TEST_POSTGRES"], !base.isEmpty, let url = URLComponents(string: base) else {
+            if env["CI"] == "true" { XCTFail("TANDEM_TEST_POSTGRES is not set under CI=true") }
+            throw XCTSkip("TANDEM_TEST_POSTGRES is not set: start a cluster with scripts/postgres start")
+        }
+        var args = ["-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1"]
+        for item in url.queryItems ?? [] {
+            switch item.name {
+            case "host": args += ["-h", item.value ?? ""]
+            case "port": args += ["-p", item.value ?? ""]
+            case "user": args += ["-U", item.value ?? ""]
+            default: break
+            }
+        }
+        let name = "daemon_" + UUID().uuidString.prefix(8).lowercased()
+        let admin = args + ["-d", String(url.path.dropFirst())]
+        try checkedPSQL(admin + ["-c", "CREATE DATABASE \(name)"])
+        addTeardownBlock { _ = try? psql(admin + ["-c", "DROP DATABASE \(name) WITH (FORCE)"]) }
+        var spec = url
+        spec.path = "/" + name
+        postgres = (spec.string ?? base, args + ["-d", name], admin, name)
+    }
+
+    /// Runs psql; its output, failing on an error.
+    @discardableResult
+    func checkedPSQL(_ args: [String]) throws -> String {
+        let r = try psql(args)
+        guard r.status == 0 else { throw NSError(domain: "psql", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: r.stderr]) }
+        return r.stdout
+    }
+
+    /// Writes the config: the SQLite sink "new", plus "pg" when `withPostgres`; `extra` sink members merged in.
+    func writeConfig(withPostgres: Bool = false, sqliteInto: String? = nil, pgInto: String? = nil,
+                     extra: String = "", retry: String = #"{"initialMs": 100, "maxMs": 1000}"#) throws {
+        var sinks = [#"{"name": "new", "into": "sqlite:\#(sqliteInto ?? newDB)"\#(extra)}"#]
+        if withPostgres, let pg = postgres { sinks.append(#"{"name": "pg", "into": "\#(pgInto ?? pg.spec)"\#(extra)}"#) }
+        let text = #"{"journal": "journal", "source": "sqlite-changelog:legacy.db", "sinks": [\#(sinks.joined(separator: ", "))],"#
+            + #" "retry": \#(retry), "http": {"listen": "127.0.0.1:0"}}"#
+        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Starts `tandem run` on the config, logging to its own file.
+    func startDaemon(environment: [String: String] = [:], extra: [String] = []) throws -> DaemonProcess {
+        logs += 1
+        return try DaemonProcess(config: configPath, extra: extra, environment: environment,
+                                 logFile: dir.appendingPathComponent("run\(logs).log").path)
+    }
+
+    /// The legacy rows as lines `id|tenant|name|qty`.
+    func legacyRows() throws -> String { try sqlite3(legacy, Self.rows) }
+    /// The SQLite sink's rows (empty before its table exists).
+    func sqliteRows() -> String { (try? runTool("/usr/bin/sqlite3", [newDB, Self.rows]).stdout) ?? "" }
+    /// The PostgreSQL sink's rows, formatted as sqlite3 prints them.
+    func postgresRows() -> String {
+        guard let pg = postgres, let r = try? psql(pg.psql + ["-c", Self.rows]), r.status == 0 else { return "" }
+        return r.stdout
+    }
+
+    /// Every journal event's source position (the change table's id): each change must be there once.
+    func journalPositions() throws -> [String] {
+        let r = try CLI.run(["journal", "inspect", journal])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return r.stdout.split(separator: "\n").compactMap { line in
+            guard let range = line.range(of: #""sourcePosition":""#) else { return nil }
+            return String(line[range.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+
+    /// Asserts that the journal holds each captured change exactly once.
+    func assertJournalHoldsEachChangeOnce(file: StaticString = #filePath, line: UInt = #line) throws {
+        let positions = try journalPositions()
+        let changes = Int(try sqlite3(legacy, "SELECT count(*) FROM _tandem_changes").trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        XCTAssertEqual(Set(positions).count, positions.count, "a change journaled twice", file: file, line: line)
+        XCTAssertEqual(positions.count, changes, "every captured change journaled", file: file, line: line)
+    }
+}

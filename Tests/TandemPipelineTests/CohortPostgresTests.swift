@@ -1,0 +1,44 @@
+import Foundation
+import TandemCore
+import TandemPostgres
+import TandemSinks
+import TandemSources
+import XCTest
+@testable import TandemPipeline
+
+/// The new store on PostgreSQL: each phase is published to its `_tandem_routing` and its fence follows.
+final class CohortPostgresTests: XCTestCase {
+    func testRoutingAndFenceOfAPostgresNewStoreFollowThePhase() throws {
+        guard let base = ProcessInfo.processInfo.environment["TANDEM_TEST_POSTGRES"], !base.isEmpty else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("TANDEM_TEST_POSTGRES is not set under CI=true") }
+            throw XCTSkip("TANDEM_TEST_POSTGRES is not set (scripts/postgres start)")
+        }
+        let admin = try PostgresConnection(conninfo: base, redactor: PostgresRedactor(conninfo: base))
+        let name = "cohort_" + UUID().uuidString.prefix(8).lowercased()
+        try admin.query("CREATE DATABASE \(name)")
+        addTeardownBlock { _ = try? admin.query("DROP DATABASE \(name) WITH (FORCE)"); admin.close() }
+        var url = try XCTUnwrap(URLComponents(string: base))
+        url.path = "/" + name
+        let f = try MigrationFixture(self, newInto: try XCTUnwrap(url.string))
+        try f.applyToNew(try f.journal("acme", ids: [1], age: 0))
+        let app = try PostgresConnection(conninfo: url.string!, redactor: PostgresRedactor(conninfo: url.string!))
+        defer { app.close() }
+
+        let control = try CohortControl(config: f.config)
+        defer { control.state.close() }
+        let now = Quarantine.now()
+        _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
+        _ = try control.advance(name: "pilot", to: .readsNew, who: "x", why: nil, now: now)
+        let row = try app.query("SELECT phase, reads, writes FROM _tandem_routing WHERE tenant = 'acme'")
+        XCTAssertEqual([row[0, 0], row[0, 1], row[0, 2]], ["reads-new", "new", "legacy"])
+        XCTAssertThrowsError(try app.query("INSERT INTO orders (id, tenant) VALUES (2, 'acme')")) {
+            XCTAssertTrue("\($0)".contains("tandem: tenant acme writes to the legacy store since \(now.rfc3339)"), "\($0)")
+        }
+        _ = try control.advance(name: "pilot", to: nil, who: "x", why: nil, now: now)
+        try app.query("INSERT INTO orders (id, tenant) VALUES (2, 'acme')")
+        XCTAssertEqual(try app.query("SELECT count(*) FROM orders")[0, 0], "2")
+        let state = try RoutingStore(spec: f.config.sink(named: "new")!.spec, role: .new).fenceState(tables: control.tables(.new))
+        XCTAssertEqual(state.fencedTables, ["orders"])
+        XCTAssertTrue(state.refused.isEmpty)
+    }
+}
