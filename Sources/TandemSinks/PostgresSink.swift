@@ -150,7 +150,7 @@ public final class PostgresSink: EventSink {
     /// and reverse capture ignores them. Sent in BEGIN's own message, so it costs no round trip; set in every
     /// transaction (a setting nobody reads costs nothing, and fences installed while the sink runs need no
     /// re-check).
-    static let beginApplying = "BEGIN; SET LOCAL \(RoutingStore.postgresMarkerSetting) = 'on'"
+    static let beginApplying = "BEGIN; " + ApplyingMarker.postgresMark
 
     public func reset(entities: [String]) throws {
         let c = try connection()

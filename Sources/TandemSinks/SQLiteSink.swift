@@ -133,16 +133,16 @@ public final class SQLiteSink: EventSink {
     /// capture ignores them. One cached lookup a batch otherwise (a batch commits at most a few hundred
     /// times a second; its fsync costs thousands of times more). Returns whether it marked.
     private func markApplying() throws -> Bool {
-        let probe = try db.cachedStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '\(RoutingStore.sqliteMarkerTable)'")
+        let probe = try db.cachedStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '\(ApplyingMarker.sqliteTable)'")
         defer { try? probe.reset() }
         guard try probe.step() else { return false }
-        try db.cachedStatement("INSERT INTO \(RoutingStore.sqliteMarkerTable) (applying) VALUES (1)").execute()
+        try db.cachedStatement(ApplyingMarker.sqliteMark).execute()
         return true
     }
 
     /// Removes the marker before COMMIT: no committed state ever holds it.
     private func unmarkApplying() throws {
-        try db.cachedStatement("DELETE FROM \(RoutingStore.sqliteMarkerTable)").execute()
+        try db.cachedStatement(ApplyingMarker.sqliteUnmark).execute()
     }
 
     private func writeCheckpoint(_ c: SinkCheckpoint) throws {

@@ -8,7 +8,14 @@ import XCTest
 
 /// Cohorts, phases, the state file, selection and the forward-lag gate (issue 13), on real files.
 final class CohortControlTests: XCTestCase {
-    let now = Quarantine.now()
+    /// The clock of each test, read when it starts (XCTest makes every case's object before the first runs, so a
+    /// value taken at init is as old as the run before it; the fixture's event ages are from the real clock).
+    private(set) var now = Timestamp(microseconds: 0)
+
+    override func setUp() {
+        super.setUp()
+        now = Quarantine.now()
+    }
 
     func testPhasesAreRecordedWithTheirTimelineAndSurviveReopening() throws {
         let f = try MigrationFixture(self)
@@ -99,8 +106,11 @@ final class CohortControlTests: XCTestCase {
         try f.applyToNew(other)  // another tenant's changes applied: acme's are still pending
         XCTAssertThrowsError(try control.advance(name: "pilot", to: nil, who: "x", why: nil, now: now)) { error in
             XCTAssertTrue("\(error)".hasPrefix("cohort pilot stays in reads-new: gate forward-lag for reads-new → cut-over does not hold:"
-                                               + " sink new at seq 1 has 2 event(s) of the cohort's tenants to apply, the oldest 5"), "\(error)")  // ~60 s
+                                               + " sink new at seq 1 has 2 event(s) of the cohort's tenants to apply, the oldest "), "\(error)")
             XCTAssertTrue("\(error)".hasSuffix(" s old (limit 5 s)"), "\(error)")
+            // The oldest is ~60 s old: the fixture dates it from the real clock a moment after the test's `now`.
+            let age = "\(error)".components(separatedBy: "the oldest ").last?.components(separatedBy: " s old").first
+            XCTAssertEqual(Double(age ?? "") ?? 0, 60, accuracy: 2, "\(error)")
         }
         XCTAssertEqual(try control.cohort("pilot").phase, .readsNew)
         XCTAssertEqual(try control.state.gateResults(of: "pilot").map { "\($0.gate) \($0.passed)" }, ["forward-lag false"])

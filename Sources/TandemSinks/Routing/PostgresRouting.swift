@@ -11,7 +11,7 @@ struct PostgresRouting {
         CREATE OR REPLACE FUNCTION _tandem_fence() RETURNS trigger LANGUAGE plpgsql AS $fence$
         DECLARE t text; r record;
         BEGIN
-          IF current_setting('tandem.applying', true) = 'on' THEN RETURN COALESCE(NEW, OLD); END IF;
+          IF \(ApplyingMarker.postgresApplying) THEN RETURN COALESCE(NEW, OLD); END IF;
           FOR t IN SELECT DISTINCT x FROM unnest(ARRAY[
               CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) ->> TG_ARGV[0] END,
               CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) ->> TG_ARGV[0] END]) AS x WHERE x IS NOT NULL LOOP

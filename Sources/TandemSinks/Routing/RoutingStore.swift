@@ -20,10 +20,6 @@ public struct RoutingStore: Sendable {
     /// A store and its side.
     public init(spec: SinkSpec, role: StoreRole) { self.spec = spec; self.role = role }
 
-    /// The table SQLite's applying transaction marks itself in.
-    public static let sqliteMarkerTable = "_tandem_applying"
-    /// The PostgreSQL setting the applying transaction sets locally.
-    public static let postgresMarkerSetting = "tandem.applying"
 
     /// Upserts `routes` (by tenant), removes the rows of tenants in `removing`, and re-creates the fence on
     /// each of `tables` that exists, from the routing rows now in the store — all in one transaction.

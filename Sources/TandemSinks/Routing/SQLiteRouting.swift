@@ -30,7 +30,7 @@ struct SQLiteRouting {
         try wrap {
             try db.transaction {
                 try db.execute(RoutingSQL.createTable)
-                try db.execute("CREATE TABLE IF NOT EXISTS \(RoutingStore.sqliteMarkerTable) (applying INTEGER PRIMARY KEY)")
+                try db.execute(ApplyingMarker.sqliteCreate)
                 let up = try db.prepare("""
                     INSERT INTO _tandem_routing (tenant, cohort, phase, reads, writes, version, since) VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (tenant) DO UPDATE SET cohort = excluded.cohort, phase = excluded.phase, reads = excluded.reads,
@@ -86,7 +86,7 @@ struct SQLiteRouting {
             body += "  SELECT RAISE(ABORT, 'tandem: this tenant writes to the other store (see _tandem_routing)');\n"
             try db.execute("""
                 CREATE TRIGGER \(name) BEFORE \(op.uppercased()) ON \(table)
-                WHEN NOT EXISTS (SELECT 1 FROM \(RoutingStore.sqliteMarkerTable)) AND (\(routed.joined(separator: " OR ")))
+                WHEN \(ApplyingMarker.sqliteNotApplying) AND (\(routed.joined(separator: " OR ")))
                 BEGIN
                 \(body)END
                 """)

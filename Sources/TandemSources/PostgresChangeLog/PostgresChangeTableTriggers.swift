@@ -18,10 +18,8 @@ import TandemPostgres
 public enum PostgresChangeTableTriggers {
     /// The change table's name (as in SQLite).
     public static let table = ChangeTableTriggers.table
-    /// The setting that marks Tandem's applying transaction.
-    public static let applyingSetting = "tandem.applying"
     /// The condition under which a trigger records a change: not inside Tandem's applying transaction.
-    static let notApplying = "current_setting('\(applyingSetting)', true) IS DISTINCT FROM 'on'"
+    static let notApplying = "(\(ApplyingMarker.postgresApplying)) IS NOT TRUE"
     /// The advisory lock that orders the ids by commit (any constant; "tandem" in ASCII).
     static let lockKey: Int64 = 0x74_61_6E_64_65_6D
 

@@ -15,10 +15,8 @@ import TandemSQLite
 public enum ChangeTableTriggers {
     /// The change table's name.
     public static let table = "_tandem_changes"
-    /// The marker table: a row in it marks the transaction as Tandem's own (not captured).
-    public static let applyingTable = "_tandem_applying"
     /// The condition under which a trigger records a change: not inside Tandem's applying transaction.
-    static let notApplying = "WHEN NOT EXISTS (SELECT 1 FROM \(applyingTable))"
+    static let notApplying = "WHEN " + ApplyingMarker.sqliteNotApplying
 
     /// The SQL that creates the change table and the triggers for `tables` (read with PRAGMA table_info).
     /// - Throws: `SourceError.config` for a table that does not exist or is Tandem's or SQLite's own;
@@ -38,7 +36,7 @@ public enum ChangeTableTriggers {
               before TEXT,
               after TEXT,
               time TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
-            CREATE TABLE IF NOT EXISTS \(applyingTable) (id INTEGER PRIMARY KEY);
+            \(ApplyingMarker.sqliteCreate);
 
             """
         for t in tables {

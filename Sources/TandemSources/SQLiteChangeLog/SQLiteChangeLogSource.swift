@@ -105,10 +105,10 @@ public final class SQLiteChangeLogSource: ChangeSource {
         for (table, sql) in try ChangeTableTriggers.installedTriggers(db: db) {
             if sql.contains(".rowid") { throw SourceError.unkeyedTable(path: settings.path, table: table) }
             if !sql.contains(ChangeTableTriggers.formatMark) { old.insert(table) }
-            if !sql.contains(ChangeTableTriggers.applyingTable) { echoing.insert(table) }
+            if !sql.contains(ApplyingMarker.sqliteTable) { echoing.insert(table) }
         }
         if !echoing.isEmpty, echoing != old {
-            settings.log("\(settings.path): the triggers on \(echoing.sorted().joined(separator: ", ")) do not skip Tandem's own writes (\(ChangeTableTriggers.applyingTable)), so a change Tandem applies to this database would be captured back; hint: run `tandem source install-triggers` again")
+            settings.log("\(settings.path): the triggers on \(echoing.sorted().joined(separator: ", ")) do not skip Tandem's own writes (\(ApplyingMarker.sqliteTable)), so a change Tandem applies to this database would be captured back; hint: run `tandem source install-triggers` again")
         }
         if !old.isEmpty {
             settings.log("\(settings.path): the triggers on \(old.sorted().joined(separator: ", ")) were installed by an older Tandem (a REAL keeps 15 digits, a key change leaves the old row); hint: run `tandem source install-triggers` again")
