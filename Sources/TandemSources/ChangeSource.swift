@@ -63,6 +63,9 @@ public struct SourceRecord: Sendable {
         self.rawLength = Int64(raw.count)
     }
 
+    /// The changes this record holds, decoded: its change, or its encoded events.
+    public var changes: [Event] { encoded?.events() ?? change.map { [$0] } ?? [] }
+
     /// Changes already encoded, in order; `position` is the last one's.
     public init(position: String, encoded: EncodedEvents) {
         self.position = position; self.change = nil; self.failure = nil; self.raw = []; self.rawLength = 0
