@@ -1,21 +1,19 @@
-/// The kind of one column value as a row reader holds it (SQLite's storage classes).
-public enum ColumnValueKind: Sendable, Equatable {
-    case null, int, double, text, blob
+/// One column value as a row reader holds it (SQLite's storage classes); text and blob bytes are the
+/// reader's, valid until it moves on.
+public enum ColumnValue {
+    case null
+    case int(Int64)
+    case double(Double)
+    /// Text as stored (UTF-8, possibly invalid).
+    case text(UnsafeRawBufferPointer)
+    case blob(UnsafeRawBufferPointer)
 }
 
 /// One row's values by column index, read in place (a statement's current row): what
 /// `SnapshotRowEncoder` encodes from without a `Value` per column.
 public protocol ColumnValues {
-    /// The kind of column `i`'s value.
-    func kind(at i: Int32) -> ColumnValueKind
-    /// Column `i` as an integer (kind `.int`).
-    func int(at i: Int32) -> Int64
-    /// Column `i` as a double (kind `.double`).
-    func double(at i: Int32) -> Double
-    /// The UTF-8 bytes of column `i` (kind `.text`), valid until the reader moves on.
-    func text(at i: Int32) -> UnsafeRawBufferPointer
-    /// The bytes of column `i` (kind `.blob`), valid until the reader moves on.
-    func blob(at i: Int32) -> UnsafeRawBufferPointer
+    /// The value of column `i` (each column asked for once per row).
+    func columnValue(at i: Int32) -> ColumnValue
 }
 
 /// `snapshot` events already in the journal's payload layout (`EventBinaryCodec`), waiting for their seqs:
@@ -35,9 +33,13 @@ public struct EncodedEvents: Sendable {
     /// Where each payload's tail ends in `tails`.
     private(set) var ends: [Int] = []
     /// The key kinds of the first event (the others' must equal them for `uniform`).
-    var keyKinds: [ColumnValueKind] = []
+    var keyKinds: [UInt8] = []
     /// The origin every event gets; written when an event is framed (it is the payload's last field).
-    public var origin: String?
+    public var origin: String? {
+        didSet { originBytes = origin.map { s in var b: [UInt8] = []; Self.varint(UInt64(s.utf8.count), into: &b); return b + Array(s.utf8) } ?? [] }
+    }
+    /// `origin` length-prefixed, as a payload holds it (empty for none).
+    private var originBytes: [UInt8] = []
     /// Every event's key and values pass the checks the first one passes (see the type's comment).
     public internal(set) var uniform = true
     /// Where the last event's `sourcePosition` bytes are in `tails`.
@@ -61,7 +63,19 @@ public struct EncodedEvents: Sendable {
     /// Reserves room for `events` events of about `bytes` bytes in all.
     public mutating func reserveCapacity(events: Int, bytes: Int) {
         ends.reserveCapacity(events)
-        if tails.count < bytes { tails.append(contentsOf: repeatElement(0, count: bytes - tails.count)) }
+        if tails.count < bytes { grow(to: bytes) }
+    }
+
+    /// Makes `tails` `count` bytes long, keeping what is written (one copy, then a memset of the rest).
+    private mutating func grow(to count: Int) {
+        let kept = used
+        tails = tails.withUnsafeBufferPointer { old in
+            [UInt8](unsafeUninitializedCapacity: count) { buf, initialized in
+                if kept > 0 { buf.baseAddress!.initialize(from: old.baseAddress!, count: kept) }
+                (buf.baseAddress! + kept).initialize(repeating: 0, count: count - kept)
+                initialized = count
+            }
+        }
     }
 
     private var flags: UInt8 {
@@ -73,16 +87,20 @@ public struct EncodedEvents: Sendable {
     /// Appends `headerRoom` zero bytes and the payload of event `i` stamped with `seq`: the bytes
     /// `EventBinaryCodec.encode` writes for `event(at: i)` with that seq.
     public func encode(_ i: Int, seq: UInt64, headerRoom: Int, into w: inout ByteWriter) {
+        precondition(headerRoom <= 8, "EncodedEvents: a frame header of at most 8 bytes")
         let start = i == 0 ? 0 : ends[i - 1], end = ends[i]
-        for _ in 0..<headerRoom { w.bytes.append(0) }
-        w.bytes.append(EventBinaryCodec.version)
-        w.bytes.append(flags)
-        Self.varint(seq, into: &w.bytes)
-        tails.withUnsafeBufferPointer { w.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<end])) }
-        if let origin {
-            Self.varint(UInt64(origin.utf8.count), into: &w.bytes)
-            w.bytes.append(contentsOf: origin.utf8)
+        // Three appends: the header room with the payload's head (version, flags, seq), the tail, the origin.
+        var head: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        let headCount = withUnsafeMutableBytes(of: &head) { raw -> Int in
+            var c = RawCursor(raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + headerRoom)
+            c.u8(EventBinaryCodec.version)
+            c.u8(flags)
+            c.varint(seq)
+            return c.p - raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
         }
+        withUnsafeBytes(of: &head) { w.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<headCount])) }
+        tails.withUnsafeBufferPointer { w.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<end])) }
+        if !originBytes.isEmpty { w.bytes.append(contentsOf: originBytes) }
     }
 
     @inline(__always)
@@ -123,8 +141,8 @@ public struct EncodedEvents: Sendable {
     /// pointer it gets; `write` returns the bytes written and where the `sourcePosition` bytes are among them.
     mutating func appendTail(bound: Int, _ write: (UnsafeMutablePointer<UInt8>) -> (count: Int, position: Range<Int>)) {
         if tails.count - used < bound {
-            // Zero-filled once per doubling, not per event.
-            tails.append(contentsOf: repeatElement(0, count: max(tails.count, bound, 4096)))
+            // Grown by doubling, not per event.
+            grow(to: tails.count + max(tails.count, bound, 4096))
         }
         let at = used
         let (n, position) = tails.withUnsafeMutableBufferPointer { write($0.baseAddress! + at) }

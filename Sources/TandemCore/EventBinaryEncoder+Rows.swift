@@ -2,38 +2,63 @@
 /// in the payload layout `EventBinaryEncoder` writes for an `Event` (the same bytes, see `EventBinaryCodec`),
 /// without a `Row`, `Value` or `String` per row: the names are encoded once, the values copied in place.
 ///
-/// A text value is kept as its UTF-8 bytes when they are ASCII; other text goes through `String` exactly as a
-/// `Value` would (invalid UTF-8 is repaired the same way), so the events are those of the event-per-row path.
-public struct SnapshotRowEncoder {
+/// Text is kept as its bytes when they are valid UTF-8 (what a `String` of them holds byte for byte); invalid
+/// UTF-8 goes through `String` exactly as a `Value` would (repaired with U+FFFD), so the events are those of
+/// the event-per-row path. A class: its scratch row is allocated once and freed with it.
+public final class SnapshotRowEncoder {
     typealias Tag = EventBinaryCodec.Tag
 
     /// The entity, length-prefixed.
     private let entity: [UInt8]
-    /// Every column's name, length-prefixed, one after another; `nameEnds[i]` is where column i's ends.
-    private let names: [UInt8]
-    private let nameEnds: [Int]
+    /// Every column's name, length-prefixed, one after another: column i's are `names[nameStarts[i]..<nameStarts[i + 1]]`.
+    private let names: UnsafeMutablePointer<UInt8>
+    private let nameStarts: UnsafeMutablePointer<Int>
+    private let nameBytes: Int
     /// The columns of the key, in key order.
-    private let keyIndexes: [Int32]
-    private let columnCount: Int32
-    // Per row scratch, kept for its capacity.
-    private var kinds: [ColumnValueKind] = []
-    private var texts: [UnsafeRawBufferPointer] = []
-    private var repaired: [String?] = []
+    private let keyIndexes: [Int]
+    private let width: Int
+    /// The loaded row's values (one read per column per row).
+    private let values: UnsafeMutablePointer<ColumnValue>
+    /// What `load` found out about the loaded row. Behind a pointer: a class's `var` costs a dynamic
+    /// exclusivity check per access, several per row.
+    private let row: UnsafeMutablePointer<LoadedRow>
+
+    private struct LoadedRow {
+        /// At least the bytes of its values with their tags and lengths.
+        var valueBytes = 0
+        /// No text with a NUL.
+        var regular = true
+        /// Text that is not valid UTF-8, as `String` repairs it; empty (no allocation) as a rule.
+        var repairs: [(column: Int, text: String)] = []
+    }
 
     /// An encoder for rows of `entity` whose values come in `columns` order, keyed by the columns at `keyIndexes`.
     public init(entity: String, columns: [String], keyIndexes: [Int]) {
         var e: [UInt8] = []
         Self.appendString(entity, to: &e)
         self.entity = e
-        var n: [UInt8] = [], ends: [Int] = []
-        for c in columns { Self.appendString(c, to: &n); ends.append(n.count) }
-        names = n
-        nameEnds = ends
-        self.keyIndexes = keyIndexes.map { Int32($0) }
-        columnCount = Int32(columns.count)
-        kinds = Array(repeating: .null, count: columns.count)
-        texts = Array(repeating: UnsafeRawBufferPointer(start: nil, count: 0), count: columns.count)
-        repaired = Array(repeating: nil, count: columns.count)
+        var n: [UInt8] = [], starts: [Int] = [0]
+        for c in columns { Self.appendString(c, to: &n); starts.append(n.count) }
+        names = .allocate(capacity: max(1, n.count))
+        names.initialize(from: n, count: n.count)
+        nameBytes = n.count
+        nameStarts = .allocate(capacity: starts.count)
+        nameStarts.initialize(from: starts, count: starts.count)
+        self.keyIndexes = keyIndexes
+        width = columns.count
+        values = .allocate(capacity: max(1, columns.count))
+        values.initialize(repeating: .null, count: max(1, columns.count))
+        row = .allocate(capacity: 1)
+        row.initialize(to: LoadedRow())
+    }
+
+    deinit {
+        values.deinitialize(count: max(1, width))
+        values.deallocate()
+        names.deallocate()
+        nameStarts.deallocate()
+        row.deinitialize(count: 1)
+        row.deallocate()
     }
 
     private static func appendString(_ s: String, to out: inout [UInt8]) {
@@ -43,116 +68,143 @@ public struct SnapshotRowEncoder {
         out.append(contentsOf: s.utf8)
     }
 
-    /// Appends the `snapshot` event of the current row of `row` with `sourcePosition` (UTF-8 bytes) to `out`.
-    public mutating func append<R: ColumnValues>(_ row: R, sourcePosition: UnsafeRawBufferPointer, to out: inout EncodedEvents) {
-        // First pass: kinds and text bytes, to bound the payload and to judge uniformity.
-        var bound = 1 + entity.count + 2 * 10 + 10 + sourcePosition.count + names.count
+    /// Reads the current row of `row`, every column once, for `key(_:)` and `append(sourcePosition:to:)`.
+    public func load<R: ColumnValues>(_ source: R) {
+        var bytes = 0
         var regular = true
-        for i in 0..<Int(columnCount) {
-            let k = row.kind(at: Int32(i))
-            kinds[i] = k
-            switch k {
-            case .null: bound += 1
-            case .int, .double: bound += 10
-            case .text:
-                let t = row.text(at: Int32(i))
-                texts[i] = t
-                if Self.isPlainASCII(t) {
-                    repaired[i] = nil
-                    bound += 11 + t.count
+        if !row.pointee.repairs.isEmpty { row.pointee.repairs.removeAll() }
+        for i in 0..<width {
+            let v = source.columnValue(at: Int32(i))
+            values[i] = v
+            switch v {
+            case .null: bytes += 1
+            case .int, .double: bytes += 10
+            case .text(let t):
+                let (valid, nul) = Self.checkUTF8(t)
+                if nul { regular = false }
+                if valid {
+                    bytes += 11 + t.count
                 } else {
-                    // Exactly what a `Value.string` of these bytes holds (invalid UTF-8 becomes U+FFFD).
+                    // Exactly what a `Value.string` of these bytes holds.
                     let s = String(decoding: t.bindMemory(to: UInt8.self), as: UTF8.self)
-                    repaired[i] = s
-                    if s.utf8.contains(0) { regular = false }
-                    bound += 11 + s.utf8.count
+                    row.pointee.repairs.append((i, s))
+                    bytes += 11 + s.utf8.count
                 }
-            case .blob:
-                let b = row.blob(at: Int32(i))
-                texts[i] = b
-                bound += 11 + b.count
+            case .blob(let b): bytes += 11 + b.count
             }
         }
-        if out.ends.isEmpty { out.keyKinds = keyIndexes.map { kinds[Int($0)] } }
+        row.pointee.valueBytes = bytes
+        row.pointee.regular = regular
+    }
+
+    /// The loaded row's key column `j` (in key order); nil for text that is not valid UTF-8 (its `String`
+    /// differs from its bytes: read it as a `Value`).
+    public func key(_ j: Int) -> ColumnValue? {
+        let i = keyIndexes[j]
+        if !row.pointee.repairs.isEmpty, row.pointee.repairs.contains(where: { $0.column == i }) { return nil }
+        return values[i]
+    }
+
+    /// Appends the `snapshot` event of the loaded row with `sourcePosition` (UTF-8 bytes) to `out`.
+    public func append(sourcePosition: UnsafeRawBufferPointer, to out: inout EncodedEvents) {
+        var regular = row.pointee.regular
+        if out.ends.isEmpty { out.keyKinds = keyIndexes.map { Self.kindCode(values[$0]) } }
         for (j, k) in keyIndexes.enumerated() {
-            let kind = kinds[Int(k)]
-            if kind != out.keyKinds[j] || kind == .null { regular = false }
-            if kind == .double {
-                let d = row.double(at: k)
-                if d.isNaN || (d == 0 && d.sign == .minus) { regular = false }
-            }
-            bound += nameEnds[Int(k)] - (k == 0 ? 0 : nameEnds[Int(k) - 1]) + 11 + (kind == .text || kind == .blob ? texts[Int(k)].count * 3 : 0)
+            let kind = Self.kindCode(values[k])
+            if kind != out.keyKinds[j] || kind == 0 { regular = false }
+            if case .double(let d) = values[k], d.isNaN || (d == 0 && d.sign == .minus) { regular = false }
         }
         if !regular { out.uniform = false }
-        // Through pointers only: a closure that used `self` would copy the encoder (a retain per array).
-        kinds.withUnsafeBufferPointer { kinds in
-        texts.withUnsafeBufferPointer { texts in
-        repaired.withUnsafeBufferPointer { repaired in
-        names.withUnsafeBufferPointer { names in
-        nameEnds.withUnsafeBufferPointer { nameEnds in
-        entity.withUnsafeBufferPointer { entity in
-        keyIndexes.withUnsafeBufferPointer { keyIndexes in
-            let columns = Columns(kinds: kinds, texts: texts, repaired: repaired, names: names, nameEnds: nameEnds)
-            out.appendTail(bound: bound) { start in
-                var c = RawCursor(start)
-                c.u8(EventBinaryCodec.opCode(.snapshot))
-                c.bytes(entity)
-                c.varint(UInt64(keyIndexes.count))
-                for k in keyIndexes { columns.write(Int(k), row, &c) }
-                c.varint(UInt64(sourcePosition.count))
-                let position = (c.p - start)..<(c.p - start + sourcePosition.count)
-                c.bytes(sourcePosition.bindMemory(to: UInt8.self))
-                c.varint(UInt64(kinds.count))
-                for i in 0..<kinds.count { columns.write(i, row, &c) }
-                return (c.p - start, position)
-            }
-        }}}}}}}
-    }
-
-    /// The current row's columns as the first pass found them, and the encoded names.
-    private struct Columns {
-        let kinds: UnsafeBufferPointer<ColumnValueKind>
-        let texts: UnsafeBufferPointer<UnsafeRawBufferPointer>
-        let repaired: UnsafeBufferPointer<String?>
-        let names: UnsafeBufferPointer<UInt8>
-        let nameEnds: UnsafeBufferPointer<Int>
-
-        /// Writes column `i`'s name and value as `EventBinaryEncoder` writes a row's column.
-        @inline(__always)
-        func write<R: ColumnValues>(_ i: Int, _ row: R, _ c: inout RawCursor) {
-            c.bytes(UnsafeBufferPointer(rebasing: names[(i == 0 ? 0 : nameEnds[i - 1])..<nameEnds[i]]))
-            switch kinds[i] {
-            case .null: c.u8(Tag.null)
-            case .int: c.u8(Tag.int); c.zigzag(row.int(at: Int32(i)))
-            case .double: c.u8(Tag.double); c.u64(row.double(at: Int32(i)).bitPattern)
-            case .text:
-                c.u8(Tag.string)
-                if let s = repaired[i] {
-                    c.string(s)
-                } else {
-                    c.varint(UInt64(texts[i].count))
-                    c.bytes(texts[i].bindMemory(to: UInt8.self))
-                }
-            case .blob:
-                c.u8(Tag.bytes)
-                c.varint(UInt64(texts[i].count))
-                c.bytes(texts[i].bindMemory(to: UInt8.self))
-            }
+        // Key values are a subset of the values: counting all of them twice bounds both images.
+        let bound = 1 + entity.count + 3 * 10 + sourcePosition.count + 2 * (nameBytes + row.pointee.valueBytes)
+        let repaired = !row.pointee.repairs.isEmpty
+        out.appendTail(bound: bound) { start in
+            var c = RawCursor(start)
+            c.u8(EventBinaryCodec.opCode(.snapshot))
+            entity.withUnsafeBufferPointer { c.bytes($0) }
+            c.varint(UInt64(keyIndexes.count))
+            for k in keyIndexes { write(k, &c, repaired) }
+            c.varint(UInt64(sourcePosition.count))
+            let position = (c.p - start)..<(c.p - start + sourcePosition.count)
+            c.bytes(sourcePosition.bindMemory(to: UInt8.self))
+            c.varint(UInt64(width))
+            for i in 0..<width { write(i, &c, repaired) }
+            return (c.p - start, position)
         }
     }
 
-    /// True when every byte is ASCII and none is NUL (eight at a time): such text is its own `String` bytes.
+    /// Writes column `i`'s name and value as `EventBinaryEncoder` writes a row's column.
     @inline(__always)
-    static func isPlainASCII(_ b: UnsafeRawBufferPointer) -> Bool {
-        var i = 0
-        let n = b.count
-        // A byte with its high bit set, or a zero byte (whose subtraction borrows), sets a high bit here.
-        while i + 8 <= n {
-            let x = b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            if ((x &- 0x0101_0101_0101_0101) | x) & 0x8080_8080_8080_8080 != 0 { return false }
-            i += 8
+    private func write(_ i: Int, _ c: inout RawCursor, _ repaired: Bool) {
+        let from = nameStarts[i], n = nameStarts[i + 1] - from
+        c.p.update(from: names + from, count: n)
+        c.p += n
+        switch values[i] {
+        case .null: c.u8(Tag.null)
+        case .int(let v): c.u8(Tag.int); c.zigzag(v)
+        case .double(let d): c.u8(Tag.double); c.u64(d.bitPattern)
+        case .text(let t):
+            c.u8(Tag.string)
+            if repaired, let r = row.pointee.repairs.first(where: { $0.column == i }) {
+                c.string(r.text)
+            } else {
+                c.varint(UInt64(t.count))
+                c.bytes(t.bindMemory(to: UInt8.self))
+            }
+        case .blob(let b):
+            c.u8(Tag.bytes)
+            c.varint(UInt64(b.count))
+            c.bytes(b.bindMemory(to: UInt8.self))
         }
-        while i < n { if b[i] == 0 || b[i] >= 0x80 { return false }; i += 1 }
-        return true
+    }
+
+    /// A key value's kind as a number (0 for null): what the key kinds of `EncodedEvents` compare.
+    private static func kindCode(_ v: ColumnValue) -> UInt8 {
+        switch v {
+        case .null: 0
+        case .int: 1
+        case .double: 2
+        case .text: 3
+        case .blob: 4
+        }
+    }
+
+    /// Whether `b` is valid UTF-8 (so a `String` of it holds the same bytes), and whether it holds a NUL.
+    /// Strict (Unicode's table of well-formed sequences): no overlong forms, surrogates or code points past
+    /// U+10FFFF; what it refuses is repaired through `String`, which is right even where it is too strict.
+    static func checkUTF8(_ b: UnsafeRawBufferPointer) -> (valid: Bool, nul: Bool) {
+        var i = 0, nul = false
+        let n = b.count
+        while i < n {
+            if i + 8 <= n {
+                // Eight ASCII bytes, none NUL: a high bit, or a zero byte (whose subtraction borrows), shows here.
+                let x = b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if ((x &- 0x0101_0101_0101_0101) | x) & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
+            }
+            let c = b[i]
+            if c < 0x80 {
+                if c == 0 { nul = true }
+                i += 1
+                continue
+            }
+            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+            let more: Int
+            switch c {
+            case 0xC2...0xDF: more = 1
+            case 0xE0: more = 2; lo = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: more = 2
+            case 0xED: more = 2; hi = 0x9F
+            case 0xF0: more = 3; lo = 0x90
+            case 0xF1...0xF3: more = 3
+            case 0xF4: more = 3; hi = 0x8F
+            default: return (false, nul)
+            }
+            guard i + more < n, b[i + 1] >= lo, b[i + 1] <= hi else { return (false, nul) }
+            if more >= 2 {
+                for k in 2...more where b[i + k] & 0xC0 != 0x80 { return (false, nul) }
+            }
+            i += more + 1
+        }
+        return (true, nul)
     }
 }

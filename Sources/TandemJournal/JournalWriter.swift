@@ -261,14 +261,10 @@ public final class JournalWriter: @unchecked Sendable {
                                 }
                             }
                         case .encoded(let encoded):
-                            let preFramed = PreFramedBatch.make(encoded, firstSeq: seq)
+                            // Framed inline: a copy and a CRC each, less than handing them to other threads costs.
                             for i in 0..<encoded.count {
                                 try place { groupStart, out in
-                                    if let preFramed {
-                                        preFramed.append(i, groupStart: groupStart, to: &out)
-                                    } else {
-                                        try SegmentFormat.appendFrame(encoded, i, seq: seq, groupStart: groupStart, into: &out)
-                                    }
+                                    try SegmentFormat.appendFrame(encoded, i, seq: seq, groupStart: groupStart, into: &out)
                                 }
                             }
                         }

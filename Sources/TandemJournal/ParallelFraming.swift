@@ -24,16 +24,6 @@ struct PreFramedBatch {
         }
     }
 
-    /// Frames the events of `encoded` with seqs from `firstSeq` (copy and CRC); nil as above.
-    static func make(_ encoded: EncodedEvents, firstSeq: UInt64) -> PreFramedBatch? {
-        make(count: encoded.count) { range, w in
-            for i in range {
-                try SegmentFormat.appendFrame(encoded, i, seq: firstSeq + UInt64(i), groupStart: false, into: &w.out)
-                w.ends.append(w.out.bytes.count)
-            }
-        }
-    }
-
     /// One part's frames as they are written.
     struct PartWriter {
         var out: ByteWriter

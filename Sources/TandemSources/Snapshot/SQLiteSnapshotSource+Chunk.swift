@@ -164,26 +164,36 @@ extension SQLiteSnapshotSource {
     private func encode(_ rows: Statement, into chunk: inout Chunk) throws {
         let t = chunk.table
         let prefix = SnapshotPosition.prefix(changeID: chunk.through, table: t.name)
-        if encoders[t.name] == nil { encoders[t.name] = SnapshotRowEncoder(entity: t.name, columns: t.columns, keyIndexes: t.keyIndexes) }
-        var encoder = encoders.removeValue(forKey: t.name)!
-        defer { encoders[t.name] = encoder }
+        let encoder = encoders[t.name] ?? SnapshotRowEncoder(entity: t.name, columns: t.columns, keyIndexes: t.keyIndexes)
+        encoders[t.name] = encoder
         var events = EncodedEvents()
         events.reserveCapacity(events: chunkRows, bytes: chunkRows * rowBytes)
-        var key: [Value] = []
-        key.reserveCapacity(t.keyIndexes.count)
         var text: [UInt8] = []
         text.reserveCapacity(prefix.count + 64)
         while try rows.step() {
-            key.removeAll(keepingCapacity: true)
-            for k in t.keyIndexes { key.append(rows.value(at: Int32(k))) }
-            try Self.checkKey(key, t)
+            encoder.load(rows)
             text.removeAll(keepingCapacity: true)
             text.append(contentsOf: prefix)
-            SnapshotPosition.appendKey(key, to: &text)
-            text.withUnsafeBytes { encoder.append(rows, sourcePosition: $0, to: &events) }
+            // The key as the position writes it, from the loaded values; other kinds (and NULL) as `Value`s.
+            var inPlace = true
+            for j in t.keyIndexes.indices {
+                if j > 0 { text.append(UInt8(ascii: ",")) }
+                if !SnapshotPosition.appendKeyValue(encoder.key(j), to: &text) { inPlace = false; break }
+            }
+            if inPlace {
+                text.append(contentsOf: "]]".utf8)
+            } else {
+                let key = t.keyIndexes.map { rows.value(at: Int32($0)) }
+                try Self.checkKey(key, t)
+                text.removeAll(keepingCapacity: true)
+                text.append(contentsOf: prefix)
+                SnapshotPosition.appendKey(key, to: &text)
+            }
+            text.withUnsafeBytes { encoder.append(sourcePosition: $0, to: &events) }
         }
         if !events.isEmpty {
-            chunk.lastKey = key
+            // The chunk's last key, as the events hold it (decoded once a chunk, not kept per row).
+            chunk.lastKey = events.event(at: events.count - 1).key.values
             rowBytes = events.byteCount / events.count + 16
         }
         chunk.encoded = events
