@@ -36,7 +36,7 @@ public struct EncodedEvents: Sendable {
     var keyKinds: [UInt8] = []
     /// The origin every event gets; written when an event is framed (it is the payload's last field).
     public var origin: String? {
-        didSet { originBytes = origin.map { s in var b: [UInt8] = []; Self.varint(UInt64(s.utf8.count), into: &b); return b + Array(s.utf8) } ?? [] }
+        didSet { originBytes = origin.map { s in var w = ByteWriter(capacity: 16); w.string(s); return w.bytes } ?? [] }
     }
     /// `origin` length-prefixed, as a payload holds it (empty for none).
     private var originBytes: [UInt8] = []
@@ -101,13 +101,6 @@ public struct EncodedEvents: Sendable {
         withUnsafeBytes(of: &head) { w.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<headCount])) }
         tails.withUnsafeBufferPointer { w.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<end])) }
         if !originBytes.isEmpty { w.bytes.append(contentsOf: originBytes) }
-    }
-
-    @inline(__always)
-    private static func varint(_ v: UInt64, into out: inout [UInt8]) {
-        var v = v
-        while v >= 0x80 { out.append(UInt8(truncatingIfNeeded: v) | 0x80); v >>= 7 }
-        out.append(UInt8(v))
     }
 
     /// Event `i` decoded (seq 0): what the journal holds for it, for checks and for the event-per-row path.

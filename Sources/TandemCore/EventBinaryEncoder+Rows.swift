@@ -34,11 +34,12 @@ public final class SnapshotRowEncoder {
 
     /// An encoder for rows of `entity` whose values come in `columns` order, keyed by the columns at `keyIndexes`.
     public init(entity: String, columns: [String], keyIndexes: [Int]) {
-        var e: [UInt8] = []
-        Self.appendString(entity, to: &e)
-        self.entity = e
-        var n: [UInt8] = [], starts: [Int] = [0]
-        for c in columns { Self.appendString(c, to: &n); starts.append(n.count) }
+        var e = ByteWriter()
+        e.string(entity)
+        self.entity = e.bytes
+        var w = ByteWriter(), starts: [Int] = [0]
+        for c in columns { w.string(c); starts.append(w.bytes.count) }
+        let n = w.bytes
         names = .allocate(capacity: max(1, n.count))
         names.initialize(from: n, count: n.count)
         nameBytes = n.count
@@ -59,13 +60,6 @@ public final class SnapshotRowEncoder {
         nameStarts.deallocate()
         row.deinitialize(count: 1)
         row.deallocate()
-    }
-
-    private static func appendString(_ s: String, to out: inout [UInt8]) {
-        var v = UInt64(s.utf8.count)
-        while v >= 0x80 { out.append(UInt8(truncatingIfNeeded: v) | 0x80); v >>= 7 }
-        out.append(UInt8(v))
-        out.append(contentsOf: s.utf8)
     }
 
     /// Reads the current row of `row`, every column once, for `key(_:)` and `append(sourcePosition:to:)`.

@@ -71,6 +71,21 @@ final class SnapshotSourceTests: XCTestCase {
         ingest.close()
     }
 
+    /// In WAL mode (where a reader never makes the writer wait) a fresh table's estimate is one count.
+    func testInWALModeTheEstimateOfAFreshTableIsItsRowCount() throws {
+        let legacy = try Database(path: dbPath)
+        try legacy.execute("PRAGMA journal_mode=WAL; DELETE FROM t WHERE id = 3")
+        let s = source()
+        try s.open(after: nil)
+        let rows = try s.read(limit: 100, wait: nil, stop: nil)
+        XCTAssertEqual(s.progress.tableEstimate, 9)
+        let changes = rows.flatMap(\.changes)
+        XCTAssertEqual(changes.map(\.op), [.delete] + Array(repeating: .snapshot, count: 4), "the delete, then the first chunk")
+        XCTAssertEqual(changes.dropFirst().map { $0.key["id"] }, [1, 2, 4, 5].map { Value.int($0) })
+        s.close()
+        legacy.close()
+    }
+
     func testSnapshotPositionsRoundTripEveryKeyType() throws {
         let keys: [[Value]] = [[.int(-5)], [.double(0.1 + 0.2)], [.string("a;snapshot:\"x\"")], [.bytes([0, 255, 7])],
                                [.int(3), .string("é")], []]

@@ -36,7 +36,8 @@ public final class SQLiteSnapshotSource: ChangeSource {
         public var maxChunkRows: Int = 16_384
         /// A chunk read longer than this halves the chunk (it is how long the legacy writer may wait).
         public var chunkMilliseconds: Double = 10
-        /// Rows counted per read for the progress estimate (each count is a short read of its own).
+        /// Rows counted per read for the progress estimate (each count is a short read of its own; in WAL mode a
+        /// fresh table is counted in one read).
         public var countStep: Int = 65_536
         /// Rows gathered (over several chunks) into one journal append: its memory bound.
         public var batchRows: Int = 8_192
