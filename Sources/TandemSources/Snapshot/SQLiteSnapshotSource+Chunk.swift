@@ -175,20 +175,22 @@ extension SQLiteSnapshotSource {
         encoders[t.name] = encoder
         var events = EncodedEvents()
         events.reserveCapacity(events: chunkRows, bytes: chunkRows * rowBytes)
-        var text: [UInt8] = []
+        var text = prefix
         text.reserveCapacity(prefix.count + 64)
+        let keyCount = t.keyIndexes.count
         while try rows.step() {
             encoder.load(rows)
-            text.removeAll(keepingCapacity: true)
-            text.append(contentsOf: prefix)
+            // The prefix stays; only the key after it is written again.
+            text.removeLast(text.count - prefix.count)
             // The key as the position writes it, from the loaded values; other kinds (and NULL) as `Value`s.
             var inPlace = true
-            for j in t.keyIndexes.indices {
+            for j in 0..<keyCount {
                 if j > 0 { text.append(UInt8(ascii: ",")) }
                 if !SnapshotPosition.appendKeyValue(encoder.key(j), to: &text) { inPlace = false; break }
             }
             if inPlace {
-                text.append(contentsOf: "]]".utf8)
+                text.append(UInt8(ascii: "]"))
+                text.append(UInt8(ascii: "]"))
             } else {
                 let key = t.keyIndexes.map { rows.value(at: Int32($0)) }
                 try Self.checkKey(key, t)
