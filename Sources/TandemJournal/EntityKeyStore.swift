@@ -57,9 +57,19 @@ extension JournalWriter {
             var trial = catalog
             var learnedHere = false
             do {
-                // Through a pointer: `for e in request.events` would copy (retain and release) every event.
-                try request.events.withUnsafeBufferPointer { events throws(KeyRefusal) in
-                    for i in events.indices where try trial.admit(events[i]) { learnedHere = true }
+                for part in request.batch.parts {
+                    switch part {
+                    case .events(let events):
+                        // Through a pointer: `for e in events` would copy (retain and release) every event.
+                        try events.withUnsafeBufferPointer { events throws(KeyRefusal) in
+                            for i in events.indices where try trial.admit(events[i]) { learnedHere = true }
+                        }
+                    case .encoded(let encoded) where encoded.uniform:
+                        // Every event's key passes what the first one's passes (see `EncodedEvents`).
+                        if try trial.admit(encoded.event(at: 0)) { learnedHere = true }
+                    case .encoded(let encoded):
+                        for e in encoded.events() where try trial.admit(e) { learnedHere = true }
+                    }
                 }
                 catalog = trial
                 learned = learned || learnedHere

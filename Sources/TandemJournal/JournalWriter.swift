@@ -90,8 +90,14 @@ public final class JournalWriter: @unchecked Sendable {
     /// Appends a batch as one group and returns the seqs assigned, once they are durable; nil for an empty batch.
     @discardableResult
     public func append(_ events: [Event]) throws -> ClosedRange<UInt64>? {
-        if events.isEmpty { return nil }
-        let request = AppendRequest(events: events)
+        try append(EventBatch(events))
+    }
+
+    /// Appends a batch of decoded and encoded events (in order) as one group; see `append(_:)`.
+    @discardableResult
+    public func append(_ batch: EventBatch) throws -> ClosedRange<UInt64>? {
+        if batch.isEmpty { return nil }
+        let request = AppendRequest(batch: batch)
         lock.lock()
         if let f = failure { lock.unlock(); throw JournalError.writerClosed(reason: f.description) }
         if isClosed { lock.unlock(); throw JournalError.writerClosed(reason: "the writer was closed") }
@@ -208,7 +214,7 @@ public final class JournalWriter: @unchecked Sendable {
         var pendingIndex: [IndexEntry] = []
         var flushes = 0
         var accepted: [(AppendRequest, ClosedRange<UInt64>)] = []
-        var last: Event?
+        var lastRequest: AppendRequest?
         // Where the group starts: a failure cuts back to here, so a reopen finds only what was acknowledged.
         let groupStart = AppendPosition(base: segmentBase, size: segmentSize, seq: nextSeq)
         let limit = Int64(options.segmentSize), interval = Int64(options.indexInterval)
@@ -219,18 +225,13 @@ public final class JournalWriter: @unchecked Sendable {
                 let mark = out.bytes.count
                 let indexMark = pendingIndex.count
                 let flushMark = flushes
-                let preFramed = PreFramedBatch.make(request.events, firstSeq: seq)
                 do {
-                    // Through pointers: `for event in events` or `events[i]` would copy (retain and release) every event.
-                    try request.events.withUnsafeBufferPointer { events in
-                    for i in events.indices {
+                    // Places one framed record (written by `frame`) after the records before it, rolling the
+                    // segment when it would pass its size.
+                    func place(_ frame: (_ groupStart: Bool, inout ByteWriter) throws -> Void) throws {
                         let before = out.bytes.count
                         // An empty buffer means every earlier record is durable: a group starts here.
-                        if let preFramed {
-                            preFramed.append(i, groupStart: before == 0, to: &out)
-                        } else {
-                            try SegmentFormat.appendFrame(events.baseAddress! + i, seq: seq, groupStart: before == 0, into: &out)
-                        }
+                        try frame(before == 0, &out)
                         let recordSize = Int64(out.bytes.count - before)
                         if segmentSize + Int64(out.bytes.count) > limit
                             && (segmentSize > Int64(SegmentFormat.headerSize) || before > 0) {
@@ -240,7 +241,7 @@ public final class JournalWriter: @unchecked Sendable {
                             flushes += 1
                             pendingIndex.removeAll()
                             try roll(newBase: seq)
-                            try SegmentFormat.appendFrame(events.baseAddress! + i, seq: seq, groupStart: true, into: &out)
+                            try frame(true, &out)
                         }
                         let offset = segmentSize + Int64(out.bytes.count) - recordSize
                         if offset >= nextIndexAt {
@@ -249,9 +250,33 @@ public final class JournalWriter: @unchecked Sendable {
                         }
                         seq += 1
                     }
+                    for part in request.batch.parts {
+                        switch part {
+                        case .events(let events):
+                            let preFramed = PreFramedBatch.make(events, firstSeq: seq)
+                            // Through pointers: `for event in events` or `events[i]` would copy (retain and release) every event.
+                            try events.withUnsafeBufferPointer { events in
+                                for i in events.indices {
+                                    try place { groupStart, out in
+                                        if let preFramed {
+                                            preFramed.append(i, groupStart: groupStart, to: &out)
+                                        } else {
+                                            try SegmentFormat.appendFrame(events.baseAddress! + i, seq: seq, groupStart: groupStart, into: &out)
+                                        }
+                                    }
+                                }
+                            }
+                        case .encoded(let encoded):
+                            // Framed inline: a copy and a CRC each, less than handing them to other threads costs.
+                            for i in 0..<encoded.count {
+                                try place { groupStart, out in
+                                    try SegmentFormat.appendFrame(encoded, i, seq: seq, groupStart: groupStart, into: &out)
+                                }
+                            }
+                        }
                     }
                     accepted.append((request, first...(seq - 1)))
-                    last = request.events.last
+                    lastRequest = request
                 } catch let e as JournalError where isRecordError(e) && flushes == flushMark {
                     // This batch cannot be framed; the others in the group go on without it.
                     out.bytes.removeSubrange(mark...)
@@ -285,7 +310,7 @@ public final class JournalWriter: @unchecked Sendable {
             return .failure(e)
         }
         nextSeq = seq
-        if var last { last.seq = seq - 1; lastEventCache = last }
+        if var last = lastRequest?.batch.lastEvent { last.seq = seq - 1; lastEventCache = last }
         durable.publish(seq - 1)
         writeHead(seq: seq - 1, live: true)
         for (r, range) in accepted { r.result = .success(range) }
@@ -335,9 +360,9 @@ public final class JournalWriter: @unchecked Sendable {
 
 /// One caller's batch waiting in the group-commit queue; `result` is set under the writer's lock.
 final class AppendRequest {
-    let events: [Event]
+    let batch: EventBatch
     var result: Result<ClosedRange<UInt64>, JournalError>?
-    init(events: [Event]) { self.events = events }
+    init(batch: EventBatch) { self.batch = batch }
 }
 
 /// The durable seq of a writer, with a condition for followers in the same process.

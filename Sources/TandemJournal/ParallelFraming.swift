@@ -14,25 +14,38 @@ struct PreFramedBatch {
 
     /// Frames `events` with seqs from `firstSeq`; nil when the batch is small or an event cannot be framed.
     static func make(_ events: [Event], firstSeq: UInt64) -> PreFramedBatch? {
-        guard events.count >= threshold, ProcessInfo.processInfo.activeProcessorCount > 1 else { return nil }
+        make(count: events.count) { range, w in
+            try events.withUnsafeBufferPointer { all in
+                for i in range {
+                    try SegmentFormat.appendFrame(all.baseAddress! + i, seq: firstSeq + UInt64(i), groupStart: false, into: &w.out)
+                    w.ends.append(w.out.bytes.count)
+                }
+            }
+        }
+    }
+
+    /// One part's frames as they are written.
+    struct PartWriter {
+        var out: ByteWriter
+        var ends: [Int] = []
+    }
+
+    /// Frames `count` records in eight parts on all cores, each part by `frame`.
+    private static func make(count total: Int, _ frame: @Sendable @escaping (Range<Int>, inout PartWriter) throws -> Void)
+        -> PreFramedBatch? {
+        guard total >= threshold, ProcessInfo.processInfo.activeProcessorCount > 1 else { return nil }
         // Eight parts, claimed dynamically: when the other core is busy, this thread frames more of them.
         let count = 8
-        let partSize = (events.count + count - 1) / count
+        let partSize = (total + count - 1) / count
         let slots = Slots(count: count)
         defer { slots.free() }
         DispatchQueue.concurrentPerform(iterations: count) { part in
-            let range = (part * partSize)..<min(events.count, (part + 1) * partSize)
-            var w = ByteWriter(capacity: range.count * 200 + 64)
-            var ends: [Int] = []
-            ends.reserveCapacity(range.count)
+            let range = (part * partSize)..<min(total, (part + 1) * partSize)
+            var w = PartWriter(out: ByteWriter(capacity: range.count * 200 + 64))
+            w.ends.reserveCapacity(range.count)
             do {
-                try events.withUnsafeBufferPointer { all in
-                    for i in range {
-                        try SegmentFormat.appendFrame(all.baseAddress! + i, seq: firstSeq + UInt64(i), groupStart: false, into: &w)
-                        ends.append(w.bytes.count)
-                    }
-                }
-                slots.set(part, (w.bytes, ends))
+                try frame(range, &w)
+                slots.set(part, (w.out.bytes, w.ends))
             } catch {
                 // Left empty: the writer frames this batch inline and reports the error there.
             }

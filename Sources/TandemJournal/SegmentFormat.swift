@@ -140,6 +140,12 @@ extension SegmentFormat {
         let start = w.bytes.count
         // The length word and CRC are zeros until patched below.
         EventBinaryCodec.encode(event, seq: seq, headerRoom: frameHeaderSize, into: &w)
+        try seal(frameAt: start, groupStart: groupStart, in: &w)
+    }
+
+    /// Fills in the length word and CRC of the frame whose payload follows its zeroed header at `start`.
+    @inline(__always)
+    private static func seal(frameAt start: Int, groupStart: Bool, in w: inout ByteWriter) throws {
         let length = w.bytes.count - start - frameHeaderSize
         guard length <= maxPayload else {
             w.bytes.removeSubrange(start...)
@@ -156,6 +162,14 @@ extension SegmentFormat {
 }
 
 extension SegmentFormat {
+    /// Appends one framed record for event `i` of `encoded`.
+    static func appendFrame(_ encoded: borrowing EncodedEvents, _ i: Int, seq: UInt64, groupStart: Bool,
+                            into w: inout ByteWriter) throws {
+        let start = w.bytes.count
+        encoded.encode(i, seq: seq, headerRoom: frameHeaderSize, into: &w)
+        try seal(frameAt: start, groupStart: groupStart, in: &w)
+    }
+
     /// The payload of `event` as if its seq were `seq`, without copying the event.
     @inline(__always)
     static func encodePayload(_ event: borrowing Event, seq: UInt64, into w: inout ByteWriter) {

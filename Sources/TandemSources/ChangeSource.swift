@@ -54,11 +54,22 @@ public struct SourceRecord: Sendable {
     public var raw: [UInt8]
     /// The input's full length in bytes (more than `raw.count` when cut).
     public var rawLength: Int64
+    /// Many changes already encoded (a snapshot's rows), instead of `change`; `position` is after the last.
+    public var encoded: EncodedEvents?
 
     /// A decoded change.
     public init(position: String, change: Event, raw: [UInt8]) {
         self.position = position; self.change = change; self.failure = nil; self.raw = raw
         self.rawLength = Int64(raw.count)
+    }
+
+    /// The changes this record holds, decoded: its change, or its encoded events.
+    public var changes: [Event] { encoded?.events() ?? change.map { [$0] } ?? [] }
+
+    /// Changes already encoded, in order; `position` is the last one's.
+    public init(position: String, encoded: EncodedEvents) {
+        self.position = position; self.change = nil; self.failure = nil; self.raw = []; self.rawLength = 0
+        self.encoded = encoded
     }
 
     /// Input that could not be decoded.

@@ -24,7 +24,7 @@ final class AppendPipeline: @unchecked Sendable {
 
     /// Queues `events` (possibly none) whose batch ends at `position`; waits while the previous batch appends.
     /// - Throws: the error of an earlier append (nothing more is appended after one fails).
-    func submit(_ events: [Event], through position: String) throws {
+    func submit(_ events: EventBatch, through position: String) throws {
         slot.wait()
         if let f = lock.withLock({ failure }) { slot.signal(); throw f }
         queue.async { [self] in

@@ -8,6 +8,8 @@ import TandemSources
 public protocol IngestJournal: AnyObject {
     /// Appends events in order; returns their seq range once they are durable (after fdatasync), nil for none.
     func appendDurably(_ events: [Event]) throws -> ClosedRange<UInt64>?
+    /// Appends decoded and encoded events in order, as `appendDurably(_:)` (default: decodes the encoded ones).
+    func appendDurably(_ batch: EventBatch) throws -> ClosedRange<UInt64>?
     /// The `sourcePosition` of the newest journaled event whose position `belongs` accepts (nil when none).
     ///
     /// A source resumes after its own newest position, not after the journal's last event: events appended
@@ -28,6 +30,10 @@ extension IngestJournal {
     /// Each entity's key as the journal holds it, for checking changes before they are appended (a journal
     /// that keeps none: empty, and ingest learns the keys from the changes it journals).
     public func entityKeyCatalog() throws -> EntityKeyCatalog { EntityKeyCatalog() }
+    /// Decodes the encoded events and appends them all as events.
+    public func appendDurably(_ batch: EventBatch) throws -> ClosedRange<UInt64>? {
+        try appendDurably(batch.decodedEvents())
+    }
     /// A journal that keeps no schemas: nothing to record.
     public func declareSchemas(_ schemas: [EntitySchema]) throws {}
 }

@@ -143,12 +143,80 @@ public final class Ingestor {
 
     /// Normalizes one batch, quarantines what fails (durably), and hands the rest to the append pipeline.
     func handle(_ records: consuming [SourceRecord], pipeline: AppendPipeline, summary: inout Summary) throws {
+        var batch = EventBatch()
         var events: [Event] = []
         events.reserveCapacity(records.count)
         var rejected: [Quarantine.NewEntry] = []
         var lastIsRejected = false
         var declarations: [EntitySchema] = []
+        /// One change: mapped and checked into `events`, or refused into `rejected`.
+        func take(_ change: Event, position: String, raw: [UInt8]) {
+            // A source without raw bytes gets the change itself quarantined: keep a copy only when the
+            // mapping could reject it (entity rules, rejected entities, a key still to find); a change that
+            // passes through unmapped is kept only once it is refused.
+            let keepsRaw = !raw.isEmpty
+            var outcome: MappingOutcome
+            var original: Event?
+            if passesUnmapped(change) {
+                // No rules for it: the mapping would pass it unchanged after `fault`, which is checked here
+                // once, its names once per run of events sharing them (a snapshot's rows do).
+                if let f = names.fault(of: change) {
+                    if !keepsRaw { original = change }
+                    outcome = .rejected(Rejection(rule: f.rule, column: f.column, reason: f.reason))
+                } else {
+                    // Straight into the batch: wrapping it in an outcome costs a copy of the event.
+                    var e = change
+                    do {
+                        try keys.admit(e)
+                        if e.origin == nil { e.origin = settings.origin }
+                        events.append(e)
+                        lastIsRejected = false
+                        return
+                    } catch {
+                        outcome = .rejected(Rejection(rule: "key", reason: error.description))
+                        if !keepsRaw { original = e }
+                    }
+                }
+            } else {
+                original = !keepsRaw ? change : nil
+                outcome = mapping.apply(change)
+            }
+            var refused: Event?
+            if case .event(let e) = outcome {
+                // A key that is not its entity's would name another row (or none) in the store: the journal
+                // would refuse the whole batch, so it is quarantined here, alone. (Without `original`, the
+                // mapping passed the change unchanged: the event is what to keep.)
+                do { try keys.admit(e) } catch {
+                    outcome = .rejected(Rejection(rule: "key", reason: error.description))
+                    if !keepsRaw, original == nil { refused = e }
+                }
+            }
+            switch outcome {
+            case .event(var e):
+                if e.origin == nil { e.origin = settings.origin }
+                events.append(e)
+                lastIsRejected = false
+            case .rejected(let j):
+                rejected.append(.init(position: position, rejection: j,
+                                      raw: keepsRaw ? raw : (original ?? refused).map { EventJSON.encode($0) } ?? [],
+                                      format: keepsRaw ? source.rawFormat : .tandem))
+                lastIsRejected = true
+            }
+        }
         for i in records.indices {
+            if var encoded = records[i].encoded.take() {
+                if admits(encoded) {
+                    // Checked once for all its events (see `EncodedEvents.uniform`): journaled as encoded.
+                    if encoded.origin == nil { encoded.origin = settings.origin }
+                    batch.append(events)
+                    events.removeAll()
+                    batch.append(encoded)
+                    lastIsRejected = false
+                } else {
+                    for e in encoded.events() { take(e, position: e.sourcePosition ?? records[i].position, raw: []) }
+                }
+                continue
+            }
             // Move the change out of the record: an Event copy costs a retain per string and row.
             if let change = records[i].change.take() {
                 if source.rawFormat == .debezium, !declaredEntities.contains(change.entity),
@@ -156,58 +224,7 @@ public final class Ingestor {
                     declarations.append(declared)
                     declaredEntities.insert(change.entity)
                 }
-                // A source without raw bytes gets the change itself quarantined: keep a copy only when the
-                // mapping could reject it (entity rules, rejected entities, a key still to find); a change that
-                // passes through unmapped is kept only once it is refused.
-                let keepsRaw = !records[i].raw.isEmpty
-                var outcome: MappingOutcome
-                var original: Event?
-                if mapping.unlistedEntities == .pass, !change.key.isEmpty,
-                   mapping.entities.isEmpty || mapping.entities[change.entity] == nil {
-                    // No rules for it: the mapping would pass it unchanged after `fault`, which is checked here
-                    // once, its names once per run of events sharing them (a snapshot's rows do).
-                    if let f = names.fault(of: change) {
-                        if !keepsRaw { original = change }
-                        outcome = .rejected(Rejection(rule: f.rule, column: f.column, reason: f.reason))
-                    } else {
-                        // Straight into the batch: wrapping it in an outcome costs a copy of the event.
-                        var e = change
-                        do {
-                            try keys.admit(e)
-                            if e.origin == nil { e.origin = settings.origin }
-                            events.append(e)
-                            lastIsRejected = false
-                            continue
-                        } catch {
-                            outcome = .rejected(Rejection(rule: "key", reason: error.description))
-                            if !keepsRaw { original = e }
-                        }
-                    }
-                } else {
-                    original = !keepsRaw ? change : nil
-                    outcome = mapping.apply(change)
-                }
-                var refused: Event?
-                if case .event(let e) = outcome {
-                    // A key that is not its entity's would name another row (or none) in the store: the journal
-                    // would refuse the whole batch, so it is quarantined here, alone. (Without `original`, the
-                    // mapping passed the change unchanged: the event is what to keep.)
-                    do { try keys.admit(e) } catch {
-                        outcome = .rejected(Rejection(rule: "key", reason: error.description))
-                        if !keepsRaw, original == nil { refused = e }
-                    }
-                }
-                switch outcome {
-                case .event(var e):
-                    if e.origin == nil { e.origin = settings.origin }
-                    events.append(e)
-                    lastIsRejected = false
-                case .rejected(let j):
-                    rejected.append(.init(position: records[i].position, rejection: j,
-                                          raw: keepsRaw ? records[i].raw : (original ?? refused).map { EventJSON.encode($0) } ?? [],
-                                          format: keepsRaw ? source.rawFormat : .tandem))
-                    lastIsRejected = true
-                }
+                take(change, position: records[i].position, raw: records[i].raw)
             } else {
                 let r = records[i]
                 let j = r.failure ?? Rejection(rule: "parse", reason: "undecodable input")
@@ -215,10 +232,11 @@ public final class Ingestor {
                 lastIsRejected = true
             }
         }
+        batch.append(events)
         let last = records[records.count - 1].position
         if !rejected.isEmpty {
             // When the batch ends in rejected input, remember that the source read past the journal.
-            let after = events.last?.sourcePosition ?? journalPosition
+            let after = batch.lastPosition ?? journalPosition
             // A retried entry whose event is no longer in the journal (truncated) is quarantined again. The
             // journal is read only with no append in flight (the pipeline's contract); this is rare.
             summary.quarantined += try quarantine.add(rejected, source: source.description, cursor: lastIsRejected ? (last, after) : nil) {
@@ -230,10 +248,26 @@ public final class Ingestor {
         }
         // Quarantined input is durable before the events after it are journaled, so a crash never leaves a
         // journaled position beyond input that is neither journaled nor quarantined.
-        if let p = events.last?.sourcePosition { journalPosition = p }
+        if let p = batch.lastPosition { journalPosition = p }
         // A Debezium log declares its tables' types in each line's schema block: recorded before the changes.
         if !declarations.isEmpty { try journal.declareSchemas(mapping.targetSchemas(of: declarations)) }
-        try pipeline.submit(events, through: last)
+        try pipeline.submit(batch, through: last)
         summary.position = last
+    }
+
+    /// True when the mapping passes `change` through unchanged: no rules for its entity, and it has a key.
+    private func passesUnmapped(_ change: borrowing Event) -> Bool {
+        mapping.unlistedEntities == .pass && !change.key.isEmpty
+            && (mapping.entities.isEmpty || mapping.entities[change.entity] == nil)
+    }
+
+    /// Whether `encoded` is journaled as it is: its events are uniform, pass unmapped, and its first event
+    /// (so every one) is sound and has its entity's key (learned here when new).
+    private func admits(_ encoded: EncodedEvents) -> Bool {
+        guard encoded.uniform, !encoded.isEmpty else { return false }
+        let first = encoded.event(at: 0)
+        guard passesUnmapped(first), first.fault == nil else { return false }
+        do { try keys.admit(first) } catch { return false }
+        return true
     }
 }

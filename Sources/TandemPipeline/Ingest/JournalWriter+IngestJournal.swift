@@ -5,6 +5,8 @@ import TandemSources
 /// The journal's writer is what ingest appends to: `append` returns once the events are durable.
 extension JournalWriter: QuarantineRetryJournal {
     public func appendDurably(_ events: [Event]) throws -> ClosedRange<UInt64>? { try append(events) }
+    /// Frames encoded events as they are (no event per row).
+    public func appendDurably(_ batch: EventBatch) throws -> ClosedRange<UInt64>? { try append(batch) }
 
     /// Looks at the last event first (the usual case: the source is the only writer), then scans back from the
     /// head a window at a time; the scan reads only durable events, so the answer is exact after a crash.

@@ -10,22 +10,22 @@ extension SQLiteSnapshotSource {
             try start(db, table: plan.removeFirst())
         }
         guard let (table, lastKey) = current else { return false }
-        guard let (through, rows) = try cut(db, table, after: lastKey, stop: stop) else { return false }
-        if let last = rows.last {
-            current = (table, table.keyIndexes.map { last[$0] })
-            progress.tableRows += rows.count
-            progress.rows += rows.count
+        guard let chunk = try cut(db, table, after: lastKey, stop: stop) else { return false }
+        if let last = chunk.lastKey {
+            current = (table, last)
+            progress.tableRows += chunk.count
+            progress.rows += chunk.count
         } else {
             // Every row is gathered; the table is complete once the batch being built, or else the last one
             // handed out, is durable.
-            completions.append((ordinal + (building.isEmpty ? 0 : 1), table.name, through))
+            completions.append((ordinal + (building.isEmpty ? 0 : 1), table.name, chunk.through))
             progress.tablesDone += 1
-            settings.log("snapshot: \(table.name) done: \(progress.tableRows) row\(progress.tableRows == 1 ? "" : "s") in this run, as of change \(through)")
+            settings.log("snapshot: \(table.name) done: \(progress.tableRows) row\(progress.tableRows == 1 ? "" : "s") in this run, as of change \(chunk.through)")
             current = nil
             progress.table = nil
             try completeDurableTables()
         }
-        pending = Chunk(through: max(through, streamAt), table: table, rows: rows)
+        pending = chunk
         return true
     }
 
@@ -60,6 +60,13 @@ extension SQLiteSnapshotSource {
     private func count(_ db: Database, _ t: SnapshotTable, after lastKey: [Value]?) throws -> Int {
         let step = Int64(max(1, settings.countStep))
         return try SourceError.wrapping(settings.path) {
+            if walMode, lastKey == nil {
+                // A reader never makes the writer wait in WAL mode: one count, which SQLite answers from the
+                // b-tree's pages without stepping through every row as the counting steps below do.
+                let all = try db.prepare("SELECT count(*) FROM \(ChangeTableTriggers.quote(t.name))")
+                guard try all.step(), case .int(let n) = all.value(at: 0) else { return 0 }
+                return Int(n)
+            }
             var total = 0
             var after = lastKey
             let boundary = try db.prepare(t.countStepSQL(after: true, keys: true))
@@ -86,8 +93,7 @@ extension SQLiteSnapshotSource {
 
     /// One consistent cut: the change id M it is as of, the chunk's rows as snapshot records, their last key.
     /// Retries while the legacy application holds a lock longer than the busy timeout; nil when `stop` fired.
-    private func cut(_ db: Database, _ t: SnapshotTable, after lastKey: [Value]?, stop: StopSignal?) throws
-        -> (Int64, [[Value]])? {
+    private func cut(_ db: Database, _ t: SnapshotTable, after lastKey: [Value]?, stop: StopSignal?) throws -> Chunk? {
         while stop?.isFired != true {
             do {
                 return try readChunk(db, t, after: lastKey)
@@ -102,7 +108,7 @@ extension SQLiteSnapshotSource {
         return nil
     }
 
-    private func readChunk(_ db: Database, _ t: SnapshotTable, after lastKey: [Value]?) throws -> (Int64, [[Value]]) {
+    private func readChunk(_ db: Database, _ t: SnapshotTable, after lastKey: [Value]?) throws -> Chunk {
         let clock = ContinuousClock()
         var started = clock.now
         let maxID = try db.cachedStatement("SELECT max(id) FROM \(ChangeTableTriggers.table)")
@@ -110,7 +116,8 @@ extension SQLiteSnapshotSource {
         var through = streamAt
         let width = Int32(t.columns.count)
         var values: [[Value]] = []
-        values.reserveCapacity(chunkRows)
+        var chunk = Chunk(through: streamAt, table: t)
+        if !settings.encodesRows { values.reserveCapacity(chunkRows) }
         // Deferred: the read transaction (the cut) starts at the first SELECT and covers both.
         try db.execute("BEGIN")
         defer { try? maxID.reset(); try? rows.reset() }
@@ -122,12 +129,18 @@ extension SQLiteSnapshotSource {
             var n: Int32 = 1
             for v in lastKey ?? [] { try rows.bind(v, at: n); n += 1 }
             try rows.bind(Int64(chunkRows), at: n)
-            // Only the values while the lock is held; events are built after it is released.
-            while try rows.step() {
-                var row: [Value] = []
-                row.reserveCapacity(Int(width))
-                for i in 0..<width { row.append(rows.value(at: i)) }
-                values.append(row)
+            chunk.through = max(through, streamAt)
+            if settings.encodesRows {
+                // Straight into the journal's payload layout: no event (rows, values, strings) per row.
+                try encode(rows, into: &chunk)
+            } else {
+                // Only the values while the lock is held; events are built after it is released.
+                while try rows.step() {
+                    var row: [Value] = []
+                    row.reserveCapacity(Int(width))
+                    for i in 0..<width { row.append(rows.value(at: i)) }
+                    values.append(row)
+                }
             }
             try maxID.reset()
             try rows.reset()
@@ -143,28 +156,84 @@ extension SQLiteSnapshotSource {
         // a reader never makes the writer wait, so chunks stay at their largest (the memory bound).
         if !walMode, ms > settings.chunkMilliseconds, chunkRows > 64 {
             chunkRows = max(64, chunkRows / 2)
-        } else if walMode || ms < settings.chunkMilliseconds / 2, values.count == chunkRows {
+        } else if walMode || ms < settings.chunkMilliseconds / 2, values.count + chunk.count == chunkRows {
             chunkRows = min(settings.maxChunkRows, chunkRows * 2)
         }
         progress.chunkRows = chunkRows
-        return (through, values)
+        if !values.isEmpty {
+            chunk.lastKey = t.keyIndexes.map { values[values.count - 1][$0] }
+            chunk.rows = values
+        }
+        return chunk
+    }
+
+    /// Steps `rows` to its end, encoding each row as a snapshot event of `chunk`'s table as of its cut.
+    private func encode(_ rows: Statement, into chunk: inout Chunk) throws {
+        let t = chunk.table
+        let prefix = SnapshotPosition.prefix(changeID: chunk.through, table: t.name)
+        let encoder = encoders[t.name] ?? SnapshotRowEncoder(entity: t.name, columns: t.columns, keyIndexes: t.keyIndexes)
+        encoders[t.name] = encoder
+        var events = EncodedEvents()
+        events.reserveCapacity(events: chunkRows, bytes: chunkRows * rowBytes)
+        var text = prefix
+        text.reserveCapacity(prefix.count + 64)
+        let keyCount = t.keyIndexes.count
+        while try rows.step() {
+            encoder.load(rows)
+            // The prefix stays; only the key after it is written again.
+            text.removeLast(text.count - prefix.count)
+            // The key as the position writes it, from the loaded values; other kinds (and NULL) as `Value`s.
+            var inPlace = true
+            for j in 0..<keyCount {
+                if j > 0 { text.append(UInt8(ascii: ",")) }
+                if !SnapshotPosition.appendKeyValue(encoder.key(j), to: &text) { inPlace = false; break }
+            }
+            if inPlace {
+                text.append(UInt8(ascii: "]"))
+                text.append(UInt8(ascii: "]"))
+            } else {
+                let key = t.keyIndexes.map { rows.value(at: Int32($0)) }
+                try Self.checkKey(key, t)
+                text.removeAll(keepingCapacity: true)
+                text.append(contentsOf: prefix)
+                SnapshotPosition.appendKey(key, to: &text)
+            }
+            text.withUnsafeBytes { encoder.append(sourcePosition: $0, to: &events) }
+        }
+        if !events.isEmpty {
+            // The chunk's last key, as the events hold it (decoded once a chunk, not kept per row).
+            chunk.lastKey = events.event(at: events.count - 1).key.values
+            rowBytes = events.byteCount / events.count + 16
+        }
+        chunk.encoded = events
+    }
+
+    /// Refuses a row whose key is NULL.
+    private static func checkKey(_ key: [Value], _ t: SnapshotTable) throws {
+        if key.contains(where: \.isNull) {
+            // SQLite allows NULL in a non-INTEGER primary key of a rowid table; no later change could name it.
+            throw SourceError.config("snapshot: table \"\(t.name)\" has a row whose primary key (\(t.keyColumns.joined(separator: ", "))) is NULL; it cannot be replicated by key; hint: give those rows a key, or leave the table out with --entities")
+        }
     }
 
     /// Appends a chunk's rows to `out` as snapshot records (positions: as of its cut, after each row's key)
     /// and makes the positions that follow say they are journaled.
     func append(_ chunk: consuming Chunk, to out: inout [SourceRecord]) throws {
+        if let encoded = chunk.encoded {
+            if let position = encoded.lastPosition, let last = chunk.lastKey {
+                out.append(SourceRecord(position: position, encoded: encoded))
+                carried = .init(table: chunk.table.name, lastKey: last)
+            }
+            return
+        }
         let t = chunk.table, keyNames = t.keyColumns
         let prefix = SnapshotPosition.prefix(changeID: chunk.through, table: t.name)
-        out.reserveCapacity(out.count + chunk.rows.count)
         var last: [Value] = []
         var text: [UInt8] = []
         text.reserveCapacity(prefix.count + 64)
         for row in chunk.rows {
             last = t.keyIndexes.map { row[$0] }
-            if last.contains(where: \.isNull) {
-                // SQLite allows NULL in a non-INTEGER primary key of a rowid table; no later change could name it.
-                throw SourceError.config("snapshot: table \"\(t.name)\" has a row whose primary key (\(keyNames.joined(separator: ", "))) is NULL; it cannot be replicated by key; hint: give those rows a key, or leave the table out with --entities")
-            }
+            try Self.checkKey(last, t)
             // One buffer for every row's position text: the String is its only allocation.
             text.removeAll(keepingCapacity: true)
             text.append(contentsOf: prefix)
@@ -178,9 +247,16 @@ extension SQLiteSnapshotSource {
     }
 }
 
-/// One chunk cut from a table: its rows (values in column order) as of change `through`.
+/// One chunk cut from a table as of change `through`: its rows encoded as snapshot events, or (with
+/// `Settings.encodesRows` off) their values in column order.
 struct Chunk {
     var through: Int64
     var table: SnapshotTable
-    var rows: [[Value]]
+    var rows: [[Value]] = []
+    var encoded: EncodedEvents?
+    /// The key of the last row, nil when the chunk has none (the table is done).
+    var lastKey: [Value]?
+
+    /// The number of rows.
+    var count: Int { encoded?.count ?? rows.count }
 }

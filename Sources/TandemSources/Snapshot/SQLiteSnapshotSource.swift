@@ -36,10 +36,14 @@ public final class SQLiteSnapshotSource: ChangeSource {
         public var maxChunkRows: Int = 16_384
         /// A chunk read longer than this halves the chunk (it is how long the legacy writer may wait).
         public var chunkMilliseconds: Double = 10
-        /// Rows counted per read for the progress estimate (each count is a short read of its own).
+        /// Rows counted per read for the progress estimate (each count is a short read of its own; in WAL mode a
+        /// fresh table is counted in one read).
         public var countStep: Int = 65_536
         /// Rows gathered (over several chunks) into one journal append: its memory bound.
         public var batchRows: Int = 8_192
+        /// Rows go to the journal encoded straight from the table (no event per row); off, an `Event` per row
+        /// (the older path, kept to check the encoded one against: both journal the same events).
+        public var encodesRows: Bool = true
         /// Where operator log lines go.
         public var log: @Sendable (String) -> Void = OperatorLog.stderr
         /// How long a read waits for a lock the legacy application holds. Long: in rollback-journal mode a
@@ -87,6 +91,10 @@ public final class SQLiteSnapshotSource: ChangeSource {
     var carried: SnapshotPosition.Progress?
     var streamAt: Int64 = 0
     var pending: Chunk?
+    /// Each table's row encoder (its names encoded once).
+    var encoders: [String: SnapshotRowEncoder] = [:]
+    /// About how many bytes an encoded row takes (of the last chunk): the room a chunk reserves.
+    var rowBytes = 128
     /// The batch being gathered (handed out as number `ordinal + 1`).
     var building: [SourceRecord] = []
     var chunkRows = 0
@@ -197,14 +205,14 @@ public final class SQLiteSnapshotSource: ChangeSource {
             if let p = pending {
                 if streamAt < p.through {
                     // A long backlog of changes goes out in batches before the rows.
-                    if building.count >= bound { return issueBuilding() }
+                    if buildingRows >= bound { return issueBuilding() }
                     building.append(contentsOf: try catchUp(db, through: p.through, limit: limit, stop: stop))
                     continue
                 }
                 // From here on every position says these rows are journaled (they are, when it is).
-                let rows = p.rows.count
+                let rows = p.count
                 try append(pending.take()!, to: &building)
-                if rows > 0, building.count >= settings.batchRows { return issueBuilding() }
+                if rows > 0, buildingRows >= settings.batchRows { return issueBuilding() }
                 continue
             }
             guard try nextChunk(db, stop: stop) else { break }
@@ -238,6 +246,9 @@ public final class SQLiteSnapshotSource: ChangeSource {
         streamAt = SnapshotPosition.changeID(of: records[records.count - 1].position) ?? streamAt
         return records
     }
+
+    /// The changes in `building` (an encoded record holds many).
+    private var buildingRows: Int { building.reduce(0) { $0 + ($1.encoded?.count ?? 1) } }
 
     /// Hands out the batch being built and remembers its last position, to learn when it is durable.
     private func issueBuilding() -> [SourceRecord] {

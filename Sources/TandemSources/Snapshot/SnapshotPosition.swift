@@ -102,6 +102,17 @@ public struct SnapshotPosition: Sendable, Equatable {
         out.append(contentsOf: "]]".utf8)
     }
 
+    /// Appends one key value read in place as `appendKey` writes it, for an integer or (valid UTF-8) text;
+    /// false, writing nothing, for any other value (the caller then writes the key's `Value`s).
+    static func appendKeyValue(_ v: ColumnValue?, to out: inout [UInt8]) -> Bool {
+        switch v {
+        case .int(let n)?: JSONWriter.int(n, into: &out)
+        case .text(let t)?: JSONWriter.string(t.bindMemory(to: UInt8.self), into: &out)
+        default: return false
+        }
+        return true
+    }
+
     // A key value exactly as SQLite holds it, so `WHERE key > ?` binds the same value of the same type:
     // integer → number, real → {"real": shortest round-trip text}, text → string, blob → {"hex": …}.
     static func encode(_ v: Value) -> JSONValue {
