@@ -102,3 +102,33 @@ class DaemonTestCase: XCTestCase {
         XCTAssertEqual(positions.count, changes, "every captured change journaled", file: file, line: line)
     }
 }
+
+extension DaemonTestCase {
+    /// `GET path` on the daemon's HTTP port: status code and body.
+    func get(_ d: DaemonProcess, _ path: String) throws -> (status: Int, body: String) {
+        guard let port = d.port else { XCTFail("no HTTP port in the log: \(d.log)"); return (0, "") }
+        let r = try runTool("/usr/bin/curl", ["-s", "-m", "5", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"])
+        var lines = r.stdout.components(separatedBy: "\n")
+        let code = Int(lines.popLast() ?? "") ?? 0
+        return (code, lines.joined(separator: "\n"))
+    }
+
+    /// Runs `scripts/postgres ARGS…` on the test cluster (pause: stop the server keeping its data; resume).
+    func postgresScript(_ args: [String]) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        // Output to /dev/null, not a pipe: the server that `resume` starts would hold a pipe open for good.
+        let p = Process()
+        p.executableURL = root.appendingPathComponent("scripts/postgres")
+        p.arguments = args
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, "scripts/postgres \(args.joined(separator: " "))")
+    }
+
+    /// Inserts rows `range` into the legacy table in one transaction.
+    func insertLegacy(_ range: ClosedRange<Int>, tenant: String = "acme", qty: Int = 1) throws {
+        _ = try sqlite3(legacy, "BEGIN; " + range.map { "INSERT INTO items VALUES (\($0), '\(tenant)', 'row \($0)', \(qty));" }.joined() + " COMMIT;")
+    }
+}

@@ -77,7 +77,7 @@ public final class Daemon: Sendable {
         let manifest = try Journal.manifest(at: config.journal, options: options)
         log.notice("journal \(config.journal): recovered, seqs \(manifest.firstSeq)…\(journal.lastSeq)"
                    + (manifest.consumers.isEmpty ? "" : "; consumers " + manifest.consumers.map { "\($0.name) at \($0.appliedSeq)" }.joined(separator: ", ")))
-        state = DaemonState(sourceSpec: config.sourceText, journal: config.journal, sinks: config.sinks, startedAt: Quarantine.now())
+        state = DaemonState(sourceSpec: config.sourceText, journal: config.journal, head: journal.lastSeq, sinks: config.sinks, startedAt: Quarantine.now())
         let head = journal
         positions = ConsumerPositions(journal: config.journal, options: options, head: { head.lastSeq })
         source = SourceWorker(config: config, mapping: mapping, journal: journal, state: state, log: log, stop: stopFlag)

@@ -86,6 +86,7 @@ final class DaemonTicker: Sendable {
         }
         d.state.update { s in
             s.journal.headSeq = head
+            s.source.eventsTotal = head >= s.journal.startHead ? head - s.journal.startHead : 0
             s.journal.bytes = bytes
             s.journal.segments = segments
             if let first { s.journal.firstSeq = head >= first ? first : 0 }
