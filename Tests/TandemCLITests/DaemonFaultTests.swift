@@ -8,7 +8,7 @@ final class DaemonFaultTests: DaemonTestCase {
     /// 503 naming it) while the SQLite sink and ingestion go on; when the server is back, it catches up and
     /// /healthz says ok again.
     func testASinkWhoseServerIsStoppedIsRetriedWhileTheOtherSinkGoesOnAndCatchesUp() throws {
-        try requirePostgres()
+        let cluster = try privatePostgres()
         try writeConfig(withPostgres: true)
         try insertLegacy(1...5)
         let d = try startDaemon()
@@ -17,9 +17,7 @@ final class DaemonFaultTests: DaemonTestCase {
         waitUntil("both stores filled") { sqliteRows().split(separator: "\n").count == 5 && postgresRows().split(separator: "\n").count == 5 }
         XCTAssertEqual(try get(d, "/healthz").status, 200)
 
-        try postgresScript(["pause"])
-        var paused = true
-        defer { if paused { try? postgresScript(["resume"]) } }
+        try postgresScript(["pause", cluster])
         try insertLegacy(6...40)
         waitUntil("the SQLite sink to go on without PostgreSQL") { sqliteRows().split(separator: "\n").count == 40 }
         d.waitForLog("sink pg degraded")
@@ -29,8 +27,7 @@ final class DaemonFaultTests: DaemonTestCase {
         XCTAssertTrue(health.body.contains("sink pg degraded"), health.body)
         XCTAssertFalse(health.body.contains("sink new"), health.body)
 
-        try postgresScript(["resume"])
-        paused = false
+        try postgresScript(["resume", cluster])
         let expected = try legacyRows()
         waitUntil("PostgreSQL to catch up", timeout: 60) { postgresRows() == expected }
         d.waitForLog("sink pg is running again")
