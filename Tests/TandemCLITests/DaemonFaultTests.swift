@@ -40,6 +40,7 @@ final class DaemonFaultTests: DaemonTestCase {
 
     /// Promise: a sink pointed at a closed port is degraded and retried; fixing its "into" and sending SIGHUP
     /// lets it fill; a config that does not load on SIGHUP is refused with a log line and the running one kept.
+    /// (Run with `--log-format json`: every line it logs is one JSON object.)
     func testAClosedPortFixedWithSIGHUPAndABadConfigRefused() throws {
         try requirePostgres()
         let pg = try XCTUnwrap(postgres)
@@ -48,7 +49,7 @@ final class DaemonFaultTests: DaemonTestCase {
             + [URLQueryItem(name: "host", value: "127.0.0.1"), URLQueryItem(name: "port", value: "1")]
         try writeConfig(withPostgres: true, pgInto: closed.string)
         try insertLegacy(1...10)
-        let d = try startDaemon()
+        let d = try startDaemon(extra: ["--log-format", "json"])
         defer { if d.process.isRunning { d.signal(SIGKILL); d.process.waitUntilExit() } }
         d.waitForLog("ready:")
         waitUntil("the SQLite sink filled") { sqliteRows().split(separator: "\n").count == 10 }
@@ -69,6 +70,10 @@ final class DaemonFaultTests: DaemonTestCase {
         d.signal(SIGTERM)
         XCTAssertNotNil(d.waitForExit())
         XCTAssertEqual(d.process.terminationStatus, 0, d.log)
+        for line in d.log.split(separator: "\n") {
+            XCTAssertTrue(line.hasPrefix(#"{"time":""#) && line.hasSuffix("}"), "not one JSON object: \(line)")
+        }
+        XCTAssertFalse(d.log.contains("password"), d.log)
     }
 
     /// Promise: a NOT NULL column the application added to the PostgreSQL table stops the "pg" sink on the first
