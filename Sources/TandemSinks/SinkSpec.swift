@@ -125,4 +125,15 @@ public struct SinkSpec: Sendable, Hashable, CustomStringConvertible {
         case let .postgres(conninfo): return try PostgresSink(conninfo: conninfo, name: name, evolve: evolve)
         }
     }
+
+    /// Opens the sink for a caller that retries with its own back-off (the daemon): a PostgreSQL connection is
+    /// tried `connectAttempts` times, at open and when lost, before `SinkError.unavailable`; the sink's lines go to `log`.
+    public func open(connectAttempts: Int, log: @escaping @Sendable (String) -> Void) throws -> any EventSink {
+        switch kind {
+        case .sqlite: return try open()
+        case let .postgres(conninfo):
+            let retry = PostgresSink.Retry(attempts: connectAttempts, firstConnectAttempts: connectAttempts)
+            return try PostgresSink(conninfo: conninfo, name: name, retry: retry, evolve: evolve, log: log)
+        }
+    }
 }

@@ -103,3 +103,60 @@ class DaemonTestCase: XCTestCase {
         XCTAssertEqual(positions.count, changes, "every captured change journaled", file: file, line: line)
     }
 }
+
+extension DaemonTestCase {
+    /// `GET path` on the daemon's HTTP port: status code and body.
+    func get(_ d: DaemonProcess, _ path: String) throws -> (status: Int, body: String) {
+        guard let port = d.port else { XCTFail("no HTTP port in the log: \(d.log)"); return (0, "") }
+        let r = try runTool("/usr/bin/curl", ["-s", "-m", "5", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"])
+        var lines = r.stdout.components(separatedBy: "\n")
+        let code = Int(lines.popLast() ?? "") ?? 0
+        return (code, lines.joined(separator: "\n"))
+    }
+
+    /// Runs `scripts/postgres ARGS…`; returns its stdout. (posix_spawn and waitpid with stdout in a file: Foundation's
+    /// `Process.waitUntilExit` can hang once the script has left a server running in the background.)
+    @discardableResult
+    func postgresScript(_ args: [String]) throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let outPath = dir.appendingPathComponent("postgres-script.out").path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([root.appendingPathComponent("scripts/postgres").path] + args).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        XCTAssertEqual(posix_spawn(&pid, argv[0]!, &actions, nil, argv, environ), 0)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        XCTAssertEqual(status, 0, "scripts/postgres \(args.joined(separator: " ")) exited with status \(status)")
+        return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+    }
+
+    /// A private PostgreSQL cluster for a test that stops its server (stopping the shared one would break tests
+    /// running beside it): sets `postgres` to its database and returns the cluster's directory.
+    func privatePostgres() throws -> String {
+        try requirePostgres()  // the same rule as every PostgreSQL test: skipped, with the reason, without a cluster
+        var exports: [String: String] = [:]
+        for line in try postgresScript(["start"]).split(separator: "\n") where line.hasPrefix("export ") {
+            for part in line.dropFirst(7).split(separator: " ") {
+                let kv = part.split(separator: "=", maxSplits: 1)
+                if kv.count == 2 { exports[String(kv[0])] = String(kv[1]).trimmingCharacters(in: CharacterSet(charactersIn: "'")) }
+            }
+        }
+        let clusterDir = try XCTUnwrap(exports["TANDEM_PG_DIR"])
+        addTeardownBlock { [self] in _ = try? postgresScript(["stop", clusterDir]) }
+        let spec = try XCTUnwrap(exports["TANDEM_TEST_POSTGRES"])
+        let args = ["-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-h", exports["PGHOST"] ?? "", "-p", exports["PGPORT"] ?? "",
+                    "-U", exports["PGUSER"] ?? "", "-d", "tandem_test"]
+        postgres = (spec, args, args, "tandem_test")
+        return clusterDir
+    }
+
+    /// Inserts rows `range` into the legacy table in one transaction.
+    func insertLegacy(_ range: ClosedRange<Int>, tenant: String = "acme", qty: Int = 1) throws {
+        _ = try sqlite3(legacy, "BEGIN; " + range.map { "INSERT INTO items VALUES (\($0), '\(tenant)', 'row \($0)', \(qty));" }.joined() + " COMMIT;")
+    }
+}

@@ -34,7 +34,10 @@ public final class ConsumerPositions: ConsumerLedger {
     public func register(_ name: String, appliedSeq: UInt64) throws {
         try state.withLock { entries in
             try Journal.registerConsumer(name, appliedSeq: appliedSeq, at: journal, options: options)
-            if entries[name] == nil { entries[name] = Entry(applied: appliedSeq) }
+            // The replay registers with the sink's checkpoint: the truth for what the store holds.
+            var e = entries[name] ?? Entry(applied: appliedSeq)
+            e.applied = appliedSeq
+            entries[name] = e
         }
     }
 

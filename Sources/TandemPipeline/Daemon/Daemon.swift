@@ -61,6 +61,9 @@ public final class Daemon: Sendable {
     private let http: Mutex<HTTPServer?> = Mutex(nil)
     private let running: Mutex<DaemonConfig>
     let ticker: DaemonTicker
+    /// Held by `truncateJournal` and by the ticker's journal reads: a fresh reader starts at the first segment
+    /// and, crossing segments while a truncation removes them, would take the gap for damage.
+    let journalReads = Mutex(())
 
     /// Recovers the journal (creating it when missing) and prepares the workers; nothing runs until `start()`.
     /// - Throws: `DaemonConfigError`/`MappingError` for the mapping, `SourceError` when the source cannot be
@@ -77,7 +80,10 @@ public final class Daemon: Sendable {
         let manifest = try Journal.manifest(at: config.journal, options: options)
         log.notice("journal \(config.journal): recovered, seqs \(manifest.firstSeq)…\(journal.lastSeq)"
                    + (manifest.consumers.isEmpty ? "" : "; consumers " + manifest.consumers.map { "\($0.name) at \($0.appliedSeq)" }.joined(separator: ", ")))
-        state = DaemonState(sourceSpec: config.sourceText, journal: config.journal, sinks: config.sinks, startedAt: Quarantine.now())
+        state = DaemonState(sourceSpec: config.sourceText, journal: config.journal, head: journal.lastSeq, sinks: config.sinks, startedAt: Quarantine.now())
+        // Every sink is a consumer before any thread runs: a truncation must never drop what a sink that has
+        // not yet read its checkpoint still needs (registering keeps the position of one already registered).
+        for s in config.sinks { try Journal.registerConsumer(s.name, at: config.journal, options: options) }
         let head = journal
         positions = ConsumerPositions(journal: config.journal, options: options, head: { head.lastSeq })
         source = SourceWorker(config: config, mapping: mapping, journal: journal, state: state, log: log, stop: stopFlag)
@@ -171,7 +177,7 @@ public final class Daemon: Sendable {
     @discardableResult
     public func truncateJournal(before seq: UInt64, force: Bool = false) throws -> TruncationResult {
         try positions.flush()
-        return try journal.current().truncate(before: seq, force: force)
+        return try journalReads.withLock { _ in try journal.current().truncate(before: seq, force: force) }
     }
 
     // MARK: internals used by the ticker and reload

@@ -100,7 +100,7 @@ public final class RateLimitedLog: Sendable {
         let (pass, summary) = state.withLock { s -> (Bool, String?) in
             var summary: String?
             if now - s.windowStart >= interval {
-                if s.suppressed > 0 { summary = "\(s.suppressed) more \(what) in the last \(interval.components.seconds) s were not logged one by one" }
+                if s.suppressed > 0 { summary = "\(s.suppressed) more \(what) in the last \(SourceWorker.text(interval)) were not logged one by one" }
                 s = State(windowStart: now)
             }
             if s.passed < burst { s.passed += 1; return (true, summary) }

@@ -2,10 +2,11 @@ import TandemCore
 import TandemSources
 
 extension Daemon {
-    /// SIGHUP: reads the config file again and applies the mapping and each sink's batch size and filter (and the
-    /// back-off); the source and each changed sink restart after their batch in hand. A config or mapping that
-    /// does not load is refused with a log line and the running one kept. Changes that need a restart (journal,
-    /// source, HTTP address, the list of sinks or a sink's store) are named in the log line and not applied.
+    /// SIGHUP: reads the config file again and applies the mapping and each sink's store, batch size and filter
+    /// (and the back-off); the source and each changed sink restart after their batch in hand, and a stopped sink
+    /// is tried again at once. A config or mapping that does not load is refused with a log line and the running
+    /// one kept. Changes that need a restart (journal, source, HTTP address, the list of sinks) are named in the
+    /// log line and not applied.
     public func reload() {
         let new: DaemonConfig
         let mapping: Mapping
@@ -29,10 +30,11 @@ extension Daemon {
         var changed: [String] = []
         for (i, sink) in old.sinks.enumerated() {
             guard let n = new.sink(named: sink.name) else { continue }
-            if n.spec != sink.spec { needRestart.append("sink \(sink.name)'s store"); continue }
-            applied.sinks[i].filter = n.filter
-            applied.sinks[i].batchSize = n.batchSize
-            if n.filter != sink.filter || n.batchSize != sink.batchSize { changed.append(sink.name) }
+            applied.sinks[i] = n
+            if n != sink {
+                changed.append(sink.name)
+                state.updateSink(sink.name) { $0.spec = n.spec.description }
+            }
             // Every sink is woken: a stopped one is tried again now (an operator fixed its cause and sent SIGHUP).
             sinkWorkers.first { $0.name == sink.name }?.reload(applied.sinks[i], retry: new.retry)
         }

@@ -39,6 +39,8 @@ final class DaemonState: Sendable {
         var state = ComponentState.running
         var reason: String?
         var headSeq: UInt64 = 0
+        /// The head when the daemon started: events journaled since = head - this (the daemon is the only writer).
+        var startHead: UInt64 = 0
         var firstSeq: UInt64 = 0
         var bytes: UInt64 = 0
         var segments = 0
@@ -55,10 +57,10 @@ final class DaemonState: Sendable {
     let sourceSpec: String
     let startedAt: Timestamp
 
-    init(sourceSpec: String, journal: String, sinks: [DaemonConfig.Sink], startedAt: Timestamp) {
+    init(sourceSpec: String, journal: String, head: UInt64, sinks: [DaemonConfig.Sink], startedAt: Timestamp) {
         self.sourceSpec = sourceSpec
         self.startedAt = startedAt
-        inner = Mutex(Inner(source: Source(), journal: Journal(directory: journal),
+        inner = Mutex(Inner(source: Source(), journal: Journal(directory: journal, headSeq: head, startHead: head),
                             sinks: sinks.map { Sink(name: $0.name, spec: $0.spec.description) }))
     }
 

@@ -78,14 +78,17 @@ final class DaemonTicker: Sendable {
         }
         let first = (try? Journal.manifest(at: d.config.journal, options: d.journal.options))?.firstSeq
         let writer = try? d.journal.current()
-        let headCommitted = (try? writer?.lastEvent())??.committedAt
         let applied = d.state.update { s in s.sinks.map { ($0.name, $0.appliedSeq) } }
         var pendingSince: [String: Timestamp?] = [:]
-        for (name, seq) in applied where seq < head {
-            pendingSince[name] = (try? writer?.event(at: seq + 1))??.committedAt
+        let headCommitted = d.journalReads.withLock { _ -> Timestamp? in
+            for (name, seq) in applied where seq < head {
+                pendingSince[name] = (try? writer?.event(at: seq + 1))??.committedAt
+            }
+            return (try? writer?.lastEvent())??.committedAt
         }
         d.state.update { s in
             s.journal.headSeq = head
+            s.source.eventsTotal = head >= s.journal.startHead ? head - s.journal.startHead : 0
             s.journal.bytes = bytes
             s.journal.segments = segments
             if let first { s.journal.firstSeq = head >= first ? first : 0 }

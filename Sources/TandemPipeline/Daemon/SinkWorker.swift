@@ -59,7 +59,8 @@ final class SinkWorker: Sendable {
                 s.sinks.first { $0.name == name }.map { ($0.eventsTotal, $0.conflicts) } ?? (0, ConflictCounts())
             }
             do {
-                let sink = try cfg.spec.open()
+                // One connection attempt: a store that is down is this worker's to retry, with the config's back-off.
+                let sink = try cfg.spec.open(connectAttempts: 1) { [log] in log.warning($0) }
                 defer { sink.close() }
                 var options = ReplayOptions(filter: cfg.filter, batchSize: cfg.batchSize, follow: true, consumerName: cfg.name)
                 options.ledger = ledger

@@ -48,7 +48,7 @@ final class SourceWorker: Sendable {
             if stop.isFired { break }
             let (mapping, retry) = settings.withLock { $0 }
             var writer: JournalWriter?
-            let base = state.update { ($0.source.eventsTotal, $0.source.quarantinedTotal) }
+            let base = state.update { $0.source.quarantinedTotal }
             do {
                 let w = try journal.current()
                 writer = w
@@ -61,8 +61,7 @@ final class SourceWorker: Sendable {
                 defer { ingest.close() }
                 try ingest.run(once: false, stop: signal) { [self] summary in
                     state.update {
-                        $0.source.eventsTotal = base.0 + UInt64(summary.journaled)
-                        $0.source.quarantinedTotal = base.1 + UInt64(summary.quarantined)
+                        $0.source.quarantinedTotal = base + UInt64(summary.quarantined)
                         if let p = summary.position { $0.source.position = p }
                     }
                     if summary.journaled > 0 { beat(recovered: true) }
