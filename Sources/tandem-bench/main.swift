@@ -6,6 +6,7 @@ let benches: [String: () throws -> Void] = [
     "ingest": IngestBench.run,
     "replay": ReplayBench.run,
     "snapshot": SnapshotBench.run,
+    "pipeline": PipelineBench.run,
 ]
 /// Child processes of the benchmarks (they take arguments).
 let children: [String: ([String]) throws -> Void] = [
