@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TandemCore
 import TandemJournal
 import XCTest
@@ -114,6 +115,27 @@ final class ReplayerTests: XCTestCase {
         XCTAssertEqual(try StoreDump.sqlite(path), StoreDump.model(.replay(events), .sqlite))
     }
 
+    func testFollowCommitsAtTheTailWithoutWaitingForAFullBatch() throws {
+        // A steady trickle (a transaction every 10 ms, never the 50 ms pause that ends a batch) and a batch size
+        // it would take minutes to fill: the follower still commits once it reaches the tail and the next
+        // transaction starts, so its lag is milliseconds, not a batch.
+        let (dir, _) = try makeJournal(Trickle.txn(0))
+        let sink = try SQLiteSink(path: try TestStores.sqlitePath())
+        defer { sink.close() }
+        let trickle = Trickle(journal: dir, every: 10_000, limit: 300)
+        var appendedAtFirstCommit: Int?
+        let replayer = Replayer(journal: dir, sink: sink, options: ReplayOptions(batchSize: 10_000, follow: true))
+        try replayer.run(progress: { _ in
+            if appendedAtFirstCommit == nil { appendedAtFirstCommit = trickle.appended.load(ordering: .acquiring) }
+        }, shouldStop: { appendedAtFirstCommit != nil || trickle.finished.load(ordering: .acquiring) })
+        trickle.stop()
+        let appended = try XCTUnwrap(appendedAtFirstCommit, "no batch was committed while the writer appended")
+        XCTAssertLessThan(appended, 300, "the first batch was committed only once the writer stopped")
+        let checkpoint = try XCTUnwrap(sink.checkpoint()?.seq)
+        XCTAssertGreaterThanOrEqual(checkpoint, 2)
+        XCTAssertEqual(checkpoint % 2, 0, "a batch split a source transaction")
+    }
+
     func testRewindThroughTheJournalThenRebuild() throws {
         let events = EventGenerator.stream(seed: 106, count: 300, truncates: false)
         let (dir, _) = try makeJournal(events)
@@ -145,5 +167,41 @@ final class ReplayerTests: XCTestCase {
             XCTAssertEqual(first, 50)
         }
         XCTAssertEqual(try sink.checkpoint()?.seq, 20)
+    }
+}
+
+/// A writer appending a source transaction of two events every `every` µs to a journal (up to `limit`), on its own
+/// thread, until stopped.
+private final class Trickle: Sendable {
+    let appended = Atomic<Int>(0)
+    let finished = Atomic<Bool>(false)
+    private let stopping = Atomic<Bool>(false)
+    private let done = DispatchSemaphore(value: 0)
+
+    /// Transaction `t`: two inserts with txn "t<t>".
+    static func txn(_ t: Int) -> [Event] {
+        (0..<2).map { k in
+            let id = Int64(t * 10 + k)
+            return Event(txn: "t\(t)", entity: "e", key: ["id": .int(id)], op: .insert, after: ["id": .int(id)])
+        }
+    }
+
+    init(journal: String, every: useconds_t, limit: Int) {
+        Thread.detachNewThread { [self] in
+            defer { finished.store(true, ordering: .releasing); done.signal() }
+            guard let writer = try? JournalWriter(directory: journal) else { return }
+            defer { writer.close() }
+            for t in 1...limit where !stopping.load(ordering: .acquiring) {
+                guard (try? writer.append(Self.txn(t))) != nil else { return }
+                appended.add(1, ordering: .releasing)
+                usleep(every)
+            }
+        }
+    }
+
+    /// Stops appending and waits for the thread.
+    func stop() {
+        stopping.store(true, ordering: .releasing)
+        done.wait()
     }
 }
