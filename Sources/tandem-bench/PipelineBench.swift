@@ -28,6 +28,8 @@ enum PipelineBench {
     /// What one daemon run measured.
     struct Measured {
         var history: [(seq: Int, at: Double)] = []
+        /// When the writer started (seq 0).
+        var start = 0.0
         var cpu = 0.0, hwm = 0.0, maxRSS = 0.0, stopSeconds = 0.0
     }
 
@@ -43,12 +45,12 @@ enum PipelineBench {
 
         let one = try saturated(root + "/one", sinks: 1)
         let replay = try replayCeiling(journal: root + "/one/journal", into: root + "/one/replay.db")
-        let rate1 = sustained(one.history)
+        let rate1 = sustained(one.history, since: one.start)
         report.add(Figure(bench: "pipeline", figure: "pipeline_events", value: rate1, unit: "events/s", ceiling: replay))
         goal(String(format: "end-to-end >= 0.8 of replay (%.2f)", rate1 / replay), rate1 >= 0.8 * replay)
 
         let two = try saturated(root + "/two", sinks: 2)
-        let rate2 = sustained(two.history)
+        let rate2 = sustained(two.history, since: two.start)
         report.add(Figure(bench: "pipeline", figure: "pipeline_2sinks", value: rate2, unit: "events/s", ceiling: replay))
         let perEvent1 = one.cpu / Double(changes) * 1e6, perEvent2 = two.cpu / Double(changes) * 1e6
         report.add(Figure(bench: "pipeline", figure: "cpu_one_sink", value: perEvent1, unit: "us/event", ceiling: nil, lowerIsBetter: true))
@@ -61,7 +63,9 @@ enum PipelineBench {
         let p99 = percentile(paced.lags, 0.99) * 1000
         report.add(Figure(bench: "pipeline", figure: "lag_p99", value: p99, unit: "ms", ceiling: nil, lowerIsBetter: true))
         report.add(Figure(bench: "pipeline", figure: "lag_max", value: percentile(paced.lags, 1) * 1000, unit: "ms", ceiling: nil, lowerIsBetter: true))
-        goal(String(format: "p99 lag < 100 ms at %d changes/s (%.1f ms)", Int(rate), p99), p99 < 100 && paced.offered >= 0.95 * rate)
+        // Met only at the full offered rate: a writer starved of CPU offers less (and in bursts).
+        goal(String(format: "p99 lag < 100 ms at %d changes/s (%.1f ms at %.0f changes/s offered)", Int(rate), p99, paced.offered),
+             p99 < 100 && paced.offered >= 0.95 * rate)
 
         let runs = [one, two, lag]
         let peak = runs.map { max($0.hwm, $0.maxRSS) }.max() ?? 0
@@ -121,13 +125,17 @@ enum PipelineBench {
     static func saturated(_ dir: String, sinks: Int) throws -> Measured {
         let (legacy, daemon, stores) = try start(dir, sinks: sinks)
         let watcher = StoreWatcher(stores: stores, pid: daemon.pid)
+        let start = now()
         try legacy.closedLoop(total: changes, txn: saturatedTxn, window: window) { watcher.seq }
         try watcher.wait(for: changes, daemon: daemon)
-        return try finish(legacy, daemon, watcher, stores)
+        var m = try finish(legacy, daemon, watcher, stores)
+        m.start = start
+        return m
     }
 
     /// The ceiling: `tandem replay` of `journal` into a fresh SQLite file, rated like the daemon's stores.
     static func replayCeiling(journal: String, into path: String) throws -> Double {
+        let start = now()
         let replay = try TandemProcess(["replay", "--journal", journal, "--into", "sqlite:" + path],
                                        logPath: path + ".log")
         let watcher = StoreWatcher(stores: [(path, "default")], pid: nil)
@@ -136,7 +144,7 @@ enum PipelineBench {
         guard replay.process.terminationStatus == 0, watcher.seq == changes else {
             throw RawDisk.Failure(description: "tandem replay exited \(replay.process.terminationStatus) at seq \(watcher.seq):\n\(replay.logTail)")
         }
-        return sustained(watcher.history)
+        return sustained(watcher.history, since: start)
     }
 
     /// Run 3: the paced writer; the lag of every change.
@@ -163,10 +171,15 @@ enum PipelineBench {
 
     // MARK: figures
 
-    /// Events a second between the first sighting past 10 % of the changes and the last one.
-    static func sustained(_ history: [(seq: Int, at: Double)]) -> Double {
-        guard let first = history.first(where: { $0.seq >= changes / 10 }), let last = history.last,
-              last.seq > first.seq, last.at > first.at else { return 0 }
+    /// Events a second between the first sighting past 10 % of the changes and the last one (from the one
+    /// before the last, or from `start` at seq 0, when the store moved in a few big steps).
+    static func sustained(_ history: [(seq: Int, at: Double)], since start: Double) -> Double {
+        let points = [(seq: 0, at: start)] + history
+        guard let last = points.last, last.seq > 0 else { return 0 }
+        var i = points.firstIndex { $0.seq >= changes / 10 } ?? 0
+        if i == points.count - 1 { i -= 1 }
+        let first = points[i]
+        guard last.at > first.at else { return 0 }
         return Double(last.seq - first.seq) / (last.at - first.at)
     }
 
