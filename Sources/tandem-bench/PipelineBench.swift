@@ -23,7 +23,9 @@ enum PipelineBench {
     static let seconds = Double(env["TANDEM_BENCH_SECONDS"] ?? "") ?? 10
     static let txn = Int(env["TANDEM_BENCH_TXN"] ?? "") ?? 10
     /// Saturated runs: changes a legacy transaction, and how far the writer may run ahead of the store.
-    static let saturatedTxn = 100, window = 20_000
+    /// TANDEM_BENCH_WINDOW (20,000): a wider window lets the writer outrun ingest, and the source reads a change-table
+    /// range as one source transaction, which each sink holds whole (at 50,000 the daemon's RSS passed 100 MiB).
+    static let saturatedTxn = 100, window = Int(env["TANDEM_BENCH_WINDOW"] ?? "") ?? 20_000
 
     /// What one daemon run measured.
     struct Measured {
