@@ -26,6 +26,9 @@ enum PipelineBench {
     /// TANDEM_BENCH_WINDOW (20,000): a wider window lets the writer outrun ingest, and the source reads a change-table
     /// range as one source transaction, which each sink holds whole (at 50,000 the daemon's RSS passed 100 MiB).
     static let saturatedTxn = 100, window = Int(env["TANDEM_BENCH_WINDOW"] ?? "") ?? 20_000
+    /// The saturated writer's top speed (TANDEM_BENCH_MAX_RATE, changes/s): above what the pipeline takes, so the
+    /// window, not this, holds it back; see `PipelineLegacy.closedLoop`.
+    static let maxRate = Double(env["TANDEM_BENCH_MAX_RATE"] ?? "") ?? 100_000
 
     /// What one daemon run measured.
     struct Measured {
@@ -74,7 +77,7 @@ enum PipelineBench {
         report.add(Figure(bench: "pipeline", figure: "rss_peak", value: peak, unit: "MiB", ceiling: nil, lowerIsBetter: true))
         goal(String(format: "RSS < 100 MiB throughout (%.1f MiB)", peak), peak < 100)
 
-        report.note("pipeline_events*: the stores' checkpoint rate past the first 10 % of \(changes) changes, the legacy writer (transactions of \(saturatedTxn), WAL) at most \(window) changes ahead")
+        report.note("pipeline_events*: the stores' checkpoint rate past the first 10 % of \(changes) changes, the legacy writer (transactions of \(saturatedTxn), WAL) at most \(window) changes ahead, at most \(Int(maxRate))/s")
         report.note("ceiling: `tandem replay` of run 1's journal into a fresh SQLite file, a process alone, rated the same way")
         report.note(String(format: "cpu_*: the daemon's user+system CPU (/proc/PID/stat) until every store held all changes: %.2f s one sink, %.2f s two; %.2f s for the paced run", one.cpu, two.cpu, lag.cpu))
         report.note(String(format: "lag: legacy COMMIT returned → store checkpoint seen (polled every 0.5 ms), per change over %d changes in %d transactions; writer at worst %.1f ms late", paced.lags.count, paced.commits, paced.worstLate * 1000))
@@ -128,7 +131,7 @@ enum PipelineBench {
         let (legacy, daemon, stores) = try start(dir, sinks: sinks)
         let watcher = StoreWatcher(stores: stores, pid: daemon.pid)
         let start = now()
-        try legacy.closedLoop(total: changes, txn: saturatedTxn, window: window) { watcher.seq }
+        try legacy.closedLoop(total: changes, txn: saturatedTxn, window: window, maxRate: maxRate) { watcher.seq }
         try watcher.wait(for: changes, daemon: daemon)
         var m = try finish(legacy, daemon, watcher, stores)
         m.start = start

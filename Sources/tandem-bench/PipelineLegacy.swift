@@ -102,11 +102,16 @@ final class PipelineLegacy {
     }
 
     /// Writes `total` changes in transactions of `txn` as fast as the pipeline takes them: never more than
-    /// `window` changes ahead of `applied()` (the pipeline stays busy, and the source reads ranges of bounded size).
-    func closedLoop(total: Int, txn: Int, window: Int, applied: () -> Int) throws {
+    /// `window` changes ahead of `applied()` (the pipeline stays busy) and never faster than `maxRate` a second,
+    /// so that changes arrive steadily and the source reads small ranges (a burst of the whole window would be
+    /// one range, journaled whole before a sink could start on it: the stages would take turns).
+    func closedLoop(total: Int, txn: Int, window: Int, maxRate: Double, applied: () -> Int) throws {
+        let t0 = now()
         while changes < total {
             if changes - applied() >= window { usleep(200); continue }
-            try write(min(txn, total - changes))
+            let n = min(txn, total - changes)
+            sleepUntil(t0 + Double(changes + n) / maxRate)
+            try write(n)
         }
     }
 }
