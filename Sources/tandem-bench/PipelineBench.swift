@@ -6,7 +6,7 @@ import TandemSQLite
 ///
 /// Runs, each with a fresh legacy database, journal and stores:
 /// 1. saturated, one sink: the legacy writer keeps at most `window` changes ahead of the store (so the
-///    pipeline is never idle) until TANDEM_BENCH_CHANGES (200,000) are applied. `pipeline_events` is the
+///    pipeline is never idle), arriving steadily (`maxRate`), until TANDEM_BENCH_CHANGES (200,000) are applied. `pipeline_events` is the
 ///    store's checkpoint rate past the first 10 %; its ceiling is `tandem replay` of the same run's journal into
 ///    a fresh SQLite file, rated the same way (goal ratio >= 0.8).
 /// 2. saturated, two sinks: the same workload; `pipeline_events_2sinks`, and the daemon's CPU seconds against
