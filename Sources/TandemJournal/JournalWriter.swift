@@ -28,6 +28,8 @@ public final class JournalWriter: @unchecked Sendable {
 
     /// Followers in this process wait here for `durableSeq` to move.
     let durable = DurableHead()
+    /// Transaction ends and commit times of recent appends (any thread).
+    let recent = RecentAppends()
 
     // Leader-only state, set from disk by `adopt(_:)`.
     var segmentBase: UInt64 = 1
@@ -86,8 +88,15 @@ public final class JournalWriter: @unchecked Sendable {
     /// Appends a batch as one group and returns the seqs assigned, once they are durable; nil for an empty batch.
     @discardableResult
     public func append(_ events: [Event]) throws -> ClosedRange<UInt64>? {
+        try append(events, closesTransactions: false)
+    }
+
+    /// `append(_:)`; `closesTransactions`: the batch holds whole source transactions, so its last seq closes one
+    /// (published as `closedTransactionSeq` once durable).
+    @discardableResult
+    public func append(_ events: [Event], closesTransactions: Bool) throws -> ClosedRange<UInt64>? {
         if events.isEmpty { return nil }
-        let request = AppendRequest(events: events)
+        let request = AppendRequest(events: events, closesTransactions: closesTransactions)
         lock.lock()
         if let f = failure { lock.unlock(); throw JournalError.writerClosed(reason: f.description) }
         if isClosed { lock.unlock(); throw JournalError.writerClosed(reason: "the writer was closed") }
@@ -266,6 +275,9 @@ public final class JournalWriter: @unchecked Sendable {
         }
         nextSeq = seq
         if var last { last.seq = seq - 1; lastEventCache = last }
+        // Before the durable seq moves: a follower woken by it finds the transaction end already known.
+        recent.record(accepted.map { ($0.1.lowerBound, $0.0.events.first?.committedAt) },
+                      closing: accepted.last { $0.0.closesTransactions }?.1.upperBound)
         durable.publish(seq - 1)
         writeHead(seq: seq - 1, live: true)
         for (r, range) in accepted { r.result = .success(range) }
@@ -315,8 +327,9 @@ public final class JournalWriter: @unchecked Sendable {
 /// One caller's batch waiting in the group-commit queue; `result` is set under the writer's lock.
 final class AppendRequest {
     let events: [Event]
+    let closesTransactions: Bool
     var result: Result<ClosedRange<UInt64>, JournalError>?
-    init(events: [Event]) { self.events = events }
+    init(events: [Event], closesTransactions: Bool) { self.events = events; self.closesTransactions = closesTransactions }
 }
 
 /// The durable seq of a writer, with a condition for followers in the same process.
@@ -363,6 +376,7 @@ extension JournalWriter {
         let state = try JournalRecovery(directory: directory, options: options).recover()
         adopt(state)
         clearLastEventCache()
+        recent.reset()
         writeHead(seq: state.lastSeq, live: true)
     }
 }

@@ -86,7 +86,8 @@ public final class Daemon: Sendable {
         sinks = config.sinks.map { s in
             group.enter()
             return SinkWorker(sink: s, retry: config.retry, journal: config.journal, ledger: ledger, state: live, log: log,
-                              stop: stop, recheck: settings.stoppedRecheck, started: { group.leave() })
+                              stop: stop, recheck: settings.stoppedRecheck, started: { group.leave() },
+                              closedTransactions: { head.closedTransactionSeq })
         }
         running = Mutex(config)
         ticker = DaemonTicker(settings: settings, notifier: notifier, log: log)

@@ -23,6 +23,10 @@ public struct ReplayOptions: Sendable {
     public var log: @Sendable (String) -> Void = OperatorLog.stderr
     /// Where the consumer's positions are recorded (nil: the journal's manifest, at every batch).
     public var ledger: (any ConsumerLedger)?
+    /// Following in the writer's process: the highest durable seq known to close a source transaction
+    /// (`JournalWriter.closedTransactionSeq`). Reaching it, the replay commits at once instead of waiting for the
+    /// next transaction to start. Nil (a replay in another process): that wait is the only sign of a transaction's end.
+    public var closedTransactionSeq: (@Sendable () -> UInt64)?
 
     /// Options with defaults.
     public init(from: UInt64? = nil, to: UInt64? = nil, filter: ReplayFilter = ReplayFilter(), batchSize: Int = 10_000,
@@ -197,6 +201,13 @@ public final class Replayer {
             readInBatch += 1
             lastRead = e
         }
+        // The last transaction end the writer announced (refreshed only once the reader passes it).
+        var knownClosed: UInt64 = 0
+        func closesSignalledTransaction(_ seq: UInt64) -> Bool {
+            guard options.follow, let closed = options.closedTransactionSeq else { return false }
+            if seq > knownClosed { knownClosed = closed() }
+            return seq == knownClosed
+        }
         while !shouldStop() {
             if let to = options.to, (lastRead?.seq ?? start - 1) >= to { break }
             var event = try reader.next()
@@ -207,11 +218,15 @@ public final class Replayer {
             }
             if let e = event {
                 try take(e)
+                if closesSignalledTransaction(e.seq) { try commit() }
                 continue
             }
             try commit()
             if !options.follow { break }
-            if let e = try reader.next(timeout: 0.2) { try take(e) }
+            if let e = try reader.next(timeout: 0.2) {
+                try take(e)
+                if closesSignalledTransaction(e.seq) { try commit() }
+            }
         }
         if !shouldStop() { try commit() }
         try ledger.applied(consumerName, seq: p.checkpoint)
