@@ -277,7 +277,8 @@ public final class JournalWriter: @unchecked Sendable {
         if var last { last.seq = seq - 1; lastEventCache = last }
         // Before the durable seq moves: a follower woken by it finds the transaction end already known.
         recent.record(accepted.map { ($0.1.lowerBound, $0.0.events.first?.committedAt) },
-                      closing: accepted.last { $0.0.closesTransactions }?.1.upperBound)
+                      closing: accepted.last { $0.0.closesTransactions }?.1.upperBound,
+                      head: last.map { (seq - 1, $0.committedAt) })
         durable.publish(seq - 1)
         writeHead(seq: seq - 1, live: true)
         for (r, range) in accepted { r.result = .success(range) }

@@ -12,13 +12,16 @@ final class RecentAppends: @unchecked Sendable {
     /// A ring of (first seq of an append, its first event's commit time), in seq order from `start`.
     private var ring: [(seq: UInt64, at: Timestamp?)] = []
     private var start = 0
+    /// The newest appended event's seq and commit time.
+    private var head: (seq: UInt64, at: Timestamp?)?
     static let capacity = 4096
 
     var closedSeq: UInt64 { lock.withLock { closed } }
 
     /// Records accepted appends (in seq order); `closing`: the highest seq of them that closes a transaction.
-    func record(_ appends: [(seq: UInt64, at: Timestamp?)], closing: UInt64?) {
+    func record(_ appends: [(seq: UInt64, at: Timestamp?)], closing: UInt64?, head: (seq: UInt64, at: Timestamp?)?) {
         lock.withLock {
+            if let head { self.head = head }
             for a in appends {
                 if ring.count < Self.capacity {
                     ring.append(a)
@@ -33,8 +36,11 @@ final class RecentAppends: @unchecked Sendable {
 
     /// Forgets everything (the writer re-derived its state from disk).
     func reset() {
-        lock.withLock { ring.removeAll(); start = 0; closed = 0 }
+        lock.withLock { ring.removeAll(); start = 0; closed = 0; head = nil }
     }
+
+    /// The newest appended event (nil before the first append).
+    var newest: (seq: UInt64, at: Timestamp?)? { lock.withLock { head } }
 
     /// The remembered append holding `seq` (the latest starting at or before it), nil when `seq` is older.
     func append(holding seq: UInt64) -> (seq: UInt64, at: Timestamp?)? {
@@ -64,5 +70,12 @@ extension JournalWriter {
     public func recentCommitTime(of seq: UInt64) -> (appendStart: UInt64, committedAt: Timestamp?)? {
         guard seq <= lastSeq, let a = recent.append(holding: seq) else { return nil }
         return (a.seq, a.at)
+    }
+
+    /// When the source committed the journal's last event, from memory without waiting for an append in flight;
+    /// `lastEvent()` (which reads it from disk once) before this writer's first append.
+    public func headCommitTime() throws -> Timestamp? {
+        if let h = recent.newest, h.seq == lastSeq { return h.at }
+        return try lastEvent()?.committedAt
     }
 }

@@ -36,6 +36,8 @@ final class RecentAppendsTests: XCTestCase {
         writer.close()
         writer = try JournalWriter(directory: dir, options: options)
         defer { writer.close() }
+        // Before this writer's first append: read from the journal.
+        XCTAssertEqual(try writer.headCommitTime(), sampleEvent(3).committedAt)
         try writer.append((4...6).map { sampleEvent($0) })
         try writer.append((7...8).map { sampleEvent($0) })
         // Seqs written before this writer opened: the caller reads the journal.
@@ -46,6 +48,7 @@ final class RecentAppendsTests: XCTestCase {
         XCTAssertEqual(writer.recentCommitTime(of: 7)?.committedAt, sampleEvent(7).committedAt)
         XCTAssertEqual(writer.recentCommitTime(of: 8)?.appendStart, 7)
         XCTAssertEqual(writer.recentCommitTime(of: 5)?.committedAt, sampleEvent(4).committedAt)
+        XCTAssertEqual(try writer.headCommitTime(), sampleEvent(8).committedAt)
     }
 
     func testTheRingKeepsTheNewestAppends() {
@@ -53,7 +56,7 @@ final class RecentAppendsTests: XCTestCase {
         let n = UInt64(RecentAppends.capacity + 10)
         let time = { (seq: UInt64) in Timestamp(microseconds: Int64(seq)) }
         // Appends of two events each: seqs 1, 3, 5, …
-        for k in 0..<n { recent.record([(2 * k + 1, time(2 * k + 1))], closing: nil) }
+        for k in 0..<n { recent.record([(2 * k + 1, time(2 * k + 1))], closing: nil, head: nil) }
         XCTAssertNil(recent.append(holding: 20), "older than the ring")
         for seq: UInt64 in [21, 22, 2001, 2 * n - 1, 2 * n, 2 * n + 5] {
             let start = seq % 2 == 1 ? seq : seq - 1
