@@ -64,6 +64,32 @@ final class SQLiteChangeLogTests: XCTestCase {
         XCTAssertEqual(try ChangeTableTriggers.installedTables(db: db), [])
     }
 
+    func testOnlyTheLastPageOfABacklogsRangeEndsItsTransaction() throws {
+        let db = try Database(path: dbPath)
+        defer { db.close() }
+        try ChangeTableTriggers.install(db: db, tables: ["customers"])
+        let n = Int(SQLiteChangeLogSource.wholeRangeBatches) * 2 + 1
+        try db.execute("BEGIN")
+        for i in 1...n { try db.execute("INSERT INTO customers VALUES (\(i), 'c\(i)', NULL, NULL)") }
+        try db.execute("COMMIT")
+        let s = SQLiteChangeLogSource(.init(path: dbPath))
+        try s.open(after: nil)
+        // Read in pages of 2: one range, one journal transaction, ended only by its last page.
+        var ends: [Bool] = [], txns: Set<String> = []
+        while true {
+            let r = try s.read(limit: 2, wait: nil, stop: nil)
+            if r.isEmpty { break }
+            ends.append(s.lastReadEndsTransaction)
+            txns.formUnion(r.compactMap(\.change?.txn))
+        }
+        XCTAssertEqual(txns.count, 1)
+        XCTAssertEqual(ends, Array(repeating: false, count: ends.count - 1) + [true])
+        // A range read whole ends its transaction.
+        try db.execute("INSERT INTO customers VALUES (\(n + 1), 'x', NULL, NULL)")
+        XCTAssertEqual(try s.read(limit: 2, wait: nil, stop: nil).count, 1)
+        XCTAssertTrue(s.lastReadEndsTransaction)
+    }
+
     func testPrintOnlyShowsTheSQLAndAMissingTableIsAnError() throws {
         let db = try Database(path: dbPath)
         let sql = try ChangeTableTriggers.installSQL(db: db, tables: ["customers"])

@@ -4,9 +4,12 @@ import TandemSources
 
 /// The journal's writer is what ingest appends to: `append` returns once the events are durable.
 extension JournalWriter: QuarantineRetryJournal {
-    /// Ingest appends whole source transactions (a source's batch never splits one; a quarantine retry is one
-    /// event, its own transaction): each append closes one, which a follower in this process may commit at.
-    public func appendDurably(_ events: [Event]) throws -> ClosedRange<UInt64>? { try append(events, closesTransactions: true) }
+    public func appendDurably(_ events: [Event]) throws -> ClosedRange<UInt64>? { try append(events) }
+
+    /// A batch that ends a source transaction is announced to followers in this process (`closedTransactionSeq`).
+    public func appendDurably(_ events: [Event], closesTransactions: Bool) throws -> ClosedRange<UInt64>? {
+        try append(events, closesTransactions: closesTransactions)
+    }
 
     /// Looks at the last event first (the usual case: the source is the only writer), then scans back from the
     /// head a window at a time; the scan reads only durable events, so the answer is exact after a crash.

@@ -7,6 +7,8 @@ import TandemCore
 public protocol IngestJournal: AnyObject {
     /// Appends events in order; returns their seq range once they are durable (after fdatasync), nil for none.
     func appendDurably(_ events: [Event]) throws -> ClosedRange<UInt64>?
+    /// `appendDurably(_:)`; `closesTransactions`: the batch ends on a source transaction's end.
+    func appendDurably(_ events: [Event], closesTransactions: Bool) throws -> ClosedRange<UInt64>?
     /// The `sourcePosition` of the newest journaled event whose position `belongs` accepts (nil when none).
     ///
     /// A source resumes after its own newest position, not after the journal's last event: events appended
@@ -22,6 +24,10 @@ public protocol IngestJournal: AnyObject {
 }
 
 extension IngestJournal {
+    /// A journal that tells no follower about transaction ends.
+    public func appendDurably(_ events: [Event], closesTransactions: Bool) throws -> ClosedRange<UInt64>? {
+        try appendDurably(events)
+    }
     /// The `sourcePosition` of the newest journaled event that has one (nil for none).
     public func lastSourcePosition() throws -> String? { try lastSourcePosition(where: { _ in true }) }
     /// Each entity's key as the journal holds it, for checking changes before they are appended (a journal

@@ -232,7 +232,7 @@ public final class Ingestor {
         if let p = events.last?.sourcePosition { journalPosition = p }
         // A Debezium log declares its tables' types in each line's schema block: recorded before the changes.
         if !declarations.isEmpty { try journal.declareSchemas(mapping.targetSchemas(of: declarations)) }
-        try pipeline.submit(events, through: last)
+        try pipeline.submit(events, through: last, closesTransactions: source.lastReadEndsTransaction)
         summary.position = last
     }
 }

@@ -225,6 +225,9 @@ public final class SQLiteChangeLogSource: ChangeSource {
         return out
     }
 
+    /// A backlog's range (one journal transaction) is read in pages: only its last page ends it.
+    public var lastReadEndsTransaction: Bool { lastID >= rangeEnd }
+
     public func acknowledge(through position: String) throws {
         guard settings.prune, let db, let id = SnapshotPosition.changeID(of: position) else { return }
         try SourceError.wrapping(settings.path) { try prune(db, through: id) }
