@@ -25,11 +25,12 @@ final class DaemonTicker: Sendable {
         var lastStatusLine = ""
         var wedgedLogged: String?
         var seen: [String: UInt64] = [:]
+        var pendingRead: [String: PendingTime] = [:]
         while !d.stopFlag.wait(tick) {
             let now = ContinuousClock.now
             if now - lastSecond >= .seconds(1) {
                 lastSecond = now
-                refreshFigures(d, now: now)
+                refreshFigures(d, now: now, pendingRead: &pendingRead)
                 do { try d.positions.flush() } catch {
                     log.warning("could not persist the sinks' positions: \(error); trying again in a second")
                 }
@@ -66,7 +67,13 @@ final class DaemonTicker: Sendable {
         return "heartbeat: " + parts.joined(separator: "; ")
     }
 
-    private func refreshFigures(_ d: Daemon, now: ContinuousClock.Instant) {
+    /// A sink's oldest pending event's commit time as last read from the journal (kept while the sink stays there).
+    struct PendingTime { var seq: UInt64; var committedAt: Timestamp? }
+
+    /// Commit times come from the writer's memory of its recent appends: reading them from the journal each
+    /// second meant a new reader re-scanning the active segment (it has no index on disk yet) once per sink.
+    /// Only a sink behind every remembered append is read from the journal, once per seq it stands at.
+    private func refreshFigures(_ d: Daemon, now: ContinuousClock.Instant, pendingRead: inout [String: PendingTime]) {
         let head = d.journal.lastSeq
         var bytes: UInt64 = 0, segments = 0
         if let names = try? FileManager.default.contentsOfDirectory(atPath: d.config.journal) {
@@ -78,13 +85,29 @@ final class DaemonTicker: Sendable {
         }
         let first = (try? Journal.manifest(at: d.config.journal, options: d.journal.options))?.firstSeq
         let writer = try? d.journal.current()
+        let headCommitted = (try? writer?.headCommitTime()) ?? nil
         let applied = d.state.update { s in s.sinks.map { ($0.name, $0.appliedSeq) } }
         var pendingSince: [String: Timestamp?] = [:]
-        let headCommitted = d.journalReads.withLock { _ -> Timestamp? in
-            for (name, seq) in applied where seq < head {
-                pendingSince[name] = (try? writer?.event(at: seq + 1))??.committedAt
+        var missing: [(name: String, seq: UInt64)] = []
+        for (name, seq) in applied where seq < head {
+            if let recent = writer?.recentCommitTime(of: seq + 1) {
+                pendingSince[name] = recent.committedAt
+                pendingRead[name] = nil
+            } else if let read = pendingRead[name], read.seq == seq + 1 {
+                pendingSince[name] = read.committedAt
+            } else {
+                missing.append((name, seq + 1))
             }
-            return (try? writer?.lastEvent())??.committedAt
+        }
+        // Reads from disk (a sink older than the writer's memory of recent appends) are serialized with truncation.
+        if !missing.isEmpty {
+            d.journalReads.withLock { _ in
+                for (name, seq) in missing {
+                    let at = (try? writer?.event(at: seq))??.committedAt
+                    pendingRead[name] = PendingTime(seq: seq, committedAt: at)
+                    pendingSince[name] = at
+                }
+            }
         }
         d.state.update { s in
             s.journal.headSeq = head

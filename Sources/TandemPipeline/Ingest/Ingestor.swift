@@ -251,7 +251,7 @@ public final class Ingestor {
         if let p = batch.lastPosition { journalPosition = p }
         // A Debezium log declares its tables' types in each line's schema block: recorded before the changes.
         if !declarations.isEmpty { try journal.declareSchemas(mapping.targetSchemas(of: declarations)) }
-        try pipeline.submit(batch, through: last)
+        try pipeline.submit(batch, through: last, closesTransactions: source.lastReadEndsTransaction)
         summary.position = last
     }
 
