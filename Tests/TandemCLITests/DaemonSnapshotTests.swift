@@ -13,20 +13,6 @@ final class DaemonSnapshotTests: DaemonTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
     }
 
-    /// The journal's events as (op, key id, change id of a change's source position).
-    private func journalEvents() throws -> [(op: String, id: Int, change: String)] {
-        let r = try CLI.run(["journal", "inspect", journal])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        return r.stdout.split(separator: "\n").map { line in
-            func after(_ marker: String, _ stop: (Character) -> Bool) -> String {
-                guard let range = line.range(of: marker) else { return "" }
-                return String(line[range.upperBound...].prefix { !stop($0) })
-            }
-            return (after(#""op":""#) { $0 == "\"" }, Int(after(#""key":{"id":"#) { !$0.isNumber }) ?? -1,
-                    after(#""sourcePosition":""#) { $0 == ";" || $0 == "\"" })
-        }
-    }
-
     /// Promise: while the application writes (also to the rows that predate the triggers), the first start
     /// copies every existing row once and journals every change once; the store ends equal to the legacy
     /// table; a restart copies nothing again.

@@ -86,14 +86,25 @@ class DaemonTestCase: XCTestCase {
         return r.stdout
     }
 
-    /// Every journal event's source position (the change table's id): each change must be there once.
-    func journalPositions() throws -> [String] {
+    /// The journal's events as (op, key id, change id): a change's id is its source position up to any
+    /// `;snapshot:…` (a change journaled during the start-up snapshot carries the snapshot's progress too).
+    func journalEvents() throws -> [(op: String, id: Int, change: String)] {
         let r = try CLI.run(["journal", "inspect", journal])
         XCTAssertEqual(r.status, 0, r.stderr)
-        return r.stdout.split(separator: "\n").compactMap { line in
-            guard let range = line.range(of: #""sourcePosition":""#) else { return nil }
-            return String(line[range.upperBound...].prefix { $0 != "\"" })
+        return r.stdout.split(separator: "\n").map { line in
+            func after(_ marker: String, _ stop: (Character) -> Bool) -> String {
+                guard let range = line.range(of: marker) else { return "" }
+                return String(line[range.upperBound...].prefix { !stop($0) })
+            }
+            return (after(#""op":""#) { $0 == "\"" }, Int(after(#""key":{"id":"#) { !$0.isNumber }) ?? -1,
+                    after(#""sourcePosition":""#) { $0 == ";" || $0 == "\"" })
         }
+    }
+
+    /// Every journaled change's id in the change table (the start-up snapshot's row copies left out): each
+    /// change must be there once.
+    func journalPositions() throws -> [String] {
+        try journalEvents().filter { $0.op != "snapshot" }.map(\.change)
     }
 
     /// Asserts that the journal holds each captured change exactly once.
