@@ -14,7 +14,9 @@ extension DaemonConfig {
         "sinks: one or more stores the journal is replayed into (see the comment in the first sink).",
         "retry, http, logFormat (optional): see their comments; logFormat is \"text\" (default) or \"json\" (one object a line).",
         "migration (optional; tandem cohort, route, fence): {\"new\": SINK NAME, \"legacy\": STORE, \"state\": FILE (default beside the journal),",
-        "  \"maxForwardLagSeconds\": the lag a cohort may have to enter cut-over (default 5)}."
+        "  \"maxForwardLagSeconds\": the lag a cohort may have to enter cut-over (default 5)}.",
+        "snapshot (optional, default true): for a sqlite-changelog source, start-up first copies the rows of every table the journal",
+        "  holds no complete copy of yet (tandem snapshot, resumed when interrupted), then follows the change log; false skips it."
       ],
       "journal": "journal",
       "segmentSize": "64 MiB",
@@ -37,7 +39,8 @@ extension DaemonConfig {
                 "initialMs": 500, "maxMs": 30000},
       "http": {"$comment": "/healthz, /status and /metrics. A non-loopback address needs \"allowNonLoopback\": true (no authentication).",
                "listen": "127.0.0.1:9187"},
-      "logFormat": "text"
+      "logFormat": "text",
+      "snapshot": true
     }
     """#
 }

@@ -135,8 +135,12 @@ public final class Daemon: Sendable {
     /// The address the HTTP server listens on (with the port the kernel picked for port 0).
     public var httpAddress: HTTPListenAddress? { http.withLock { $0?.boundAddress } }
 
-    /// What the daemon knows of itself now (a copy of its live figures under one lock; no I/O).
+    /// What the daemon knows of itself now (a copy of its live figures under one lock; no I/O but the cohorts'
+    /// state file). The head seq is read now, like the sinks' applied seqs, so the lag in events is never
+    /// measured against a head older than what a sink applied.
     public func status() -> DaemonStatus {
+        let head = journal.lastSeq
+        state.update { $0.journal.headSeq = max($0.journal.headSeq, head) }
         var s = state.snapshot(now: Quarantine.now(), pid: getpid())
         s.cohorts = CohortStatus.read(config)  // read from the state file: cohort commands change it while the daemon runs
         return s

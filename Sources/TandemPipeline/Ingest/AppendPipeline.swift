@@ -51,6 +51,12 @@ final class AppendPipeline: @unchecked Sendable {
         if let f = lock.withLock({ failure }) { throw f }
     }
 
+    /// Throws the error of a failed append without waiting: a follower that reads nothing new (the whole
+    /// input was read before the append failed) must still learn of it, not idle with it forever.
+    func checkFailure() throws {
+        if let f = lock.withLock({ failure }) { throw f }
+    }
+
     /// The durable position not yet handed to the source, if any (marks it handed).
     func takeUnacknowledged() -> String? {
         lock.withLock {
