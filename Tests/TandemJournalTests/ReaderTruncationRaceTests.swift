@@ -1,0 +1,94 @@
+import Foundation
+import TandemCore
+@testable import TandemJournal
+import TandemTesting
+import XCTest
+
+/// Promise (issue 11): a reader crossing segments while `truncate --before` unlinks segments beneath it keeps
+/// reading when its next seq is still in the journal, fails naming the gap when it is not, and never takes the
+/// truncation for damage (which would make every writer refuse).
+final class ReaderTruncationRaceTests: XCTestCase {
+    var dir = ""
+    let options = JournalOptions(segmentSize: 2048, indexInterval: 256, logger: { _ in })
+    var writer: JournalWriter!
+
+    override func setUpWithError() throws {
+        dir = try temporaryPath(self) + "/j"
+        try Journal.create(at: dir, options: options)
+        writer = try JournalWriter(directory: dir, options: options)
+        for start in stride(from: 1, through: 100, by: 5) { try writer.append((start..<(start + 5)).map { sampleEvent($0) }) }
+    }
+
+    override func tearDown() { writer?.close() }
+
+    var segments: [UInt64] { get throws { try JournalFiles.segments(in: dir, fs: PosixFileSystem()) } }
+
+    /// A reader that has crossed into the fourth segment (its segment list still names the first three).
+    func readerInFourthSegment(_ reader: JournalReader) throws -> [Event] {
+        let fourth = try segments[3]
+        XCTAssertGreaterThan(try segments.count, 6, "the journal spans enough segments")
+        var read: [Event] = []
+        while reader.nextSeq <= fourth + 1, let e = try reader.next() { read.append(e) }
+        return read
+    }
+
+    /// Reads to the end, then checks the events, that no damage was recorded and that the writer still appends.
+    func assertReadsOnCleanly(_ reader: JournalReader, before: [Event], from first: Int,
+                              file: StaticString = #filePath, line: UInt = #line) throws {
+        var read = before
+        while let e = try reader.next() { read.append(e) }
+        XCTAssertEqual(read.map(\.seq), (first...100).map(UInt64.init), file: file, line: line)
+        XCTAssertEqual(read, (first...100).map { journaled($0) }, file: file, line: line)
+        XCTAssertNil(try Journal.manifest(at: dir).damage, file: file, line: line)
+        XCTAssertEqual(try writer.append(sampleEvent(101)), 101, file: file, line: line)
+        XCTAssertEqual(try reader.next(), journaled(101), file: file, line: line)
+    }
+
+    /// The daemon's interleaving: a sink's reader is a few segments ahead of what every sink applied, and the
+    /// truncation drops whole segments behind it (here: before the base of the reader's own segment).
+    func testTruncatingAtTheReadersSegmentBaseKeepsItReading() throws {
+        let reader = try writer.makeReader()
+        let read = try readerInFourthSegment(reader)
+        let cut = try segments[3]
+        try writer.truncate(before: cut)
+        try assertReadsOnCleanly(reader, before: read.filter { $0.seq >= cut }, from: Int(cut))
+    }
+
+    /// The truncation rewrites an older segment and drops those before it: fewer segments lie behind the reader.
+    func testTruncatingInsideAnOlderSegmentKeepsItReading() throws {
+        let reader = try JournalReader(directory: dir, options: options)
+        let read = try readerInFourthSegment(reader)
+        let cut = try segments[2] + 1
+        try writer.truncate(before: cut)
+        try assertReadsOnCleanly(reader, before: read.filter { $0.seq >= cut }, from: Int(cut))
+    }
+
+    /// The truncation rewrites the reader's own segment at the reader's next seq.
+    func testTruncatingAtTheReadersNextSeqKeepsItReading() throws {
+        let reader = try writer.makeReader()
+        let read = try readerInFourthSegment(reader)
+        try writer.truncate(before: reader.nextSeq)
+        try assertReadsOnCleanly(reader, before: read.filter { $0.seq >= reader.nextSeq }, from: Int(read.last!.seq) + 1)
+    }
+
+    /// A reader that is no consumer may be overtaken: the seqs it still needed are gone, and the error names them.
+    func testTruncatingPastTheReaderNamesTheGapAndRecordsNoDamage() throws {
+        let reader = try writer.makeReader()
+        _ = try readerInFourthSegment(reader)
+        let next = reader.nextSeq
+        let cut = try segments[6] + 1
+        try writer.truncate(before: cut)
+        // What its open segment still holds it may serve; then it stops, naming what it missed.
+        var read: [Event] = []
+        XCTAssertThrowsError(try { while let e = try reader.next() { read.append(e) } }()) { error in
+            XCTAssertEqual("\(error)", "journal \(self.dir) was truncated before seq \(cut) beneath a reader that had"
+                           + " read up to seq \(reader.nextSeq - 1): seqs \(reader.nextSeq)…\(cut - 1) are gone and it"
+                           + " cannot continue (hint: start it again from seq \(cut), or restore the journal from a backup)")
+            XCTAssertEqual((error as? JournalError)?.category, .noInput)
+        }
+        XCTAssertEqual(read, (Int(next)..<Int(reader.nextSeq)).map { journaled($0) })
+        XCTAssertLessThan(reader.nextSeq, cut)
+        XCTAssertNil(try Journal.manifest(at: dir).damage)
+        XCTAssertEqual(try writer.append(sampleEvent(101)), 101)
+    }
+}
