@@ -91,4 +91,16 @@ final class ReaderTruncationRaceTests: XCTestCase {
         XCTAssertNil(try Journal.manifest(at: dir).damage)
         XCTAssertEqual(try writer.append(sampleEvent(101)), 101)
     }
+
+    /// A reader opened in a truncation's window — `firstSeq` committed in the manifest, the rewritten
+    /// `<firstSeq>.seg` not yet renamed into place — reads the old segment that still holds those seqs.
+    func testAReaderOpenedBeforeTheRewrittenSegmentTakesItsNameReadsTheOldOne() throws {
+        let cut = try segments[2] + 1
+        try ManifestStore(directory: dir, fs: PosixFileSystem()).update { $0.firstSeq = cut }
+        let reader = try writer.makeReader()
+        var read: [Event] = []
+        while let e = try reader.next() { read.append(e) }
+        XCTAssertEqual(read, (Int(cut)...100).map { journaled($0) })
+        XCTAssertNil(try Journal.manifest(at: dir).damage)
+    }
 }
