@@ -36,9 +36,13 @@ public final class JournalReader {
         self.directory = directory
         self.options = options
         self.writer = writer
-        let manifest = try ManifestStore(directory: directory, fs: options.fileSystem).read()
-        expected = manifest.firstSeq
-        try seek(to: manifest.firstSeq)
+        var first = try ManifestStore(directory: directory, fs: options.fileSystem).read().firstSeq
+        expected = first
+        while true {
+            do { try seek(to: first); break } catch JournalError.seqOutOfRange(_, let now, _) where now > first {
+                first = now  // truncated meanwhile: the journal's first seq is the new one
+            }
+        }
     }
 
     deinit { cursor?.file.close() }
@@ -57,15 +61,15 @@ public final class JournalReader {
     }
 
     private func seekUnrecorded(to seq: UInt64) throws {
-        // A `truncate --before` beside this reader may unlink the segment between the listing and the open: a
-        // missing file with the journal's first seq moved since is that, not damage. Each retry needs another
-        // truncation to have committed meanwhile, so a few suffice.
+        // A `truncate --before` beside this reader may unlink segments between the manifest read, the listing and
+        // the open: a failure while the journal's first seq moved is that, not damage, so the seek starts again.
+        // Each retry needs another truncation to have committed meanwhile, so a few suffice.
         var attempts = 0
         while true {
             let first = try ManifestStore(directory: directory, fs: fs).read().firstSeq
             do {
                 return try seekOnce(to: seq)
-            } catch let e as JournalError where attempts < 16 && e.isMissingFile {
+            } catch let e as JournalError where attempts < 16 {
                 guard try ManifestStore(directory: directory, fs: fs).read().firstSeq != first else { throw e }
                 attempts += 1
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TandemCore
 @testable import TandemJournal
 import TandemTesting
@@ -103,4 +104,44 @@ final class ReaderTruncationRaceTests: XCTestCase {
         XCTAssertEqual(read, (Int(cut)...100).map { journaled($0) })
         XCTAssertNil(try Journal.manifest(at: dir).damage)
     }
+
+    /// A reader opening while a truncation unlinks the first segment between its listing and its open starts at
+    /// the journal's new first seq.
+    func testAReaderOpeningWhileTheFirstSegmentIsUnlinkedStartsAtTheNewFirstSeq() throws {
+        let cut = try segments[3]
+        let fs = ListingHookFileSystem()
+        let writer = self.writer!
+        fs.afterNextListing { _ = try! writer.truncate(before: cut) }
+        let reader = try JournalReader(directory: dir, options: JournalOptions(segmentSize: 2048, indexInterval: 256,
+                                                                              fileSystem: fs, logger: { _ in }))
+        XCTAssertEqual(reader.nextSeq, cut)
+        var read: [Event] = []
+        while let e = try reader.next() { read.append(e) }
+        XCTAssertEqual(read, (Int(cut)...100).map { journaled($0) })
+        XCTAssertNil(try Journal.manifest(at: dir).damage)
+    }
+}
+
+/// The real file system, running a hook once right after a directory listing: the truncation lands between a
+/// reader's listing and its open, deterministically.
+final class ListingHookFileSystem: JournalFileSystem {
+    private let real = PosixFileSystem()
+    private let hook = Mutex<(() -> Void)?>(nil)
+
+    func afterNextListing(_ run: @escaping @Sendable () -> Void) { hook.withLock { $0 = run } }
+
+    func contentsOfDirectory(_ path: String) throws -> [String] {
+        let names = try real.contentsOfDirectory(path)
+        if let run = hook.withLock({ h in defer { h = nil }; return h }) { run() }
+        return names
+    }
+    func open(_ path: String, _ mode: FileOpenMode) throws -> any JournalFile { try real.open(path, mode) }
+    func rename(_ from: String, to: String) throws { try real.rename(from, to: to) }
+    func remove(_ path: String) throws { try real.remove(path) }
+    func syncDirectory(_ path: String) throws { try real.syncDirectory(path) }
+    func exists(_ path: String) -> Bool { real.exists(path) }
+    func makeDirectory(_ path: String) throws { try real.makeDirectory(path) }
+    func lockExclusive(_ path: String, journal: String) throws -> any JournalFileLock { try real.lockExclusive(path, journal: journal) }
+    func lockBlocking(_ path: String) throws -> any JournalFileLock { try real.lockBlocking(path) }
+    func lockHolder(_ path: String) -> Int32? { real.lockHolder(path) }
 }
