@@ -124,6 +124,10 @@ final class ConfigSchemaTests: XCTestCase {
         XCTAssertEqual(keys(top["retry"]), Set(DaemonConfig.retryKeys))
         XCTAssertEqual(keys(top["http"]), Set(DaemonConfig.httpKeys))
         XCTAssertEqual(keys(top["migration"]), Set(DaemonConfig.migrationKeys))
+        let notify = top["notify"] as! [String: Any]
+        XCTAssertEqual(keys(notify), Set(DaemonConfig.notifyKeys))
+        XCTAssertEqual(keys((notify["properties"] as! [String: Any])["contacts"]), Set(DaemonConfig.contactKeys))
+        XCTAssertEqual(keys(((notify["properties"] as! [String: Any])["actions"] as! [String: Any])["items"]), Set(DaemonConfig.actionKeys))
     }
 
     func testTheSchemaExampleIsTheIssuesSmallestConfigAndLoads() throws {

@@ -14,7 +14,10 @@ extension DaemonConfig {
         "sinks: one or more stores the journal is replayed into (see the comment in the first sink).",
         "retry, http, logFormat (optional): see their comments; logFormat is \"text\" (default) or \"json\" (one object a line).",
         "migration (optional; tandem cohort, route, fence): {\"new\": SINK NAME, \"legacy\": STORE, \"state\": FILE (default beside the journal),",
-        "  \"maxForwardLagSeconds\": the lag a cohort may have to enter cut-over (default 5)}."
+        "  \"maxForwardLagSeconds\": the lag a cohort may have to enter cut-over (default 5)}.",
+        "notify (optional; tandem notify): {\"contacts\": {\"entity\", \"tenant\", \"email\", \"name\", \"locale\": legacy columns, read through the mapping},",
+        "  \"leadTime\": ISO 8601 duration customers are told before their window (default \"P14D\"), \"templates\": DIR (default templates/),",
+        "  \"defaultLocale\" (default \"en\"), \"actions\": [{\"id\", \"when\": \"before-cut-over\"|\"after-cut-over\", \"why\"}], \"statusPage\": URL prefix}."
       ],
       "journal": "journal",
       "segmentSize": "64 MiB",

@@ -28,6 +28,8 @@ public struct DaemonConfig: Sendable {
     public var logFormat: LogFormat
     /// The migration block (cohorts, routing, fences), if any.
     public var migration: Migration?
+    /// The notify block (customers told before their cohort moves, issue 15), if any.
+    public var notify: Notify? = nil
 
     /// One named sink: where it writes and which events it takes.
     public struct Sink: Sendable, Hashable, CustomStringConvertible {
