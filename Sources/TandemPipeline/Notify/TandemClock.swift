@@ -46,7 +46,7 @@ public struct ISODuration: Sendable, Hashable, CustomStringConvertible {
             }
             total += n * unit; number = ""; any = true
         }
-        guard any, number.isEmpty else { return nil }
+        guard any, number.isEmpty, rest.last != "T" else { return nil }
         self.text = text; seconds = total
     }
 
