@@ -182,6 +182,57 @@ final class NotifyCLITests: XCTestCase {
         }
     }
 
+    /// The customer's page from the running daemon: JSON, and HTML rendered by a real headless chromium.
+    func testTheStatusPageShowsItsOwnWindowAndActionsInItsLanguageAndNoOtherTenant() throws {
+        try createBigCohort()
+        var r = try CLI.run(["source", "install-triggers", "--db", path("legacy.db"), "--tables", "items"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        r = try CLI.run(["journal", "init", path("journal")])  // already made in setUp: the daemon opens it
+        let daemon = try DaemonProcess(config: configPath, logFile: path("run.log"))
+        defer { daemon.signal(SIGTERM); daemon.waitForExit() }
+        daemon.waitForLog("ready:")
+        let port = try XCTUnwrap(daemon.port)
+        func get(_ p: String) throws -> (Int, String) {
+            let c = try runTool("/usr/bin/curl", ["-s", "-m", "5", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(p)"])
+            var lines = c.stdout.components(separatedBy: "\n")
+            let code = Int(lines.popLast() ?? "") ?? 0
+            return (code, lines.joined(separator: "\n"))
+        }
+        var (code, body) = try get("/v1/customers/t02/status")
+        XCTAssertEqual(code, 200, body)
+        XCTAssertEqual(body, #"{"tenant":"t02","status":"scheduled","locale":"es","window":{"start":"2026-12-14T22:00:00Z","end":"2026-12-15T02:00:00Z"},"#
+                       + #""actions":[{"id":"password-reset","text":"Elija una contraseña nueva (le enviaremos un enlace; su contraseña actual dejará de funcionar después del traslado)."}]}"# + "\n")
+        (code, body) = try get("/v1/customers/nobody/status")
+        XCTAssertEqual([String(code), body], ["404", "404 Not Found: no move is planned for this account\n"])
+
+        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            return XCTFail("chromium is not installed: scripts/setup installs it (apt-get install chromium)")
+        }
+        let page = "http://127.0.0.1:\(port)/customers/t02"
+        let common = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(path("profile"))",
+                      "--enable-logging=stderr", "--v=0"]
+        let dom = try runTool(chromium, common + ["--dump-dom", page])
+        XCTAssertEqual(dom.status, 0, dom.stderr)
+        XCTAssertTrue(dom.stdout.contains(#"<main id="customer-status" data-status="scheduled">"#), dom.stdout)
+        XCTAssertTrue(dom.stdout.contains("<h1>Hola Name t02</h1>"), dom.stdout)
+        XCTAssertTrue(dom.stdout.contains(#"<p id="window">Su cuenta se traslada el lunes, 14 de diciembre de 2026"#), dom.stdout)
+        XCTAssertTrue(dom.stdout.contains(#"<li data-action="password-reset">Elija una contraseña nueva"#), dom.stdout)
+        XCTAssertTrue(dom.stdout.contains("Estado: <strong>programado</strong>"), dom.stdout)
+        for other in (1...50).map({ String(format: "t%02d", $0) }) + ["p1", "p2"] where other != "t02" {
+            XCTAssertFalse(dom.stdout.contains(other), "the page of t02 names \(other)")
+        }
+        for word in ["cohort", "big", "password_hash", "legacy", "reads-new", "planned"] {
+            XCTAssertFalse(dom.stdout.lowercased().contains(word), "the page says \(word)")
+        }
+        let shot = ProcessInfo.processInfo.environment["TANDEM_KEEP_SCREENSHOT"] ?? path("status.png")
+        let s = try runTool(chromium, common + ["--screenshot=\(shot)", "--window-size=800,600", page])
+        XCTAssertEqual(s.status, 0, s.stderr)
+        let png = try Data(contentsOf: URL(fileURLWithPath: shot))
+        XCTAssertGreaterThan(png.count, 5_000)
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+        XCTAssertFalse(s.stderr.contains(":CONSOLE"), "no console message: \(s.stderr)")
+    }
+
     func testABadClockIsOneLineAndExit65() throws {
         let r = try tandem(["cohort", "list"], now: "yesterday")
         XCTAssertEqual(r.status, 0)  // list does not read the clock

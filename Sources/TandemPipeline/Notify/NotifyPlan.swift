@@ -144,18 +144,24 @@ public final class Notifier {
     }
 
     /// The action's words in `locale` (`action-ID.LOCALE.txt`, trimmed), nil when there is no such file.
-    public func actionText(_ id: String, locale: String) -> String? {
-        FileManager.default.contents(atPath: "\(notify.templates)/action-\(id).\(locale).txt")
+    public func actionText(_ id: String, locale: String) -> String? { Self.actionText(templates: notify.templates, id, locale: locale) }
+
+    /// The action's words in `locale` from the templates directory, nil when there is no such file.
+    public static func actionText(templates: String, _ id: String, locale: String) -> String? {
+        FileManager.default.contents(atPath: "\(templates)/action-\(id).\(locale).txt")
             .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Each legacy entity's columns (SQLite legacy store; empty otherwise), to see columns a mapping drops by
     /// not listing them.
-    func legacyColumns() -> [String: [String]] {
-        guard case .sqlite(let path, _) = control.migration.legacy.kind, let db = try? Database(path: path, mode: .readOnly) else { return [:] }
+    func legacyColumns() -> [String: [String]] { Self.legacyColumns(legacy: control.migration.legacy, mapping: control.mapping) }
+
+    /// Each mapped legacy entity's columns in a SQLite legacy store (empty for another store or on error).
+    static func legacyColumns(legacy: SinkSpec, mapping: Mapping) -> [String: [String]] {
+        guard case .sqlite(let path, _) = legacy.kind, let db = try? Database(path: path, mode: .readOnly) else { return [:] }
         defer { db.close() }
         var out: [String: [String]] = [:]
-        for entity in control.mapping.entities.keys {
+        for entity in mapping.entities.keys {
             guard let s = try? db.prepare("SELECT name FROM pragma_table_info(?)") else { continue }
             try? s.bind(entity, at: 1)
             while (try? s.step()) == true { out[entity, default: []].append(s.text(0)) }
