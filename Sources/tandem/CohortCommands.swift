@@ -160,10 +160,11 @@ enum CohortCommands {
 
     static let advance = Verb(
         name: "advance", summary: "move a cohort to its next phase (or step by step to --to), if its gates hold",
-        positionals: ["NAME"], options: recordOptions + [.value("--to", "PHASE", "a later phase: shadow, reads-new, cut-over, done")],
+        positionals: ["NAME"], options: recordOptions + [.value("--to", "PHASE", "a later phase: shadow, reads-new, cut-over, done"),
+                                                         .flag("--force", "move past a failing notice gate (needs --why; recorded in the timeline)")],
         details: """
         planned → shadow → reads-new → cut-over → done; rolled-back → shadow. Each step checks the gates guarding
-        it (reads-new → cut-over: forward-lag) and is refused, naming the gate and what it found, unless they hold.
+        it (reads-new → cut-over: forward-lag, notice) and is refused, naming the gate and what it found, unless they hold.
         Exit 0 moved, 1 refused, 64 usage, 69 a store could not be given the new routing (the phase is recorded).
         """
     ) { args in
@@ -175,9 +176,11 @@ enum CohortCommands {
             }
             target = p
         }
+        if args.flag("--force"), args.value("--why") == nil { throw UsageError("advance: --force needs --why (it is recorded in the timeline)") }
         return try MigrationCLI.withControl(args) { control in
             let from = try control.cohort(name).phase
-            let steps = try control.advance(name: name, to: target, who: MigrationCLI.who(args), why: args.value("--why"), now: try TandemClock.now())
+            let steps = try control.advance(name: name, to: target, who: MigrationCLI.who(args), why: args.value("--why"), now: try TandemClock.now(),
+                                            force: args.flag("--force"))
             Output.out("cohort \(name): \(([from] + steps.map(\.phase)).map(\.rawValue).joined(separator: " → "))\n")
             return 0
         }
@@ -207,6 +210,7 @@ enum CohortCommands {
             let from = try control.cohort(name).phase
             let c = try control.rollback(name: name, who: MigrationCLI.who(args), why: args.value("--why"), now: try TandemClock.now())
             Output.out("cohort \(name): \(from.rawValue) → \(c.phase.rawValue)\n")
+            NotifyCommands.afterRollback(control, cohort: name)
             return 0
         }
     }

@@ -79,9 +79,18 @@ enum NotifyCommands {
         }
     }
 
-    static func messageJSON(_ m: NotifyMessage) -> JSONValue {
-        .object([("tenant", .string(m.tenant)), ("email", .string(m.email)), ("name", m.name.map(JSONValue.string) ?? .null),
-                 ("locale", .string(m.locale)), ("message", .string(m.kind.rawValue)), ("subject", .string(m.subject)), ("body", .string(m.body))])
+    static func messageJSON(_ m: NotifyMessage) -> JSONValue { Notifier.json(m) }
+
+    /// After a rollback: the "moved back" message rendered for the cohort (a line on stdout), or why not (a line
+    /// on stderr; the rollback stands either way). Nothing without a notify block.
+    static func afterRollback(_ control: CohortControl, cohort: String) {
+        guard control.config.notify != nil else { return }
+        do {
+            let (file, count) = try Notifier(control: control).renderMovedBack(cohort: cohort)
+            Output.out("moved-back message rendered for \(count) recipient(s): \(TerminalText.escaped(file))\n")
+        } catch {
+            Output.err("tandem: the moved-back message was not rendered: \(describe(error)) (tandem notify render --message moved-back)\n")
+        }
     }
 
     static let export = Verb(

@@ -139,7 +139,7 @@ final class NotifyCLITests: XCTestCase {
         XCTAssertTrue(r.stdout.contains(#"{"gate":"notice","passed":true,"detail":"2 customer(s) told in time","checkedAt":"2026-12-14T23:00:00.000000Z""#), r.stdout)
     }
 
-    func testADeliveryReportsBouncesShowInStatusAndKeepTheGateShut() throws {
+    func testBouncesShowInStatusAndKeepTheGateShutUntilForcedWithWhyAndARollbackRendersMovedBack() throws {
         try createBigCohort()
         var r = try tandem(["notify", "mark-sent", "--cohort", "big", "--at", "2026-11-21T08:00:00Z"])
         XCTAssertEqual(r.stdout, "cohort big: action-needed notice recorded for 49 address(es) at 2026-11-21T08:00:00Z\n", r.stderr)
@@ -150,6 +150,26 @@ final class NotifyCLITests: XCTestCase {
         XCTAssertEqual([r.status.description, r.stdout], ["1", "cohort big: 2 customer(s) not told in time: t03 (bounced: boss.t03@example.test),"
                                                           + " t07 (no email: an action is required) (tandem notify mark-sent)\n"
                                                           + "  bounced: boss.t03@example.test (tenant t03)\n  the notice gate does not hold\n"], r.stderr)
+        r = try tandem(["cohort", "advance", "big", "--to", "reads-new"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        r = try tandem(["cohort", "advance", "big", "--force"], now: "2026-12-14T23:00:00Z")
+        XCTAssertEqual([r.status.description, r.stderr], ["64", "tandem: advance: --force needs --why (it is recorded in the timeline)\n"])
+        r = try tandem(["cohort", "advance", "big", "--force", "--why", "t03 and t07 were phoned", "--by", "ops"], now: "2026-12-14T23:00:00Z")
+        XCTAssertEqual([r.status.description, r.stdout], ["0", "cohort big: reads-new → cut-over\n"], r.stderr)
+        r = try tandem(["cohort", "show", "big"], now: "2026-12-14T23:00:00Z")
+        XCTAssertTrue(r.stdout.contains("  2026-12-14T23:00:00.000000Z  advance  reads-new → cut-over  by ops, write pause "), r.stdout)
+        XCTAssertTrue(r.stdout.contains(" ms: forced past gate notice (2 customer(s) not told in time: t03 (bounced: boss.t03@example.test),"
+                                        + " t07 (no email: an action is required) (tandem notify mark-sent)): t03 and t07 were phoned\n"), r.stdout)
+
+        // A rollback renders the "moved back" message for the cohort by itself.
+        r = try tandem(["cohort", "rollback", "big", "--why", "slow"], now: "2026-12-14T23:30:00Z")
+        XCTAssertEqual([r.status.description, r.stdout], ["0", "cohort big: cut-over → rolled-back\n"
+                                                          + "moved-back message rendered for 49 recipient(s): \(path("notices/big.moved-back.jsonl"))\n"], r.stderr)
+        let moved = try String(contentsOfFile: path("notices/big.moved-back.jsonl"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(moved.count, 49)
+        XCTAssertTrue(moved[1].contains(#""tenant":"t02","email":"boss.t02@example.test","name":"Name t02","locale":"es","message":"moved-back","#
+                                        + #""subject":"Hemos devuelto su cuenta a su lugar, no se ha perdido nada""#), String(moved[1]))
+
         try "email,status\nnobody@example.test,delivered\n".write(toFile: path("bad.csv"), atomically: true, encoding: .utf8)
         r = try tandem(["notify", "mark-sent", "--cohort", "big", "--report", path("bad.csv")])
         XCTAssertEqual([r.status.description, r.stderr], ["65", "tandem: delivery report \(path("bad.csv")) line 2: nobody@example.test is not a contact of cohort big;"
