@@ -74,7 +74,7 @@ enum NotifyCommands {
                 if args.flag("--json") { out += messageJSON(m).description + "\n"; continue }
                 out += "To: \(m.email) (tenant \(m.tenant), \(m.locale))\nSubject: \(m.subject)\n\n\(m.body)\n-----\n"
             }
-            Output.out(out)
+            Output.out(args.flag("--json") ? out : MigrationCLI.escapedLines(out))  // names and addresses come from legacy data
             return 0
         }
     }

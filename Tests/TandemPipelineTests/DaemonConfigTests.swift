@@ -90,6 +90,8 @@ final class DaemonConfigTests: XCTestCase {
         let c = try DaemonConfig.load(path: try write(DaemonConfig.example, in: dir), environment: [:])
         XCTAssertEqual(c.sinks.map(\.name), ["new", "pg"])
         XCTAssertEqual(c.segmentSize, 64 << 20)
+        XCTAssertEqual(c.notify?.contacts, .init(entity: "customers", tenant: "company", email: "email", name: "name", locale: "lang"))
+        XCTAssertEqual(c.notify?.leadTime.seconds, 14 * 86_400)
     }
 
     /// A file that is not there, or is a directory, is not a config fault but missing input.

@@ -15,9 +15,7 @@ extension DaemonConfig {
         "retry, http, logFormat (optional): see their comments; logFormat is \"text\" (default) or \"json\" (one object a line).",
         "migration (optional; tandem cohort, route, fence): {\"new\": SINK NAME, \"legacy\": STORE, \"state\": FILE (default beside the journal),",
         "  \"maxForwardLagSeconds\": the lag a cohort may have to enter cut-over (default 5)}.",
-        "notify (optional; tandem notify): {\"contacts\": {\"entity\", \"tenant\", \"email\", \"name\", \"locale\": legacy columns, read through the mapping},",
-        "  \"leadTime\": ISO 8601 duration customers are told before their window (default \"P14D\"), \"templates\": DIR (default templates/),",
-        "  \"defaultLocale\" (default \"en\"), \"actions\": [{\"id\", \"when\": \"before-cut-over\"|\"after-cut-over\", \"why\"}], \"statusPage\": URL prefix}."
+        "notify (optional; tandem notify): telling customers before their cohort moves (see its comment)."
       ],
       "journal": "journal",
       "segmentSize": "64 MiB",
@@ -40,7 +38,17 @@ extension DaemonConfig {
                 "initialMs": 500, "maxMs": 30000},
       "http": {"$comment": "/healthz, /status and /metrics. A non-loopback address needs \"allowNonLoopback\": true (no authentication).",
                "listen": "127.0.0.1:9187"},
-      "logFormat": "text"
+      "logFormat": "text",
+      "notify": {"$comment": [
+                   "contacts: legacy column names of the entity holding each tenant's contacts (read through the mapping: a trimmed,",
+                   "  lower-cased email is the one used); name and locale are optional.",
+                   "leadTime: ISO 8601 duration (P14D, PT36H): the notice must be marked sent this long before a cohort's window",
+                   "  (tandem cohort schedule NAME --window START..END) or cut-over is refused. templates: KIND.LOCALE.txt files",
+                   "  (copy ops/notify-templates/). defaultLocale: used when a contact's locale has no template.",
+                   "actions (optional): [{\"id\": \"password-reset\", \"when\": \"before-cut-over\"|\"after-cut-over\", \"why\": \"…\"}];",
+                   "  the mapping suggests more. statusPage (optional): the customer page link prefix (default the daemon's /customers/)."],
+                 "contacts": {"entity": "customers", "tenant": "company", "email": "email", "name": "name", "locale": "lang"},
+                 "leadTime": "P14D", "templates": "templates/", "defaultLocale": "en"}
     }
     """#
 }
