@@ -225,12 +225,11 @@ final class NotifyCLITests: XCTestCase {
         (code, body) = try get("/v1/customers/nobody/status")
         XCTAssertEqual([String(code), body], ["404", "404 Not Found: no move is planned for this account\n"])
 
-        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        guard let chromium = HeadlessChromium.path else {
             return XCTFail("chromium is not installed: scripts/setup installs it (apt-get install chromium)")
         }
         let page = "http://127.0.0.1:\(port)/customers/t02"
-        let common = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(path("profile"))",
-                      "--enable-logging=stderr", "--v=0"]
+        let common = HeadlessChromium.arguments(profile: path("profile"))
         let dom = try runTool(chromium, common + ["--dump-dom", page])
         XCTAssertEqual(dom.status, 0, dom.stderr)
         XCTAssertTrue(dom.stdout.contains(#"<main id="customer-status" data-status="scheduled">"#), dom.stdout)
@@ -247,9 +246,7 @@ final class NotifyCLITests: XCTestCase {
         let shot = ProcessInfo.processInfo.environment["TANDEM_KEEP_SCREENSHOT"] ?? path("status.png")
         let s = try runTool(chromium, common + ["--screenshot=\(shot)", "--window-size=800,600", page])
         XCTAssertEqual(s.status, 0, s.stderr)
-        let png = try Data(contentsOf: URL(fileURLWithPath: shot))
-        XCTAssertGreaterThan(png.count, 5_000)
-        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+        XCTAssertTrue(HeadlessChromium.isPNG(shot, atLeast: 5_000), "no screenshot in \(shot)")
         XCTAssertFalse(s.stderr.contains(":CONSOLE"), "no console message: \(s.stderr)")
     }
 
