@@ -128,6 +128,10 @@ final class NotifyCLITests: XCTestCase {
 
         r = try tandem(["notify", "mark-sent", "--cohort", "pilot", "--at", "2026-11-25T10:00:00Z"])
         XCTAssertEqual(r.status, 0, r.stderr)
+        // The mailer's report of delivery, later than the lead time, keeps when the notice went out.
+        try "email,status\nboss.p1@example.test,delivered\n".write(toFile: path("delivered.csv"), atomically: true, encoding: .utf8)
+        r = try tandem(["notify", "mark-sent", "--cohort", "pilot", "--report", path("delivered.csv")], now: "2026-12-10T00:00:00Z")
+        XCTAssertEqual([r.status.description, r.stdout], ["0", "cohort pilot: action-needed notice recorded for 1 address(es)\n"], r.stderr)
         r = try tandem(["cohort", "advance", "pilot"], now: "2026-12-14T21:59:59Z")
         XCTAssertEqual([r.status.description, r.stderr], ["1", "tandem: cohort pilot stays in reads-new: gate notice for reads-new → cut-over does not hold:"
                                                            + " its window starts at 2026-12-14T22:00:00Z, not yet\n"])
@@ -188,6 +192,27 @@ final class NotifyCLITests: XCTestCase {
         XCTAssertEqual([r.status.description, r.stdout], ["65", ""])
         XCTAssertEqual(r.stderr, "tandem: template \(path("templates/action-needed.en.txt")) for boss.p1@example.test (tenant p1): no value for {{deadline}};"
                        + " nothing was rendered (a message is never sent with a hole)\n")
+    }
+
+    func testALocaleWithoutTemplatesFallsBackToItsLanguageThenTheDefault() throws {
+        _ = try sqlite3(path("legacy.db"), "UPDATE customers SET lang = 'fr' WHERE company = 't01'; UPDATE customers SET lang = 'es-MX' WHERE company = 't03';"
+                        + "UPDATE customers SET lang = NULL WHERE company = 't05';")
+        try createBigCohort()
+        var r = try tandem(["notify", "plan", "--cohort", "big"])
+        for kind in ["moving", "action-needed", "done", "moved-back"] {
+            XCTAssertTrue(r.stdout.contains("  no \(kind) template for locale fr (falls back to en)\n"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("  no \(kind) template for locale es-mx (falls back to en)\n"), r.stdout)
+        }
+        r = try tandem(["notify", "export", "--cohort", "big", "--format", "jsonl", "--message", "done"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let locales = Dictionary(uniqueKeysWithValues: try r.stdout.split(separator: "\n").map {
+            let o = try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            return (o["tenant"] as! String, "\(o["locale"]!) \(o["subject"]!)")
+        })
+        XCTAssertEqual(locales["t01"], "en Your account has moved")
+        XCTAssertEqual(locales["t03"], "es Su cuenta ya se ha trasladado")
+        XCTAssertEqual(locales["t05"], "en Your account has moved")
+        XCTAssertEqual(locales["t02"], "es Su cuenta ya se ha trasladado")
     }
 
     func testShippedTemplatesSpeakPlainLanguageInEnglishAndSpanish() throws {
