@@ -53,7 +53,7 @@ enum NotifyCommands {
             ("cohort", .string(p.cohort.name)), ("phase", .string(p.cohort.phase.rawValue)),
             ("tenants", .array(p.cohort.tenants.map(JSONValue.string))),
             ("window", p.window.map { .object([("start", .string($0.start.rfc3339Short)), ("end", .string($0.end.rfc3339Short))]) } ?? .null),
-            ("leadTime", .string(p.leadTime.text)), ("sendBy", opt(p.sendBy?.rfc3339)),
+            ("leadTime", .string(p.leadTime.text)), ("sendBy", opt(p.sendBy?.rfc3339Short)),
             ("actions", .array(p.actions.map { .object([("id", .string($0.id)), ("when", .string($0.when.rawValue)), ("why", .string($0.why)),
                                                          ("source", .string($0.source))]) })),
             ("contacts", .array(p.contacts.map { .object([("tenant", .string($0.tenant)), ("email", opt($0.email)), ("name", opt($0.name)),
@@ -156,7 +156,7 @@ enum NotifyCommands {
             let holds = check.missing.isEmpty && check.problem == nil
             if args.flag("--json") {
                 Output.out(JSONValue.object([
-                    ("cohort", .string(p.cohort.name)), ("now", .string(now.rfc3339)), ("sendBy", p.sendBy.map { .string($0.rfc3339) } ?? .null),
+                    ("cohort", .string(p.cohort.name)), ("now", .string(now.rfc3339Short)), ("sendBy", p.sendBy.map { .string($0.rfc3339Short) } ?? .null),
                     ("told", .int(Int64(check.told))), ("gateHolds", .bool(holds)), ("problem", check.problem.map(JSONValue.string) ?? .null),
                     ("notTold", .array(check.missing.map { .object([("tenant", .string($0.tenant)), ("why", .string($0.why))]) })),
                     ("bounced", .array(bounced.map { .object([("tenant", .string($0.tenant)), ("email", .string($0.email))]) })),

@@ -64,6 +64,10 @@ final class NotifyCLITests: XCTestCase {
                                         + " customers.password_hash (dropped)\n"), r.stdout)
         XCTAssertTrue(r.stdout.contains("  t01: boss.t01@example.test Name t01 (en)\n  t02: boss.t02@example.test Name t02 (es)\n"), r.stdout)
         XCTAssertTrue(r.stdout.hasSuffix("missing:\n  tenant t07: contact Name t07 has no email\n"), r.stdout)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try tandem(["notify", "plan", "--cohort", "big", "--json"]).stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(json["sendBy"] as? String, "2026-11-30T22:00:00Z")
+        XCTAssertEqual(json["missing"] as? [String], ["tenant t07: contact Name t07 has no email"])
+        XCTAssertEqual((json["contacts"] as? [[String: Any]])?.count, 50)
     }
 
     func testRenderGives49MessagesInTheirLanguagesAndExportCSVParsesWithTheSameRows() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import TandemCore
+import TandemSQLite
 import TandemSources
 import XCTest
 @testable import TandemPipeline
@@ -70,6 +71,28 @@ final class NotifyEngineTests: XCTestCase {
         XCTAssertThrowsError(try TandemClock.now(environment: ["TANDEM_NOW": "tomorrow"]))
         let before = Quarantine.now().microseconds
         XCTAssertGreaterThanOrEqual(try TandemClock.now(environment: [:]).microseconds, before)
+    }
+
+    /// A state file written before windows and notices existed still opens: read-only it has none; opened
+    /// for writing it gains the tables.
+    func testAStateFileFromBeforeNotifyOpens() throws {
+        let dir = try configDirectory(self), file = dir + "/state.db"
+        let state = try MigrationStateFile(path: file)
+        try state.create(name: "pilot", definition: "--tenants a", tenants: ["a"], who: "t", why: nil, at: Timestamp(microseconds: 0))
+        state.close()
+        let db = try Database(path: file)
+        try db.execute("DROP TABLE cohort_windows; DROP TABLE notices")
+        db.close()
+        let old = try MigrationStateFile(path: file, readOnly: true)
+        XCTAssertNil(try old.window(of: "pilot"))
+        XCTAssertEqual(try old.latestNotices(of: "pilot").count, 0)
+        old.close()
+        let reopened = try MigrationStateFile(path: file)
+        defer { reopened.close() }
+        let w = try CohortWindow(parsing: "2026-12-14T22:00:00Z..2026-12-15T02:00:00Z")
+        try reopened.setWindow(w, cohort: "pilot")
+        XCTAssertEqual(try reopened.window(of: "pilot"), w)
+        XCTAssertEqual(try reopened.cohort(named: "pilot")?.tenants, ["a"])
     }
 
     func testCSVRoundTripsCommasQuotesAndLineBreaks() throws {
