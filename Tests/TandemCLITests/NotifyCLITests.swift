@@ -175,6 +175,12 @@ final class NotifyCLITests: XCTestCase {
                                                           + "moved-back message rendered for 49 recipient(s): \(path("notices/big.moved-back.jsonl"))\n"], r.stderr)
         let moved = try String(contentsOfFile: path("notices/big.moved-back.jsonl"), encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(moved.count, 49)
+        // The next attempt needs its own notice: the one before the rollback announced the first.
+        r = try tandem(["cohort", "schedule", "big", "--window", "2027-01-20T22:00:00Z..2027-01-21T02:00:00Z"])
+        r = try tandem(["notify", "status", "--cohort", "big", "--json"], now: "2027-01-20T23:00:00Z")
+        let status = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual([r.status.description, "\(status["told"]!)", "\((status["notTold"] as? [Any])?.count ?? -1)", "\(status["sendBy"]!)"],
+                       ["1", "0", "50", "2027-01-06T22:00:00Z"], r.stdout)
         XCTAssertTrue(moved[1].contains(#""tenant":"t02","email":"boss.t02@example.test","name":"Name t02","locale":"es","message":"moved-back","#
                                         + #""subject":"Hemos devuelto su cuenta a su lugar, no se ha perdido nada""#), String(moved[1]))
 

@@ -3,7 +3,7 @@ import TandemCore
 /// `→ cut-over` only when the cohort's customers were told in time (issue 15): its window is scheduled and has
 /// started, and every customer who must be told (all of them when the cohort has an action required before
 /// cut-over, else those with an email address) has a notice marked sent, not bounced, at least the lead time
-/// before the window. Without a `notify` block it holds (customers are not tracked).
+/// before the window and after the cohort's last rollback. Without a `notify` block it holds (customers are not tracked).
 public struct NoticeGate: CohortGate {
     /// `notice`.
     public var name: String { "notice" }
@@ -70,7 +70,8 @@ public struct NoticeCheck: Sendable {
                 if mustTellAll { out.missing.append((tenant, "no email: an action is required")) }
                 continue
             }
-            let records = addresses.compactMap { notices[$0] }
+            // A notice from before the last rollback announced the earlier attempt: the next one needs its own.
+            let records = addresses.compactMap { notices[$0] }.filter { $0.at.microseconds >= plan.lastRollback?.microseconds ?? .min }
             if records.contains(where: { $0.told && $0.at.microseconds <= sendBy.microseconds }) { out.told += 1; continue }
             if let late = records.first(where: \.told) {
                 out.missing.append((tenant, "told \(late.at.rfc3339Short), after \(sendBy.rfc3339Short) = \(plan.leadTime) before the window"))

@@ -18,6 +18,8 @@ public struct NotifyPlan: Sendable {
     public var contacts: [Contact]
     /// What is missing, one line each (tenants without a contact, contacts without email, missing templates).
     public var missing: [String]
+    /// When the cohort was last rolled back, if ever: notices before it announced the earlier attempt.
+    public var lastRollback: Timestamp? = nil
 
     /// The latest time the notice may go out: the window's start minus the lead time.
     public var sendBy: Timestamp? { window.map { Timestamp(microseconds: $0.start.microseconds - leadTime.seconds * 1_000_000) } }
@@ -84,8 +86,9 @@ public final class Notifier {
                                + (locale == notify.defaultLocale ? " (the default locale: nothing to fall back to)" : " (falls back to \(notify.defaultLocale))"))
             }
         }
+        let rollback = try control.state.timeline(of: name).last { $0.action == "rollback" }?.at
         return NotifyPlan(cohort: cohort, window: try control.state.window(of: name), actions: actions,
-                          leadTime: notify.leadTime, contacts: contacts, missing: missing)
+                          leadTime: notify.leadTime, contacts: contacts, missing: missing, lastRollback: rollback)
     }
 
     /// The message a cohort's customers get now: moved back after a rollback, done from cut-over on, else the
