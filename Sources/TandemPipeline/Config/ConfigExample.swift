@@ -15,7 +15,9 @@ extension DaemonConfig {
         "retry, http, logFormat (optional): see their comments; logFormat is \"text\" (default) or \"json\" (one object a line).",
         "migration (optional; tandem cohort, route, fence): {\"new\": SINK NAME, \"legacy\": STORE, \"state\": FILE (default beside the journal),",
         "  \"maxForwardLagSeconds\": the lag a cohort may have to enter cut-over (default 5)}.",
-        "notify (optional; tandem notify): telling customers before their cohort moves (see its comment)."
+        "notify (optional; tandem notify): telling customers before their cohort moves (see its comment).",
+        "snapshot (optional, default true): for a sqlite-changelog source, start-up first copies the rows of every table the journal",
+        "  holds no complete copy of yet (tandem snapshot, resumed when interrupted), then follows the change log; false skips it."
       ],
       "journal": "journal",
       "segmentSize": "64 MiB",
@@ -39,6 +41,7 @@ extension DaemonConfig {
       "http": {"$comment": "/healthz, /status and /metrics. A non-loopback address needs \"allowNonLoopback\": true (no authentication).",
                "listen": "127.0.0.1:9187"},
       "logFormat": "text",
+      "snapshot": true,
       "notify": {"$comment": [
                    "contacts: legacy column names of the entity holding each tenant's contacts (read through the mapping: a trimmed,",
                    "  lower-cased email is the one used); name and locale are optional.",
