@@ -285,6 +285,22 @@ final class NotifyCLITests: XCTestCase {
         XCTAssertFalse(s.stderr.contains(":CONSOLE"), "no console message: \(s.stderr)")
     }
 
+    func testWithoutANotifyBlockOrACohortItIsOneLine() throws {
+        var r = try tandem(["notify", "plan", "--cohort", "nope"])
+        XCTAssertEqual([r.status.description, r.stderr], ["74", "tandem: migration state \(path("state.db")): no such file (no cohort was created yet: tandem cohort create)\n"])
+        r = try tandem(["cohort", "create", "c", "--tenants", "p1"])
+        r = try tandem(["notify", "plan", "--cohort", "nope"])
+        XCTAssertEqual([r.status.description, r.stderr], ["66", "tandem: no cohort named \"nope\"; cohorts: c\n"])
+        r = try tandem(["notify", "render"])
+        XCTAssertEqual([r.status.description, r.stderr], ["64", "tandem: notify render: missing --cohort\n"])
+        let config = try String(contentsOfFile: configPath, encoding: .utf8)
+        try (config.components(separatedBy: #", "notify": "#)[0] + "}").write(toFile: configPath, atomically: true, encoding: .utf8)
+        r = try tandem(["notify", "plan", "--cohort", "c"])
+        XCTAssertEqual(r.status, 65)
+        XCTAssertTrue(r.stderr.hasPrefix("tandem: \(configPath) has no \"notify\" block; add {\"contacts\": "), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1)
+    }
+
     func testABadClockIsOneLineAndExit65() throws {
         let r = try tandem(["cohort", "list"], now: "yesterday")
         XCTAssertEqual(r.status, 0)  // list does not read the clock
