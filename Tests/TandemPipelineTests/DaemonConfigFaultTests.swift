@@ -27,7 +27,7 @@ final class DaemonConfigFaultTests: XCTestCase {
         let dir = try configDirectory(self)
         let sinks = #"[{"name": "new", "into": "sqlite:new.db"}, {"name": "pg", "intoo": "postgres:///newdb"}]"#
         XCTAssertEqual(try faults(smallest(sinks: sinks, extra: #""colour": "blue""#), in: dir), [
-            #"$.colour: unknown key; expected one of journal, segmentSize, source, mapping, sinks, retry, http, logFormat, migration, snapshot"#,
+            #"$.colour: unknown key; expected one of journal, segmentSize, source, mapping, sinks, retry, http, logFormat, migration, snapshot, notify"#,
             #"$.sinks[1].intoo: unknown key; did you mean "into"?"#,
             #"$.sinks[1]: missing required key "into""#,
         ])

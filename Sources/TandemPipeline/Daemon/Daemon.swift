@@ -117,7 +117,8 @@ public final class Daemon: Sendable {
         }
         let server = try HTTPServer(address: config.http.listen, allowNonLoopback: config.http.allowNonLoopback) { [self] request in
             DaemonEndpoints.respond(to: request, status: { [self] in status() },
-                                    routes: { [config] in RoutesEndpoint.respond(path: $0, config: config) })
+                                    routes: { [config] in RoutesEndpoint.respond(path: $0, config: config)
+                                        ?? CustomerStatusPage.respond(path: $0, config: config) })
         }
         try server.start()
         http.withLock { $0 = server }
