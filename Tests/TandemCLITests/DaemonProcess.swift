@@ -2,17 +2,22 @@ import Foundation
 import XCTest
 import TandemCore
 
-/// A running `tandem run` child process, its stderr going to a file the test reads.
+/// A running `tandem run` (or other long-running verb) child process, its stderr going to a file the test reads.
 final class DaemonProcess {
     let process = Process()
     let errPath: String
 
     /// Starts `tandem run --config config extra…` with `environment` added to the test's own.
-    init(config: String, extra: [String] = [], environment: [String: String] = [:], logFile: String) throws {
+    convenience init(config: String, extra: [String] = [], environment: [String: String] = [:], logFile: String) throws {
+        try self.init(arguments: ["run", "--config", config] + extra, environment: environment, logFile: logFile)
+    }
+
+    /// Starts `tandem arguments…` (any long-running verb) with `environment` added to the test's own.
+    init(arguments: [String], environment: [String: String] = [:], logFile: String) throws {
         errPath = logFile
         FileManager.default.createFile(atPath: logFile, contents: nil)
         process.executableURL = CLI.executable
-        process.arguments = ["run", "--config", config] + extra
+        process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
