@@ -15,12 +15,7 @@ extension Verifier {
             throw VerifyError.unsupported("the migration's new store is sink \"\(m.new)\", which the config does not define")
         }
         let mapping = try config.mapping.map { try Mapping.load(path: $0) } ?? .passThrough
-        let version = try config.mapping.map { path -> String in
-            guard let data = FileManager.default.contents(atPath: path) else { throw VerifyError.store(path, "cannot be read") }
-            var h = Hasher64()
-            h.add(bytes: data)
-            return String(h.value, radix: 16)
-        } ?? "pass-through"
+        let version = try Self.mappingVersion(config.mapping)
         let legacy = try Self.store(m.legacy, role: "legacy")
         let new: any VerifyStore
         do { new = try Self.store(sink.spec, role: "new") } catch { legacy.close(); throw error }
@@ -28,6 +23,15 @@ extension Verifier {
         self.init(legacy: legacy, new: new, mapping: mapping, scope: scope, options: options, mappingVersion: version,
                   appliedSeq: { try sink.spec.storedCheckpoint()?.seq ?? 0 },
                   journalHead: { Journal.exists(at: journal) ? try Journal.stats(at: journal).lastSeq : 0 })
+    }
+
+    /// The mapping's version as verify records it: the FNV-1a 64 of its file, in hex (`pass-through` without one).
+    public static func mappingVersion(_ path: String?) throws -> String {
+        guard let path else { return "pass-through" }
+        guard let data = FileManager.default.contents(atPath: path) else { throw VerifyError.store(path, "cannot be read") }
+        var h = Hasher64()
+        h.add(bytes: data)
+        return String(h.value, radix: 16)
     }
 
     static func store(_ spec: SinkSpec, role: String) throws -> any VerifyStore {

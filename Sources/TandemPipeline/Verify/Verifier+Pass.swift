@@ -27,7 +27,8 @@ extension Verifier {
                 case .failure(let rejection):
                     let tenant = e.tenant(ofLegacy: r)
                     guard inScope(tenant) else { continue }
-                    quarantined[rejection.description, default: []].append(Row(e.sourceKey.map { ($0, r[$0] ?? .null) }))
+                    // Grouped by rule and column: the reason's text quotes the value (customer data, and one group per value).
+                    quarantined[rejection.column.map { "\(rejection.rule) on \($0)" } ?? rejection.rule, default: []].append(Row(e.sourceKey.map { ($0, r[$0] ?? .null) }))
                     held.insert(e.guessedTargetKey(r))
                     result.tenants[tenant ?? "", default: TenantCounts()].quarantined += 1
                 case .success(let m):

@@ -46,7 +46,7 @@ public struct VerifyDifference: Sendable, Hashable {
 public struct QuarantinedRows: Sendable, Hashable {
     /// The legacy table.
     public var entity: String
-    /// The mapping's reason (`regex on email: …`).
+    /// The mapping's rule and column (`regex on email`).
     public var reason: String
     /// Their legacy keys.
     public var keys: [Row]

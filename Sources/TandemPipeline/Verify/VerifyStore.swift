@@ -19,14 +19,19 @@ protocol VerifyStore: AnyObject {
     func close()
 }
 
-/// A SQLite file as one side of a verify, opened read-only (a reader never takes a writer's lock).
+/// A SQLite file as one side of a verify, read only (a reader never takes a writer's lock).
 final class SQLiteVerifyStore: VerifyStore {
     let label: String
     private let db: Database
 
     init(path: String) throws {
         label = "sqlite:\(path)"
-        do { db = try Database(path: path, mode: .readOnly) } catch {
+        // Read-write with query_only, as stored checkpoints are read: a read-only open of a WAL file fails
+        // when its -shm is gone.
+        do {
+            db = try Database(path: path, mode: .readWrite)
+            try db.execute("PRAGMA query_only = ON")
+        } catch {
             throw VerifyError.store(label, "cannot be opened: \(error)")
         }
     }
