@@ -180,6 +180,59 @@ final class VerifyTests: XCTestCase {
         XCTAssertTrue(eventually(within: .seconds(10)) { writer.isFinished && pump.isFinished }, "the writer and the pump stop")
         XCTAssertEqual(failures.all, [])
     }
+
+    /// Runs `sql` as Tandem's applying transaction does (marked: the write fences let it pass).
+    func passingTheFence(_ db: Database, _ sql: String) throws {
+        try db.transaction {
+            try db.execute(ApplyingMarker.sqliteCreate)
+            try db.execute(ApplyingMarker.sqliteMark)
+            try db.execute(sql)
+            try db.execute(ApplyingMarker.sqliteUnmark)
+        }
+    }
+
+    /// A cohort leaves shadow only after a clean verify of it made in shadow, with the mapping as it is.
+    func testACohortLeavesShadowOnlyAfterACleanVerify() throws {
+        let s = try makeSetup()
+        let control = try CohortControl(config: s.config)
+        defer { control.state.close() }
+        _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: Quarantine.now())
+        _ = try control.advance(name: "pilot", to: .shadow, who: "x", why: nil, now: Quarantine.now())
+        XCTAssertThrowsError(try control.advance(name: "pilot", to: nil, who: "x", why: nil, now: Quarantine.now())) {
+            XCTAssertEqual("\($0)", "cohort pilot stays in shadow: gate verify for shadow → reads-new does not hold: no verify of the cohort yet;"
+                           + " run tandem verify --config \(s.config.file) --cohort pilot")
+        }
+        let cohort = VerifyScope(tenants: ["acme"], cohort: "pilot")
+        // A dirty verify of the cohort holds it.
+        let new = try Database(path: s.newPath)
+        try passingTheFence(new, "DELETE FROM orders WHERE id = 4")
+        var r = try verify(s, cohort)
+        XCTAssertEqual(lines(r), [#"missing orders {"id":4} acme "#])
+        try control.state.save(r)
+        XCTAssertThrowsError(try control.advance(name: "pilot", to: nil, who: "x", why: nil, now: Quarantine.now())) {
+            XCTAssertTrue("\($0)".contains("gate verify for shadow → reads-new does not hold: last verify at "), "\($0)")
+            XCTAssertTrue("\($0)".contains(": NOT clean: 15 rows, 1 missing (cohort pilot, consistent at seq 30, mapping "), "\($0)")
+        }
+        // Repaired, a clean verify lets it go.
+        try passingTheFence(new, "INSERT INTO orders (id, tenant, n, email) VALUES (4, 'acme', 40, 'u4@example.org')")
+        new.close()
+        r = try verify(s, cohort)
+        XCTAssertTrue(r.clean, r.summary)
+        try control.state.save(r)
+        XCTAssertEqual(try control.state.lastVerify(cohort: "pilot")?.clean, true)
+        XCTAssertEqual(try control.advance(name: "pilot", to: nil, who: "x", why: nil, now: Quarantine.now()).map(\.phase), [.readsNew])
+        XCTAssertEqual(try control.state.gateResults(of: "pilot").first { $0.gate == "verify" }?.passed, true)
+
+        // A changed mapping makes the verify stale for the next cohort.
+        _ = try control.create(name: "next", selection: .tenants(["bolt"]), who: "x", why: nil, now: Quarantine.now())
+        _ = try control.advance(name: "next", to: .shadow, who: "x", why: nil, now: Quarantine.now())
+        try control.state.save(try verify(s, VerifyScope(tenants: ["bolt"], cohort: "next")))
+        _ = try write(#"{"entities": {"bestellungen": {"target": "orders", "tenant": "mandant", "columns": {"mandant": {"rename": "tenant"}}}}}"#,
+                      "mapping.json", in: s.dir)
+        XCTAssertThrowsError(try control.advance(name: "next", to: nil, who: "x", why: nil, now: Quarantine.now())) {
+            XCTAssertTrue("\($0)".contains("the last verify compared with mapping "), "\($0)")
+        }
+    }
 }
 
 /// Errors seen on the test's threads.
