@@ -83,7 +83,8 @@ final class CohortCLITests: DaemonTestCase {
         XCTAssertTrue(r.stdout.hasPrefix("cohort pilot: cut-over since "), r.stdout)
         XCTAssertNotNil(r.stdout.range(of: #"\n  forward lag: 0 events of its tenants not yet in the new store \(sink at seq \d+\)\n"#,
                                        options: .regularExpression), r.stdout)
-        XCTAssertNotNil(r.stdout.range(of: #"\ngates:\n  forward-lag   passed \d+ s ago: sink new at seq \d+ has applied every event"#,
+        XCTAssertNotNil(r.stdout.range(of: #"\ngates:\n  verify        passed \d+ s ago: last verify at \S+: clean: 1 row \(cohort pilot, [^\n]*\n"#
+                                       + #"  forward-lag   passed \d+ s ago: sink new at seq \d+ has applied every event"#,
                                        options: .regularExpression), r.stdout)
         XCTAssertTrue(r.stdout.contains("  create   planned  by anna: smallest customer\n"), r.stdout)
         XCTAssertTrue(r.stdout.contains("  advance  shadow → reads-new  by ben: shadow was clean\n"), r.stdout)
