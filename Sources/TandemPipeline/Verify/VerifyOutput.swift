@@ -26,11 +26,12 @@ public enum VerifyOutput {
         let tenants = r.tenants.filter { !$0.key.isEmpty }
         if r.scope.tenants != nil || tenants.count <= 20 {
             for (name, c) in tenants.sorted(by: { $0.key < $1.key }) {
-                out += "  tenant \(name): \(c.rows) rows, \(c.missing) missing, \(c.extra) extra, \(c.different) different, \(c.quarantined) in quarantine\n"
+                out += "  tenant \(name): \(c.rows) compared, \(c.missing) missing, \(c.extra) extra, \(c.different) different, \(c.quarantined) in quarantine\n"
             }
         }
-        out += String(format: "consistent at seq %llu; %d rows in %d chunks (%d with differing checksums, %d rows settled on a re-check), %.0f rows/s\n",
-                      r.consistentAtSeq, r.rows, r.chunks, r.differingChunks, r.settled, r.rowsPerSecond)
+        func n(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
+        out += "consistent at seq \(r.consistentAtSeq); \(n(r.rows, "row")) in \(n(r.chunks, "chunk")) (\(r.differingChunks) with differing checksums,"
+            + " \(n(r.settled, "row")) settled on a re-check), \(String(format: "%.0f", r.rowsPerSecond)) rows/s\n"
         return out
     }
 
