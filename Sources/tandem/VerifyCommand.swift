@@ -23,7 +23,8 @@ enum VerifyCommand {
         on both sides after the new sink has applied what the journal holds; only a difference that stays the
         same for --settle seconds is reported (missing, extra, different with its columns). Legacy rows the
         mapping refuses are reported as held in quarantine, not as missing. The result is recorded in the
-        migration state file (a cohort leaves shadow only after a clean verify of it). Both stores SQLite so far.
+        migration state file (a cohort leaves shadow only after a clean verify of it). Either store may be SQLite or
+        PostgreSQL.
         Exit 0 clean, 1 not clean, 64 usage, 69 a store cannot be read.
         """
     ) { args in

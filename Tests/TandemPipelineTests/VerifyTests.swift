@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import TandemCore
 import TandemJournal
+import TandemPostgres
 import TandemSinks
 import TandemSQLite
 import TandemSources
@@ -34,7 +35,7 @@ final class VerifyTests: XCTestCase {
         }
     }
 
-    func makeSetup(rows: Int = 30) throws -> Setup {
+    func makeSetup(rows: Int = 30, newInto: String = "sqlite:new.db") throws -> Setup {
         let dir = try configDirectory(self)
         let legacy = try Database(path: dir + "/legacy.db")
         defer { legacy.close() }
@@ -48,7 +49,7 @@ final class VerifyTests: XCTestCase {
         _ = try Journal.create(at: dir + "/journal")
         let path = try write("""
             {"journal": "journal", "source": "sqlite-changelog:legacy.db", "mapping": "mapping.json",
-             "sinks": [{"name": "new", "into": "sqlite:new.db"}], "http": {"listen": "127.0.0.1:0"},
+             "sinks": [{"name": "new", "into": "\(newInto)"}], "http": {"listen": "127.0.0.1:0"},
              "migration": {"new": "new", "legacy": "sqlite:legacy.db"}}
             """, in: dir)
         let s = Setup(dir: dir, config: try DaemonConfig.load(path: path, environment: [:]))
@@ -179,6 +180,40 @@ final class VerifyTests: XCTestCase {
         stop.fire()
         XCTAssertTrue(eventually(within: .seconds(10)) { writer.isFinished && pump.isFinished }, "the writer and the pump stop")
         XCTAssertEqual(failures.all, [])
+    }
+
+    /// The new store on PostgreSQL (its own database on the test cluster): the same planted differences found.
+    func testAPostgresNewStore() throws {
+        guard let base = ProcessInfo.processInfo.environment["TANDEM_TEST_POSTGRES"], !base.isEmpty else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("TANDEM_TEST_POSTGRES is not set under CI=true") }
+            throw XCTSkip("TANDEM_TEST_POSTGRES is not set (scripts/postgres start)")
+        }
+        let admin = try PostgresConnection(conninfo: base, redactor: PostgresRedactor(conninfo: base))
+        let name = "verify_" + UUID().uuidString.prefix(8).lowercased()
+        try admin.query("CREATE DATABASE \(name)")
+        addTeardownBlock { _ = try? admin.query("DROP DATABASE \(name) WITH (FORCE)"); admin.close() }
+        var url = try XCTUnwrap(URLComponents(string: base))
+        url.path = "/" + name
+        let conninfo = try XCTUnwrap(url.string)
+        let s = try makeSetup(newInto: conninfo)
+        let clean = try verify(s)
+        XCTAssertTrue(clean.clean, clean.summary + " " + lines(clean).joined(separator: "; "))
+        XCTAssertEqual(clean.rows, 30)
+
+        let app = try PostgresConnection(conninfo: conninfo, redactor: PostgresRedactor(conninfo: conninfo))
+        defer { app.close() }
+        try app.query("UPDATE orders SET n = 999 WHERE id = 3")
+        try app.query("DELETE FROM orders WHERE id = 12")
+        try app.query("INSERT INTO orders (id, tenant, n, email) VALUES (100, 'acme', 1, 'x@y.z')")
+        try app.query("UPDATE orders SET tenant = 'bolt' WHERE id = 26")
+        let r = try verify(s)
+        XCTAssertEqual(lines(r), [
+            #"extra orders {"id":100} acme "#,
+            #"missing orders {"id":12} acme "#,
+            #"different orders {"id":26} acme tenant"#,
+            #"different orders {"id":3} bolt n"#,
+        ])
+        XCTAssertEqual(r.differences.last?.newValues, ["n": .int(999)])
     }
 
     /// Runs `sql` as Tandem's applying transaction does (marked: the write fences let it pass).

@@ -39,8 +39,8 @@ extension Verifier {
         case .sqlite(let path, _):
             guard FileManager.default.fileExists(atPath: path) else { throw VerifyError.store("sqlite:\(path)", "no such file (the \(role) store)") }
             return try SQLiteVerifyStore(path: path)
-        case .postgres:
-            throw VerifyError.unsupported("the \(role) store \(spec) is PostgreSQL; verify compares SQLite stores so far")
+        case .postgres(let conninfo):
+            return try PostgresVerifyStore(conninfo: conninfo)
         }
     }
 }

@@ -1,5 +1,6 @@
 import TandemCore
 import TandemSinks
+import TandemSources
 import TandemSQLite
 
 /// One side of a verify: a store whose tables are read in primary-key order, a key range at a time.
@@ -99,4 +100,27 @@ final class SQLiteVerifyStore: VerifyStore {
         }
         return out
     }
+}
+
+/// A PostgreSQL database as one side of a verify.
+final class PostgresVerifyStore: VerifyStore {
+    private let reader: PostgresRowReader
+    var label: String { reader.target }
+
+    init(conninfo: String) throws {
+        do { reader = try PostgresRowReader(conninfo: conninfo) } catch { throw VerifyError.store("postgres", "\(error)") }
+    }
+
+    func close() { reader.close() }
+
+    private func wrap<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as VerifyError { throw e } catch { throw VerifyError.store(label, "\(error)") }
+    }
+
+    func tables() throws -> [String] { try wrap { try reader.tables() } }
+    func layout(of table: String) throws -> (columns: [String], key: [String])? { try wrap { try reader.layout(of: table) } }
+    func rows(_ table: String, key: [String], after: [Value]?, through: [Value]?, limit: Int?) throws -> [Row] {
+        try wrap { try reader.rows(table, key: key, after: after, through: through, limit: limit) }
+    }
+    func row(_ table: String, key: Row) throws -> Row? { try wrap { try reader.row(table, key: key) } }
 }
