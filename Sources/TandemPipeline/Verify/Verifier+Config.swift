@@ -22,7 +22,8 @@ extension Verifier {
         let journal = config.journal
         self.init(legacy: legacy, new: new, mapping: mapping, scope: scope, options: options, mappingVersion: version,
                   appliedSeq: { try sink.spec.storedCheckpoint()?.seq ?? 0 },
-                  journalHead: { Journal.exists(at: journal) ? try Journal.stats(at: journal).lastSeq : 0 })
+                  journalHead: { Journal.exists(at: journal) ? try Journal.stats(at: journal).lastSeq : 0 },
+                  journaledChange: { try Self.lastChangeID(journal) })
     }
 
     /// The mapping's version as verify records it: the FNV-1a 64 of its file, in hex (`pass-through` without one).
@@ -32,6 +33,16 @@ extension Verifier {
         var h = Hasher64()
         h.add(bytes: data)
         return String(h.value, radix: 16)
+    }
+
+    /// The legacy change id of the journal's newest event, when it came from a change table.
+    static func lastChangeID(_ journal: String) throws -> Int64? {
+        guard Journal.exists(at: journal) else { return nil }
+        let stats = try Journal.stats(at: journal)
+        guard stats.events > 0 else { return nil }
+        let reader = try JournalReader(directory: journal)
+        try reader.seek(to: stats.lastSeq)
+        return try reader.next()?.sourcePosition.flatMap(SnapshotPosition.changeID)
     }
 
     static func store(_ spec: SinkSpec, role: String) throws -> any VerifyStore {

@@ -32,11 +32,19 @@ extension Verifier {
         return pending.map(\.difference)
     }
 
-    /// Waits until the new sink has applied the journal's head as it is now (at most `catchUpSeconds`);
-    /// returns the sink's applied seq.
+    /// Waits until the journal holds the legacy change table's newest change as it is now (when legacy has
+    /// one) and the new sink has applied the journal's head, at most `catchUpSeconds` in all (a change the
+    /// mapping sent to quarantine is never journaled: the wait then ends at the limit); returns the sink's
+    /// applied seq.
     func catchUp() throws -> UInt64 {
-        let head = try journalHead()
         let deadline = ContinuousClock.now + .milliseconds(Int64(options.catchUpSeconds * 1000))
+        if !changeWaitGaveUp, let change = try legacy.changeHead() {
+            while try (journaledChange() ?? 0) < change {
+                guard ContinuousClock.now < deadline else { changeWaitGaveUp = true; break }
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
+        let head = try journalHead()
         var applied = try appliedSeq()
         while applied < head, ContinuousClock.now < deadline {
             Thread.sleep(forTimeInterval: 0.01)

@@ -35,11 +35,18 @@ public final class Verifier {
     let mappingVersion: String
     let appliedSeq: () throws -> UInt64
     let journalHead: () throws -> UInt64
+    /// The legacy change id of the journal's newest event (nil: none, or not from a change table).
+    let journaledChange: () throws -> Int64?
+    /// Set when the journal did not reach legacy's newest change within `catchUpSeconds` once (its newest
+    /// change went to quarantine, or is of a table ingest skips): later re-checks wait on the sink only.
+    var changeWaitGaveUp = false
 
     init(legacy: any VerifyStore, new: any VerifyStore, mapping: Mapping, scope: VerifyScope, options: Options, mappingVersion: String,
-         appliedSeq: @escaping () throws -> UInt64, journalHead: @escaping () throws -> UInt64) {
+         appliedSeq: @escaping () throws -> UInt64, journalHead: @escaping () throws -> UInt64,
+         journaledChange: @escaping () throws -> Int64?) {
         self.legacy = legacy; self.new = new; self.mapping = mapping; self.scope = scope; self.options = options
         self.mappingVersion = mappingVersion; self.appliedSeq = appliedSeq; self.journalHead = journalHead
+        self.journaledChange = journaledChange
     }
 
     /// Closes both stores.

@@ -16,6 +16,9 @@ protocol VerifyStore: AnyObject {
     func row(_ table: String, key: Row) throws -> Row?
     /// The store's user tables (not Tandem's own, not SQLite's).
     func tables() throws -> [String]
+    /// The newest change id in the store's change table (`_tandem_changes`, the sqlite-changelog source's),
+    /// nil when it has none: what the journal must hold before a re-check can trust the new store.
+    func changeHead() throws -> Int64?
     /// Closes it.
     func close()
 }
@@ -41,6 +44,14 @@ final class SQLiteVerifyStore: VerifyStore {
 
     private func wrap<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as VerifyError { throw e } catch { throw VerifyError.store(label, "\(error)") }
+    }
+
+    func changeHead() throws -> Int64? {
+        try wrap {
+            guard try db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '\(ChangeTableTriggers.table)'") != nil else { return nil }
+            guard case .int(let id)? = try db.scalar("SELECT max(id) FROM \(ChangeTableTriggers.table)") else { return nil }
+            return id
+        }
     }
 
     func tables() throws -> [String] {
@@ -118,6 +129,7 @@ final class PostgresVerifyStore: VerifyStore {
     }
 
     func tables() throws -> [String] { try wrap { try reader.tables() } }
+    func changeHead() throws -> Int64? { nil }  // a PostgreSQL legacy store: the re-checks wait on the sink only
     func layout(of table: String) throws -> (columns: [String], key: [String])? { try wrap { try reader.layout(of: table) } }
     func rows(_ table: String, key: [String], after: [Value]?, through: [Value]?, limit: Int?) throws -> [Row] {
         try wrap { try reader.rows(table, key: key, after: after, through: through, limit: limit) }
