@@ -112,6 +112,8 @@ final class CohortCLITests: DaemonTestCase {
         r = try tandem(["cohort", "advance", "pilot", "--to", "done"])
         XCTAssertEqual([r.status.description, r.stdout], ["0", "cohort pilot: shadow → reads-new → cut-over → done\n"], r.stderr)
         r = try tandem(["cohort", "show", "pilot"])
+        XCTAssertNotNil(r.stdout.range(of: #"\n  last verify \d+ s ago: clean: 3 rows \(cohort pilot, consistent at seq \d+, mapping [0-9a-f]+\)\n"#,
+                                       options: .regularExpression), r.stdout)
         XCTAssertNotNil(r.stdout.range(of: #"\n  verify        passed \d+ s ago: last verify at \S+: clean: 3 rows \(cohort pilot, consistent at seq \d+, mapping [0-9a-f]+\)\n"#,
                                        options: .regularExpression), r.stdout)
         r = try tandem(["cohort", "advance", "pilot"])

@@ -40,9 +40,11 @@ extension Verifier {
         guard Journal.exists(at: journal) else { return nil }
         let stats = try Journal.stats(at: journal)
         guard stats.events > 0 else { return nil }
-        let reader = try JournalReader(directory: journal)
-        try reader.seek(to: stats.lastSeq)
-        return try reader.next()?.sourcePosition.flatMap(SnapshotPosition.changeID)
+        // Read while ingest appends: a reader may not see the head the stats saw yet; unknown for now then
+        // (the caller polls again).
+        guard let reader = try? JournalReader(directory: journal), (try? reader.seek(to: stats.lastSeq)) != nil,
+              let last = try? reader.next() else { return nil }
+        return last.sourcePosition.flatMap(SnapshotPosition.changeID)
     }
 
     static func store(_ spec: SinkSpec, role: String) throws -> any VerifyStore {
