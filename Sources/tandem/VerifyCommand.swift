@@ -23,7 +23,8 @@ enum VerifyCommand {
         on both sides after the new sink has applied what the journal holds; only a difference that stays the
         same for --settle seconds is reported (missing, extra, different with its columns). Legacy rows the
         mapping refuses are reported as held in quarantine, not as missing. The result is recorded in the
-        migration state file (a cohort leaves shadow only after a clean verify of it). Either store may be SQLite or
+        migration state file (a cohort leaves shadow only after a clean verify of it); a verify interrupted
+        goes on from its last chunk when run again with the same scope. Either store may be SQLite or
         PostgreSQL.
         Exit 0 clean, 1 not clean, 64 usage, 69 a store cannot be read.
         """
@@ -54,6 +55,7 @@ enum VerifyCommand {
             }
             let verifier = try Verifier(config: control.config, scope: scope, options: options)
             defer { verifier.close() }
+            verifier.progressStore = control.state.verifyProgress(scope: scope.text, version: try Verifier.mappingVersion(control.config.mapping))
             let result = try verifier.run()
             try control.state.save(result)
             if args.flag("--json") {

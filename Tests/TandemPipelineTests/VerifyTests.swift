@@ -187,6 +187,53 @@ final class VerifyTests: XCTestCase {
         XCTAssertEqual(failures.all, [])
     }
 
+    /// A verify stopped after any chunk (here: its progress save fails, as a kill would end it) goes on from
+    /// its last saved chunk and finds exactly what an uninterrupted one finds.
+    func testAnInterruptedVerifyGoesOnFromItsLastChunkWithTheSameResult() throws {
+        let s = try makeSetup()
+        let legacy = try Database(path: s.legacyPath)
+        try legacy.execute("INSERT INTO bestellungen VALUES (31, 'acme', 1, 'no-at-sign')")
+        legacy.close()
+        try s.forward()
+        let new = try Database(path: s.newPath)
+        try new.execute("UPDATE orders SET n = 999 WHERE id = 3")
+        try new.execute("DELETE FROM orders WHERE id = 12")
+        try new.execute("INSERT INTO orders (id, tenant, n, email) VALUES (100, 'acme', 1, 'x@y.z')")
+        new.close()
+        let whole = try verify(s)
+        XCTAssertEqual(lines(whole).count, 3)
+
+        struct Killed: Error {}
+        final class Saved { var text: String?; var saves = 0 }
+        for stopAt in 1...4 {
+            let saved = Saved()
+            func verifier(failingAt: Int?) throws -> Verifier {
+                var options = Verifier.Options()
+                options.chunkRows = 7
+                options.settleSeconds = 0.05
+                let v = try Verifier(config: s.config, scope: VerifyScope(), options: options)
+                v.progressStore = VerifyProgressStore(load: { saved.text }, save: { text in
+                    saved.text = text
+                    saved.saves += 1
+                    if saved.saves == failingAt { throw Killed() }
+                }, clear: { saved.text = nil })
+                return v
+            }
+            let first = try verifier(failingAt: stopAt)
+            XCTAssertThrowsError(try first.run(), "stopped after chunk \(stopAt)") { XCTAssertTrue($0 is Killed) }
+            first.close()
+            XCTAssertNotNil(saved.text)
+            let second = try verifier(failingAt: nil)
+            defer { second.close() }
+            let r = try second.run()
+            XCTAssertEqual(lines(r), lines(whole), "stopped after chunk \(stopAt)")
+            XCTAssertEqual([r.rows, r.chunks], [whole.rows, whole.chunks], "stopped after chunk \(stopAt)")
+            XCTAssertEqual(r.quarantined, whole.quarantined)
+            XCTAssertEqual(r.tenants, whole.tenants)
+            XCTAssertNil(saved.text, "a finished verify forgets its progress")
+        }
+    }
+
     /// The new store on PostgreSQL (its own database on the test cluster): the same planted differences found.
     func testAPostgresNewStore() throws {
         guard let base = ProcessInfo.processInfo.environment["TANDEM_TEST_POSTGRES"], !base.isEmpty else {

@@ -57,4 +57,41 @@ extension MigrationStateFile {
                                 summary: s.text(4), consistentAtSeq: UInt64(max(0, s.int64(5))), mappingVersion: s.text(6))
         }
     }
+
+    /// Where a verify of `scope` with mapping `version` keeps its progress in this file (table
+    /// `verify_progress`, one row per scope; a row of another mapping version is not resumed).
+    public func verifyProgress(scope: String, version: String) -> VerifyProgressStore {
+        VerifyProgressStore(
+            load: { [self] in
+                try wrap {
+                    guard try db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'verify_progress'") != nil else { return nil }
+                    let s = try db.prepare("SELECT progress FROM verify_progress WHERE scope = ? AND mapping_version = ?")
+                    try s.bind(scope, at: 1); try s.bind(version, at: 2)
+                    return try s.step() ? s.text(0) : nil
+                }
+            },
+            save: { [self] text in
+                try wrap {
+                    try db.execute(Self.progressSchema)
+                    let s = try db.prepare("""
+                        INSERT INTO verify_progress (scope, mapping_version, progress) VALUES (?, ?, ?)
+                        ON CONFLICT (scope) DO UPDATE SET mapping_version = excluded.mapping_version, progress = excluded.progress
+                        """)
+                    try s.bind(scope, at: 1); try s.bind(version, at: 2); try s.bind(text, at: 3)
+                    try s.execute()
+                }
+            },
+            clear: { [self] in
+                try wrap {
+                    guard try db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'verify_progress'") != nil else { return }
+                    let s = try db.prepare("DELETE FROM verify_progress WHERE scope = ?")
+                    try s.bind(scope, at: 1)
+                    try s.execute()
+                }
+            })
+    }
+
+    static let progressSchema = """
+        CREATE TABLE IF NOT EXISTS verify_progress (scope TEXT PRIMARY KEY, mapping_version TEXT NOT NULL, progress TEXT NOT NULL)
+        """
 }

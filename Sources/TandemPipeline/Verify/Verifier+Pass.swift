@@ -10,11 +10,13 @@ extension Verifier {
 
     /// Reads one entity chunk by chunk; counts its rows, collects what the mapping refuses, and turns every
     /// row of a chunk whose checksums differ that is not the same on both sides into a candidate.
-    func pass(_ e: VerifyEntity, index: Int, into result: inout VerifyResult, candidates: inout [Candidate]) throws {
+    /// Starts after `from` (a resumed verify's chunk boundary) and calls `chunkDone` with the next boundary
+    /// after each chunk.
+    func pass(_ e: VerifyEntity, index: Int, from: (after: Row?, low: Row?)?, into result: inout VerifyResult, candidates: inout [Candidate],
+              chunkDone: (_ after: Row?, _ low: Row?, _ result: VerifyResult, _ candidates: [Candidate]) throws -> Void) throws {
         let hasNewTable = try new.layout(of: e.target) != nil
-        var after: [Value]?   // the legacy key the next chunk starts after
-        var low: [Value]?     // the new store's key the next chunk's range starts after
-        var quarantined: [String: [Row]] = [:]
+        var after: [Value]? = from?.after?.values  // the legacy key the next chunk starts after
+        var low: [Value]? = from?.low?.values      // the new store's key the next chunk's range starts after
         while true {
             let rows = try legacy.rows(e.source, key: e.sourceKey, after: after, through: nil, limit: options.chunkRows)
             let isLast = rows.count < options.chunkRows
@@ -28,7 +30,8 @@ extension Verifier {
                     let tenant = e.tenant(ofLegacy: r)
                     guard inScope(tenant) else { continue }
                     // Grouped by rule and column: the reason's text quotes the value (customer data, and one group per value).
-                    quarantined[rejection.column.map { "\(rejection.rule) on \($0)" } ?? rejection.rule, default: []].append(Row(e.sourceKey.map { ($0, r[$0] ?? .null) }))
+                    result.hold(Row(e.sourceKey.map { ($0, r[$0] ?? .null) }), entity: e.source,
+                                reason: rejection.column.map { "\(rejection.rule) on \($0)" } ?? rejection.rule)
                     held.insert(e.guessedTargetKey(r))
                     result.tenants[tenant ?? "", default: TenantCounts()].quarantined += 1
                 case .success(let m):
@@ -57,9 +60,8 @@ extension Verifier {
                 candidates += compareRows(e, index: index, mine, newRows, held: held)
             }
             if isLast { break }
-        }
-        for (reason, keys) in quarantined.sorted(by: { $0.key < $1.key }) {
-            result.quarantined.append(QuarantinedRows(entity: e.source, reason: reason, keys: keys))
+            try chunkDone(after.map { Row(uncheckedNames: e.sourceKey, values: $0) }, low.map { Row(uncheckedNames: e.targetKey, values: $0) },
+                          result, candidates)
         }
     }
 

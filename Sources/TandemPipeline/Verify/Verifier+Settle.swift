@@ -33,15 +33,20 @@ extension Verifier {
     }
 
     /// Waits until the journal holds the legacy change table's newest change as it is now (when legacy has
-    /// one) and the new sink has applied the journal's head, at most `catchUpSeconds` in all (a change the
-    /// mapping sent to quarantine is never journaled: the wait then ends at the limit); returns the sink's
-    /// applied seq.
+    /// one; not when ingest stands still a second short of it: a change the mapping sent to quarantine is never
+    /// journaled) and the new sink has applied the journal's head, at most `catchUpSeconds` in all; returns the
+    /// sink's applied seq.
     func catchUp() throws -> UInt64 {
         let deadline = ContinuousClock.now + .milliseconds(Int64(options.catchUpSeconds * 1000))
         if !changeWaitGaveUp, let change = try legacy.changeHead() {
-            while try (journaledChange() ?? 0) < change {
-                guard ContinuousClock.now < deadline else { changeWaitGaveUp = true; break }
+            // Ingest moves the journal on; when it stands still for a second short of the change (the change
+            // went to quarantine, or ingest is stopped), waiting longer would not help.
+            var seen = try journaledChange() ?? 0, moved = ContinuousClock.now
+            while seen < change {
+                guard ContinuousClock.now < deadline, ContinuousClock.now - moved < .seconds(1) else { changeWaitGaveUp = true; break }
                 Thread.sleep(forTimeInterval: 0.01)
+                let now = try journaledChange() ?? 0
+                if now != seen { seen = now; moved = ContinuousClock.now }
             }
         }
         let head = try journalHead()

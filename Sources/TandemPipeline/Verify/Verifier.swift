@@ -37,8 +37,10 @@ public final class Verifier {
     let journalHead: () throws -> UInt64
     /// The legacy change id of the journal's newest event (nil: none, or not from a change table).
     let journaledChange: () throws -> Int64?
-    /// Set when the journal did not reach legacy's newest change within `catchUpSeconds` once (its newest
-    /// change went to quarantine, or is of a table ingest skips): later re-checks wait on the sink only.
+    /// Where progress is kept after each chunk (nil: a verify always starts from the beginning).
+    public var progressStore: VerifyProgressStore?
+    /// Set when the journal did not reach legacy's newest change once (its newest change went to quarantine,
+    /// or ingest is stopped): later re-checks wait on the sink only.
     var changeWaitGaveUp = false
 
     init(legacy: any VerifyStore, new: any VerifyStore, mapping: Mapping, scope: VerifyScope, options: Options, mappingVersion: String,
@@ -67,8 +69,30 @@ public final class Verifier {
         var result = VerifyResult(scope: scope, startedAt: started, finishedAt: started, consistentAtSeq: 0, mappingVersion: mappingVersion)
         let entities = try plan()
         var candidates: [Candidate] = []
-        for (i, e) in entities.enumerated() {
-            try pass(e, index: i, into: &result, candidates: &candidates)
+        // A verify interrupted before goes on from its last chunk, with what it had found.
+        let resumed = try progressStore?.load().flatMap(VerifyProgress.init(text:))
+        if let p = resumed {
+            result.rows = p.rows; result.chunks = p.chunks; result.differingChunks = p.differingChunks
+            result.tenants = p.tenants; result.quarantined = p.quarantined
+            for (index, key) in p.candidates where entities.indices.contains(index) {
+                let placeholder = VerifyDifference(kind: .different, entity: entities[index].target, key: key, tenant: nil, columns: [],
+                                                   legacyValues: Row(), newValues: Row())
+                if let c = try recheck(Candidate(entity: index, key: key, difference: placeholder, fingerprint: 0), entities[index]) {
+                    candidates.append(c)
+                }
+            }
+        }
+        for (i, e) in entities.enumerated() where i >= resumed?.entity ?? 0 {
+            let from = i == resumed?.entity ? (resumed?.after, resumed?.low) : nil
+            try pass(e, index: i, from: from, into: &result, candidates: &candidates) { after, low, r, c in
+                guard let store = progressStore else { return }
+                var p = VerifyProgress()
+                p.entity = i; p.after = after; p.low = low
+                p.rows = r.rows; p.chunks = r.chunks; p.differingChunks = r.differingChunks
+                p.tenants = r.tenants; p.quarantined = r.quarantined
+                p.candidates = c.map { ($0.entity, $0.key) }
+                try store.save(p.text)
+            }
         }
         result.consistentAtSeq = try appliedSeq()
         let persistent = try settle(candidates, entities, result: &result)
@@ -84,6 +108,7 @@ public final class Verifier {
         }
         result.differences.sort { ($0.entity, KeyText.of($0.key)) < ($1.entity, KeyText.of($1.key)) }
         result.finishedAt = Quarantine.now()
+        try progressStore?.clear()
         return result
     }
 
@@ -112,6 +137,22 @@ public final class Verifier {
     func inScope(_ tenant: String?) -> Bool {
         guard let tenants = scope.tenants else { return true }
         return tenant.map(tenants.contains) ?? false
+    }
+}
+
+/// Where a verify keeps its progress: the text saved after each chunk, loaded when the same verify starts
+/// again (same scope and mapping), cleared when it finishes.
+public struct VerifyProgressStore {
+    /// The saved progress, if any.
+    public var load: () throws -> String?
+    /// Saves it.
+    public var save: (String) throws -> Void
+    /// Forgets it.
+    public var clear: () throws -> Void
+
+    /// A store from its three parts.
+    public init(load: @escaping () throws -> String?, save: @escaping (String) throws -> Void, clear: @escaping () throws -> Void) {
+        self.load = load; self.save = save; self.clear = clear
     }
 }
 

@@ -84,6 +84,16 @@ public struct VerifyResult: Sendable {
     /// Counts per tenant (rows without a tenant under "").
     public var tenants: [String: TenantCounts] = [:]
 
+    /// Adds a legacy row the mapping refuses to its entity's and reason's group.
+    mutating func hold(_ key: Row, entity: String, reason: String) {
+        if let i = quarantined.firstIndex(where: { $0.entity == entity && $0.reason == reason }) {
+            quarantined[i].keys.append(key)
+        } else {
+            quarantined.append(QuarantinedRows(entity: entity, reason: reason, keys: [key]))
+            quarantined.sort { ($0.entity, $0.reason) < ($1.entity, $1.reason) }
+        }
+    }
+
     /// Clean: no difference and nothing held in quarantine.
     public var clean: Bool { differences.isEmpty && quarantined.isEmpty }
 
