@@ -65,4 +65,40 @@ final class VerifyCLITests: DaemonTestCase {
         r = try tandem([])
         XCTAssertEqual([r.status.description, r.stderr], ["69", "tandem: sqlite:\(newDB): no such file (the new store)\n"])
     }
+
+    /// `tandem verify` killed (SIGKILL) part-way and run again finishes with the result of a verify never killed.
+    func testAVerifyKilledPartWayFinishesWithTheSameResult() throws {
+        try replicatedThenChanged()
+        _ = try sqlite3(legacy, "WITH RECURSIVE n(i) AS (SELECT 10 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+                        + "INSERT INTO items SELECT i, CASE i % 3 WHEN 0 THEN 'acme' ELSE 'globex' END, 'n' || i, i FROM n;")
+        let daemon = try startDaemon()
+        daemon.waitForLog("ready:")
+        waitUntil("the legacy rows replicated") { sqliteRows().split(separator: "\n").count == 2994 }
+        daemon.signal(SIGTERM)
+        daemon.waitForExit()
+        _ = try sqlite3(newDB, "DELETE FROM items WHERE id IN (500, 2500);")
+        let whole = try tandem(["--json", "--chunk", "2"])
+        XCTAssertEqual(whole.status, 1, whole.stderr)
+        func stable(_ json: String) -> String {  // the result without its timings
+            json.replacingOccurrences(of: #""(startedAt|finishedAt|rowsPerSecond)":[^,]*,"#, with: "", options: .regularExpression)
+        }
+        XCTAssertTrue(whole.stdout.contains(#""rows":2994,"#), whole.stdout)
+
+        let state = dir.appendingPathComponent("state.db").path
+        let killed = Process()
+        killed.executableURL = CLI.executable
+        killed.arguments = ["verify", "--config", configPath, "--settle", "0.1", "--json", "--chunk", "2"]
+        killed.standardOutput = FileHandle.nullDevice
+        killed.standardError = FileHandle.nullDevice
+        try killed.run()
+        waitUntil("the verify saved its progress") { (try? sqlite3(state, "SELECT count(*) FROM verify_progress")) == "1\n" }
+        kill(killed.processIdentifier, SIGKILL)
+        killed.waitUntilExit()
+        XCTAssertEqual(killed.terminationReason, .uncaughtSignal)
+        XCTAssertNotEqual(try sqlite3(state, "SELECT count(*) FROM verify_progress"), "0\n", "killed before it finished")
+        let again = try tandem(["--json", "--chunk", "2"])
+        XCTAssertEqual(again.status, 1, again.stderr)
+        XCTAssertEqual(stable(again.stdout), stable(whole.stdout))
+        XCTAssertEqual(try sqlite3(state, "SELECT count(*) FROM verify_progress"), "0\n", "a finished verify forgets its progress")
+    }
 }
