@@ -199,6 +199,15 @@ public struct EventBatch: Sendable {
         return out
     }
 
+    /// The first event decoded, nil when there is none.
+    public var firstEvent: Event? {
+        switch parts.first {
+        case .events(let e)?: return e.first
+        case .encoded(let e)?: return e.isEmpty ? nil : e.event(at: 0)
+        case nil: return nil
+        }
+    }
+
     /// The last event decoded, nil when there is none.
     public var lastEvent: Event? {
         switch parts.last {

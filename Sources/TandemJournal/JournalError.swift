@@ -37,6 +37,8 @@ public enum JournalError: CategorizedError, CustomStringConvertible, Sendable, E
     case diskFull(operation: String, path: String, errno: Int32)
     /// A line of a sink's parked list (`ParkedList`) that does not parse.
     case parkedListDamaged(path: String, line: Int, reason: String)
+    /// A `truncate --before` removed seqs a reader (no registered consumer) had not read yet.
+    case truncatedBeneathReader(directory: String, nextSeq: UInt64, firstSeq: UInt64)
 
     public var description: String {
         switch self {
@@ -69,6 +71,10 @@ public enum JournalError: CategorizedError, CustomStringConvertible, Sendable, E
                 + (reason.contains("(hint: ") ? "" : " (hint: wait for it, unregister it, or pass --force)")
         case let .seqOutOfRange(seq, first, last):
             return "seq \(seq) is outside the journal (first seq \(first), last seq \(last))"
+        case let .truncatedBeneathReader(dir, next, first):
+            return "journal \(dir) was truncated before seq \(first) beneath a reader that had read up to seq \(next - 1):"
+                + " seqs \(next)…\(first - 1) are gone and it cannot continue"
+                + " (hint: start it again from seq \(first), or restore the journal from a backup)"
         case let .unknownConsumer(name):
             return "no consumer named \"\(name)\" is registered"
         case let .invalidConsumerName(name):
@@ -217,7 +223,7 @@ extension JournalError {
     public var category: ErrorCategory {
         switch self {
         case .io, .writerClosed, .diskFull: return .ioError
-        case .notAJournal: return .noInput
+        case .notAJournal, .truncatedBeneathReader: return .noInput
         case .alreadyExists: return .cannotCreate
         case .unsupportedVersion, .corrupt, .recordTooLarge, .keyRefused, .journalEndsEarly, .parkedListDamaged: return .badData
         case .locked: return .tryAgain

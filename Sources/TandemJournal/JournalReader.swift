@@ -36,9 +36,13 @@ public final class JournalReader {
         self.directory = directory
         self.options = options
         self.writer = writer
-        let manifest = try ManifestStore(directory: directory, fs: options.fileSystem).read()
-        expected = manifest.firstSeq
-        try seek(to: manifest.firstSeq)
+        var first = try ManifestStore(directory: directory, fs: options.fileSystem).read().firstSeq
+        expected = first
+        while true {
+            do { try seek(to: first); break } catch JournalError.seqOutOfRange(_, let now, _) where now > first {
+                first = now  // truncated meanwhile: the journal's first seq is the new one
+            }
+        }
     }
 
     deinit { cursor?.file.close() }
@@ -57,10 +61,30 @@ public final class JournalReader {
     }
 
     private func seekUnrecorded(to seq: UInt64) throws {
+        // A `truncate --before` beside this reader may unlink segments between the manifest read, the listing and
+        // the open: a failure while the journal's first seq moved is that, not damage, so the seek starts again.
+        // Each retry needs another truncation to have committed meanwhile, so a few suffice.
+        var attempts = 0
+        while true {
+            let first = try ManifestStore(directory: directory, fs: fs).read().firstSeq
+            do {
+                return try seekOnce(to: seq)
+            } catch let e as JournalError where attempts < 16 {
+                guard try ManifestStore(directory: directory, fs: fs).read().firstSeq != first else { throw e }
+                attempts += 1
+            }
+        }
+    }
+
+    private func seekOnce(to seq: UInt64) throws {
         // A `truncate --before` interrupted after its commit point is completed, not taken for a missing segment.
         if writer == nil { try InterruptedTruncation.completeIfPending(directory: directory, options: options) }
         let manifest = try ManifestStore(directory: directory, fs: fs).read()
-        segments = try JournalFiles.segments(in: directory, fs: fs).filter { $0 >= manifest.firstSeq }
+        // From the segment holding the first seq: a live truncation commits `firstSeq` before its rewritten
+        // `<firstSeq>.seg` takes its name, and meanwhile the old segment still holds those seqs.
+        let all = try JournalFiles.segments(in: directory, fs: fs)
+        let floor = all.last { $0 <= manifest.firstSeq } ?? manifest.firstSeq
+        segments = all.filter { $0 >= floor }
         refreshLimit()
         if seq < manifest.firstSeq || (limit != .max && seq > limit + 1) {
             let last = limit != .max ? limit : try lastSeqOnDisk()
@@ -191,8 +215,31 @@ public final class JournalReader {
         if current + 1 < segments.count { return true }
         let all = try JournalFiles.segments(in: directory, fs: fs)
         guard let last = segments.last, let newest = all.last, newest > last else { return false }
-        segments = all.filter { $0 >= (segments.first ?? 0) }
+        adopt(all)
         return true
+    }
+
+    /// Takes a fresh listing as the segment list, keeping `current` on the open segment: a `truncate --before`
+    /// may have removed segments before it, which would otherwise shift the index onto a later segment.
+    private func adopt(_ all: [UInt64]) {
+        let base = segments[current]
+        segments = [base] + all.filter { $0 > base }
+        current = 0
+    }
+
+    /// Reopens at the next seq after a `truncate --before` removed or rewrote segments beneath this reader;
+    /// throws `truncatedBeneathReader` when it removed seqs the reader had not read yet.
+    private func reopenAfterTruncation() throws {
+        let first = try ManifestStore(directory: directory, fs: fs).read().firstSeq
+        guard expected >= first else {
+            throw JournalError.truncatedBeneathReader(directory: directory, nextSeq: expected, firstSeq: first)
+        }
+        try seekUnrecorded(to: expected)
+    }
+
+    /// True when the journal now starts after the open segment's base: a truncation since it was opened.
+    private func truncatedSinceOpened() throws -> Bool {
+        try ManifestStore(directory: directory, fs: fs).read().firstSeq > segments[current]
     }
 
     /// At the end of a segment: moves to the next one once it exists (a sealed segment does not grow).
@@ -204,13 +251,13 @@ public final class JournalReader {
             // holds seqs already read, reopen the journal at the next seq.
             let base = segments[current]
             if !all.contains(base) || all.contains(where: { $0 > base && $0 < expected }) {
-                try seek(to: expected)
+                try reopenAfterTruncation()
                 return true
             }
             guard let last = segments.last, all.last.map({ $0 > last }) ?? false || current + 1 < segments.count else {
                 return false
             }
-            segments = all.filter { $0 >= (segments.first ?? 0) }
+            adopt(all)
             // The current segment was sealed before the newer one appeared: read it to its end once more.
             newerSegmentSeen = true
             return true
@@ -219,12 +266,19 @@ public final class JournalReader {
         guard current + 1 < segments.count else { return false }
         let nextBase = segments[current + 1]
         guard nextBase == expected else {
+            if try truncatedSinceOpened() { try reopenAfterTruncation(); return true }
             throw JournalError.corrupt(file: JournalFiles.segmentPath(directory, nextBase),
                                        offset: Int64(SegmentFormat.headerSize), seq: expected,
                                        reason: "a segment is missing: the previous segment ends at seq \(expected - 1),"
                                            + " the next segment starts at seq \(nextBase)")
         }
-        try open(segment: current + 1)
+        do {
+            try open(segment: current + 1)
+        } catch let e as JournalError where e.isMissingFile {
+            // Unlinked since the listing: by a truncation past this reader, or lost (then the manifest did not move).
+            guard try truncatedSinceOpened() else { throw e }
+            try reopenAfterTruncation()
+        }
         return true
     }
 
@@ -329,5 +383,13 @@ extension JournalWriter {
     /// A reader of this journal bounded by this writer's durable seq, woken by its appends.
     public func makeReader() throws -> JournalReader {
         try JournalReader(directory: directory, options: options, writer: self)
+    }
+}
+
+extension JournalError {
+    /// True for a file that is not there (ENOENT on open).
+    var isMissingFile: Bool {
+        if case .io(_, _, ENOENT) = self { return true }
+        return false
     }
 }

@@ -29,6 +29,8 @@ public final class JournalWriter: @unchecked Sendable {
 
     /// Followers in this process wait here for `durableSeq` to move.
     let durable = DurableHead()
+    /// Transaction ends and commit times of recent appends (any thread).
+    let recent = RecentAppends()
 
     // Leader-only state, set from disk by `adopt(_:)`.
     var segmentBase: UInt64 = 1
@@ -90,14 +92,21 @@ public final class JournalWriter: @unchecked Sendable {
     /// Appends a batch as one group and returns the seqs assigned, once they are durable; nil for an empty batch.
     @discardableResult
     public func append(_ events: [Event]) throws -> ClosedRange<UInt64>? {
-        try append(EventBatch(events))
+        try append(EventBatch(events), closesTransactions: false)
     }
 
-    /// Appends a batch of decoded and encoded events (in order) as one group; see `append(_:)`.
+    /// `append(_:)`; `closesTransactions`: the batch holds whole source transactions, so its last seq closes one
+    /// (published as `closedTransactionSeq` once durable).
     @discardableResult
-    public func append(_ batch: EventBatch) throws -> ClosedRange<UInt64>? {
+    public func append(_ events: [Event], closesTransactions: Bool) throws -> ClosedRange<UInt64>? {
+        try append(EventBatch(events), closesTransactions: closesTransactions)
+    }
+
+    /// Appends a batch of decoded and encoded events (in order) as one group; see `append(_:closesTransactions:)`.
+    @discardableResult
+    public func append(_ batch: EventBatch, closesTransactions: Bool = false) throws -> ClosedRange<UInt64>? {
         if batch.isEmpty { return nil }
-        let request = AppendRequest(batch: batch)
+        let request = AppendRequest(batch: batch, closesTransactions: closesTransactions)
         lock.lock()
         if let f = failure { lock.unlock(); throw JournalError.writerClosed(reason: f.description) }
         if isClosed { lock.unlock(); throw JournalError.writerClosed(reason: "the writer was closed") }
@@ -310,7 +319,12 @@ public final class JournalWriter: @unchecked Sendable {
             return .failure(e)
         }
         nextSeq = seq
-        if var last = lastRequest?.batch.lastEvent { last.seq = seq - 1; lastEventCache = last }
+        let last = lastRequest?.batch.lastEvent
+        if var last { last.seq = seq - 1; lastEventCache = last }
+        // Before the durable seq moves: a follower woken by it finds the transaction end already known.
+        recent.record(accepted.map { ($0.1.lowerBound, $0.0.batch.firstEvent?.committedAt) },
+                      closing: accepted.last { $0.0.closesTransactions }?.1.upperBound,
+                      head: last.map { (seq - 1, $0.committedAt) })
         durable.publish(seq - 1)
         writeHead(seq: seq - 1, live: true)
         for (r, range) in accepted { r.result = .success(range) }
@@ -361,8 +375,9 @@ public final class JournalWriter: @unchecked Sendable {
 /// One caller's batch waiting in the group-commit queue; `result` is set under the writer's lock.
 final class AppendRequest {
     let batch: EventBatch
+    let closesTransactions: Bool
     var result: Result<ClosedRange<UInt64>, JournalError>?
-    init(batch: EventBatch) { self.batch = batch }
+    init(batch: EventBatch, closesTransactions: Bool) { self.batch = batch; self.closesTransactions = closesTransactions }
 }
 
 /// The durable seq of a writer, with a condition for followers in the same process.
@@ -409,6 +424,7 @@ extension JournalWriter {
         let state = try JournalRecovery(directory: directory, options: options).recover()
         adopt(state)
         clearLastEventCache()
+        recent.reset()
         writeHead(seq: state.lastSeq, live: true)
     }
 }

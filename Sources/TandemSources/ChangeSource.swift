@@ -35,9 +35,15 @@ public protocol ChangeSource: AnyObject {
     /// The tables' declared columns and types as the source's own schema gives them (after `open`; empty for a
     /// source without one), recorded in the journal so replay creates target tables from declarations.
     func declaredSchemas() throws -> [EntitySchema]
+    /// Whether the last `read` ended on a source transaction's end (its batch holds whole transactions): the
+    /// journal then tells followers in its process that they may commit there.
+    var lastReadEndsTransaction: Bool { get }
 }
 
 extension ChangeSource {
+    /// A source keeps each transaction's records in one batch (the contract above).
+    public var lastReadEndsTransaction: Bool { true }
+
     /// A source without a schema of its own declares nothing.
     public func declaredSchemas() throws -> [EntitySchema] { [] }
 }

@@ -7,6 +7,7 @@ let benches: [String: () throws -> Void] = [
     "replay": ReplayBench.run,
     "snapshot": SnapshotBench.run,
     "audit": AuditBench.run,
+    "pipeline": PipelineBench.run,
 ]
 /// Child processes of the benchmarks (they take arguments).
 let children: [String: ([String]) throws -> Void] = [

@@ -20,6 +20,7 @@ enum CohortCommands {
             .value("--seed", "S", "the hash's seed with --percent (default empty)"),
             .value("--lowest-risk", "P", "the P % lowest-risk tenants of an audit report"),
             .value("--audit", "DIR", "the audit report's directory (tandem audit --out DIR) for --lowest-risk"),
+            .value("--window", "START..END", "when its customers move (two RFC 3339 times; or later: tandem cohort schedule)"),
         ],
         details: """
         Tenants are the distinct values of the mapping's tenant column in the legacy store (or of the journal's
@@ -29,9 +30,11 @@ enum CohortCommands {
     ) { args in
         let name = try args.positional(0, "NAME")
         let selection = try selection(args)
+        let window = try args.value("--window").map { text throws(NotifyError) in try CohortWindow(parsing: text) }
         return try MigrationCLI.withControl(args) { control in
             let c = try control.create(name: name, selection: selection, who: MigrationCLI.who(args), why: args.value("--why"),
-                                       now: Quarantine.now())
+                                       now: try TandemClock.now())
+            if let window { try control.state.setWindow(window, cohort: name) }
             Output.out("cohort \(c.name): \(plural(c.tenants.count, "tenant")), phase \(c.phase.rawValue)\n")
             return 0
         }
@@ -95,7 +98,7 @@ enum CohortCommands {
         let name = try args.positional(0, "NAME")
         return try MigrationCLI.withControl(args) { control in
             let c = try control.cohort(name)
-            let now = Quarantine.now()
+            let now = try TandemClock.now()
             let gates = try control.state.gateResults(of: name)
             let timeline = try control.state.timeline(of: name)
             // Measured now, on demand (it reads the journal after the new sink's checkpoint): not in /status.
@@ -161,10 +164,11 @@ enum CohortCommands {
 
     static let advance = Verb(
         name: "advance", summary: "move a cohort to its next phase (or step by step to --to), if its gates hold",
-        positionals: ["NAME"], options: recordOptions + [.value("--to", "PHASE", "a later phase: shadow, reads-new, cut-over, done")],
+        positionals: ["NAME"], options: recordOptions + [.value("--to", "PHASE", "a later phase: shadow, reads-new, cut-over, done"),
+                                                         .flag("--force", "move past a failing notice gate (needs --why; recorded in the timeline)")],
         details: """
         planned → shadow → reads-new → cut-over → done; rolled-back → shadow. Each step checks the gates guarding
-        it (reads-new → cut-over: forward-lag) and is refused, naming the gate and what it found, unless they hold.
+        it (reads-new → cut-over: forward-lag, notice) and is refused, naming the gate and what it found, unless they hold.
         Exit 0 moved, 1 refused, 64 usage, 69 a store could not be given the new routing (the phase is recorded).
         """
     ) { args in
@@ -176,9 +180,11 @@ enum CohortCommands {
             }
             target = p
         }
+        if args.flag("--force"), args.value("--why") == nil { throw UsageError("advance: --force needs --why (it is recorded in the timeline)") }
         return try MigrationCLI.withControl(args) { control in
             let from = try control.cohort(name).phase
-            let steps = try control.advance(name: name, to: target, who: MigrationCLI.who(args), why: args.value("--why"), now: Quarantine.now())
+            let steps = try control.advance(name: name, to: target, who: MigrationCLI.who(args), why: args.value("--why"), now: try TandemClock.now(),
+                                            force: args.flag("--force"))
             Output.out("cohort \(name): \(([from] + steps.map(\.phase)).map(\.rawValue).joined(separator: " → "))\n")
             return 0
         }
@@ -192,7 +198,7 @@ enum CohortCommands {
         Verb(name: name, summary: summary, positionals: ["NAME"], options: recordOptions) { args in
             let cohort = try args.positional(0, "NAME")
             return try MigrationCLI.withControl(args) { control in
-                let c = try control.pause(name: cohort, paused: paused, who: MigrationCLI.who(args), why: args.value("--why"), now: Quarantine.now())
+                let c = try control.pause(name: cohort, paused: paused, who: MigrationCLI.who(args), why: args.value("--why"), now: try TandemClock.now())
                 Output.out("cohort \(cohort): \(paused ? "paused" : "resumed") in \(c.phase.rawValue)\n")
                 return 0
             }
@@ -206,12 +212,13 @@ enum CohortCommands {
         let name = try args.positional(0, "NAME")
         return try MigrationCLI.withControl(args) { control in
             let from = try control.cohort(name).phase
-            let c = try control.rollback(name: name, who: MigrationCLI.who(args), why: args.value("--why"), now: Quarantine.now())
+            let c = try control.rollback(name: name, who: MigrationCLI.who(args), why: args.value("--why"), now: try TandemClock.now())
             Output.out("cohort \(name): \(from.rawValue) → \(c.phase.rawValue)\n")
+            NotifyCommands.afterRollback(control, cohort: name)
             return 0
         }
     }
 
     static let group = VerbGroup(name: "cohort", summary: "tenants moving to the new store in groups, phase by phase (issue 13)",
-                                 verbs: [create, list, show, advance, pause, resume, rollback])
+                                 verbs: [create, list, show, advance, pause, resume, rollback, NotifyCommands.schedule])
 }

@@ -50,18 +50,14 @@ enum SnapshotCommands {
         if try Journal.createIfMissing(at: journal) { OperatorLog.stderr("created journal \(journal)") }
         let writer = try JournalWriter(directory: journal)
         defer { writer.close() }
-        let source = SQLiteSnapshotSource(settings)
-        defer { source.close() }
-        source.findProgress = { [unowned writer] table in
-            try writer.lastSourcePosition(where: { SnapshotPosition($0)?.progress?.table == table })
-                .flatMap { SnapshotPosition($0)?.progress }
-        }
-        let ingestor = Ingestor(source: source, journal: writer, quarantine: try Quarantine(journal: journal), mapping: mapping)
+        let session = try SnapshotSession(settings: settings, writer: writer, mapping: mapping)
+        defer { session.close() }
+        let source = session.source
         let stop = StopSignal()
         let signals = SignalWatcher.stopping(stop)
         defer { signals.cancel() }
         var display = SnapshotProgressDisplay(json: args.flag("--json"))
-        let summary = try ingestor.run(once: true, stop: stop) { s in display.show(source.progress, s) }
+        let summary = try session.run(stop: stop) { s in display.show(source.progress, s) }
         display.finish(source.progress, summary)
         let p = source.progress
         Output.out("snapshot \(source.description): \(plural(p.rows, "row")) of \(p.tablesTotal) table\(p.tablesTotal == 1 ? "" : "s") "

@@ -9,7 +9,7 @@ enum Tandem {
     /// Every verb group and top-level verb, in the order `tandem --help` lists them.
     static let groups: [VerbGroup] = [JournalCommands.group, IngestCommands.sourceGroup, QuarantineCommands.group, SchemaCommands.group,
                                       ConfigCommands.group, SinkCommands.group, MappingCommands.group, CohortCommands.group,
-                                      FenceCommands.group]
+                                      FenceCommands.group, NotifyCommands.group]
     static let topLevel: [Verb] = [RunCommand.verb, IngestCommands.ingestVerb, SnapshotCommands.snapshotVerb, ReplayCommands.replayVerb,
                                    ReplayCommands.rewindVerb, StatusCommand.statusVerb, AuditCommand.verb, RouteCommand.routeVerb,
                                    VerifyCommand.verb]

@@ -60,11 +60,12 @@ class DaemonTestCase: XCTestCase {
 
     /// Writes the config: the SQLite sink "new", plus "pg" when `withPostgres`; `extra` sink members merged in.
     func writeConfig(withPostgres: Bool = false, sqliteInto: String? = nil, pgInto: String? = nil,
-                     extra: String = "", retry: String = #"{"initialMs": 100, "maxMs": 1000}"#) throws {
+                     extra: String = "", retry: String = #"{"initialMs": 100, "maxMs": 1000}"#,
+                     listen: String = "127.0.0.1:0") throws {
         var sinks = [#"{"name": "new", "into": "sqlite:\#(sqliteInto ?? newDB)"\#(extra)}"#]
         if withPostgres, let pg = postgres { sinks.append(#"{"name": "pg", "into": "\#(pgInto ?? pg.spec)"\#(extra)}"#) }
         let text = #"{"journal": "journal", "source": "sqlite-changelog:legacy.db", "sinks": [\#(sinks.joined(separator: ", "))],"#
-            + #" "retry": \#(retry), "http": {"listen": "127.0.0.1:0"}}"#
+            + #" "retry": \#(retry), "http": {"listen": "\#(listen)"}}"#
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
@@ -85,14 +86,25 @@ class DaemonTestCase: XCTestCase {
         return r.stdout
     }
 
-    /// Every journal event's source position (the change table's id): each change must be there once.
-    func journalPositions() throws -> [String] {
+    /// The journal's events as (op, key id, change id): a change's id is its source position up to any
+    /// `;snapshot:…` (a change journaled during the start-up snapshot carries the snapshot's progress too).
+    func journalEvents() throws -> [(op: String, id: Int, change: String)] {
         let r = try CLI.run(["journal", "inspect", journal])
         XCTAssertEqual(r.status, 0, r.stderr)
-        return r.stdout.split(separator: "\n").compactMap { line in
-            guard let range = line.range(of: #""sourcePosition":""#) else { return nil }
-            return String(line[range.upperBound...].prefix { $0 != "\"" })
+        return r.stdout.split(separator: "\n").map { line in
+            func after(_ marker: String, _ stop: (Character) -> Bool) -> String {
+                guard let range = line.range(of: marker) else { return "" }
+                return String(line[range.upperBound...].prefix { !stop($0) })
+            }
+            return (after(#""op":""#) { $0 == "\"" }, Int(after(#""key":{"id":"#) { !$0.isNumber }) ?? -1,
+                    after(#""sourcePosition":""#) { $0 == ";" || $0 == "\"" })
         }
+    }
+
+    /// Every journaled change's id in the change table (the start-up snapshot's row copies left out): each
+    /// change must be there once.
+    func journalPositions() throws -> [String] {
+        try journalEvents().filter { $0.op != "snapshot" }.map(\.change)
     }
 
     /// Asserts that the journal holds each captured change exactly once.
@@ -112,6 +124,13 @@ extension DaemonTestCase {
         var lines = r.stdout.components(separatedBy: "\n")
         let code = Int(lines.popLast() ?? "") ?? 0
         return (code, lines.joined(separator: "\n"))
+    }
+
+    /// The daemon's `/status` document (failing the test on another answer than 200).
+    func statusDocument(_ d: DaemonProcess, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+        let r = try get(d, "/status")
+        XCTAssertEqual(r.status, 200, r.body, file: file, line: line)
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.body.utf8)) as? [String: Any], r.body, file: file, line: line)
     }
 
     /// Runs `scripts/postgres ARGS…`; returns its stdout. (posix_spawn and waitpid with stdout in a file: Foundation's
@@ -153,6 +172,45 @@ extension DaemonTestCase {
                     "-U", exports["PGUSER"] ?? "", "-d", "tandem_test"]
         postgres = (spec, args, args, "tandem_test")
         return clusterDir
+    }
+
+    /// A loopback port nobody listens on now (the kernel's pick, released at once): for a config that
+    /// `tandem status --config` must reach, which port 0 cannot name.
+    func freeLoopbackPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw XCTSkip("no socket: errno \(errno)") }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        }
+        XCTAssertTrue(bound, "bind 127.0.0.1:0: errno \(errno)")
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// Parses the daemon's `/metrics` with the real Prometheus parser (`scripts/check-metrics`, prometheus_client):
+    /// every sample as name → [labels → value]. Fails the test when the page does not parse.
+    func parsedMetrics(_ d: DaemonProcess, file: StaticString = #filePath, line: UInt = #line) throws -> [String: [[String: String]: Double]] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let port = try XCTUnwrap(d.port, "no HTTP port in the log: \(d.log)", file: file, line: line)
+        let r = try runTool("/usr/bin/env", ["python3", root.appendingPathComponent("scripts/check-metrics").path,
+                                              "http://127.0.0.1:\(port)/metrics"])
+        if r.status == 69, r.stderr.contains("prometheus_client package is missing") { throw XCTSkip(r.stderr) }
+        XCTAssertEqual(r.status, 0, "check-metrics: \(r.stderr)", file: file, line: line)
+        let families = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: [String: Any]],
+                                     r.stdout, file: file, line: line)
+        var samples: [String: [[String: String]: Double]] = [:]
+        for family in families.values {
+            for case let sample as [Any] in family["samples"] as? [Any] ?? [] where sample.count == 3 {
+                guard let name = sample[0] as? String, let labels = sample[1] as? [String: String],
+                      let value = (sample[2] as? NSNumber)?.doubleValue else { continue }
+                samples[name, default: [:]][labels] = value
+            }
+        }
+        return samples
     }
 
     /// Inserts rows `range` into the legacy table in one transaction.

@@ -115,7 +115,7 @@ final class CohortControlTests: XCTestCase {
             XCTAssertEqual(Double(age ?? "") ?? 0, 60, accuracy: 2, "\(error)")
         }
         XCTAssertEqual(try control.cohort("pilot").phase, .readsNew)
-        XCTAssertEqual(try control.state.gateResults(of: "pilot").map { "\($0.gate) \($0.passed)" }, ["forward-lag false", "verify true"])
+        XCTAssertEqual(try control.state.gateResults(of: "pilot").map { "\($0.gate) \($0.passed)" }, ["forward-lag false", "notice true", "verify true"])  // notice: no notify block, holds
 
         try f.applyToNew(acme)
         XCTAssertEqual(try control.advance(name: "pilot", to: nil, who: "x", why: nil, now: now).map(\.phase), [.cutOver])

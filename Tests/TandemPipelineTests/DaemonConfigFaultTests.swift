@@ -27,7 +27,7 @@ final class DaemonConfigFaultTests: XCTestCase {
         let dir = try configDirectory(self)
         let sinks = #"[{"name": "new", "into": "sqlite:new.db"}, {"name": "pg", "intoo": "postgres:///newdb"}]"#
         XCTAssertEqual(try faults(smallest(sinks: sinks, extra: #""colour": "blue""#), in: dir), [
-            #"$.colour: unknown key; expected one of journal, segmentSize, source, mapping, sinks, retry, http, logFormat, migration"#,
+            #"$.colour: unknown key; expected one of journal, segmentSize, source, mapping, sinks, retry, http, logFormat, migration, snapshot, notify"#,
             #"$.sinks[1].intoo: unknown key; did you mean "into"?"#,
             #"$.sinks[1]: missing required key "into""#,
         ])
@@ -102,6 +102,13 @@ final class DaemonConfigFaultTests: XCTestCase {
             "$.retry.maxMs: 10 is less than initialMs (5000)",
             #"$.logFormat: expected "text" or "json", not "xml""#,
         ])
+    }
+
+    func testSnapshotIsABooleanDefaultingToTrue() throws {
+        let dir = try configDirectory(self)
+        XCTAssertEqual(try faults(smallest(extra: #""snapshot": "no""#), in: dir), ["$.snapshot: expected true or false, not a string"])
+        XCTAssertTrue(try DaemonConfig.load(path: try write(smallest(), in: dir), environment: [:]).snapshot)
+        XCTAssertFalse(try DaemonConfig.load(path: try write(smallest(extra: #""snapshot": false"#), in: dir), environment: [:]).snapshot)
     }
 
     func testSegmentSizeOutsideItsFormOrRangeIsRefused() throws {

@@ -90,6 +90,8 @@ final class DaemonConfigTests: XCTestCase {
         let c = try DaemonConfig.load(path: try write(DaemonConfig.example, in: dir), environment: [:])
         XCTAssertEqual(c.sinks.map(\.name), ["new", "pg"])
         XCTAssertEqual(c.segmentSize, 64 << 20)
+        XCTAssertEqual(c.notify?.contacts, .init(entity: "customers", tenant: "company", email: "email", name: "name", locale: "lang"))
+        XCTAssertEqual(c.notify?.leadTime.seconds, 14 * 86_400)
     }
 
     /// A file that is not there, or is a directory, is not a config fault but missing input.
@@ -124,6 +126,10 @@ final class ConfigSchemaTests: XCTestCase {
         XCTAssertEqual(keys(top["retry"]), Set(DaemonConfig.retryKeys))
         XCTAssertEqual(keys(top["http"]), Set(DaemonConfig.httpKeys))
         XCTAssertEqual(keys(top["migration"]), Set(DaemonConfig.migrationKeys))
+        let notify = top["notify"] as! [String: Any]
+        XCTAssertEqual(keys(notify), Set(DaemonConfig.notifyKeys))
+        XCTAssertEqual(keys((notify["properties"] as! [String: Any])["contacts"]), Set(DaemonConfig.contactKeys))
+        XCTAssertEqual(keys(((notify["properties"] as! [String: Any])["actions"] as! [String: Any])["items"]), Set(DaemonConfig.actionKeys))
     }
 
     func testTheSchemaExampleIsTheIssuesSmallestConfigAndLoads() throws {

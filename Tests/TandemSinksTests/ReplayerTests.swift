@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TandemCore
 import TandemJournal
 import XCTest
@@ -115,6 +116,52 @@ final class ReplayerTests: XCTestCase {
         XCTAssertEqual(try StoreDump.sqlite(path), StoreDump.model(.replay(events), .sqlite))
     }
 
+    func testFollowCommitsAtTheTailWithoutWaitingForAFullBatch() throws {
+        // A steady trickle (a transaction every 10 ms, never the 50 ms pause that ends a batch) and a batch size
+        // it would take minutes to fill: the follower still commits once it reaches the tail and the next
+        // transaction starts, so its lag is milliseconds, not a batch.
+        let (dir, _) = try makeJournal(Trickle.txn(0))
+        let sink = try SQLiteSink(path: try TestStores.sqlitePath())
+        defer { sink.close() }
+        let trickle = Trickle(journal: dir, every: 10_000, limit: 300)
+        var appendedAtFirstCommit: Int?
+        let replayer = Replayer(journal: dir, sink: sink, options: ReplayOptions(batchSize: 10_000, follow: true))
+        try replayer.run(progress: { _ in
+            if appendedAtFirstCommit == nil { appendedAtFirstCommit = trickle.appended.load(ordering: .acquiring) }
+        }, shouldStop: { appendedAtFirstCommit != nil || trickle.finished.load(ordering: .acquiring) })
+        trickle.stop()
+        let appended = try XCTUnwrap(appendedAtFirstCommit, "no batch was committed while the writer appended")
+        XCTAssertLessThan(appended, 300, "the first batch was committed only once the writer stopped")
+        let checkpoint = try XCTUnwrap(sink.checkpoint()?.seq)
+        XCTAssertGreaterThanOrEqual(checkpoint, 2)
+        XCTAssertEqual(checkpoint % 2, 0, "a batch split a source transaction")
+    }
+
+    func testFollowCommitsAtATransactionEndTheWriterAnnounces() throws {
+        // In the daemon the journal's writer is in the follower's process and announces where its appends end a
+        // source transaction: the follower commits there at once. Here the next transaction ("long") is already
+        // being written a change at a time; without the announcement nothing tells the follower that t1 ended,
+        // so it would commit only after "long" (or mid-"long" after a pause), never exactly t1.
+        let (dir, _) = try makeJournal([])
+        let writer = try JournalWriter(directory: dir)
+        defer { writer.close() }
+        try writer.append(Trickle.txn(1), closesTransactions: true)
+        let long = LongTransaction(writer: writer, limit: 300)
+        defer { long.stop() }
+        let sink = try SQLiteSink(path: try TestStores.sqlitePath())
+        defer { sink.close() }
+        var options = ReplayOptions(batchSize: 10_000, follow: true)
+        options.closedTransactionSeq = { writer.closedTransactionSeq }
+        var first: (checkpoint: UInt64, appended: Int)?
+        try Replayer(journal: dir, sink: sink, options: options).run(progress: { p in
+            if first == nil { first = (p.checkpoint, long.appended.load(ordering: .acquiring)) }
+        }, shouldStop: { first != nil || long.finished.load(ordering: .acquiring) })
+        let commit = try XCTUnwrap(first, "nothing was committed while the long transaction was written")
+        XCTAssertEqual(commit.checkpoint, 2, "the follower did not commit at the announced end of t1")
+        XCTAssertLessThan(commit.appended, 300)
+        XCTAssertEqual(try sink.checkpoint()?.seq, 2)
+    }
+
     func testRewindThroughTheJournalThenRebuild() throws {
         let events = EventGenerator.stream(seed: 106, count: 300, truncates: false)
         let (dir, _) = try makeJournal(events)
@@ -146,5 +193,77 @@ final class ReplayerTests: XCTestCase {
             XCTAssertEqual(first, 50)
         }
         XCTAssertEqual(try sink.checkpoint()?.seq, 20)
+    }
+}
+
+/// A writer appending a source transaction of two events every `every` µs to a journal (up to `limit`), on its own
+/// thread, until stopped.
+private final class Trickle: Sendable {
+    let appended = Atomic<Int>(0)
+    let finished = Atomic<Bool>(false)
+    private let stopping = Atomic<Bool>(false)
+    private let done = DispatchSemaphore(value: 0)
+
+    /// Transaction `t`: two inserts with txn "t<t>".
+    static func txn(_ t: Int) -> [Event] {
+        (0..<2).map { k in
+            let id = Int64(t * 10 + k)
+            return Event(txn: "t\(t)", entity: "e", key: ["id": .int(id)], op: .insert, after: ["id": .int(id)])
+        }
+    }
+
+    init(journal: String, every: useconds_t, limit: Int) {
+        Thread.detachNewThread { [self] in
+            defer { finished.store(true, ordering: .releasing); done.signal() }
+            guard let writer = try? JournalWriter(directory: journal) else { return }
+            defer { writer.close() }
+            for t in 1...limit where !stopping.load(ordering: .acquiring) {
+                guard (try? writer.append(Self.txn(t))) != nil else { return }
+                appended.add(1, ordering: .releasing)
+                usleep(every)
+            }
+        }
+    }
+
+    /// Stops appending and waits for the thread.
+    func stop() {
+        stopping.store(true, ordering: .releasing)
+        done.wait()
+    }
+
+    static func event(_ k: Int) -> Event {
+        Event(txn: "long", entity: "e", key: ["id": .int(Int64(1000 + k))], op: .insert, after: ["id": .int(Int64(1000 + k))])
+    }
+}
+
+/// One transaction ("long") appended a change at a time, every 10 ms, announcing no transaction end.
+private final class LongTransaction: Sendable {
+    let appended = Atomic<Int>(0)
+    let finished = Atomic<Bool>(false)
+    private let stopping = Atomic<Bool>(false)
+    private let done = DispatchSemaphore(value: 0)
+
+    init(writer: JournalWriter, limit: Int) {
+        // The first change before the follower starts: it finds the next transaction begun.
+        _ = try? writer.append([Self.event(0)])
+        appended.store(1, ordering: .releasing)
+        Thread.detachNewThread { [self] in
+            defer { finished.store(true, ordering: .releasing); done.signal() }
+            for k in 1..<limit where !stopping.load(ordering: .acquiring) {
+                usleep(10_000)
+                guard (try? writer.append([Self.event(k)])) != nil else { return }
+                appended.add(1, ordering: .releasing)
+            }
+        }
+    }
+
+    /// Stops appending and waits for the thread.
+    func stop() {
+        stopping.store(true, ordering: .releasing)
+        done.wait()
+    }
+
+    static func event(_ k: Int) -> Event {
+        Event(txn: "long", entity: "e", key: ["id": .int(Int64(1000 + k))], op: .insert, after: ["id": .int(Int64(1000 + k))])
     }
 }

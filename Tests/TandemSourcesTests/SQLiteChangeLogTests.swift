@@ -65,6 +65,70 @@ final class SQLiteChangeLogTests: XCTestCase {
         XCTAssertEqual(try ChangeTableTriggers.installedTables(db: db), [])
     }
 
+    func testOnlyTheLastPageOfABacklogsRangeEndsItsTransaction() throws {
+        let db = try Database(path: dbPath)
+        defer { db.close() }
+        try ChangeTableTriggers.install(db: db, tables: ["customers"])
+        let n = Int(SQLiteChangeLogSource.wholeRangeBatches) * 2 + 1
+        try db.execute("BEGIN")
+        for i in 1...n { try db.execute("INSERT INTO customers VALUES (\(i), 'c\(i)', NULL, NULL)") }
+        try db.execute("COMMIT")
+        let s = SQLiteChangeLogSource(.init(path: dbPath))
+        try s.open(after: nil)
+        // Read in pages of 2: one range, one journal transaction, ended only by its last page.
+        var ends: [Bool] = [], txns: Set<String> = []
+        while true {
+            let r = try s.read(limit: 2, wait: nil, stop: nil)
+            if r.isEmpty { break }
+            ends.append(s.lastReadEndsTransaction)
+            txns.formUnion(r.compactMap(\.change?.txn))
+        }
+        XCTAssertEqual(txns.count, 1)
+        XCTAssertEqual(ends, Array(repeating: false, count: ends.count - 1) + [true])
+        // A range read whole ends its transaction.
+        try db.execute("INSERT INTO customers VALUES (\(n + 1), 'x', NULL, NULL)")
+        XCTAssertEqual(try s.read(limit: 2, wait: nil, stop: nil).count, 1)
+        XCTAssertTrue(s.lastReadEndsTransaction)
+    }
+
+    func testRowsReadStraightEqualRowsReadThroughAJSONTree() throws {
+        // The triggers' own output: every type SQLite stores, escapes, extremes.
+        let db = try Database(path: dbPath)
+        defer { db.close() }
+        try ChangeTableTriggers.install(db: db, tables: ["customers"])
+        try db.execute("""
+            INSERT INTO customers VALUES (1, 'Anna "A" \\ é 😀' || char(10) || char(1), 10.5, x'00ff10');
+            INSERT INTO customers VALUES (-9223372036854775808, '', -0.0, x'');
+            INSERT INTO customers VALUES (9223372036854775807, 'x', 1e308, NULL);
+            INSERT INTO customers VALUES (3, 'y', 5e-324, zeroblob(3));
+            UPDATE customers SET balance = 7 WHERE id = 3;
+            """)
+        let st = try db.prepare("SELECT key, before, after FROM _tandem_changes ORDER BY id")
+        var rows = 0
+        while try st.step() {
+            for i in 0..<3 where !st.isNull(Int32(i)) {
+                let text = st.text(Int32(i))
+                let fast = text.utf8CString.withUnsafeBytes { EventJSON.flatRow(UnsafeRawBufferPointer(rebasing: $0.dropLast()), tagged: ChangeRowDecoder.tagged) }
+                XCTAssertNotNil(fast, "not read straight: \(text)")
+                XCTAssertEqual(try ChangeRowDecoder.row(text, "after"), try ChangeRowDecoder.generalRow(text, "after"), text)
+                rows += 1
+            }
+        }
+        XCTAssertEqual(rows, 11)
+        // Forms the triggers do not print (a hand-written row): the general way, with its reasons.
+        for text in [#"{"a":1e5}"#, #"{"a":1.5}"#, #"{"a":18446744073709551616}"#, #"{"a":1,"a":2}"#, #"{"a":{"real":"x"}}"#,
+                     #"{"a":{"bytes_hex":"0"}}"#, #"{"a":{"other":"1"}}"#, #"{"a":{"real":"1","b":2}}"#, #"{"a":[1]}"#,
+                     #"{"a":1"#, #"[1]"#, #"{"a":"\ud800"}"#, #"{"a":true,"b":false,"c":null} "#] {
+            let general = Result { () throws(Reason) in try ChangeRowDecoder.generalRow(text, "after") }
+            let row = Result { () throws(Reason) in try ChangeRowDecoder.row(text, "after") }
+            switch (row, general) {
+            case (.success(let a), .success(let b)): XCTAssertEqual(a, b, text)
+            case (.failure(let a), .failure(let b)): XCTAssertEqual(a.text, b.text, text)
+            default: XCTFail("\(text): \(row) but through a JSON tree \(general)")
+            }
+        }
+    }
+
     func testPrintOnlyShowsTheSQLAndAMissingTableIsAnError() throws {
         let db = try Database(path: dbPath)
         let sql = try ChangeTableTriggers.installSQL(db: db, tables: ["customers"])

@@ -14,7 +14,10 @@ extension DaemonConfig {
         "sinks: one or more stores the journal is replayed into (see the comment in the first sink).",
         "retry, http, logFormat (optional): see their comments; logFormat is \"text\" (default) or \"json\" (one object a line).",
         "migration (optional; tandem cohort, route, fence): {\"new\": SINK NAME, \"legacy\": STORE, \"state\": FILE (default beside the journal),",
-        "  \"maxForwardLagSeconds\": the lag a cohort may have to enter cut-over (default 5)}."
+        "  \"maxForwardLagSeconds\": the lag a cohort may have to enter cut-over (default 5)}.",
+        "notify (optional; tandem notify): telling customers before their cohort moves (see its comment).",
+        "snapshot (optional, default true): for a sqlite-changelog source, start-up first copies the rows of every table the journal",
+        "  holds no complete copy of yet (tandem snapshot, resumed when interrupted), then follows the change log; false skips it."
       ],
       "journal": "journal",
       "segmentSize": "64 MiB",
@@ -37,7 +40,18 @@ extension DaemonConfig {
                 "initialMs": 500, "maxMs": 30000},
       "http": {"$comment": "/healthz, /status and /metrics. A non-loopback address needs \"allowNonLoopback\": true (no authentication).",
                "listen": "127.0.0.1:9187"},
-      "logFormat": "text"
+      "logFormat": "text",
+      "snapshot": true,
+      "notify": {"$comment": [
+                   "contacts: legacy column names of the entity holding each tenant's contacts (read through the mapping: a trimmed,",
+                   "  lower-cased email is the one used); name and locale are optional.",
+                   "leadTime: ISO 8601 duration (P14D, PT36H): the notice must be marked sent this long before a cohort's window",
+                   "  (tandem cohort schedule NAME --window START..END) or cut-over is refused. templates: KIND.LOCALE.txt files",
+                   "  (copy ops/notify-templates/). defaultLocale: used when a contact's locale has no template.",
+                   "actions (optional): [{\"id\": \"password-reset\", \"when\": \"before-cut-over\"|\"after-cut-over\", \"why\": \"…\"}];",
+                   "  the mapping suggests more. statusPage (optional): the customer page link prefix (default the daemon's /customers/)."],
+                 "contacts": {"entity": "customers", "tenant": "company", "email": "email", "name": "name", "locale": "lang"},
+                 "leadTime": "P14D", "templates": "templates/", "defaultLocale": "en"}
     }
     """#
 }

@@ -28,6 +28,12 @@ public struct DaemonConfig: Sendable {
     public var logFormat: LogFormat
     /// The migration block (cohorts, routing, fences), if any.
     public var migration: Migration?
+    /// Whether start-up runs the catch-up snapshot (`tandem snapshot`) of a `sqlite-changelog:` source's tables
+    /// that the journal holds no complete copy of yet, before the live stream (default true; other sources
+    /// have no tables to copy).
+    public var snapshot = true
+    /// The notify block (customers told before their cohort moves, issue 15), if any.
+    public var notify: Notify? = nil
 
     /// One named sink: where it writes and which events it takes.
     public struct Sink: Sendable, Hashable, CustomStringConvertible {

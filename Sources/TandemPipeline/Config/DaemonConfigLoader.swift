@@ -6,7 +6,7 @@ import TandemSources
 extension DaemonConfig {
     /// The top-level keys, in the order `config example` explains them.
     static let topKeys = ["$schema", "journal", "segmentSize", "source", "mapping", "sinks", "retry", "http",
-                          "logFormat", "migration"]
+                          "logFormat", "migration", "snapshot", "notify"]
     static let sinkKeys = ["name", "into", "filter", "batch", "passwordFile", "passwordCredential"]
     static let storeKeys = ["kind", "path", "url", "name", "synchronous"]
     static let filterKeys = ["entities", "tenants"]
@@ -69,10 +69,15 @@ private struct Loader {
             }
         }
         let migration = top["migration"].flatMap { self.migration($0, at: top.path("migration"), sinks: sinks ?? [], journal: journal) }
+        let notify = top["notify"].flatMap { reader.notify($0, at: top.path("notify"), http: http, resolve: resolve) }
+        let snapshot = reader.bool(top, "snapshot")
         guard let journal, let source, let sourceText, let sinks, let retry, let http else { return nil }
-        return DaemonConfig(file: file, journal: journal, segmentSize: segmentSize, source: source, sourceText: sourceText,
-                            mapping: mapping, sinks: sinks, retry: retry, http: http, logFormat: logFormat,
-                            migration: migration)
+        var config = DaemonConfig(file: file, journal: journal, segmentSize: segmentSize, source: source, sourceText: sourceText,
+                                  mapping: mapping, sinks: sinks, retry: retry, http: http, logFormat: logFormat,
+                                  migration: migration)
+        if let snapshot { config.snapshot = snapshot }
+        config.notify = notify
+        return config
     }
 
     mutating func segmentSize(_ top: Members) -> Int? {

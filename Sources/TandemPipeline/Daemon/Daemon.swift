@@ -11,13 +11,16 @@ import TandemSources
 /// Threads: one ingest thread (`SourceWorker`), one applier per sink (`SinkWorker`), one ticker (`DaemonTicker`:
 /// positions, figures, heartbeat, sd_notify), the HTTP server's. Backpressure: the ingest thread has at most one
 /// batch in flight; each applier reads the journal, never a queue, so a slow sink only grows its lag on disk.
+/// Lag: the journal writer announces, in memory, appends that end a source transaction; an applier reaching one
+/// commits at once instead of waiting for the next transaction to start (a replay in another process must wait).
 ///
 /// Memory bound (RSS does not grow with the journal's length or the lag): the ingest side holds at most two
 /// source batches (`Ingestor.Settings.batchSize` records, one decoding, one appending); each sink holds at most
 /// one batch of `batch` events (config, default 10,000) plus the rest of the source transaction it must not
 /// split — a single source transaction is the one thing held whole, so a transaction of N events costs O(N) in
 /// its sink's batch. Journal readers map a segment window, not the journal. Everything else is constant
-/// (status, rates over 61 samples, rate-limited logs).
+/// (status, rates over 61 samples, rate-limited logs, the
+/// writer's commit times of its last 4,096 appends).
 public final class Daemon: Sendable {
     /// Knobs that are not part of the config file (tests and `tandem run` set them).
     public struct Settings: Sendable {
@@ -92,7 +95,8 @@ public final class Daemon: Sendable {
         sinks = config.sinks.map { s in
             group.enter()
             return SinkWorker(sink: s, retry: config.retry, journal: config.journal, ledger: ledger, state: live, log: log,
-                              stop: stop, recheck: settings.stoppedRecheck, started: { group.leave() })
+                              stop: stop, recheck: settings.stoppedRecheck, started: { group.leave() },
+                              closedTransactions: { head.closedTransactionSeq })
         }
         running = Mutex(config)
         ticker = DaemonTicker(settings: settings, notifier: notifier, log: log)
@@ -113,7 +117,8 @@ public final class Daemon: Sendable {
         }
         let server = try HTTPServer(address: config.http.listen, allowNonLoopback: config.http.allowNonLoopback) { [self] request in
             DaemonEndpoints.respond(to: request, status: { [self] in status() },
-                                    routes: { [config] in RoutesEndpoint.respond(path: $0, config: config) })
+                                    routes: { [config] in RoutesEndpoint.respond(path: $0, config: config)
+                                        ?? CustomerStatusPage.respond(path: $0, config: config) })
         }
         try server.start()
         http.withLock { $0 = server }
@@ -131,8 +136,12 @@ public final class Daemon: Sendable {
     /// The address the HTTP server listens on (with the port the kernel picked for port 0).
     public var httpAddress: HTTPListenAddress? { http.withLock { $0?.boundAddress } }
 
-    /// What the daemon knows of itself now (a copy of its live figures under one lock; no I/O).
+    /// What the daemon knows of itself now (a copy of its live figures under one lock; no I/O but the cohorts'
+    /// state file). The head seq is read now, like the sinks' applied seqs, so the lag in events is never
+    /// measured against a head older than what a sink applied.
     public func status() -> DaemonStatus {
+        let head = journal.lastSeq
+        state.update { $0.journal.headSeq = max($0.journal.headSeq, head) }
         var s = state.snapshot(now: Quarantine.now(), pid: getpid())
         s.cohorts = CohortStatus.read(config)  // read from the state file: cohort commands change it while the daemon runs
         return s

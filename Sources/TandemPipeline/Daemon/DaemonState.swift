@@ -12,6 +12,8 @@ final class DaemonState: Sendable {
         var position: String?
         var eventsTotal: UInt64 = 0
         var quarantinedTotal: UInt64 = 0
+        /// Open quarantine entries by rule, as the ticker last read them (`SideFigures`).
+        var quarantineByReason: [String: Int] = [:]
         var rate = RateWindow()
         /// The last time the source loop went round (a read returned), for the wedge check.
         var lastBeat = ContinuousClock.now
@@ -29,8 +31,11 @@ final class DaemonState: Sendable {
         var rate = RateWindow()
         /// When `appliedSeq` last moved or the sink was last seen caught up (the wedge check).
         var lastAdvance = ContinuousClock.now
-        /// The commit time of the first unapplied event, as the ticker last read it.
-        var oldestPendingCommittedAt: Timestamp?
+        /// The seq the lag in seconds is measured from (`SinkLag.referenceSeq`) and its commit time, as the
+        /// ticker last read them (nil when caught up).
+        var lagReference: (seq: UInt64, committedAt: Timestamp?)?
+        /// Events on the sink's parked list, as the ticker last read it (`SideFigures`).
+        var parked = 0
         var lagWarned = false
     }
 
@@ -80,16 +85,15 @@ final class DaemonState: Sendable {
             let head = s.journal.headSeq
             let sinks = s.sinks.map { k -> SinkStatus in
                 let lag = head > k.appliedSeq ? head - k.appliedSeq : 0
-                let lagSeconds = lag == 0 ? 0 : k.oldestPendingCommittedAt.map {
-                    max(0, Double(now.microseconds - $0.microseconds) / 1e6)
-                } ?? 0
+                let lagSeconds = SinkLag.seconds(lagEvents: lag, referenceCommittedAt: k.lagReference?.committedAt ?? nil, now: now)
                 return SinkStatus(name: k.name, spec: k.spec, state: k.state, reason: k.reason, appliedSeq: k.appliedSeq,
                                   lagEvents: lag, lagSeconds: lagSeconds, eventsTotal: k.eventsTotal,
-                                  conflicts: k.conflicts, parked: 0, eventsPerSecond: k.rate.perSecond, attempts: k.attempts)
+                                  conflicts: k.conflicts, parked: k.parked, eventsPerSecond: k.rate.perSecond, attempts: k.attempts)
             }
             let source = SourceStatus(spec: sourceSpec, state: s.source.state, reason: s.source.reason,
                                       position: s.source.position, eventsTotal: s.source.eventsTotal,
-                                      quarantinedTotal: s.source.quarantinedTotal, eventsPerSecond: s.source.rate.perSecond)
+                                      quarantinedTotal: s.source.quarantinedTotal,
+                                      quarantineByReason: s.source.quarantineByReason, eventsPerSecond: s.source.rate.perSecond)
             let journal = JournalStatus(directory: s.journal.directory, state: s.journal.state, reason: s.journal.reason,
                                         headSeq: head, firstSeq: s.journal.firstSeq, bytes: s.journal.bytes,
                                         segments: s.journal.segments, headCommittedAt: s.journal.headCommittedAt)

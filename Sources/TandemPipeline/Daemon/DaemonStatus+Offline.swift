@@ -77,19 +77,17 @@ extension DaemonStatus {
             status.reason = (status.reason ?? notRunningReason) + "; the parked list cannot be read: \(error)"
         }
         status.lagEvents = journal.headSeq > status.appliedSeq ? journal.headSeq - status.appliedSeq : 0
-        if status.lagEvents > 0, let committed = lagReference(appliedSeq: status.appliedSeq, journal: journal) {
-            status.lagSeconds = max(0, Double(now.microseconds - committed.microseconds) / 1_000_000)
-        }
+        let reference = SinkLag.referenceSeq(appliedSeq: status.appliedSeq, firstSeq: journal.firstSeq, headSeq: journal.headSeq)
+        status.lagSeconds = SinkLag.seconds(lagEvents: status.lagEvents, referenceCommittedAt: reference.flatMap {
+            committedAt(seq: $0, journal: journal.directory)
+        }, now: now)
         return status
     }
 
-    /// The commit time lag is measured from: the newest applied event's, or, when the sink has applied
-    /// nothing the journal still holds, the oldest pending event's (so a sink that never applied is not 0 s
-    /// behind). Nil when neither is known.
-    private static func lagReference(appliedSeq: UInt64, journal: JournalStatus) -> Timestamp? {
-        guard journal.firstSeq > 0, let reader = try? JournalReader(directory: journal.directory) else { return nil }
-        let seq = appliedSeq >= journal.firstSeq ? appliedSeq : journal.firstSeq
-        guard (try? reader.seek(to: seq)) != nil, let event = try? reader.next() else { return nil }
+    /// The commit time of journal event `seq` (nil when it cannot be read).
+    private static func committedAt(seq: UInt64, journal: String) -> Timestamp? {
+        guard let reader = try? JournalReader(directory: journal), (try? reader.seek(to: seq)) != nil,
+              let event = try? reader.next() else { return nil }
         return event.committedAt
     }
 }

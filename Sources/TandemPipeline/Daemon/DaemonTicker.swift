@@ -4,9 +4,10 @@ import TandemJournal
 
 /// The daemon's housekeeping thread, once a second (or at half the watchdog period when that is shorter):
 /// persists consumer positions (bounded rate), refreshes the journal's figures and the rates, reads the commit
-/// time of each lagging sink's oldest pending event, warns when a sink's lag crosses the threshold, writes the
-/// heartbeat line, and tells systemd `STATUS=` and `WATCHDOG=1` — withholding the ping while the pipeline is
-/// wedged (a running component without progress for `wedgedAfter` with work pending), so systemd restarts it.
+/// time each lagging sink's lag is measured from (`SinkLag`) and the quarantine and parked counts
+/// (`SideFigures`), warns when a sink's lag crosses the threshold, writes the heartbeat line, and tells systemd
+/// `STATUS=` and `WATCHDOG=1` — withholding the ping while the pipeline is wedged (a running component without
+/// progress for `wedgedAfter` with work pending), so systemd restarts it.
 final class DaemonTicker: Sendable {
     private let settings: Daemon.Settings
     private let notifier: SystemdNotifier
@@ -25,11 +26,13 @@ final class DaemonTicker: Sendable {
         var lastStatusLine = ""
         var wedgedLogged: String?
         var seen: [String: UInt64] = [:]
+        var side = SideFigures()
         while !d.stopFlag.wait(tick) {
             let now = ContinuousClock.now
             if now - lastSecond >= .seconds(1) {
                 lastSecond = now
                 refreshFigures(d, now: now)
+                side.refresh(d)
                 do { try d.positions.flush() } catch {
                     log.warning("could not persist the sinks' positions: \(error); trying again in a second")
                 }
@@ -66,6 +69,10 @@ final class DaemonTicker: Sendable {
         return "heartbeat: " + parts.joined(separator: "; ")
     }
 
+    /// Commit times come from the writer's memory of its recent appends: reading them from the journal each
+    /// second meant a new reader re-scanning the active segment (it has no index on disk yet) once per sink.
+    /// Only a sink whose lag reference (`SinkLag`) is older than every remembered append is read from the
+    /// journal, once per seq it stands at.
     private func refreshFigures(_ d: Daemon, now: ContinuousClock.Instant) {
         let head = d.journal.lastSeq
         var bytes: UInt64 = 0, segments = 0
@@ -78,13 +85,27 @@ final class DaemonTicker: Sendable {
         }
         let first = (try? Journal.manifest(at: d.config.journal, options: d.journal.options))?.firstSeq
         let writer = try? d.journal.current()
-        let applied = d.state.update { s in s.sinks.map { ($0.name, $0.appliedSeq) } }
-        var pendingSince: [String: Timestamp?] = [:]
-        let headCommitted = d.journalReads.withLock { _ -> Timestamp? in
-            for (name, seq) in applied where seq < head {
-                pendingSince[name] = (try? writer?.event(at: seq + 1))??.committedAt
+        let headCommitted = (try? writer?.headCommitTime()) ?? nil
+        let held = first.map { head >= $0 ? $0 : 0 }
+        let wanted = d.state.update { s in
+            s.sinks.map { k in
+                (k.name, SinkLag.referenceSeq(appliedSeq: k.appliedSeq, firstSeq: held ?? s.journal.firstSeq, headSeq: head), k.lagReference)
             }
-            return (try? writer?.lastEvent())??.committedAt
+        }
+        var lagFrom: [String: (seq: UInt64, committedAt: Timestamp?)] = [:]
+        var missing: [(name: String, seq: UInt64)] = []
+        for case let (name, seq?, known) in wanted {
+            // The same reference as at the last tick: its commit time is known (a stalled sink costs no read).
+            if let known, known.seq == seq, known.committedAt != nil { lagFrom[name] = known; continue }
+            // A recent append: the writer remembers its commit time (no read of the segment).
+            if let recent = writer?.recentCommitTime(of: seq) { lagFrom[name] = (seq, recent.committedAt); continue }
+            missing.append((name, seq))
+        }
+        // Reads from disk (a reference older than the writer's memory) are serialized with truncation.
+        if !missing.isEmpty {
+            d.journalReads.withLock { _ in
+                for (name, seq) in missing { lagFrom[name] = (seq, (try? writer?.event(at: seq))??.committedAt) }
+            }
         }
         d.state.update { s in
             s.journal.headSeq = head
@@ -96,7 +117,7 @@ final class DaemonTicker: Sendable {
             s.source.rate.sample(s.source.eventsTotal, at: now)
             for i in s.sinks.indices {
                 s.sinks[i].rate.sample(s.sinks[i].eventsTotal, at: now)
-                s.sinks[i].oldestPendingCommittedAt = pendingSince[s.sinks[i].name] ?? nil
+                s.sinks[i].lagReference = lagFrom[s.sinks[i].name]
             }
         }
     }

@@ -44,6 +44,11 @@ final class JournalHandle: Sendable {
         return lastKnownSeq.load(ordering: .relaxed)
     }
 
+    /// The highest durable seq the open writer knows to close a source transaction (0 while none is open).
+    var closedTransactionSeq: UInt64 {
+        writer.withLock { $0?.closedTransactionSeq ?? 0 }
+    }
+
     /// Closes the writer for good (flushes its index, marks the shutdown clean, releases the lock).
     func close() {
         writer.withLock { w in w?.close(); w = nil }

@@ -26,9 +26,13 @@ final class SinkWorker: Sendable {
     private let recheck: Duration
     /// Left once the sink has read its checkpoint or failed for the first time (the daemon waits for it before READY).
     private let started: Mutex<(@Sendable () -> Void)?>
+    /// The journal writer's last announced transaction end (`JournalHandle.closedTransactionSeq`).
+    private let closedTransactions: @Sendable () -> UInt64
 
     init(sink: DaemonConfig.Sink, retry: DaemonConfig.Retry, journal: String, ledger: ConsumerPositions,
-         state: DaemonState, log: DaemonLog, stop: Wakeup, recheck: Duration, started: @escaping @Sendable () -> Void) {
+         state: DaemonState, log: DaemonLog, stop: Wakeup, recheck: Duration, started: @escaping @Sendable () -> Void,
+         closedTransactions: @escaping @Sendable () -> UInt64 = { 0 }) {
+        self.closedTransactions = closedTransactions
         name = sink.name
         config = Mutex((sink, retry))
         self.journal = journal; self.ledger = ledger; self.state = state; self.log = log; self.stop = stop
@@ -64,6 +68,8 @@ final class SinkWorker: Sendable {
                 defer { sink.close() }
                 var options = ReplayOptions(filter: cfg.filter, batchSize: cfg.batchSize, follow: true, consumerName: cfg.name)
                 options.ledger = ledger
+                // The writer is in this process: commit as soon as the tail closes a source transaction.
+                options.closedTransactionSeq = closedTransactions
                 let sinkName = name
                 options.log = { [log] line in log.warning("sink \(sinkName): \(line)") }
                 let replayer = Replayer(journal: journal, sink: sink, options: options)

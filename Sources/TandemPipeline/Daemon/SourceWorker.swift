@@ -4,7 +4,8 @@ import TandemJournal
 import TandemSources
 
 /// The daemon's ingest thread: the source into the journal through an `IngestSession` (group commit,
-/// one append in flight), resuming after the newest journaled position. Any failure — a source that cannot be
+/// one append in flight), resuming after the newest journaled position. For a `sqlite-changelog:` source it
+/// first runs the catch-up snapshot of the tables the journal holds no complete copy of (config `snapshot`). Any failure — a source that cannot be
 /// read, a journal append that fails (a full disk) — leaves the source `degraded` with the reason and is retried
 /// with capped exponential back-off; a failed append also reopens the writer, whose recovery cuts what was
 /// half-written. Nothing here is fatal once the daemon runs.
@@ -19,11 +20,14 @@ final class SourceWorker: Sendable {
     /// The running session's stop signal: fired on daemon stop, and to restart with a new mapping.
     private let session = Mutex<StopSignal?>(nil)
     private let quarantineLog: RateLimitedLog
+    /// Whether start-up still owes the catch-up snapshot (config `snapshot`, a `sqlite-changelog:` source).
+    private let snapshotFirst: Bool
 
     init(config: DaemonConfig, mapping: Mapping, journal: JournalHandle, state: DaemonState, log: DaemonLog, stop: Wakeup) {
         spec = config.source; sourceText = config.sourceText
         self.journal = journal; self.state = state; self.log = log; self.stop = stop
         settings = Mutex((mapping, config.retry))
+        snapshotFirst = config.snapshot && config.source.kind == .sqliteChangelog
         let journalDir = config.journal
         quarantineLog = RateLimitedLog(what: "quarantined inputs") { [log] line in
             log.warning(line + " (`tandem quarantine list --journal \(journalDir)`)")
@@ -42,6 +46,7 @@ final class SourceWorker: Sendable {
     /// The thread's body: runs sessions until the daemon stops.
     func run() {
         var failedOnJournal = false
+        var snapshotPending = snapshotFirst
         while !stop.isFired {
             let signal = StopSignal()
             session.withLock { $0 = signal }
@@ -56,6 +61,12 @@ final class SourceWorker: Sendable {
                 s.quarantineLog = { [quarantineLog] in quarantineLog($0) }
                 let sourceRecovered = !failedOnJournal
                 s.heartbeat = { [self] in beat(recovered: sourceRecovered) }
+                if snapshotPending {
+                    snapshotPending = try catchUp(writer: w, mapping: mapping, settings: s, stop: signal)
+                    // Stopped, or restarted with a new mapping: the snapshot resumes where it stopped.
+                    if snapshotPending, signal.isFired { continue }
+                    snapshotPending = false
+                }
                 let ingest = try IngestSession(spec: spec, writer: w, mapping: mapping, settings: s,
                                                sourceLog: { [log] in log.notice($0) })
                 defer { ingest.close() }
@@ -83,6 +94,26 @@ final class SourceWorker: Sendable {
                 stop.wait(delay)
             }
         }
+    }
+
+    /// The catch-up snapshot of the tables the journal holds no complete copy of (`tandem snapshot`'s
+    /// `SnapshotSession`), journaling the changes up to each chunk beside it; the live stream then continues
+    /// after its last change. Returns whether tables remain (stopped before the end; the next run resumes).
+    private func catchUp(writer: JournalWriter, mapping: Mapping, settings: Ingestor.Settings, stop: StopSignal) throws -> Bool {
+        var snap = SQLiteSnapshotSource.Settings(path: spec.path, journal: writer.directory)
+        snap.log = { [log] in log.notice($0) }
+        let session = try SnapshotSession(settings: snap, writer: writer, mapping: mapping, ingestSettings: settings)
+        defer { session.close() }
+        let summary = try session.run(stop: stop) { [self] summary in
+            if summary.journaled > 0 { beat(recovered: true) }
+        }
+        let p = session.source.progress
+        if p.rows > 0 || !session.isComplete {
+            log.notice("snapshot \(session.source.description): \(p.rows) rows of \(p.tablesTotal) table\(p.tablesTotal == 1 ? "" : "s")"
+                       + " (\(p.tablesDone) complete), \(summary.journaled) events journaled; "
+                       + (session.isComplete ? "following the change log" : "stopped before the end, resumed on the next start"))
+        }
+        return !session.isComplete
     }
 
     /// The source went round: it is alive; when `recovered` (it read, or an append succeeded), a degraded source is running again.

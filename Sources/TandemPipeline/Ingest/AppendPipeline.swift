@@ -23,13 +23,14 @@ final class AppendPipeline: @unchecked Sendable {
     init(journal: any IngestJournal) { self.journal = journal }
 
     /// Queues `events` (possibly none) whose batch ends at `position`; waits while the previous batch appends.
+    /// `closesTransactions`: the batch ends on a source transaction's end (see `IngestJournal`).
     /// - Throws: the error of an earlier append (nothing more is appended after one fails).
-    func submit(_ events: EventBatch, through position: String) throws {
+    func submit(_ events: EventBatch, through position: String, closesTransactions: Bool = false) throws {
         slot.wait()
         if let f = lock.withLock({ failure }) { slot.signal(); throw f }
         queue.async { [self] in
             do {
-                let range = events.isEmpty ? nil : try journal.appendDurably(events)
+                let range = events.isEmpty ? nil : try journal.appendDurably(events, closesTransactions: closesTransactions)
                 lock.withLock {
                     if let r = range { lastSeq = r.upperBound }
                     journaled += events.count
@@ -47,6 +48,12 @@ final class AppendPipeline: @unchecked Sendable {
     func drain() throws {
         slot.wait()
         slot.signal()
+        if let f = lock.withLock({ failure }) { throw f }
+    }
+
+    /// Throws the error of a failed append without waiting: a follower that reads nothing new (the whole
+    /// input was read before the append failed) must still learn of it, not idle with it forever.
+    func checkFailure() throws {
         if let f = lock.withLock({ failure }) { throw f }
     }
 

@@ -10,6 +10,8 @@ public protocol IngestJournal: AnyObject {
     func appendDurably(_ events: [Event]) throws -> ClosedRange<UInt64>?
     /// Appends decoded and encoded events in order, as `appendDurably(_:)` (default: decodes the encoded ones).
     func appendDurably(_ batch: EventBatch) throws -> ClosedRange<UInt64>?
+    /// `appendDurably(_:)` for a batch; `closesTransactions`: it ends on a source transaction's end.
+    func appendDurably(_ batch: EventBatch, closesTransactions: Bool) throws -> ClosedRange<UInt64>?
     /// The `sourcePosition` of the newest journaled event whose position `belongs` accepts (nil when none).
     ///
     /// A source resumes after its own newest position, not after the journal's last event: events appended
@@ -25,6 +27,10 @@ public protocol IngestJournal: AnyObject {
 }
 
 extension IngestJournal {
+    /// A journal that tells no follower about transaction ends.
+    public func appendDurably(_ batch: EventBatch, closesTransactions: Bool) throws -> ClosedRange<UInt64>? {
+        try appendDurably(batch)
+    }
     /// The `sourcePosition` of the newest journaled event that has one (nil for none).
     public func lastSourcePosition() throws -> String? { try lastSourcePosition(where: { _ in true }) }
     /// Each entity's key as the journal holds it, for checking changes before they are appended (a journal

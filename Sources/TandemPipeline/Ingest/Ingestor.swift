@@ -108,6 +108,13 @@ public final class Ingestor {
                 settings.heartbeat?()
                 if records.isEmpty {
                     try acknowledge(pipeline)
+                    // An append that finished while the source was idle is progress too (a follower that read
+                    // everything in one batch would otherwise never report it).
+                    let figures = pipeline.figures
+                    if figures.journaled != summary.journaled {
+                        (summary.journaled, summary.lastSeq) = figures
+                        progress?(summary)
+                    }
                     if once { break }
                     continue
                 }
@@ -138,6 +145,7 @@ public final class Ingestor {
     }
 
     private func acknowledge(_ pipeline: AppendPipeline) throws {
+        try pipeline.checkFailure()
         if let p = pipeline.takeUnacknowledged() { try source.acknowledge(through: p) }
     }
 
@@ -251,7 +259,7 @@ public final class Ingestor {
         if let p = batch.lastPosition { journalPosition = p }
         // A Debezium log declares its tables' types in each line's schema block: recorded before the changes.
         if !declarations.isEmpty { try journal.declareSchemas(mapping.targetSchemas(of: declarations)) }
-        try pipeline.submit(batch, through: last)
+        try pipeline.submit(batch, through: last, closesTransactions: source.lastReadEndsTransaction)
         summary.position = last
     }
 

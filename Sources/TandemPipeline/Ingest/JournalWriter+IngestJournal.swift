@@ -8,6 +8,11 @@ extension JournalWriter: QuarantineRetryJournal {
     /// Frames encoded events as they are (no event per row).
     public func appendDurably(_ batch: EventBatch) throws -> ClosedRange<UInt64>? { try append(batch) }
 
+    /// A batch that ends a source transaction is announced to followers in this process (`closedTransactionSeq`).
+    public func appendDurably(_ batch: EventBatch, closesTransactions: Bool) throws -> ClosedRange<UInt64>? {
+        try append(batch, closesTransactions: closesTransactions)
+    }
+
     /// Looks at the last event first (the usual case: the source is the only writer), then scans back from the
     /// head a window at a time; the scan reads only durable events, so the answer is exact after a crash.
     public func lastSourcePosition(where belongs: (String) -> Bool) throws -> String? {

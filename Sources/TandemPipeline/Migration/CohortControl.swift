@@ -61,8 +61,11 @@ public final class CohortControl {
 
     /// Moves the cohort to the next phase, or step by step to `target`, checking each step's gates (their
     /// results are saved). Returns the cohort after each recorded step.
+    /// `force` moves past a failing gate the operator may override (`notice`), recording the gate's finding
+    /// and `why` in the timeline; other gates (forward lag) are never forced.
     /// - Throws: `.refused` (paused, `done`, not a later phase), `.gateFailed` naming the gate and its finding.
-    public func advance(name: String, to target: MigrationPhase?, who: String, why: String?, now: Timestamp) throws(MigrationError) -> [Cohort] {
+    public func advance(name: String, to target: MigrationPhase?, who: String, why: String?, now: Timestamp,
+                        force: Bool = false) throws(MigrationError) -> [Cohort] {
         var c = try cohort(name)
         if c.paused { throw .refused(cohort: name, reason: "it is paused (tandem cohort resume \(name) to go on)") }
         let steps: [MigrationPhase]
@@ -79,9 +82,15 @@ public final class CohortControl {
         var recorded: [Cohort] = []
         for to in steps {
             let from = c.phase
+            var forced: [GateResult] = []
             for result in checkGates(c, to: to, now: now) where !result.passed {
-                throw .gateFailed(cohort: name, from: from, to: to, gate: result.gate, detail: result.detail)
+                guard force, Self.forcibleGates.contains(result.gate) else {
+                    throw .gateFailed(cohort: name, from: from, to: to, gate: result.gate, detail: result.detail)
+                }
+                forced.append(result)
             }
+            let why = forced.isEmpty ? why
+                : "forced past " + forced.map { "gate \($0.gate) (\($0.detail))" }.joined(separator: ", ") + (why.map { ": " + $0 } ?? "")
             if from == .readsNew, to == .cutOver {
                 c = try CutOverMoment(control: self, drainTimeout: drainTimeout).run(c, who: who, why: why, now: now)
             } else {
@@ -92,6 +101,9 @@ public final class CohortControl {
         }
         return recorded
     }
+
+    /// The gates `advance --force --why` may move past (a human decision); forward lag is data, never forced.
+    public static let forcibleGates: Set<String> = ["notice"]
 
     /// Checks (and saves) the gates guarding `cohort.phase → to`.
     @discardableResult

@@ -22,6 +22,7 @@ public final class MigrationStateFile {
         CREATE TABLE IF NOT EXISTS gate_results (cohort TEXT NOT NULL, gate TEXT NOT NULL, passed INTEGER NOT NULL,
             detail TEXT NOT NULL, checked_at TEXT NOT NULL, PRIMARY KEY (cohort, gate));
         CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        \(MigrationStateFile.notifySchema)
         """
 
     /// Opens the state file, creating it (and its tables) when `create` and missing. `readOnly` opens it for

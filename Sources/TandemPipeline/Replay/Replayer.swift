@@ -23,6 +23,10 @@ public struct ReplayOptions: Sendable {
     public var log: @Sendable (String) -> Void = OperatorLog.stderr
     /// Where the consumer's positions are recorded (nil: the journal's manifest, at every batch).
     public var ledger: (any ConsumerLedger)?
+    /// Following in the writer's process: the highest durable seq known to close a source transaction
+    /// (`JournalWriter.closedTransactionSeq`). Reaching it, the replay commits at once instead of waiting for the
+    /// next transaction to start. Nil (a replay in another process): that wait is the only sign of a transaction's end.
+    public var closedTransactionSeq: (@Sendable () -> UInt64)?
 
     /// Options with defaults.
     public init(from: UInt64? = nil, to: UInt64? = nil, filter: ReplayFilter = ReplayFilter(), batchSize: Int = 10_000,
@@ -175,10 +179,15 @@ public final class Replayer {
         }
         // Where the current source transaction started: what a refused event's batch is cut back to.
         var txnStart: (pending: Int, lastRead: Event?) = (0, nil)
+        // Following: the reader met the durable tail since the last commit. Once a new source transaction starts,
+        // what is pending is whole and is committed at once, so a follower's lag is the time to reach its tail,
+        // not the time to fill a batch (at 10,000 events/s a batch of 10,000 would wait a second).
+        var reachedTail = false
         func take(_ e: Event) throws {
             let sameTxn = lastRead?.txn != nil && lastRead?.txn == e.txn
             // Cut only between source transactions: a txn's events never straddle two sink transactions.
-            if readInBatch >= options.batchSize, !sameTxn { try commit() }
+            if readInBatch >= options.batchSize || reachedTail, !sameTxn { try commit() }
+            reachedTail = false
             if !sameTxn { txnStart = (pending.count, lastRead) }
             if parked.contains(e.seq) {
                 p.parked += 1
@@ -201,20 +210,32 @@ public final class Replayer {
             readInBatch += 1
             lastRead = e
         }
+        // The last transaction end the writer announced (refreshed only once the reader passes it).
+        var knownClosed: UInt64 = 0
+        func closesSignalledTransaction(_ seq: UInt64) -> Bool {
+            guard options.follow, let closed = options.closedTransactionSeq else { return false }
+            if seq > knownClosed { knownClosed = closed() }
+            return seq == knownClosed
+        }
         while !shouldStop() {
             if let to = options.to, (lastRead?.seq ?? start - 1) >= to { break }
             var event = try reader.next()
             if event == nil, options.follow, lastRead?.txn != nil, readInBatch > 0 {
                 // At the durable tail just after a txn's event: give its writer a moment to finish the txn.
+                reachedTail = true
                 event = try reader.next(timeout: 0.05)
             }
             if let e = event {
                 try take(e)
+                if closesSignalledTransaction(e.seq) { try commit() }
                 continue
             }
             try commit()
             if !options.follow { break }
-            if let e = try reader.next(timeout: 0.2) { try take(e) }
+            if let e = try reader.next(timeout: 0.2) {
+                try take(e)
+                if closesSignalledTransaction(e.seq) { try commit() }
+            }
         }
         if !shouldStop() { try commit() }
         try ledger.applied(consumerName, seq: p.checkpoint)
