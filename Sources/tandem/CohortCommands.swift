@@ -106,6 +106,7 @@ enum CohortCommands {
                 try? ForwardLag.measure(journal: control.config.journal, sink: $0, tenants: Set(c.tenants), now: now)
             }
             let lagSeconds = lag?.oldestPending.map { age($0, now) } ?? 0
+            let verified = try control.state.lastVerify(cohort: name)
             if args.flag("--json") {
                 let g = gates.map { r -> JSONValue in
                     .object([("gate", .string(r.gate)), ("passed", .bool(r.passed)), ("detail", .string(r.detail)),
@@ -121,6 +122,8 @@ enum CohortCommands {
                 members += [("reads", .string(c.phase.reads.rawValue)), ("writes", .string(c.phase.writes.rawValue)),
                             ("forwardLag", lag.map { .object([("appliedSeq", .number(String($0.appliedSeq))), ("pendingEvents", .int(Int64($0.pendingEvents))),
                                                               ("seconds", .double(lagSeconds))]) } ?? .null),
+                            ("lastVerify", verified.map { v in .object([("at", .string(v.at.rfc3339)), ("ageSeconds", .double(age(v.at, now))),
+                                                                      ("clean", .bool(v.clean)), ("summary", .string(v.summary))]) } ?? .null),
                             ("gates", .array(g)), ("timeline", .array(t))]
                 Output.out(JSONValue.object(members).description + "\n")
                 return 0
@@ -133,6 +136,7 @@ enum CohortCommands {
                 out += "  forward lag: \(plural(lag.pendingEvents, "event")) of its tenants not yet in the new store"
                     + (lag.pendingEvents > 0 ? String(format: ", the oldest %.1f s old", lagSeconds) : "") + " (sink at seq \(lag.appliedSeq))\n"
             }
+            if let v = verified { out += "  last verify \(ageText(age(v.at, now))) ago: \(v.summary)\n" }
             out += "gates:\n"
             for gate in CohortGates.all {
                 if let r = gates.first(where: { $0.gate == gate.name }) {

@@ -11,7 +11,8 @@ enum Tandem {
                                       ConfigCommands.group, SinkCommands.group, MappingCommands.group, CohortCommands.group,
                                       FenceCommands.group, NotifyCommands.group]
     static let topLevel: [Verb] = [RunCommand.verb, IngestCommands.ingestVerb, SnapshotCommands.snapshotVerb, ReplayCommands.replayVerb,
-                                   ReplayCommands.rewindVerb, StatusCommand.statusVerb, AuditCommand.verb, RouteCommand.routeVerb]
+                                   ReplayCommands.rewindVerb, StatusCommand.statusVerb, AuditCommand.verb, RouteCommand.routeVerb,
+                                   VerifyCommand.verb]
 
     static func main() {
         signal(SIGPIPE, SIG_IGN)

@@ -48,6 +48,17 @@ final class NotifyCLITests: XCTestCase {
         try CLI.run(args + ["--config", configPath], environment: ["TANDEM_NOW": now])
     }
 
+    /// Moves the cohort to shadow and verifies it (the verify gate guards leaving shadow): the new store holds the
+    /// legacy rows as the mapping makes them (written here, no daemon runs in these tests).
+    func shadowAndVerify(_ cohort: String) throws {
+        var r = try tandem(["cohort", "advance", cohort, "--to", "shadow"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        _ = try sqlite3(path("new.db"), "ATTACH '\(path("legacy.db"))' AS l; CREATE TABLE IF NOT EXISTS items AS SELECT * FROM l.items;"
+                        + " CREATE TABLE IF NOT EXISTS customers AS SELECT id, company AS tenant, lower(trim(email)) AS email, name, lang FROM l.customers;")
+        r = try tandem(["verify", "--cohort", cohort, "--settle", "0"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+    }
+
     func createBigCohort() throws {
         let list = (1...50).map { String(format: "t%02d", $0) }.joined(separator: ",")
         let r = try tandem(["cohort", "create", "big", "--tenants", list, "--window", Self.window])
@@ -109,6 +120,7 @@ final class NotifyCLITests: XCTestCase {
     func testCutOverWaitsUntilTheCustomersWereToldInTimeAndTheWindowOpened() throws {
         var r = try tandem(["cohort", "create", "pilot", "--tenants", "p1,p2"])
         XCTAssertEqual(r.status, 0, r.stderr)
+        try shadowAndVerify("pilot")
         r = try tandem(["cohort", "advance", "pilot", "--to", "reads-new"])
         XCTAssertEqual(r.status, 0, r.stderr)
         r = try tandem(["cohort", "advance", "pilot"])
@@ -158,6 +170,7 @@ final class NotifyCLITests: XCTestCase {
         XCTAssertEqual([r.status.description, r.stdout], ["1", "cohort big: 2 customer(s) not told in time: t03 (bounced: boss.t03@example.test),"
                                                           + " t07 (no email: an action is required) (tandem notify mark-sent)\n"
                                                           + "  bounced: boss.t03@example.test (tenant t03)\n  the notice gate does not hold\n"], r.stderr)
+        try shadowAndVerify("big")
         r = try tandem(["cohort", "advance", "big", "--to", "reads-new"])
         XCTAssertEqual(r.status, 0, r.stderr)
         r = try tandem(["cohort", "advance", "big", "--force"], now: "2026-12-14T23:00:00Z")

@@ -106,7 +106,8 @@ extension EntityMapping {
         return nil
     }
 
-    static func tenantText(_ v: Value) -> String? {
+    /// A tenant value as the text events carry (nil: null, empty or not a text/integer/decimal).
+    public static func tenantText(_ v: Value) -> String? {
         switch v {
         case .string(let s): return s.isEmpty ? nil : s
         case .int(let i): return String(i)

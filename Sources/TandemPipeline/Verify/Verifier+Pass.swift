@@ -1,0 +1,116 @@
+import TandemCore
+
+extension Verifier {
+    /// One legacy row through the mapping, in scope.
+    struct LegacyRow {
+        let key: [Value]
+        let row: Row
+        let tenant: String?
+    }
+
+    /// Reads one entity chunk by chunk; counts its rows, collects what the mapping refuses, and turns every
+    /// row of a chunk whose checksums differ that is not the same on both sides into a candidate.
+    /// Starts after `from` (a resumed verify's chunk boundary) and calls `chunkDone` with the next boundary
+    /// after each chunk.
+    func pass(_ e: VerifyEntity, index: Int, from: (after: Row?, low: Row?)?, into result: inout VerifyResult, candidates: inout [Candidate],
+              chunkDone: (_ after: Row?, _ low: Row?, _ result: VerifyResult, _ candidates: [Candidate]) throws -> Void) throws {
+        let hasNewTable = try new.layout(of: e.target) != nil
+        var after: [Value]? = from?.after?.values  // the legacy key the next chunk starts after
+        var low: [Value]? = from?.low?.values      // the new store's key the next chunk's range starts after
+        while true {
+            let rows = try legacy.rows(e.source, key: e.sourceKey, after: after, through: nil, limit: options.chunkRows)
+            let isLast = rows.count < options.chunkRows
+            if let r = rows.last { after = e.sourceKey.map { r[$0] ?? .null } }
+            var mine: [LegacyRow] = []
+            var held = Set<[Value]>()
+            var lastKey = low
+            for r in rows {
+                switch e.map(r, mapping) {
+                case .failure(let rejection):
+                    let tenant = e.tenant(ofLegacy: r)
+                    guard inScope(tenant) else { continue }
+                    // Grouped by rule and column: the reason's text quotes the value (customer data, and one group per value).
+                    result.hold(Row(e.sourceKey.map { ($0, r[$0] ?? .null) }), entity: e.source,
+                                reason: rejection.column.map { "\(rejection.rule) on \($0)" } ?? rejection.rule)
+                    held.insert(e.guessedTargetKey(r))
+                    result.tenants[tenant ?? "", default: TenantCounts()].quarantined += 1
+                case .success(let m):
+                    // Chunks tile the new store's key space only while mapped keys keep the legacy order.
+                    if let last = lastKey, VerifyValues.compare(keys: last, m.key) >= 0 {
+                        throw VerifyError.keyOrder(entity: e.source, key: KeyText.of(Row(uncheckedNames: e.targetKey, values: m.key)))
+                    }
+                    lastKey = m.key
+                    guard inScope(m.tenant) else { continue }
+                    mine.append(LegacyRow(key: m.key, row: m.row, tenant: m.tenant))
+                }
+            }
+            // The range (low, upper]: the last chunk is open-ended, so rows only the new store has past the
+            // last legacy key are read too.
+            let upper = isLast ? nil : lastKey
+            let readsNew = hasNewTable && (isLast || upper != nil)
+            let newRows = readsNew
+                ? try new.rows(e.target, key: e.targetKey, after: low, through: upper, limit: nil).filter { inScope(e.tenant(ofNew: $0)) }
+                : []
+            low = upper ?? low
+            result.chunks += 1
+            result.rows += mine.count
+            for r in mine { result.tenants[r.tenant ?? "", default: TenantCounts()].rows += 1 }
+            if checksum(mine.map(\.row)) != checksum(newRows) {
+                result.differingChunks += 1
+                candidates += compareRows(e, index: index, mine, newRows, held: held)
+            }
+            if isLast { break }
+            try chunkDone(after.map { Row(uncheckedNames: e.sourceKey, values: $0) }, low.map { Row(uncheckedNames: e.targetKey, values: $0) },
+                          result, candidates)
+        }
+    }
+
+    /// A chunk's checksum: the wrapping sum of its rows' hashes (independent of the order rows are read in).
+    func checksum(_ rows: [Row]) -> UInt64 {
+        rows.reduce(UInt64(rows.count)) { $0 &+ VerifyValues.hash($1) }
+    }
+
+    /// The rows of one chunk that are not the same on both sides.
+    func compareRows(_ e: VerifyEntity, index: Int, _ legacyRows: [LegacyRow], _ newRows: [Row], held: Set<[Value]>) -> [Candidate] {
+        var byKey: [[Value]: Row] = [:]
+        for r in newRows { byKey[e.targetKeyValues(r)] = r }
+        var out: [Candidate] = []
+        for l in legacyRows {
+            let n = byKey.removeValue(forKey: l.key)
+            if let d = difference(e, key: l.key, legacy: l.row, legacyTenant: l.tenant, new: n) {
+                out.append(Candidate(entity: index, key: d.key, difference: d, fingerprint: fingerprint(l.row, n)))
+            }
+        }
+        for (key, n) in byKey where !held.contains(key) {
+            if let d = difference(e, key: key, legacy: nil, legacyTenant: nil, new: n) {
+                out.append(Candidate(entity: index, key: d.key, difference: d, fingerprint: fingerprint(nil, n)))
+            }
+        }
+        return out
+    }
+
+    /// How the legacy row (mapped, as stored) and the new store's row of one key differ; nil when they agree.
+    func difference(_ e: VerifyEntity, key: [Value], legacy l: Row?, legacyTenant: String?, new n: Row?) -> VerifyDifference? {
+        let keyRow = Row(uncheckedNames: e.targetKey, values: key)
+        switch (l, n) {
+        case (nil, nil): return nil
+        case (_?, nil):
+            return VerifyDifference(kind: .missing, entity: e.target, key: keyRow, tenant: legacyTenant, columns: [], legacyValues: Row(), newValues: Row())
+        case (nil, let n?):
+            return VerifyDifference(kind: .extra, entity: e.target, key: keyRow, tenant: e.tenant(ofNew: n), columns: [], legacyValues: Row(), newValues: Row())
+        case (let l?, let n?):
+            let columns = VerifyValues.differingColumns(legacy: l, new: n)
+            guard !columns.isEmpty else { return nil }
+            return VerifyDifference(kind: .different, entity: e.target, key: keyRow, tenant: legacyTenant ?? e.tenant(ofNew: n), columns: columns,
+                                    legacyValues: Row(columns.map { ($0, l[$0] ?? .null) }), newValues: Row(columns.map { ($0, n[$0] ?? .null) }))
+        }
+    }
+
+    /// What a candidate looks like now: both rows' hashes (a missing row hashes as none).
+    func fingerprint(_ l: Row?, _ n: Row?) -> UInt64 {
+        var h = Hasher64()
+        h.add(l.map(VerifyValues.hash) ?? 0)
+        h.add(n.map(VerifyValues.hash) ?? 0)
+        return h.value
+    }
+}

@@ -1,0 +1,120 @@
+import TandemCore
+
+/// How verify compares values of the two stores: each in the form a SQLite store holds it (what the sink
+/// binds: a bool as 0/1, a decimal as its text, a timestamp as RFC 3339 text), ordered as SQLite orders keys,
+/// hashed for the chunk checksums.
+enum VerifyValues {
+    /// `v` as a SQLite sink stores it.
+    static func stored(_ v: Value) -> Value {
+        switch v {
+        case .bool(let b): return .int(b ? 1 : 0)
+        case .decimal(let d): return .string(d)
+        case .timestamp(let t): return .string(t.rfc3339)
+        default: return v
+        }
+    }
+
+    /// Every value of `row` as stored.
+    static func stored(_ row: Row) -> Row {
+        Row(uncheckedNames: row.names, values: row.values.map(stored))
+    }
+
+    /// Whether the legacy value (as stored) and the new store's value are the same. Beside equality, what a
+    /// column's affinity does to a value on its way in counts as the same: an integer in a REAL column, a
+    /// number's text (a decimal) in a NUMERIC one. A number that comes back as text is a drifted type.
+    static func same(legacy l: Value, new n: Value) -> Bool {
+        if l == n { return true }
+        switch (l, n) {
+        case (.int(let i), .double(let d)): return Double(i) == d
+        case (.double(let d), .int(let i)): return Double(i) == d
+        case (.string(let s), .int(let i)): return Double(s) == Double(i)
+        case (.string(let s), .double(let d)): return Double(s) == d
+        default: return false
+        }
+    }
+
+    /// The columns in which the two rows differ (a column one row lacks counts as NULL there), sorted.
+    static func differingColumns(legacy: Row, new: Row) -> [String] {
+        var names = Set(legacy.names)
+        names.formUnion(new.names)
+        return names.filter { !same(legacy: legacy[$0] ?? .null, new: new[$0] ?? .null) }.sorted()
+    }
+
+    /// SQLite's order of stored values under BINARY collation: NULL, numbers, text (bytewise), blobs.
+    static func compare(_ a: Value, _ b: Value) -> Int {
+        func rank(_ v: Value) -> Int {
+            switch v {
+            case .null: return 0
+            case .int, .double, .bool: return 1
+            case .string, .decimal, .timestamp: return 2
+            case .bytes: return 3
+            }
+        }
+        let (ra, rb) = (rank(a), rank(b))
+        if ra != rb { return ra < rb ? -1 : 1 }
+        switch (stored(a), stored(b)) {
+        case (.int(let x), .int(let y)): return x == y ? 0 : x < y ? -1 : 1
+        case (.string(let x), .string(let y)): return bytes(Array(x.utf8), Array(y.utf8))
+        case (.bytes(let x), .bytes(let y)): return bytes(x, y)
+        case (let x, let y):
+            let (dx, dy) = (number(x), number(y))
+            return dx == dy ? 0 : dx < dy ? -1 : 1
+        }
+    }
+
+    /// Keys compared column by column, as `(k1, k2) > (?, ?)` compares them.
+    static func compare(keys a: [Value], _ b: [Value]) -> Int {
+        for (x, y) in zip(a, b) {
+            let c = compare(x, y)
+            if c != 0 { return c }
+        }
+        return a.count == b.count ? 0 : a.count < b.count ? -1 : 1
+    }
+
+    private static func number(_ v: Value) -> Double {
+        switch v {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        default: return 0
+        }
+    }
+
+    private static func bytes(_ x: [UInt8], _ y: [UInt8]) -> Int {
+        for (a, b) in zip(x, y) where a != b { return a < b ? -1 : 1 }
+        return x.count == y.count ? 0 : x.count < y.count ? -1 : 1
+    }
+
+    /// A row's 64-bit FNV-1a hash over its non-NULL columns by name (a missing column and a NULL one hash
+    /// alike), an integral REAL hashed as the integer it equals (REAL affinity).
+    static func hash(_ row: Row) -> UInt64 {
+        var h = Hasher64()
+        for (name, value) in row.columns.sorted(by: { $0.0 < $1.0 }) {
+            let v = stored(value)
+            if v.isNull { continue }
+            h.add(name)
+            switch v {
+            case .int(let i): h.add("i"); h.add(String(i))
+            case .double(let d):
+                if d.rounded() == d, abs(d) < 9.0e15 { h.add("i"); h.add(String(Int64(d))) } else { h.add("d"); h.add(String(d.bitPattern)) }
+            case .string(let s): h.add("s"); h.add(s)
+            case .bytes(let b): h.add("b"); h.add(bytes: b)
+            default: h.add("?")
+            }
+        }
+        return h.value
+    }
+}
+
+/// FNV-1a 64 fed piece by piece (each piece followed by a separator byte, so "ab"+"c" differs from "a"+"bc").
+struct Hasher64 {
+    private(set) var value: UInt64 = 14_695_981_039_346_656_037
+
+    mutating func add(_ text: String) { add(bytes: text.utf8) }
+
+    mutating func add<S: Sequence>(bytes: S) where S.Element == UInt8 {
+        for b in bytes { value = (value ^ UInt64(b)) &* 1_099_511_628_211 }
+        value = (value ^ 0xff) &* 1_099_511_628_211
+    }
+
+    mutating func add(_ n: UInt64) { add(String(n)) }
+}
