@@ -1,4 +1,5 @@
 import Foundation
+import TandemJournal
 import TandemSQLite
 
 /// `tandem-bench pipeline`: the daemon end to end — a legacy SQLite application (`PipelineLegacy`, triggers
@@ -96,7 +97,10 @@ enum PipelineBench {
         let legacy = try PipelineLegacy(path: dir + "/legacy.db")
         let stores = (1...sinks).map { (path: dir + "/s\($0).db", sink: "s\($0)") }
         let list = stores.map { #"{"name": "\#($0.sink)", "into": "sqlite:\#($0.sink).db"}"# }.joined(separator: ", ")
-        let config = #"{"journal": "journal", "source": "sqlite-changelog:legacy.db", "sinks": [\#(list)], "http": {"listen": "127.0.0.1:0"}}"#
+        // No start-up snapshot: the table starts empty, and a copy of rows the writer inserted before the
+        // snapshot's first read would add journal events, breaking "change k is seq k" that the waits and the
+        // lags rely on (the stores would be waited for at seq `changes` with the last changes still unapplied).
+        let config = #"{"journal": "journal", "source": "sqlite-changelog:legacy.db", "snapshot": false, "sinks": [\#(list)], "http": {"listen": "127.0.0.1:0"}}"#
         try config.write(toFile: dir + "/tandem.json", atomically: true, encoding: .utf8)
         let daemon = try TandemProcess(["run", "--config", dir + "/tandem.json"], logPath: dir + "/run.log")
         try daemon.waitForLog("ready:")
@@ -115,6 +119,12 @@ enum PipelineBench {
         let (status, took) = daemon.terminate()
         m.stopSeconds = took
         guard status == 0 else { throw RawDisk.Failure(description: "tandem run exited \(status) on SIGTERM:\n\(daemon.logTail)") }
+        // Every figure counts seqs as changes: a journal holding other events (snapshot rows) is named as such.
+        let journal = URL(fileURLWithPath: stores[0].path).deletingLastPathComponent().appendingPathComponent("journal").path
+        let head = try Journal.stats(at: journal).lastSeq
+        guard head == UInt64(legacy.changes) else {
+            throw RawDisk.Failure(description: "\(journal) holds \(head) events for \(legacy.changes) legacy changes (seq k must be change k):\n\(daemon.logTail)")
+        }
         for s in stores {
             let db = try Database(path: s.path, mode: .readOnly)
             defer { db.close() }

@@ -54,6 +54,26 @@ final class SnapshotSourceTests: XCTestCase {
         legacy.close()
     }
 
+    /// A batch ending with a page of a long legacy transaction does not announce a transaction end (the daemon's
+    /// sinks would commit half of it); a batch ending with copied rows or a whole range does.
+    func testABatchEndingInsideALegacyTransactionDoesNotEndATransaction() throws {
+        let s = source()
+        try s.open(after: nil)
+        XCTAssertEqual(try s.read(limit: 1, wait: nil, stop: nil).flatMap(\.changes).map(\.op), Array(repeating: .snapshot, count: 4))
+        XCTAssertTrue(s.lastReadEndsTransaction, "copied rows end no transaction of their own")
+        let legacy = try Database(path: dbPath)
+        try legacy.execute("BEGIN; UPDATE t SET v = 'a'; UPDATE t SET v = 'b'; COMMIT")  // changes 1…20, one range
+        legacy.close()
+        var ends: [(position: SnapshotPosition, ends: Bool)] = []
+        while let last = try s.read(limit: 1, wait: nil, stop: nil).last {
+            ends.append((try XCTUnwrap(SnapshotPosition(last.position)), s.lastReadEndsTransaction))
+        }
+        XCTAssertTrue(ends.contains { $0.position.changeID == 4 && $0.position.rangeEnd == 20 && !$0.ends }, "\(ends)")
+        for e in ends { XCTAssertEqual(e.ends, e.position.changeID >= e.position.rangeEnd, "\(e.position.text)") }
+        XCTAssertEqual(ends.last?.ends, true)
+        s.close()
+    }
+
     /// Resumed after a row's position, the copy goes on with the next row; `ingest` reads after its change id.
     func testResumingAfterARowsPositionContinuesWithTheNextRowAndIngestAfterItsChangeID() throws {
         let s = source()

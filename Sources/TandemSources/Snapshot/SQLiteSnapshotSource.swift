@@ -254,10 +254,16 @@ public final class SQLiteSnapshotSource: ChangeSource {
     private func issueBuilding() -> [SourceRecord] {
         var records: [SourceRecord] = []
         swap(&records, &building)
+        issuedEndsTransaction = SnapshotPosition(records[records.count - 1].position).map { $0.changeID >= $0.rangeEnd } ?? true
         ordinal += 1
         unacked.append((records[records.count - 1].position, ordinal))
         return records
     }
+
+    /// Whether the last batch ends a source transaction: not when it ends with a change inside a read range
+    /// (`ID/END`, a page of a long backlog), whose transaction the next batch goes on with.
+    public var lastReadEndsTransaction: Bool { issuedEndsTransaction }
+    private var issuedEndsTransaction = true
 
     public func acknowledge(through position: String) throws {
         if let i = unacked.lastIndex(where: { $0.position == position }) {
