@@ -22,15 +22,7 @@ final class CaptureCLITests: XCTestCase {
             if env["CI"] == "true" { XCTFail("TANDEM_TEST_POSTGRES is not set under CI=true") }
             return out
         }
-        var args = ["-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1"]
-        for item in url.queryItems ?? [] {
-            switch item.name {
-            case "host": args += ["-h", item.value ?? ""]
-            case "port": args += ["-p", item.value ?? ""]
-            case "user": args += ["-U", item.value ?? ""]
-            default: break
-            }
-        }
+        let args = psqlArguments(for: url)
         let name = "capture_" + UUID().uuidString.prefix(8).lowercased()
         let admin = args + ["-d", String(url.path.dropFirst())]
         _ = try psql(admin + ["-c", "CREATE DATABASE \(name)"])

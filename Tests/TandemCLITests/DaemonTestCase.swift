@@ -32,15 +32,7 @@ class DaemonTestCase: XCTestCase {
             if env["CI"] == "true" { XCTFail("TANDEM_TEST_POSTGRES is not set under CI=true") }
             throw XCTSkip("TANDEM_TEST_POSTGRES is not set: start a cluster with scripts/postgres start")
         }
-        var args = ["-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1"]
-        for item in url.queryItems ?? [] {
-            switch item.name {
-            case "host": args += ["-h", item.value ?? ""]
-            case "port": args += ["-p", item.value ?? ""]
-            case "user": args += ["-U", item.value ?? ""]
-            default: break
-            }
-        }
+        let args = psqlArguments(for: url)
         let name = "daemon_" + UUID().uuidString.prefix(8).lowercased()
         let admin = args + ["-d", String(url.path.dropFirst())]
         try checkedPSQL(admin + ["-c", "CREATE DATABASE \(name)"])

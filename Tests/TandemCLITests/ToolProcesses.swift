@@ -11,6 +11,21 @@ func psql(_ args: [String]) throws -> CLIResult {
     return try runTool(bin + "/psql", ["-X", "-v", "ON_ERROR_STOP=1"] + args)
 }
 
+/// `psql` options for the server of a libpq URI (`postgres:///db?host=…&port=…&user=…`): host, port and user,
+/// unaligned tuples only, quiet, stopping at the first error.
+func psqlArguments(for url: URLComponents) -> [String] {
+    var args = ["-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1"]
+    for item in url.queryItems ?? [] {
+        switch item.name {
+        case "host": args += ["-h", item.value ?? ""]
+        case "port": args += ["-p", item.value ?? ""]
+        case "user": args += ["-U", item.value ?? ""]
+        default: break
+        }
+    }
+    return args
+}
+
 /// Runs a tool and waits; returns its exit status and output.
 func runTool(_ path: String, _ args: [String]) throws -> CLIResult {
     let p = Process()
