@@ -321,7 +321,7 @@ private struct Loader {
                 reader.fault(o.path("maxForwardLagSeconds"), "expected a number of seconds from 0 to 86400")
             }
         }
-        let reverseJournal = reader.string(o, "reverseJournal").map { resolve($0) } ?? journal.map { $0 + "-reverse" }
+        let reverseJournal = reader.string(o, "reverseJournal").map { resolve($0) }
         var reverseSource: String?
         if let text = reader.string(o, "reverseSource"), let spec = source(text, at: o.path("reverseSource")) {
             if spec.kind == .jsonl {
