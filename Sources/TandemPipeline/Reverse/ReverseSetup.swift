@@ -66,12 +66,25 @@ public enum ReverseSetup {
 
     /// Installs the change table and capture triggers on the new store for the migrated tables that have none
     /// yet (done at every cut-over, before the new store's fence is lifted, so that no application write to the
-    /// new store escapes capture). A PostgreSQL new store needs them installed beforehand
-    /// (`tandem source install-triggers`); this checks nothing there.
+    /// new store escapes capture), on an SQLite or PostgreSQL new store.
     /// - Throws: `MigrationError.store` when the new store cannot be written.
     public static func installCapture(_ config: DaemonConfig, tables: [FencedTable]) throws(MigrationError) {
         guard let m = config.migration else { throw .notConfigured(config: config.file) }
         let spec = try source(config, m)
+        if spec.kind == .postgresChangelog {
+            do {
+                try PostgresChangeTableTriggers.withConnection(spec.path) { c, _ in
+                    let installed = Set(try PostgresChangeTableTriggers.installedTables(c))
+                    let missing = try tables.map(\.table).filter { t in
+                        try !installed.contains(t) && c.query("SELECT to_regclass(quote_ident(\(literal(t))))")[0, 0] != nil
+                    }
+                    if !missing.isEmpty { try PostgresChangeTableTriggers.install(c, tables: missing) }
+                }
+            } catch {
+                throw .store(target: "new store (PostgreSQL)", reason: "reverse capture not installed: \(error)")
+            }
+            return
+        }
         guard spec.kind == .sqliteChangelog else { return }
         do {
             let db = try Database(path: spec.path)
@@ -88,10 +101,18 @@ public enum ReverseSetup {
         ((try? db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '\(table.replacingOccurrences(of: "'", with: "''"))'")) ?? nil) != nil
     }
 
-    /// The largest id in the new store's change table now (nil when it has none or is not SQLite).
+    static func literal(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+
+    /// The largest id in the new store's change table now (nil when it has none).
     static func newChangeID(_ config: DaemonConfig) -> Int64? {
-        guard let m = config.migration, let spec = try? source(config, m), spec.kind == .sqliteChangelog,
-              let db = try? Database(path: spec.path, mode: .readOnly) else { return nil }
+        guard let m = config.migration, let spec = try? source(config, m) else { return nil }
+        if spec.kind == .postgresChangelog {
+            let text = try? PostgresChangeTableTriggers.withConnection(spec.path) { c, _ in
+                try c.query("SELECT max(id) FROM \(PostgresChangeTableTriggers.table)")[0, 0]
+            }
+            return (text ?? nil).flatMap { Int64($0) }
+        }
+        guard spec.kind == .sqliteChangelog, let db = try? Database(path: spec.path, mode: .readOnly) else { return nil }
         defer { db.close() }
         if case .int(let id)? = try? db.scalar("SELECT max(id) FROM \(ChangeTableTriggers.table)") { return id }
         return nil
