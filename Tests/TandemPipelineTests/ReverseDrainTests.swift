@@ -80,4 +80,23 @@ final class ReverseDrainTests: XCTestCase {
         XCTAssertEqual(try control.rollback(name: "pilot", who: "x", why: nil, now: now).phase, .rolledBack)
         XCTAssertEqual(try rows(f.legacyPath, "SELECT id FROM bestellungen WHERE id >= 50 ORDER BY id"), ["int(50)", "int(51)"])
     }
+
+    /// A new-store table whose changes capture cannot key (no primary key): the cut-over is refused before the
+    /// new store takes writes, naming the table, and the cohort stays in reads-new with legacy writable.
+    func testACutOverIsRefusedWhenTheNewStoreCannotCaptureATable() throws {
+        let f = try MigrationFixture(self, extra: #", "maxForwardLagSeconds": 3600"#)
+        let new = try Database(path: f.newPath)
+        try new.execute("CREATE TABLE orders (id INTEGER, tenant TEXT)")
+        new.close()
+        let control = try CohortControl(config: f.config)
+        defer { control.state.close() }
+        _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
+        try f.recordCleanVerify(control, cohort: "pilot")
+        XCTAssertThrowsError(try control.advance(name: "pilot", to: .cutOver, who: "x", why: nil, now: now)) {
+            XCTAssertTrue("\($0)".hasPrefix("new store \(f.newPath): reverse capture not installed: table \"orders\" in \(f.newPath) has no primary key"), "\($0)")
+        }
+        XCTAssertEqual(try control.cohort("pilot").phase, .readsNew)
+        XCTAssertEqual(try rows(f.legacyPath, "SELECT writes FROM _tandem_routing WHERE tenant = 'acme'"), [#"string("legacy")"#])
+        XCTAssertEqual(try rows(f.newPath, "SELECT count(*) FROM sqlite_master WHERE name = '_tandem_changes'"), ["int(0)"])
+    }
 }
