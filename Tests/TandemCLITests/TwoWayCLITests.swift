@@ -126,6 +126,10 @@ final class TwoWayCLITests: DaemonTestCase {
             XCTAssertEqual(try events(journal) - forwardBase, writes["legacy"], "after \(phase): forward journal events vs legacy writes", line: line)
             XCTAssertEqual(try events(reverseJournal), writes["new"], "after \(phase): reverse journal events vs new-store writes", line: line)
             XCTAssertEqual(unexpected, [], "after \(phase): writes that failed other than on a fence", line: line)
+            // The application writing the wrong store is refused by that store's fence.
+            let route = try sqlite3(legacy, "SELECT writes FROM _tandem_routing WHERE tenant = 'acme'").trimmingCharacters(in: .whitespacesAndNewlines)
+            let probe = try runTool("/usr/bin/sqlite3", [route == "legacy" ? newDB : legacy, "INSERT INTO items VALUES (99999, 'acme', 'wrong', 0)"])
+            XCTAssertTrue(probe.stderr.contains("tandem: tenant acme writes to the \(route) store since "), "after \(phase): \(probe.stderr)", line: line)
         }
         func resume() { ledger.with { $0.held = false } }
         func advance(_ to: String, line: UInt = #line) throws {
