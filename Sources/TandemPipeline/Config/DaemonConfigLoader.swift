@@ -12,7 +12,7 @@ extension DaemonConfig {
     static let filterKeys = ["entities", "tenants"]
     static let retryKeys = ["initialMs", "maxMs"]
     static let httpKeys = ["listen", "allowNonLoopback"]
-    static let migrationKeys = ["new", "legacy", "state", "maxForwardLagSeconds"]
+    static let migrationKeys = ["new", "legacy", "state", "maxForwardLagSeconds", "reverseJournal", "reverseSource"]
 
     /// Reads and checks the config file at `path` without opening any store. Secrets (`${ENV}` in a sink's
     /// `into`, `passwordFile`, `passwordCredential` under `$CREDENTIALS_DIRECTORY`) come from `environment`.
@@ -321,7 +321,19 @@ private struct Loader {
                 reader.fault(o.path("maxForwardLagSeconds"), "expected a number of seconds from 0 to 86400")
             }
         }
+        let reverseJournal = reader.string(o, "reverseJournal").map { resolve($0) }
+        var reverseSource: String?
+        if let text = reader.string(o, "reverseSource"), let spec = source(text, at: o.path("reverseSource")) {
+            if spec.kind == .jsonl {
+                reader.fault(o.path("reverseSource"), "expected sqlite-changelog:PATH or postgres-changelog:URI (the new store's change table), not a jsonl source")
+            }
+            // A relative path is resolved against the config's directory, like the source's.
+            reverseSource = spec.kind == .sqliteChangelog ? "sqlite-changelog:" + spec.path : text
+        }
         guard let new, let legacy, let state else { return nil }
-        return DaemonConfig.Migration(new: new, legacy: legacy, state: state, maxForwardLagSeconds: lag)
+        var m = DaemonConfig.Migration(new: new, legacy: legacy, state: state, maxForwardLagSeconds: lag)
+        m.reverseJournal = reverseJournal ?? ""
+        m.reverseSource = reverseSource
+        return m
     }
 }

@@ -8,7 +8,8 @@ import TandemSources
 /// `tandem run`: the source into the journal and the journal into every configured sink, concurrently, in one
 /// process, until stopped — with systemd notification, an HTTP status endpoint and one log.
 ///
-/// Threads: one ingest thread (`SourceWorker`), one applier per sink (`SinkWorker`), one ticker (`DaemonTicker`:
+/// Threads: one ingest thread (`SourceWorker`), one applier per sink (`SinkWorker`), with a `migration` block
+/// one reverse-replication thread (`ReverseWorker`: new store → legacy store, its own journal), one ticker (`DaemonTicker`:
 /// positions, figures, heartbeat, sd_notify), the HTTP server's. Backpressure: the ingest thread has at most one
 /// batch in flight; each applier reads the journal, never a queue, so a slow sink only grows its lag on disk.
 /// Lag: the journal writer announces, in memory, appends that end a source transaction; an applier reaching one
@@ -58,6 +59,8 @@ public final class Daemon: Sendable {
     let stopFlag = Wakeup()
     private let source: SourceWorker
     private let sinks: [SinkWorker]
+    /// The reverse flow's worker (with a `migration` block).
+    private let reverse: ReverseWorker?
     private let threads = DispatchGroup()
     /// Entered once per sink in `init`, left when the sink has read its checkpoint or failed (READY waits for it).
     private let sinksStarted = DispatchGroup()
@@ -98,6 +101,7 @@ public final class Daemon: Sendable {
                               stop: stop, recheck: settings.stoppedRecheck, started: { group.leave() },
                               closedTransactions: { head.closedTransactionSeq })
         }
+        reverse = config.migration == nil ? nil : ReverseWorker(config: config, log: log, stop: stop)
         running = Mutex(config)
         ticker = DaemonTicker(settings: settings, notifier: notifier, log: log)
     }
@@ -111,6 +115,10 @@ public final class Daemon: Sendable {
         for s in sinks {
             threads.enter()
             Thread.detachNewThread { [threads] in s.run(); threads.leave() }
+        }
+        if let reverse {
+            threads.enter()
+            Thread.detachNewThread { [threads] in reverse.run(); threads.leave() }
         }
         if sinksStarted.wait(timeout: .now() + .milliseconds(Self.milliseconds(settings.readyWait))) == .timedOut {
             log.warning("a sink has not read its checkpoint within \(SourceWorker.text(settings.readyWait)); ready without it")
@@ -144,6 +152,7 @@ public final class Daemon: Sendable {
         state.update { $0.journal.headSeq = max($0.journal.headSeq, head) }
         var s = state.snapshot(now: Quarantine.now(), pid: getpid())
         s.cohorts = CohortStatus.read(config)  // read from the state file: cohort commands change it while the daemon runs
+        s.reverse = reverse?.status
         return s
     }
 

@@ -22,6 +22,8 @@ public struct DaemonStatus: Sendable, Hashable {
     public var sinks: [SinkStatus]
     /// The migration's cohorts (empty without a `migration` block).
     public var cohorts: [CohortStatus] = []
+    /// The reverse flow, new store → legacy store (nil without a `migration` block or when not live).
+    public var reverse: ReverseStatus?
 
     /// A status from its parts.
     public init(live: Bool, takenAt: Timestamp, startedAt: Timestamp? = nil, pid: Int32? = nil,

@@ -66,6 +66,9 @@ final class DaemonTicker: Sendable {
             parts.append("sink \(k.name) \(k.state.rawValue) \(rate(k.eventsPerSecond)) events/s, applied seq \(k.appliedSeq), "
                          + "lag \(k.lagEvents) events (\(String(format: "%.1f", k.lagSeconds)) s)")
         }
+        if let r = s.reverse {
+            parts.append("reverse \(r.state) applied seq \(r.appliedSeq) of \(r.headSeq), \(r.tenants.count) tenants in cut-over")
+        }
         return "heartbeat: " + parts.joined(separator: "; ")
     }
 
