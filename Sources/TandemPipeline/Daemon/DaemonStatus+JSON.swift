@@ -24,7 +24,7 @@ extension DaemonStatus {
     /// The `/status` document (`schemas/status.schema.json`): every fact of this status, seqs as exact
     /// integers, times as RFC 3339 UTC, members in a fixed order.
     public var json: JSONValue {
-        .object([
+        let members: [(key: String, value: JSONValue)] = [
             ("version", .int(Int64(Self.documentVersion))),
             ("live", .bool(live)),
             ("pid", pid.map { .int(Int64($0)) } ?? .null),
@@ -37,7 +37,8 @@ extension DaemonStatus {
             ("journal", journal.json),
             ("sinks", .array(sinks.map(\.json))),
             ("cohorts", .array(cohorts.map(\.json))),
-        ])
+        ]
+        return .object(members + (controlRoom?.jsonMembers ?? []))
     }
 
     /// Reads a `/status` document back (what `tandem status` does with the running daemon's answer).

@@ -20,6 +20,8 @@ public struct CohortStatus: Sendable, Hashable {
     public var since: Timestamp
     /// The write pause of its last cut-over or rollback from cut-over, in milliseconds (nil: none yet).
     public var lastPauseMs: Double?
+    /// What the control room adds (lags, last verify and drill, notices, next gate); nil outside the daemon.
+    public var detail: CohortDetail?
 
     /// The cohorts recorded in the migration's state file (empty without a migration block or before the
     /// first cohort; a state file that cannot be read is empty too, the other members still report).
@@ -39,7 +41,7 @@ public struct CohortStatus: Sendable, Hashable {
     public var json: JSONValue {
         .object([("name", .string(name)), ("phase", .string(phase.rawValue)), ("paused", .bool(paused)),
                  ("tenants", .int(Int64(tenants))), ("version", .int(version)), ("since", .string(since.rfc3339)),
-                 ("lastPauseMs", lastPauseMs.map(JSONValue.double) ?? .null)])
+                 ("lastPauseMs", lastPauseMs.map(JSONValue.double) ?? .null)] + (detail?.jsonMembers ?? []))
     }
 
     /// Reads a cohort back from the document (nil when malformed: the member is optional).
