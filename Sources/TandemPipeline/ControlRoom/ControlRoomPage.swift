@@ -55,7 +55,7 @@ section > h2 { font-size:13px; text-transform:uppercase; letter-spacing:.05em; c
 .steps li.current::after { background:var(--acc); border-color:var(--acc); box-shadow:0 0 0 3px #c7d7f5; }
 .steps.rolled li.current::after { background:var(--bad); border-color:var(--bad); box-shadow:0 0 0 3px #fecdca; }
 .facts { display:flex; flex-wrap:wrap; gap:4px 18px; font-size:12px; margin-top:6px; grid-column: 2; }
-.facts span b { color:var(--muted); font-weight:500; margin-right:4px; }
+b.label { color:var(--muted); font-weight:500; margin-right:4px; }
 .pass { color:var(--ok); } .fail { color:var(--bad); } .warn { color:var(--warn); } .muted { color:var(--muted); }
 .blocker { grid-column:2; font-size:12px; }
 .actions { grid-column:2; display:flex; gap:6px; }
@@ -67,6 +67,7 @@ th { color:var(--muted); font-weight:500; }
 .row { display:flex; gap:24px; flex-wrap:wrap; font-size:12px; margin-bottom:8px; }
 .charts { display:grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap:12px; }
 .chart h4 { margin:0 0 4px; font-size:12px; font-weight:500; color:var(--muted); }
+.legend { font-weight:400; }
 svg { width:100%; height:120px; background:#fcfcfd; border:1px solid #eaecf0; border-radius:4px; }
 #timeline ol { list-style:none; margin:0; padding:0; max-height:260px; overflow:auto; font-size:12px; }
 #timeline li { padding:3px 0; border-bottom:1px solid #f2f4f7; }
@@ -97,8 +98,8 @@ body[data-actions="on"] #operator { display:flex; }
   </section>
   <section><h2>Last hour</h2>
     <div class="charts">
-      <div class="chart"><h4>Lag (events) per sink</h4><svg id="lag-chart" viewBox="0 0 400 120" preserveAspectRatio="none" role="img" aria-label="lag"></svg></div>
-      <div class="chart"><h4>Throughput (events/s): source and sinks</h4><svg id="rate-chart" viewBox="0 0 400 120" preserveAspectRatio="none" role="img" aria-label="throughput"></svg></div>
+      <div class="chart"><h4>Lag (events) per sink <span class="legend" id="lag-chart-legend"></span></h4><svg id="lag-chart" viewBox="0 0 400 120" preserveAspectRatio="none" role="img" aria-label="lag"></svg></div>
+      <div class="chart"><h4>Throughput (events/s): source and sinks <span class="legend" id="rate-chart-legend"></span></h4><svg id="rate-chart" viewBox="0 0 400 120" preserveAspectRatio="none" role="img" aria-label="throughput"></svg></div>
     </div>
   </section>
   <section id="timeline"><h2>Timeline</h2><ol id="timeline-list"><li class="muted">Nothing yet.</li></ol></section>
@@ -118,7 +119,7 @@ function el(tag, attrs, ...children) {
   for (const c of children) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
   return e;
 }
-function fact(label, value, cls) { return el("span", {}, el("b", {}, label), el("span", { class: cls || "" }, value)); }
+function fact(label, value, cls) { return el("span", {}, el("b", { class: "label" }, label), el("span", { class: cls || "" }, value)); }
 function secondsBetween(a, b) { return (Date.parse(b) - Date.parse(a)) / 1000; }
 function age(at, now) {
   if (!at) return "never";
@@ -207,7 +208,9 @@ function renderPipeline(s) {
 function polyline(svg, series, max, color) {
   const n = series.length;
   if (n === 0) return;
-  const pts = series.map((v, i) => ((n === 1 ? 400 : i * 400 / (n - 1)).toFixed(1)) + "," + (115 - (max > 0 ? v / max : 0) * 105).toFixed(1));
+  const y = v => (115 - (max > 0 ? v / max : 0) * 100).toFixed(1);
+  const pts = n === 1 ? ["0," + y(series[0]), "400," + y(series[0])]
+    : series.map((v, i) => (i * 400 / (n - 1)).toFixed(1) + "," + y(v));
   const p = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
   p.setAttribute("points", pts.join(" ")); p.setAttribute("fill", "none"); p.setAttribute("stroke", color);
   p.setAttribute("stroke-width", "1.5"); p.setAttribute("vector-effect", "non-scaling-stroke");
@@ -217,10 +220,8 @@ function chart(id, lines) {
   const svg = document.getElementById(id);
   svg.replaceChildren();
   const max = Math.max(1, ...lines.flatMap(l => l.values));
-  const label = document.createElementNS("http://www.w3.org/2000/svg", "text");
-  label.setAttribute("x", "4"); label.setAttribute("y", "12"); label.setAttribute("font-size", "10"); label.setAttribute("fill", "#667085");
-  label.textContent = "max " + num(Math.round(max)) + " · " + lines.map(l => l.name).join(", ");
-  svg.append(label);
+  document.getElementById(id + "-legend").replaceChildren("· max " + num(Math.round(max * 10) / 10),
+    ...lines.map((l, i) => el("span", { style: "color:" + COLORS[i % COLORS.length] }, "  ■ " + l.name)));
   lines.forEach((l, i) => polyline(svg, l.values, max, COLORS[i % COLORS.length]));
 }
 function renderCharts(s) {
