@@ -87,7 +87,7 @@ public final class ChromiumSession {
     }
 
     /// Evaluates `expression` until it is true or `timeout` passes; whether it became true.
-    public func waitUntil(_ expression: String, timeout: Duration = .seconds(15)) throws -> Bool {
+    public func waitUntil(_ expression: String, timeout: Duration = .seconds(30)) throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try evaluate(expression)?.bool == true { return true }

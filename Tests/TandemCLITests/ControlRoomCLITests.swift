@@ -99,10 +99,12 @@ final class ControlRoomCLITests: XCTestCase {
         try page.screenshot(to: screenshotPath)
         XCTAssertTrue(HeadlessChromium.isPNG(screenshotPath, atLeast: 10_000), "no screenshot in \(screenshotPath)")
 
+        _ = try page.evaluate("window.tandemTestMarker = 'still the same page'")  // a reload would drop it
         let r = try tandem(["cohort", "advance", "wave", "--why", "second wave", "--by", "tester"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(try page.waitUntil("\(bands) === 'pilot=shadow,wave=shadow'"), "bands: \(String(describing: try? page.evaluate(bands)))")
         XCTAssertTrue(try page.waitUntil("document.getElementById('timeline-list').textContent.includes('cohort wave advanced planned → shadow by')"))
+        XCTAssertEqual(try page.evaluate("window.tandemTestMarker")?.string, "still the same page", "the page was reloaded")
         let text = try XCTUnwrap(try page.evaluate("document.body.innerText")?.string)
         XCTAssertFalse(text.contains(Self.personal), "personal data on the page: \(text)")
         XCTAssertFalse(text.contains("t3"), "a tenant id on the page (counts only): \(text)")
@@ -117,6 +119,7 @@ final class ControlRoomCLITests: XCTestCase {
             XCTAssertEqual(body, "403 Forbidden: the control room is read-only (set http.operatorToken to allow actions)\n")
         }
         XCTAssertEqual(try request(port, "/status", method: "POST").0, 403)
+        XCTAssertEqual(try request(port, "/v1/cohorts/wave/advance", method: "POST", data: "why=form").0, 403)
         XCTAssertEqual(try request(port, "/", method: "PUT").0, 405)
         XCTAssertEqual(try phase("wave"), "shadow")
 
@@ -158,7 +161,7 @@ final class ControlRoomCLITests: XCTestCase {
         (code, body) = try request(port, target, method: "POST", headers: good + ["Sec-Fetch-Site: cross-site"])
         XCTAssertEqual(code, 403, body)
         (code, body) = try request(port, target, method: "POST", headers: good, data: "why=form")
-        XCTAssertEqual(code, 400, body)  // a form post carries a body: refused before the handler
+        XCTAssertEqual([String(code), body], ["400", "400 Bad Request: an action carries no body (give why= in the query); a form post is refused\n"])
         XCTAssertEqual(try phase("wave"), "planned", "a refused POST moved the cohort")
 
         (code, body) = try request(port, target + "?why=from%20curl", method: "POST", headers: good + ["Origin: http://127.0.0.1:\(port)"])

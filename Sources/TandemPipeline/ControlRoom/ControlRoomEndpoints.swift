@@ -18,7 +18,7 @@ extension HTTPStatus {
 /// `Authorization: Bearer TOKEN` (401 without, 403 when wrong) and the header `X-Tandem-Control: 1`, which
 /// a cross-site form cannot send and a cross-site script cannot send without a preflight (OPTIONS is 405);
 /// an `Origin` or `Sec-Fetch-Site` naming another site is 403 as well, and so is a form's content type.
-/// A POST never has a body (the server refuses one: 400); `why=TEXT` in the query is recorded.
+/// A POST never has a body (400; the server does not read it); `why=TEXT` in the query is recorded.
 public enum ControlRoomEndpoints {
     /// The actions, as the path's last segment.
     public static let actions = ["advance", "pause", "resume", "rollback"]
@@ -41,6 +41,10 @@ public enum ControlRoomEndpoints {
     static func post(_ request: HTTPRequest, config: DaemonConfig, log: DaemonLog?) -> HTTPResponse {
         guard let token = config.http.operatorToken else {
             return refuse(.forbidden, "the control room is read-only (set http.operatorToken to allow actions)")
+        }
+        // The server never reads a body: one announced is refused rather than left unread (a form post has one).
+        if request.header("transfer-encoding") != nil || (request.header("content-length").map { $0 != "0" } ?? false) {
+            return refuse(.badRequest, "an action carries no body (give why= in the query); a form post is refused")
         }
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 5, parts[1] == "v1", parts[2] == "cohorts", !parts[3].isEmpty, actions.contains(String(parts[4])) else {
