@@ -141,6 +141,25 @@ final class ControlRoomCLITests: XCTestCase {
         XCTAssertGreaterThanOrEqual(((status["history"] as? [String: Any])?["samples"] as? [Any])?.count ?? 0, 1)
     }
 
+    /// Promise: a sink that stops on an event its store refuses, and runs again once the store takes it, is
+    /// two incidents on the timeline and the page's pipeline shows it stopped meanwhile.
+    func testTheTimelineShowsASinkThatStoppedAndRanAgain() throws {
+        let (d, port) = try startDaemon()
+        defer { d.signal(SIGTERM); d.waitForExit() }
+        waitUntil("the rows in the new store") { (try? sqlite3(self.path("new.db"), "SELECT count(*) FROM items;"))?.contains("6") == true }
+        _ = try sqlite3(path("new.db"), "CREATE TRIGGER refuse BEFORE INSERT ON items WHEN NEW.id = 7 BEGIN SELECT RAISE(ABORT, 'refused by a test'); END;")
+        _ = try sqlite3(path("legacy.db"), "INSERT INTO items VALUES (7, 't6', 'x', 7);")
+        func timeline() throws -> [String] {
+            let json = try JSONSerialization.jsonObject(with: Data(try request(port, "/status").1.utf8)) as? [String: Any]
+            return (json?["timeline"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "incident" }.compactMap { $0["text"] as? String }
+        }
+        waitUntil("a stopped sink on the timeline") { (try? timeline())?.contains { $0.hasPrefix("sink new stopped: ") } == true }
+        XCTAssertTrue(try timeline().contains { $0.contains("refused by a test") }, "\(String(describing: try? timeline())) \(d.log)")
+        _ = try sqlite3(path("new.db"), "DROP TRIGGER refuse;")
+        waitUntil("the sink running again on the timeline", timeout: 30) { (try? timeline())?.first == "sink new running again" }
+        XCTAssertEqual(try timeline().count, 2, "\(String(describing: try? timeline()))")
+    }
+
     /// Promise: with `http.operatorToken` the page has buttons that advance a cohort; a POST without the
     /// token is 401, with a wrong one, without the control header, from another origin or as a form 403; the
     /// token appears in neither the page nor the log.

@@ -60,6 +60,14 @@ final class ControlRoomTests: XCTestCase {
         h.observe(s, now: start + .seconds(54))
         XCTAssertEqual(h.incidents.count, 2, "bounded")
         XCTAssertEqual(h.incidents.last?.text, "source degraded: no reason given")
+
+        var fresh = StatusHistory()
+        s = fixedStatus(healthy: false)
+        s.sinks[0].state = .starting
+        fresh.observe(s, now: start)  // pg stopped at first sight: an incident; new starting: none
+        s.sinks[0].state = .running
+        fresh.observe(s, now: start + .seconds(1))  // new running for the first time: none
+        XCTAssertEqual(fresh.incidents.map(\.text), ["sink pg stopped: the store refused event seq 101 (insert on customers, key {\"id\":7}): NOT NULL"])
     }
 
     func testTheOperatorTokenComesFromTheEnvironmentOrAFileAndIsNeverShown() throws {

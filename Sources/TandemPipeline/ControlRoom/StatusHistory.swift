@@ -75,7 +75,8 @@ public struct StatusHistory: Sendable {
         for (component, state, reason) in seen {
             let before = states[component]
             states[component] = state
-            guard let before, before != state, state != .starting else { continue }
+            // A component first seen not running is an incident too; starting and the first running are not.
+            guard before != state, state != .starting, !(state == .running && (before == nil || before == .starting)) else { continue }
             let text = state == .running ? "\(component) running again"
                 : "\(component) \(state.rawValue): \(DaemonStatus.oneLine(reason ?? "no reason given", limit: 200))"
             incidents.append(DaemonIncident(at: status.takenAt, component: component, state: state, text: text))
