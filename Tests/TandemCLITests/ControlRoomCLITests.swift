@@ -214,6 +214,7 @@ final class ControlRoomCLITests: XCTestCase {
         let html = try request(port, "/").1
         XCTAssertTrue(html.contains(#"<body data-actions="on">"#))
         XCTAssertFalse(html.contains(Self.token), "the token is in the page")
+        XCTAssertFalse(try request(port, "/status").1.contains(Self.token), "the token is in /status")
         XCTAssertFalse(d.log.contains(Self.token), "the token is in the log")
         XCTAssertTrue(d.log.contains("control room: cohort wave advanced planned → shadow"), d.log)
         XCTAssertTrue(d.log.contains("control room: refused advance of cohort wave: wrong operator token"), d.log)

@@ -95,6 +95,7 @@ body[data-actions="on"] #operator { display:flex; }
     <div class="row" id="source-row"></div>
     <table><thead><tr><th>sink</th><th>state</th><th>applied seq</th><th>lag (events)</th><th>lag (s)</th><th>events/s</th><th>conflicts</th><th>parked</th></tr></thead><tbody id="sinks"></tbody></table>
     <div class="row" id="quarantine" style="margin-top:8px"></div>
+    <div class="row" id="reverse"></div>
   </section>
   <section><h2>Last hour</h2>
     <div class="charts">
@@ -199,6 +200,10 @@ function renderPipeline(s) {
       el("td", {}, Number(k.eventsPerSecond).toFixed(1)), el("td", { class: conflicts ? "warn" : "" }, num(conflicts)),
       el("td", { class: k.parked ? "warn" : "" }, num(k.parked)));
   }));
+  // The reverse flow (new → legacy), when the daemon reports one: its plain figures as they come.
+  const rev = s.reverse && typeof s.reverse === "object" ? Object.entries(s.reverse).filter(e => e[1] === null || typeof e[1] !== "object") : [];
+  document.getElementById("reverse").replaceChildren(...(rev.length ? [el("b", { class: "label" }, "reverse:")] : []),
+    ...rev.map(([k, v]) => fact(k, v === null ? "—" : (typeof v === "number" ? num(v) : v))));
   const q = Object.entries(src.quarantineByReason || {}).sort((a, b) => b[1] - a[1]);
   const total = q.reduce((a, e) => a + e[1], 0);
   document.getElementById("quarantine").replaceChildren(fact("quarantine", total === 0 ? "empty" : num(total) + " open", total ? "warn" : "pass"),

@@ -143,6 +143,8 @@ public struct ControlRoomFigures: Sendable, Hashable {
 }
 
 extension StatusHistory: Hashable {
+    /// Equal when they hold the same samples and incidents (the sampling clock is not compared).
     public static func == (a: StatusHistory, b: StatusHistory) -> Bool { a.samples == b.samples && a.incidents == b.incidents }
+    /// Hashes the samples and incidents.
     public func hash(into h: inout Hasher) { h.combine(samples); h.combine(incidents) }
 }
