@@ -118,9 +118,7 @@ public final class ControlRoomState: Sendable {
         defer { state.close() }
         guard let cohorts = try? state.cohorts() else { return out }
         out.cohorts = cohorts.map { c in
-            let pause = (try? state.timeline(of: c.name))?.last { $0.pauseMs != nil }?.pauseMs
-            var s = CohortStatus(name: c.name, phase: c.phase, paused: c.paused, tenants: c.tenants.count, version: c.version,
-                                 since: c.since, lastPauseMs: pause)
+            var s = CohortStatus(c, state: state)
             s.detail = CohortDetail.read(c, from: state)
             return s
         }

@@ -30,11 +30,14 @@ public struct CohortStatus: Sendable, Hashable {
               let state = try? MigrationStateFile(path: m.state, readOnly: true) else { return [] }
         defer { state.close() }
         guard let cohorts = try? state.cohorts() else { return [] }
-        return cohorts.map { c in
-            let pause = (try? state.timeline(of: c.name))?.last { $0.pauseMs != nil }?.pauseMs
-            return CohortStatus(name: c.name, phase: c.phase, paused: c.paused, tenants: c.tenants.count, version: c.version,
-                                since: c.since, lastPauseMs: pause)
-        }
+        return cohorts.map { CohortStatus($0, state: state) }
+    }
+
+    /// The cohort's status, its last pause read from its timeline in `state`.
+    init(_ c: Cohort, state: MigrationStateFile) {
+        let pause = (try? state.timeline(of: c.name))?.last { $0.pauseMs != nil }?.pauseMs
+        self.init(name: c.name, phase: c.phase, paused: c.paused, tenants: c.tenants.count, version: c.version,
+                  since: c.since, lastPauseMs: pause)
     }
 
     /// The cohort in the `/status` document.
