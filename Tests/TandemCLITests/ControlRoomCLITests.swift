@@ -94,6 +94,13 @@ final class ControlRoomCLITests: XCTestCase {
         XCTAssertTrue(try page.waitUntil("document.getElementById('timeline-list').textContent.includes('cohort pilot advanced planned → shadow by')"))
         // The rows reach the new store: the pipeline shows it caught up.
         XCTAssertTrue(try page.waitUntil("document.querySelector('#sinks tr[data-sink=new]').children[1].textContent === 'running'"))
+        // A clean verify of pilot: its band shows it, and the verify gate no longer blocks it.
+        waitUntil("the rows in the new store") { (try? sqlite3(self.path("new.db"), "SELECT count(*) FROM items;"))?.contains("6") == true }
+        let v = try tandem(["verify", "--cohort", "pilot", "--settle", "0"])
+        XCTAssertEqual(v.status, 0, v.stdout + v.stderr)
+        XCTAssertTrue(try page.waitUntil("document.querySelector('[data-cohort=pilot] .facts').textContent.includes('verifypass, ')"),
+                      "\(String(describing: try? page.evaluate("document.querySelector('[data-cohort=pilot]').textContent")))")
+        XCTAssertTrue(try page.waitUntil("document.querySelector('[data-cohort=pilot] .blocker').textContent.includes('nothing known blocks it')"))
         XCTAssertEqual(try page.evaluate("document.querySelectorAll('.actions button').length")?.int64, 0, "buttons without a token")
         XCTAssertEqual(try page.evaluate("document.body.dataset.actions")?.string, "off")
         try page.screenshot(to: screenshotPath)
@@ -135,7 +142,8 @@ final class ControlRoomCLITests: XCTestCase {
         let next = try XCTUnwrap(pilot["next"] as? [String: Any])
         XCTAssertEqual(next["phase"] as? String, "reads-new")
         XCTAssertEqual((next["gates"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["verify"])
-        XCTAssertEqual(next["blocker"] as? String, "gate verify not checked yet (advance checks it)")
+        XCTAssertTrue(next["blocker"] is NSNull, "\(next)")  // the verify gate is checked afresh: the clean verify holds it
+        XCTAssertEqual((pilot["lastVerify"] as? [String: Any])?["passed"] as? Bool, true)
         XCTAssertEqual(((status["timeline"] as? [[String: Any]])?.first)?["text"] as? String,
                        "cohort wave advanced planned → shadow by tester: second wave")
         XCTAssertGreaterThanOrEqual(((status["history"] as? [String: Any])?["samples"] as? [Any])?.count ?? 0, 1)

@@ -66,8 +66,12 @@ public struct CohortDetail: Sendable, Hashable {
         self.notices = notices; self.nextPhase = nextPhase; self.gates = gates; self.blocker = blocker
     }
 
-    /// Reads what the state file records of `cohort` (no gate is checked: that is `advance`'s work).
-    static func read(_ cohort: Cohort, from state: MigrationStateFile) -> CohortDetail {
+    /// The gates checked afresh for the page (they read only the state file and the mapping: cheap once a
+    /// second); the others show the result `advance` last recorded (forward lag reads the journal and the store).
+    public static let liveGates: Set<String> = ["verify"]
+
+    /// Reads what the state file records of `cohort`; with `context`, the `liveGates` are checked now (not saved).
+    static func read(_ cohort: Cohort, from state: MigrationStateFile, context: GateContext? = nil) -> CohortDetail {
         var d = CohortDetail()
         d.lastVerify = (try? state.lastVerify(cohort: cohort.name))?.map { CheckRecord(at: $0.at, passed: $0.clean, summary: $0.summary) }
         d.lastDrill = (try? state.lastDrill(cohort: cohort.name)) ?? nil
@@ -75,7 +79,10 @@ public struct CohortDetail: Sendable, Hashable {
         guard let next = cohort.phase.next else { return d }
         d.nextPhase = next
         let results = (try? state.gateResults(of: cohort.name)) ?? []
-        d.gates = CohortGates.guarding(from: cohort.phase, to: next).map { g in GateState(name: g.name, last: results.first { $0.gate == g.name }) }
+        d.gates = CohortGates.guarding(from: cohort.phase, to: next).map { g in
+            if let context, liveGates.contains(g.name) { return GateState(name: g.name, last: g.check(context)) }
+            return GateState(name: g.name, last: results.first { $0.gate == g.name })
+        }
         if cohort.paused {
             d.blocker = "paused (tandem cohort resume \(cohort.name))"
         } else if let g = d.gates.first(where: { $0.last?.passed != true }) {

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TandemCore
+import TandemSources
 
 /// One line of the control room's timeline: a cohort's phase change, pause or rollback from the state file,
 /// or an incident the daemon saw (a component stopping or running again).
@@ -119,7 +120,7 @@ public final class ControlRoomState: Sendable {
         guard let cohorts = try? state.cohorts() else { return out }
         out.cohorts = cohorts.map { c in
             var s = CohortStatus(c, state: state)
-            s.detail = CohortDetail.read(c, from: state)
+            s.detail = CohortDetail.read(c, from: state, context: GateContext(config: config, migration: m, cohort: c, now: Quarantine.now()))
             return s
         }
         out.timeline = (try? state.recentTimeline(limit: timelineLimit)) ?? []
