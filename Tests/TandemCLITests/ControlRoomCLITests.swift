@@ -226,5 +226,6 @@ final class ControlRoomCLITests: XCTestCase {
         XCTAssertFalse(d.log.contains(Self.token), "the token is in the log")
         XCTAssertTrue(d.log.contains("control room: cohort wave advanced planned → shadow"), d.log)
         XCTAssertTrue(d.log.contains("control room: refused advance of cohort wave: wrong operator token"), d.log)
+        XCTAssertTrue(d.log.contains("control room: advance of cohort wave refused: cohort wave stays in shadow: gate verify"), d.log)
     }
 }

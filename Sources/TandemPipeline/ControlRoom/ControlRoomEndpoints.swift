@@ -84,7 +84,7 @@ public enum ControlRoomEndpoints {
                                            ("paused", .bool(c.paused)), ("message", .string("cohort \(c.name) \(words)"))])
             return HTTPResponse(contentType: "application/json", body: Array((body.description + "\n").utf8))
         } catch {
-            log?.notice("control room: cohort \(name) not \(action == "pause" || action == "resume" ? action + "d" : action + " done"): \(error)")
+            log?.notice("control room: \(action) of cohort \(name) refused: \(error)")
             let status: HTTPStatus = switch (error as? any CategorizedError)?.category ?? .ioError {
             case .refused: .conflict
             case .noInput: .notFound
