@@ -39,7 +39,7 @@ extension DaemonConfig {
       ],
       "retry": {"$comment": "Back-off while a store is down: doubling from initialMs (1 to 60000) up to maxMs (up to 3600000).",
                 "initialMs": 500, "maxMs": 30000},
-      "http": {"$comment": "/healthz, /status and /metrics. A non-loopback address needs \"allowNonLoopback\": true (no authentication).",
+      "http": {"$comment": "The control room (/), /healthz, /status and /metrics. A non-loopback address needs \"allowNonLoopback\": true (no authentication). \"operatorToken\": \"${TANDEM_OPERATOR_TOKEN}\" (or operatorTokenFile) adds the page's advance/pause/rollback buttons.",
                "listen": "127.0.0.1:9187"},
       "logFormat": "text",
       "snapshot": true,

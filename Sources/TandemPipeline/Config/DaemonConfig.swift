@@ -81,6 +81,8 @@ public struct DaemonConfig: Sendable {
         static let defaultListen = try! HTTPListenAddress(parsing: HTTPListenAddress.defaultAddress)
         /// Whether a non-loopback address was allowed explicitly.
         public var allowNonLoopback = false
+        /// The control room's operator token (nil: the page is read-only and every POST is 403).
+        public var operatorToken: OperatorToken?
     }
 
     /// How log lines are written.

@@ -25,7 +25,7 @@ extension DaemonStatus {
     /// integers, times as RFC 3339 UTC, members in a fixed order.
     public var json: JSONValue {
         // `reverse` only with a migration block's running daemon: documents without one keep their members.
-        .object(baseMembers + (reverse.map { [(key: "reverse", value: $0.json)] } ?? []))
+        .object(baseMembers + (reverse.map { [(key: "reverse", value: $0.json)] } ?? []) + (controlRoom?.jsonMembers ?? []))
     }
 
     private var baseMembers: [(key: String, value: JSONValue)] {

@@ -38,6 +38,7 @@ final class DaemonTicker: Sendable {
                 }
             }
             let status = d.status()
+            d.controlRoom.observe(status)
             let wedged = wedgedReason(d, status: status, now: now, seen: &seen)
             if let wedged, wedgedLogged != wedged {
                 log.error("pipeline wedged: \(wedged); withholding the systemd watchdog ping so systemd restarts tandem")
