@@ -22,13 +22,15 @@ import TandemSources
 struct CutOverMoment {
     let control: CohortControl
     var drainTimeout: Duration = .seconds(30)
+    /// Brings the new store up to the fence in-process instead of waiting for the daemon (the drill, on copies).
+    var catchUp: ((Cohort) throws(MigrationError) -> Void)? = nil
 
     func run(_ cohort: Cohort, who: String, why: String?, now: Timestamp) throws(MigrationError) -> Cohort {
         let clock = ContinuousClock()
         try control.publish(moving: [cohort.name], since: now)
         let fenced = clock.now
         do {
-            try drain(cohort, deadline: fenced + drainTimeout)
+            if let catchUp { try catchUp(cohort) } else { try drain(cohort, deadline: fenced + drainTimeout) }
         } catch {
             try? control.publish()  // lift the legacy fence again: the cohort stays where it was
             throw error
