@@ -151,8 +151,13 @@ final class CohortCLITests: DaemonTestCase {
         XCTAssertEqual(try tandem(["cohort", "advance", "pilot", "--to", "shadow"]).status, 0)
         XCTAssertEqual(try tandem(["verify", "--cohort", "pilot"]).status, 0)
         XCTAssertEqual(try tandem(["cohort", "advance", "pilot", "--to", "reads-new"]).status, 0)
-        r = try tandem(["drill", "--cohort", "pilot"])
+        r = try tandem(["drill", "--cohort", "pilot", "--json"])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix(#"{"cohort":"pilot","passed":true,"reason":"cut-over and rollback rehearsed for 1 tenant(s): "#), r.stdout)
+        XCTAssertNotNil(r.stdout.range(of: #""rollbackParts":\{"fence":[0-9.e-]+,"drain":[0-9.e-]+,"flip\+lift":[0-9.e-]+\},"legacyWrites":1,"newWrites":1,"drained":2,"#,
+                                       options: .regularExpression), r.stdout)
+        r = try tandem(["cohort", "show", "pilot", "--json"])
+        XCTAssertTrue(r.stdout.contains(#""lastDrill":{"at":""#) && r.stdout.contains(#""passed":true,"reason":"cut-over and rollback rehearsed"#), r.stdout)
         // A legacy change the journal does not hold yet (the daemon is stopped): the cut-over waits for it.
         _ = try sqlite3(legacy, "INSERT INTO items VALUES (2, 'acme', 'b', 1);")
 
