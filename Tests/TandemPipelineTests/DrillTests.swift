@@ -148,6 +148,19 @@ final class DrillTests: XCTestCase {
         XCTAssertNil(try check.scalar("SELECT 1 FROM sqlite_master WHERE name = '_tandem_fence_bestellungen_insert'"))
     }
 
+    func testACohortInShadowIsRehearsedFromReadsNewOnTheCopiesOnly() throws {
+        let (f, control) = try liveMigration()
+        defer { control.state.close() }
+        _ = try control.create(name: "early", selection: .tenants(["t1"]), who: "ops", why: nil, now: now)
+        _ = try control.advance(name: "early", to: .shadow, who: "ops", why: nil, now: now)
+        let outcome = try Drill(config: f.config).run(cohort: "early", now: now)
+        XCTAssertTrue(outcome.record.passed, outcome.record.reason)
+        XCTAssertEqual(try control.cohort("early").phase, .shadow)
+        XCTAssertEqual(try control.state.timeline(of: "early").map(\.action), ["create", "advance"])
+        XCTAssertEqual(try RoutingStore(spec: f.config.migration!.legacy, role: .legacy).routes().first { $0.tenant == "t1" }?.phase, "shadow")
+        XCTAssertThrowsError(try Drill(config: f.config).run(cohort: "nope", now: now)) { XCTAssertTrue("\($0)".hasPrefix("no cohort named \"nope\""), "\($0)") }
+    }
+
     func testAChangedMappingNeedsANewDrill() throws {
         let (f, control) = try liveMigration()
         defer { control.state.close() }
