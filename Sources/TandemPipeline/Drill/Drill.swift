@@ -81,8 +81,11 @@ public final class Drill {
         // The copies, each as of one moment (the online backup API: the live stores keep running).
         let legacyCopy = dir + "/legacy.db", newCopy = dir + "/new.db", stateCopy = dir + "/state.db"
         for (from, to) in [(legacyPath, legacyCopy), (newPath, newCopy), (m.state, stateCopy)] {
-            let db = try Database(path: from, mode: .readOnly)
+            // Read-write with query_only, as the state file's pages read it: a read-only open of a WAL file
+            // fails when its -shm is gone.
+            let db = try Database(path: from, mode: .readWrite)
             defer { db.close() }
+            try db.execute("PRAGMA query_only = ON")
             try db.backup(to: to)
         }
         var copy = config
