@@ -107,6 +107,7 @@ enum CohortCommands {
             }
             let lagSeconds = lag?.oldestPending.map { age($0, now) } ?? 0
             let verified = try control.state.lastVerify(cohort: name)
+            let drilled = try control.state.lastDrill(cohort: name)
             if args.flag("--json") {
                 let g = gates.map { r -> JSONValue in
                     .object([("gate", .string(r.gate)), ("passed", .bool(r.passed)), ("detail", .string(r.detail)),
@@ -124,6 +125,7 @@ enum CohortCommands {
                                                               ("seconds", .double(lagSeconds))]) } ?? .null),
                             ("lastVerify", verified.map { v in .object([("at", .string(v.at.rfc3339)), ("ageSeconds", .double(age(v.at, now))),
                                                                       ("clean", .bool(v.clean)), ("summary", .string(v.summary))]) } ?? .null),
+                            ("lastDrill", drilled.map(drillJSON(now)) ?? .null),
                             ("gates", .array(g)), ("timeline", .array(t))]
                 Output.out(JSONValue.object(members).description + "\n")
                 return 0
@@ -137,6 +139,7 @@ enum CohortCommands {
                     + (lag.pendingEvents > 0 ? String(format: ", the oldest %.1f s old", lagSeconds) : "") + " (sink at seq \(lag.appliedSeq))\n"
             }
             if let v = verified { out += "  last verify \(ageText(age(v.at, now))) ago: \(v.summary)\n" }
+            if let d = drilled { out += "  last drill \(ageText(age(d.at, now))) ago: \(d.passed ? "passed" : "FAILED"): \(d.reason)\n" }
             out += "gates:\n"
             for gate in CohortGates.all {
                 if let r = gates.first(where: { $0.gate == gate.name }) {
@@ -155,6 +158,13 @@ enum CohortCommands {
             Output.out(MigrationCLI.escapedLines(out))
             return 0
         }
+    }
+
+    /// A drill record as `cohort show --json` gives it.
+    static func drillJSON(_ now: Timestamp) -> (DrillRecord) -> JSONValue {
+        { d in .object([("at", .string(d.at.rfc3339)), ("ageSeconds", .double(age(d.at, now))), ("passed", .bool(d.passed)), ("reason", .string(d.reason)),
+                        ("cutOverPauseMs", d.cutOverPauseMs.map(JSONValue.double) ?? .null), ("rollbackMs", d.rollbackMs.map(JSONValue.double) ?? .null),
+                        ("mappingVersion", .string(d.mappingVersion))]) }
     }
 
     static func age(_ t: Timestamp, _ now: Timestamp) -> Double { max(0, Double(now.microseconds - t.microseconds) / 1_000_000) }

@@ -12,7 +12,7 @@ enum Tandem {
                                       FenceCommands.group, NotifyCommands.group]
     static let topLevel: [Verb] = [RunCommand.verb, IngestCommands.ingestVerb, SnapshotCommands.snapshotVerb, ReplayCommands.replayVerb,
                                    ReplayCommands.rewindVerb, StatusCommand.statusVerb, AuditCommand.verb, RouteCommand.routeVerb,
-                                   VerifyCommand.verb]
+                                   VerifyCommand.verb, DrillCommand.verb]
 
     static func main() {
         signal(SIGPIPE, SIG_IGN)

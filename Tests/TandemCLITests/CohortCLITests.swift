@@ -54,6 +54,14 @@ final class CohortCLITests: DaemonTestCase {
         r = try tandem(["route", "acme", "--json"])
         XCTAssertTrue(r.stdout.hasPrefix(#"{"tenant":"acme","cohort":"pilot","phase":"reads-new","reads":"new","writes":"legacy","version":4,"since":""#), r.stdout)
         r = try tandem(["cohort", "advance", "pilot"])
+        XCTAssertEqual([r.status.description, r.stderr], ["1", "tandem: cohort pilot stays in reads-new: gate drill for reads-new → cut-over does not hold:"
+                                                          + " no drill of the cohort yet; run tandem drill --config \(configPath) --cohort pilot\n"])
+        r = try tandem(["drill", "--cohort", "pilot"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("drill cohort pilot: passed: cut-over and rollback rehearsed for 1 tenant(s): 1 write(s) to legacy,"
+                                         + " 1 to the new store, 2 drained back; verify of the copies clean: "), r.stdout)
+        XCTAssertEqual(try sqlite3(legacy, "SELECT writes FROM _tandem_routing WHERE tenant = 'acme'"), "legacy\n", "the live stores are not rehearsed on")
+        r = try tandem(["cohort", "advance", "pilot"])
         XCTAssertEqual([r.status.description, r.stdout], ["0", "cohort pilot: reads-new → cut-over\n"], r.stderr)
         XCTAssertEqual(try client(port, "acme"), "acme reads new writes new version 5\n")
 
@@ -83,6 +91,8 @@ final class CohortCLITests: DaemonTestCase {
         XCTAssertTrue(r.stdout.hasPrefix("cohort pilot: cut-over since "), r.stdout)
         XCTAssertNotNil(r.stdout.range(of: #"\n  forward lag: 0 events of its tenants not yet in the new store \(sink at seq \d+\)\n"#,
                                        options: .regularExpression), r.stdout)
+        XCTAssertNotNil(r.stdout.range(of: #"\n  last drill \d+ s ago: passed: cut-over and rollback rehearsed for 1 tenant\(s\)"#, options: .regularExpression), r.stdout)
+        XCTAssertNotNil(r.stdout.range(of: #"\n  drill         passed \d+ s ago: last drill at \S+ passed: "#, options: .regularExpression), r.stdout)
         XCTAssertNotNil(r.stdout.range(of: #"\ngates:\n  verify        passed \d+ s ago: last verify at \S+: clean: 1 row \(cohort pilot, [^\n]*\n"#
                                        + #"  forward-lag   passed \d+ s ago: sink new at seq \d+ has applied every event"#,
                                        options: .regularExpression), r.stdout)
@@ -138,6 +148,13 @@ final class CohortCLITests: DaemonTestCase {
         XCTAssertEqual(try tandem(["cohort", "advance", "pilot", "--to", "shadow"]).status, 0)
         XCTAssertEqual(try tandem(["verify", "--cohort", "pilot"]).status, 0)
         XCTAssertEqual(try tandem(["cohort", "advance", "pilot", "--to", "reads-new"]).status, 0)
+        r = try tandem(["drill", "--cohort", "pilot", "--json"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix(#"{"cohort":"pilot","passed":true,"reason":"cut-over and rollback rehearsed for 1 tenant(s): "#), r.stdout)
+        XCTAssertNotNil(r.stdout.range(of: #""rollbackParts":\{"fence":[0-9.e-]+,"drain":[0-9.e-]+,"flip\+lift":[0-9.e-]+\},"legacyWrites":1,"newWrites":1,"drained":2,"#,
+                                       options: .regularExpression), r.stdout)
+        r = try tandem(["cohort", "show", "pilot", "--json"])
+        XCTAssertTrue(r.stdout.contains(#""lastDrill":{"at":""#) && r.stdout.contains(#""passed":true,"reason":"cut-over and rollback rehearsed"#), r.stdout)
         // A legacy change the journal does not hold yet (the daemon is stopped): the cut-over waits for it.
         _ = try sqlite3(legacy, "INSERT INTO items VALUES (2, 'acme', 'b', 1);")
 

@@ -61,6 +61,14 @@ final class NotifyCLITests: XCTestCase {
                         + " INSERT OR IGNORE INTO customers SELECT id, company, lower(trim(email)), name, lang FROM l.customers;")
         r = try tandem(["verify", "--cohort", cohort, "--settle", "0"])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        // The drill gate guards cut-over too: a passing drill with the verify's mapping version is planted (these
+        // stores have no integer keys to rehearse with; DrillTests and CohortCLITests run real drills).
+        _ = try sqlite3(path("state.db"), """
+            CREATE TABLE IF NOT EXISTS drill_results (cohort TEXT PRIMARY KEY, at TEXT NOT NULL, passed INTEGER NOT NULL,
+                reason TEXT NOT NULL, cutover_pause_ms REAL, rollback_ms REAL, mapping_version TEXT NOT NULL);
+            INSERT OR REPLACE INTO drill_results SELECT cohort, at, 1, 'planted by the test', NULL, NULL, mapping_version
+                FROM verify_results WHERE cohort = '\(cohort)';
+            """)
     }
 
     func createBigCohort() throws {

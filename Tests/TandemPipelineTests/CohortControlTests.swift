@@ -25,6 +25,7 @@ final class CohortControlTests: XCTestCase {
         XCTAssertEqual(c.phase, .planned)
         XCTAssertEqual(c.tenants, ["acme", "bolt"])
         try f.recordCleanVerify(control, cohort: "pilot")
+        try f.recordPassingDrill(control, cohort: "pilot")
         XCTAssertEqual(try control.advance(name: "pilot", to: .readsNew, who: "ben", why: nil, now: now).map(\.phase), [.shadow, .readsNew])
         control.state.close()
 
@@ -102,6 +103,7 @@ final class CohortControlTests: XCTestCase {
         defer { control.state.close() }
         _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
         try f.recordCleanVerify(control, cohort: "pilot")
+        try f.recordPassingDrill(control, cohort: "pilot")
         _ = try control.advance(name: "pilot", to: .readsNew, who: "x", why: nil, now: now)
         let other = try f.journal("bolt", ids: [1], age: 600)
         let acme = try f.journal("acme", ids: [2, 3], age: 60)
@@ -115,11 +117,11 @@ final class CohortControlTests: XCTestCase {
             XCTAssertEqual(Double(age ?? "") ?? 0, 60, accuracy: 2, "\(error)")
         }
         XCTAssertEqual(try control.cohort("pilot").phase, .readsNew)
-        XCTAssertEqual(try control.state.gateResults(of: "pilot").map { "\($0.gate) \($0.passed)" }, ["forward-lag false", "notice true", "verify true"])  // notice: no notify block, holds
+        XCTAssertEqual(try control.state.gateResults(of: "pilot").map { "\($0.gate) \($0.passed)" }, ["drill true", "forward-lag false", "notice true", "verify true"])  // notice: no notify block, holds
 
         try f.applyToNew(acme)
         XCTAssertEqual(try control.advance(name: "pilot", to: nil, who: "x", why: nil, now: now).map(\.phase), [.cutOver])
-        let gate = try XCTUnwrap(control.state.gateResults(of: "pilot").first)
+        let gate = try XCTUnwrap(control.state.gateResults(of: "pilot").first { $0.gate == "forward-lag" })
         XCTAssertEqual([gate.gate, "\(gate.passed)", gate.detail],
                        ["forward-lag", "true", "sink new at seq 3 has applied every event of the cohort's tenants"])
     }
@@ -132,6 +134,7 @@ final class CohortControlTests: XCTestCase {
         control.drainTimeout = .milliseconds(300)
         _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
         try f.recordCleanVerify(control, cohort: "pilot")
+        try f.recordPassingDrill(control, cohort: "pilot")
         _ = try control.advance(name: "pilot", to: .readsNew, who: "x", why: nil, now: now)
         let pending = try f.journal("acme", ids: [1], age: 1)
         XCTAssertThrowsError(try control.advance(name: "pilot", to: nil, who: "x", why: nil, now: now)) {
@@ -172,6 +175,7 @@ final class CohortControlTests: XCTestCase {
             XCTAssertTrue(($0 as? SQLiteError)?.message.hasPrefix("tandem: tenant acme writes to the legacy store since ") == true, "\($0)")
         }
         try f.recordCleanVerify(control, cohort: "pilot")
+        try f.recordPassingDrill(control, cohort: "pilot")
         _ = try control.advance(name: "pilot", to: .cutOver, who: "x", why: nil, now: now)
         XCTAssertEqual(try [route(legacy), route(new)], ["cut-over new new 4", "cut-over new new 4"])
         XCTAssertThrowsError(try legacy.execute("INSERT INTO bestellungen VALUES (11, 'acme', 1)")) {

@@ -30,6 +30,7 @@ final class CohortPostgresTests: XCTestCase {
         let now = Quarantine.now()
         _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
         try f.recordCleanVerify(control, cohort: "pilot")
+        try f.recordPassingDrill(control, cohort: "pilot")
         _ = try control.advance(name: "pilot", to: .readsNew, who: "x", why: nil, now: now)
         let row = try app.query("SELECT phase, reads, writes FROM _tandem_routing WHERE tenant = 'acme'")
         XCTAssertEqual([row[0, 0], row[0, 1], row[0, 2]], ["reads-new", "new", "legacy"])

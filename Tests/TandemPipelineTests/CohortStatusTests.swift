@@ -12,6 +12,7 @@ final class CohortStatusTests: XCTestCase {
         let now = Quarantine.now()
         _ = try control.create(name: "pilot", selection: .tenants(["acme", "bolt"]), who: "x", why: nil, now: now)
         try f.recordCleanVerify(control, cohort: "pilot")
+        try f.recordPassingDrill(control, cohort: "pilot")
         _ = try control.advance(name: "pilot", to: .cutOver, who: "x", why: nil, now: now)
         control.state.close()
 

@@ -20,6 +20,7 @@ final class RoutesEndpointTests: XCTestCase {
         let now = Quarantine.now()
         _ = try control.create(name: "pilot", selection: .tenants(["acme", "a b"]), who: "x", why: nil, now: now)
         try f.recordCleanVerify(control, cohort: "pilot")
+        try f.recordPassingDrill(control, cohort: "pilot")
         _ = try control.advance(name: "pilot", to: .readsNew, who: "x", why: nil, now: now)
         let since = now.rfc3339
         XCTAssertEqual(answer("/v1/routes/a%20b", f.config).1,

@@ -119,6 +119,20 @@ final class SQLiteCaptureTests: XCTestCase {
     }
 
     /// Finding 3: a rowid table without a declared key is refused (VACUUM renumbers rowids); the fix is named.
+    /// A migration's write fences (`_tandem_fence_…` triggers) on a captured table are not change capture: they
+    /// neither count as installed capture nor make the source warn about old triggers.
+    func testWriteFenceTriggersAreNotTakenForCapture() throws {
+        let db = try Database(path: dbPath)
+        defer { db.close() }
+        try db.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, tenant TEXT); CREATE TABLE fenced (id INTEGER PRIMARY KEY, tenant TEXT)")
+        try ChangeTableTriggers.install(db: db, tables: ["orders"])
+        for t in ["orders", "fenced"] {
+            try db.execute("CREATE TRIGGER _tandem_fence_\(t)_insert BEFORE INSERT ON \(t) WHEN 0 BEGIN SELECT RAISE(ABORT, 'fenced'); END")
+        }
+        XCTAssertEqual(try ChangeTableTriggers.installedTables(db: db), ["orders"])
+        XCTAssertEqual(try ChangeTableTriggers.installedTriggers(db: db).map(\.table), ["orders", "orders", "orders"])
+    }
+
     func testATableWithoutAPrimaryKeyIsRefusedWithTheFix() throws {
         let db = try Database(path: dbPath)
         try db.execute("""

@@ -74,7 +74,7 @@ public struct CohortDetail: Sendable, Hashable {
     static func read(_ cohort: Cohort, from state: MigrationStateFile, context: GateContext? = nil) -> CohortDetail {
         var d = CohortDetail()
         d.lastVerify = (try? state.lastVerify(cohort: cohort.name))?.map { CheckRecord(at: $0.at, passed: $0.clean, summary: $0.summary) }
-        d.lastDrill = (try? state.lastDrill(cohort: cohort.name)) ?? nil
+        d.lastDrill = ((try? state.lastDrill(cohort: cohort.name)) ?? nil).map { CheckRecord(at: $0.at, passed: $0.passed, summary: $0.reason) }
         d.notices = (try? state.noticeCounts(of: cohort.name)) ?? NoticeCounts()
         guard let next = cohort.phase.next else { return d }
         d.nextPhase = next

@@ -93,31 +93,6 @@ extension MigrationStateFile {
         }
     }
 
-    /// The cohort's last drill: the newest row of a `drill_results` table when the file has one (read by
-    /// column name: `at`/`finished_at`, `passed`/`pass`, `summary`/`detail`), else the `drill` gate's last
-    /// result; nil when neither exists.
-    public func lastDrill(cohort: String) throws(MigrationError) -> CheckRecord? {
-        try wrap {
-            if try tableExists("drill_results") {
-                let s = try db.prepare("SELECT * FROM drill_results WHERE cohort = ? ORDER BY rowid DESC LIMIT 1")
-                try s.bind(cohort, at: 1)
-                if try s.step() {
-                    var columns: [String: Int32] = [:]
-                    for i in 0..<s.columnCount { columns[s.columnName(i).lowercased()] = i }
-                    let at = ["at", "finished_at", "finishedat", "ended_at"].compactMap { columns[$0] }.first
-                    let passed = ["passed", "pass", "ok", "clean"].compactMap { columns[$0] }.first
-                    let summary = ["summary", "detail", "result"].compactMap { columns[$0] }.first
-                    if let at, let passed {
-                        return CheckRecord(at: Self.time(s.text(at)), passed: s.int64(passed) != 0,
-                                           summary: summary.map { s.text($0) } ?? "")
-                    }
-                }
-            }
-            return try gateResults(of: cohort).first { $0.gate == "drill" }
-                .map { CheckRecord(at: $0.checkedAt, passed: $0.passed, summary: $0.detail) }
-        }
-    }
-
     private func tableExists(_ name: String) throws -> Bool {
         let s = try db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
         try s.bind(name, at: 1)

@@ -34,6 +34,11 @@ public struct TimelineEntry: Sendable, Hashable {
     public var why: String?
     /// The write pause the cohort's tenants saw, in milliseconds (cut-over and rollback from cut-over).
     public var pauseMs: Double?
+
+    /// A line from its parts (tools outside this module record phases too: the rollback bench).
+    public init(at: Timestamp, action: String, from: MigrationPhase?, to: MigrationPhase, who: String, why: String?, pauseMs: Double? = nil) {
+        self.at = at; self.action = action; self.from = from; self.to = to; self.who = who; self.why = why; self.pauseMs = pauseMs
+    }
 }
 
 /// The last result of one gate for one cohort.

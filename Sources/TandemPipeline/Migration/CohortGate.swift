@@ -25,8 +25,8 @@ public protocol CohortGate: Sendable {
 
 /// Every gate, in the order they are checked.
 public enum CohortGates {
-    /// The gates (issue 13 brings `forward-lag`, issue 14 `verify`, issue 15 `notice`; the drill gate comes with its issue).
-    public static let all: [any CohortGate] = [VerifyGate(), ForwardLagGate(), NoticeGate()]
+    /// The gates (issue 13 brings `forward-lag`, issue 14 `verify`, issue 14 `drill`, issue 15 `notice`).
+    public static let all: [any CohortGate] = [VerifyGate(), ForwardLagGate(), DrillGate(), NoticeGate()]
 
     /// The gates guarding `from → to`.
     public static func guarding(from: MigrationPhase, to: MigrationPhase) -> [any CohortGate] {

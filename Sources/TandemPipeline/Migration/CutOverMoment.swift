@@ -24,13 +24,15 @@ import TandemSources
 struct CutOverMoment {
     let control: CohortControl
     var drainTimeout: Duration = .seconds(30)
+    /// Brings the new store up to the fence in-process instead of waiting for the daemon (the drill, on copies).
+    var catchUp: ((Cohort) throws(MigrationError) -> Void)? = nil
 
     func run(_ cohort: Cohort, who: String, why: String?, now: Timestamp) throws(MigrationError) -> Cohort {
         let clock = ContinuousClock()
         try control.publish(moving: [cohort.name], since: now)
         let fenced = clock.now
         do {
-            try drain(cohort, deadline: fenced + drainTimeout)
+            if let catchUp { try catchUp(cohort) } else { try drain(cohort, deadline: fenced + drainTimeout) }
             // Capture on the new store before its fence lifts: no application write there escapes the reverse flow.
             try ReverseSetup.installCapture(control.config, tables: control.tables(.new))
         } catch {

@@ -141,8 +141,12 @@ public enum ChangeTableTriggers {
         try SourceError.wrapping(db.path) { try triggeredTables(db) }
     }
 
+    /// The change table's triggers by name: Tandem's, but not the write fences (`_tandem_fence_…`, see `RoutingStore`),
+    /// which a migration puts on the same tables.
+    static let captureTrigger = "name LIKE '\\_tandem\\_%' ESCAPE '\\' AND name NOT LIKE '\\_tandem\\_fence\\_%' ESCAPE '\\'"
+
     private static func triggeredTables(_ db: Database) throws -> [String] {
-        let st = try db.prepare("SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_tandem\\_%' ESCAPE '\\' AND name NOT LIKE '\\_tandem\\_fence\\_%' ESCAPE '\\' ORDER BY tbl_name")
+        let st = try db.prepare("SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND \(captureTrigger) ORDER BY tbl_name")
         var out: [String] = []
         while try st.step() { out.append(st.text(0)) }
         return out
@@ -155,7 +159,7 @@ public enum ChangeTableTriggers {
     /// Every Tandem trigger as (table, SQL).
     /// - Throws: `SQLiteError`.
     static func installedTriggers(db: Database) throws -> [(table: String, sql: String)] {
-        let st = try db.prepare("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_tandem\\_%' ESCAPE '\\' AND name NOT LIKE '\\_tandem\\_fence\\_%' ESCAPE '\\' ORDER BY tbl_name")
+        let st = try db.prepare("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND \(captureTrigger) ORDER BY tbl_name")
         var out: [(String, String)] = []
         while try st.step() { out.append((st.text(0), st.text(1))) }
         return out

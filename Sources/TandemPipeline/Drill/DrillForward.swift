@@ -1,0 +1,90 @@
+import Foundation
+import TandemCore
+import TandemJournal
+import TandemSinks
+import TandemSources
+
+/// Forward replication for the drill, in-process and on the copies: the live journal (read only) from the new
+/// copy's checkpoint, then the legacy copy's change table from where the live journal stops, through a journal
+/// of the drill's own, into the new copy. The live journal's manifest is never written (the replay of the live
+/// journal keeps its consumer position in memory).
+struct DrillForward {
+    /// The live config (its journal, source kind, mapping, new sink).
+    let live: DaemonConfig
+    /// The legacy copy (a SQLite file).
+    let legacyCopy: String
+    /// The new copy's sink spec (named as the live sink: its checkpoint row is the live one's copy).
+    let newCopy: SinkSpec
+    /// The drill's forward journal.
+    let journal: String
+    let mapping: Mapping
+
+    /// Applies everything legacy holds now (journaled live or only in the copy's change table) to the new copy.
+    func catchUp() throws {
+        let sink = live.sink(named: live.migration?.new ?? "")
+        let filter = sink?.filter ?? ReplayFilter()
+        if Journal.exists(at: live.journal) {
+            let target = try newCopy.open()
+            defer { target.close() }
+            var options = ReplayOptions(filter: filter)
+            options.ledger = MemoryLedger()
+            options.log = { _ in }
+            try Replayer(journal: live.journal, sink: target, options: options).run()
+        }
+        try Journal.createIfMissing(at: journal)
+        let writer = try JournalWriter(directory: journal)
+        let source = StartAfterSource(try SourceSpec.parse("sqlite-changelog:\(legacyCopy)").makeSource(log: { _ in }),
+                                      start: try Self.livePosition(live))
+        let ingestor = Ingestor(source: source, journal: writer, quarantine: try Quarantine(journal: journal), mapping: mapping)
+        do {
+            let summary = try ingestor.run(once: true)
+            source.close(); writer.close()
+            if summary.quarantined > 0 {
+                throw DrillFailure("\(summary.quarantined) legacy change(s) of the rehearsal went to quarantine instead of the new store (tandem quarantine list --journal \(journal))")
+            }
+        } catch { source.close(); writer.close(); throw error }
+        var own = newCopy
+        own.name = "drill"  // a checkpoint row of its own: this journal is not the live one
+        let target = try own.open()
+        defer { target.close() }
+        var options = ReplayOptions(filter: filter)
+        options.log = { _ in }
+        try Replayer(journal: journal, sink: target, options: options).run()
+    }
+
+    /// The source position of the live journal's newest event (nil: none, or not the change table's).
+    static func livePosition(_ config: DaemonConfig) throws -> String? {
+        guard Journal.exists(at: config.journal), let position = try Journal.lastEvent(at: config.journal)?.sourcePosition else { return nil }
+        return SnapshotPosition(position) != nil ? position : nil
+    }
+}
+
+/// A change source that, opened without a position, starts after `start` (the drill's journal is new; the
+/// live journal already holds what came before).
+final class StartAfterSource: ChangeSource {
+    let inner: any ChangeSource
+    let start: String?
+    init(_ inner: any ChangeSource, start: String?) { self.inner = inner; self.start = start }
+    var description: String { inner.description }
+    var rawFormat: RawFormat { inner.rawFormat }
+    var lastReadEndsTransaction: Bool { inner.lastReadEndsTransaction }
+    func recognizes(_ position: String) -> Bool { inner.recognizes(position) }
+    func open(after position: String?) throws { try inner.open(after: position ?? start) }
+    func read(limit: Int, wait: Duration?, stop: StopSignal?) throws -> [SourceRecord] { try inner.read(limit: limit, wait: wait, stop: stop) }
+    func acknowledge(through position: String) throws { try inner.acknowledge(through: position) }
+    func declaredSchemas() throws -> [EntitySchema] { try inner.declaredSchemas() }
+    func close() { inner.close() }
+}
+
+/// Consumer positions kept in memory: a replay of the live journal into a copy must not register in its manifest.
+struct MemoryLedger: ConsumerLedger {
+    func register(_ name: String, appliedSeq: UInt64) throws {}
+    func reserve(_ name: String, through seq: UInt64) throws {}
+    func applied(_ name: String, seq: UInt64) throws {}
+}
+
+/// Why a drill failed, in one line (recorded in the state file as the drill's reason).
+struct DrillFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ reason: String) { description = reason }
+}
