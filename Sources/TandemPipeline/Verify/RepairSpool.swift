@@ -53,7 +53,9 @@ public struct RepairSpool: Sendable {
         let body: JSONValue
         switch answer {
         case .success(let o): body = o.json
-        case .failure(let e): body = .object([("error", .string(e.description))])
+        case .failure(let e):
+            // The reason alone: the verify reading it says "verify --repair:" itself.
+            if case .repair(let reason) = e { body = .object([("error", .string(reason))]) } else { body = .object([("error", .string(e.description))]) }
         }
         try write(body, to: "\(directory)/\(id).done.json")
     }
