@@ -73,6 +73,13 @@ func now() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
+/// CPU seconds (user and system) this process has used so far.
+func cpuSeconds() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+}
+
 /// Peak resident set size of this process image so far, in MiB (VmHWM: unlike getrusage's
 /// ru_maxrss it is not carried over from the parent across exec).
 func peakRSSMiB() -> Double {

@@ -9,6 +9,7 @@ let benches: [String: () throws -> Void] = [
     "audit": AuditBench.run,
     "pipeline": PipelineBench.run,
     "rollback": RollbackBench.run,
+    "verify": VerifyBench.run,
 ]
 /// Child processes of the benchmarks (they take arguments).
 let children: [String: ([String]) throws -> Void] = [
@@ -17,6 +18,7 @@ let children: [String: ([String]) throws -> Void] = [
     "snapshot-child": SnapshotBench.child,
     "snapshot-replay": SnapshotBench.replayChild,
     "audit-child": AuditBench.child,
+    "verify-child": VerifyBench.child,
     "decode-loop": { _ in print(try JournalBench.decodeRate(JournalBench.pool.map(JournalBench.frame))) },
     // Append CPU cost: groups of 256 into DIR (on tmpfs, fdatasync is nearly free).
     "append-loop": { args in

@@ -16,6 +16,8 @@ enum VerifyCommand {
             .flag("--show-values", "print the differing values (hidden by default: they are customer data)"),
             .value("--chunk", "N", "legacy rows per chunk (default 1000)"),
             .value("--settle", "SECONDS", "how long a difference must stay the same to be reported (default 2)"),
+            .flag("--repair", "journal the differing keys again from legacy (snapshot events; a delete for an extra row), then verify them again"),
+            .value("--wait", "SECONDS", "with --repair: how long to wait for the daemon and the new sink (default 60)"),
         ],
         details: """
         Reads each legacy table in primary-key chunks through the mapping and the same key range of the new
@@ -26,6 +28,11 @@ enum VerifyCommand {
         migration state file (a cohort leaves shadow only after a clean verify of it); a verify interrupted
         goes on from its last chunk when run again with the same scope. Either store may be SQLite or
         PostgreSQL.
+        --repair re-reads each differing key from legacy through the mapping and journals it as a snapshot event
+        (a key legacy does not have: a delete event), so the journal stays the single history of the new store;
+        it then waits for the new sink to apply them and verifies those keys again. While `tandem run` holds the
+        journal, the request goes to the daemon (a file in the journal's repair/ directory), which journals it
+        between two appends; otherwise verify appends and replays into the new sink itself.
         Exit 0 clean, 1 not clean, 64 usage, 69 a store cannot be read.
         """
     ) { args in
@@ -40,6 +47,11 @@ enum VerifyCommand {
         if let s = args.value("--settle") {
             guard let d = Double(s), d >= 0, d.isFinite else { throw UsageError("verify: --settle takes seconds (0 or more), not '\(s)'") }
             options.settleSeconds = d
+        }
+        var wait = 60.0
+        if let w = args.value("--wait") {
+            guard let d = Double(w), d > 0, d.isFinite else { throw UsageError("verify: --wait takes seconds (more than 0), not '\(w)'") }
+            wait = d
         }
         let entities = args.all("--entity").flatMap { $0.split(separator: ",").map(String.init) }
         return try MigrationCLI.withControl(args) { control in
@@ -56,12 +68,24 @@ enum VerifyCommand {
             let verifier = try Verifier(config: control.config, scope: scope, options: options)
             defer { verifier.close() }
             verifier.progressStore = control.state.verifyProgress(scope: scope.text, version: try Verifier.mappingVersion(control.config.mapping))
-            let result = try verifier.run()
+            var result = try verifier.run()
+            let show = args.flag("--show-values")
+            var repair: RepairReport?
+            if args.flag("--repair"), !result.differences.isEmpty {
+                if !args.flag("--json") { Output.out(MigrationCLI.escapedLines(VerifyOutput.text(result, showValues: show))) }
+                let r = try verifier.repair(result, config: control.config, wait: wait)
+                repair = r
+                result = r.result
+            }
             try control.state.save(result)
             if args.flag("--json") {
-                Output.out(VerifyOutput.json(result, showValues: args.flag("--show-values")).description + "\n")
+                var json = VerifyOutput.json(result, showValues: show)
+                if let repair, case .object(var members) = json { members.append(("repair", VerifyOutput.json(repair))); json = .object(members) }
+                Output.out(json.description + "\n")
+            } else if let repair {
+                Output.out(MigrationCLI.escapedLines(VerifyOutput.text(repair, showValues: show)))
             } else {
-                Output.out(MigrationCLI.escapedLines(VerifyOutput.text(result, showValues: args.flag("--show-values"))))
+                Output.out(MigrationCLI.escapedLines(VerifyOutput.text(result, showValues: show)))
             }
             return result.clean ? 0 : ExitCode.checkFailed
         }

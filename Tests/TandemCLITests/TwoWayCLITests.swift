@@ -150,6 +150,10 @@ final class TwoWayCLITests: DaemonTestCase {
             resume()
             try advance("reads-new")
             try settle(after: "reads-new (round \(round))", writesOn: "legacy")
+            if round == 1 {  // the drill gate: a real rehearsal on copies, taken while the daemon runs
+                let d = try tandem(["drill", "--cohort", "pilot"])
+                XCTAssertEqual(d.status, 0, d.stdout + d.stderr)
+            }
             resume()
             try advance("cut-over")
             try settle(after: "cut-over (round \(round))", writesOn: "new")

@@ -68,6 +68,7 @@ final class ReverseDrainPostgresTests: XCTestCase {
         let now = Quarantine.now()
         _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
         try f.recordCleanVerify(control, cohort: "pilot")
+        try f.recordPassingDrill(control, cohort: "pilot")
         _ = try control.advance(name: "pilot", to: .cutOver, who: "x", why: nil, now: now)
         let app = try PostgresConnection(conninfo: uri, redactor: PostgresRedactor(conninfo: uri))
         defer { app.close() }

@@ -20,6 +20,7 @@ final class ReverseDrainTests: XCTestCase {
         let control = try CohortControl(config: f.config)
         _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
         try f.recordCleanVerify(control, cohort: "pilot")
+        try f.recordPassingDrill(control, cohort: "pilot")
         XCTAssertEqual(try control.advance(name: "pilot", to: .cutOver, who: "x", why: nil, now: now).last?.phase, .cutOver)
         return (f, control)
     }
@@ -92,6 +93,7 @@ final class ReverseDrainTests: XCTestCase {
         defer { control.state.close() }
         _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
         try f.recordCleanVerify(control, cohort: "pilot")
+        try f.recordPassingDrill(control, cohort: "pilot")
         XCTAssertThrowsError(try control.advance(name: "pilot", to: .cutOver, who: "x", why: nil, now: now)) {
             XCTAssertTrue("\($0)".hasPrefix("new store \(f.newPath): reverse capture not installed: table \"orders\" in \(f.newPath) has no primary key"), "\($0)")
         }

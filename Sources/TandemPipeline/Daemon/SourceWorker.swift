@@ -22,9 +22,11 @@ final class SourceWorker: Sendable {
     private let quarantineLog: RateLimitedLog
     /// Whether start-up still owes the catch-up snapshot (config `snapshot`, a `sqlite-changelog:` source).
     private let snapshotFirst: Bool
+    /// The migration block (`verify --repair` requests read its legacy store).
+    private let migration: DaemonConfig.Migration?
 
     init(config: DaemonConfig, mapping: Mapping, journal: JournalHandle, state: DaemonState, log: DaemonLog, stop: Wakeup) {
-        spec = config.source; sourceText = config.sourceText
+        spec = config.source; sourceText = config.sourceText; migration = config.migration
         self.journal = journal; self.state = state; self.log = log; self.stop = stop
         settings = Mutex((mapping, config.retry))
         snapshotFirst = config.snapshot && config.source.kind == .sqliteChangelog
@@ -42,6 +44,10 @@ final class SourceWorker: Sendable {
 
     /// Makes the running session stop after its in-flight append (the daemon's `stop` is already fired).
     func interrupt() { session.withLock { $0?.fire() } }
+
+    /// A `verify --repair` request waits in the spool: the session stops after its in-flight append, and the
+    /// next one journals the request first (one appender at a time).
+    func requestRepair() { session.withLock { $0?.fire() } }
 
     /// The thread's body: runs sessions until the daemon stops.
     func run() {
@@ -67,6 +73,7 @@ final class SourceWorker: Sendable {
                     if snapshotPending, signal.isFired { continue }
                     snapshotPending = false
                 }
+                try repairs(writer: w, mapping: mapping)
                 let ingest = try IngestSession(spec: spec, writer: w, mapping: mapping, settings: s,
                                                sourceLog: { [log] in log.notice($0) })
                 defer { ingest.close() }
@@ -114,6 +121,38 @@ final class SourceWorker: Sendable {
                        + (session.isComplete ? "following the change log" : "stopped before the end, resumed on the next start"))
         }
         return !session.isComplete
+    }
+
+    /// Journals the `verify --repair` requests waiting in the spool, each answered with the seqs it took or
+    /// why it could not be journaled (a legacy store that cannot be read fails the request, not the source).
+    private func repairs(writer: JournalWriter, mapping: Mapping) throws {
+        let spool = RepairSpool(journal: writer.directory)
+        for id in spool.pending() {
+            let answer: RepairSpool.Answer
+            do {
+                guard let m = migration else { throw VerifyError.repair("the daemon's config has no migration block (no legacy store to read)") }
+                let keys = try spool.keys(of: id)
+                let legacy = try Verifier.store(m.legacy, role: "legacy")
+                defer { legacy.close() }
+                answer = .success(try Repair.journal(keys, legacy: legacy, mapping: mapping, writer: writer, id: id))
+            } catch let e as JournalError {
+                guard case .keyRefused = e else { throw e }  // the journal failed: retried (and reopened) as any append
+                answer = .failure(.repair("\(e)"))
+            } catch let e as VerifyError {
+                answer = .failure(e)
+            } catch {
+                answer = .failure(.repair("\(error)"))
+            }
+            try spool.answer(id, answer)
+            switch answer {
+            case .success(let o):
+                log.notice("repair \(id): journaled \(o.snapshots) snapshot and \(o.deletes) delete event\(o.snapshots + o.deletes == 1 ? "" : "s")"
+                           + (o.seqs.map { " at seqs \($0.lowerBound)…\($0.upperBound)" } ?? "")
+                           + (o.refused.isEmpty ? "" : "; \(o.refused.count) refused by the mapping (quarantine's)") + "; following the source again")
+            case .failure(let e):
+                log.warning("repair \(id): not journaled: \(e); the verify that asked reports it")
+            }
+        }
     }
 
     /// The source went round: it is alive; when `recovered` (it read, or an append succeeded), a degraded source is running again.

@@ -19,36 +19,61 @@ public struct Contact: Sendable, Hashable {
     public var problem: String?
 }
 
-/// Reads contacts from the legacy store (SQLite, read-only): each row of the contacts entity is run through the
+/// Reads contacts from the legacy store (SQLite read-only, or PostgreSQL): each row of the contacts entity is run through the
 /// mapping as a snapshot change, and the mapped values of the configured columns are used.
 public enum Contacts {
     /// The contacts of `tenants` (all tenants when nil), sorted by tenant then email.
-    /// - Throws: `NotifyError.contacts` when the legacy store cannot be read.
+    /// - Throws: `NotifyError.contacts` when the legacy store cannot be read or lacks a configured column.
     public static func read(notify: DaemonConfig.Notify, legacy: SinkSpec, mapping: Mapping,
                             tenants: Set<String>? = nil) throws(NotifyError) -> [Contact] {
-        let c = notify.contacts
-        guard case .sqlite(let path, _) = legacy.kind else {
-            throw .contacts(store: "\(legacy)", reason: "contacts are read from a SQLite legacy store; this one is not SQLite")
-        }
-        guard FileManager.default.fileExists(atPath: path) else { throw .contacts(store: "sqlite:\(path)", reason: "no such file") }
         var out: [Contact] = []
+        var store = "postgres"
         do {
-            let db = try Database(path: path, mode: .readOnly)
-            defer { db.close() }
-            let s = try db.prepare("SELECT * FROM \(SQL.quote(c.entity))")
-            let names = (0..<s.columnCount).map { s.columnName($0) }
-            for needed in [c.tenant, c.email] + [c.name, c.locale].compactMap({ $0 }) where !names.contains(needed) {
-                throw NotifyError.contacts(store: "sqlite:\(path)", reason: "table \(c.entity) has no column \(needed) (config notify.contacts)")
-            }
-            while try s.step() {
-                let raw = Row(uncheckedNames: names, values: (0..<s.columnCount).map { s.value(at: $0) })
-                guard let tenant = text(raw[c.tenant]), tenants?.contains(tenant) ?? true else { continue }
-                out.append(contact(raw, tenant: tenant, notify: notify, mapping: mapping))
+            switch legacy.kind {
+            case .sqlite(let path, _):
+                store = "sqlite:\(path)"
+                guard FileManager.default.fileExists(atPath: path) else { throw NotifyError.contacts(store: store, reason: "no such file") }
+                try readSQLite(path, store: store, notify: notify) { raw in try take(raw, into: &out, notify: notify, mapping: mapping, tenants: tenants) }
+            case .postgres(let conninfo):
+                let reader = try PostgresRowReader(conninfo: conninfo)
+                defer { reader.close() }
+                let entity = notify.contacts.entity
+                guard let layout = try reader.layout(of: entity) else {
+                    throw NotifyError.contacts(store: reader.target, reason: "no table \(entity) (config notify.contacts)")
+                }
+                try check(columns: layout.columns, notify: notify, store: reader.target)
+                for raw in try reader.allRows(entity) { try take(raw, into: &out, notify: notify, mapping: mapping, tenants: tenants) }
             }
         } catch let e as NotifyError { throw e } catch {
-            throw .contacts(store: "sqlite:\(path)", reason: "\(error)")
+            // Connection errors come redacted (PostgresRowReader): no password reaches the message.
+            throw .contacts(store: store, reason: "\(error)")
         }
         return out.sorted { ($0.tenant, $0.email ?? "") < ($1.tenant, $1.email ?? "") }
+    }
+
+    /// Streams the contacts table of a SQLite legacy store (read-only) row by row.
+    private static func readSQLite(_ path: String, store: String, notify: DaemonConfig.Notify, _ body: (Row) throws -> Void) throws {
+        let db = try Database(path: path, mode: .readOnly)
+        defer { db.close() }
+        let s = try db.prepare("SELECT * FROM \(SQL.quote(notify.contacts.entity))")
+        let names = (0..<s.columnCount).map { s.columnName($0) }
+        try check(columns: names, notify: notify, store: store)
+        while try s.step() { try body(Row(uncheckedNames: names, values: (0..<s.columnCount).map { s.value(at: $0) })) }
+    }
+
+    /// Fails when the contacts table lacks a configured column.
+    private static func check(columns names: [String], notify: DaemonConfig.Notify, store: String) throws {
+        let c = notify.contacts
+        for needed in [c.tenant, c.email] + [c.name, c.locale].compactMap({ $0 }) where !names.contains(needed) {
+            throw NotifyError.contacts(store: store, reason: "table \(c.entity) has no column \(needed) (config notify.contacts)")
+        }
+    }
+
+    /// Adds the contact of one legacy row when its tenant is wanted.
+    private static func take(_ raw: Row, into out: inout [Contact], notify: DaemonConfig.Notify, mapping: Mapping,
+                             tenants: Set<String>?) throws {
+        guard let tenant = text(raw[notify.contacts.tenant]), tenants?.contains(tenant) ?? true else { return }
+        out.append(contact(raw, tenant: tenant, notify: notify, mapping: mapping))
     }
 
     /// One row through the mapping: the mapped value of each configured column.

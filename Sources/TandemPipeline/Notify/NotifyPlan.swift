@@ -155,12 +155,18 @@ public final class Notifier {
             .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// Each legacy entity's columns (SQLite legacy store; empty otherwise), to see columns a mapping drops by
-    /// not listing them.
+    /// Each legacy entity's columns, to see columns a mapping drops by not listing them.
     func legacyColumns() -> [String: [String]] { Self.legacyColumns(legacy: control.migration.legacy, mapping: control.mapping) }
 
-    /// Each mapped legacy entity's columns in a SQLite legacy store (empty for another store or on error).
+    /// Each mapped legacy entity's columns in the legacy store, SQLite or PostgreSQL (empty on error).
     static func legacyColumns(legacy: SinkSpec, mapping: Mapping) -> [String: [String]] {
+        if case .postgres(let conninfo) = legacy.kind {
+            guard let reader = try? PostgresRowReader(conninfo: conninfo) else { return [:] }
+            defer { reader.close() }
+            var out: [String: [String]] = [:]
+            for entity in mapping.entities.keys { if let l = try? reader.layout(of: entity) { out[entity] = l.columns } }
+            return out
+        }
         guard case .sqlite(let path, _) = legacy.kind, let db = try? Database(path: path, mode: .readOnly) else { return [:] }
         defer { db.close() }
         var out: [String: [String]] = [:]

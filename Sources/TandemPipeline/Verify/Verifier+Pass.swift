@@ -17,6 +17,7 @@ extension Verifier {
         let hasNewTable = try new.layout(of: e.target) != nil
         var after: [Value]? = from?.after?.values  // the legacy key the next chunk starts after
         var low: [Value]? = from?.low?.values      // the new store's key the next chunk's range starts after
+        var names = ValidatedNames()  // the mapped rows' names are checked once, not per row
         while true {
             let rows = try legacy.rows(e.source, key: e.sourceKey, after: after, through: nil, limit: options.chunkRows)
             let isLast = rows.count < options.chunkRows
@@ -25,7 +26,7 @@ extension Verifier {
             var held = Set<[Value]>()
             var lastKey = low
             for r in rows {
-                switch e.map(r, mapping) {
+                switch e.map(r, mapping, names: &names) {
                 case .failure(let rejection):
                     let tenant = e.tenant(ofLegacy: r)
                     guard inScope(tenant) else { continue }
@@ -48,9 +49,8 @@ extension Verifier {
             // last legacy key are read too.
             let upper = isLast ? nil : lastKey
             let readsNew = hasNewTable && (isLast || upper != nil)
-            let newRows = readsNew
-                ? try new.rows(e.target, key: e.targetKey, after: low, through: upper, limit: nil).filter { inScope(e.tenant(ofNew: $0)) }
-                : []
+            var newRows = readsNew ? try new.rows(e.target, key: e.targetKey, after: low, through: upper, limit: nil) : []
+            if scope.tenants != nil { newRows.removeAll { !inScope(e.tenant(ofNew: $0)) } }
             low = upper ?? low
             result.chunks += 1
             result.rows += mine.count

@@ -98,13 +98,7 @@ public final class Verifier {
         let persistent = try settle(candidates, entities, result: &result)
         for d in persistent {
             result.differences.append(d)
-            var t = result.tenants[d.tenant ?? "", default: TenantCounts()]
-            switch d.kind {
-            case .missing: t.missing += 1
-            case .extra: t.extra += 1
-            case .different: t.different += 1
-            }
-            result.tenants[d.tenant ?? ""] = t
+            result.tenants[d.tenant ?? "", default: TenantCounts()].count(d.kind, by: 1)
         }
         result.differences.sort { ($0.entity, KeyText.of($0.key)) < ($1.entity, KeyText.of($1.key)) }
         result.finishedAt = Quarantine.now()

@@ -61,8 +61,14 @@ struct VerifyEntity {
     /// The legacy row through the mapping: the row as the new store should hold it, with its key and tenant;
     /// or the mapping's refusal.
     func map(_ row: Row, _ mapping: Mapping) -> Result<(row: Row, key: [Value], tenant: String?), Rejection> {
+        var names = ValidatedNames()
+        return map(row, mapping, names: &names)
+    }
+
+    /// `map(_:_:)` for many rows: `names` remembers the column-name lists found sound.
+    func map(_ row: Row, _ mapping: Mapping, names: inout ValidatedNames) -> Result<(row: Row, key: [Value], tenant: String?), Rejection> {
         let key = Row(sourceKey.map { ($0, row[$0] ?? .null) })
-        switch mapping.apply(Event(entity: source, key: key, op: .snapshot, after: row)) {
+        switch mapping.apply(Event(entity: source, key: key, op: .snapshot, after: row), names: &names) {
         case .rejected(let r): return .failure(r)
         case .event(let e):
             let stored = VerifyValues.stored(e.after ?? Row())

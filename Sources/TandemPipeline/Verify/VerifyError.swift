@@ -10,6 +10,10 @@ public enum VerifyError: CategorizedError, CustomStringConvertible, Sendable {
     case noSuchEntity(String, known: [String])
     /// The mapping does not keep the legacy key order, so key ranges of the two stores cannot be matched.
     case keyOrder(entity: String, key: String)
+    /// `--repair` could not journal its keys (the daemon's answer, or the reason it could not be asked).
+    case repair(String)
+    /// `--repair` waited too long for the daemon (to journal the keys, or its new sink to apply them).
+    case repairTimeout(waitingFor: String, seconds: Double, hint: String)
 
     public var description: String {
         switch self {
@@ -20,6 +24,9 @@ public enum VerifyError: CategorizedError, CustomStringConvertible, Sendable {
         case .keyOrder(let e, let k):
             return "verify: \(e): the mapped key \(k) is out of the legacy key order (the mapping changes how keys sort);"
                 + " hint: verify needs the target key to sort as the legacy key does"
+        case .repair(let r): return "verify --repair: \(r)"
+        case .repairTimeout(let what, let s, let hint):
+            return "verify --repair: gave up after \(Int(s)) s waiting for \(what); hint: \(hint)"
         }
     }
 
@@ -30,6 +37,8 @@ public enum VerifyError: CategorizedError, CustomStringConvertible, Sendable {
         case .unsupported: return .refused
         case .noSuchEntity: return .usage
         case .keyOrder: return .badData
+        case .repair: return .unavailable
+        case .repairTimeout: return .tryAgain
         }
     }
 }

@@ -76,3 +76,24 @@ public enum VerifyOutput {
         return String(decoding: json, as: UTF8.self)
     }
 }
+
+extension VerifyOutput {
+    /// What `--repair` did, as lines: the events journaled (kind, count, seqs, by whom), the keys the mapping
+    /// refused, then the verify of the repaired keys.
+    public static func text(_ r: RepairReport, showValues: Bool) -> String {
+        let o = r.outcome
+        var out = "repair: \(o.snapshots) snapshot event\(o.snapshots == 1 ? "" : "s") and \(o.deletes) delete event\(o.deletes == 1 ? "" : "s")"
+            + " (legacy has no such row: the new store's row is deleted)"
+            + (o.seqs.map { " at seqs \($0.lowerBound)…\($0.upperBound)" } ?? "") + ", \(r.how)\n"
+        for line in o.refused { out += "  not repaired, the mapping refuses the legacy row: \(line)\n" }
+        return out + "after repair, " + text(r.result, showValues: showValues)
+    }
+
+    /// `--repair`'s outcome as the JSON member `repair`.
+    public static func json(_ r: RepairReport) -> JSONValue {
+        let o = r.outcome
+        return .object([("how", .string(r.how)), ("snapshots", .int(Int64(o.snapshots))), ("deletes", .int(Int64(o.deletes))),
+                        ("firstSeq", o.seqs.map { .int(Int64($0.lowerBound)) } ?? .null), ("lastSeq", o.seqs.map { .int(Int64($0.upperBound)) } ?? .null),
+                        ("refused", .array(o.refused.map(JSONValue.string)))])
+    }
+}

@@ -16,7 +16,9 @@ enum VerifyValues {
 
     /// Every value of `row` as stored.
     static func stored(_ row: Row) -> Row {
-        Row(uncheckedNames: row.names, values: row.values.map(stored))
+        // Most rows hold no bool, decimal or timestamp: kept as they are, without a copy.
+        guard row.values.contains(where: { switch $0 { case .bool, .decimal, .timestamp: true; default: false } }) else { return row }
+        return Row(uncheckedNames: row.names, values: row.values.map(stored))
     }
 
     /// Whether the legacy value (as stored) and the new store's value are the same. Beside equality, what a
@@ -84,24 +86,28 @@ enum VerifyValues {
         return x.count == y.count ? 0 : x.count < y.count ? -1 : 1
     }
 
-    /// A row's 64-bit FNV-1a hash over its non-NULL columns by name (a missing column and a NULL one hash
-    /// alike), an integral REAL hashed as the integer it equals (REAL affinity).
+    /// A row's 64-bit hash over its non-NULL columns by name (a missing column and a NULL one hash alike),
+    /// each value in its stored form, an integral REAL hashed as the integer it equals (REAL affinity). The
+    /// columns' hashes are summed after a finalizer, so the order of the columns does not matter and no
+    /// sort is needed: this runs for every row of both stores (the chunk checksums).
     static func hash(_ row: Row) -> UInt64 {
-        var h = Hasher64()
-        for (name, value) in row.columns.sorted(by: { $0.0 < $1.0 }) {
-            let v = stored(value)
-            if v.isNull { continue }
+        var sum: UInt64 = 0
+        for (name, value) in row.columns {
+            var h = Hasher64()
             h.add(name)
-            switch v {
-            case .int(let i): h.add("i"); h.add(String(i))
+            switch value {
+            case .null: continue
+            case .int(let i): h.add(tag: 0x69, word: UInt64(bitPattern: i))
+            case .bool(let b): h.add(tag: 0x69, word: b ? 1 : 0)
             case .double(let d):
-                if d.rounded() == d, abs(d) < 9.0e15 { h.add("i"); h.add(String(Int64(d))) } else { h.add("d"); h.add(String(d.bitPattern)) }
-            case .string(let s): h.add("s"); h.add(s)
-            case .bytes(let b): h.add("b"); h.add(bytes: b)
-            default: h.add("?")
+                if d.rounded() == d, abs(d) < 9.0e15 { h.add(tag: 0x69, word: UInt64(bitPattern: Int64(d))) } else { h.add(tag: 0x64, word: d.bitPattern) }
+            case .string(let t), .decimal(let t): h.add(tag: 0x73); h.add(t)
+            case .timestamp(let t): h.add(tag: 0x73); h.add(t.rfc3339)
+            case .bytes(let b): h.add(tag: 0x62); h.add(bytes: b)
             }
+            sum &+= Hasher64.finalized(h.value)
         }
-        return h.value
+        return sum
     }
 }
 
@@ -109,7 +115,30 @@ enum VerifyValues {
 struct Hasher64 {
     private(set) var value: UInt64 = 14_695_981_039_346_656_037
 
-    mutating func add(_ text: String) { add(bytes: text.utf8) }
+    mutating func add(_ text: String) {
+        // The contiguous UTF-8 of a native string, without an iterator per byte.
+        var t = text
+        t.withUTF8 { add(bytes: $0) }
+    }
+
+    /// A one-byte type tag.
+    mutating func add(tag: UInt8) { value = (value ^ UInt64(tag)) &* 1_099_511_628_211 }
+
+    /// A type tag and a 64-bit word (8 bytes, little end first).
+    mutating func add(tag: UInt8, word: UInt64) {
+        add(tag: tag)
+        var w = word
+        for _ in 0..<8 { value = (value ^ (w & 0xff)) &* 1_099_511_628_211; w >>= 8 }
+        value = (value ^ 0xff) &* 1_099_511_628_211
+    }
+
+    /// SplitMix64's finalizer: spreads every input bit over the output, so sums of column hashes stay distinct.
+    static func finalized(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
 
     mutating func add<S: Sequence>(bytes: S) where S.Element == UInt8 {
         for b in bytes { value = (value ^ UInt64(b)) &* 1_099_511_628_211 }

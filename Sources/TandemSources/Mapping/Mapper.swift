@@ -23,6 +23,16 @@ extension Mapping {
         return outcome
     }
 
+    /// `apply(_:)` for many rows of the same tables (verify): the name checks of the fault check run once
+    /// per entity and name list, `names` remembering the lists found sound.
+    public func apply(_ event: consuming Event, names: inout ValidatedNames) -> MappingOutcome {
+        let outcome = map(event)
+        if case .event(let e) = outcome, let f = names.fault(of: e) {
+            return .rejected(Rejection(rule: f.rule, column: f.column, reason: f.reason))
+        }
+        return outcome
+    }
+
     private func map(_ event: consuming Event) -> MappingOutcome {
         if let problem = event.incompleteness { return .rejected(Rejection(rule: "image", reason: problem)) }
         guard let em = entities[event.entity] else {

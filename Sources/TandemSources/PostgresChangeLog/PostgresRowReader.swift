@@ -66,6 +66,10 @@ public final class PostgresRowReader {
         return try select(table, sql, params)
     }
 
+    /// Every row of `table`, in no particular order (a small table read whole, such as a contacts table
+    /// that may have no key).
+    public func allRows(_ table: String) throws -> [Row] { try select(table, "", []) }
+
     /// The row whose key columns hold `key`'s values, or nil.
     public func row(_ table: String, key: Row) throws -> Row? {
         let match = key.names.enumerated().map { "\(PostgresChangeTableTriggers.quote($0.element)) = $\($0.offset + 1)" }.joined(separator: " AND ")
