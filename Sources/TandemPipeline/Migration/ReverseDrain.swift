@@ -40,7 +40,9 @@ struct ReverseDrain {
                 let head = try Journal.lastEvent(at: settings.journal)
                 if target == nil {
                     // Changes passed over (other tenants') or quarantined after the journal's last event count as read.
-                    let reached = try fenceID.map { id in try flow.capturedChangeID(head: head) ?? 0 >= id } ?? true
+                    let reached = try fenceID.map { id in
+                        try (head?.sourcePosition).flatMap(SnapshotPosition.changeID(of:)) ?? 0 >= id || flow.capturedChangeID(head: head) ?? 0 >= id
+                    } ?? true
                     if reached { target = head?.seq ?? 0 }
                 }
                 if let target {
