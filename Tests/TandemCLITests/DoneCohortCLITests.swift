@@ -13,12 +13,7 @@ final class DoneCohortCLITests: DaemonTestCase {
     }
 
     func testADoneCohortsNewStoreWritesStayThereWhileACutOverCohortsGoBack() throws {
-        try #"{"entities": {"items": {"tenant": "tenant"}}}"#.write(toFile: dir.appendingPathComponent("mapping.json").path,
-                                                                  atomically: true, encoding: .utf8)
-        try (#"{"journal": "journal", "source": "sqlite-changelog:legacy.db", "mapping": "mapping.json","#
-            + #" "sinks": [{"name": "new", "into": "sqlite:new.db"}], "http": {"listen": "127.0.0.1:0"},"#
-            + #" "migration": {"new": "new", "legacy": "sqlite:legacy.db", "state": "state.db", "maxForwardLagSeconds": 30}}"#)
-            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        try writeMigrationConfig()
         _ = try sqlite3(legacy, "INSERT INTO items VALUES (1, 'acme', 'a', 1), (2, 'globex', 'g', 1);")
         let daemon = try startDaemon()
         daemon.waitForLog("ready:")
