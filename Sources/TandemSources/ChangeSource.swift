@@ -62,6 +62,9 @@ public struct SourceRecord: Sendable {
     public var rawLength: Int64
     /// Many changes already encoded (a snapshot's rows), instead of `change`; `position` is after the last.
     public var encoded: EncodedEvents?
+    /// True for input the source passes over on purpose (not journaled, not quarantined; only its position
+    /// counts), e.g. the reverse flow's changes of tenants it does not carry back.
+    public var skipped = false
 
     /// A decoded change.
     public init(position: String, change: Event, raw: [UInt8]) {
@@ -76,6 +79,12 @@ public struct SourceRecord: Sendable {
     public init(position: String, encoded: EncodedEvents) {
         self.position = position; self.change = nil; self.failure = nil; self.raw = []; self.rawLength = 0
         self.encoded = encoded
+    }
+
+    /// Input passed over on purpose: the reader moves past `position`, nothing is journaled or quarantined.
+    public init(skippedAt position: String) {
+        self.position = position; self.change = nil; self.failure = nil; self.raw = []; self.rawLength = 0
+        self.skipped = true
     }
 
     /// Input that could not be decoded.

@@ -179,6 +179,8 @@ enum CohortCommands {
         details: """
         planned → shadow → reads-new → cut-over → done; rolled-back → shadow. Each step checks the gates guarding
         it (reads-new → cut-over: forward-lag, notice) and is refused, naming the gate and what it found, unless they hold.
+        cut-over → done first carries every new-store write of the cohort back to legacy (behind a short write fence);
+        from then on its new-store writes stay there.
         Exit 0 moved, 1 refused, 64 usage, 69 a store could not be given the new routing (the phase is recorded).
         """
     ) { args in

@@ -4,15 +4,6 @@ import XCTest
 /// Issue 13 through the real `tandem` binary and a running `tandem run`: cohorts moved phase by phase,
 /// routing read by the example client from the daemon's /v1/routes, write fences refusing the application.
 final class CohortCLITests: DaemonTestCase {
-    func writeMigrationConfig() throws {
-        try #"{"entities": {"items": {"tenant": "tenant"}}}"#.write(toFile: dir.appendingPathComponent("mapping.json").path,
-                                                                  atomically: true, encoding: .utf8)
-        let text = #"{"journal": "journal", "source": "sqlite-changelog:legacy.db", "mapping": "mapping.json","#
-            + #" "sinks": [{"name": "new", "into": "sqlite:new.db"}], "http": {"listen": "127.0.0.1:0"},"#
-            + #" "migration": {"new": "new", "legacy": "sqlite:legacy.db", "state": "state.db", "maxForwardLagSeconds": 30}}"#
-        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
-    }
-
     func tandem(_ args: [String]) throws -> CLIResult { try CLI.run(args + ["--config", configPath]) }
 
     func client(_ port: Int, _ tenant: String) throws -> String {

@@ -82,6 +82,32 @@ final class ReverseDrainTests: XCTestCase {
         XCTAssertEqual(try rows(f.legacyPath, "SELECT id FROM bestellungen WHERE id >= 50 ORDER BY id"), ["int(50)", "int(51)"])
     }
 
+    /// A `done` cohort's new-store changes are passed over at capture (counted, never journaled nor quarantined),
+    /// a cut-over cohort's go back; a passed-over change is not read again by the next pass (the quarantine's
+    /// cursor, also when it is the last one read), and `advance --to done` carried back what came before it.
+    func testADoneCohortsChangesArePassedOverOnceWhileACutOverCohortsGoBack() throws {
+        let (f, control) = try cutOver()
+        defer { control.state.close() }
+        try f.applyToNew(try f.journal("bolt", ids: [2], age: 0))
+        _ = try control.create(name: "early", selection: .tenants(["bolt"]), who: "x", why: nil, now: now)
+        try f.recordCleanVerify(control, cohort: "early")
+        XCTAssertEqual(try control.advance(name: "early", to: .cutOver, who: "x", why: nil, now: now).last?.phase, .cutOver)
+        let new = try Database(path: f.newPath)
+        defer { new.close() }
+        try new.execute("INSERT INTO orders (id, tenant) VALUES (60, 'bolt')")
+        XCTAssertEqual(try control.advance(name: "early", to: .done, who: "x", why: nil, now: now).last?.phase, .done)
+        XCTAssertEqual(try rows(f.legacyPath, "SELECT id FROM bestellungen WHERE id >= 50 ORDER BY id"), ["int(60)"], "drained before done")
+
+        try new.execute("INSERT INTO orders (id, tenant) VALUES (61, 'acme')")
+        try new.execute("INSERT INTO orders (id, tenant) VALUES (62, 'bolt')")
+        let flow = try ReverseSetup.flow(f.config)
+        let first = try flow.runOnce()
+        XCTAssertEqual([first.journaled, first.filtered, first.quarantined], [1, 1, 0])
+        XCTAssertEqual([try flow.runOnce().journaled, try flow.runOnce().filtered], [0, 0], "the passed-over change is not read again")
+        XCTAssertEqual(try rows(f.legacyPath, "SELECT id FROM bestellungen WHERE id >= 50 ORDER BY id"), ["int(60)", "int(61)"])
+        XCTAssertEqual(try Quarantine(journal: f.journal + "-reverse").list().count, 0)
+    }
+
     /// A new-store table whose changes capture cannot key (no primary key): the cut-over is refused before the
     /// new store takes writes, naming the table, and the cohort stays in reads-new with legacy writable.
     func testACutOverIsRefusedWhenTheNewStoreCannotCaptureATable() throws {

@@ -7,6 +7,9 @@ import TandemSinks
 /// The daemon's reverse-replication thread (a `migration` block): while a cohort is in `cut-over`, the new
 /// store's change table is journaled into the reverse journal (origin `new`) and applied to the legacy store
 /// (`ReverseFlow`), pass after pass; after a rollback it drains what is left, then idles until a phase changes.
+/// Only the changes of tenants in `cut-over` (or rolled back from it) are journaled; the others (a `done`
+/// cohort's) are passed over and counted (`filteredTotal`), decided per batch from the state file
+/// (`ReverseTenants`).
 ///
 /// The phases are re-read from the state file when its files change (a stat per pass) and at least every
 /// `rereadEvery`. Reverse events live in their own journal and go only to the legacy store, never to the
@@ -88,6 +91,7 @@ final class ReverseWorker: Sendable {
                     f.headSeq = head; f.appliedSeq = applied
                     f.lagSeconds = lag.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0
                     f.journaledTotal += UInt64(pass.journaled); f.appliedTotal += UInt64(pass.applied)
+                    f.filteredTotal += UInt64(pass.filtered)
                     return was
                 }
                 if was.0 == "degraded" { log.notice("reverse replication is running again after \(was.1) failed attempt\(was.1 == 1 ? "" : "s")") }
@@ -96,7 +100,7 @@ final class ReverseWorker: Sendable {
                                 + " (`tandem quarantine list --journal \(journal)`)")
                 }
                 attempts = 0
-                if pass.journaled == 0, pass.applied == 0, applied >= head {
+                if pass.journaled == 0, pass.applied == 0, pass.filtered == 0, applied >= head {
                     if phases.cutOver.isEmpty, !drained {
                         drained = true
                         log.notice("reverse replication drained: the legacy store holds every new-store change (seq \(head)); idle until a cohort cuts over")

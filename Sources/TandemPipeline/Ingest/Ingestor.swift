@@ -5,7 +5,7 @@ import TandemSources
 ///
 /// Resume: the source is opened strictly after the newest journaled `sourcePosition` that is its own (events
 /// appended by hand or by another source may follow it), or after the quarantine's cursor when the source had
-/// read past the journal into input that was all quarantined. Per batch, rejected
+/// read past the journal into input that was all quarantined or skipped (`SourceRecord.skipped`). Per batch, rejected
 /// input is stored in the quarantine (durably) before the good events are appended, so a crash at any point
 /// loses nothing and a re-read input is neither journaled nor quarantined twice.
 public final class Ingestor {
@@ -36,6 +36,8 @@ public final class Ingestor {
         public var journaled: Int = 0
         /// Inputs stored in the quarantine.
         public var quarantined: Int = 0
+        /// Inputs the source passed over on purpose (`SourceRecord.skipped`).
+        public var skipped: Int = 0
         /// The last seq appended in this run.
         public var lastSeq: UInt64?
         /// The position after the last input handled (journaled or quarantined).
@@ -211,7 +213,10 @@ public final class Ingestor {
                 lastIsRejected = true
             }
         }
+        var lastIsSkipped = false
         for i in records.indices {
+            lastIsSkipped = records[i].skipped
+            if lastIsSkipped { summary.skipped += 1; continue }
             if var encoded = records[i].encoded.take() {
                 if admits(encoded) {
                     // Checked once for all its events (see `EncodedEvents.uniform`): journaled as encoded.
@@ -242,12 +247,13 @@ public final class Ingestor {
         }
         batch.append(events)
         let last = records[records.count - 1].position
-        if !rejected.isEmpty {
-            // When the batch ends in rejected input, remember that the source read past the journal.
+        if !rejected.isEmpty || lastIsSkipped {
+            // When the batch ends in rejected or skipped input, remember that the source read past the journal.
             let after = batch.lastPosition ?? journalPosition
             // A retried entry whose event is no longer in the journal (truncated) is quarantined again. The
             // journal is read only with no append in flight (the pipeline's contract); this is rare.
-            summary.quarantined += try quarantine.add(rejected, source: source.description, cursor: lastIsRejected ? (last, after) : nil) {
+            summary.quarantined += try quarantine.add(rejected, source: source.description,
+                                                      cursor: lastIsRejected || lastIsSkipped ? (last, after) : nil) {
                 [journal] id, seq in
                 try pipeline.drain()
                 return try journal.event(at: seq)?.txn == Quarantine.retryTxn(id)

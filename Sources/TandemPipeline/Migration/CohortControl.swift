@@ -60,7 +60,8 @@ public final class CohortControl {
     }
 
     /// Moves the cohort to the next phase, or step by step to `target`, checking each step's gates (their
-    /// results are saved). Returns the cohort after each recorded step.
+    /// results are saved). Returns the cohort after each recorded step. `cut-over → done` first drains the
+    /// reverse flow behind a fence (`leaveCutOver`): after `done`, the cohort's new-store writes stay there.
     /// `force` moves past a failing gate the operator may override (`notice`), recording the gate's finding
     /// and `why` in the timeline; other gates (forward lag) are never forced.
     /// - Throws: `.refused` (paused, `done`, not a later phase), `.gateFailed` naming the gate and its finding.
@@ -93,6 +94,11 @@ public final class CohortControl {
                 : "forced past " + forced.map { "gate \($0.gate) (\($0.detail))" }.joined(separator: ", ") + (why.map { ": " + $0 } ?? "")
             if from == .readsNew, to == .cutOver {
                 c = try CutOverMoment(control: self, drainTimeout: drainTimeout).run(c, who: who, why: why, now: now)
+            } else if from == .cutOver {
+                // Reverse replication stops for the cohort once `done` is recorded: every new-store change made
+                // before goes back to legacy first (behind the fence, as a rollback does).
+                c = try leaveCutOver(c, entry: TimelineEntry(at: now, action: "advance", from: from, to: to, who: who, why: why),
+                                     now: now, recordsPause: false)
             } else {
                 c = try state.record(TimelineEntry(at: now, action: "advance", from: from, to: to, who: who, why: why), cohort: name)
                 try publish()
@@ -136,11 +142,17 @@ public final class CohortControl {
             try publish()
             return r
         }
-        // From cut-over, the mirror of the cut-over moment: fence new (both stores refuse: `moving`), drain the
-        // reverse flow (every new-store change in legacy), flip, lift the legacy fence; the pause between the
-        // fences is recorded. A drain that does not finish lifts the fence again: the cohort stays in cut-over.
+        return try leaveCutOver(c, entry: TimelineEntry(at: now, action: "rollback", from: .cutOver, to: .rolledBack, who: who, why: why),
+                                now: now, recordsPause: true)
+    }
+
+    /// Leaves `cut-over` (a rollback, or `done`) as the mirror of the cut-over moment: fence new (both stores
+    /// refuse: `moving`), drain the reverse flow (every new-store change in legacy: `ReverseDrain`), record
+    /// `entry`, publish (for a rollback this lifts the legacy fence; the pause between is recorded when
+    /// `recordsPause`). A drain that does not finish lifts the fence again: the cohort stays in cut-over.
+    func leaveCutOver(_ c: Cohort, entry: TimelineEntry, now: Timestamp, recordsPause: Bool) throws(MigrationError) -> Cohort {
         let clock = ContinuousClock()
-        try publish(moving: [name], since: now)
+        try publish(moving: [c.name], since: now)
         let fenced = clock.now
         do {
             try ReverseDrain(control: self, timeout: drainTimeout).run(c, deadline: fenced + drainTimeout)
@@ -148,14 +160,15 @@ public final class CohortControl {
             try? publish()
             throw error
         }
-        let r = try state.record(TimelineEntry(at: now, action: "rollback", from: .cutOver, to: .rolledBack, who: who, why: why), cohort: name)
+        let r = try state.record(entry, cohort: c.name)
         try publish()
+        guard recordsPause else { return r }
         let pause = clock.now - fenced
-        try state.setPause(Double(pause.components.seconds) * 1000 + Double(pause.components.attoseconds) / 1e15, cohort: name)
+        try state.setPause(Double(pause.components.seconds) * 1000 + Double(pause.components.attoseconds) / 1e15, cohort: c.name)
         return r
     }
 
-    /// How long the cut-over moment (and a rollback from cut-over) waits for the other store to catch up before
+    /// How long the cut-over moment (and leaving cut-over: a rollback, `done`) waits for the other store to catch up before
     /// it lifts the fence again.
     public var drainTimeout: Duration = .seconds(30)
 

@@ -7,8 +7,9 @@ import TandemSources
 /// Rollback from `cut-over`, between the fences (the mirror of `CutOverMoment`): with the new store fenced for
 /// the cohort (`moving`), wait until every new-store change made before the fence is in the legacy store.
 ///
-/// "In the legacy store" is: the reverse journal holds the new store's changes up to the fence (its last
-/// event's change id reaches the change table's largest id read after the fence), and the legacy store's
+/// "In the legacy store" is: the reverse journal holds the new store's changes up to the fence (the change id
+/// its capture read through — last event, or passed-over changes after it — reaches the change table's largest
+/// id read after the fence), and the legacy store's
 /// checkpoint row `reverse` has reached the journal's head as it was then. A running daemon's reverse worker
 /// does the work (its lock on the reverse journal says so) and this waits for it; with no daemon, a pass of
 /// `ReverseFlow` runs here. On timeout the caller lifts the fence again and the cohort stays in `cut-over`.
@@ -21,8 +22,9 @@ struct ReverseDrain {
         let settings = try ReverseSetup.settings(config)
         let fenceID = ReverseSetup.newChangeID(config)
         guard fenceID != nil || Journal.exists(at: settings.journal) else { return }  // nothing was ever written to the new store
+        let flow = try ReverseSetup.flow(config)
         do {
-            _ = try ReverseSetup.flow(config).runOnce()
+            _ = try flow.runOnce()
         } catch let e as JournalError {
             guard case .locked = e else { throw refusal(cohort, "the reverse journal \(settings.journal): \(e)") }
             // The daemon's reverse worker holds the journal: it drains; wait for it below.
@@ -37,7 +39,10 @@ struct ReverseDrain {
             do {
                 let head = try Journal.lastEvent(at: settings.journal)
                 if target == nil {
-                    let reached = fenceID.map { id in (head?.sourcePosition).flatMap(SnapshotPosition.changeID(of:)) ?? 0 >= id } ?? true
+                    // Changes passed over (other tenants') or quarantined after the journal's last event count as read.
+                    let reached = try fenceID.map { id in
+                        try (head?.sourcePosition).flatMap(SnapshotPosition.changeID(of:)) ?? 0 >= id || flow.capturedChangeID(head: head) ?? 0 >= id
+                    } ?? true
                     if reached { target = head?.seq ?? 0 }
                 }
                 if let target {

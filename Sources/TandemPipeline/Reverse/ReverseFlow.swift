@@ -20,8 +20,12 @@ public final class ReverseFlow {
         public var journal: String
         /// The legacy store.
         public var legacy: SinkSpec
-        /// The tenants whose changes go back (nil: every tenant).
+        /// The tenants whose changes the legacy store's replay applies (nil: every tenant). Stored with its
+        /// checkpoint, so it cannot change: the tenants carried back are chosen at capture time (`state`).
         public var tenants: Set<String>?
+        /// The migration's state file: when set, only the changes of tenants in `cut-over` (or rolled back from
+        /// it) are journaled, the others passed over and counted (`ReverseTenants`); nil journals every change.
+        public var state: String?
         /// The legacy store's declared columns: the types coerced columns go back to.
         public var legacySchemas: [EntitySchema] = []
 
@@ -39,19 +43,21 @@ public final class ReverseFlow {
         public var quarantined: Int
         /// Events applied to the legacy store.
         public var applied: Int
-        /// Events of other tenants passed over.
+        /// New-store changes of tenants not carried back, passed over (not journaled, not quarantined).
         public var filtered: Int
     }
 
     /// How the flow is set up.
     public let settings: Settings
     let mapper: ReverseMapper
+    let tenants: ReverseTenants?
 
     /// A flow; the mapping must have a reverse rule for every migrated column.
     /// - Throws: `MappingError` naming the first column without one.
     public init(mapping: Mapping, settings: Settings) throws {
         self.settings = settings
         mapper = try ReverseMapper(mapping, legacySchemas: settings.legacySchemas)
+        tenants = settings.state.map { ReverseTenants(path: $0) }
     }
 
     /// Journals what the new store's change table holds now, then applies the journal to the legacy store.
@@ -62,10 +68,19 @@ public final class ReverseFlow {
         return try pass(writer: writer).pass
     }
 
+    /// The largest new-store change id the capture has read through: the journal's last event's (`head`), or
+    /// the quarantine's cursor past it when the changes after it were passed over or quarantined; nil when none.
+    func capturedChangeID(head: Event?) throws -> Int64? {
+        let journaled = head?.sourcePosition.flatMap(SnapshotPosition.changeID(of:))
+        let description = ReverseMappedSource(settings.source.makeSource(), mapper: mapper).description
+        let past = try Quarantine(journal: settings.journal).cursor(source: description, journalPosition: head?.sourcePosition)
+        return [journaled, past.flatMap(SnapshotPosition.changeID(of:))].compactMap { $0 }.max()
+    }
+
     /// One pass with the journal's writer already open (the daemon's reverse worker keeps it, which also tells
     /// `cohort rollback` that a daemon is running); returns the legacy store's checkpoint after it.
     func pass(writer: JournalWriter) throws -> (pass: Pass, appliedSeq: UInt64) {
-        let source = ReverseMappedSource(settings.source.makeSource(), mapper: mapper)
+        let source = ReverseMappedSource(settings.source.makeSource(), mapper: mapper, tenants: tenants)
         defer { source.close() }
         var ingestSettings = Ingestor.Settings()
         ingestSettings.origin = ReverseMapper.origin
@@ -77,6 +92,6 @@ public final class ReverseFlow {
         let replayed = try Replayer(journal: settings.journal, sink: sink,
                                     options: ReplayOptions(filter: ReplayFilter(tenants: settings.tenants))).run()
         return (Pass(journaled: ingested.journaled, quarantined: ingested.quarantined, applied: replayed.applied,
-                     filtered: replayed.filtered), replayed.checkpoint)
+                     filtered: ingested.skipped + replayed.filtered), replayed.checkpoint)
     }
 }

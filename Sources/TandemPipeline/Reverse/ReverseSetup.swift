@@ -30,13 +30,15 @@ public enum ReverseSetup {
         return m.reverseJournal
     }
 
-    /// The flow's settings for every tenant (the new store's fences let an application write there only for
-    /// the tenants whose writes are on the new store, and Tandem's own writes are not captured).
+    /// The flow's settings: the legacy store's replay takes every event, capture keeps only the changes of
+    /// tenants in `cut-over` (or rolled back from it) as the state file says (`ReverseTenants`); Tandem's own
+    /// writes are not captured.
     public static func settings(_ config: DaemonConfig) throws(MigrationError) -> ReverseFlow.Settings {
         guard let m = config.migration else { throw .notConfigured(config: config.file) }
         var legacy = m.legacy
         legacy.name = consumerName
         var s = ReverseFlow.Settings(source: try source(config, m), journal: journal(config), legacy: legacy, tenants: nil)
+        s.state = m.state
         s.legacySchemas = legacySchemas(m.legacy, mapping: (try? mapping(config)) ?? .passThrough)
         return s
     }

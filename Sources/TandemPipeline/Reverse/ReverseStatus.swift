@@ -23,6 +23,9 @@ public struct ReverseStatus: Sendable, Hashable {
     public var journaledTotal: UInt64
     /// Events applied to the legacy store since the daemon started.
     public var appliedTotal: UInt64
+    /// New-store changes of tenants not carried back (a `done` cohort's, no cohort's) passed over since the
+    /// daemon started.
+    public var filteredTotal: UInt64 = 0
     /// Retries of the current fault (0 when not degraded).
     public var attempts: Int
 
@@ -43,7 +46,8 @@ public struct ReverseStatus: Sendable, Hashable {
                  ("headSeq", .number(String(headSeq))), ("appliedSeq", .number(String(appliedSeq))),
                  ("lagEvents", .number(String(lagEvents))), ("lagSeconds", .double(lagSeconds)),
                  ("tenants", .array(tenants.map(JSONValue.string))), ("journaledTotal", .number(String(journaledTotal))),
-                 ("appliedTotal", .number(String(appliedTotal))), ("attempts", .int(Int64(attempts)))])
+                 ("appliedTotal", .number(String(appliedTotal))), ("filteredTotal", .number(String(filteredTotal))),
+                 ("attempts", .int(Int64(attempts)))])
     }
 
     /// Reads the member back (nil when missing or malformed: it is optional).
@@ -55,12 +59,14 @@ public struct ReverseStatus: Sendable, Hashable {
                   tenants: v["tenants"]?.array?.compactMap(\.string) ?? [],
                   journaledTotal: UInt64(max(0, v["journaledTotal"]?.int64 ?? 0)),
                   appliedTotal: UInt64(max(0, v["appliedTotal"]?.int64 ?? 0)), attempts: Int(v["attempts"]?.int64 ?? 0))
+        filteredTotal = UInt64(max(0, v["filteredTotal"]?.int64 ?? 0))
     }
 
     /// The line of `tandem status`.
     public var line: String {
         "reverse: \(state), journal \(journal), head seq \(headSeq), legacy applied seq \(appliedSeq), lag \(lagEvents) events"
             + " (\(StatusReport.decimal(lagSeconds)) s), \(tenants.count) tenant\(tenants.count == 1 ? "" : "s") in cut-over"
+            + ", \(filteredTotal) change\(filteredTotal == 1 ? "" : "s") of other tenants filtered"
             + (reason.map { "; \($0)" } ?? "")
     }
 
@@ -78,6 +84,9 @@ public struct ReverseStatus: Sendable, Hashable {
                     value: journaledTotal)
         page.append("tandem_reverse_applied_total", type: .counter, help: "Reverse events applied to the legacy store since the daemon started.",
                     value: appliedTotal)
+        page.append("tandem_reverse_filtered_total", type: .counter,
+                    help: "New-store changes of tenants not in cut-over (done, no cohort) passed over by the reverse flow since the daemon started.",
+                    value: filteredTotal)
         for s in Self.states {
             page.append("tandem_reverse_state", type: .gauge, help: "1 for the reverse flow's current state, 0 for the others.",
                         labels: ["state": s], value: state == s ? 1 : 0)

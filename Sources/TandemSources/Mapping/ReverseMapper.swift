@@ -37,6 +37,13 @@ public struct ReverseMapper: Sendable {
         self.byTarget = index
     }
 
+    /// The tenant of a new-store change: its own, else its entity's tenant column (nil when it has none).
+    public func tenant(of e: borrowing Event) -> String? {
+        if let t = e.tenant { return t }
+        guard let t = byTarget[e.entity]?.tenantColumn, let v = (e.after ?? e.before)?[t] ?? e.key[t] else { return nil }
+        return EntityMapping.tenantText(v)
+    }
+
     /// The legacy change for one new-store change, or why it cannot go back.
     public func apply(_ event: consuming Event) -> MappingOutcome {
         var e = event
