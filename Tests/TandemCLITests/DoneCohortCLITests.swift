@@ -25,6 +25,8 @@ final class DoneCohortCLITests: DaemonTestCase {
             XCTAssertEqual(try tandem(["cohort", "advance", cohort, "--to", "shadow"]).status, 0)
             let v = try tandem(["verify", "--cohort", cohort, "--settle", "0.2"])
             XCTAssertEqual(v.status, 0, v.stdout + v.stderr)
+            let d = try tandem(["drill", "--cohort", cohort])
+            XCTAssertEqual(d.status, 0, d.stdout + d.stderr)
             let r = try tandem(["cohort", "advance", cohort, "--to", "cut-over"])
             XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         }

@@ -91,6 +91,7 @@ final class ReverseDrainTests: XCTestCase {
         try f.applyToNew(try f.journal("bolt", ids: [2], age: 0))
         _ = try control.create(name: "early", selection: .tenants(["bolt"]), who: "x", why: nil, now: now)
         try f.recordCleanVerify(control, cohort: "early")
+        try f.recordPassingDrill(control, cohort: "early")
         XCTAssertEqual(try control.advance(name: "early", to: .cutOver, who: "x", why: nil, now: now).last?.phase, .cutOver)
         let new = try Database(path: f.newPath)
         defer { new.close() }
