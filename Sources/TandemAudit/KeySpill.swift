@@ -1,0 +1,125 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Hashes of a column's text values under normalisation (ASCII white space trimmed, ASCII letters
+/// lower-cased), written to an unlinked temporary file in sorted runs of `runLength`, so memory stays at one
+/// run (512 KiB) whatever the table size. At the end a merge of the runs tells whether two values are equal
+/// under normalisation: when none are, the audit skips the store's duplicate query (a sort of the whole
+/// table). Any doubt (a non-ASCII value, whose case folding the store may do differently; an I/O failure;
+/// two values with the same 64-bit hash) leaves the check to the store.
+final class KeySpill {
+    static let runLength = 1 << 16
+    private var buffer: [UInt64] = []
+    private var runs: [(offset: Int, count: Int)] = []
+    private var fd: Int32 = -1
+    private var written = 0
+    /// False once the spill cannot vouch for the column (the store's query decides then).
+    private(set) var usable = true
+
+    init() { buffer.reserveCapacity(Self.runLength) }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    /// The normalised hash of text, nil when it is not ASCII.
+    static func normalizedHash(_ b: UnsafeRawBufferPointer) -> UInt64? {
+        var lo = 0, hi = b.count
+        while lo < hi, TextClassifier.isSpace(b[lo]) { lo += 1 }
+        while hi > lo, TextClassifier.isSpace(b[hi - 1]) { hi -= 1 }
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(hi - lo)
+        var i = lo
+        while i < hi {
+            var c = b[i]
+            if c >= 0x80 { return nil }
+            if c >= 65, c <= 90 { c |= 0x20 }
+            h = (h ^ UInt64(c)) &* 0x100_0000_01B3
+            i += 1
+        }
+        return mix64(h)
+    }
+
+    /// Adds one text value.
+    func add(_ b: UnsafeRawBufferPointer) {
+        guard usable else { return }
+        guard let h = Self.normalizedHash(b) else { return giveUp() }
+        add(hash: h)
+    }
+
+    func add(hash h: UInt64) {
+        guard usable else { return }
+        buffer.append(h)
+        if buffer.count == Self.runLength { flush() }
+    }
+
+    /// Stops vouching: the store's query will check the column.
+    func giveUp() {
+        usable = false
+        buffer = []
+        if fd >= 0 { close(fd); fd = -1 }
+    }
+
+    private func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.sort()
+        if fd < 0 {
+            var template = Array((NSTemporaryDirectory() + "/tandem-audit-keys-XXXXXX").utf8CString)
+            fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard fd >= 0 else { return giveUp() }
+            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }  // gone when closed
+        }
+        let bytes = buffer.count * 8
+        let n = buffer.withUnsafeBytes { pwrite(fd, $0.baseAddress, bytes, off_t(written)) }
+        guard n == bytes else { return giveUp() }
+        runs.append((written, buffer.count))
+        written += bytes
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Whether two values are equal under normalisation; nil when the spill cannot tell.
+    func hasDuplicates() -> Bool? {
+        guard usable else { return nil }
+        if runs.isEmpty {
+            buffer.sort()
+            return zip(buffer, buffer.dropFirst()).contains { $0 == $1 }
+        }
+        flush()
+        guard usable else { return nil }
+        // A k-way merge of the sorted runs, reading each through a small buffer.
+        let chunk = 4096
+        var readers = runs.map { Reader(offset: $0.offset, remaining: $0.count) }
+        for i in readers.indices { guard readers[i].fill(fd, chunk) else { return nil } }
+        var last: UInt64?
+        while true {
+            var best = -1
+            for i in readers.indices where readers[i].position < readers[i].values.count {
+                if best < 0 || readers[i].values[readers[i].position] < readers[best].values[readers[best].position] { best = i }
+            }
+            guard best >= 0 else { return false }
+            let v = readers[best].values[readers[best].position]
+            if v == last { return true }
+            last = v
+            readers[best].position += 1
+            if readers[best].position == readers[best].values.count { guard readers[best].fill(fd, chunk) else { return nil } }
+        }
+    }
+
+    private struct Reader {
+        var offset: Int
+        var remaining: Int
+        var values: [UInt64] = []
+        var position = 0
+
+        mutating func fill(_ fd: Int32, _ chunk: Int) -> Bool {
+            let n = Swift.min(chunk, remaining)
+            values = [UInt64](repeating: 0, count: n)
+            position = 0
+            guard n > 0 else { return true }
+            let got = values.withUnsafeMutableBytes { pread(fd, $0.baseAddress, n * 8, off_t(offset)) }
+            guard got == n * 8 else { return false }
+            offset += n * 8
+            remaining -= n
+            return true
+        }
+    }
+}
