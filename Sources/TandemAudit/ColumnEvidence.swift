@@ -35,9 +35,10 @@ extension ColumnProfiler {
         guard counts.isExact, !counts.tenantsLost else { return nil }
         let empty = auditHash(UnsafeRawBufferPointer(start: nil, count: 0))
         var out: [UInt64: Set<Int32>] = [:]
-        for (h, e) in counts.entries where h != empty && !e.tenants.isEmpty {
-            guard out.count < Self.settingValues, e.tenants.count <= Self.tenantLimit else { return nil }
-            out[h] = Set(e.tenants.keys)
+        for (h, e) in counts.entries where h != empty && e.firstTenant >= 0 {
+            let tenants = e.tenants
+            guard out.count < Self.settingValues, tenants.count <= Self.tenantLimit else { return nil }
+            out[h] = Set(tenants.keys)
         }
         return out
     }

@@ -70,7 +70,7 @@ public struct ColumnProfiler {
     var minNumber: Double?, maxNumber: Double?
     var minText: [UInt8]?, maxText: [UInt8]?
     var hll = HyperLogLog()
-    var counts = ValueCounts(exactLimit: ColumnProfiler.exactLimit, capacity: ColumnProfiler.topCapacity)
+    var counts = ValueCounts(exactLimit: ColumnProfiler.exactLimit, capacity: ColumnProfiler.topCapacity, keptBytes: ColumnProfiler.keptBytes)
     var exactIsLossless = true
     /// Evidence per cell class seen, and where each class's is.
     var classes: [ClassEvidence] = []
@@ -117,7 +117,7 @@ public struct ColumnProfiler {
     public mutating func observe(_ cell: Cell, tenant: Int32?, row: Int = 0) {
         rows += 1
         let cls: CellClass
-        var held: Dictionary<UInt64, ValueCounts.Entry>.Index?
+        var held: Int?
         switch cell {
         case .null:
             nulls += 1
@@ -127,9 +127,9 @@ public struct ColumnProfiler {
             integers += 1
             let h = auditHash(UInt64(bitPattern: i))
             cls = .int
-            if let e = counts.entries.index(forKey: h) {
-                counts.entries.values[e].count += 1
-                lengthBuckets[Int(counts.entries.values[e].bucket)] += 1
+            if let e = counts.find(h) {
+                counts.store[e].count += 1
+                lengthBuckets[Int(counts.store[e].bucket)] += 1
                 held = e
             } else {
                 hll.add(hash: h)
@@ -142,8 +142,8 @@ public struct ColumnProfiler {
             let h = auditHash(d.bitPattern ^ 0x5bd1_e995)
             cls = .double
             lengthBuckets[0] += 1
-            if let e = counts.entries.index(forKey: h) {
-                counts.entries.values[e].count += 1
+            if let e = counts.find(h) {
+                counts.store[e].count += 1
                 held = e
             } else {
                 hll.add(hash: h)
@@ -157,16 +157,16 @@ public struct ColumnProfiler {
                 empties += 1
                 lengthBuckets[0] += 1
                 text(b)
-                if counts.isExact, counts.entries.index(forKey: h) == nil, counts.entries.count == Self.exactLimit { seedKeySpill() }
+                if counts.isExact, counts.find(h) == nil, counts.store.count == Self.exactLimit { seedKeySpill() }
                 counts.add(hash: h) { "" }
                 if keyDeclared { keySpill?.add(b) } else { disqualifyKey() }
                 return
             }
-            if let e = counts.entries.index(forKey: h) {
+            if let e = counts.find(h) {
                 // A value seen before: its class, length bucket and min/max are known, and HyperLogLog has it.
-                counts.entries.values[e].count += 1
-                cls = CellClass(raw: counts.entries.values[e].cls)
-                lengthBuckets[Int(counts.entries.values[e].bucket)] += 1
+                counts.store[e].count += 1
+                cls = CellClass(raw: counts.store[e].cls)
+                lengthBuckets[Int(counts.store[e].bucket)] += 1
                 held = e
             } else {
                 hll.add(hash: h)
@@ -176,8 +176,8 @@ public struct ColumnProfiler {
                 if b.count > Self.keptBytes { exactIsLossless = false }
                 let k = bucket(b.count)
                 text(b)
-                held = insert(h, ValueCounts.Entry(count: 1, shown: .text(String(decoding: b.prefix(Self.keptBytes), as: UTF8.self)),
-                                                   cls: c.raw, bucket: k))
+                if counts.isExact, counts.store.count == Self.exactLimit { seedKeySpill() }
+                held = counts.insert(h, text: b, cls: c.raw, bucket: k)
             }
             keySpill?.add(b)
         case .blob(let n):
@@ -196,7 +196,7 @@ public struct ColumnProfiler {
         // The value's, while values are counted exactly.
         if let e = held, counts.isExact {
             if let tenant { counts.noteTenant(e, tenant) }
-            if counts.entries.values[e].examples.count < 5 { pendingValue = counts.entries.keys[e] }
+            if counts.store[e].examples.count < 5 { pendingValue = counts.hashes[e] }
         }
     }
 
@@ -207,7 +207,7 @@ public struct ColumnProfiler {
     public mutating func attach(key: String, row: Int) {
         if pendingSlot >= 0 { classes[pendingSlot].examples.append(.init(row: row, key: key)); pendingSlot = -1 }
         if let h = pendingValue {
-            if let e = counts.entries.index(forKey: h) { counts.entries.values[e].examples.append(.init(row: row, key: key)) }
+            if let e = counts.find(h) { counts.store[e].examples.append(.init(row: row, key: key)) }
             pendingValue = nil
         }
     }
@@ -220,9 +220,9 @@ public struct ColumnProfiler {
     }
 
     /// Holds a new value; its index while it is held.
-    private mutating func insert(_ h: UInt64, _ entry: ValueCounts.Entry) -> Dictionary<UInt64, ValueCounts.Entry>.Index? {
-        if counts.isExact, counts.entries.count == Self.exactLimit { seedKeySpill() }
-        return counts.insert(h, entry) ? counts.entries.index(forKey: h) : nil
+    private mutating func insert(_ h: UInt64, _ entry: ValueCounts.Entry) -> Int? {
+        if counts.isExact, counts.store.count == Self.exactLimit { seedKeySpill() }
+        return counts.insert(h, entry)
     }
 
     /// Before exact counts are dropped: the text values counted so far start the key spill.
@@ -230,7 +230,7 @@ public struct ColumnProfiler {
         guard !keyDisqualified, keySpill == nil else { return }
         let spill = KeySpill()
         if !exactIsLossless { spill.giveUp() }
-        for e in counts.entries.values {
+        for e in counts.store {
             guard case .text(var s) = e.shown else { continue }
             guard let h = s.withUTF8({ KeySpill.normalizedHash(UnsafeRawBufferPointer($0)) }) else { spill.giveUp(); break }
             for _ in 0..<e.count { spill.add(hash: h) }
@@ -249,7 +249,7 @@ public struct ColumnProfiler {
         if counts.isExact {
             guard exactIsLossless else { return false }
             var seen = Set<UInt64>()
-            for e in counts.entries.values {
+            for e in counts.store {
                 guard case .text(var s) = e.shown else { continue }
                 guard e.count == 1, let h = s.withUTF8({ KeySpill.normalizedHash(UnsafeRawBufferPointer($0)) }),
                       seen.insert(h).inserted else { return false }
@@ -353,13 +353,13 @@ public struct ColumnProfiler {
     public var isExact: Bool { counts.isExact && exactIsLossless }
 
     /// Distinct non-null values: exact while few, else the HyperLogLog estimate.
-    public var distinct: Int { counts.isExact ? counts.entries.count : hll.estimate }
+    public var distinct: Int { counts.isExact ? counts.store.count : hll.estimate }
 
     /// Exact counts per shown value, while the column holds few distinct values.
     var exact: [String: Int]? {
         guard counts.isExact else { return nil }
         var out: [String: Int] = [:]
-        for e in counts.entries.values { out[e.text, default: 0] += e.count }
+        for e in counts.store { out[e.text, default: 0] += e.count }
         return out
     }
 
