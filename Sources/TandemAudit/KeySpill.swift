@@ -29,6 +29,14 @@ final class KeySpill {
         while hi > lo, TextClassifier.isSpace(b[hi - 1]) { hi -= 1 }
         var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(hi - lo)
         var i = lo
+        // Eight bytes at a time: ASCII only, upper-case letters given their 0x20 bit (no carry crosses a byte).
+        while i + 8 <= hi {
+            let x = b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if x & 0x8080_8080_8080_8080 != 0 { return nil }
+            let upper = (x &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(x &+ 0x2525_2525_2525_2525) & 0x8080_8080_8080_8080
+            h = (h ^ mix64(x | upper >> 2)) &* 0x9FB2_1C65_1E98_DF25
+            i += 8
+        }
         while i < hi {
             var c = b[i]
             if c >= 0x80 { return nil }
@@ -61,7 +69,7 @@ final class KeySpill {
 
     private func flush() {
         guard !buffer.isEmpty else { return }
-        buffer.sort()
+        Self.radixSort(&buffer)
         if fd < 0 {
             var template = Array((NSTemporaryDirectory() + "/tandem-audit-keys-XXXXXX").utf8CString)
             fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -80,7 +88,7 @@ final class KeySpill {
     func hasDuplicates() -> Bool? {
         guard usable else { return nil }
         if runs.isEmpty {
-            buffer.sort()
+            Self.radixSort(&buffer)
             return zip(buffer, buffer.dropFirst()).contains { $0 == $1 }
         }
         flush()
@@ -101,6 +109,24 @@ final class KeySpill {
             last = v
             readers[best].position += 1
             if readers[best].position == readers[best].values.count { guard readers[best].fill(fd, chunk) else { return nil } }
+        }
+    }
+
+    /// Sorts hashes by 16-bit digits, least significant first (four counting passes, no comparisons).
+    static func radixSort(_ a: inout [UInt64]) {
+        var scratch = [UInt64](repeating: 0, count: a.count)
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        for shift in stride(from: 0, to: 64, by: 16) {
+            for i in counts.indices { counts[i] = 0 }
+            for v in a { counts[Int(truncatingIfNeeded: v >> UInt64(shift)) & 0xFFFF] += 1 }
+            var total = 0
+            for i in counts.indices { let n = counts[i]; counts[i] = total; total += n }
+            for v in a {
+                let d = Int(truncatingIfNeeded: v >> UInt64(shift)) & 0xFFFF
+                scratch[counts[d]] = v
+                counts[d] += 1
+            }
+            swap(&a, &scratch)
         }
     }
 

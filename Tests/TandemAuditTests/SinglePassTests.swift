@@ -71,3 +71,22 @@ final class SinglePassTests: XCTestCase {
         XCTAssertEqual(dup.examples, ["3000"])
     }
 }
+
+/// The spill's pieces: normalisation eight bytes at a time agrees with byte by byte, and the radix sort sorts.
+final class KeySpillTests: XCTestCase {
+    func testNormalisedHashIgnoresOuterWhiteSpaceAndASCIICaseOnly() {
+        func h(_ s: String) -> UInt64? { var s = s; return s.withUTF8 { KeySpill.normalizedHash(UnsafeRawBufferPointer($0)) } }
+        XCTAssertEqual(h("  Customer.Number-0042@Example.COM "), h("customer.number-0042@example.com"))
+        XCTAssertEqual(h("ABCDEFGHIJKLMNOPQRSTUVWXYZ[@`{"), h("abcdefghijklmnopqrstuvwxyz[@`{"))
+        XCTAssertNotEqual(h("customer number 42"), h("customer number 43"))
+        XCTAssertNotEqual(h("[\\]^_ abcdefgh"), h("{|}~\u{7F} abcdefgh"), "only letters are folded")
+        XCTAssertNil(h("Ärger im Büro"), "non-ASCII text is left to the store")
+    }
+
+    func testRadixSortSorts() {
+        var values = (0..<10_000).map { auditHash(UInt64($0)) } + [0, .max, 5, 5]
+        let expected = values.sorted()
+        KeySpill.radixSort(&values)
+        XCTAssertEqual(values, expected)
+    }
+}
