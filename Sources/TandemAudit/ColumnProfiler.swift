@@ -225,40 +225,6 @@ public struct ColumnProfiler {
         return counts.insert(h, entry)
     }
 
-    /// Before exact counts are dropped: the text values counted so far start the key spill.
-    private mutating func seedKeySpill() {
-        guard !keyDisqualified, keySpill == nil else { return }
-        let spill = KeySpill()
-        if !exactIsLossless { spill.giveUp() }
-        for e in counts.store {
-            guard case .text(var s) = e.shown else { continue }
-            guard let h = s.withUTF8({ KeySpill.normalizedHash(UnsafeRawBufferPointer($0)) }) else { spill.giveUp(); break }
-            for _ in 0..<e.count { spill.add(hash: h) }
-        }
-        keySpill = spill
-    }
-
-    private mutating func disqualifyKey() {
-        keyDisqualified = true
-        keySpill = nil
-    }
-
-    /// True when no two text values are equal under normalisation (ASCII white space trimmed, ASCII letters
-    /// lower-cased), so the store need not look for duplicates; false when some are or it cannot be told.
-    var noNormalizedDuplicates: Bool {
-        if counts.isExact {
-            guard exactIsLossless else { return false }
-            var seen = Set<UInt64>()
-            for e in counts.store {
-                guard case .text(var s) = e.shown else { continue }
-                guard e.count == 1, let h = s.withUTF8({ KeySpill.normalizedHash(UnsafeRawBufferPointer($0)) }),
-                      seen.insert(h).inserted else { return false }
-            }
-            return true
-        }
-        return keySpill?.hasDuplicates() == false
-    }
-
     /// The class of present text, and its length in characters (in bytes when it is not valid UTF-8).
     func classify(text b: UnsafeRawBufferPointer) -> (CellClass, Int) {
         let scalars = Self.scalarCount(b)
