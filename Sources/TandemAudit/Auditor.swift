@@ -57,8 +57,10 @@ public struct AuditResult {
     public var seconds: Double
 }
 
-/// Runs an audit: one profiling pass per entity, an evidence pass for entities with row-level findings
-/// (exact counts, example keys, tenants), and the store's own queries for duplicate keys and orphans.
+/// Runs an audit: one streaming pass per entity, which profiles every column and keeps, per cell class and
+/// per value while values are few, the evidence the findings decided at its end need (exact counts, the
+/// first five keys, rows per tenant); then the store's own queries for duplicate keys and orphans (a grouped
+/// query and an anti-join in the store, so the audit's memory does not grow with either table).
 public final class Auditor {
     let store: any AuditStore
     let options: AuditOptions
@@ -103,55 +105,48 @@ public final class Auditor {
     func audit(_ e: EntityInfo, writes: WriteTracker?) throws -> (EntityProfile, [Finding]) {
         let t0 = Date()
         var columns = e.columns.map { ColumnProfiler(name: $0.name, declaredType: $0.declaredType) }
+        for i in columns.indices where (e.primaryKey.count == 1 && e.primaryKey[0] == columns[i].name) || e.uniqueColumns.contains(columns[i].name) {
+            columns[i].keyDeclared = true
+        }
         let tenantIndex = options.tenantColumn.flatMap { t in e.columns.firstIndex { $0.name == t } }
-        var tenantIDs: [String: Int32] = [:], tenantRows: [String: Int] = [:]
+        var tenants = TenantTable()
         var rows = 0
         let estimate = (try? store.estimatedRows(e)) ?? 0
+        let width = columns.count
         try store.scan(e, sample: options.sample) { row in
-            rows += 1
-            var tenant: Int32?
-            if let ti = tenantIndex, let name = Self.tenantName(row.cell(ti)) {
-                if let id = tenantIDs[name] { tenant = id } else { tenant = Int32(tenantIDs.count); tenantIDs[name] = tenant }
-                tenantRows[name, default: 0] += 1
+            let tenant = tenantIndex.flatMap { tenants.index(row.cell($0)) }
+            var wantsKey = false
+            for i in 0..<width {
+                columns[i].observe(row.cell(i), tenant: tenant, row: rows)
+                if columns[i].wantsKey { wantsKey = true }
             }
-            for i in columns.indices { columns[i].observe(row.cell(i), tenant: tenant) }
+            if wantsKey {
+                // The first rows of each kept class or value: their key, made once per row.
+                let key = row.keyText()
+                for i in 0..<width where columns[i].wantsKey { columns[i].attach(key: key, row: rows) }
+            }
+            rows += 1
             if rows & 0xFFFF == 0 { report(e.name, "profile", rows, estimate, t0) }
         }
         report(e.name, "profile", rows, estimate, t0)
-        let tenantNames = Dictionary(uniqueKeysWithValues: tenantIDs.map { ($0.value, $0.key) })
+        let tenantNames = tenants.names
         let columnWrites = writes.map { $0.columns[e.name] ?? [:] }
-        var candidates = decide(e, columns, tenantCount: tenantIDs.count, tenantNames: tenantNames, tenantIndex: tenantIndex,
+        var candidates = decide(e, columns, tenantCount: tenants.distinctNames, tenantNames: tenantNames, tenantIndex: tenantIndex,
                                 writes: columnWrites, newest: columnWrites?.values.compactMap(\.lastWritten).max { $0.microseconds < $1.microseconds },
                                 logStart: writes?.first)
+        // The evidence kept during the pass gives each finding its exact count, example keys and tenants.
         var tenantFindingRows: [String: Int] = [:]
-        if !candidates.isEmpty {
-            // The evidence pass: the same tests on every row give exact counts, example keys and tenants.
-            for i in candidates.indices { candidates[i].finding.count = 0 }
-            let t1 = Date()
-            var seen = 0
-            // Only the columns with findings (and the tenant's) are read again: the rest of a wide table is not.
-            let needed = Set(candidates.map(\.column) + (tenantIndex.map { [$0] } ?? [])).sorted()
-            var projected = e
-            projected.columns = needed.map { e.columns[$0] }
-            var position = [Int](repeating: -1, count: e.columns.count)
-            for (j, i) in needed.enumerated() { position[i] = j }
-            let tenantAt = tenantIndex.map { position[$0] }
-            try store.scan(projected, sample: options.sample) { row in
-                seen += 1
-                var hit = false
-                for i in candidates.indices {
-                    let c = candidates[i].column
-                    guard candidates[i].check.matches(row.cell(position[c]), &columns[c]) else { continue }
-                    hit = true
-                    candidates[i].finding.count += 1
-                    if candidates[i].finding.examples.count < 5 { candidates[i].finding.examples.append(row.keyText()) }
-                    if let ti = tenantAt, let name = Self.tenantName(row.cell(ti)) { candidates[i].finding.byTenant[name, default: 0] += 1 }
-                }
-                if hit, let ti = tenantAt, let name = Self.tenantName(row.cell(ti)) { tenantFindingRows[name, default: 0] += 1 }
-                if seen & 0xFFFF == 0 { report(e.name, "evidence", seen, rows, t1) }
+        for i in candidates.indices {
+            let found = columns[candidates[i].column].evidence(candidates[i].check)
+            candidates[i].finding.count = found.count
+            candidates[i].finding.examples = found.keys
+            for (t, n) in found.tenants {
+                guard let name = tenantNames[t] else { continue }
+                candidates[i].finding.byTenant[name, default: 0] += n
+                tenantFindingRows[name, default: 0] += n
             }
         }
-        let profile = EntityProfile(info: e, rows: rows, columns: columns, tenantRows: tenantRows,
+        let profile = EntityProfile(info: e, rows: rows, columns: columns, tenantRows: tenants.rows,
                                     tenantFindingRows: tenantFindingRows, writes: columnWrites, seconds: Date().timeIntervalSince(t0))
         return (profile, candidates.map(\.finding).filter { $0.count > 0 || $0.kind == .zombieColumn })
     }
@@ -186,6 +181,9 @@ public final class Auditor {
         for c in p.columns where AuditReport.isNaturalKey(c, p) && !keyColumns.contains(c.name) { keyColumns.append(c.name) }
         for k in keyColumns {
             guard let c = p.columns.first(where: { $0.name == k }), c.texts > 0 else { continue }
+            // The pass kept what rules duplicates out (exact values, or the spilled normalised hashes): most
+            // key columns need no grouping query over the whole table.
+            if c.noNormalizedDuplicates { continue }
             let r = try store.normalizedDuplicates(e, column: k, tenantColumn: tenant)
             guard r.count > 0 else { continue }
             out.append(Finding(kind: .duplicates, severity: .high, entity: e.name, column: k, count: r.count,
@@ -205,4 +203,37 @@ public final class Auditor {
         }
         return out
     }
+}
+
+/// The tenants of one entity by index: a tenant cell is hashed, and its name made only the first time.
+struct TenantTable {
+    private var byHash: [UInt64: Int32] = [:]
+    private var byName: [String: Int32] = [:]
+    /// Names by index.
+    private(set) var names: [Int32: String] = [:]
+    private var counts: [Int] = []
+
+    /// The index of the row's tenant (counting its row), nil for a null or empty tenant.
+    mutating func index(_ cell: Cell) -> Int32? {
+        guard let h = ColumnProfiler.hash(cell) else { return nil }
+        if case .text(let b) = cell, b.isEmpty { return nil }
+        let id: Int32
+        if let known = byHash[h] { id = known } else {
+            guard let name = Auditor.tenantName(cell) else { return nil }
+            if let n = byName[name] { id = n } else {
+                id = Int32(byName.count)
+                byName[name] = id
+                names[id] = name
+                counts.append(0)
+            }
+            byHash[h] = id
+        }
+        counts[Int(id)] += 1
+        return id
+    }
+
+    /// Rows per tenant name.
+    var rows: [String: Int] { Dictionary(uniqueKeysWithValues: names.map { ($0.value, counts[Int($0.key)]) }) }
+    /// Distinct tenants.
+    var distinctNames: Int { byName.count }
 }

@@ -101,7 +101,7 @@ extension ColumnProfiler {
             }
             return (tenants, values, top.value.text)
         }
-        return tenantsOverflow ? nil : (tenantsSetting, nil, nil)
+        return tenantsSetting.map { ($0, nil, nil) }
     }
 
     /// Whether a shown value fits an inferred type.

@@ -39,9 +39,15 @@ public enum Extreme: Sendable, Equatable {
 
 /// The streaming profile of one column, in memory bounded independently of the row count: a 4 KiB
 /// HyperLogLog, exact value counts while the column holds at most `exactLimit` distinct values (each kept
-/// value cut to `keptBytes`), then a 64-counter Misra-Gries summary, plus fixed counters: at most
-/// ≈ 1024 × (keptBytes + 64) ≈ 200 KiB per column, plus tenant sets (at most 1000 tenants, and 16 × 1000 for
-/// a column of few values) ≈ 150 KiB: under 400 KiB per column, whatever the table size.
+/// value cut to `keptBytes`, with its first five row keys and, within `ValueCounts.tenantPairLimit`, its rows
+/// per tenant), then a 64-counter Misra-Gries summary, plus the evidence of each cell class seen (a few
+/// hundred classes at most: kind, pattern, date shape, white space, invalid UTF-8; each with a count, five
+/// keys and a counter per tenant). Without tenants that is under ≈ 1024 × (keptBytes + 5 keys + 64) ≈ 500 KiB
+/// per column; tenants add 4 bytes × tenants per class seen and at most 32 k (value, tenant) counters.
+///
+/// The pass keeps what every finding that could be decided at the end needs (counts and the first five keys
+/// per cell class, and per value while values are few), so findings get exact counts and example keys
+/// without reading the table again; the decision at the end picks from what was kept.
 public struct ColumnProfiler {
     /// Distinct values counted exactly (and case variants found) up to this many; beyond it, sketches.
     public static let exactLimit = 1024
@@ -59,30 +65,29 @@ public struct ColumnProfiler {
     public internal(set) var reals = 0
     public internal(set) var texts = 0
     public internal(set) var blobs = 0
-    /// Text with leading or trailing white space (a value that is only white space counts too).
-    public internal(set) var outerWhitespace = 0
-    public internal(set) var invalidUTF8 = 0
-    /// Integer text of 7–15 digits: a phone number written without separators, in a phone column.
-    var phoneDigitRuns = 0
-    /// Non-empty text by pattern class (after trimming).
-    public internal(set) var patterns: [TextPattern: Int] = [:]
-    /// Date text by its `parseTimestamp` format, before slash dates are resolved (see `dateFormats`).
-    var rawDateFormats: [String: Int] = [:]
-    var slashDayFirst = 0, slashMonthFirst = 0, slashAmbiguous = 0
     /// Longest value: characters (Unicode scalars) of text, bytes of a blob or of invalid UTF-8.
     public internal(set) var longest = 0
     var minNumber: Double?, maxNumber: Double?
     var minText: [UInt8]?, maxText: [UInt8]?
     var hll = HyperLogLog()
-    var counts = ValueCounts(exactLimit: ColumnProfiler.exactLimit, capacity: ColumnProfiler.topCapacity)
+    var counts = ValueCounts(exactLimit: ColumnProfiler.exactLimit, capacity: ColumnProfiler.topCapacity, keptBytes: ColumnProfiler.keptBytes)
     var exactIsLossless = true
-    /// Tenants (by index) with a value in this column, up to `tenantLimit`; for "custom setting".
-    var tenantsSetting = Set<Int32>()
-    var tenantsOverflow = false
-    var lastTenant: Int32 = -1
+    /// Evidence per cell class seen, and where each class's is.
+    var classes: [ClassEvidence] = []
+    var classSlot: [UInt32: Int] = [:]
+    var lastClass: UInt32 = 0, lastSlot = -1
+    /// The class whose example list wants this row's key, and the value whose does (set by `observe`).
+    var pendingSlot = -1
+    var pendingValue: UInt64?
+    /// A declared key (primary or unique): checked for duplicates whatever its nulls.
+    public var keyDeclared = false
+    /// Normalised hashes of the text values once there are too many to count exactly (see `KeySpill`); nil
+    /// while exact, and for a column that cannot be a key (a null or empty value in an undeclared column).
+    var keySpill: KeySpill?
+    var keyDisqualified = false
+    /// A column set by more tenants than this has no "custom setting" (too many to tell).
     static let tenantLimit = 1000
-    /// Tenants by value hash while the column has few values (see `noteSetting`); nil once it has more.
-    var tenantsByValue: [UInt64: Set<Int32>]? = [:]
+    /// Values a settings column may have (its default and the tenants' choices).
     static let settingValues = 16
     /// Values by length in bytes: 0, 1–4, 5–8, 9–16, 17–32, 33–64, 65–128, 129–256, more.
     public internal(set) var lengthBuckets = [Int](repeating: 0, count: 9)
@@ -107,72 +112,130 @@ public struct ColumnProfiler {
         d == d.rounded() && abs(d) < 9e15 ? String(Int64(d)) : "\(d)"
     }
 
-    /// Counts one cell; `tenant` is the row's tenant index when there is a tenant column.
-    public mutating func observe(_ cell: Cell, tenant: Int32?) {
+    /// Counts one cell; `tenant` is the row's tenant index when there is a tenant column, `row` its position
+    /// in the scan. Afterwards `wantsKey` says whether the row's key is wanted as an example (see `attach`).
+    public mutating func observe(_ cell: Cell, tenant: Int32?, row: Int = 0) {
         rows += 1
+        let cls: CellClass
+        var held: Int?
         switch cell {
         case .null:
             nulls += 1
+            if !keyDeclared { disqualifyKey() }
             return
         case .int(let i):
             integers += 1
-            let h = Self.hash(cell)!
-            hll.add(hash: h)
-            number(Double(i), length: Self.digits(i))
-            counts.add(hash: h) { String(i) }
+            let h = auditHash(UInt64(bitPattern: i))
+            cls = .int
+            if let e = counts.find(h) {
+                counts.store[e].count += 1
+                lengthBuckets[Int(counts.store[e].bucket)] += 1
+                held = e
+            } else {
+                hll.add(hash: h)
+                let length = Self.digits(i)
+                number(Double(i), length: length)
+                held = insert(h, ValueCounts.Entry(count: 1, shown: .int(i), cls: cls.raw, bucket: bucket(length)))
+            }
         case .double(let d):
             reals += 1
-            let h = Self.hash(cell)!
-            hll.add(hash: h)
-            number(d, length: 0)
-            counts.add(hash: h) { d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) + ".0" : "\(d)" }
+            let h = auditHash(d.bitPattern ^ 0x5bd1_e995)
+            cls = .double
+            lengthBuckets[0] += 1
+            if let e = counts.find(h) {
+                counts.store[e].count += 1
+                held = e
+            } else {
+                hll.add(hash: h)
+                number(d, length: 0)
+                held = insert(h, ValueCounts.Entry(count: 1, shown: .double(d), cls: cls.raw, bucket: 0))
+            }
         case .text(let b):
             texts += 1
             let h = auditHash(b)
             if b.isEmpty {
                 empties += 1
-                bucket(0)
+                lengthBuckets[0] += 1
                 text(b)
+                if counts.isExact, counts.find(h) == nil, counts.store.count == Self.exactLimit { seedKeySpill() }
                 counts.add(hash: h) { "" }
-                break
+                if keyDeclared { keySpill?.add(b) } else { disqualifyKey() }
+                return
             }
-            hll.add(hash: h)
-            var length = b.count
-            if let scalars = Self.scalarCount(b) { length = scalars } else { invalidUTF8 += 1 }
-            if TextClassifier.isSpace(b[0]) || TextClassifier.isSpace(b[b.count - 1]) { outerWhitespace += 1 }
-            let t = TextClassifier.trimmed(b)
-            if !t.isEmpty {
-                let shape = classify(t)
-                count(shape)
-                if shape.pattern == .integer, TextClassifier.isPhoneDigits(t) { phoneDigitRuns += 1 }
+            if let e = counts.find(h) {
+                // A value seen before: its class, length bucket and min/max are known, and HyperLogLog has it.
+                counts.store[e].count += 1
+                cls = CellClass(raw: counts.store[e].cls)
+                lengthBuckets[Int(counts.store[e].bucket)] += 1
+                held = e
+            } else {
+                hll.add(hash: h)
+                let (c, length) = classify(text: b)
+                cls = c
+                longest = Swift.max(longest, length)
+                if b.count > Self.keptBytes { exactIsLossless = false }
+                let k = bucket(b.count)
+                text(b)
+                if counts.isExact, counts.store.count == Self.exactLimit { seedKeySpill() }
+                held = counts.insert(h, text: b, cls: c.raw, bucket: k)
             }
-            if b.count > Self.keptBytes { exactIsLossless = false }
-            longest = Swift.max(longest, length)
-            bucket(b.count)
-            text(b)
-            counts.add(hash: h) { String(decoding: b.prefix(Self.keptBytes), as: UTF8.self) }
+            keySpill?.add(b)
         case .blob(let n):
             blobs += 1
-            if n == 0 { empties += 1 }
+            if n == 0 { empties += 1; if !keyDeclared { disqualifyKey() }; return }
             hll.add(hash: auditHash(UInt64(n) ^ 0xB10B))
             longest = Swift.max(longest, n)
+            cls = .blob
         }
-        if let tenant, !isEmptyCell(cell) {
-            if !tenantsOverflow, tenant != lastTenant {
-                tenantsSetting.insert(tenant)
-                if tenantsSetting.count > Self.tenantLimit { tenantsOverflow = true; tenantsSetting = [] }
-            }
-            if tenantsByValue != nil, let h = Self.hash(cell) { noteSetting(h, tenant) }
-            lastTenant = tenant
+        // The class's evidence (a column's cells are mostly of the class of the cell before).
+        let s: Int
+        if cls.raw == lastClass, lastSlot >= 0 { s = lastSlot } else { s = slot(cls); lastClass = cls.raw; lastSlot = s }
+        classes[s].count += 1
+        if let tenant { classes[s].note(tenant) }
+        if classes[s].examples.count < 5 { pendingSlot = s }
+        // The value's, while values are counted exactly.
+        if let e = held, counts.isExact {
+            if let tenant { counts.noteTenant(e, tenant) }
+            if counts.store[e].examples.count < 5 { pendingValue = counts.hashes[e] }
         }
     }
 
-    /// Tenants per value while the column has at most `settingValues` values: a settings column left at its
-    /// default by almost everyone (0, 'N') shows which tenants changed it.
-    private mutating func noteSetting(_ h: UInt64, _ tenant: Int32) {
-        if tenantsByValue![h] == nil, tenantsByValue!.count == Self.settingValues { tenantsByValue = nil; return }
-        tenantsByValue![h, default: []].insert(tenant)
-        if tenantsByValue![h]!.count > Self.tenantLimit { tenantsByValue = nil }
+    /// True when the last observed cell wants its row's key as an example.
+    public var wantsKey: Bool { pendingSlot >= 0 || pendingValue != nil }
+
+    /// Gives the key of the last observed cell's row (position `row` in the scan) to the evidence wanting it.
+    public mutating func attach(key: String, row: Int) {
+        if pendingSlot >= 0 { classes[pendingSlot].examples.append(.init(row: row, key: key)); pendingSlot = -1 }
+        if let h = pendingValue {
+            if let e = counts.find(h) { counts.store[e].examples.append(.init(row: row, key: key)) }
+            pendingValue = nil
+        }
+    }
+
+    private mutating func slot(_ cls: CellClass) -> Int {
+        if let s = classSlot[cls.raw] { return s }
+        classes.append(ClassEvidence(cls))
+        classSlot[cls.raw] = classes.count - 1
+        return classes.count - 1
+    }
+
+    /// Holds a new value; its index while it is held.
+    private mutating func insert(_ h: UInt64, _ entry: ValueCounts.Entry) -> Int? {
+        if counts.isExact, counts.store.count == Self.exactLimit { seedKeySpill() }
+        return counts.insert(h, entry)
+    }
+
+    /// The class of present text, and its length in characters (in bytes when it is not valid UTF-8).
+    func classify(text b: UnsafeRawBufferPointer) -> (CellClass, Int) {
+        let scalars = Self.scalarCount(b)
+        let outer = TextClassifier.isSpace(b[0]) || TextClassifier.isSpace(b[b.count - 1])
+        let t = outer ? TextClassifier.trimmed(b) : b
+        guard !t.isEmpty else {
+            return (CellClass(raw: CellClass.blank.raw | (scalars == nil ? CellClass.invalidUTF8Bit : 0)), scalars ?? b.count)
+        }
+        let shape = classify(t)
+        let phone = shape.pattern == .integer && TextClassifier.isPhoneDigits(t)
+        return (.text(shape, outerSpace: outer, invalidUTF8: scalars == nil, phoneDigits: phone), scalars ?? b.count)
     }
 
     /// The hash a cell's value is counted under (nil for null and blobs): the same in every pass.
@@ -189,7 +252,6 @@ public struct ColumnProfiler {
         if minNumber == nil || d < minNumber! { minNumber = d }
         if maxNumber == nil || d > maxNumber! { maxNumber = d }
         longest = Swift.max(longest, length)
-        bucket(length)
     }
 
     /// Min/max of text by bytes, copying only when one changes.
@@ -215,9 +277,12 @@ public struct ColumnProfiler {
         }
     }
 
-    @inline(__always) private mutating func bucket(_ length: Int) {
+    /// Counts a value of `length` in its length bucket, and returns the bucket.
+    @inline(__always) private mutating func bucket(_ length: Int) -> UInt8 {
         // Bucket b ≥ 1 holds lengths 2^b + 1 … 2^(b+1) (bucket 1 from 1): ⌈log2 length⌉ − 1.
-        lengthBuckets[length == 0 ? 0 : Swift.min(8, Swift.max(1, Int.bitWidth - (length - 1).leadingZeroBitCount - 1))] += 1
+        let b = length == 0 ? 0 : Swift.min(8, Swift.max(1, Int.bitWidth - (length - 1).leadingZeroBitCount - 1))
+        lengthBuckets[b] += 1
+        return UInt8(b)
     }
 
     static func digits(_ i: Int64) -> Int {
@@ -236,15 +301,6 @@ public struct ColumnProfiler {
         return b.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
     }
 
-    private func isEmptyCell(_ c: Cell) -> Bool {
-        switch c {
-        case .null: return true
-        case .text(let b): return b.isEmpty
-        case .blob(let n): return n == 0
-        default: return false
-        }
-    }
-
     /// The shape of trimmed text, with a date confirmed by the `TimePattern` the mapping would use.
     func classify(_ t: UnsafeRawBufferPointer) -> TextShape {
         var shape = TextClassifier.classify(t)
@@ -255,15 +311,6 @@ public struct ColumnProfiler {
         return shape
     }
 
-    private mutating func count(_ shape: TextShape) {
-        patterns[shape.pattern, default: 0] += 1
-        guard let f = shape.dateFormat else { return }
-        rawDateFormats[f, default: 0] += 1
-        if shape.slashDayFirst { slashDayFirst += 1 } else if f.hasPrefix("%m/%d/%Y") || f.hasPrefix("%m/%d/%y") {
-            if shape.slashAmbiguous { slashAmbiguous += 1 } else { slashMonthFirst += 1 }
-        }
-    }
-
     /// Non-null values.
     public var nonNull: Int { rows - nulls }
     /// Values that are neither null nor empty.
@@ -272,24 +319,28 @@ public struct ColumnProfiler {
     public var isExact: Bool { counts.isExact && exactIsLossless }
 
     /// Distinct non-null values: exact while few, else the HyperLogLog estimate.
-    public var distinct: Int { counts.isExact ? counts.entries.count : hll.estimate }
+    public var distinct: Int { counts.isExact ? counts.store.count : hll.estimate }
 
     /// Exact counts per shown value, while the column holds few distinct values.
     var exact: [String: Int]? {
         guard counts.isExact else { return nil }
         var out: [String: Int] = [:]
-        for e in counts.entries.values { out[e.text, default: 0] += e.count }
+        for e in counts.store { out[e.text, default: 0] += e.count }
         return out
     }
 
     /// Whether slash dates read day first: only when some cannot be month first and none must be.
-    var slashDayFirstWins: Bool { slashDayFirst > 0 && slashMonthFirst == 0 }
-
-    /// The `parseTimestamp` format of one classified date, with slash dates resolved for the column.
-    func resolvedFormat(_ shape: TextShape) -> String? {
-        guard let f = shape.dateFormat else { return nil }
-        return slashDayFirstWins ? Self.dayFirst(f) : f
+    var slashDayFirstWins: Bool {
+        var dayFirst = 0, monthFirst = 0
+        for c in classes where c.cls.pattern == .date {
+            let f = TextClassifier.dateFormats[c.cls.dateIndex]
+            if c.cls.slashDayFirst { dayFirst += c.count } else if !c.cls.slashAmbiguous, f.hasPrefix("%m/%d/%Y") || f.hasPrefix("%m/%d/%y") { monthFirst += c.count }
+        }
+        return dayFirst > 0 && monthFirst == 0
     }
+
+    /// A date's `parseTimestamp` format with slash dates resolved for the column.
+    func resolvedFormat(_ f: String) -> String { slashDayFirstWins ? Self.dayFirst(f) : f }
 
     /// A month-first slash format read day first.
     static func dayFirst(_ f: String) -> String {
@@ -301,9 +352,10 @@ public struct ColumnProfiler {
     /// Date formats with their counts, slash dates resolved, most common first.
     public var dateFormats: [(format: String, count: Int)] {
         var out: [String: Int] = [:]
-        for (f, n) in rawDateFormats {
-            let r = slashDayFirstWins ? Self.dayFirst(f) : f
-            out[r, default: 0] += n
+        let dayFirst = slashDayFirstWins
+        for c in classes where c.cls.pattern == .date {
+            let f = TextClassifier.dateFormats[c.cls.dateIndex]
+            out[dayFirst ? Self.dayFirst(f) : f, default: 0] += c.count
         }
         return out.map { ($0.key, $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.format < $1.format }
     }

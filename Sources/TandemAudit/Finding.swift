@@ -41,8 +41,9 @@ public struct Finding: Sendable {
     public var byTenant: [String: Int] = [:]
 }
 
-/// The row-level test of a finding, evaluated on every row of the evidence pass (so counts and examples come
-/// from the same test).
+/// The row-level test of a finding: which cell classes (or, for settings and case variants, which values)
+/// belong to it. The pass keeps evidence per class and per value, so counts and examples come from the same
+/// test without reading the rows again.
 enum RowCheck {
     /// The cell holds a value (not null, not empty).
     case present
@@ -59,62 +60,36 @@ enum RowCheck {
     /// Text that is not valid UTF-8.
     case invalidUTF8
 
-    /// True when the cell fails (belongs to the finding).
-    func matches(_ cell: Cell, _ column: inout ColumnProfiler) -> Bool {
+    /// True when cells of the class fail (belong to the finding); `.setTo` and `.drift`'s spellings are
+    /// about values, not classes (see `ColumnProfiler.evidence`).
+    func matches(_ cls: CellClass, _ column: ColumnProfiler) -> Bool {
         switch self {
-        case .present:
-            switch cell {
-            case .null: return false
-            case .text(let b): return !b.isEmpty
-            case .blob(let n): return n > 0
-            default: return true
-            }
-        case .setTo(let values):
-            return ColumnProfiler.hash(cell).map(values.contains) ?? false
+        case .present: return true
+        case .setTo: return false
         case .notPattern(let p):
-            switch cell {
-            case .null: return false
-            case .text(let b):
-                if b.isEmpty { return false }
-                let t = TextClassifier.trimmed(b)
-                if t.isEmpty { return true }
-                let class_ = column.classify(t).pattern
-                return class_ != p && !(p == .phone && class_ == .integer && TextClassifier.isPhoneDigits(t))
-            case .blob(let n): return n > 0
-            default: return true
-            }
+            guard cls.kind == CellClass.textKind else { return true }
+            let class_ = cls.pattern!
+            return class_ != p && !(p == .phone && cls.phoneDigits)
         case .notType(let type):
-            switch cell {
-            case .null: return false
-            case .int: return !(type == .int || type == .double)
-            case .double: return type != .double
-            case .blob(let n): return n > 0 && type != .bytes
-            case .text(let b):
-                if b.isEmpty { return false }
-                let t = TextClassifier.trimmed(b)
-                if t.isEmpty { return true }
-                switch column.classify(t).pattern {
+            switch cls.kind {
+            case CellClass.int.kind: return !(type == .int || type == .double)
+            case CellClass.double.kind: return type != .double
+            case CellClass.blob.kind: return type != .bytes
+            case CellClass.textKind:
+                switch cls.pattern! {
                 case .integer: return !(type == .int || type == .double)
                 case .decimal: return type != .double
                 case .date: return type != .timestamp
                 case .boolean: return type != .bool
                 default: return true
                 }
+            default: return true  // only white space
             }
         case .otherDateFormat(let f):
-            guard case .text(let b) = cell else { return false }
-            let t = TextClassifier.trimmed(b)
-            guard !t.isEmpty else { return false }
-            let shape = column.classify(t)
-            guard shape.pattern == .date else { return false }
-            return column.resolvedFormat(shape) != f
-        case .drift(let variants):
-            guard case .text(let b) = cell, !b.isEmpty else { return false }
-            if TextClassifier.isSpace(b[0]) || TextClassifier.isSpace(b[b.count - 1]) { return true }
-            return !variants.isEmpty && variants.contains(String(decoding: b.prefix(ColumnProfiler.keptBytes), as: UTF8.self))
-        case .invalidUTF8:
-            guard case .text(let b) = cell, !b.isEmpty else { return false }
-            return String(validatingUTF8Bytes: b) == nil
+            guard let d = cls.dateFormat else { return false }
+            return column.resolvedFormat(d) != f
+        case .drift: return cls.outerSpace
+        case .invalidUTF8: return cls.invalidUTF8
         }
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// risk = 20 × size + 30 × finding share + 20 × custom settings + 20 × orphans + 10 × write rate, where
 /// size = log10(rows + 1) / log10(largest tenant's rows + 1), finding share = rows with findings / rows
-/// (at most 1), custom settings = min(1, custom-setting columns it uses / 2), orphans = min(1, 10 × orphans / rows),
+/// (at most 1; "rows with findings" sums the tenant's counts over the findings, so a row with findings in two
+/// columns counts twice: the single pass keeps counts per finding, not per row), custom settings = min(1, custom-setting columns it uses / 2), orphans = min(1, 10 × orphans / rows),
 /// write rate = its changes per day / the busiest tenant's (0 without a change log or change table).
 public struct TenantRisk: Sendable {
     public var tenant: String

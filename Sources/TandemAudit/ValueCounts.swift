@@ -2,48 +2,208 @@
 /// the column holds at most `exactLimit` distinct values, then a Misra-Gries summary of `capacity` counters
 /// (amortised O(1) per value; a value seen more than N/(capacity+1) times is always held, and each held
 /// count is too low by at most `undercount`).
+///
+/// While exact, each value also keeps its row evidence (its first five rows and its rows per tenant), for
+/// findings about particular values (custom settings, case variants) decided only at the end of the pass.
+/// The held values live in an array found through an open-addressing table on the (already mixed) hash:
+/// the per-value path reads and bumps fields in place, without hashing again or copying entries.
 public struct ValueCounts: Sendable {
+    /// One row a value was seen in: its position in the scan and its key.
+    public struct Example: Sendable { public var row: Int; public var key: String }
     /// A held value.
-    public struct Entry: Sendable { public var count: Int; public var text: String }
+    public struct Entry: Sendable {
+        public var count: Int
+        /// The value as shown (numbers are kept as numbers and shown only when asked: most never are).
+        public var text: String {
+            switch shown {
+            case .text(let s): return s
+            case .int(let i): return String(i)
+            case .double(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) + ".0" : "\(d)"
+            case .pending: return ""  // only inside the summary: `entries` gives the text
+            }
+        }
+        var shown: Shown
+        /// The value's `CellClass` and length bucket, so a repeated value is not classified again.
+        var cls: UInt32 = 0
+        var bucket: UInt8 = 0
+        /// The first rows holding the value (at most five), while exact.
+        var examples: [Example] = []
+        /// Rows holding the value per tenant index, while exact and within `tenantPairLimit`: the first tenant
+        /// without a dictionary (a value often belongs to one tenant), the others in `more`.
+        var firstTenant: Int32 = -1
+        var firstTenantRows: Int32 = 0
+        var more: [Int32: Int32] = [:]
+
+        /// Rows per tenant index.
+        var tenants: [Int32: Int32] {
+            var out = more
+            if firstTenant >= 0 { out[firstTenant] = firstTenantRows }
+            return out
+        }
+    }
+    /// A held value's shown form.
+    /// `pending(length)`: text in the summary, kept as bytes in `arena` at the entry's position (no string is
+    /// made for the many values a summary holds only briefly).
+    enum Shown: Sendable { case text(String), int(Int64), double(Double), pending(Int) }
+
     public let exactLimit: Int
     public let capacity: Int
-    /// The held values by hash.
-    public private(set) var entries: [UInt64: Entry] = [:]
+    /// The held values and their hashes (same positions).
+    var store: [Entry] = []
+    private(set) var hashes: [UInt64] = []
+    /// The summary's text bytes, `keptBytes` per position.
+    private var arena: [UInt8] = []
+    private let keptBytes: Int
+    /// Open addressing: a position in `store`, or -1.
+    private var table: [Int32]
+    private var mask: Int
     /// True while every distinct value is held with its exact count.
     public private(set) var isExact = true
     /// How much any held count may be below the true count (0 while exact).
     public private(set) var undercount = 0
+    /// (value, tenant) pairs counted in the entries' `tenants`; beyond `tenantPairLimit` they are dropped.
+    var tenantPairs = 0
+    /// True once per-value tenant counts were dropped (too many value × tenant pairs).
+    public internal(set) var tenantsLost = false
+    /// At most this many (value, tenant) counters per column (≈ 1 MiB).
+    public static let tenantPairLimit = 32_768
 
-    public init(exactLimit: Int, capacity: Int) {
+    public init(exactLimit: Int, capacity: Int, keptBytes: Int = 120) {
         self.exactLimit = exactLimit
         self.capacity = capacity
+        self.keptBytes = keptBytes
+        var size = 16
+        while size < 2 * (exactLimit + 1) { size <<= 1 }
+        table = [Int32](repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    /// The held values by hash.
+    public var entries: [UInt64: Entry] {
+        Dictionary(uniqueKeysWithValues: zip(hashes, store.indices.map { i in
+            var e = store[i]
+            if case .pending(let n) = e.shown { e.shown = .text(String(decoding: arena[i * keptBytes..<(i * keptBytes + n)], as: UTF8.self)) }
+            return e
+        }))
+    }
+
+    /// Holds text not held yet (count 1): as a string while exact, as bytes in the summary.
+    mutating func insert(_ hash: UInt64, text b: UnsafeRawBufferPointer, cls: UInt32, bucket: UInt8) -> Int? {
+        if isExact {
+            return insert(hash, Entry(count: 1, shown: .text(String(decoding: b.prefix(keptBytes), as: UTF8.self)), cls: cls, bucket: bucket))
+        }
+        if store.count >= capacity { return insert(hash, Entry(count: 1, shown: .pending(0))) }  // no room: not held
+        let n = Swift.min(b.count, keptBytes)
+        if arena.isEmpty { arena = [UInt8](repeating: 0, count: capacity * keptBytes) }
+        let at = store.count * keptBytes
+        arena.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: at).copyMemory(from: b.baseAddress!, byteCount: n) }
+        place(hash, Entry(count: 1, shown: .pending(n), cls: cls, bucket: bucket))
+        return store.count - 1
     }
 
     /// Counts one value; `text` is called only when the value is not held yet.
     @inline(__always) public mutating func add(hash: UInt64, text: () -> String) {
-        if let i = entries.index(forKey: hash) {
-            entries.values[i].count += 1
-            return
-        }
-        if isExact {
-            entries[hash] = Entry(count: 1, text: text())
-            if entries.count > exactLimit { shrink() }
-            return
-        }
-        if entries.count < capacity { entries[hash] = Entry(count: 1, text: text()); return }
-        // Misra-Gries: a value that finds no free counter takes one from every held value.
-        undercount += 1
-        entries = entries.filter { $0.value.count > 1 }.mapValues { Entry(count: $0.count - 1, text: $0.text) }
+        if let i = find(hash) { store[i].count += 1; return }
+        insert(hash, Entry(count: 1, shown: .text(text())))
     }
 
-    /// From exact counts to the summary: keep the `capacity` most frequent, the rest become the undercount.
+    /// The position of a held value.
+    @inline(__always) func find(_ h: UInt64) -> Int? {
+        var p = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = table[p]
+            if s < 0 { return nil }
+            if hashes[Int(s)] == h { return Int(s) }
+            p = (p + 1) & mask
+        }
+    }
+
+    /// Holds a value not held yet (count 1); its position, nil when the summary had no room for it.
+    @discardableResult
+    mutating func insert(_ hash: UInt64, _ entry: Entry) -> Int? {
+        if isExact {
+            place(hash, entry)
+            if store.count > exactLimit { shrink(); return find(hash) }
+            return store.count - 1
+        }
+        if store.count < capacity {
+            var entry = entry
+            entry.examples = []
+            place(hash, entry)
+            return store.count - 1
+        }
+        // Misra-Gries: a value that finds no free counter takes one from every held value.
+        undercount += 1
+        var kept = 0
+        for i in store.indices where store[i].count > 1 {
+            store[i].count -= 1
+            if kept != i {
+                store[kept] = store[i]
+                hashes[kept] = hashes[i]
+                if !arena.isEmpty { arena.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: kept * keptBytes).copyMemory(from: $0.baseAddress!.advanced(by: i * keptBytes), byteCount: keptBytes) } }
+            }
+            kept += 1
+        }
+        store.removeLast(store.count - kept)
+        hashes.removeLast(hashes.count - kept)
+        reindex()
+        return nil
+    }
+
+    private mutating func place(_ hash: UInt64, _ entry: Entry) {
+        store.append(entry)
+        hashes.append(hash)
+        var p = Int(truncatingIfNeeded: hash) & mask
+        while table[p] >= 0 { p = (p + 1) & mask }
+        table[p] = Int32(store.count - 1)
+    }
+
+    private mutating func reindex() {
+        for i in table.indices { table[i] = -1 }
+        for (i, h) in hashes.enumerated() {
+            var p = Int(truncatingIfNeeded: h) & mask
+            while table[p] >= 0 { p = (p + 1) & mask }
+            table[p] = Int32(i)
+        }
+    }
+
+    /// Counts a held value's row for a tenant (while exact).
+    @inline(__always) mutating func noteTenant(_ i: Int, _ tenant: Int32) {
+        guard !tenantsLost else { return }
+        if store[i].firstTenant == tenant { store[i].firstTenantRows += 1; return }
+        if let j = store[i].more.index(forKey: tenant) {
+            store[i].more.values[j] += 1
+            return
+        }
+        tenantPairs += 1
+        if tenantPairs > Self.tenantPairLimit {
+            tenantsLost = true
+            for k in store.indices { store[k].firstTenant = -1; store[k].firstTenantRows = 0; store[k].more = [:] }
+            return
+        }
+        if store[i].firstTenant < 0 { store[i].firstTenant = tenant; store[i].firstTenantRows = 1 } else { store[i].more[tenant] = 1 }
+    }
+
+    /// From exact counts to the summary: keep the `capacity` most frequent, the rest become the undercount;
+    /// per-value evidence is dropped (findings about particular values need exact counts).
     private mutating func shrink() {
-        let sorted = entries.sorted { $0.value.count > $1.value.count }
-        let cut = sorted[capacity].value.count
+        let order = store.indices.sorted { store[$0].count > store[$1].count }
+        let cut = store[order[capacity]].count
         undercount = cut
-        entries = Dictionary(uniqueKeysWithValues: sorted.prefix(capacity).compactMap { k, e in
-            e.count > cut ? (k, Entry(count: e.count - cut, text: e.text)) : nil
-        })
+        var newStore: [Entry] = [], newHashes: [UInt64] = []
+        for i in order.prefix(capacity) where store[i].count > cut {
+            newStore.append(Entry(count: store[i].count - cut, shown: store[i].shown, cls: store[i].cls, bucket: store[i].bucket))
+            newHashes.append(hashes[i])
+        }
+        store = newStore
+        hashes = newHashes
+        var size = 16
+        while size < 2 * (capacity + 1) { size <<= 1 }
+        table = [Int32](repeating: -1, count: size)
+        mask = size - 1
+        reindex()
         isExact = false
+        tenantsLost = true
+        tenantPairs = 0
     }
 }
