@@ -8,6 +8,7 @@ let benches: [String: () throws -> Void] = [
     "snapshot": SnapshotBench.run,
     "audit": AuditBench.run,
     "pipeline": PipelineBench.run,
+    "cutover": CutoverBench.run,
 ]
 /// Child processes of the benchmarks (they take arguments).
 let children: [String: ([String]) throws -> Void] = [

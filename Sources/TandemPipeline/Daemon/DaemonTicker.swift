@@ -33,6 +33,7 @@ final class DaemonTicker: Sendable {
                 lastSecond = now
                 refreshFigures(d, now: now)
                 side.refresh(d)
+                d.recoverMoments()
                 do { try d.positions.flush() } catch {
                     log.warning("could not persist the sinks' positions: \(error); trying again in a second")
                 }

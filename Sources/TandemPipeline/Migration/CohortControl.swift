@@ -50,13 +50,15 @@ public final class CohortControl {
         guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
             throw .badDefinition("a cohort name is 1 to 64 ASCII letters, digits, '-', '_' or '.', not \"\(name)\"")
         }
-        if try state.cohort(named: name) != nil { throw .cohortExists(name) }
-        let tenants = try selection.choose(known: { () throws(MigrationError) in
-            try KnownTenants.all(config: config, migration: migration, mapping: mapping)
-        }, taken: try state.tenantOwners())
-        let c = try state.create(name: name, definition: selection.definition, tenants: tenants, who: who, why: why, at: now)
-        try publish()
-        return c
+        return try exclusive { () throws(MigrationError) in
+            if try state.cohort(named: name) != nil { throw .cohortExists(name) }
+            let tenants = try selection.choose(known: { () throws(MigrationError) in
+                try KnownTenants.all(config: config, migration: migration, mapping: mapping)
+            }, taken: try state.tenantOwners())
+            let c = try state.create(name: name, definition: selection.definition, tenants: tenants, who: who, why: why, at: now)
+            try publish()
+            return c
+        }
     }
 
     /// Moves the cohort to the next phase, or step by step to `target`, checking each step's gates (their
@@ -66,6 +68,11 @@ public final class CohortControl {
     /// - Throws: `.refused` (paused, `done`, not a later phase), `.gateFailed` naming the gate and its finding.
     public func advance(name: String, to target: MigrationPhase?, who: String, why: String?, now: Timestamp,
                         force: Bool = false) throws(MigrationError) -> [Cohort] {
+        try exclusive { () throws(MigrationError) in try advanceLocked(name: name, to: target, who: who, why: why, now: now, force: force) }
+    }
+
+    private func advanceLocked(name: String, to target: MigrationPhase?, who: String, why: String?, now: Timestamp,
+                               force: Bool) throws(MigrationError) -> [Cohort] {
         var c = try cohort(name)
         if c.paused { throw .refused(cohort: name, reason: "it is paused (tandem cohort resume \(name) to go on)") }
         let steps: [MigrationPhase]
@@ -118,39 +125,35 @@ public final class CohortControl {
 
     /// Holds the cohort where it is (`advance` refuses until `resume`).
     public func pause(name: String, paused: Bool, who: String, why: String?, now: Timestamp) throws(MigrationError) -> Cohort {
-        let c = try cohort(name)
-        guard c.paused != paused else { throw .refused(cohort: name, reason: paused ? "it is paused already" : "it is not paused") }
-        return try state.record(TimelineEntry(at: now, action: paused ? "pause" : "resume", from: c.phase, to: c.phase, who: who, why: why),
-                                cohort: name, paused: paused)
+        try exclusive { () throws(MigrationError) in
+            let c = try cohort(name)
+            guard c.paused != paused else { throw .refused(cohort: name, reason: paused ? "it is paused already" : "it is not paused") }
+            return try state.record(TimelineEntry(at: now, action: paused ? "pause" : "resume", from: c.phase, to: c.phase, who: who, why: why),
+                                    cohort: name, paused: paused)
+        }
     }
 
-    /// Moves the cohort to `rolled-back` (from `shadow`, `reads-new` or `cut-over`): legacy takes its reads and writes again.
+    /// Moves the cohort to `rolled-back` (from `shadow`, `reads-new` or `cut-over`): legacy takes its reads and
+    /// writes again. `CohortRollback` does it and times its steps; this returns the cohort as recorded.
     public func rollback(name: String, who: String, why: String?, now: Timestamp) throws(MigrationError) -> Cohort {
-        let c = try cohort(name)
-        guard c.phase.canRollBack else {
-            throw .refused(cohort: name, reason: "a cohort in \(c.phase.rawValue) cannot be rolled back"
-                           + (c.phase == .done ? " (reverse replication has stopped for it)" : ""))
-        }
-        guard c.phase == .cutOver else {  // from shadow or reads-new: a routing flip (writes stayed on legacy)
-            let r = try state.record(TimelineEntry(at: now, action: "rollback", from: c.phase, to: .rolledBack, who: who, why: why), cohort: name)
-            try publish()
-            return r
-        }
-        // From cut-over, the mirror of the cut-over moment: fence new (both stores refuse: `moving`), flip, lift
-        // the legacy fence; the pause between the fences is recorded. Draining reverse replication in between
-        // comes with reverse capture (its journal events of origin "new" must be in legacy before the flip).
-        let clock = ContinuousClock()
-        try publish(moving: [name], since: now)
-        let fenced = clock.now
-        let r = try state.record(TimelineEntry(at: now, action: "rollback", from: .cutOver, to: .rolledBack, who: who, why: why), cohort: name)
-        try publish()
-        let pause = clock.now - fenced
-        try state.setPause(Double(pause.components.seconds) * 1000 + Double(pause.components.attoseconds) / 1e15, cohort: name)
-        return r
+        try rollbackTimed(name: name, who: who, why: why, now: now).cohort
     }
 
     /// How long the cut-over moment waits for the new store to catch up before it lifts the legacy fence again.
     public var drainTimeout: Duration = .seconds(30)
+
+    /// How long a cohort command waits for another one holding the migration lock (a moment in hand) before it
+    /// refuses (`.busy`, exit 75).
+    public var lockWait: Duration = .seconds(5)
+
+    /// Told one operator line for each moment an ended process left behind and this control recovered.
+    public var onRecovered: (String) -> Void = { _ in }
+
+    /// Publishes the recorded routing again (`tandem fence publish`), under the migration lock, after recovering
+    /// what an ended process left behind.
+    public func publishRecorded() throws(MigrationError) {
+        try exclusive { () throws(MigrationError) in try publish() }
+    }
 
     /// Every tenant's route, from the recorded phases; the cohorts in `moving` write nowhere since `since`.
     public func routes(moving: Set<String> = [], since: Timestamp? = nil) throws(MigrationError) -> [TenantRoute] {
