@@ -205,7 +205,7 @@ final class CohortCrashTests: DaemonTestCase {
               fence: new store sqlite:\(newDB) refuses writes of tenant acme (moving), on items
               fence: legacy store sqlite:\(legacy) refuses writes of tenant acme (moving), on items
               drain: 2 reverse events of its tenants to apply to legacy
-              flip: cut-over → rolled-back: reads legacy, writes legacy for tenant acme (routing version above 5)
+              flip: cut-over → rolled-back: reads legacy, writes legacy for tenant acme (routing version above 4)
               lift: the legacy store takes their writes again
 
             """)
