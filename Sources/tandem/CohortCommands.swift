@@ -158,9 +158,9 @@ enum CohortCommands {
             for (i, e) in timeline.enumerated() {
                 out += "  \(e.at.rfc3339)  \(column(e.action, 9))\(e.from.map { $0.rawValue + " → " } ?? "")\(e.to.rawValue)  by \(e.who)"
                 if let p = e.pauseMs { out += String(format: ", write pause %.0f ms", p) }
-                if let st = steps[i] { out += " (\(st.text))" }
                 if let why = e.why { out += ": \(why)" }
                 out += "\n"
+                if let st = steps[i] { out += "      steps: \(st.text)\n" }
             }
             Output.out(MigrationCLI.escapedLines(out))
             return 0

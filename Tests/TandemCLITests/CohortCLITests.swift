@@ -79,7 +79,7 @@ final class CohortCLITests: DaemonTestCase {
                                        options: .regularExpression), r.stdout)
         XCTAssertTrue(r.stdout.contains("  create   planned  by anna: smallest customer\n"), r.stdout)
         XCTAssertTrue(r.stdout.contains("  advance  shadow → reads-new  by ben: shadow was clean\n"), r.stdout)
-        XCTAssertNotNil(r.stdout.range(of: #"  advance  reads-new → cut-over  by \S+, write pause \d+ ms \(fence [\d.]+ ms, drain [\d.]+ ms, flip [\d.]+ ms, lift [\d.]+ ms\)\n"#, options: .regularExpression), r.stdout)
+        XCTAssertNotNil(r.stdout.range(of: #"  advance  reads-new → cut-over  by \S+, write pause \d+ ms\n      steps: fence [\d.]+ ms, drain [\d.]+ ms, flip [\d.]+ ms, lift [\d.]+ ms\n"#, options: .regularExpression), r.stdout)
         r = try tandem(["cohort", "list", "--json"])
         XCTAssertTrue(r.stdout.hasPrefix(#"{"cohorts":[{"name":"pilot","phase":"cut-over","paused":false,"tenants":1,"#), r.stdout)
 
