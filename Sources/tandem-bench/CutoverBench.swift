@@ -46,10 +46,12 @@ enum CutoverBench {
             let list = (k * per..<(k + 1) * per).map(tenant).joined(separator: ",")
             try tandem(dir, ["cohort", "create", name, "--tenants", list])
             try tandem(dir, ["cohort", "advance", name, "--to", "shadow"])
+            writer.hold(true)  // verify under load is `scripts/bench verify`'s matter; here the gate must pass
             try tandem(dir, ["verify", "--cohort", name, "--settle", "1"], attempts: 3)
+            writer.hold(false)
             try tandem(dir, ["cohort", "advance", name, "--to", "reads-new"])
             writer.window(true)
-            let cut = try tandem(dir, ["cohort", "advance", name, "--to", "cut-over"], attempts: 3)
+            let cut = try tandem(dir, ["cohort", "advance", name, "--to", "cut-over"])
             writer.window(false)
             cutovers.append((name, cut.seconds))
             usleep(500_000)  // writes in the new store for the cohort's tenants before it goes back
@@ -72,6 +74,7 @@ enum CutoverBench {
             report.note(String(format: "cohort %@: cut-over command %.2f s (timeline pause %.0f ms); rollback command %.2f s, %@", r.cohort,
                                cutovers[i].seconds, i < pauses.cutover.count ? pauses.cutover[i] : -1, r.seconds, r.steps.trimmingCharacters(in: .whitespaces)))
         }
+        report.note("the writer holds its changes while each cohort's verify runs (the verify gate must pass; verify under load: scripts/bench verify)")
         report.note("pause_*: per tenant, first write refused by a fence during a cut-over → first write accepted after (retries every 2 ms); \(w.pauses.count) tenants sampled")
         report.note(String(format: "writer: %d changes in %.1f s, %d refused attempts, slowest single write %.0f ms; %d cohorts of %d tenants",
                            w.changes, w.seconds, w.refusals, w.slowestWrite * 1000, cohorts, per))
@@ -113,7 +116,9 @@ enum CutoverBench {
             p.process.waitUntilExit()
             let took = now() - start
             if p.process.terminationStatus == 0 { return (String(decoding: data, as: UTF8.self), took) }
-            last = "tandem \(args.prefix(3).joined(separator: " ")) exited \(p.process.terminationStatus): \(p.logTail)"
+            last = "tandem \(args.prefix(3).joined(separator: " ")) exited \(p.process.terminationStatus): \(p.logTail)\n"
+                + String(decoding: data, as: UTF8.self).split(separator: "\n").prefix(8).joined(separator: "\n")
+            FileHandle.standardError.write(Data("cutover: \(last)\n".utf8))
         }
         throw RawDisk.Failure(description: last)
     }

@@ -21,6 +21,7 @@ final class RoutedWriter: Sendable {
     private let legacy: String, new: String, tenants: Int, rate: Double
     private let stopping = Atomic<Bool>(false)
     private let inWindow = Atomic<Bool>(false)
+    private let holding = Atomic<Bool>(false)
     private let result = Mutex(Result())
     private let failure = Mutex<String?>(nil)
     private let done = DispatchSemaphore(value: 0)
@@ -40,6 +41,9 @@ final class RoutedWriter: Sendable {
     /// Marks a cut-over in hand (refusals from now on count as cut-over pauses) or over.
     func window(_ open: Bool) { inWindow.store(open, ordering: .releasing) }
 
+    /// Holds new changes (a verify runs) or lets them go on; the time held does not count in the offered rate.
+    func hold(_ on: Bool) { holding.store(on, ordering: .releasing) }
+
     /// Stops writing (pending retries are dropped) and returns what was measured.
     func stop() -> Result {
         stopping.store(true, ordering: .releasing)
@@ -54,6 +58,9 @@ final class RoutedWriter: Sendable {
         let dbs = ["legacy": try Database(path: legacy, mode: .readWrite, busyTimeoutMilliseconds: 10_000),
                    "new": try Database(path: new, mode: .readWrite, busyTimeoutMilliseconds: 10_000)]
         defer { for d in dbs.values { d.close() } }
+        // As a busy application runs WAL: a commit that waits for fsync would hold the write lock it shares with
+        // the routing publish for milliseconds.
+        for d in dbs.values { try d.execute("PRAGMA synchronous = NORMAL") }
         var routes: [String: String] = [:]
         func readRoutes() throws {
             guard let s = try? dbs["legacy"]!.prepare("SELECT tenant, writes FROM _tandem_routing") else { return }
@@ -69,7 +76,8 @@ final class RoutedWriter: Sendable {
         var rng = SplitMix64(seed: 7)
         var pending: [Int: Pending] = [:]
         var r = Result()
-        let start = now()
+        let first = now()
+        var start = first, base = 0, held = 0.0
         var lastRoutes = 0.0
 
         /// One attempt to write tenant `i`'s change; true when a store took it.
@@ -104,7 +112,14 @@ final class RoutedWriter: Sendable {
                     pending[i]?.nextTry = now() + 0.002
                 }
             }
-            let due = Int((t - start) * rate)
+            if holding.load(ordering: .acquiring) {
+                let from = now()
+                while holding.load(ordering: .acquiring), !stopping.load(ordering: .acquiring) { usleep(1_000) }
+                held += now() - from
+                start = now(); base = r.changes
+                continue
+            }
+            let due = base + Int((t - start) * rate)
             while r.changes < due {
                 r.changes += 1
                 let i = Int(rng.next() % UInt64(tenants))
@@ -113,11 +128,11 @@ final class RoutedWriter: Sendable {
                     pending[i] = Pending(firstRefused: t, countsAsCutOver: inWindow.load(ordering: .acquiring), nextTry: now() + 0.002)
                 }
             }
-            let next = start + Double(r.changes + 1) / rate
+            let next = start + Double(r.changes - base + 1) / rate
             let wait = min(next, pending.values.map(\.nextTry).min() ?? next) - now()
             if wait > 0 { usleep(UInt32(min(wait, 0.01) * 1e6)) }
         }
-        r.seconds = now() - start
+        r.seconds = now() - first - held
         result.withLock { $0 = r }
     }
 }
