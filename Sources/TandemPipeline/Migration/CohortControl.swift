@@ -7,7 +7,8 @@ import TandemSources
 /// publishes the routing (and with it the write fences) to both stores.
 ///
 /// A phase change is recorded in the state file first (FULL sync), then published to each store in one
-/// transaction per store (routing rows and fences together). Every publish writes every cohort's routes, so
+/// transaction per store (routing rows and fences together). Every publish but a moment's fence and lift (its
+/// cohort's rows only) writes every cohort's routes, so
 /// a store missed by a failed publish is brought up to date by the next cohort command (or `tandem fence
 /// publish`); a route's `version` tells an application which is newer.
 ///
@@ -188,8 +189,10 @@ public final class CohortControl {
     /// Writes every route (and the fences) to both stores (the new store first: lifting its fence ends a
     /// cut-over's pause); the cohorts in `moving` are fenced in both.
     /// - Throws: `MigrationError.store` naming the store that could not be written (the phase stays recorded).
-    public func publish(moving: Set<String> = [], since: Timestamp? = nil) throws(MigrationError) {
-        let routes = try self.routes(moving: moving, since: since)
+    /// `only` limits the rows written to those of one cohort (a moment's fence and lift: the other rows are as the
+    /// last full publish left them, and a shorter transaction is a shorter write pause).
+    public func publish(moving: Set<String> = [], since: Timestamp? = nil, only: String? = nil) throws(MigrationError) {
+        let routes = try self.routes(moving: moving, since: since).filter { only == nil || $0.cohort == only }
         for store in stores {
             do { try store.publish(routes, tables: tables(store.role)) } catch {
                 throw .store(target: "\(store.role.rawValue) store \(store.spec)",

@@ -22,7 +22,7 @@ extension CohortControl {
         var steps = MomentSteps(), clock = StepClock()
         try state.beginMoment(MomentRecord(cohort: c.name, action: action, from: c.phase, to: to, step: "fencing", startedAt: now,
                                            who: who, pid: getpid()))
-        try publish(moving: [c.name], since: now)
+        try publish(moving: [c.name], since: now, only: c.name)
         steps.fenceMs = clock.lap()
         do {
             steps.drainedEvents = try drain()
@@ -34,7 +34,7 @@ extension CohortControl {
         steps.drainMs = clock.lap()
         let recorded = try state.recordMoment(TimelineEntry(at: now, action: action, from: c.phase, to: to, who: who, why: why), cohort: c.name)
         steps.flipMs = clock.lap()
-        try publish()
+        try publish(only: c.name)
         steps.liftMs = clock.lap()
         try state.endMoment(cohort: c.name)
         try state.setSteps(steps, cohort: c.name)
