@@ -26,7 +26,9 @@ final class CohortCrashTests: DaemonTestCase {
 
     /// Acme's `writes` in a store's routing table.
     func writes(_ db: String, _ tenant: String = "acme") -> String {
-        ((try? sqlite3(db, "SELECT writes FROM _tandem_routing WHERE tenant = '\(tenant)'")) ?? "").trimmingCharacters(in: .newlines)
+        // A busy timeout: the cohort command may be writing the store at that moment.
+        ((try? runTool("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", db, "SELECT writes FROM _tandem_routing WHERE tenant = '\(tenant)'"]))?.stdout ?? "")
+            .trimmingCharacters(in: .newlines)
     }
 
     /// A `sqlite3` process holding `db`'s write lock (BEGIN IMMEDIATE) until `release()`: a publish to that store
