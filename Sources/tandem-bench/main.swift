@@ -10,6 +10,7 @@ let benches: [String: () throws -> Void] = [
     "pipeline": PipelineBench.run,
     "rollback": RollbackBench.run,
     "verify": VerifyBench.run,
+    "cutover": CutoverBench.run,
 ]
 /// Child processes of the benchmarks (they take arguments).
 let children: [String: ([String]) throws -> Void] = [

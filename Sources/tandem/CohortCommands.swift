@@ -101,6 +101,8 @@ enum CohortCommands {
             let now = try TandemClock.now()
             let gates = try control.state.gateResults(of: name)
             let timeline = try control.state.timeline(of: name)
+            let steps = try control.state.timelineSteps(of: name)
+            let moment = try control.state.moments().first { $0.cohort == name }
             // Measured now, on demand (it reads the journal after the new sink's checkpoint): not in /status.
             let lag = control.config.sink(named: control.migration.new).flatMap {
                 try? ForwardLag.measure(journal: control.config.journal, sink: $0, tenants: Set(c.tenants), now: now)
@@ -113,10 +115,10 @@ enum CohortCommands {
                     .object([("gate", .string(r.gate)), ("passed", .bool(r.passed)), ("detail", .string(r.detail)),
                              ("checkedAt", .string(r.checkedAt.rfc3339)), ("ageSeconds", .double(age(r.checkedAt, now)))])
                 }
-                let t = timeline.map { e -> JSONValue in
+                let t = timeline.enumerated().map { (i, e) -> JSONValue in
                     .object([("at", .string(e.at.rfc3339)), ("action", .string(e.action)), ("from", e.from.map { .string($0.rawValue) } ?? .null),
                              ("to", .string(e.to.rawValue)), ("who", .string(e.who)), ("why", e.why.map(JSONValue.string) ?? .null),
-                             ("pauseMs", e.pauseMs.map(JSONValue.double) ?? .null)])
+                             ("pauseMs", e.pauseMs.map(JSONValue.double) ?? .null), ("steps", steps[i]?.json ?? .null)])
                 }
                 guard case .object(var members) = summary(c) else { return 0 }
                 members[3] = ("tenants", .array(c.tenants.map(JSONValue.string)))
@@ -126,6 +128,9 @@ enum CohortCommands {
                             ("lastVerify", verified.map { v in .object([("at", .string(v.at.rfc3339)), ("ageSeconds", .double(age(v.at, now))),
                                                                       ("clean", .bool(v.clean)), ("summary", .string(v.summary))]) } ?? .null),
                             ("lastDrill", drilled.map(drillJSON(now)) ?? .null),
+                            ("moving", moment.map { m in .object([("action", .string(m.action)), ("to", .string(m.to.rawValue)),
+                                                                  ("step", .string(m.step)), ("since", .string(m.startedAt.rfc3339)),
+                                                                  ("pid", .int(Int64(m.pid)))]) } ?? .null),
                             ("gates", .array(g)), ("timeline", .array(t))]
                 Output.out(JSONValue.object(members).description + "\n")
                 return 0
@@ -133,6 +138,10 @@ enum CohortCommands {
             var out = "cohort \(c.name): \(c.phase.rawValue)\(c.paused ? " (paused)" : "") since \(c.since.rfc3339), routing version \(c.version)\n"
             out += "  reads \(c.phase.reads.rawValue), writes \(c.phase.writes.rawValue); Tandem: \(c.phase.tandemDoes)\n"
             out += "  defined by \(c.definition)\n"
+            if let m = moment {
+                out += "  moving: \(m.action) to \(m.to.rawValue) since \(m.startedAt.rfc3339) by \(m.who) (process \(m.pid), step \(m.step));"
+                    + " both stores refuse its writes until it ends (or the next cohort command recovers it)\n"
+            }
             out += "  \(plural(c.tenants.count, "tenant")): \(c.tenants.prefix(20).joined(separator: ", "))\(c.tenants.count > 20 ? ", …" : "")\n"
             if let lag {
                 out += "  forward lag: \(plural(lag.pendingEvents, "event")) of its tenants not yet in the new store"
@@ -149,11 +158,12 @@ enum CohortCommands {
                 }
             }
             out += "timeline:\n"
-            for e in timeline {
+            for (i, e) in timeline.enumerated() {
                 out += "  \(e.at.rfc3339)  \(column(e.action, 9))\(e.from.map { $0.rawValue + " → " } ?? "")\(e.to.rawValue)  by \(e.who)"
                 if let p = e.pauseMs { out += String(format: ", write pause %.0f ms", p) }
                 if let why = e.why { out += ": \(why)" }
                 out += "\n"
+                if let st = steps[i] { out += "      steps: \(st.text)\n" }
             }
             Output.out(MigrationCLI.escapedLines(out))
             return 0
@@ -218,17 +228,43 @@ enum CohortCommands {
     }
 
     static let rollback = Verb(
-        name: "rollback", summary: "send a cohort back to legacy (from shadow, reads-new or cut-over)",
-        positionals: ["NAME"], options: recordOptions
+        name: "rollback", summary: "send a cohort back to legacy (from shadow, reads-new or cut-over), timing each step",
+        positionals: ["NAME"], options: recordOptions + [.flag("--dry-run", "print the plan (fences, reverse events to drain, routing flip); change nothing")],
+        details: """
+        From cut-over: fence (both stores refuse the tenants' writes: moving), drain (the new store's changes back in
+        legacy), flip (rolled-back recorded), lift (legacy takes the writes); each step's time is printed and kept in
+        the timeline. From shadow or reads-new: a routing flip. Exit 0 rolled back, 1 refused, 69 a store could not be
+        written, 75 another cohort command is moving a cohort.
+        """
     ) { args in
         let name = try args.positional(0, "NAME")
-        return try MigrationCLI.withControl(args) { control in
+        return try MigrationCLI.withControl(args, create: !args.flag("--dry-run")) { control in
+            if args.flag("--dry-run") {
+                Output.out(MigrationCLI.escapedLines(planText(try control.rollbackPlan(name: name))))
+                return 0
+            }
             let from = try control.cohort(name).phase
-            let c = try control.rollback(name: name, who: MigrationCLI.who(args), why: args.value("--why"), now: try TandemClock.now())
-            Output.out("cohort \(name): \(from.rawValue) → \(c.phase.rawValue)\n")
+            let change = try control.rollbackTimed(name: name, who: MigrationCLI.who(args), why: args.value("--why"), now: try TandemClock.now())
+            Output.out("cohort \(name): \(from.rawValue) → \(change.cohort.phase.rawValue)\n"
+                       + "  steps: \(change.steps.text); write pause \(String(format: "%.1f", change.steps.pauseMs)) ms\n")
             NotifyCommands.afterRollback(control, cohort: name)
             return 0
         }
+    }
+
+    /// The dry run's plan, one step a line.
+    static func planText(_ p: RollbackPlan) -> String {
+        let c = p.cohort
+        var out = "cohort \(c.name): rollback plan from \(c.phase.rawValue) (dry run: nothing done)\n"
+        if p.fences.isEmpty {
+            out += "  fence: none (its writes stayed on legacy)\n  drain: none\n"
+        } else {
+            for f in p.fences { out += "  fence: \(f.role.rawValue) store \(f.store) refuses \(f.refuses)\n" }
+            out += "  drain: \(plural(p.reverseEvents, "reverse event")) of its tenants to apply to legacy\n"
+        }
+        out += "  flip: \(p.flip)\n"
+        out += "  lift: " + (p.fences.isEmpty ? "none\n" : "the legacy store takes their writes again\n")
+        return out
     }
 
     static let group = VerbGroup(name: "cohort", summary: "tenants moving to the new store in groups, phase by phase (issue 13)",

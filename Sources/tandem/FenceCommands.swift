@@ -44,7 +44,7 @@ enum FenceCommands {
         positionals: [], options: [MigrationCLI.configOption]
     ) { args in
         try MigrationCLI.withControl(args) { control in
-            try control.publish()
+            try control.publishRecorded()
             Output.out("routing published to \(control.stores.map { "the \($0.role.rawValue) store" }.joined(separator: " and "))\n")
             return 0
         }

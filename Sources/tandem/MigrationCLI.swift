@@ -25,6 +25,7 @@ enum MigrationCLI {
             setenv("PGCONNECT_TIMEOUT", "5", 0)  // libpq waits for a connection without limit by default
             let control = try CohortControl(config: config, create: create)
             defer { control.state.close() }
+            control.onRecovered = { Output.err("tandem: \(TerminalText.escaped($0))\n") }
             return try body(control)
         }
     }

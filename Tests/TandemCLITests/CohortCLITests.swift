@@ -89,12 +89,13 @@ final class CohortCLITests: DaemonTestCase {
                                        options: .regularExpression), r.stdout)
         XCTAssertTrue(r.stdout.contains("  create   planned  by anna: smallest customer\n"), r.stdout)
         XCTAssertTrue(r.stdout.contains("  advance  shadow → reads-new  by ben: shadow was clean\n"), r.stdout)
-        XCTAssertNotNil(r.stdout.range(of: #"  advance  reads-new → cut-over  by \S+, write pause \d+ ms\n"#, options: .regularExpression), r.stdout)
+        XCTAssertNotNil(r.stdout.range(of: #"  advance  reads-new → cut-over  by \S+, write pause \d+ ms\n      steps: fence [\d.]+ ms, drain [\d.]+ ms, flip [\d.]+ ms, lift [\d.]+ ms\n"#, options: .regularExpression), r.stdout)
         r = try tandem(["cohort", "list", "--json"])
         XCTAssertTrue(r.stdout.hasPrefix(#"{"cohorts":[{"name":"pilot","phase":"cut-over","paused":false,"tenants":1,"#), r.stdout)
 
         r = try tandem(["cohort", "rollback", "pilot", "--why", "drill"])
-        XCTAssertEqual([r.status.description, r.stdout], ["0", "cohort pilot: cut-over → rolled-back\n"], r.stderr)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("cohort pilot: cut-over → rolled-back\n  steps: fence "), r.stdout)
         XCTAssertEqual(try client(port, "acme"), "acme reads legacy writes legacy version 6\n")
         _ = try sqlite3(legacy, "INSERT INTO items VALUES (8, 'acme', 'back', 1);")
         waitUntil("acme's legacy write replicated again") { sqliteRows().contains("8|acme|back|1") }
@@ -171,7 +172,10 @@ final class CohortCLITests: DaemonTestCase {
         }
         r = try tandem(["fence", "status"])
         XCTAssertEqual(r.status, 1, "the stores are behind the state file: \(r.stdout)")
-        XCTAssertEqual(try tandem(["fence", "publish"]).status, 0)
+        r = try tandem(["fence", "publish"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("tandem: cohort pilot: the cut-over begun at "), "publish recovers the moment first: \(r.stderr)")
+        XCTAssertTrue(r.stderr.contains(" ended before it was recorded; fences set back to reads-new (writes legacy again)"), r.stderr)
         XCTAssertEqual(try sqlite3(legacy, "SELECT writes FROM _tandem_routing WHERE tenant = 'acme'"), "legacy\n")
         _ = try sqlite3(legacy, "INSERT INTO items VALUES (3, 'acme', 'c', 1);")  // reads-new: legacy takes acme's writes again
 

@@ -142,6 +142,7 @@ final class CohortControlTests: XCTestCase {
                                             + " (1 event(s) of its tenants not yet applied by sink new); the fence is lifted"), "\($0)")
         }
         XCTAssertEqual(try control.cohort("pilot").phase, .readsNew)
+        XCTAssertEqual(try control.state.moments(), [], "a moment given up is ended: nothing for recovery")
         let legacy = try Database(path: f.legacyPath)
         defer { legacy.close() }
         XCTAssertEqual(try legacy.scalar("SELECT writes FROM _tandem_routing WHERE tenant = 'acme'"), .string("legacy"))

@@ -139,6 +139,7 @@ public final class Daemon: Sendable {
         try server.start()
         http.withLock { $0 = server }
         log.notice("serving the control room (/), /healthz, /status and /metrics on http://\(server.boundAddress?.description ?? config.http.listen.description)")
+        recoverMoments()
         threads.enter()
         Thread.detachNewThread { [self] in ticker.run(self); threads.leave() }
         notifier.ready()
@@ -204,6 +205,16 @@ public final class Daemon: Sendable {
     public func truncateJournal(before seq: UInt64, force: Bool = false) throws -> TruncationResult {
         try positions.flush()
         return try journalReads.withLock { _ in try journal.current().truncate(before: seq, force: force) }
+    }
+
+    /// Finishes or undoes a cut-over or rollback whose `tandem cohort` process ended in the middle (`MomentRecovery`):
+    /// at start and once a second, so tenants are never left fenced in both stores.
+    func recoverMoments() {
+        do {
+            for line in try CohortControl.recoverLeftBehind(config: runningConfig) { log.warning(line) }
+        } catch {
+            log.warning("could not recover an interrupted cohort move: \(error); trying again in a second")
+        }
     }
 
     // MARK: internals used by the ticker and reload

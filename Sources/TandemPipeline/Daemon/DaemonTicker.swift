@@ -35,6 +35,7 @@ final class DaemonTicker: Sendable {
                 side.refresh(d)
                 // `verify --repair` cannot take the writer lock while the daemon runs: it leaves a request here.
                 if !RepairSpool(journal: d.config.journal).pending().isEmpty { d.sourceWorker.requestRepair() }
+                d.recoverMoments()
                 do { try d.positions.flush() } catch {
                     log.warning("could not persist the sinks' positions: \(error); trying again in a second")
                 }

@@ -7,7 +7,8 @@ import TandemSources
 /// publishes the routing (and with it the write fences) to both stores.
 ///
 /// A phase change is recorded in the state file first (FULL sync), then published to each store in one
-/// transaction per store (routing rows and fences together). Every publish writes every cohort's routes, so
+/// transaction per store (routing rows and fences together). Every publish but a moment's fence and lift (its
+/// cohort's rows only) writes every cohort's routes, so
 /// a store missed by a failed publish is brought up to date by the next cohort command (or `tandem fence
 /// publish`); a route's `version` tells an application which is newer.
 ///
@@ -50,13 +51,15 @@ public final class CohortControl {
         guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
             throw .badDefinition("a cohort name is 1 to 64 ASCII letters, digits, '-', '_' or '.', not \"\(name)\"")
         }
-        if try state.cohort(named: name) != nil { throw .cohortExists(name) }
-        let tenants = try selection.choose(known: { () throws(MigrationError) in
-            try KnownTenants.all(config: config, migration: migration, mapping: mapping)
-        }, taken: try state.tenantOwners())
-        let c = try state.create(name: name, definition: selection.definition, tenants: tenants, who: who, why: why, at: now)
-        try publish()
-        return c
+        return try exclusive { () throws(MigrationError) in
+            if try state.cohort(named: name) != nil { throw .cohortExists(name) }
+            let tenants = try selection.choose(known: { () throws(MigrationError) in
+                try KnownTenants.all(config: config, migration: migration, mapping: mapping)
+            }, taken: try state.tenantOwners())
+            let c = try state.create(name: name, definition: selection.definition, tenants: tenants, who: who, why: why, at: now)
+            try publish()
+            return c
+        }
     }
 
     /// Moves the cohort to the next phase, or step by step to `target`, checking each step's gates (their
@@ -67,6 +70,11 @@ public final class CohortControl {
     /// - Throws: `.refused` (paused, `done`, not a later phase), `.gateFailed` naming the gate and its finding.
     public func advance(name: String, to target: MigrationPhase?, who: String, why: String?, now: Timestamp,
                         force: Bool = false) throws(MigrationError) -> [Cohort] {
+        try exclusive { () throws(MigrationError) in try advanceLocked(name: name, to: target, who: who, why: why, now: now, force: force) }
+    }
+
+    private func advanceLocked(name: String, to target: MigrationPhase?, who: String, why: String?, now: Timestamp,
+                               force: Bool) throws(MigrationError) -> [Cohort] {
         var c = try cohort(name)
         if c.paused { throw .refused(cohort: name, reason: "it is paused (tandem cohort resume \(name) to go on)") }
         let steps: [MigrationPhase]
@@ -97,8 +105,7 @@ public final class CohortControl {
             } else if from == .cutOver {
                 // Reverse replication stops for the cohort once `done` is recorded: every new-store change made
                 // before goes back to legacy first (behind the fence, as a rollback does).
-                c = try leaveCutOver(c, entry: TimelineEntry(at: now, action: "advance", from: from, to: to, who: who, why: why),
-                                     now: now, recordsPause: false)
+                c = try leaveCutOver(c, to: to, action: "advance", who: who, why: why, now: now).cohort
             } else {
                 c = try state.record(TimelineEntry(at: now, action: "advance", from: from, to: to, who: who, why: why), cohort: name)
                 try publish()
@@ -124,53 +131,45 @@ public final class CohortControl {
 
     /// Holds the cohort where it is (`advance` refuses until `resume`).
     public func pause(name: String, paused: Bool, who: String, why: String?, now: Timestamp) throws(MigrationError) -> Cohort {
-        let c = try cohort(name)
-        guard c.paused != paused else { throw .refused(cohort: name, reason: paused ? "it is paused already" : "it is not paused") }
-        return try state.record(TimelineEntry(at: now, action: paused ? "pause" : "resume", from: c.phase, to: c.phase, who: who, why: why),
-                                cohort: name, paused: paused)
+        try exclusive { () throws(MigrationError) in
+            let c = try cohort(name)
+            guard c.paused != paused else { throw .refused(cohort: name, reason: paused ? "it is paused already" : "it is not paused") }
+            return try state.record(TimelineEntry(at: now, action: paused ? "pause" : "resume", from: c.phase, to: c.phase, who: who, why: why),
+                                    cohort: name, paused: paused)
+        }
     }
 
-    /// Moves the cohort to `rolled-back` (from `shadow`, `reads-new` or `cut-over`): legacy takes its reads and writes again.
+    /// Moves the cohort to `rolled-back` (from `shadow`, `reads-new` or `cut-over`): legacy takes its reads and
+    /// writes again. `CohortRollback` does it and times its steps; this returns the cohort as recorded.
     public func rollback(name: String, who: String, why: String?, now: Timestamp) throws(MigrationError) -> Cohort {
-        let c = try cohort(name)
-        guard c.phase.canRollBack else {
-            throw .refused(cohort: name, reason: "a cohort in \(c.phase.rawValue) cannot be rolled back"
-                           + (c.phase == .done ? " (reverse replication has stopped for it)" : ""))
-        }
-        guard c.phase == .cutOver else {  // from shadow or reads-new: a routing flip (writes stayed on legacy)
-            let r = try state.record(TimelineEntry(at: now, action: "rollback", from: c.phase, to: .rolledBack, who: who, why: why), cohort: name)
-            try publish()
-            return r
-        }
-        return try leaveCutOver(c, entry: TimelineEntry(at: now, action: "rollback", from: .cutOver, to: .rolledBack, who: who, why: why),
-                                now: now, recordsPause: true)
+        try rollbackTimed(name: name, who: who, why: why, now: now).cohort
     }
 
-    /// Leaves `cut-over` (a rollback, or `done`) as the mirror of the cut-over moment: fence new (both stores
-    /// refuse: `moving`), drain the reverse flow (every new-store change in legacy: `ReverseDrain`), record
-    /// `entry`, publish (for a rollback this lifts the legacy fence; the pause between is recorded when
-    /// `recordsPause`). A drain that does not finish lifts the fence again: the cohort stays in cut-over.
-    func leaveCutOver(_ c: Cohort, entry: TimelineEntry, now: Timestamp, recordsPause: Bool) throws(MigrationError) -> Cohort {
-        let clock = ContinuousClock()
-        try publish(moving: [c.name], since: now)
-        let fenced = clock.now
-        do {
-            try ReverseDrain(control: self, timeout: drainTimeout).run(c, deadline: fenced + drainTimeout)
-        } catch {
-            try? publish()
-            throw error
+    /// Leaves `cut-over` for `to` (`done`; a rollback goes through `rollbackTimed`) as the mirror of the cut-over
+    /// moment: fence new (both stores refuse: `moving`), drain the reverse flow (`drainReverse`), record, lift.
+    /// A drain that does not finish lifts the fence again: the cohort stays in cut-over.
+    func leaveCutOver(_ c: Cohort, to: MigrationPhase, action: String, who: String, why: String?, now: Timestamp) throws(MigrationError) -> PhaseChange {
+        try moment(c, action: action, to: to, who: who, why: why, now: now) { () throws(MigrationError) in
+            try drainReverse(c, deadline: ContinuousClock.now + drainTimeout)
         }
-        let r = try state.record(entry, cohort: c.name)
-        try publish()
-        guard recordsPause else { return r }
-        let pause = clock.now - fenced
-        try state.setPause(Double(pause.components.seconds) * 1000 + Double(pause.components.attoseconds) / 1e15, cohort: c.name)
-        return r
     }
 
     /// How long the cut-over moment (and leaving cut-over: a rollback, `done`) waits for the other store to catch up before
     /// it lifts the fence again.
     public var drainTimeout: Duration = .seconds(30)
+
+    /// How long a cohort command waits for another one holding the migration lock (a moment in hand) before it
+    /// refuses (`.busy`, exit 75).
+    public var lockWait: Duration = .seconds(5)
+
+    /// Told one operator line for each moment an ended process left behind and this control recovered.
+    public var onRecovered: (String) -> Void = { _ in }
+
+    /// Publishes the recorded routing again (`tandem fence publish`), under the migration lock, after recovering
+    /// what an ended process left behind.
+    public func publishRecorded() throws(MigrationError) {
+        try exclusive { () throws(MigrationError) in try publish() }
+    }
 
     /// Every tenant's route, from the recorded phases; the cohorts in `moving` write nowhere since `since`.
     public func routes(moving: Set<String> = [], since: Timestamp? = nil) throws(MigrationError) -> [TenantRoute] {
@@ -205,8 +204,10 @@ public final class CohortControl {
     /// Writes every route (and the fences) to both stores (the new store first: lifting its fence ends a
     /// cut-over's pause); the cohorts in `moving` are fenced in both.
     /// - Throws: `MigrationError.store` naming the store that could not be written (the phase stays recorded).
-    public func publish(moving: Set<String> = [], since: Timestamp? = nil) throws(MigrationError) {
-        let routes = try self.routes(moving: moving, since: since)
+    /// `only` limits the rows written to those of one cohort (a moment's fence and lift: the other rows are as the
+    /// last full publish left them, and a shorter transaction is a shorter write pause).
+    public func publish(moving: Set<String> = [], since: Timestamp? = nil, only: String? = nil) throws(MigrationError) {
+        let routes = try self.routes(moving: moving, since: since).filter { only == nil || $0.cohort == only }
         for store in stores {
             do { try store.publish(routes, tables: tables(store.role)) } catch {
                 throw .store(target: "\(store.role.rawValue) store \(store.spec)",

@@ -5,12 +5,12 @@ import TandemSinks
 import TandemSQLite
 import TandemSources
 
-/// The cut-over moment (`reads-new → cut-over`): fence legacy writes for the cohort's tenants (both stores
-/// then refuse them: `writes` is `moving`), wait until every legacy change made before the fence is in the
-/// new store, install the reverse flow's capture on the new store (`ReverseSetup.installCapture`), record the
-/// phase, lift the new store's fence (the daemon's `ReverseWorker` then carries the cohort's new-store writes
-/// back to legacy). The write pause the tenants see is the time
-/// between the two fences; it is recorded in the timeline (`pauseMs`).
+/// The cut-over moment (`reads-new → cut-over`), run by `CohortControl.moment`: fence legacy writes for the
+/// cohort's tenants (both stores then refuse them: `writes` is `moving`), wait until every legacy change made
+/// before the fence is in the new store, install the reverse flow's capture on the new store
+/// (`ReverseSetup.installCapture`), record the phase, lift the new store's fence (the daemon's `ReverseWorker`
+/// then carries the cohort's new-store writes back to legacy). The write pause the tenants see is the time
+/// between the two fences; it is recorded in the timeline (`pauseMs`, with the steps).
 ///
 /// "Every legacy change is in the new store" is: the journal holds the source's changes up to the fence (for
 /// a `sqlite-changelog` source, its last event's change id reaches the change table's largest id read after
@@ -18,9 +18,7 @@ import TandemSources
 /// needs the daemon running; when the drain does not finish within `drainTimeout`, the legacy fence is
 /// lifted again and the cohort stays in `reads-new`.
 ///
-/// A crash in between leaves the state file in `reads-new` and the stores fenced `moving` (no write is
-/// accepted on either side, none is lost); the next cohort command (or `tandem fence publish`) publishes
-/// the recorded phase again.
+/// A crash in between is recovered as `MomentRecovery` says (the cohort ends in `reads-new` or `cut-over`).
 struct CutOverMoment {
     let control: CohortControl
     var drainTimeout: Duration = .seconds(30)
@@ -28,24 +26,12 @@ struct CutOverMoment {
     var catchUp: ((Cohort) throws(MigrationError) -> Void)? = nil
 
     func run(_ cohort: Cohort, who: String, why: String?, now: Timestamp) throws(MigrationError) -> Cohort {
-        let clock = ContinuousClock()
-        try control.publish(moving: [cohort.name], since: now)
-        let fenced = clock.now
-        do {
-            if let catchUp { try catchUp(cohort) } else { try drain(cohort, deadline: fenced + drainTimeout) }
+        try control.moment(cohort, action: "advance", to: .cutOver, who: who, why: why, now: now) { () throws(MigrationError) in
+            if let catchUp { try catchUp(cohort) } else { try drain(cohort, deadline: ContinuousClock.now + drainTimeout) }
             // Capture on the new store before its fence lifts: no application write there escapes the reverse flow.
             try ReverseSetup.installCapture(control.config, tables: control.tables(.new))
-        } catch {
-            try? control.publish()  // lift the legacy fence again: the cohort stays where it was
-            throw error
-        }
-        let recorded = try control.state.record(TimelineEntry(at: now, action: "advance", from: .readsNew, to: .cutOver, who: who, why: why),
-                                                cohort: cohort.name)
-        try control.publish()
-        let pause = clock.now - fenced
-        let ms = Double(pause.components.seconds) * 1000 + Double(pause.components.attoseconds) / 1e15
-        try control.state.setPause(ms, cohort: cohort.name)
-        return recorded
+            return nil
+        }.cohort
     }
 
     /// Waits until the source's changes up to the fence are journaled and the cohort's are applied to the new sink.

@@ -22,6 +22,8 @@ public enum MigrationError: CategorizedError, CustomStringConvertible, Sendable 
     case audit(path: String, reason: String)
     /// The stores (routing, fences) could not be reached or written.
     case store(target: String, reason: String)
+    /// Another process holds the migration lock (a cut-over or rollback in hand; the reason names it).
+    case busy(String)
 
     public var description: String {
         switch self {
@@ -38,6 +40,7 @@ public enum MigrationError: CategorizedError, CustomStringConvertible, Sendable 
             return "cohort \(c) stays in \(f.rawValue): gate \(g) for \(f.rawValue) → \(t.rawValue) does not hold: \(d)"
         case .audit(let p, let r): return "audit report \(p): \(r)"
         case .store(let t, let r): return "\(t): \(r)"
+        case .busy(let r): return "\(r); try again when it ends"
         }
     }
 }
@@ -51,6 +54,7 @@ extension MigrationError {
         case .noSuchCohort, .audit: return .noInput
         case .cohortExists, .badDefinition, .tenantTaken, .refused, .gateFailed: return .refused
         case .store: return .unavailable
+        case .busy: return .tryAgain
         }
     }
 }

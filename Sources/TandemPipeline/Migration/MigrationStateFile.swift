@@ -153,10 +153,13 @@ public final class MigrationStateFile {
     }
 
     /// Records a phase change (or a pause/resume when `entry.from == entry.to`) and its timeline line in one
-    /// transaction; returns the cohort as recorded. `paused` sets the pause flag when given.
+    /// transaction; returns the cohort as recorded. `paused` sets the pause flag when given; `alsoInTransaction`
+    /// runs inside the same transaction (a moment's step).
     @discardableResult
-    public func record(_ entry: TimelineEntry, cohort name: String, paused: Bool? = nil) throws(MigrationError) -> Cohort {
+    public func record(_ entry: TimelineEntry, cohort name: String, paused: Bool? = nil,
+                       alsoInTransaction: ((Database) throws -> Void)? = nil) throws(MigrationError) -> Cohort {
         try wrap {
+            if alsoInTransaction != nil { try db.execute(Self.momentSchema) }
             try db.transaction {
                 let version = entry.from == entry.to ? nil : try nextVersion()
                 let s = try db.prepare("""
@@ -172,12 +175,13 @@ public final class MigrationStateFile {
                 try s.execute()
                 guard db.changes == 1 else { throw MigrationError.noSuchCohort(name, known: []) }
                 try appendTimeline(entry, cohort: name)
+                try alsoInTransaction?(db)
             }
             return try cohort(named: name)!
         }
     }
 
-    private func appendTimeline(_ e: TimelineEntry, cohort: String) throws {
+    func appendTimeline(_ e: TimelineEntry, cohort: String) throws {
         let s = try db.prepare("""
             INSERT INTO timeline (cohort, at, action, from_phase, to_phase, who, why, pause_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)

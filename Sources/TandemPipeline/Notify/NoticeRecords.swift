@@ -116,7 +116,8 @@ extension MigrationStateFile {
         }
     }
 
-    private func hasTable(_ name: String) throws -> Bool {
+    /// Whether the state file has table `name` (one an older Tandem did not create).
+    func hasTable(_ name: String) throws -> Bool {
         let s = try db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
         try s.bind(name, at: 1)
         return try s.step()
