@@ -59,9 +59,8 @@ class Figures:
 
 
 def utc_text(store):
-    """Now, as each store spells a time (legacy: its app's old format; new: what Tandem's mapping writes)."""
-    now = time.gmtime()
-    return time.strftime("%Y-%m-%d %H:%M:%S", now) if store == "legacy" else time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", now)
+    """Now, as the application spells a time in orders and payments (the mapping keeps that text as it is)."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
 
 
 class Worker(threading.Thread):
@@ -70,10 +69,10 @@ class Worker(threading.Thread):
         self.n, self.tenants, self.args, self.routes, self.figures, self.stop = n, tenants, args, routes, figures, stop
         self.rnd = random.Random(n)
         self.next_id = 10_000_000 + n * 1_000_000  # ids this worker inserts: unique in both stores
-        self.db = {"legacy": sqlite3.connect(args.legacy, timeout=10, isolation_level=None),
-                   "new": sqlite3.connect(args.new, timeout=10, isolation_level=None)}
 
     def run(self):
+        self.db = {"legacy": sqlite3.connect(self.args.legacy, timeout=10, isolation_level=None),  # this thread's own
+                   "new": sqlite3.connect(self.args.new, timeout=10, isolation_level=None)}
         pause = WORKERS / self.args.rate
         while not self.stop.is_set():
             tenant = self.rnd.choice(self.tenants)
@@ -135,11 +134,11 @@ class Worker(threading.Thread):
                 if customer:
                     self.next_id += 1
                     db.execute("INSERT INTO orders (id, company, customer_id, placed, total, state) VALUES (?,?,?,?,?,?)",
-                               (self.next_id, tenant, customer[0], utc_text(store), f"{self.rnd.randrange(500, 9000) / 100:.2f}", "open"))
+                               (self.next_id, tenant, customer[0], utc_text(store), self.rnd.choice(["9.90", "19.90", "49.00"]), "open"))
             elif kind < 0.6:
                 self.next_id += 1
                 db.execute("INSERT INTO payments (id, company, order_id, paid, amount, method) VALUES (?,?,?,?,?,?)",
-                           (self.next_id, tenant, order[0], utc_text(store), f"{self.rnd.randrange(500, 9000) / 100:.2f}", "card"))
+                           (self.next_id, tenant, order[0], utc_text(store), self.rnd.choice(["9.90", "19.90", "49.00"]), "card"))
             else:
                 db.execute("UPDATE orders SET state = ? WHERE id = ?", (self.rnd.choice(["paid", "shipped"]), order[0]))
             db.execute("COMMIT")

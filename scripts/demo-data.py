@@ -11,6 +11,7 @@ Python 3 standard library only.
 import datetime, decimal, json, random, re, sqlite3, sys, zoneinfo
 
 TENANTS = 200
+PRICES = ["9.90", "19.90", "29.00", "49.00", "99.00", "149.00", "249.00", "0.00"]  # the price list
 
 
 def create(path):
@@ -35,7 +36,7 @@ def create(path):
         messy = t % 9 == 4
         for _ in range(size):
             cid += 1
-            when = start + datetime.timedelta(minutes=rnd.randrange(0, 5_000_000))
+            when = start + datetime.timedelta(seconds=rnd.randrange(0, 300_000_000))
             era = 0 if not messy else rnd.randrange(3)
             email = f" User{cid}@Example.com " if rnd.random() < 0.2 else f"user{cid}@example.com"
             if messy and rnd.random() < 0.15:
@@ -43,27 +44,27 @@ def create(path):
             fax = "+49 30 555 0199" if cid % 700 == 0 else None  # zombie: nobody has sent a fax since 2009
             db.execute("INSERT INTO customers VALUES (?,?,?,?,?,?,?,?,?)",
                        (cid, company, f"Customer {cid}", email, "es" if t % 4 == 1 else "en",
-                        when.strftime(formats[era]), rnd.choice("AIG"), f"{rnd.randrange(0, 90000) / 100:.2f}", fax))
+                        when.strftime(formats[era]), rnd.choice("AIG"), rnd.choice(PRICES), fax))
             for _ in range(rnd.randrange(1, 6)):
                 oid += 1
-                placed = when + datetime.timedelta(days=rnd.randrange(1, 900))
+                placed = when + datetime.timedelta(days=rnd.randrange(1, 900), seconds=rnd.randrange(86400))
                 db.execute("INSERT INTO orders VALUES (?,?,?,?,?,?)",
                            (oid, company, cid, placed.strftime("%Y-%m-%d %H:%M:%S"),
-                            f"{rnd.randrange(500, 50000) / 100:.2f}", rnd.choice(["open", "paid", "shipped"])))
+                            rnd.choice(PRICES), rnd.choice(["open", "paid", "shipped"])))
                 if rnd.random() < 0.7:
                     pid += 1
                     db.execute("INSERT INTO payments VALUES (?,?,?,?,?,?)",
                                (pid, company, oid, (placed + datetime.timedelta(days=2)).strftime("%Y-%m-%d %H:%M:%S"),
-                                f"{rnd.randrange(500, 50000) / 100:.2f}", rnd.choice(["card", "sepa", "invoice"])))
+                                rnd.choice(PRICES), rnd.choice(["card", "sepa", "invoice"])))
     # Orphans: orders of customers deleted long ago, payments of orders that are gone.
     for k in range(12):
         oid += 1
         db.execute("INSERT INTO orders VALUES (?,?,?,?,?,?)",
-                   (oid, f"co-{(k * 17) % TENANTS:03d}", 900_000 + k, "2015-03-01 10:00:00", "10.00", "open"))
+                   (oid, f"co-{(k * 17) % TENANTS:03d}", 900_000 + k, f"2015-03-{k + 1:02d} 10:00:00", "9.90", "open"))
     for k in range(7):
         pid += 1
         db.execute("INSERT INTO payments VALUES (?,?,?,?,?,?)",
-                   (pid, f"co-{(k * 29) % TENANTS:03d}", 800_000 + k, "2015-03-02 10:00:00", "10.00", "card"))
+                   (pid, f"co-{(k * 29) % TENANTS:03d}", 800_000 + k, f"2015-04-{k + 1:02d} 10:00:00", "9.90", "card"))
     db.commit()
     counts = [db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("customers", "orders", "payments")]
     print(f"legacy.db: {counts[0]} customers, {counts[1]} orders, {counts[2]} payments of {TENANTS} companies")
