@@ -73,7 +73,7 @@ class Worker(threading.Thread):
     def run(self):
         self.db = {"legacy": sqlite3.connect(self.args.legacy, timeout=10, isolation_level=None),  # this thread's own
                    "new": sqlite3.connect(self.args.new, timeout=10, isolation_level=None)}
-        pause = WORKERS / self.args.rate
+        pause, due = WORKERS / self.args.rate, time.monotonic()
         while not self.stop.is_set():
             tenant = self.rnd.choice(self.tenants)
             try:
@@ -83,7 +83,8 @@ class Worker(threading.Thread):
                     self.write(tenant)
             except Exception as e:  # a customer saw it
                 self.figures.error(f"{tenant}: {type(e).__name__}: {e}")
-            self.stop.wait(pause)
+            due = max(due + pause, time.monotonic() - 1.0)  # a steady rate: a slow request does not lower it for long
+            self.stop.wait(max(0.0, due - time.monotonic()))
 
     def read(self, tenant):
         reads, _ = self.routes.get(tenant)
