@@ -12,7 +12,9 @@ enum HTTPRequestParser {
     static let allowed = "GET, HEAD"
 
     /// `head` is everything before the blank line that ends it (without the final CRLF CRLF).
-    static func parse(head: ArraySlice<UInt8>) -> Result<HTTPRequest, HTTPRejection> {
+    /// `acceptsPost` lets POST through to the handler (the daemon's control room decides: 403 without an
+    /// operator token); a POST's body is never read, and its handler must refuse a request announcing one.
+    static func parse(head: ArraySlice<UInt8>, acceptsPost: Bool = false) -> Result<HTTPRequest, HTTPRejection> {
         guard let lines = split(head), lines.allSatisfy({ !$0.contains(13) && !$0.contains(0) }) else {
             return .failure(bad("a bare CR or LF or a NUL in the request head"))
         }
@@ -30,9 +32,9 @@ enum HTTPRequestParser {
         }
         guard parts[0].allSatisfy(isTokenByte) else { return .failure(bad("the method is not a token")) }
         let method = String(decoding: parts[0], as: UTF8.self)
-        guard method == "GET" || method == "HEAD" else {
-            return .failure(HTTPRejection(status: .methodNotAllowed, reason: "only GET and HEAD are served",
-                                          headers: [HTTPHeader(name: "Allow", value: allowed)]))
+        guard method == "GET" || method == "HEAD" || (acceptsPost && method == "POST") else {
+            return .failure(HTTPRejection(status: .methodNotAllowed, reason: "only \(acceptsPost ? "GET, HEAD and POST" : "GET and HEAD") are served",
+                                          headers: [HTTPHeader(name: "Allow", value: acceptsPost ? allowed + ", POST" : allowed)]))
         }
         let target: (path: String, query: String?)
         switch normalizedTarget(parts[1]) {
@@ -54,7 +56,8 @@ enum HTTPRequestParser {
         if hosts > 1 || (hosts == 0 && version == "HTTP/1.1") {
             return .failure(bad("an HTTP/1.1 request needs exactly one Host header"))
         }
-        if headers.contains(where: { $0.name == "transfer-encoding" })
+        // A POST's body is never read: its handler refuses one (after the 403 every POST gets without a token).
+        if method != "POST", headers.contains(where: { $0.name == "transfer-encoding" })
             || headers.contains(where: { $0.name == "content-length" && $0.value != "0" }) {
             return .failure(bad("a GET or HEAD request carries no body"))
         }

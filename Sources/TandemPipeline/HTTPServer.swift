@@ -24,7 +24,7 @@ public struct HTTPServerLimits: Sendable, Hashable {
     }
 }
 
-/// A small, strict HTTP/1.1 server: GET and HEAD only, one request per connection (`Connection: close`),
+/// A small, strict HTTP/1.1 server: GET and HEAD (and POST without a body when `acceptsPost`), one request per connection (`Connection: close`),
 /// bounded head size, read deadline and connection count. Every request goes to one handler; every bad one
 /// gets a 4xx and the server goes on. One thread accepts; each admitted connection gets its own thread.
 /// The handler runs on a connection's thread, several at once; it must not call `stop()` (stop waits for it).
@@ -36,6 +36,8 @@ public final class HTTPServer: Sendable {
     public let address: HTTPListenAddress
     /// The bounds it keeps.
     public let limits: HTTPServerLimits
+    /// Whether POST requests reach the handler (else 405 before it); their bodies are never read.
+    public let acceptsPost: Bool
     private let handler: @Sendable (HTTPRequest) -> HTTPResponse
     private let state = Mutex(State())
     /// Entered by the accept thread and by each connection thread; `stop()` waits for all of them.
@@ -68,10 +70,10 @@ public final class HTTPServer: Sendable {
 
     /// A server for a parsed address (see `init(listen:…)`).
     public init(address: HTTPListenAddress, allowNonLoopback: Bool = false,
-                limits: HTTPServerLimits = HTTPServerLimits(),
+                limits: HTTPServerLimits = HTTPServerLimits(), acceptsPost: Bool = false,
                 handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
         guard address.isLoopback || allowNonLoopback else { throw HTTPServerError.notLoopback(address.description) }
-        self.address = address; self.limits = limits; self.handler = handler
+        self.address = address; self.limits = limits; self.acceptsPost = acceptsPost; self.handler = handler
     }
 
     /// The address actually listened on (with the port the kernel picked for port 0); nil before `start()`.
@@ -236,7 +238,7 @@ public final class HTTPServer: Sendable {
                 if end + 4 > limits.maxHeaderBytes { return respond(fd, includeBody: true, with: tooLarge) }
                 let response: HTTPResponse
                 var request: HTTPRequest?
-                switch HTTPRequestParser.parse(head: buffer[..<end]) {
+                switch HTTPRequestParser.parse(head: buffer[..<end], acceptsPost: acceptsPost) {
                 case .success(let r): request = r; response = handler(r)
                 case .failure(let rejection): response = Self.response(for: rejection)
                 }

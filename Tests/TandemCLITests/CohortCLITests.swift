@@ -97,18 +97,15 @@ final class CohortCLITests: DaemonTestCase {
         XCTAssertEqual(try client(port, "acme"), "acme reads legacy writes legacy version 6\n")
         _ = try sqlite3(legacy, "INSERT INTO items VALUES (8, 'acme', 'back', 1);")
         waitUntil("acme's legacy write replicated again") { sqliteRows().contains("8|acme|back|1") }
-        // Row 6, written to the new store during the cut-over, is not in legacy (no reverse replication here):
-        // verify finds it, and the cohort stays in shadow until legacy has it too.
+        // Row 6, written to the new store during the cut-over, went back to legacy (the daemon's reverse flow;
+        // the rollback drained it before the flip), so verify finds the stores alike.
+        let legacyNow = try legacyRows()
+        XCTAssertTrue(legacyNow.contains("6|acme|new|1"), legacyNow)
         XCTAssertEqual(try tandem(["cohort", "advance", "pilot", "--to", "shadow"]).status, 0)
-        r = try tandem(["verify", "--cohort", "pilot", "--json", "--settle", "0.2"])
-        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
-        XCTAssertTrue(r.stdout.contains(#""differences":[{"kind":"extra","entity":"items","key":{"id":6},"tenant":"acme"}]"#), r.stdout)
-        XCTAssertTrue(r.stdout.hasPrefix(#"{"clean":false,"scope":"cohort pilot","cohort":"pilot","consistentAtSeq":"#), r.stdout)
         r = try tandem(["cohort", "advance", "pilot", "--to", "done"])
         XCTAssertEqual(r.status, 1, r.stdout)
-        XCTAssertTrue(r.stderr.contains("gate verify for shadow → reads-new does not hold: last verify at "), r.stderr)
-        _ = try sqlite3(legacy, "INSERT INTO items VALUES (6, 'acme', 'new', 1);")
-        waitUntil("legacy's row 6 replicated") { (try? tandem(["verify", "--cohort", "pilot"]).status) == 0 }
+        XCTAssertTrue(r.stderr.contains("gate verify for shadow → reads-new does not hold: "), r.stderr)
+        waitUntil("a clean verify") { (try? tandem(["verify", "--cohort", "pilot"]).status) == 0 }
         r = try tandem(["cohort", "advance", "pilot", "--to", "done"])
         XCTAssertEqual([r.status.description, r.stdout], ["0", "cohort pilot: shadow → reads-new → cut-over → done\n"], r.stderr)
         r = try tandem(["cohort", "show", "pilot"])

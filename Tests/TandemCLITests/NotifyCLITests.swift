@@ -53,8 +53,12 @@ final class NotifyCLITests: XCTestCase {
     func shadowAndVerify(_ cohort: String) throws {
         var r = try tandem(["cohort", "advance", cohort, "--to", "shadow"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        _ = try sqlite3(path("new.db"), "ATTACH '\(path("legacy.db"))' AS l; CREATE TABLE IF NOT EXISTS items AS SELECT * FROM l.items;"
-                        + " CREATE TABLE IF NOT EXISTS customers AS SELECT id, company AS tenant, lower(trim(email)) AS email, name, lang FROM l.customers;")
+        // With primary keys, as a sink creates them: the cut-over installs reverse capture on these tables.
+        _ = try sqlite3(path("new.db"), "ATTACH '\(path("legacy.db"))' AS l;"
+                        + " CREATE TABLE IF NOT EXISTS items (id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, name TEXT, qty INTEGER);"
+                        + " INSERT OR IGNORE INTO items SELECT * FROM l.items;"
+                        + " CREATE TABLE IF NOT EXISTS customers (id INTEGER PRIMARY KEY, tenant TEXT, email TEXT, name TEXT, lang TEXT);"
+                        + " INSERT OR IGNORE INTO customers SELECT id, company, lower(trim(email)), name, lang FROM l.customers;")
         r = try tandem(["verify", "--cohort", cohort, "--settle", "0"])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemPostgres
+import TandemSQLite
 import TandemSinks
 import TandemSources
 import XCTest
@@ -41,5 +42,42 @@ final class CohortPostgresTests: XCTestCase {
         let state = try RoutingStore(spec: f.config.sink(named: "new")!.spec, role: .new).fenceState(tables: control.tables(.new))
         XCTAssertEqual(state.fencedTables, ["orders"])
         XCTAssertTrue(state.refused.isEmpty)
+    }
+}
+
+/// A PostgreSQL new store in the reverse flow: the cut-over installs capture there, and a rollback brings
+/// what the application wrote there back to the legacy store before the flip.
+final class ReverseDrainPostgresTests: XCTestCase {
+    func testRollbackBringsThePostgresNewStoresWritesBackToLegacy() throws {
+        guard let base = ProcessInfo.processInfo.environment["TANDEM_TEST_POSTGRES"], !base.isEmpty else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("TANDEM_TEST_POSTGRES is not set under CI=true") }
+            throw XCTSkip("TANDEM_TEST_POSTGRES is not set (scripts/postgres start)")
+        }
+        let admin = try PostgresConnection(conninfo: base, redactor: PostgresRedactor(conninfo: base))
+        let name = "reverse_" + UUID().uuidString.prefix(8).lowercased()
+        try admin.query("CREATE DATABASE \(name)")
+        addTeardownBlock { _ = try? admin.query("DROP DATABASE \(name) WITH (FORCE)"); admin.close() }
+        var url = try XCTUnwrap(URLComponents(string: base))
+        url.path = "/" + name
+        let uri = try XCTUnwrap(url.string)
+        let f = try MigrationFixture(self, newInto: uri)
+        try f.applyToNew(try f.journal("acme", ids: [1], age: 0))
+        let control = try CohortControl(config: f.config)
+        defer { control.state.close() }
+        let now = Quarantine.now()
+        _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
+        try f.recordCleanVerify(control, cohort: "pilot")
+        _ = try control.advance(name: "pilot", to: .cutOver, who: "x", why: nil, now: now)
+        let app = try PostgresConnection(conninfo: uri, redactor: PostgresRedactor(conninfo: uri))
+        defer { app.close() }
+        try app.query("INSERT INTO orders (id, tenant) VALUES (60, 'acme')")
+
+        XCTAssertEqual(try control.rollback(name: "pilot", who: "x", why: nil, now: now).phase, .rolledBack)
+        let legacy = try Database(path: f.legacyPath)
+        defer { legacy.close() }
+        XCTAssertEqual(try legacy.scalar("SELECT mandant FROM bestellungen WHERE id = 60"), .string("acme"))
+        XCTAssertThrowsError(try app.query("INSERT INTO orders (id, tenant) VALUES (61, 'acme')")) {  // new is fenced again
+            XCTAssertTrue("\($0)".contains("tandem: tenant acme writes to the legacy store since "), "\($0)")
+        }
     }
 }

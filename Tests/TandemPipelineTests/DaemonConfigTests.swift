@@ -73,6 +73,23 @@ final class DaemonConfigTests: XCTestCase {
                                       environment: [:])
         XCTAssertEqual(c.migration?.state, PathText.parent(of: c.journal) + "/tandem-migration.db")
         XCTAssertEqual(c.migration?.maxForwardLagSeconds, 2.5)
+        // The reverse flow: its journal beside the forward one, the new sink's store as its change table.
+        XCTAssertEqual(ReverseSetup.journal(c), c.journal + "-reverse")
+        let m = try XCTUnwrap(c.migration)
+        XCTAssertEqual(try ReverseSetup.source(c, m), SourceSpec(kind: .sqliteChangelog, path: dir + "/new.db"))
+    }
+
+    /// `reverseJournal` and `reverseSource` are read with paths relative to the config; a jsonl source is refused.
+    func testReverseFlowKeysAreRead() throws {
+        let dir = try configDirectory(self)
+        let c = try DaemonConfig.load(path: write(smallest(extra: #""migration": {"new": "new", "legacy": "sqlite:legacy.db", "reverseJournal": "back", "reverseSource": "sqlite-changelog:other.db"}"#), in: dir),
+                                      environment: [:])
+        XCTAssertEqual(ReverseSetup.journal(c), dir + "/back")
+        XCTAssertEqual(try ReverseSetup.source(c, try XCTUnwrap(c.migration)), SourceSpec(kind: .sqliteChangelog, path: dir + "/other.db"))
+        XCTAssertThrowsError(try DaemonConfig.load(path: write(smallest(extra: #""migration": {"new": "new", "legacy": "sqlite:legacy.db", "reverseSource": "jsonl:x.jsonl"}"#), in: dir),
+                                                   environment: [:])) {
+            XCTAssertTrue("\($0)".contains("$.migration.reverseSource: expected sqlite-changelog:PATH or postgres-changelog:URI"), "\($0)")
+        }
     }
 
     /// `segmentSize` reads sizes with the same parser as `journal init --segment-size`.

@@ -14,7 +14,8 @@ extension DaemonConfig {
         "sinks: one or more stores the journal is replayed into (see the comment in the first sink).",
         "retry, http, logFormat (optional): see their comments; logFormat is \"text\" (default) or \"json\" (one object a line).",
         "migration (optional; tandem cohort, route, fence): {\"new\": SINK NAME, \"legacy\": STORE, \"state\": FILE (default beside the journal),",
-        "  \"maxForwardLagSeconds\": the lag a cohort may have to enter cut-over (default 5)}.",
+        "  \"maxForwardLagSeconds\": the lag a cohort may have to enter cut-over (default 5), \"reverseJournal\": the reverse flow's journal",
+        "  (default: the journal's path + -reverse), \"reverseSource\": the new store's change table (default: from the new sink)}.",
         "notify (optional; tandem notify): telling customers before their cohort moves (see its comment).",
         "snapshot (optional, default true): for a sqlite-changelog source, start-up first copies the rows of every table the journal",
         "  holds no complete copy of yet (tandem snapshot, resumed when interrupted), then follows the change log; false skips it."
@@ -38,7 +39,7 @@ extension DaemonConfig {
       ],
       "retry": {"$comment": "Back-off while a store is down: doubling from initialMs (1 to 60000) up to maxMs (up to 3600000).",
                 "initialMs": 500, "maxMs": 30000},
-      "http": {"$comment": "/healthz, /status and /metrics. A non-loopback address needs \"allowNonLoopback\": true (no authentication).",
+      "http": {"$comment": "The control room (/), /healthz, /status and /metrics. A non-loopback address needs \"allowNonLoopback\": true (no authentication). \"operatorToken\": \"${TANDEM_OPERATOR_TOKEN}\" (or operatorTokenFile) adds the page's advance/pause/rollback buttons.",
                "listen": "127.0.0.1:9187"},
       "logFormat": "text",
       "snapshot": true,

@@ -81,6 +81,8 @@ public struct DaemonConfig: Sendable {
         static let defaultListen = try! HTTPListenAddress(parsing: HTTPListenAddress.defaultAddress)
         /// Whether a non-loopback address was allowed explicitly.
         public var allowNonLoopback = false
+        /// The control room's operator token (nil: the page is read-only and every POST is 403).
+        public var operatorToken: OperatorToken?
     }
 
     /// How log lines are written.
@@ -101,6 +103,12 @@ public struct DaemonConfig: Sendable {
         public var state: String
         /// The forward-lag gate's limit for `reads-new → cut-over`, in seconds (default 5).
         public var maxForwardLagSeconds: Double = 5
+        /// The reverse flow's journal (new → legacy); empty: the forward journal's path with `-reverse` appended
+        /// (`ReverseSetup.journal`).
+        public var reverseJournal: String = ""
+        /// The reverse flow's source spec, the new store's change table (default: derived from the new sink's
+        /// spec, `sqlite:P` → `sqlite-changelog:P`, `postgres://…` → `postgres-changelog:postgres://…`).
+        public var reverseSource: String?
 
         /// The state file's name when the config gives none.
         public static let defaultStateName = "tandem-migration.db"

@@ -11,8 +11,8 @@ extension DaemonConfig {
     static let storeKeys = ["kind", "path", "url", "name", "synchronous"]
     static let filterKeys = ["entities", "tenants"]
     static let retryKeys = ["initialMs", "maxMs"]
-    static let httpKeys = ["listen", "allowNonLoopback"]
-    static let migrationKeys = ["new", "legacy", "state", "maxForwardLagSeconds"]
+    static let httpKeys = ["listen", "allowNonLoopback", "operatorToken", "operatorTokenFile"]
+    static let migrationKeys = ["new", "legacy", "state", "maxForwardLagSeconds", "reverseJournal", "reverseSource"]
 
     /// Reads and checks the config file at `path` without opening any store. Secrets (`${ENV}` in a sink's
     /// `into`, `passwordFile`, `passwordCredential` under `$CREDENTIALS_DIRECTORY`) come from `environment`.
@@ -258,6 +258,12 @@ private struct Loader {
             }
             path = dir + "/" + credential
         } else { return nil }
+        return secret(file: path, at: at)
+    }
+
+    /// The secret in the file at `path` (one trailing newline dropped); nil, with a fault at `at`, when it
+    /// cannot be read or is empty.
+    mutating func secret(file path: String, at: String) -> String? {
         guard let data = FileManager.default.contents(atPath: path) else {
             reader.fault(at, "cannot read \(path)")
             return nil
@@ -301,7 +307,29 @@ private struct Loader {
                 reader.fault(o.path("listen"), "\(reason); expected 127.0.0.1:PORT, [::1]:PORT or localhost:PORT")
             }
         }
+        http.operatorToken = operatorToken(o)
         return reader.faults.count == before ? http : nil
+    }
+
+    /// `operatorToken` (`${NAME}` from the environment) or `operatorTokenFile`; a fault never quotes it.
+    mutating func operatorToken(_ o: Members) -> OperatorToken? {
+        let text = reader.string(o, "operatorToken"), file = reader.string(o, "operatorTokenFile")
+        let token: String?, at: String
+        switch (text, file) {
+        case (nil, nil): return nil
+        case (.some, .some):
+            reader.fault(o.path("operatorTokenFile"), "give operatorToken or operatorTokenFile, not both")
+            return nil
+        case (let t?, nil): at = o.path("operatorToken"); token = expand(t, at: at)
+        case (nil, let f?): at = o.path("operatorTokenFile"); token = secret(file: resolve(f), at: at)
+        }
+        guard let token else { return nil }
+        guard token.count >= OperatorToken.minimumLength, !token.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+            reader.fault(at, "the operator token must be at least \(OperatorToken.minimumLength) characters without spaces"
+                         + " (e.g. from `openssl rand -hex 24`)")
+            return nil
+        }
+        return OperatorToken(token)
     }
 
     mutating func migration(_ v: JSONValue, at path: String, sinks: [DaemonConfig.Sink], journal: String?) -> DaemonConfig.Migration? {
@@ -321,7 +349,19 @@ private struct Loader {
                 reader.fault(o.path("maxForwardLagSeconds"), "expected a number of seconds from 0 to 86400")
             }
         }
+        let reverseJournal = reader.string(o, "reverseJournal").map { resolve($0) }
+        var reverseSource: String?
+        if let text = reader.string(o, "reverseSource"), let spec = source(text, at: o.path("reverseSource")) {
+            if spec.kind == .jsonl {
+                reader.fault(o.path("reverseSource"), "expected sqlite-changelog:PATH or postgres-changelog:URI (the new store's change table), not a jsonl source")
+            }
+            // A relative path is resolved against the config's directory, like the source's.
+            reverseSource = spec.kind == .sqliteChangelog ? "sqlite-changelog:" + spec.path : text
+        }
         guard let new, let legacy, let state else { return nil }
-        return DaemonConfig.Migration(new: new, legacy: legacy, state: state, maxForwardLagSeconds: lag)
+        var m = DaemonConfig.Migration(new: new, legacy: legacy, state: state, maxForwardLagSeconds: lag)
+        m.reverseJournal = reverseJournal ?? ""
+        m.reverseSource = reverseSource
+        return m
     }
 }

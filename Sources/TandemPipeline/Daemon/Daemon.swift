@@ -8,7 +8,8 @@ import TandemSources
 /// `tandem run`: the source into the journal and the journal into every configured sink, concurrently, in one
 /// process, until stopped — with systemd notification, an HTTP status endpoint and one log.
 ///
-/// Threads: one ingest thread (`SourceWorker`), one applier per sink (`SinkWorker`), one ticker (`DaemonTicker`:
+/// Threads: one ingest thread (`SourceWorker`), one applier per sink (`SinkWorker`), with a `migration` block
+/// one reverse-replication thread (`ReverseWorker`: new store → legacy store, its own journal), one ticker (`DaemonTicker`:
 /// positions, figures, heartbeat, sd_notify), the HTTP server's. Backpressure: the ingest thread has at most one
 /// batch in flight; each applier reads the journal, never a queue, so a slow sink only grows its lag on disk.
 /// Lag: the journal writer announces, in memory, appends that end a source transaction; an applier reaching one
@@ -41,6 +42,9 @@ public final class Daemon: Sendable {
         /// does not hold the daemon up: it is `degraded`).
         public var readyWait: Duration = .seconds(10)
 
+        /// How often the control room's history takes a sample (360 are kept: an hour at the default 10 s).
+        public var historyEvery: Duration = .seconds(10)
+
         /// The defaults.
         public init() {}
     }
@@ -58,12 +62,16 @@ public final class Daemon: Sendable {
     let stopFlag = Wakeup()
     private let source: SourceWorker
     private let sinks: [SinkWorker]
+    /// The reverse flow's worker (with a `migration` block).
+    private let reverse: ReverseWorker?
     private let threads = DispatchGroup()
     /// Entered once per sink in `init`, left when the sink has read its checkpoint or failed (READY waits for it).
     private let sinksStarted = DispatchGroup()
     private let http: Mutex<HTTPServer?> = Mutex(nil)
     private let running: Mutex<DaemonConfig>
     let ticker: DaemonTicker
+    /// The control room's cached state-file read and in-memory history (`GET /`, `/status`).
+    let controlRoom: ControlRoomState
     /// Held by `truncateJournal` and by the ticker's journal reads: a fresh reader starts at the first segment
     /// and, crossing segments while a truncation removes them, would take the gap for damage.
     let journalReads = Mutex(())
@@ -98,8 +106,10 @@ public final class Daemon: Sendable {
                               stop: stop, recheck: settings.stoppedRecheck, started: { group.leave() },
                               closedTransactions: { head.closedTransactionSeq })
         }
+        reverse = config.migration == nil ? nil : ReverseWorker(config: config, log: log, stop: stop)
         running = Mutex(config)
         ticker = DaemonTicker(settings: settings, notifier: notifier, log: log)
+        controlRoom = ControlRoomState(history: StatusHistory(every: settings.historyEvery))
     }
 
     /// Starts the workers, waits (up to `readyWait`) for every sink to read its checkpoint, starts the HTTP
@@ -112,17 +122,23 @@ public final class Daemon: Sendable {
             threads.enter()
             Thread.detachNewThread { [threads] in s.run(); threads.leave() }
         }
+        if let reverse {
+            threads.enter()
+            Thread.detachNewThread { [threads] in reverse.run(); threads.leave() }
+        }
         if sinksStarted.wait(timeout: .now() + .milliseconds(Self.milliseconds(settings.readyWait))) == .timedOut {
             log.warning("a sink has not read its checkpoint within \(SourceWorker.text(settings.readyWait)); ready without it")
         }
-        let server = try HTTPServer(address: config.http.listen, allowNonLoopback: config.http.allowNonLoopback) { [self] request in
-            DaemonEndpoints.respond(to: request, status: { [self] in status() },
-                                    routes: { [config] in RoutesEndpoint.respond(path: $0, config: config)
-                                        ?? CustomerStatusPage.respond(path: $0, config: config) })
+        let server = try HTTPServer(address: config.http.listen, allowNonLoopback: config.http.allowNonLoopback,
+                                    acceptsPost: true) { [self] request in
+            ControlRoomEndpoints.respond(to: request, config: config, log: log)
+                ?? DaemonEndpoints.respond(to: request, status: { [self] in status() },
+                                           routes: { [config] in RoutesEndpoint.respond(path: $0, config: config)
+                                               ?? CustomerStatusPage.respond(path: $0, config: config) })
         }
         try server.start()
         http.withLock { $0 = server }
-        log.notice("serving /healthz, /status and /metrics on http://\(server.boundAddress?.description ?? config.http.listen.description)")
+        log.notice("serving the control room (/), /healthz, /status and /metrics on http://\(server.boundAddress?.description ?? config.http.listen.description)")
         threads.enter()
         Thread.detachNewThread { [self] in ticker.run(self); threads.leave() }
         notifier.ready()
@@ -143,7 +159,8 @@ public final class Daemon: Sendable {
         let head = journal.lastSeq
         state.update { $0.journal.headSeq = max($0.journal.headSeq, head) }
         var s = state.snapshot(now: Quarantine.now(), pid: getpid())
-        s.cohorts = CohortStatus.read(config)  // read from the state file: cohort commands change it while the daemon runs
+        controlRoom.fill(&s, config: config)  // the state file, read at most once a second: cohort commands change it
+        s.reverse = reverse?.status
         return s
     }
 

@@ -74,6 +74,7 @@ public enum DaemonEndpoints {
         }
         for sink in status.sinks { append(sink, to: &page) }
         CohortStatus.append(status.cohorts, to: &page)
+        status.reverse?.append(to: &page)
         process?.write(into: &page)
         return page
     }

@@ -24,7 +24,12 @@ extension DaemonStatus {
     /// The `/status` document (`schemas/status.schema.json`): every fact of this status, seqs as exact
     /// integers, times as RFC 3339 UTC, members in a fixed order.
     public var json: JSONValue {
-        .object([
+        // `reverse` only with a migration block's running daemon: documents without one keep their members.
+        .object(baseMembers + (reverse.map { [(key: "reverse", value: $0.json)] } ?? []) + (controlRoom?.jsonMembers ?? []))
+    }
+
+    private var baseMembers: [(key: String, value: JSONValue)] {
+        [
             ("version", .int(Int64(Self.documentVersion))),
             ("live", .bool(live)),
             ("pid", pid.map { .int(Int64($0)) } ?? .null),
@@ -37,7 +42,7 @@ extension DaemonStatus {
             ("journal", journal.json),
             ("sinks", .array(sinks.map(\.json))),
             ("cohorts", .array(cohorts.map(\.json))),
-        ])
+        ]
     }
 
     /// Reads a `/status` document back (what `tandem status` does with the running daemon's answer).
@@ -61,6 +66,7 @@ extension DaemonStatus {
                   source: try SourceStatus(r.member("source")), journal: try JournalStatus(r.member("journal")),
                   sinks: sinks)
         cohorts = document["cohorts"]?.array?.compactMap(CohortStatus.init(json:)) ?? []
+        reverse = document["reverse"].flatMap(ReverseStatus.init(json:))
     }
 
     /// A seq or count as an exact JSON integer (beyond Int64 too).

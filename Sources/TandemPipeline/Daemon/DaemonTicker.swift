@@ -38,6 +38,7 @@ final class DaemonTicker: Sendable {
                 }
             }
             let status = d.status()
+            d.controlRoom.observe(status)
             let wedged = wedgedReason(d, status: status, now: now, seen: &seen)
             if let wedged, wedgedLogged != wedged {
                 log.error("pipeline wedged: \(wedged); withholding the systemd watchdog ping so systemd restarts tandem")
@@ -65,6 +66,9 @@ final class DaemonTicker: Sendable {
         for k in s.sinks {
             parts.append("sink \(k.name) \(k.state.rawValue) \(rate(k.eventsPerSecond)) events/s, applied seq \(k.appliedSeq), "
                          + "lag \(k.lagEvents) events (\(String(format: "%.1f", k.lagSeconds)) s)")
+        }
+        if let r = s.reverse {
+            parts.append("reverse \(r.state) applied seq \(r.appliedSeq) of \(r.headSeq), \(r.tenants.count) tenants in cut-over")
         }
         return "heartbeat: " + parts.joined(separator: "; ")
     }

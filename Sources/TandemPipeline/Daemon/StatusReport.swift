@@ -96,6 +96,7 @@ public struct StatusReport: Sendable {
         lines.append(source)
         lines.append("journal: \(t(j.directory)), \(j.state.rawValue), head seq \(j.headSeq), first seq \(j.firstSeq),"
                      + " \(j.segments) segment\(j.segments == 1 ? "" : "s"), \(j.bytes) bytes")
+        if let r = status.reverse { lines.append(t(r.line)) }
         return lines
     }
 

@@ -136,12 +136,18 @@ public final class CohortControl {
             try publish()
             return r
         }
-        // From cut-over, the mirror of the cut-over moment: fence new (both stores refuse: `moving`), flip, lift
-        // the legacy fence; the pause between the fences is recorded. Draining reverse replication in between
-        // comes with reverse capture (its journal events of origin "new" must be in legacy before the flip).
+        // From cut-over, the mirror of the cut-over moment: fence new (both stores refuse: `moving`), drain the
+        // reverse flow (every new-store change in legacy), flip, lift the legacy fence; the pause between the
+        // fences is recorded. A drain that does not finish lifts the fence again: the cohort stays in cut-over.
         let clock = ContinuousClock()
         try publish(moving: [name], since: now)
         let fenced = clock.now
+        do {
+            try ReverseDrain(control: self, timeout: drainTimeout).run(c, deadline: fenced + drainTimeout)
+        } catch {
+            try? publish()
+            throw error
+        }
         let r = try state.record(TimelineEntry(at: now, action: "rollback", from: .cutOver, to: .rolledBack, who: who, why: why), cohort: name)
         try publish()
         let pause = clock.now - fenced
@@ -149,7 +155,8 @@ public final class CohortControl {
         return r
     }
 
-    /// How long the cut-over moment waits for the new store to catch up before it lifts the legacy fence again.
+    /// How long the cut-over moment (and a rollback from cut-over) waits for the other store to catch up before
+    /// it lifts the fence again.
     public var drainTimeout: Duration = .seconds(30)
 
     /// Every tenant's route, from the recorded phases; the cohorts in `moving` write nowhere since `since`.

@@ -20,6 +20,8 @@ public struct CohortStatus: Sendable, Hashable {
     public var since: Timestamp
     /// The write pause of its last cut-over or rollback from cut-over, in milliseconds (nil: none yet).
     public var lastPauseMs: Double?
+    /// What the control room adds (lags, last verify and drill, notices, next gate); nil outside the daemon.
+    public var detail: CohortDetail?
 
     /// The cohorts recorded in the migration's state file (empty without a migration block or before the
     /// first cohort; a state file that cannot be read is empty too, the other members still report).
@@ -28,18 +30,21 @@ public struct CohortStatus: Sendable, Hashable {
               let state = try? MigrationStateFile(path: m.state, readOnly: true) else { return [] }
         defer { state.close() }
         guard let cohorts = try? state.cohorts() else { return [] }
-        return cohorts.map { c in
-            let pause = (try? state.timeline(of: c.name))?.last { $0.pauseMs != nil }?.pauseMs
-            return CohortStatus(name: c.name, phase: c.phase, paused: c.paused, tenants: c.tenants.count, version: c.version,
-                                since: c.since, lastPauseMs: pause)
-        }
+        return cohorts.map { CohortStatus($0, state: state) }
+    }
+
+    /// The cohort's status, its last pause read from its timeline in `state`.
+    init(_ c: Cohort, state: MigrationStateFile) {
+        let pause = (try? state.timeline(of: c.name))?.last { $0.pauseMs != nil }?.pauseMs
+        self.init(name: c.name, phase: c.phase, paused: c.paused, tenants: c.tenants.count, version: c.version,
+                  since: c.since, lastPauseMs: pause)
     }
 
     /// The cohort in the `/status` document.
     public var json: JSONValue {
         .object([("name", .string(name)), ("phase", .string(phase.rawValue)), ("paused", .bool(paused)),
                  ("tenants", .int(Int64(tenants))), ("version", .int(version)), ("since", .string(since.rfc3339)),
-                 ("lastPauseMs", lastPauseMs.map(JSONValue.double) ?? .null)])
+                 ("lastPauseMs", lastPauseMs.map(JSONValue.double) ?? .null)] + (detail?.jsonMembers ?? []))
     }
 
     /// Reads a cohort back from the document (nil when malformed: the member is optional).

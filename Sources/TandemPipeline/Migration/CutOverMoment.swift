@@ -7,7 +7,9 @@ import TandemSources
 
 /// The cut-over moment (`reads-new → cut-over`): fence legacy writes for the cohort's tenants (both stores
 /// then refuse them: `writes` is `moving`), wait until every legacy change made before the fence is in the
-/// new store, record the phase, lift the new store's fence. The write pause the tenants see is the time
+/// new store, install the reverse flow's capture on the new store (`ReverseSetup.installCapture`), record the
+/// phase, lift the new store's fence (the daemon's `ReverseWorker` then carries the cohort's new-store writes
+/// back to legacy). The write pause the tenants see is the time
 /// between the two fences; it is recorded in the timeline (`pauseMs`).
 ///
 /// "Every legacy change is in the new store" is: the journal holds the source's changes up to the fence (for
@@ -29,6 +31,8 @@ struct CutOverMoment {
         let fenced = clock.now
         do {
             try drain(cohort, deadline: fenced + drainTimeout)
+            // Capture on the new store before its fence lifts: no application write there escapes the reverse flow.
+            try ReverseSetup.installCapture(control.config, tables: control.tables(.new))
         } catch {
             try? control.publish()  // lift the legacy fence again: the cohort stays where it was
             throw error

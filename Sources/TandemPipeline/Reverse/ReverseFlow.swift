@@ -59,6 +59,12 @@ public final class ReverseFlow {
         try Journal.createIfMissing(at: settings.journal)
         let writer = try JournalWriter(directory: settings.journal)
         defer { writer.close() }
+        return try pass(writer: writer).pass
+    }
+
+    /// One pass with the journal's writer already open (the daemon's reverse worker keeps it, which also tells
+    /// `cohort rollback` that a daemon is running); returns the legacy store's checkpoint after it.
+    func pass(writer: JournalWriter) throws -> (pass: Pass, appliedSeq: UInt64) {
         let source = ReverseMappedSource(settings.source.makeSource(), mapper: mapper)
         defer { source.close() }
         var ingestSettings = Ingestor.Settings()
@@ -70,7 +76,7 @@ public final class ReverseFlow {
         defer { sink.close() }
         let replayed = try Replayer(journal: settings.journal, sink: sink,
                                     options: ReplayOptions(filter: ReplayFilter(tenants: settings.tenants))).run()
-        return Pass(journaled: ingested.journaled, quarantined: ingested.quarantined, applied: replayed.applied,
-                    filtered: replayed.filtered)
+        return (Pass(journaled: ingested.journaled, quarantined: ingested.quarantined, applied: replayed.applied,
+                     filtered: replayed.filtered), replayed.checkpoint)
     }
 }

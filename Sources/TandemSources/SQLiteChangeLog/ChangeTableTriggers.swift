@@ -136,13 +136,13 @@ public enum ChangeTableTriggers {
         try SourceError.wrapping(db.path) { try db.transaction { try db.execute(sql) } }
     }
 
-    /// Tables that currently have Tandem triggers.
+    /// Tables that currently have Tandem's capture triggers (not only its write fences, `_tandem_fence_*`).
     public static func installedTables(db: Database) throws -> [String] {
         try SourceError.wrapping(db.path) { try triggeredTables(db) }
     }
 
     private static func triggeredTables(_ db: Database) throws -> [String] {
-        let st = try db.prepare("SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_tandem\\_%' ESCAPE '\\' ORDER BY tbl_name")
+        let st = try db.prepare("SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_tandem\\_%' ESCAPE '\\' AND name NOT LIKE '\\_tandem\\_fence\\_%' ESCAPE '\\' ORDER BY tbl_name")
         var out: [String] = []
         while try st.step() { out.append(st.text(0)) }
         return out
@@ -155,7 +155,7 @@ public enum ChangeTableTriggers {
     /// Every Tandem trigger as (table, SQL).
     /// - Throws: `SQLiteError`.
     static func installedTriggers(db: Database) throws -> [(table: String, sql: String)] {
-        let st = try db.prepare("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_tandem\\_%' ESCAPE '\\' ORDER BY tbl_name")
+        let st = try db.prepare("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_tandem\\_%' ESCAPE '\\' AND name NOT LIKE '\\_tandem\\_fence\\_%' ESCAPE '\\' ORDER BY tbl_name")
         var out: [(String, String)] = []
         while try st.step() { out.append((st.text(0), st.text(1))) }
         return out

@@ -1,0 +1,135 @@
+import Foundation
+import Synchronization
+import TandemCore
+import TandemJournal
+import TandemSinks
+
+/// The daemon's reverse-replication thread (a `migration` block): while a cohort is in `cut-over`, the new
+/// store's change table is journaled into the reverse journal (origin `new`) and applied to the legacy store
+/// (`ReverseFlow`), pass after pass; after a rollback it drains what is left, then idles until a phase changes.
+///
+/// The phases are re-read from the state file when its files change (a stat per pass) and at least every
+/// `rereadEvery`. Reverse events live in their own journal and go only to the legacy store, never to the
+/// forward sinks; each side's capture skips Tandem's applying transactions (`ApplyingMarker`), so nothing
+/// loops. The worker keeps the reverse journal's writer while active: its lock tells `cohort rollback` that
+/// a daemon is draining (it waits for the legacy store's checkpoint instead of running a pass itself).
+/// Failures (a store down, a locked journal) make it `degraded` and are retried with the config's back-off.
+final class ReverseWorker: Sendable {
+    private let config: DaemonConfig
+    private let log: DaemonLog
+    private let stop: Wakeup
+    private let figures: Mutex<ReverseStatus>
+    /// The pause between passes that found nothing to do.
+    static let idlePass: Duration = .milliseconds(50)
+    /// The longest the worker trusts its view of the phases without reading the state file.
+    static let rereadEvery: Duration = .seconds(1)
+
+    init(config: DaemonConfig, log: DaemonLog, stop: Wakeup) {
+        self.config = config; self.log = log; self.stop = stop
+        figures = Mutex(ReverseStatus(state: "idle", journal: ReverseSetup.journal(config)))
+    }
+
+    /// The worker's figures now.
+    var status: ReverseStatus { figures.withLock { $0 } }
+
+    /// What the phases ask of the reverse flow.
+    struct Phases: Equatable {
+        var cutOver: [String] = []
+        var rolledBack = false
+        var active: Bool { !cutOver.isEmpty || rolledBack }
+    }
+
+    func run() {
+        guard let m = config.migration else { return }
+        let journal = ReverseSetup.journal(config)
+        var phases = Phases()
+        var stamp: [Double] = []
+        var lastRead = ContinuousClock.now - Self.rereadEvery
+        var drained = false
+        var flow: ReverseFlow?
+        var writer: JournalWriter?
+        var attempts = 0
+        var behindSince: ContinuousClock.Instant?
+        defer { writer?.close() }
+        while !stop.isFired {
+            let files = Self.stamp(m.state)
+            if files != stamp || ContinuousClock.now - lastRead >= Self.rereadEvery {
+                stamp = files; lastRead = .now
+                if let read = Self.phases(m.state), read != phases {
+                    if read.cutOver != phases.cutOver {
+                        log.notice("reverse replication: \(read.cutOver.count) tenant\(read.cutOver.count == 1 ? "" : "s") in cut-over"
+                                   + (read.cutOver.isEmpty ? "" : " (" + read.cutOver.prefix(10).joined(separator: ", ")
+                                                                + (read.cutOver.count > 10 ? ", …" : "") + ")"))
+                    }
+                    phases = read; drained = false
+                    figures.withLock { $0.tenants = read.cutOver }
+                }
+            }
+            guard phases.active, phases.cutOver.isEmpty ? !drained : true else {
+                figures.withLock { $0.state = "idle"; $0.reason = nil; $0.attempts = 0 }
+                writer?.close(); writer = nil
+                stop.wait(Self.idlePass)
+                continue
+            }
+            do {
+                if flow == nil { flow = try ReverseSetup.flow(config) }
+                if writer == nil {
+                    try Journal.createIfMissing(at: journal)
+                    writer = try JournalWriter(directory: journal)
+                }
+                guard let flow, let w = writer else { continue }
+                let (pass, applied) = try flow.pass(writer: w)
+                let head = w.lastSeq
+                if applied < head { behindSince = behindSince ?? .now } else { behindSince = nil }
+                let lag = behindSince.map { ContinuousClock.now - $0 }
+                let was = figures.withLock { f -> (String, Int) in
+                    let was = (f.state, f.attempts)
+                    f.state = "running"; f.reason = nil; f.attempts = 0
+                    f.headSeq = head; f.appliedSeq = applied
+                    f.lagSeconds = lag.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0
+                    f.journaledTotal += UInt64(pass.journaled); f.appliedTotal += UInt64(pass.applied)
+                    return was
+                }
+                if was.0 == "degraded" { log.notice("reverse replication is running again after \(was.1) failed attempt\(was.1 == 1 ? "" : "s")") }
+                if pass.quarantined > 0 {
+                    log.warning("reverse replication: \(pass.quarantined) new-store change(s) could not go back to legacy; in the quarantine"
+                                + " (`tandem quarantine list --journal \(journal)`)")
+                }
+                attempts = 0
+                if pass.journaled == 0, pass.applied == 0, applied >= head {
+                    if phases.cutOver.isEmpty, !drained {
+                        drained = true
+                        log.notice("reverse replication drained: the legacy store holds every new-store change (seq \(head)); idle until a cohort cuts over")
+                    }
+                    stop.wait(Self.idlePass)
+                }
+            } catch {
+                attempts += 1
+                if error is JournalError { writer?.close(); writer = nil }
+                let delay = config.retry.delay(attempt: attempts)
+                figures.withLock { $0.state = "degraded"; $0.reason = "\(error)"; $0.attempts = attempts }
+                log.warning("reverse replication degraded: \(error); retrying in \(SourceWorker.text(delay)) (attempt \(attempts));"
+                            + " the forward flow goes on")
+                stop.wait(delay)
+            }
+        }
+    }
+
+    /// The state file's and its WAL's modification times and sizes (cheap: two stats).
+    static func stamp(_ path: String) -> [Double] {
+        [path, path + "-wal"].flatMap { p -> [Double] in
+            guard let a = try? FileManager.default.attributesOfItem(atPath: p) else { return [0, 0] }
+            return [(a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0, Double((a[.size] as? NSNumber)?.uint64Value ?? 0)]
+        }
+    }
+
+    /// The phases recorded in the state file (nil when it cannot be read now: the last view stays).
+    static func phases(_ path: String) -> Phases? {
+        guard FileManager.default.fileExists(atPath: path),
+              let state = try? MigrationStateFile(path: path, readOnly: true) else { return FileManager.default.fileExists(atPath: path) ? nil : Phases() }
+        defer { state.close() }
+        guard let cohorts = try? state.cohorts() else { return nil }
+        return Phases(cutOver: cohorts.filter { $0.phase == .cutOver }.flatMap(\.tenants).sorted(),
+                      rolledBack: cohorts.contains { $0.phase == .rolledBack })
+    }
+}
