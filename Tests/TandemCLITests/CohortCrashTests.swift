@@ -181,14 +181,14 @@ final class CohortCrashTests: DaemonTestCase {
     /// `rollback --dry-run` prints the plan and changes neither the state file nor a store.
     func testRollbackDryRunPrintsThePlanAndChangesNothing() throws {
         let daemon = try cohortIn("cut-over")
-        defer { daemon.signal(SIGTERM); daemon.waitForExit() }
-        _ = try sqlite3(newDB, "INSERT INTO items (id, tenant, name, qty) VALUES (5, 'acme', 'in new', 1);")
+        daemon.signal(SIGTERM)  // stopped: no reverse flow carries the new store's writes back while the plan is read
+        daemon.waitForExit()
         func snapshot() throws -> [String] {
             try [sqlite3(dir.appendingPathComponent("state.db").path, ".dump"), sqlite3(legacy, ".dump"), sqlite3(newDB, ".dump")]
         }
-        // The reverse backlog is counted from the new store's change table (triggers installed on it).
-        XCTAssertEqual(try CLI.run(["source", "install-triggers", "--db", newDB, "--tables", "items"]).status, 0)
-        _ = try sqlite3(newDB, "UPDATE items SET qty = 2 WHERE id = 5; INSERT INTO items (id, tenant, name, qty) VALUES (6, 'acme', 'b', 1);")
+        // The cut-over installed capture on the new store: the reverse backlog is counted from its change table.
+        _ = try sqlite3(newDB, "INSERT INTO items (id, tenant, name, qty) VALUES (5, 'acme', 'in new', 1);"
+                        + " UPDATE items SET qty = 2 WHERE id = 5; INSERT INTO items (id, tenant, name, qty) VALUES (6, 'acme', 'b', 1);")
         let before = try snapshot()
         let r = try tandem(["cohort", "rollback", "pilot", "--dry-run"])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -196,7 +196,7 @@ final class CohortCrashTests: DaemonTestCase {
             cohort pilot: rollback plan from cut-over (dry run: nothing done)
               fence: new store sqlite:\(newDB) refuses writes of tenant acme (moving), on items
               fence: legacy store sqlite:\(legacy) refuses writes of tenant acme (moving), on items
-              drain: 2 reverse events of its tenants to apply to legacy
+              drain: 3 reverse events of its tenants to apply to legacy
               flip: cut-over → rolled-back: reads legacy, writes legacy for tenant acme (routing version above 4)
               lift: the legacy store takes their writes again
 

@@ -157,7 +157,8 @@ final class TwoWayCLITests: DaemonTestCase {
             guard round == 1 else { break }
             resume()
             let r = try tandem(["cohort", "rollback", "pilot", "--why", "two-way drill"])
-            XCTAssertEqual([r.status.description, r.stdout], ["0", "cohort pilot: cut-over → rolled-back\n"], r.stderr)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stdout.hasPrefix("cohort pilot: cut-over → rolled-back\n  steps: fence "), r.stdout)
             try settle(after: "rolled-back", writesOn: "legacy")
         }
 

@@ -95,6 +95,24 @@ final class NotifyEngineTests: XCTestCase {
         XCTAssertEqual(try reopened.cohort(named: "pilot")?.tenants, ["a"])
     }
 
+    /// A delivery report keeps the time the notice went out; a notice marked sent again (the next attempt after
+    /// a rollback) is a new notice with its own time, which the notice gate must see.
+    func testADeliveryReportKeepsWhenTheNoticeWentOutButANewNoticeHasItsOwnTime() throws {
+        let dir = try configDirectory(self)
+        let state = try MigrationStateFile(path: dir + "/state.db")
+        defer { state.close() }
+        try state.create(name: "pilot", definition: "--tenants a", tenants: ["a"], who: "t", why: nil, at: Timestamp(microseconds: 0))
+        func notice(_ status: String, _ at: String) throws -> NoticeRecord {
+            NoticeRecord(tenant: "a", email: "a@example.test", kind: "moving", status: status, at: try Timestamp(rfc3339: at), who: "t")
+        }
+        try state.record([try notice("sent", "2026-12-01T08:00:00Z")], cohort: "pilot")
+        try state.record([try notice("delivered", "2026-12-01T09:00:00Z")], cohort: "pilot")
+        XCTAssertEqual(try state.latestNotices(of: "pilot")["a@example.test"]?.at.rfc3339Short, "2026-12-01T08:00:00Z")
+        try state.record([try notice("sent", "2026-12-20T08:00:00Z")], cohort: "pilot")
+        let latest = try XCTUnwrap(try state.latestNotices(of: "pilot")["a@example.test"])
+        XCTAssertEqual([latest.status, latest.at.rfc3339Short], ["sent", "2026-12-20T08:00:00Z"])
+    }
+
     func testCSVRoundTripsCommasQuotesAndLineBreaks() throws {
         let fields = ["a,b", "say \"hi\"", "two\nlines", "plain", "ñ"]
         let text = CSVText.line(fields) + CSVText.line(["x"])

@@ -108,8 +108,9 @@ extension MigrationStateFile {
                 var n = NoticeRecord(tenant: s.text(0), email: s.text(1), kind: s.text(2), status: s.text(3),
                                      at: (try? Timestamp(rfc3339: s.text(4))) ?? Timestamp(microseconds: 0), who: s.text(5))
                 guard kinds?.contains(n.kind) ?? true else { continue }
-                // A delivery report after a notice sent by hand keeps when it went out.
-                if let prev = out[n.email], prev.told, n.told, prev.at.microseconds < n.at.microseconds { n.at = prev.at }
+                // A delivery report ("delivered") after a notice sent keeps when it went out; a notice marked
+                // "sent" again is a new one (the next attempt after a rollback) with its own time.
+                if let prev = out[n.email], prev.told, n.told, n.status != "sent", prev.at.microseconds < n.at.microseconds { n.at = prev.at }
                 out[n.email] = n
             }
             return out
