@@ -134,22 +134,25 @@ final class OperatorMessageTests: XCTestCase {
         XCTAssertTrue(later.stdout.contains("journaled 1 event,"), "a row not yet journaled is kept: \(later.stdout)")
     }
 
-    /// `scripts/demo` writes escape codes only to a terminal: its `run` helper, run with stdout on a pipe, prints
-    /// plain text. (The demo itself installs packages and builds in release mode, so only its helper runs here.)
+    /// `scripts/demo` writes escape codes only to a terminal: its output helpers (`step`, `progress`, `say`), run
+    /// with stdout on a pipe, print plain lines and no updating line. (The demo itself installs packages and builds
+    /// in release mode, so only its helpers run here.)
     func testDemoPrintsNoANSICodesWhenNotOnATerminal() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let script = try String(contentsOf: root.appendingPathComponent("scripts/demo"), encoding: .utf8)
-        let helpers = script.split(separator: "\n").filter { $0.hasPrefix("if [ -t 1 ]") || $0.hasPrefix("run() ") }
-        XCTAssertFalse(helpers.isEmpty, "scripts/demo has no run() helper")
+        let helpers = script.split(separator: "\n").filter { line in
+            ["if [ -t 1 ]", "step_no=", "step() ", "progress() ", "say() "].contains { line.hasPrefix($0) }
+        }
+        XCTAssertEqual(helpers.count, 5, "scripts/demo's output helpers: \(helpers)")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = ["-c", helpers.joined(separator: "\n") + "\nrun echo hello"]
+        p.arguments = ["-c", helpers.joined(separator: "\n") + "\nstep hello; progress working; say done"]
         let out = Pipe()
         p.standardOutput = out
         try p.run()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 0)
-        XCTAssertEqual(text, "\n$ echo hello\nhello\n")
+        XCTAssertEqual(text, "\n1/6 hello\n  done\n")
     }
 }

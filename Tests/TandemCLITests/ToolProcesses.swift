@@ -2,7 +2,9 @@ import Foundation
 
 /// Runs the `sqlite3` shell on a database file, as a legacy application or an operator would; returns its output.
 func sqlite3(_ db: String, _ sql: String) throws -> String {
-    try runTool("/usr/bin/sqlite3", [db, sql]).stdout
+    // A busy timeout, as any application writing a store beside a running `tandem run` sets one: the daemon's
+    // reads (capture, snapshot, verify) hold brief locks, and without it a write fails at once with SQLITE_BUSY.
+    try runTool("/usr/bin/sqlite3", ["-cmd", ".timeout 10000", db, sql]).stdout
 }
 
 /// Runs `psql` of the cluster `scripts/postgres start` exported (TANDEM_PG_BIN, PGHOST, PGPORT, PGUSER).
