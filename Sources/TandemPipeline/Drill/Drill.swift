@@ -80,7 +80,12 @@ public final class Drill {
         }
         // The copies, each as of one moment (the online backup API: the live stores keep running).
         let legacyCopy = dir + "/legacy.db", newCopy = dir + "/new.db", stateCopy = dir + "/state.db"
-        for (from, to) in [(legacyPath, legacyCopy), (newPath, newCopy), (m.state, stateCopy)] {
+        // The new store first, then the live journal's newest event, then legacy: the new copy holds nothing the
+        // legacy copy lacks, the live journal up to that event is all in the legacy copy, and what legacy took after
+        // it is in the copy's change table (the forward catch-up starts there; see DrillForward).
+        var liveMark: Event?
+        for (from, to) in [(newPath, newCopy), (legacyPath, legacyCopy), (m.state, stateCopy)] {
+            if from == legacyPath, Journal.exists(at: config.journal) { liveMark = try Journal.lastEvent(at: config.journal) }
             // Read-write with query_only, as the state file's pages read it: a read-only open of a WAL file
             // fails when its -shm is gone.
             let db = try Database(path: from, mode: .readWrite)
@@ -92,6 +97,17 @@ public final class Drill {
         copy.migration?.legacy = SinkSpec(kind: .sqlite(path: legacyCopy, synchronous: sync), name: m.legacy.name)
         copy.migration?.state = stateCopy
         copy.journal = dir + "/journal"
+        // The copies' reverse flow has a journal of its own (the drill's, not the live one), and the legacy copy
+        // forgets the live reverse flow's checkpoint: what the live flow applied is in the copy already.
+        copy.migration?.reverseJournal = dir + "/reverse-journal"
+        copy.migration?.reverseSource = "sqlite-changelog:\(newCopy)"
+        do {
+            let db = try Database(path: legacyCopy, mode: .readWrite)
+            defer { db.close() }
+            if try db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_tandem_checkpoint'") != nil {
+                try db.execute("DELETE FROM _tandem_checkpoint WHERE sink = '\(ReverseSetup.consumerName)'")
+            }
+        }
         copy.source = try SourceSpec.parse("sqlite-changelog:\(legacyCopy)")
         var newCopySpec = newSink.spec
         newCopySpec.kind = .sqlite(path: newCopy, synchronous: .normal)
@@ -128,7 +144,7 @@ public final class Drill {
 
         // The cut-over moment, its catch-up in-process.
         let mapping = control.mapping
-        let forward = DrillForward(live: config, legacyCopy: legacyCopy, newCopy: newCopySpec, journal: dir + "/journal", mapping: mapping)
+        let forward = DrillForward(live: config, liveMark: liveMark, legacyCopy: legacyCopy, newCopy: newCopySpec, journal: dir + "/journal", mapping: mapping)
         var moment = CutOverMoment(control: control)
         moment.catchUp = { cohort throws(MigrationError) in
             do { try forward.catchUp() } catch { throw .refused(cohort: cohort.name, reason: "the forward catch-up failed: \(error)") }

@@ -5,12 +5,15 @@ import TandemSinks
 import TandemSources
 
 /// Forward replication for the drill, in-process and on the copies: the live journal (read only) from the new
-/// copy's checkpoint, then the legacy copy's change table from where the live journal stops, through a journal
-/// of the drill's own, into the new copy. The live journal's manifest is never written (the replay of the live
+/// copy's checkpoint up to `liveMark` (its newest event when the legacy copy was taken: a running daemon journals
+/// on, and what came later is not in the copy), then the legacy copy's change table after that event's position,
+/// through a journal of the drill's own, into the new copy. The live journal's manifest is never written (the replay of the live
 /// journal keeps its consumer position in memory).
 struct DrillForward {
     /// The live config (its journal, source kind, mapping, new sink).
     let live: DaemonConfig
+    /// The live journal's newest event just before the legacy copy was taken (nil: the journal was empty).
+    let liveMark: Event?
     /// The legacy copy (a SQLite file).
     let legacyCopy: String
     /// The new copy's sink spec (named as the live sink: its checkpoint row is the live one's copy).
@@ -23,10 +26,11 @@ struct DrillForward {
     func catchUp() throws {
         let sink = live.sink(named: live.migration?.new ?? "")
         let filter = sink?.filter ?? ReplayFilter()
-        if Journal.exists(at: live.journal) {
+        if let liveMark {
             let target = try newCopy.open()
             defer { target.close() }
             var options = ReplayOptions(filter: filter)
+            options.to = liveMark.seq
             options.ledger = MemoryLedger()
             options.log = { _ in }
             try Replayer(journal: live.journal, sink: target, options: options).run()
@@ -34,7 +38,7 @@ struct DrillForward {
         try Journal.createIfMissing(at: journal)
         let writer = try JournalWriter(directory: journal)
         let source = StartAfterSource(try SourceSpec.parse("sqlite-changelog:\(legacyCopy)").makeSource(log: { _ in }),
-                                      start: try Self.livePosition(live))
+                                      start: liveMark?.sourcePosition.flatMap { SnapshotPosition($0) != nil ? $0 : nil })
         let ingestor = Ingestor(source: source, journal: writer, quarantine: try Quarantine(journal: journal), mapping: mapping)
         do {
             let summary = try ingestor.run(once: true)
@@ -50,12 +54,6 @@ struct DrillForward {
         var options = ReplayOptions(filter: filter)
         options.log = { _ in }
         try Replayer(journal: journal, sink: target, options: options).run()
-    }
-
-    /// The source position of the live journal's newest event (nil: none, or not the change table's).
-    static func livePosition(_ config: DaemonConfig) throws -> String? {
-        guard Journal.exists(at: config.journal), let position = try Journal.lastEvent(at: config.journal)?.sourcePosition else { return nil }
-        return SnapshotPosition(position) != nil ? position : nil
     }
 }
 
