@@ -80,12 +80,11 @@ public final class Drill {
         }
         // The copies, each as of one moment (the online backup API: the live stores keep running).
         let legacyCopy = dir + "/legacy.db", newCopy = dir + "/new.db", stateCopy = dir + "/state.db"
-        // The new store first, then the live journal's newest event, then legacy: the new copy holds nothing the
+        // The live journal's newest event first, then the new store, then legacy: the new copy holds nothing the
         // legacy copy lacks, the live journal up to that event is all in the legacy copy, and what legacy took after
         // it is in the copy's change table (the forward catch-up starts there; see DrillForward).
-        var liveMark: Event?
+        let liveMark = Journal.exists(at: config.journal) ? try Journal.lastEvent(at: config.journal) : nil
         for (from, to) in [(newPath, newCopy), (legacyPath, legacyCopy), (m.state, stateCopy)] {
-            if from == legacyPath, Journal.exists(at: config.journal) { liveMark = try Journal.lastEvent(at: config.journal) }
             // Read-write with query_only, as the state file's pages read it: a read-only open of a WAL file
             // fails when its -shm is gone.
             let db = try Database(path: from, mode: .readWrite)

@@ -29,12 +29,21 @@ struct DrillForward {
         if let liveMark {
             let target = try newCopy.open()
             defer { target.close() }
+            // The live sink may have applied past the mark (the journal's head file trails the writer): nothing to replay.
+            if let applied = try target.checkpoint()?.seq, applied >= liveMark.seq { return try ingestCopy(filter: filter) }
             var options = ReplayOptions(filter: filter)
             options.to = liveMark.seq
             options.ledger = MemoryLedger()
             options.log = { _ in }
             try Replayer(journal: live.journal, sink: target, options: options).run()
         }
+        try ingestCopy(filter: filter)
+    }
+
+    /// Journals the legacy copy's change table after the mark (the changes the live journal did not have when the
+    /// copies were taken, and the rehearsal's) and applies them to the new copy. A change the new copy holds
+    /// already is applied again, which leaves it as it is.
+    private func ingestCopy(filter: ReplayFilter) throws {
         try Journal.createIfMissing(at: journal)
         let writer = try JournalWriter(directory: journal)
         let source = StartAfterSource(try SourceSpec.parse("sqlite-changelog:\(legacyCopy)").makeSource(log: { _ in }),
