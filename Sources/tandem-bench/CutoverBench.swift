@@ -79,7 +79,7 @@ enum CutoverBench {
         report.note("pause_*: per tenant, first write refused by a fence during a cut-over → first write accepted after (retries every 2 ms); \(w.pauses.count) tenants sampled")
         report.note(String(format: "writer: %d changes in %.1f s, %d refused attempts, slowest single write %.0f ms; %d cohorts of %d tenants",
                            w.changes, w.seconds, w.refusals, w.slowestWrite * 1000, cohorts, per))
-        report.note("rollback_*: the `tandem cohort rollback` process, start to exit (no reverse drain in this build: 0 events)")
+        report.note("rollback_*: the `tandem cohort rollback` process, start to exit (fence, reverse drain of what the writer wrote in the new store meanwhile, flip, lift)")
         report.note("load average while running: " + ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines))
         report.note("goal p99 pause < 250 ms: \(p99 < 250 ? "met" : "NOT met"); goal rollback < 5 s: \(slowest < 5 ? "met" : "NOT met")")
         report.finish()
