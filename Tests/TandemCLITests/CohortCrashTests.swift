@@ -29,7 +29,8 @@ final class CohortCrashTests: DaemonTestCase {
             p.standardInput = input
             p.standardOutput = FileHandle.nullDevice
             try p.run()
-            input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\n".utf8))
+            // With a busy timeout: the daemon's own brief locks on the store must not make BEGIN fail (then nothing is held).
+            input.fileHandleForWriting.write(Data(".timeout 10000\nBEGIN IMMEDIATE;\n".utf8))
             waitUntil("\(db) locked") {
                 let probe = try? runTool("/usr/bin/sqlite3", [db, "BEGIN IMMEDIATE; ROLLBACK;"])
                 return probe?.stderr.contains("locked") == true
