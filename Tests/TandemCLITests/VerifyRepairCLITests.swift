@@ -10,12 +10,7 @@ final class VerifyRepairCLITests: DaemonTestCase {
     /// A running daemon that replicated four rows inserted after it started (so the journal holds no start-up
     /// snapshot), then three planted differences: id 2 changed behind Tandem's back, id 3 deleted, id 9 extra.
     func replicatedThenPlanted() throws -> DaemonProcess {
-        try #"{"entities": {"items": {"tenant": "tenant"}}}"#.write(toFile: dir.appendingPathComponent("mapping.json").path,
-                                                                  atomically: true, encoding: .utf8)
-        try (#"{"journal": "journal", "source": "sqlite-changelog:legacy.db", "mapping": "mapping.json","#
-            + #" "sinks": [{"name": "new", "into": "sqlite:new.db"}], "http": {"listen": "127.0.0.1:0"},"#
-            + #" "migration": {"new": "new", "legacy": "sqlite:legacy.db", "state": "state.db"}}"#)
-            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        try writeMigrationConfig()
         let daemon = try startDaemon()
         daemon.waitForLog("ready:")
         _ = try sqlite3(legacy, "INSERT INTO items VALUES (1, 'acme', 'a', 1), (2, 'globex', 'b', 2), (3, 'acme', 'c', 3), (4, 'globex', 'd', 4);")

@@ -175,18 +175,21 @@ public enum PostgresChangeTableTriggers {
 }
 
 extension PostgresChangeTableTriggers {
-    /// Runs `body` on a new connection to `conninfo` (closed after), with the store's password-free name.
-    /// - Throws: `SourceError.missing` when it cannot connect, else what `body` throws.
-    public static func withConnection<T>(_ conninfo: String, _ body: (PostgresConnection, String) throws -> T) throws -> T {
-        let c: PostgresConnection
-        let target: String
+    /// A new connection to `conninfo` (the caller closes it) and the store's password-free name.
+    /// - Throws: `SourceError.missing` when it cannot connect.
+    static func connect(_ conninfo: String) throws -> (connection: PostgresConnection, target: String) {
         do {
             let r = try PostgresRedactor(conninfo: conninfo)
-            target = r.target
-            c = try PostgresConnection(conninfo: conninfo, redactor: r)
+            return (try PostgresConnection(conninfo: conninfo, redactor: r), r.target)
         } catch {
             throw SourceError.missing(path: "postgres", what: "cannot connect (\(error))", hint: "check the connection string and that the server runs")
         }
+    }
+
+    /// Runs `body` on a new connection to `conninfo` (closed after), with the store's password-free name.
+    /// - Throws: `SourceError.missing` when it cannot connect, else what `body` throws.
+    public static func withConnection<T>(_ conninfo: String, _ body: (PostgresConnection, String) throws -> T) throws -> T {
+        let (c, target) = try connect(conninfo)
         defer { c.close() }
         return try body(c, target)
     }

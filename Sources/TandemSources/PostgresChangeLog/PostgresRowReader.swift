@@ -15,13 +15,7 @@ public final class PostgresRowReader {
     /// Connects to `conninfo`.
     /// - Throws: `SourceError.missing` when it cannot connect.
     public init(conninfo: String) throws {
-        do {
-            let r = try PostgresRedactor(conninfo: conninfo)
-            target = r.target
-            c = try PostgresConnection(conninfo: conninfo, redactor: r)
-        } catch {
-            throw SourceError.missing(path: "postgres", what: "cannot connect (\(error))", hint: "check the connection string and that the server runs")
-        }
+        (c, target) = try PostgresChangeTableTriggers.connect(conninfo)
     }
 
     /// Closes the connection.
