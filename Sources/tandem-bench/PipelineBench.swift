@@ -12,6 +12,11 @@ import TandemSQLite
 ///    a fresh SQLite file, rated the same way (goal ratio >= 0.8).
 /// 2. saturated, two sinks: the same workload; `pipeline_events_2sinks`, and the daemon's CPU seconds against
 ///    run 1's (`cpu_two_sinks`; goal < 1.3x the CPU of one).
+/// 1b. backlog, one sink: the writer commits all the changes first (the change table holds them, as after an
+///    outage or at a first start), then `tandem run` starts and catches up: `pipeline_backlog`, rated the same way
+///    from the daemon's start. On a machine with few cores this is the pipeline's own rate: in run 1 the legacy
+///    writer (its SQLite work and the capture triggers) shares the same cores, and `cpu_bound` says how fast any
+///    pipeline could go there: the cores divided by the CPU a change costs the writer and the daemon together.
 /// 3. paced: TANDEM_BENCH_RATE (10,000) changes/s for TANDEM_BENCH_SECONDS (10) in transactions of
 ///    TANDEM_BENCH_TXN (10) on an exact schedule; lag of each change = the time the bench first sees the store's
 ///    checkpoint at or past it minus the time its legacy COMMIT returned (one monotonic clock; the store is
@@ -37,6 +42,8 @@ enum PipelineBench {
         /// When the writer started (seq 0).
         var start = 0.0
         var cpu = 0.0, hwm = 0.0, maxRSS = 0.0, stopSeconds = 0.0
+        /// CPU seconds the bench process (the legacy writer and the store watcher) used during the run.
+        var writerCPU = 0.0
     }
 
     static func run() throws {
@@ -54,6 +61,16 @@ enum PipelineBench {
         let rate1 = sustained(one.history, since: one.start)
         report.add(Figure(bench: "pipeline", figure: "pipeline_events", value: rate1, unit: "events/s", ceiling: replay))
         goal(String(format: "end-to-end >= 0.8 of replay (%.2f)", rate1 / replay), rate1 >= 0.8 * replay)
+        // The most any pipeline could take on this machine with the writer on it: every core busy, each change
+        // costing what the writer and the daemon spent on it in run 1.
+        let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+        let bound = cores / ((one.writerCPU + one.cpu) / Double(changes))
+        report.add(Figure(bench: "pipeline", figure: "cpu_bound", value: bound, unit: "events/s", ceiling: replay))
+        report.add(Figure(bench: "pipeline", figure: "cpu_writer", value: one.writerCPU / Double(changes) * 1e6, unit: "us/event", ceiling: nil, lowerIsBetter: true))
+        let backlog = try backlogRun(root + "/backlog")
+        let rateB = sustained(backlog.history, since: backlog.start)
+        report.add(Figure(bench: "pipeline", figure: "pipeline_backlog", value: rateB, unit: "events/s", ceiling: replay))
+        goal(String(format: "catch-up from a backlog >= 0.8 of replay (%.2f)", rateB / replay), rateB >= 0.8 * replay)
 
         let two = try saturated(root + "/two", sinks: 2)
         let rate2 = sustained(two.history, since: two.start)
@@ -73,13 +90,17 @@ enum PipelineBench {
         goal(String(format: "p99 lag < 100 ms at %d changes/s (%.1f ms at %.0f changes/s offered)", Int(rate), p99, paced.offered),
              p99 < 100 && paced.offered >= 0.95 * rate)
 
-        let runs = [one, two, lag]
+        let runs = [one, backlog, two, lag]
         let peak = runs.map { max($0.hwm, $0.maxRSS) }.max() ?? 0
         report.add(Figure(bench: "pipeline", figure: "rss_peak", value: peak, unit: "MiB", ceiling: nil, lowerIsBetter: true))
         goal(String(format: "RSS < 100 MiB throughout (%.1f MiB)", peak), peak < 100)
 
         report.note("pipeline_events*: the stores' checkpoint rate past the first 10 % of \(changes) changes, the legacy writer (transactions of \(saturatedTxn), WAL) at most \(window) changes ahead, at most \(Int(maxRate))/s")
         report.note("ceiling: `tandem replay` of run 1's journal into a fresh SQLite file, a process alone, rated the same way")
+        report.note(String(format: "cpu_bound: %.0f cores / (%.1f us the writer (SQLite, capture triggers, store watcher) + %.1f us the daemon) a change; run 1 cannot pass it: %@",
+                           cores, one.writerCPU / Double(changes) * 1e6, one.cpu / Double(changes) * 1e6,
+                           bound < 0.8 * replay ? String(format: "below 0.8 of replay (%.2f), the writer on the same cores leaves the pipeline too little CPU", bound / replay) : "above 0.8 of replay"))
+        report.note("pipeline_backlog: all \(changes) changes committed before `tandem run` starts; the daemon's checkpoint rate past the first 10 %, from its start")
         report.note(String(format: "cpu_*: the daemon's user+system CPU (/proc/PID/stat) until every store held all changes: %.2f s one sink, %.2f s two; %.2f s for the paced run", one.cpu, two.cpu, lag.cpu))
         report.note(String(format: "lag: legacy COMMIT returned → store checkpoint seen (polled every 0.5 ms), per change over %d changes in %d transactions; writer at worst %.1f ms late", paced.lags.count, paced.commits, paced.worstLate * 1000))
         report.note(String(format: "rss: VmHWM before each stop %.1f / %.1f / %.1f MiB (one sink, two, paced); SIGTERM exits took %.2f / %.2f / %.2f s",
@@ -92,9 +113,12 @@ enum PipelineBench {
     // MARK: runs
 
     /// A fresh legacy database, config and ready `tandem run` in `dir` with `sinks` SQLite sinks (s1.db, s2.db…).
-    static func start(_ dir: String, sinks: Int) throws -> (PipelineLegacy, TandemProcess, [(path: String, sink: String)]) {
+    /// `before` runs on the legacy database before the daemon starts.
+    static func start(_ dir: String, sinks: Int, before: (PipelineLegacy) throws -> Void = { _ in })
+        throws -> (PipelineLegacy, TandemProcess, [(path: String, sink: String)]) {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let legacy = try PipelineLegacy(path: dir + "/legacy.db")
+        try before(legacy)
         let stores = (1...sinks).map { (path: dir + "/s\($0).db", sink: "s\($0)") }
         let list = stores.map { #"{"name": "\#($0.sink)", "into": "sqlite:\#($0.sink).db"}"# }.joined(separator: ", ")
         // No start-up snapshot: the table starts empty, and a copy of rows the writer inserted before the
@@ -140,11 +164,27 @@ enum PipelineBench {
     static func saturated(_ dir: String, sinks: Int) throws -> Measured {
         let (legacy, daemon, stores) = try start(dir, sinks: sinks)
         let watcher = StoreWatcher(stores: stores, pid: daemon.pid)
-        let start = now()
+        let start = now(), cpu0 = cpuSeconds()
         try legacy.closedLoop(total: changes, txn: saturatedTxn, window: window, maxRate: maxRate) { watcher.seq }
         try watcher.wait(for: changes, daemon: daemon)
+        let writerCPU = cpuSeconds() - cpu0
         var m = try finish(legacy, daemon, watcher, stores)
         m.start = start
+        m.writerCPU = writerCPU
+        return m
+    }
+
+    /// Run 1b: every change committed first, then the daemon started; rated from its start.
+    static func backlogRun(_ dir: String) throws -> Measured {
+        var began = 0.0
+        let (legacy, daemon, stores) = try start(dir, sinks: 1) { legacy in
+            try legacy.closedLoop(total: changes, txn: saturatedTxn, window: .max, maxRate: .infinity) { 0 }
+            began = now()
+        }
+        let watcher = StoreWatcher(stores: stores, pid: daemon.pid)
+        try watcher.wait(for: changes, daemon: daemon)
+        var m = try finish(legacy, daemon, watcher, stores)
+        m.start = began
         return m
     }
 

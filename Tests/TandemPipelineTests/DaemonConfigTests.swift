@@ -45,7 +45,7 @@ final class DaemonConfigTests: XCTestCase {
     func testOptionalKeysAreRead() throws {
         let dir = try configDirectory(self)
         let path = try write(smallest(
-            sinks: #"[{"name": "new", "into": "sqlite:/abs/new.db", "batch": 500, "filter": {"entities": ["customers", "orders"], "tenants": ["acme"]}}]"#,
+            sinks: #"[{"name": "new", "into": "sqlite:/abs/new.db", "batch": 500, "splitTransactionsOver": 2000, "filter": {"entities": ["customers", "orders"], "tenants": ["acme"]}}]"#,
             http: #"{"listen": "[::1]:0"}"#,
             extra: #""segmentSize": "8 MiB", "logFormat": "json", "retry": {"initialMs": 100, "maxMs": 1000}, "$comment": ["anything"], "migration": {"new": "new", "legacy": "sqlite:legacy.db", "state": "state.db"}"#),
             in: dir)
@@ -53,6 +53,7 @@ final class DaemonConfigTests: XCTestCase {
         XCTAssertEqual(c.segmentSize, 8 << 20)
         XCTAssertEqual(c.logFormat, .json)
         XCTAssertEqual(c.sinks[0].batchSize, 500)
+        XCTAssertEqual(c.sinks[0].splitTransactionsOver, 2000)
         XCTAssertEqual(c.sinks[0].spec.kind, .sqlite(path: "/abs/new.db", synchronous: .full))
         XCTAssertEqual(c.sinks[0].filter, ReplayFilter(entities: ["customers", "orders"], tenants: ["acme"]))
         XCTAssertEqual(c.http.listen.description, "[::1]:0")

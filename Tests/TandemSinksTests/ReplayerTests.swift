@@ -49,6 +49,46 @@ final class ReplayerTests: XCTestCase {
         }
     }
 
+    func testATransactionOverTheSplitBoundIsAppliedInPartsAndLoggedOnce() throws {
+        // Two short transactions around one of 250 events: with a bound of 100 and batches of 40, the long one is
+        // committed in parts (the sink holds at most the bound), the short ones whole, every row lands once.
+        var events: [Event] = []
+        func add(_ txn: String, _ n: Int) {
+            for _ in 0..<n {
+                let id = Int64(events.count + 1)
+                events.append(Event(seq: UInt64(id), txn: txn, entity: "e", key: ["id": .int(id)], op: .insert, after: ["id": .int(id)]))
+            }
+        }
+        add("a", 3); add("big", 250); add("b", 3)
+        let (dir, id) = try makeJournal(events)
+        let path = try TestStores.sqlitePath()
+        let sink = try SQLiteSink(path: path)
+        defer { sink.close() }
+        var options = ReplayOptions(batchSize: 40)
+        options.splitTransactionsOver = 100
+        let lines = Mutex<[String]>([])
+        options.log = { line in lines.withLock { $0.append(line) } }
+        var checkpoints: [UInt64] = []
+        let p = try Replayer(journal: dir, sink: sink, options: options).run(progress: { checkpoints.append($0.checkpoint) })
+        XCTAssertEqual(p.applied, events.count)
+        // "a" rides with "big" (3 < 40); parts of 100 events inside "big"; its rest is cut at "b" (53 >= 40).
+        XCTAssertEqual(checkpoints, [100, 200, 253, 256])
+        XCTAssertEqual(try sink.checkpoint(), SinkCheckpoint(journalID: id, seq: 256))
+        XCTAssertEqual(try StoreDump.sqlite(path), StoreDump.model(.replay(events), .sqlite))
+        let split = lines.withLock { $0 }.filter { $0.contains("applying it in parts") }
+        XCTAssertEqual(split.count, 1, "\(lines.withLock { $0 })")
+        XCTAssertTrue(split[0].contains("big") && split[0].contains("more than 100 events"), split[0])
+
+        // 0 never splits: "a" and "big" in one commit.
+        let path2 = try TestStores.sqlitePath()
+        let whole = try SQLiteSink(path: path2)
+        defer { whole.close() }
+        options.splitTransactionsOver = 0
+        var wholeCheckpoints: [UInt64] = []
+        _ = try Replayer(journal: dir, sink: whole, options: options).run(progress: { wholeCheckpoints.append($0.checkpoint) })
+        XCTAssertEqual(wholeCheckpoints, [253, 256])
+    }
+
     func testFilterByTenantAndEntityMovesTheCheckpointOverOtherEvents() throws {
         let events = EventGenerator.stream(seed: 102, count: 300, truncates: false)
         let (dir, _) = try makeJournal(events)

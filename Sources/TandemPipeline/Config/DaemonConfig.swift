@@ -45,6 +45,8 @@ public struct DaemonConfig: Sendable {
         public var filter: ReplayFilter
         /// Events a transaction (replay's `--batch`).
         public var batchSize: Int
+        /// A source transaction longer than this is applied in parts (`ReplayOptions.splitTransactionsOver`).
+        public var splitTransactionsOver = ReplayOptions().splitTransactionsOver
 
         /// A sink from its parts (the config file gives them; tests and tools may too).
         public init(name: String, spec: SinkSpec, filter: ReplayFilter = ReplayFilter(), batchSize: Int = 10_000) {

@@ -7,7 +7,7 @@ extension DaemonConfig {
     /// The top-level keys, in the order `config example` explains them.
     static let topKeys = ["$schema", "journal", "segmentSize", "source", "mapping", "sinks", "retry", "http",
                           "logFormat", "migration", "snapshot", "notify"]
-    static let sinkKeys = ["name", "into", "filter", "batch", "passwordFile", "passwordCredential"]
+    static let sinkKeys = ["name", "into", "filter", "batch", "splitTransactionsOver", "passwordFile", "passwordCredential"]
     static let storeKeys = ["kind", "path", "url", "name", "synchronous"]
     static let filterKeys = ["entities", "tenants"]
     static let retryKeys = ["initialMs", "maxMs"]
@@ -158,6 +158,7 @@ private struct Loader {
             filter.tenants = reader.strings(fo, "tenants").map(Set.init)
         }
         let batch = reader.int(o, "batch", in: 1...1_000_000) ?? 10_000
+        let split = reader.int(o, "splitTransactionsOver", in: 0...100_000_000) ?? ReplayOptions().splitTransactionsOver
         guard let name, var spec else { return nil }
         // The sink's name is its checkpoint row; a different one inside a JSON `into` would leave it unclear which.
         if spec.name != "default", spec.name != name {
@@ -165,7 +166,9 @@ private struct Loader {
             return nil
         }
         spec.name = name
-        return DaemonConfig.Sink(name: name, spec: spec, filter: filter, batchSize: batch)
+        var sink = DaemonConfig.Sink(name: name, spec: spec, filter: filter, batchSize: batch)
+        sink.splitTransactionsOver = split
+        return sink
     }
 
     /// A sink spec from `into`, `${NAME}` replaced from the environment, a SQLite path resolved. A fault

@@ -17,9 +17,8 @@ import TandemSources
 ///
 /// Memory bound (RSS does not grow with the journal's length or the lag): the ingest side holds at most two
 /// source batches (`Ingestor.Settings.batchSize` records, one decoding, one appending); each sink holds at most
-/// one batch of `batch` events (config, default 10,000) plus the rest of the source transaction it must not
-/// split — a single source transaction is the one thing held whole, so a transaction of N events costs O(N) in
-/// its sink's batch. Journal readers map a segment window, not the journal. Everything else is constant
+/// one batch of `batch` events (config, default 10,000), or the source transaction it must not split, up to
+/// `splitTransactionsOver` events (default 50,000, about 50 MiB): a longer one is applied in parts. Journal readers map a segment window, not the journal. Everything else is constant
 /// (status, rates over 61 samples, rate-limited logs, the
 /// writer's commit times of its last 4,096 appends).
 public final class Daemon: Sendable {

@@ -68,6 +68,7 @@ final class SinkWorker: Sendable {
                 defer { sink.close() }
                 var options = ReplayOptions(filter: cfg.filter, batchSize: cfg.batchSize, follow: true, consumerName: cfg.name)
                 options.ledger = ledger
+                options.splitTransactionsOver = cfg.splitTransactionsOver
                 // The writer is in this process: commit as soon as the tail closes a source transaction.
                 options.closedTransactionSeq = closedTransactions
                 let sinkName = name

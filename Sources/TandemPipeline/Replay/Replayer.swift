@@ -13,6 +13,11 @@ public struct ReplayOptions: Sendable {
     public var filter = ReplayFilter()
     /// About how many journal events per sink transaction (cut only between source transactions).
     public var batchSize = 10_000
+    /// A source transaction longer than this many events is applied in parts of `batchSize` (0: always whole).
+    /// The memory bound: a sink holds at most this many events, however long a transaction (a backlog the
+    /// `sqlite-changelog` source reads as one range, a bulk UPDATE); until its last part commits, the store shows
+    /// part of it, as a store fed by Debezium's JDBC sink does.
+    public var splitTransactionsOver = 50_000
     /// Keep applying new events at the journal's tail until stopped.
     public var follow = false
     /// The consumer name registered in the journal's manifest (default: derived from the sink).
@@ -183,10 +188,24 @@ public final class Replayer {
         // what is pending is whole and is committed at once, so a follower's lag is the time to reach its tail,
         // not the time to fill a batch (at 10,000 events/s a batch of 10,000 would wait a second).
         var reachedTail = false
+        // The source transaction last cut into parts (logged once).
+        var splitTxn: String?
         func take(_ e: Event) throws {
             let sameTxn = lastRead?.txn != nil && lastRead?.txn == e.txn
-            // Cut only between source transactions: a txn's events never straddle two sink transactions.
+            // Cut only between source transactions: a txn's events never straddle two sink transactions, unless
+            // holding the rest of one would pass the memory bound.
             if readInBatch >= options.batchSize || reachedTail, !sameTxn { try commit() }
+            if sameTxn, options.splitTransactionsOver > 0, readInBatch >= options.splitTransactionsOver,
+               readInBatch >= options.batchSize {
+                if splitTxn != e.txn {
+                    splitTxn = e.txn
+                    options.log("source transaction \(TerminalText.escaped(e.txn ?? "")) holds more than \(options.splitTransactionsOver) events (seq \(e.seq)):"
+                                + " applying it in parts; the store shows part of it until its last part commits")
+                }
+                try commit()
+                // What is committed cannot be cut back: a refused key now stops the replay at this part.
+                txnStart = (0, lastRead)
+            }
             reachedTail = false
             if !sameTxn { txnStart = (pending.count, lastRead) }
             if parked.contains(e.seq) {
