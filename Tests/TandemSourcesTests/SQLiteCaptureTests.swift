@@ -172,7 +172,7 @@ final class SQLiteCaptureTests: XCTestCase {
     }
 
     /// Finding 4: everything one read returns is whole legacy transactions, journaled as one txn; a backlog
-    /// longer than 16 batches is read in batches that continue the same txn, also after a restart inside it.
+    /// longer than 4 batches is read in batches that continue the same txn, also after a restart inside it.
     func testOneReadOfTheChangeTableIsOneTxnAndAResumeInsideItKeepsIt() throws {
         let db = try Database(path: dbPath)
         try db.execute("CREATE TABLE invoice (id INTEGER PRIMARY KEY, total REAL); CREATE TABLE line (invoice INTEGER, n INTEGER, PRIMARY KEY (invoice, n))")
@@ -187,7 +187,7 @@ final class SQLiteCaptureTests: XCTestCase {
             for n in 1...39 { try db.execute("INSERT INTO line VALUES (3, \(n))") }
         }
         let first = try s.read(limit: 2, wait: nil, stop: nil)
-        XCTAssertEqual(first.count, 2, "40 changes are more than 16 batches of 2")
+        XCTAssertEqual(first.count, 2, "40 changes are more than 4 batches of 2")
         let txn = try XCTUnwrap(first[0].change?.txn)
         XCTAssertEqual(first[1].change?.txn, txn)
         // Another legacy transaction commits meanwhile: it is not part of the open one.

@@ -34,7 +34,7 @@ extension DaemonConfig {
            "systemd's LoadCredential=) for a postgres sink. No password is ever printed.",
            "filter (optional): only these entities and/or tenants, e.g. {\"entities\": [\"customers\"], \"tenants\": [\"acme\"]}.",
            "batch (optional): events a transaction, 1 to 1000000 (default 10000).",
-           "splitTransactionsOver (optional): a source transaction longer than this many events is applied in parts, so the sink's memory stays bounded; the store shows part of it until the last part commits; 0 never splits (default 50000)."],
+           "splitTransactionsOver (optional): a source transaction longer than this many events is applied in parts, so the sink's memory stays bounded; the store shows part of it until the last part commits; 0 never splits (default 20000)."],
          "name": "new", "into": "sqlite:new.db", "batch": 10000},
         {"name": "pg", "into": "postgres:///newdb?host=/run/postgresql"}
       ],

@@ -16,9 +16,11 @@ import TandemSources
 /// commits at once instead of waiting for the next transaction to start (a replay in another process must wait).
 ///
 /// Memory bound (RSS does not grow with the journal's length or the lag): the ingest side holds at most two
-/// source batches (`Ingestor.Settings.batchSize` records, one decoding, one appending); each sink holds at most
+/// source reads (one decoding, one appending), each of `Ingestor.Settings.batchSize` records or, for a change
+/// table's range, up to 4 batches); each sink holds at most
 /// one batch of `batch` events (config, default 10,000), or the source transaction it must not split, up to
-/// `splitTransactionsOver` events (default 50,000, about 50 MiB): a longer one is applied in parts. Journal readers map a segment window, not the journal. Everything else is constant
+/// `splitTransactionsOver` events (default 20,000, about 25 MiB): a longer one is applied in parts. Journal
+/// readers map a segment window, not the journal. Everything else is constant
 /// (status, rates over 61 samples, rate-limited logs, the
 /// writer's commit times of its last 4,096 appends).
 public final class Daemon: Sendable {

@@ -17,7 +17,7 @@ public struct ReplayOptions: Sendable {
     /// The memory bound: a sink holds at most this many events, however long a transaction (a backlog the
     /// `sqlite-changelog` source reads as one range, a bulk UPDATE); until its last part commits, the store shows
     /// part of it, as a store fed by Debezium's JDBC sink does.
-    public var splitTransactionsOver = 50_000
+    public var splitTransactionsOver = 20_000
     /// Keep applying new events at the journal's tail until stopped.
     public var follow = false
     /// The consumer name registered in the journal's manifest (default: derived from the sink).

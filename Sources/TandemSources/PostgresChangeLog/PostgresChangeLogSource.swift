@@ -4,7 +4,7 @@ import TandemPostgres
 /// The `postgres-changelog` source: reads the trigger-fed `_tandem_changes` table of a PostgreSQL store
 /// (`PostgresChangeTableTriggers`) with the positions and batching of `sqlite-changelog`: ranges
 /// `(last, newest committed id]` (the triggers draw ids in commit order), every change of a range under one txn
-/// (`postgres-changelog:<end>`), a range of up to 16 batch limits returned by one read, a longer backlog in
+/// (`postgres-changelog:<end>`), a range of up to 4 batch limits returned by one read, a longer backlog in
 /// batches with positions `<id>/<end>`; position = the change id. Following polls with a short back-off.
 ///
 /// With `prune`, rows are deleted only in `acknowledge(through:)` (once the journal holds them) and at
