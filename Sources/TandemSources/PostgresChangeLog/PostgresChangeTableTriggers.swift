@@ -177,7 +177,7 @@ public enum PostgresChangeTableTriggers {
 extension PostgresChangeTableTriggers {
     /// A new connection to `conninfo` (the caller closes it) and the store's password-free name.
     /// - Throws: `SourceError.missing` when it cannot connect.
-    static func connect(_ conninfo: String) throws -> (connection: PostgresConnection, target: String) {
+    public static func connect(_ conninfo: String) throws -> (connection: PostgresConnection, target: String) {
         do {
             let r = try PostgresRedactor(conninfo: conninfo)
             return (try PostgresConnection(conninfo: conninfo, redactor: r), r.target)
