@@ -168,7 +168,10 @@ public final class Drill {
         let t0 = clock.now
         try control.publish(moving: [c.name], since: now)
         let t1 = clock.now
-        var settings = ReverseFlow.Settings(source: newCopy.source, journal: dir + "/reverse-journal", legacy: legacyCopy.spec, tenants: Set(cohort.tenants))
+        // The copies' reverse flow as the rollback's own drain runs it next (its journal, the legacy copy's checkpoint
+        // row `reverse`, the tenants in cut-over by the state copy): with other settings, that drain would apply the
+        // journal again (and log each event as a conflict).
+        var settings = try ReverseSetup.settings(copy)
         settings.legacySchemas = try legacyCopy.with { try $0.declaredSchemas(legacyTables.map(\.table)) }
         let flow: ReverseFlow
         do { flow = try ReverseFlow(mapping: mapping, settings: settings) } catch {

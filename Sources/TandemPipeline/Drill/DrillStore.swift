@@ -113,7 +113,10 @@ final class SQLiteDrillStore: DrillStore {
 final class PostgresDrillStore: DrillStore {
     let c: PostgresConnection
 
-    init(conninfo: String) throws { c = try PostgresChangeTableTriggers.connect(conninfo).connection }
+    init(conninfo: String) throws {
+        c = try PostgresChangeTableTriggers.connect(conninfo).connection
+        try c.query("SET client_min_messages = warning")  // libpq prints notices on stderr ("trigger … does not exist, skipping")
+    }
 
     func parameter(_ i: Int) -> String { "$\(i)" }
     var overriding: String { " OVERRIDING SYSTEM VALUE" }

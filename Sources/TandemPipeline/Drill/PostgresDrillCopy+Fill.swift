@@ -26,7 +26,8 @@ extension PostgresDrillCopy {
         anchor = dst
         try dst.query("SET client_min_messages = warning")
         try src.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        defer { _ = try? src.query("ROLLBACK") }
+        var inSnapshot = true
+        defer { if inSnapshot { _ = try? src.query("ROLLBACK") } }
         let found = try src.query("""
             SELECT c.oid, n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind = 'r' AND pg_table_is_visible(c.oid)
@@ -85,7 +86,8 @@ extension PostgresDrillCopy {
             try dst.query("SELECT setval(pg_get_serial_sequence($1, $2)::regclass, $3::bigint, $4::boolean)", [v.table, v.column, v.value, v.called])
         }
         try dst.query("COMMIT")
-        _ = try? src.query("ROLLBACK")
+        try src.query("ROLLBACK")  // the snapshot's end
+        inSnapshot = false
 
         // Tandem's fences and capture, by their installers, on the tables that have them live.
         let fences = tables.filter { fenced.contains($0.table) && names.contains($0.table) }

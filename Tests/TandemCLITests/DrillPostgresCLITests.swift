@@ -1,0 +1,61 @@
+import Foundation
+import XCTest
+
+/// `tandem drill` with the new store on PostgreSQL beside a running `tandem run` (connected to it all along): the
+/// store is copied into a scratch database on the same server (CREATE DATABASE … TEMPLATE would fail while the
+/// daemon is connected), the rehearsal passes and the scratch database is dropped; a role without CREATEDB is
+/// refused with one line and exit 69. Needs the test cluster (TANDEM_TEST_POSTGRES).
+final class DrillPostgresCLITests: DaemonTestCase {
+    func tandem(_ args: [String]) throws -> CLIResult { try CLI.run(args + ["--config", configPath]) }
+
+    func writeConfig(newInto: String) throws {
+        try #"{"entities": {"items": {"tenant": "tenant"}}}"#.write(toFile: dir.appendingPathComponent("mapping.json").path,
+                                                                  atomically: true, encoding: .utf8)
+        try (#"{"journal": "journal", "source": "sqlite-changelog:legacy.db", "mapping": "mapping.json","#
+            + #" "sinks": [{"name": "new", "into": "\#(newInto)"}], "http": {"listen": "127.0.0.1:0"},"#
+            + #" "migration": {"new": "new", "legacy": "sqlite:legacy.db", "state": "state.db", "maxForwardLagSeconds": 30}}"#)
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    func testADrillOfAPostgresNewStorePassesBesideTheRunningDaemonAndDropsItsScratchDatabase() throws {
+        try requirePostgres()
+        let pg = try XCTUnwrap(postgres)
+        try writeConfig(newInto: pg.spec)
+        _ = try sqlite3(legacy, "INSERT INTO items VALUES (1, 'acme', 'a', 1), (2, 'globex', 'g', 1), (3, 'initech', 'i', 1);")
+        let daemon = try startDaemon()
+        daemon.waitForLog("ready:")
+        waitUntil("the legacy rows replicated") { postgresRows().split(separator: "\n").count == 3 }
+        XCTAssertEqual(try checkedPSQL(pg.admin + ["-Atc", "SELECT count(*) > 0 FROM pg_stat_activity WHERE datname = '\(pg.name)'"]), "t\n",
+                       "the daemon is connected to the live new store")
+
+        XCTAssertEqual(try tandem(["cohort", "create", "late", "--tenants", "globex"]).status, 0)
+        XCTAssertEqual(try tandem(["cohort", "advance", "late", "--to", "shadow"]).status, 0)
+        let v = try tandem(["verify", "--cohort", "late", "--settle", "0.2"])
+        XCTAssertEqual(v.status, 0, v.stdout + v.stderr)
+        XCTAssertEqual(try tandem(["cohort", "advance", "late", "--to", "reads-new"]).status, 0)
+        let drill = try tandem(["drill", "--cohort", "late"])
+        XCTAssertEqual(drill.status, 0, drill.stdout + drill.stderr)
+        XCTAssertTrue(drill.stdout.hasPrefix("drill cohort late: passed: cut-over and rollback rehearsed for 1 tenant(s)"), drill.stdout)
+        XCTAssertEqual(drill.stderr, "")
+        let scratch = "SELECT count(*) FROM pg_database WHERE datname LIKE '\(pg.name)\\_tandem\\_drill\\_%'"
+        XCTAssertEqual(try checkedPSQL(pg.admin + ["-Atc", scratch]), "0\n")
+        daemon.signal(SIGTERM)
+        daemon.waitForExit()
+
+        // The same store reached as a role without CREATEDB (its password in the URI): refused before anything is copied.
+        let role = "drill_" + UUID().uuidString.prefix(8).lowercased()
+        try checkedPSQL(pg.admin + ["-c", "CREATE ROLE \(role) LOGIN PASSWORD 'pw-\(role)' NOCREATEDB"])
+        addTeardownBlock { [admin = pg.admin] in _ = try? psql(admin + ["-c", "DROP ROLE IF EXISTS \(role)"]) }
+        var url = try XCTUnwrap(URLComponents(string: pg.spec))
+        url.queryItems = (url.queryItems ?? []).filter { $0.name != "user" } + [URLQueryItem(name: "user", value: role),
+                                                                              URLQueryItem(name: "password", value: "pw-\(role)")]
+        try writeConfig(newInto: try XCTUnwrap(url.string))
+        let refused = try tandem(["drill", "--cohort", "late"])
+        XCTAssertEqual(refused.status, 69, refused.stdout + refused.stderr)
+        XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("the new store postgres://\(role)@"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("role \(role) lacks CREATEDB"), refused.stderr)
+        XCTAssertFalse(refused.stderr.contains("pw-"), refused.stderr)
+        XCTAssertEqual(refused.stdout, "")
+    }
+}
