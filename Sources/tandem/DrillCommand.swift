@@ -17,9 +17,8 @@ enum DrillCommand {
         Copies both stores and the migration state file: a SQLite store by its online backup API into a
         directory beside the state file, a PostgreSQL store into a scratch database on the same server
         (<db>_tandem_drill_<8 hex>, filled from one snapshot; its role needs CREATEDB), and on the copies:
-        checks the write fences as the live stores have them; writes for the
-        cohort's tenants as an application honouring the routing would (to legacy, refused by the new store);
-        runs the cut-over moment (the forward catch-up done in-process from the live journal, read only);
+        checks the write fences as the live stores have them; writes for the cohort's tenants as an
+        application honouring the routing would (to legacy, refused by the new store); runs the cut-over moment (the forward catch-up done in-process from the live journal, read only);
         writes to the new store (refused by legacy) and deletes a row written before; rolls back (fence, drain
         reverse replication into the legacy copy, flip, lift); and verifies the copies for the cohort's
         tenants: every write made in the new store must be in legacy. The result (pass or fail with its
