@@ -17,15 +17,15 @@ enum DrillCommand {
         Copies both stores and the migration state file: a SQLite store by its online backup API into a
         directory beside the state file, a PostgreSQL store into a scratch database on the same server
         (<db>_tandem_drill_<8 hex>, filled from one snapshot; its role needs CREATEDB), and on the copies:
-        checks the write fences as the live stores have them; writes for the cohort's tenants as an
-        application honouring the routing would (to legacy, refused by the new store); runs the cut-over moment (the forward catch-up done in-process from the live journal, read only);
-        writes to the new store (refused by legacy) and deletes a row written before; rolls back (fence, drain
-        reverse replication into the legacy copy, flip, lift); and verifies the copies for the cohort's
-        tenants: every write made in the new store must be in legacy. The result (pass or fail with its
-        reason, the cut-over's write pause, the rollback's time, the mapping version) is recorded in the live
-        state file: a cohort enters cut-over only after a passing drill with the mapping as it is. The copies
-        are deleted (scratch databases dropped, also those an interrupted drill left); nothing live is written
-        but the result.
+        checks the write fences as the live stores have them; writes for the cohort's tenants as an application
+        honouring the routing would (to legacy, refused by the new store); runs the cut-over moment (the forward
+        catch-up done in-process from the live journal, read only); writes to the new store (refused by legacy)
+        and deletes a row written before; rolls back (fence, drain reverse replication into the legacy copy,
+        flip, lift); and verifies the copies for the cohort's tenants: every write made in the new store must be
+        in legacy. The result (pass or fail with its reason, the cut-over's write pause, the rollback's time,
+        the mapping version) is recorded in the live state file: a cohort enters cut-over only after a passing
+        drill with the mapping as it is. The copies are deleted (scratch databases dropped, also those an
+        interrupted drill left); nothing live is written but the result.
         Exit 0 passed, 1 failed or refused, 64 usage, 66 no such cohort, 69 a PostgreSQL store unreachable
         or its role without CREATEDB.
         """
