@@ -32,14 +32,17 @@ final class PostgresDrillCopyTests: XCTestCase {
         defer { c.close() }
         try c.query("SET client_min_messages = warning")
         try c.query("""
+            CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+            CREATE DOMAIN positive AS integer NOT NULL CHECK (VALUE > 0);
             CREATE TABLE orders (id serial PRIMARY KEY, tenant text NOT NULL, note text, amount numeric(10,2) CHECK (amount >= 0),
+                mood mood DEFAULT 'ok', moods mood[], qty positive DEFAULT 1,
                 doubled numeric GENERATED ALWAYS AS (amount * 2) STORED, raw bytea, at timestamptz DEFAULT now());
             CREATE INDEX orders_tenant ON orders (tenant);
             CREATE TABLE events (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, order_id int REFERENCES orders (id), body text);
             CREATE TABLE unrelated (x int);
-            INSERT INTO orders (tenant, note, amount, raw)
+            INSERT INTO orders (tenant, note, amount, raw, moods)
                 SELECT CASE WHEN i % 2 = 0 THEN 'acme' ELSE 'bolt' END, CASE WHEN i % 7 = 0 THEN NULL ELSE E'tab\\there\\nline \\\\ ü ' || i END,
-                       i / 100.0, decode(md5(i::text), 'hex') FROM generate_series(1, 3000) i;
+                       i / 100.0, decode(md5(i::text), 'hex'), ARRAY['sad', 'happy']::mood[] FROM generate_series(1, 3000) i;
             INSERT INTO events (order_id, body) SELECT i, 'e' || i FROM generate_series(1, 5) i;
             """)
         let tables = [FencedTable(table: "orders", tenantColumn: "tenant"), FencedTable(table: "events", tenantColumn: "body")]
@@ -71,6 +74,8 @@ final class PostgresDrillCopyTests: XCTestCase {
         XCTAssertEqual(try all(s, "INSERT INTO events (body) VALUES ('x') RETURNING seq"), ["6"])
         XCTAssertEqual(try all(s, "SELECT max(id) > (SELECT max(id) FROM _tandem_changes WHERE op = 'update' OR op = 'delete') FROM _tandem_changes"), ["t"])
         XCTAssertThrowsError(try s.query("INSERT INTO orders (tenant, amount) VALUES ('bolt', -1)")) { XCTAssertTrue("\($0)".contains("orders_amount_check"), "\($0)") }
+        XCTAssertThrowsError(try s.query("INSERT INTO orders (tenant, qty) VALUES ('bolt', 0)")) { XCTAssertTrue("\($0)".contains("positive_check"), "\($0)") }
+        XCTAssertEqual(try all(s, "SELECT enum_range(NULL::mood)::text"), ["{sad,ok,happy}"])
         XCTAssertThrowsError(try s.query("UPDATE orders SET note = 'x' WHERE id = 2")) { XCTAssertTrue("\($0)".contains("tandem: tenant acme writes to the legacy store"), "\($0)") }
         s.close()
 

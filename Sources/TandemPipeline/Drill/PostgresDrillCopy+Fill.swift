@@ -17,8 +17,9 @@ extension PostgresDrillCopy {
         var identity: [String]
     }
 
-    /// Fills the scratch database from one snapshot of the live one, then installs the fences and the capture
-    /// triggers where the live tables have them. Keeps the scratch connection as the anchor.
+    /// Fills the scratch database from one snapshot of the live one (the enum and domain types its columns use
+    /// too), then installs the fences and the capture triggers where the live tables have them. Keeps the
+    /// scratch connection as the anchor.
     func fill(tables: [FencedTable], role: StoreRole) throws {
         let (src, _) = try PostgresChangeTableTriggers.connect(live)
         defer { src.close() }
@@ -54,6 +55,8 @@ extension PostgresDrillCopy {
                     + "START WITH \(r[5]) CACHE \(r[6]) \(r[7] == "t" ? "CYCLE" : "NO CYCLE")"
             }
         }
+        let types = try Self.types(src, tables: (0..<found.count).compactMap { found[$0, 0] })
+        schemas.formUnion(types.schemas)
         let names = Set(copied.map(\.name))
         let fenced = Set(try Self.column(src.query("SELECT c.relname FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid WHERE g.tgname = '_tandem_fence' AND pg_table_is_visible(c.oid)")))
         let captured = try PostgresChangeTableTriggers.installedTables(src).filter { names.contains($0) }
@@ -75,6 +78,7 @@ extension PostgresDrillCopy {
 
         try dst.query("BEGIN")
         for s in schemas.sorted() { try dst.query("CREATE SCHEMA IF NOT EXISTS \(SQL.quote(s))") }
+        for t in types.create { try dst.query(t) }
         for s in sequences.keys.sorted() { try dst.query(sequences[s]!) }
         for t in copied {
             try dst.query(t.create)
@@ -127,6 +131,36 @@ extension PostgresDrillCopy {
             """, [oid])
         return Table(qualified: qualified, name: name, create: "CREATE TABLE \(qualified) (\(parts.joined(separator: ", ")))",
                      copied: copied.joined(separator: ", "), indexes: column(indexes), identity: identity)
+    }
+
+    /// The enum and domain types the columns of the tables `oids` use (also as array elements), as CREATE TYPE
+    /// and CREATE DOMAIN statements (enums first: a domain may be over one), with the schemas they are in.
+    static func types(_ c: PostgresConnection, tables oids: [String]) throws -> (schemas: [String], create: [String]) {
+        let r = try c.query("""
+            SELECT DISTINCT t.typtype, n.nspname, quote_ident(n.nspname) || '.' || quote_ident(t.typname),
+                CASE t.typtype WHEN 'e' THEN (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e
+                                              WHERE e.enumtypid = t.oid)
+                    ELSE format_type(t.typbasetype, t.typtypmod) END,
+                t.typnotnull, t.typdefault,
+                (SELECT string_agg(pg_get_constraintdef(k.oid), ' ' ORDER BY k.conname) FROM pg_constraint k WHERE k.contypid = t.oid)
+            FROM pg_attribute a JOIN pg_type t0 ON t0.oid = a.atttypid
+            JOIN pg_type t ON t.oid = CASE WHEN t0.typcategory = 'A' AND t0.typelem <> 0 THEN t0.typelem ELSE t0.oid END
+            JOIN pg_namespace n ON n.oid = t.typnamespace
+            WHERE a.attrelid = ANY(string_to_array($1, ',')::oid[]) AND a.attnum > 0 AND NOT a.attisdropped AND t.typtype IN ('e', 'd')
+                AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            ORDER BY 1 DESC, 3
+            """, [oids.joined(separator: ",")])
+        var schemas: [String] = [], create: [String] = []
+        for i in 0..<r.count {
+            schemas.append(r[i, 1]!)
+            if r[i, 0] == "e" {
+                create.append("CREATE TYPE \(r[i, 2]!) AS ENUM (\(r[i, 3] ?? ""))")
+            } else {
+                create.append("CREATE DOMAIN \(r[i, 2]!) AS \(r[i, 3]!)" + (r[i, 5].map { " DEFAULT \($0)" } ?? "")
+                              + (r[i, 4] == "t" ? " NOT NULL" : "") + (r[i, 6].map { " " + $0 } ?? ""))
+            }
+        }
+        return (schemas, create)
     }
 
     static func column(_ r: PostgresRows) -> [String] { (0..<r.count).compactMap { r[$0, 0] } }
