@@ -20,7 +20,7 @@ final class DrillPostgresCLITests: DaemonTestCase {
     func testADrillOfAPostgresNewStorePassesBesideTheRunningDaemonAndDropsItsScratchDatabase() throws {
         try requirePostgres()
         let pg = try XCTUnwrap(postgres)
-        try writeConfig(newInto: pg.spec)
+        try writeConfig(newInto: pg.spec + "&password=sekret-cli")  // ignored by the trusting test cluster; never printed
         _ = try sqlite3(legacy, "INSERT INTO items VALUES (1, 'acme', 'a', 1), (2, 'globex', 'g', 1), (3, 'initech', 'i', 1);")
         let daemon = try startDaemon()
         daemon.waitForLog("ready:")
@@ -37,6 +37,7 @@ final class DrillPostgresCLITests: DaemonTestCase {
         XCTAssertEqual(drill.status, 0, drill.stdout + drill.stderr)
         XCTAssertTrue(drill.stdout.hasPrefix("drill cohort late: passed: cut-over and rollback rehearsed for 1 tenant(s)"), drill.stdout)
         XCTAssertEqual(drill.stderr, "")
+        XCTAssertFalse(drill.stdout.contains("sekret"), drill.stdout)
         let scratch = "SELECT count(*) FROM pg_database WHERE datname LIKE '\(pg.name)\\_tandem\\_drill\\_%'"
         XCTAssertEqual(try checkedPSQL(pg.admin + ["-Atc", scratch]), "0\n")
         daemon.signal(SIGTERM)

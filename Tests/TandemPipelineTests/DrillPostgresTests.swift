@@ -42,8 +42,12 @@ final class DrillPostgresTests: XCTestCase {
         }
         var url = try XCTUnwrap(URLComponents(string: base))
         url.path = "/" + name
+        // A password (the test cluster trusts its local users and ignores it): never in a result, an error or a log.
+        url.queryItems = (url.queryItems ?? []) + [URLQueryItem(name: "password", value: Self.password)]
         return (name, try XCTUnwrap(url.string))
     }
+
+    static let password = "sekret-drill-pw"
 
     static func names(_ r: PostgresRows) -> [String] { (0..<r.count).compactMap { r[$0, 0] } }
 
@@ -173,6 +177,7 @@ final class DrillPostgresTests: XCTestCase {
         let outcome = try Drill(config: m.config).run(cohort: "pilot", now: now)
         XCTAssertFalse(outcome.record.passed)
         XCTAssertTrue(outcome.record.reason.hasPrefix("the copies differ after the rollback: "), outcome.record.reason)
+        XCTAssertFalse(outcome.record.reason.contains(Self.password), outcome.record.reason)
         XCTAssertEqual(try scratch(of: m.new.name), [])
         XCTAssertEqual(try scratch(of: legacy.name), [])
         XCTAssertThrowsError(try m.control.advance(name: "pilot", to: .cutOver, who: "ops", why: nil, now: now)) {
@@ -186,6 +191,21 @@ final class DrillPostgresTests: XCTestCase {
         app.close()
         let again = try Drill(config: m.config).run(cohort: "pilot", now: now)
         XCTAssertEqual(again.record.reason, "a write fence is missing in the new store: _tandem_fence on orders (tandem fence status; tandem fence publish)")
+
+        XCTAssertEqual(try scratch(of: m.new.name), [])
+
+        // A store the copy cannot re-create (a column of a composite type, which it does not copy): the drill fails
+        // naming the store without its password, and the half-filled scratch database is dropped.
+        let app2 = try PostgresConnection(conninfo: m.new.uri, redactor: PostgresRedactor(conninfo: m.new.uri))
+        try app2.query("CREATE TYPE pair AS (a integer, b integer)")
+        try app2.query("ALTER TABLE orders ADD COLUMN extra pair")
+        app2.close()
+        let third = try Drill(config: m.config).run(cohort: "pilot", now: now)
+        XCTAssertFalse(third.record.passed)
+        XCTAssertTrue(third.record.reason.hasPrefix("the new store postgres://"), third.record.reason)
+        XCTAssertTrue(third.record.reason.contains("/\(m.new.name) could not be copied: "), third.record.reason)
+        XCTAssertTrue(third.record.reason.contains(#"type "pair" does not exist"#), third.record.reason)
+        XCTAssertFalse(third.record.reason.contains(Self.password), third.record.reason)
         XCTAssertEqual(try scratch(of: m.new.name), [])
         XCTAssertEqual(try scratch(of: legacy.name), [])
     }
