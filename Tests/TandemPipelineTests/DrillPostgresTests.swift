@@ -120,8 +120,12 @@ final class DrillPostgresTests: XCTestCase {
     func testADrillWithTheNewStoreOnPostgresPassesRecordsItsResultAndDropsItsScratchDatabase() throws {
         let m = try liveMigration(legacyOnPostgres: false)
         defer { m.control.state.close() }
-        // An interrupted drill's leftover: dropped by the next drill.
+        // An interrupted drill's leftover: dropped by the next drill; one a session uses (a drill running now) stays.
         try admin.query("CREATE DATABASE \(m.new.name)_tandem_drill_0badf00d")
+        try admin.query("CREATE DATABASE \(m.new.name)_tandem_drill_0000beef")
+        var running = try XCTUnwrap(URLComponents(string: base))
+        running.path = "/\(m.new.name)_tandem_drill_0000beef"
+        let other = try PostgresConnection(conninfo: try XCTUnwrap(running.string), redactor: PostgresRedactor(conninfo: base))
         let before = try dump(m.new.uri)
         XCTAssertTrue(before.contains { $0.contains("orders _tandem_fence") }, "\(before)")
 
@@ -136,7 +140,8 @@ final class DrillPostgresTests: XCTestCase {
         let recorded = try XCTUnwrap(try m.control.state.lastDrill(cohort: "pilot"))
         XCTAssertTrue(recorded.passed)
         XCTAssertEqual(recorded.mappingVersion, try Verifier.mappingVersion(m.config.mapping))
-        XCTAssertEqual(try scratch(of: m.new.name), [], "the scratch database and the leftover are dropped")
+        XCTAssertEqual(try scratch(of: m.new.name), ["\(m.new.name)_tandem_drill_0000beef"], "the scratch database and the leftover are dropped")
+        other.close()
         XCTAssertEqual(try dump(m.new.uri), before, "the live new store is as it was")
         XCTAssertEqual(try m.control.advance(name: "pilot", to: .cutOver, who: "ops", why: nil, now: now).map(\.phase), [.cutOver])
     }

@@ -78,7 +78,11 @@ final class PostgresDrillCopy {
     static func dropLeftovers(_ admin: PostgresConnection, prefix: String) {
         let pattern = prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "_", with: "\\_")
             .replacingOccurrences(of: "%", with: "\\%") + "________"
-        guard let r = try? admin.query("SELECT datname FROM pg_database WHERE datname LIKE $1", [pattern]) else { return }
+        // Those with a session are passed over here: DROP DATABASE would wait 5 seconds for it before failing.
+        guard let r = try? admin.query("""
+            SELECT datname FROM pg_database d WHERE datname LIKE $1
+                AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)
+            """, [pattern]) else { return }
         for i in 0..<r.count {
             if let n = r[i, 0] { _ = try? admin.query("DROP DATABASE IF EXISTS \(SQL.quote(n))") }
         }
