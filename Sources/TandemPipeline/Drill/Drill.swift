@@ -113,6 +113,10 @@ public final class Drill {
                 try store.execute("DELETE FROM _tandem_checkpoint WHERE sink = '\(ReverseSetup.consumerName)'")
             }
         }
+        // And the new copy's change table starts empty: the copies' reverse flow carries the rehearsal's writes
+        // only. What it held is in legacy already for the cohort's tenants (a cohort leaves cut-over only after
+        // its drain); carried again, an old write would overwrite the tenant's newer legacy rows.
+        try newCopy.with { try $0.empty(ChangeTableTriggers.table) }
         copy.source = legacyCopy.source
         if let i = copy.sinks.firstIndex(where: { $0.name == m.new }) { copy.sinks[i].spec = newCopy.spec }
         let control = try CohortControl(config: copy, create: false)

@@ -22,6 +22,8 @@ protocol DrillStore: AnyObject {
     func columns(_ table: String) throws -> [String]
     /// Whether the table exists.
     func hasTable(_ table: String) throws -> Bool
+    /// Deletes every row of the table, when it exists.
+    func empty(_ table: String) throws
     /// The fence triggers missing on those of `tables` that exist, by name.
     func missingFences(_ tables: [FencedTable]) throws -> [String]
     /// Installs the change table and capture triggers on those of `tables` that have none.
@@ -76,6 +78,10 @@ final class SQLiteDrillStore: DrillStore {
 
     func hasTable(_ table: String) throws -> Bool {
         try scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]) != nil
+    }
+
+    func empty(_ table: String) throws {
+        if try hasTable(table) { try db.execute("DELETE FROM \(SQL.quote(table))") }
     }
 
     /// `_tandem_fence_TABLE_insert|update|delete`.
@@ -150,6 +156,10 @@ final class PostgresDrillStore: DrillStore {
     }
 
     func hasTable(_ table: String) throws -> Bool { try scalar("SELECT to_regclass(quote_ident($1)) IS NOT NULL", [table]) == "t" }
+
+    func empty(_ table: String) throws {
+        if try hasTable(table) { try c.query("TRUNCATE \(SQL.quote(table))") }
+    }
 
     /// `_tandem_fence on TABLE` (one trigger a table, see `RoutingStore`).
     func missingFences(_ tables: [FencedTable]) throws -> [String] {
