@@ -85,4 +85,40 @@ final class PostgresDrillCopyTests: XCTestCase {
         XCTAssertNil(copy.drop())
         XCTAssertEqual(try all(admin, "SELECT count(*) FROM pg_database WHERE datname = '\(copy.name)'"), ["0"])
     }
+
+    /// `PostgresConnection.copy` when one side refuses: the reason is thrown, the target keeps nothing of the
+    /// statement, and both connections take the next statement.
+    func testACopyRefusedByEitherSideThrowsItsReasonAndLeavesBothConnectionsUsable() throws {
+        guard let base = ProcessInfo.processInfo.environment["TANDEM_TEST_POSTGRES"], !base.isEmpty else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("TANDEM_TEST_POSTGRES is not set under CI=true") }
+            throw XCTSkip("TANDEM_TEST_POSTGRES is not set (scripts/postgres start)")
+        }
+        let src = try PostgresConnection(conninfo: base, redactor: PostgresRedactor(conninfo: base))
+        let dst = try PostgresConnection(conninfo: base, redactor: PostgresRedactor(conninfo: base))
+        defer { src.close(); dst.close() }
+        let t = "copy_" + UUID().uuidString.prefix(8).lowercased()
+        try src.query("CREATE TABLE \(t)_from (x integer); INSERT INTO \(t)_from SELECT generate_series(1, 1000)")
+        try src.query("CREATE TABLE \(t)_to (x integer CHECK (x < 500))")
+        defer { _ = try? src.query("DROP TABLE \(t)_from, \(t)_to") }
+
+        XCTAssertThrowsError(try src.copy("COPY \(t)_from TO STDOUT", into: dst, "COPY \(t)_to FROM STDIN")) {
+            guard case .server(_, let state, let message, _, _)? = $0 as? PostgresError else { return XCTFail("\($0)") }
+            XCTAssertEqual(state, "23514")
+            XCTAssertTrue(message.contains("\(t)_to_x_check"), message)
+        }
+        XCTAssertEqual(try dst.query("SELECT count(*) FROM \(t)_to")[0, 0], "0")
+        XCTAssertEqual(try src.query("SELECT count(*) FROM \(t)_from")[0, 0], "1000")
+
+        XCTAssertThrowsError(try src.copy("COPY \(t)_missing TO STDOUT", into: dst, "COPY \(t)_to FROM STDIN")) {
+            guard case .server(_, let state, _, _, _)? = $0 as? PostgresError else { return XCTFail("\($0)") }
+            XCTAssertEqual(state, "42P01")
+        }
+        XCTAssertThrowsError(try src.copy("COPY \(t)_from TO STDOUT", into: dst, "COPY \(t)_missing FROM STDIN")) {
+            guard case .server(_, let state, _, _, _)? = $0 as? PostgresError else { return XCTFail("\($0)") }
+            XCTAssertEqual(state, "42P01")
+        }
+        try dst.query("ALTER TABLE \(t)_to DROP CONSTRAINT \(t)_to_x_check")
+        XCTAssertGreaterThan(try src.copy("COPY \(t)_from TO STDOUT", into: dst, "COPY \(t)_to FROM STDIN"), 0)
+        XCTAssertEqual(try dst.query("SELECT count(*), sum(x) FROM \(t)_to")[0, 1], "500500")
+    }
 }
