@@ -59,4 +59,59 @@ final class DrillPostgresCLITests: DaemonTestCase {
         XCTAssertFalse(refused.stderr.contains("pw-"), refused.stderr)
         XCTAssertEqual(refused.stdout, "")
     }
+
+    /// Both stores on PostgreSQL, the daemon tailing legacy's change table (`postgres-changelog:`) and an
+    /// application writing legacy all through the drill: each copy is one snapshot, the forward catch-up goes from
+    /// the live journal to the legacy copy's change table, and the rehearsal passes.
+    func testADrillOfTwoPostgresStoresPassesWhileTheApplicationWritesLegacy() throws {
+        try requirePostgres()
+        let pg = try XCTUnwrap(postgres)
+        let base = try XCTUnwrap(URLComponents(string: try XCTUnwrap(ProcessInfo.processInfo.environment["TANDEM_TEST_POSTGRES"])))
+        let legacyName = "drilllegacy_" + UUID().uuidString.prefix(8).lowercased()
+        try checkedPSQL(pg.admin + ["-c", "CREATE DATABASE \(legacyName)"])
+        addTeardownBlock { [admin = pg.admin] in _ = try? psql(admin + ["-c", "DROP DATABASE IF EXISTS \(legacyName) WITH (FORCE)"]) }
+        var legacyURL = base
+        legacyURL.path = "/" + legacyName
+        let legacyURI = try XCTUnwrap(legacyURL.string)
+        let legacyPSQL = psqlArguments(for: base) + ["-d", legacyName]
+        try checkedPSQL(legacyPSQL + ["-c", Self.schema])
+        let installed = try CLI.run(["source", "install-triggers", "--db", legacyURI, "--tables", "items"])
+        XCTAssertEqual(installed.status, 0, installed.stderr)
+        try checkedPSQL(legacyPSQL + ["-c", "INSERT INTO items VALUES (1, 'acme', 'a', 1), (2, 'globex', 'g', 1), (3, 'initech', 'i', 1)"])
+        try #"{"entities": {"items": {"tenant": "tenant"}}}"#.write(toFile: dir.appendingPathComponent("mapping.json").path, atomically: true, encoding: .utf8)
+        try (#"{"journal": "journal", "source": "postgres-changelog:\#(legacyURI)", "mapping": "mapping.json","#
+            + #" "sinks": [{"name": "new", "into": "\#(pg.spec)"}], "http": {"listen": "127.0.0.1:0"},"#
+            + #" "migration": {"new": "new", "legacy": "\#(legacyURI)", "state": "state.db", "maxForwardLagSeconds": 30}}"#)
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        let daemon = try startDaemon()
+        daemon.waitForLog("ready:")
+        defer { daemon.signal(SIGTERM); daemon.waitForExit() }
+        waitUntil("the legacy rows replicated") { postgresRows().split(separator: "\n").count == 3 }
+
+        XCTAssertEqual(try tandem(["cohort", "create", "late", "--tenants", "globex"]).status, 0)
+        XCTAssertEqual(try tandem(["cohort", "advance", "late", "--to", "shadow"]).status, 0)
+        let v = try tandem(["verify", "--cohort", "late", "--settle", "0.2"])
+        XCTAssertEqual(v.status, 0, v.stdout + v.stderr)
+        XCTAssertEqual(try tandem(["cohort", "advance", "late", "--to", "reads-new"]).status, 0)
+
+        let stop = DispatchSemaphore(value: 0), stopped = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            var id = 100
+            while stop.wait(timeout: .now() + .milliseconds(5)) == .timedOut {
+                id += 1
+                _ = try? psql(legacyPSQL + ["-c", "INSERT INTO items VALUES (\(id), 'initech', 'w', \(id))"])
+            }
+            stopped.signal()
+        }
+        let drill = try tandem(["drill", "--cohort", "late"])
+        stop.signal(); stopped.wait()
+        XCTAssertEqual(drill.status, 0, drill.stdout + drill.stderr)
+        XCTAssertTrue(drill.stdout.hasPrefix("drill cohort late: passed"), drill.stdout)
+        XCTAssertEqual(drill.stderr, "")
+        for db in [pg.name, legacyName] {
+            let scratch = "SELECT count(*) FROM pg_database WHERE datname LIKE '\(db)\\_tandem\\_drill\\_%'"
+            XCTAssertEqual(try checkedPSQL(pg.admin + ["-Atc", scratch]), "0\n", db)
+        }
+        XCTAssertEqual(try tandem(["cohort", "advance", "late", "--to", "cut-over"]).status, 0, "the drill gate holds")
+    }
 }

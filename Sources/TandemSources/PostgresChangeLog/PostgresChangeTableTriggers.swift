@@ -81,7 +81,8 @@ public enum PostgresChangeTableTriggers {
     public static func install(_ c: PostgresConnection, tables: [String]) throws {
         let sql = try installSQL(c, tables: tables)
         try wrapping(c) {
-            try c.query("BEGIN")
+            // No NOTICE on stderr for the first DROP … IF EXISTS (libpq prints notices there).
+            try c.query("BEGIN; SET LOCAL client_min_messages = warning")
             do { try c.query(sql); try c.query("COMMIT") } catch { _ = try? c.query("ROLLBACK"); throw error }
         }
     }
@@ -100,7 +101,8 @@ public enum PostgresChangeTableTriggers {
     public static func uninstall(_ c: PostgresConnection, tables: [String], dropTable: Bool = false) throws {
         let sql = uninstallSQL(tables: tables, dropTable: dropTable)
         try wrapping(c) {
-            try c.query("BEGIN")
+            // No NOTICE on stderr for the first DROP … IF EXISTS (libpq prints notices there).
+            try c.query("BEGIN; SET LOCAL client_min_messages = warning")
             do { try c.query(sql); try c.query("COMMIT") } catch { _ = try? c.query("ROLLBACK"); throw error }
         }
     }
