@@ -40,6 +40,19 @@ final class DrillPostgresCLITests: DaemonTestCase {
         XCTAssertFalse(drill.stdout.contains("sekret"), drill.stdout)
         let scratch = "SELECT count(*) FROM pg_database WHERE datname LIKE '\(pg.name)\\_tandem\\_drill\\_%'"
         XCTAssertEqual(try checkedPSQL(pg.admin + ["-Atc", scratch]), "0\n")
+
+        // A drill killed while its scratch database exists leaves it behind; the next drill drops it.
+        let killed = try DaemonProcess(arguments: ["drill", "--cohort", "late", "--config", configPath],
+                                       logFile: dir.appendingPathComponent("drill-killed.log").path)
+        waitUntil("the drill's scratch database exists") { (try? checkedPSQL(pg.admin + ["-Atc", scratch])) == "1\n" }
+        killed.signal(SIGKILL)
+        killed.waitForExit()
+        XCTAssertEqual(try checkedPSQL(pg.admin + ["-Atc", scratch]), "1\n", "an interrupted drill cannot drop its scratch database")
+        let sessions = "SELECT count(*) FROM pg_stat_activity WHERE datname LIKE '\(pg.name)\\_tandem\\_drill\\_%'"
+        waitUntil("the killed drill's sessions ended") { (try? checkedPSQL(pg.admin + ["-Atc", sessions])) == "0\n" }
+        let next = try tandem(["drill", "--cohort", "late"])
+        XCTAssertEqual(next.status, 0, next.stdout + next.stderr)
+        XCTAssertEqual(try checkedPSQL(pg.admin + ["-Atc", scratch]), "0\n", "the next drill dropped the leftover with its own")
         daemon.signal(SIGTERM)
         daemon.waitForExit()
 
