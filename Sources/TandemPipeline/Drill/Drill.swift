@@ -93,7 +93,7 @@ public final class Drill {
         // legacy copy lacks, the live journal up to that event is all in the legacy copy, and what legacy took after
         // it is in the copy's change table (the forward catch-up starts there; see DrillForward).
         let liveMark = Journal.exists(at: config.journal) ? try Journal.lastEvent(at: config.journal) : nil
-        let newCopy = try DrillCopy.take(newSink.spec, role: .new, tables: live.tables(.new), dir: dir)
+        let newCopy = try DrillCopy.take(newSink.spec, role: .new, tables: live.tables(.new), withoutRows: [ChangeTableTriggers.table], dir: dir)
         copies.append(newCopy)
         let legacyCopy = try DrillCopy.take(m.legacy, role: .legacy, tables: live.tables(.legacy), dir: dir)
         copies.append(legacyCopy)
@@ -113,8 +113,8 @@ public final class Drill {
                 try store.execute("DELETE FROM _tandem_checkpoint WHERE sink = '\(ReverseSetup.consumerName)'")
             }
         }
-        // And the new copy's change table starts empty: the copies' reverse flow carries the rehearsal's writes
-        // only. What it held is in legacy already for the cohort's tenants (a cohort leaves cut-over only after
+        // And the new copy's change table starts empty (a PostgreSQL copy took none of its rows): the copies'
+        // reverse flow carries the rehearsal's writes only. What it held is in legacy already for the cohort's tenants (a cohort leaves cut-over only after
         // its drain); carried again, an old write would overwrite the tenant's newer legacy rows.
         try newCopy.with { try $0.empty(ChangeTableTriggers.table) }
         copy.source = legacyCopy.source

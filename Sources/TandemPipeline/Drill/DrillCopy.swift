@@ -20,9 +20,10 @@ final class DrillCopy {
     }
 
     /// Copies the live store `live` (the `role` side of the migration, whose migrated tables are `tables`) as of
-    /// one moment, while it keeps running; a SQLite copy goes into `dir`.
+    /// one moment, while it keeps running; a SQLite copy goes into `dir`. A PostgreSQL copy leaves out the rows
+    /// of the tables in `withoutRows` (a SQLite copy is the whole file: the caller empties them).
     /// - Throws: `DrillFailure` or the store's error when the copy cannot be taken (nothing is left behind then).
-    static func take(_ live: SinkSpec, role: StoreRole, tables: [FencedTable], dir: String) throws -> DrillCopy {
+    static func take(_ live: SinkSpec, role: StoreRole, tables: [FencedTable], withoutRows: Set<String> = [], dir: String) throws -> DrillCopy {
         var spec = live
         switch live.kind {
         case .sqlite(let path, _):
@@ -33,7 +34,7 @@ final class DrillCopy {
             return DrillCopy(spec: spec, source: SourceSpec(kind: .sqliteChangelog, path: to), scratch: nil)
         case .postgres(let conninfo):
             let scratch: PostgresDrillCopy
-            do { scratch = try PostgresDrillCopy.take(live: conninfo, role: role, tables: tables) } catch {
+            do { scratch = try PostgresDrillCopy.take(live: conninfo, role: role, tables: tables, withoutRows: withoutRows) } catch {
                 throw DrillFailure("the \(role.rawValue) store \(live) could not be copied: \(error)")
             }
             spec.kind = .postgres(conninfo: scratch.conninfo)

@@ -18,9 +18,9 @@ extension PostgresDrillCopy {
     }
 
     /// Fills the scratch database from one snapshot of the live one (the enum and domain types its columns use
-    /// too), then installs the fences and the capture triggers where the live tables have them. Keeps the
+    /// too; no rows of the tables in `withoutRows`), then installs the fences and the capture triggers where the live tables have them. Keeps the
     /// scratch connection as the anchor.
-    func fill(tables: [FencedTable], role: StoreRole) throws {
+    func fill(tables: [FencedTable], role: StoreRole, withoutRows: Set<String>) throws {
         let (src, _) = try PostgresChangeTableTriggers.connect(live)
         defer { src.close() }
         let (dst, _) = try PostgresChangeTableTriggers.connect(conninfo)
@@ -82,7 +82,9 @@ extension PostgresDrillCopy {
         for s in sequences.keys.sorted() { try dst.query(sequences[s]!) }
         for t in copied {
             try dst.query(t.create)
-            try src.copy("COPY \(t.qualified) (\(t.copied)) TO STDOUT", into: dst, "COPY \(t.qualified) (\(t.copied)) FROM STDIN")
+            if !withoutRows.contains(t.name) {
+                try src.copy("COPY \(t.qualified) (\(t.copied)) TO STDOUT", into: dst, "COPY \(t.qualified) (\(t.copied)) FROM STDIN")
+            }
             for index in t.indexes { try dst.query(index) }
         }
         for v in values { try dst.query("SELECT setval($1::regclass, $2::bigint, $3::boolean)", [v.sequence, v.value, v.called]) }

@@ -46,9 +46,10 @@ final class PostgresDrillCopy {
         }
     }
 
-    /// Creates and fills the scratch database of the live store `live` (its migrated tables are `tables`);
-    /// drops what an interrupted drill left of this store first. Nothing is left behind when it fails.
-    static func take(live: String, role: StoreRole, tables: [FencedTable]) throws -> PostgresDrillCopy {
+    /// Creates and fills the scratch database of the live store `live` (its migrated tables are `tables`; the
+    /// rows of those in `withoutRows` are left out); drops what an interrupted drill left of this store first.
+    /// Nothing is left behind when it fails.
+    static func take(live: String, role: StoreRole, tables: [FencedTable], withoutRows: Set<String> = []) throws -> PostgresDrillCopy {
         let (admin, _) = try PostgresChangeTableTriggers.connect(live)
         defer { admin.close() }
         try admin.query("SET client_min_messages = warning")
@@ -59,7 +60,7 @@ final class PostgresDrillCopy {
         try admin.query("CREATE DATABASE \(SQL.quote(name)) TEMPLATE template0 ENCODING \(literal(db[0, 1] ?? "UTF8")) "
                         + "LC_COLLATE \(literal(db[0, 2] ?? "C")) LC_CTYPE \(literal(db[0, 3] ?? "C"))")
         let copy = PostgresDrillCopy(live: live, name: name, conninfo: try scratchConninfo(live, dbname: name))
-        do { try copy.fill(tables: tables, role: role) } catch {
+        do { try copy.fill(tables: tables, role: role, withoutRows: withoutRows) } catch {
             _ = copy.drop()
             throw error
         }
