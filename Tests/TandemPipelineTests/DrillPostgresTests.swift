@@ -74,10 +74,10 @@ final class DrillPostgresTests: XCTestCase {
     /// The fixture's migration with the new store in a fresh PostgreSQL database and, when `legacyOnPostgres`, the
     /// legacy store too (its `bestellungen` captured by `postgres-changelog`), replicated for real; cohort `pilot`
     /// (acme, bolt) in reads-new with its fences published.
-    func liveMigration(legacyOnPostgres: Bool, mapping: String? = nil) throws -> (config: DaemonConfig, new: (name: String, uri: String),
-                                                                                    legacy: (name: String, uri: String)?, control: CohortControl) {
-        let new = try database("drillnew")
-        let f = try MigrationFixture(self, newInto: new.uri)
+    func liveMigration(legacyOnPostgres: Bool, newOnPostgres: Bool = true, mapping: String? = nil)
+        throws -> (config: DaemonConfig, new: (name: String, uri: String), legacy: (name: String, uri: String)?, control: CohortControl) {
+        let new = newOnPostgres ? try database("drillnew") : (name: "", uri: "")
+        let f = newOnPostgres ? try MigrationFixture(self, newInto: new.uri) : try MigrationFixture(self)
         if let mapping { try write(mapping, "mapping.json", in: f.dir) }
         var config = f.config
         let rows = ["acme", "bolt", "t1", "acme"].enumerated().map { "(\($0.offset + 1), '\($0.element)', 0)" }.joined(separator: ", ")
@@ -169,6 +169,19 @@ final class DrillPostgresTests: XCTestCase {
         XCTAssertEqual(try dump(legacy.uri), legacyBefore)
         XCTAssertEqual(try dump(m.new.uri), newBefore)
         XCTAssertEqual(try sessions[1].query("SELECT count(*) FROM bestellungen")[0, 0], "4", "the other session's transaction is untouched")
+    }
+
+    func testADrillWithTheLegacyStoreOnPostgresAndTheNewOnSQLitePasses() throws {
+        let m = try liveMigration(legacyOnPostgres: true, newOnPostgres: false)
+        defer { m.control.state.close() }
+        let legacy = try XCTUnwrap(m.legacy)
+        let before = try dump(legacy.uri)
+        let outcome = try Drill(config: m.config).run(cohort: "pilot", now: now)
+        XCTAssertTrue(outcome.record.passed, outcome.record.reason)
+        XCTAssertEqual([outcome.legacyWrites, outcome.newWrites], [2, 2])
+        XCTAssertEqual(outcome.drained, 4)
+        XCTAssertEqual(try scratch(of: legacy.name), [])
+        XCTAssertEqual(try dump(legacy.uri), before)
     }
 
     func testAPlantedFaultFailsTheDrillAndStillDropsItsScratchDatabases() throws {
