@@ -73,7 +73,8 @@ private struct Loader {
         let snapshot = reader.bool(top, "snapshot")
         guard let journal, let source, let sourceText, let sinks, let retry, let http else { return nil }
         // Logs and /status show the source as written, but a connection string without its password.
-        let shown = source.kind == .postgresChangelog ? "postgres-changelog:" + SinkSpec(kind: .postgres(conninfo: source.path)).description : sourceText
+        let shown = source.kind == .postgresChangelog
+            ? "postgres-changelog:" + SinkSpec(kind: .postgres(conninfo: source.path)).description : sourceText
         var config = DaemonConfig(file: file, journal: journal, segmentSize: segmentSize, source: source, sourceText: shown,
                                   mapping: mapping, sinks: sinks, retry: retry, http: http, logFormat: logFormat,
                                   migration: migration)
