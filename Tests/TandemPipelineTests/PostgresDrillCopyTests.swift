@@ -122,4 +122,38 @@ final class PostgresDrillCopyTests: XCTestCase {
         XCTAssertGreaterThan(try src.copy("COPY \(t)_from TO STDOUT", into: dst, "COPY \(t)_to FROM STDIN"), 0)
         XCTAssertEqual(try dst.query("SELECT count(*), sum(x) FROM \(t)_to")[0, 1], "500500")
     }
+
+    /// The live database's own settings go with the copy: with `search_path` set on the database, the migrated
+    /// table lives in another schema and Tandem names it unqualified.
+    func testTheLiveDatabasesSettingsGoWithTheCopy() throws {
+        guard let base = ProcessInfo.processInfo.environment["TANDEM_TEST_POSTGRES"], !base.isEmpty else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("TANDEM_TEST_POSTGRES is not set under CI=true") }
+            throw XCTSkip("TANDEM_TEST_POSTGRES is not set (scripts/postgres start)")
+        }
+        let admin = try PostgresConnection(conninfo: base, redactor: PostgresRedactor(conninfo: base))
+        let name = "drillset_" + UUID().uuidString.prefix(8).lowercased()
+        try admin.query("CREATE DATABASE \(name)")
+        addTeardownBlock {
+            _ = try? admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            admin.close()
+        }
+        try admin.query(#"ALTER DATABASE \#(name) SET search_path = app, "Odd ""Name""", public"#)
+        try admin.query("ALTER DATABASE \(name) SET work_mem = '8MB'")
+        var url = try XCTUnwrap(URLComponents(string: base))
+        url.path = "/" + name
+        let live = try XCTUnwrap(url.string)
+        let c = try PostgresConnection(conninfo: live, redactor: PostgresRedactor(conninfo: live))
+        defer { c.close() }
+        try c.query("CREATE SCHEMA app; CREATE TABLE orders (id integer PRIMARY KEY, tenant text); INSERT INTO orders VALUES (1, 'acme')")
+        let which = "SELECT relnamespace::regnamespace::text || ' ' || (SELECT count(*) FROM orders) FROM pg_class WHERE oid = to_regclass('orders')"
+        XCTAssertEqual(try c.query(which)[0, 0], "app 1")
+
+        let copy = try PostgresDrillCopy.take(live: live, role: .new, tables: [FencedTable(table: "orders", tenantColumn: "tenant")])
+        defer { XCTAssertNil(copy.drop()) }
+        let s = try PostgresConnection(conninfo: copy.conninfo, redactor: PostgresRedactor(conninfo: copy.conninfo))
+        defer { s.close() }
+        XCTAssertEqual(try s.query("SHOW search_path")[0, 0], #"app, "Odd ""Name""", public"#)
+        XCTAssertEqual(try s.query("SHOW work_mem")[0, 0], "8MB")
+        XCTAssertEqual(try s.query(which)[0, 0], "app 1")
+    }
 }

@@ -8,7 +8,8 @@ import TandemSources
 /// filled from one REPEATABLE READ snapshot of the live database, each table's rows streamed by `COPY … TO STDOUT`
 /// into `COPY … FROM STDIN` (`PostgresConnection.copy`). It holds the migrated tables and Tandem's own
 /// (`_tandem_…`: routing, checkpoints, change table) with their columns, defaults, sequences (at their live
-/// values), primary keys, unique and check constraints and indexes; then the fences and capture triggers are
+/// values), primary keys, unique and check constraints and indexes, and the database's own settings (`ALTER
+/// DATABASE … SET`); then the fences and capture triggers are
 /// installed again, by the installers that made them, on the tables that have them live. Foreign keys and the
 /// application's own triggers are not copied (the rehearsal writes copies of existing rows).
 ///
@@ -60,7 +61,16 @@ final class PostgresDrillCopy {
         try admin.query("CREATE DATABASE \(SQL.quote(name)) TEMPLATE template0 ENCODING \(literal(db[0, 1] ?? "UTF8")) "
                         + "LC_COLLATE \(literal(db[0, 2] ?? "C")) LC_CTYPE \(literal(db[0, 3] ?? "C"))")
         let copy = PostgresDrillCopy(live: live, name: name, conninfo: try scratchConninfo(live, dbname: name))
-        do { try copy.fill(tables: tables, role: role, withoutRows: withoutRows) } catch {
+        do {
+            // The live database's own settings (ALTER DATABASE … SET: a search_path above all), before any session.
+            let settings = try admin.query("""
+                SELECT unnest(setconfig) FROM pg_db_role_setting
+                WHERE setrole = 0 AND setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """)
+            for i in 0..<settings.count {
+                if let setting = settings[i, 0], let sql = alterDatabase(SQL.quote(name), setting: setting) { try admin.query(sql) }
+            }
+            try copy.fill(tables: tables, role: role, withoutRows: withoutRows) } catch {
             _ = copy.drop()
             throw error
         }
@@ -122,6 +132,30 @@ final class PostgresDrillCopy {
         } catch {
             return problem(error)
         }
+    }
+
+    /// `ALTER DATABASE db SET name = value` for a setting as `pg_db_role_setting` keeps it (`name=value`); a list
+    /// setting (search_path and the like) as its items, each quoted, as pg_dump writes it.
+    static func alterDatabase(_ db: String, setting: String) -> String? {
+        guard let eq = setting.firstIndex(of: "=") else { return nil }
+        let name = String(setting[..<eq]), value = String(setting[setting.index(after: eq)...])
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else { return nil }
+        let lists: Set<String> = ["search_path", "temp_tablespaces", "local_preload_libraries", "session_preload_libraries", "shared_preload_libraries"]
+        guard lists.contains(name.lowercased()) else { return "ALTER DATABASE \(db) SET \(name) = \(literal(value))" }
+        // Items are separated by commas outside double quotes; a quoted item has its quotes doubled inside.
+        var items: [String] = [], item = "", quoted = false
+        var chars = Array(value)[...]
+        while let c = chars.popFirst() {
+            if c == "\"" {
+                if quoted, chars.first == "\"" { item.append("\""); chars.removeFirst() } else { quoted.toggle() }
+            } else if c == ",", !quoted {
+                items.append(item.trimmingCharacters(in: .whitespaces)); item = ""
+            } else {
+                item.append(c)
+            }
+        }
+        items.append(item.trimmingCharacters(in: .whitespaces))
+        return "ALTER DATABASE \(db) SET \(name) = " + items.map(literal).joined(separator: ", ")
     }
 
     static func literal(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
