@@ -9,9 +9,9 @@ import TandemSources
 /// into `COPY … FROM STDIN` (`PostgresConnection.copy`). It holds the migrated tables and Tandem's own
 /// (`_tandem_…`: routing, checkpoints, change table) with their columns, defaults, sequences (at their live
 /// values), primary keys, unique and check constraints and indexes, and the database's own settings (`ALTER
-/// DATABASE … SET`); then the fences and capture triggers are
-/// installed again, by the installers that made them, on the tables that have them live. Foreign keys and the
-/// application's own triggers are not copied (the rehearsal writes copies of existing rows).
+/// DATABASE … SET`); then the fences and capture triggers are installed again, by the installers that made
+/// them, on the tables that have them live. Foreign keys and the application's own triggers are not copied
+/// (the rehearsal writes copies of existing rows).
 ///
 /// Not `CREATE DATABASE … TEMPLATE`: it fails while any other session is connected to the live database (a
 /// running daemon and the application are) and keeps new sessions out while it copies.
