@@ -5,7 +5,8 @@ import Glibc
 ///
 /// - Important: not `Sendable`; one thread at a time.
 public final class PostgresConnection {
-    private var conn: OpaquePointer?
+    /// The libpq connection (nil once closed); read by the COPY streaming in this module.
+    private(set) var conn: OpaquePointer?
     /// What may be said about the connection string, and the scrubber of libpq's messages.
     public let redactor: PostgresRedactor
     /// The SQLSTATE of the last failed statement ("" when none).
@@ -75,7 +76,7 @@ public final class PostgresConnection {
         return rows
     }
 
-    private func failure(_ res: OpaquePointer?, entity: String?) -> PostgresError {
+    func failure(_ res: OpaquePointer?, entity: String?) -> PostgresError {
         var message = currentMessage()
         if let res, let p = PQresultErrorMessage(res), p.pointee != 0 { message = redactor.scrub(String(cString: p)) }
         let state = res.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""

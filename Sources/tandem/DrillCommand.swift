@@ -14,17 +14,20 @@ enum DrillCommand {
             .flag("--json", "the result as one JSON object"),
         ],
         details: """
-        Copies both stores (SQLite's online backup API) and the migration state file into a directory beside
-        the state file, and on the copies: checks the write fences as the live stores have them; writes for the
-        cohort's tenants as an application honouring the routing would (to legacy, refused by the new store);
-        runs the cut-over moment (the forward catch-up done in-process from the live journal, read only);
-        writes to the new store (refused by legacy) and deletes a row written before; rolls back (fence, drain
-        reverse replication into the legacy copy, flip, lift); and verifies the copies for the cohort's
-        tenants: every write made in the new store must be in legacy. The result (pass or fail with its
-        reason, the cut-over's write pause, the rollback's time, the mapping version) is recorded in the live
-        state file: a cohort enters cut-over only after a passing drill with the mapping as it is. The copies
-        are deleted; nothing live is written but the result.
-        Exit 0 passed, 1 failed or refused, 64 usage, 66 no such cohort.
+        Copies both stores and the migration state file: a SQLite store by its online backup API into a
+        directory beside the state file, a PostgreSQL store into a scratch database on the same server
+        (<db>_tandem_drill_<8 hex>, filled from one snapshot; its role needs CREATEDB), and on the copies:
+        checks the write fences as the live stores have them; writes for the cohort's tenants as an application
+        honouring the routing would (to legacy, refused by the new store); runs the cut-over moment (the forward
+        catch-up done in-process from the live journal, read only); writes to the new store (refused by legacy)
+        and deletes a row written before; rolls back (fence, drain reverse replication into the legacy copy,
+        flip, lift); and verifies the copies for the cohort's tenants: every write made in the new store must be
+        in legacy. The result (pass or fail with its reason, the cut-over's write pause, the rollback's time,
+        the mapping version) is recorded in the live state file: a cohort enters cut-over only after a passing
+        drill with the mapping as it is. The copies are deleted (scratch databases dropped, also those an
+        interrupted drill left); nothing live is written but the result.
+        Exit 0 passed, 1 failed or refused, 64 usage, 66 no such cohort, 69 a PostgreSQL store unreachable
+        or its role without CREATEDB.
         """
     ) { args in
         guard let name = args.value("--cohort") else { throw UsageError("drill: --cohort NAME is required") }
@@ -41,6 +44,7 @@ enum DrillCommand {
             drill.sampleTenants = sample
             let o = try drill.run(cohort: name, now: try TandemClock.now())
             let r = o.record
+            for problem in o.cleanupProblems { Output.err("tandem: \(TerminalText.escaped(problem))\n") }
             if args.flag("--json") {
                 let parts = JSONValue.object(o.rollbackParts.map { ($0.name, JSONValue.double($0.ms)) })
                 Output.out(JSONValue.object([

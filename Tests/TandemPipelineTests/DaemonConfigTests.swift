@@ -29,6 +29,20 @@ final class DaemonConfigTests: XCTestCase {
         XCTAssertNil(c.migration)
     }
 
+    /// A `postgres-changelog:` source keeps its connection string as written (it is no path), and logs and
+    /// `/status` show it without its password.
+    func testAPostgresChangelogSourceIsNoPathAndShowsNoPassword() throws {
+        let dir = try configDirectory(self)
+        let uri = "postgres://app:s3cret@db.example/legacy?sslmode=disable"
+        let path = try write(#"{"journal": "journal", "source": "postgres-changelog:\#(uri)", "sinks": [{"name": "new", "into": "sqlite:new.db"}]}"#,
+                             in: dir)
+        let c = try DaemonConfig.load(path: path, environment: [:])
+        XCTAssertEqual(c.source.kind, .postgresChangelog)
+        XCTAssertEqual(c.source.path, uri)
+        XCTAssertEqual(c.sourceText, "postgres-changelog:postgres://app@db.example/legacy")
+        XCTAssertFalse(c.summary.contains("s3cret"), c.summary)
+    }
+
     /// A config given by a relative path resolves against the file, not against the working directory's parent.
     func testRelativeConfigPathResolvesAgainstTheWorkingDirectory() throws {
         let dir = try configDirectory(self)

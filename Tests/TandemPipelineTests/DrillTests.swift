@@ -173,4 +173,23 @@ final class DrillTests: XCTestCase {
             XCTAssertTrue(detail.contains("rehearsed mapping "), detail)
         }
     }
+
+    func testADrillOfARolledBackCohortDoesNotCarryItsOldNewStoreWritesBackAgain() throws {
+        let (f, control) = try liveMigration()
+        defer { control.state.close() }
+        try f.recordPassingDrill(control, cohort: "pilot")
+        _ = try control.advance(name: "pilot", to: .cutOver, who: "ops", why: nil, now: now)
+        let new = try Database(path: f.newPath)
+        try new.execute("UPDATE orders SET n = 5 WHERE id = 1")  // acme's write in the new store, captured there
+        new.close()
+        _ = try control.rollback(name: "pilot", who: "ops", why: nil, now: now)  // carried back to legacy
+        let legacy = try Database(path: f.legacyPath)
+        try legacy.execute("UPDATE bestellungen SET n = 9 WHERE id = 1")  // acme writes legacy again
+        legacy.close()
+        try forward(f)
+
+        let outcome = try Drill(config: f.config).run(cohort: "pilot", now: now)
+        XCTAssertTrue(outcome.record.passed, outcome.record.reason)
+        XCTAssertEqual(outcome.drained, 4, "the rehearsal's writes, not the write carried back before")
+    }
 }

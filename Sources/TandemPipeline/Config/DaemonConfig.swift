@@ -14,7 +14,8 @@ public struct DaemonConfig: Sendable {
     public var segmentSize: Int?
     /// The source, as `ingest --source` would take it.
     public var source: SourceSpec
-    /// The source as the file writes it (for logs and `/status`).
+    /// The source as the file writes it, a `postgres-changelog:` connection string without its password (for
+    /// logs and `/status`).
     public var sourceText: String
     /// The mapping file (nil: events pass unmapped).
     public var mapping: String?

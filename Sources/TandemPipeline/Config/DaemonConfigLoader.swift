@@ -72,7 +72,10 @@ private struct Loader {
         let notify = top["notify"].flatMap { reader.notify($0, at: top.path("notify"), http: http, resolve: resolve) }
         let snapshot = reader.bool(top, "snapshot")
         guard let journal, let source, let sourceText, let sinks, let retry, let http else { return nil }
-        var config = DaemonConfig(file: file, journal: journal, segmentSize: segmentSize, source: source, sourceText: sourceText,
+        // Logs and /status show the source as written, but a connection string without its password.
+        let shown = source.kind == .postgresChangelog
+            ? "postgres-changelog:" + SinkSpec(kind: .postgres(conninfo: source.path)).description : sourceText
+        var config = DaemonConfig(file: file, journal: journal, segmentSize: segmentSize, source: source, sourceText: shown,
                                   mapping: mapping, sinks: sinks, retry: retry, http: http, logFormat: logFormat,
                                   migration: migration)
         if let snapshot { config.snapshot = snapshot }
@@ -105,7 +108,7 @@ private struct Loader {
         let isShort = SourceSpec.Kind.allCases.contains { text.hasPrefix($0.rawValue + ":") }
         do {
             var spec = try SourceSpec.parse(isShort ? text : resolve(text))
-            if isShort {
+            if isShort && spec.kind != .postgresChangelog {  // a connection string is no path
                 spec.path = resolve(spec.path)
                 spec.rotatedGlob = spec.rotatedGlob.map { resolve($0) }
             }

@@ -20,7 +20,7 @@ extension Daemon {
         let old = runningConfig
         var needRestart: [String] = []
         if new.journal != old.journal { needRestart.append("journal") }
-        if new.sourceText != old.sourceText { needRestart.append("source") }
+        if new.source != old.source || new.sourceText != old.sourceText { needRestart.append("source") }
         if new.http.listen != old.http.listen { needRestart.append("http.listen") }
         if new.sinks.map(\.name) != old.sinks.map(\.name) { needRestart.append("the list of sinks") }
         var applied = old

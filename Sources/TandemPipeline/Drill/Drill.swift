@@ -15,7 +15,8 @@ import TandemSources
 /// the legacy copy's newer changes); the application writes to the new store (and is refused by legacy) and
 /// deletes a row it wrote before; the rollback fences, drains reverse replication into the legacy copy, flips
 /// and lifts; last a verify of the copies for the cohort's tenants. Nothing live is written but the result;
-/// the copies are deleted, also on failure.
+/// the copies are deleted, also on failure. Each store is copied by its own strategy (`DrillCopy`): a SQLite
+/// file by the online backup API, a PostgreSQL database into a scratch database on the same server.
 public final class Drill {
     /// What a drill found, with the rollback's parts.
     public struct Outcome: Sendable {
@@ -27,6 +28,8 @@ public final class Drill {
         public var legacyWrites = 0, newWrites = 0
         /// Reverse events drained into the legacy copy by the rollback.
         public var drained = 0
+        /// Copies that could not be removed (a PostgreSQL scratch database the server would not drop), one line each.
+        public var cleanupProblems: [String] = []
     }
 
     /// The live config.
@@ -41,7 +44,8 @@ public final class Drill {
 
     /// Rehearses the cohort and records the result in the live state file.
     /// - Throws: `MigrationError` when there is nothing to rehearse (no migration block, no such cohort, a phase
-    ///   past the cut-over) or the result cannot be recorded; a failed rehearsal is a result, not a throw.
+    ///   past the cut-over), a PostgreSQL store cannot be copied at all (`.store`: unreachable, or its role lacks
+    ///   CREATEDB) or the result cannot be recorded; a failed rehearsal is a result, not a throw.
     public func run(cohort name: String, now: Timestamp) throws(MigrationError) -> Outcome {
         let live = try CohortControl(config: config, create: false)
         defer { live.state.close() }
@@ -51,80 +55,84 @@ public final class Drill {
         }
         let version: String
         do { version = try Verifier.mappingVersion(config.mapping) } catch { throw .badDefinition("the mapping cannot be read: \(error)") }
+        // A PostgreSQL store is copied into a scratch database on its server: the role must be allowed to create it.
+        for (spec, role) in [(config.sink(named: live.migration.new)?.spec, StoreRole.new), (live.migration.legacy, .legacy)] {
+            if case .postgres(let conninfo)? = spec?.kind { try PostgresDrillCopy.preflight(conninfo, role: role) }
+        }
         let dir = workDirectory ?? ((live.migration.state as NSString).deletingLastPathComponent + "/.tandem-drill-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var outcome = Outcome(record: DrillRecord(cohort: name, at: now, passed: false, reason: "", cutOverPauseMs: nil, rollbackMs: nil,
                                                   mappingVersion: version))
+        var copies: [DrillCopy] = []  // removed at the end, also on failure
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try rehearse(cohort, live: live, dir: dir, now: now, into: &outcome)
+            try rehearse(cohort, live: live, dir: dir, now: now, copies: &copies, into: &outcome)
             outcome.record.passed = true
         } catch {
             outcome.record.reason = "\(error)"
         }
+        outcome.cleanupProblems = copies.compactMap { $0.remove() }
         try live.state.save(outcome.record)
         return outcome
     }
 
-    func rehearse(_ cohort: Cohort, live: CohortControl, dir: String, now: Timestamp, into outcome: inout Outcome) throws {
+    func rehearse(_ cohort: Cohort, live: CohortControl, dir: String, now: Timestamp, copies: inout [DrillCopy], into outcome: inout Outcome) throws {
         let m = live.migration
         guard let newSink = config.sink(named: m.new) else { throw DrillFailure("the migration's new store is sink \"\(m.new)\", which the config does not define") }
-        guard case .sqlite(let legacyPath, let sync) = m.legacy.kind, case .sqlite(let newPath, _) = newSink.spec.kind else {
-            throw DrillFailure("the drill rehearses SQLite stores only so far (legacy \(m.legacy), new \(newSink.spec))")
+        let changeLog: SourceSpec.Kind
+        switch m.legacy.kind {
+        case .sqlite: changeLog = .sqliteChangelog
+        case .postgres: changeLog = .postgresChangelog
         }
-        guard config.source.kind == .sqliteChangelog else {
-            throw DrillFailure("the drill needs the legacy store's change table as the source (sqlite-changelog:), not \(config.sourceText)")
+        guard config.source.kind == changeLog else {
+            throw DrillFailure("the drill needs the legacy store's change table as the source (\(changeLog.rawValue):), not \(config.sourceText)")
         }
-        for (path, role) in [(legacyPath, "legacy"), (newPath, "new")] where !FileManager.default.fileExists(atPath: path) {
-            throw DrillFailure("the \(role) store \(path) does not exist")
-        }
-        // The copies, each as of one moment (the online backup API: the live stores keep running).
-        let legacyCopy = dir + "/legacy.db", newCopy = dir + "/new.db", stateCopy = dir + "/state.db"
+        // The copies, each as of one moment, the live stores running on (`DrillCopy`: SQLite's online backup API,
+        // a PostgreSQL scratch database filled from one snapshot); removed at the end, also on failure.
         // The live journal's newest event first, then the new store, then legacy: the new copy holds nothing the
         // legacy copy lacks, the live journal up to that event is all in the legacy copy, and what legacy took after
         // it is in the copy's change table (the forward catch-up starts there; see DrillForward).
         let liveMark = Journal.exists(at: config.journal) ? try Journal.lastEvent(at: config.journal) : nil
-        for (from, to) in [(newPath, newCopy), (legacyPath, legacyCopy), (m.state, stateCopy)] {
-            // Read-write with query_only, as the state file's pages read it: a read-only open of a WAL file
-            // fails when its -shm is gone.
-            let db = try Database(path: from, mode: .readWrite)
-            defer { db.close() }
-            try db.execute("PRAGMA query_only = ON")
-            try db.backup(to: to)
-        }
+        let newCopy = try DrillCopy.take(newSink.spec, role: .new, tables: live.tables(.new), withoutRows: [ChangeTableTriggers.table], dir: dir)
+        copies.append(newCopy)
+        let legacyCopy = try DrillCopy.take(m.legacy, role: .legacy, tables: live.tables(.legacy), dir: dir)
+        copies.append(legacyCopy)
+        let stateCopy = dir + "/state.db"
+        try DrillCopy.backup(m.state, to: stateCopy)
         var copy = config
-        copy.migration?.legacy = SinkSpec(kind: .sqlite(path: legacyCopy, synchronous: sync), name: m.legacy.name)
+        copy.migration?.legacy = legacyCopy.spec
         copy.migration?.state = stateCopy
         copy.journal = dir + "/journal"
-        // The copies' reverse flow has a journal of its own (the drill's, not the live one), and the legacy copy
-        // forgets the live reverse flow's checkpoint: what the live flow applied is in the copy already.
+        // The copies' reverse flow has a journal of its own (the drill's, not the live one), reads the new copy's
+        // change table (derived from its sink spec), and the legacy copy forgets the live reverse flow's
+        // checkpoint: what the live flow applied is in the copy already.
         copy.migration?.reverseJournal = dir + "/reverse-journal"
-        copy.migration?.reverseSource = "sqlite-changelog:\(newCopy)"
-        do {
-            let db = try Database(path: legacyCopy, mode: .readWrite)
-            defer { db.close() }
-            if try db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_tandem_checkpoint'") != nil {
-                try db.execute("DELETE FROM _tandem_checkpoint WHERE sink = '\(ReverseSetup.consumerName)'")
+        copy.migration?.reverseSource = nil
+        try legacyCopy.with { store in
+            if try store.hasTable("_tandem_checkpoint") {
+                try store.execute("DELETE FROM _tandem_checkpoint WHERE sink = '\(ReverseSetup.consumerName)'")
             }
         }
-        copy.source = try SourceSpec.parse("sqlite-changelog:\(legacyCopy)")
-        var newCopySpec = newSink.spec
-        newCopySpec.kind = .sqlite(path: newCopy, synchronous: .normal)
-        if let i = copy.sinks.firstIndex(where: { $0.name == m.new }) { copy.sinks[i].spec = newCopySpec }
+        // And the new copy's change table starts empty (a PostgreSQL copy took none of its rows): the copies'
+        // reverse flow carries the rehearsal's writes only. What it held is in legacy already for the cohort's tenants (a cohort leaves cut-over only after
+        // its drain); carried again, an old write would overwrite the tenant's newer legacy rows.
+        try newCopy.with { try $0.empty(ChangeTableTriggers.table) }
+        copy.source = legacyCopy.source
+        if let i = copy.sinks.firstIndex(where: { $0.name == m.new }) { copy.sinks[i].spec = newCopy.spec }
         let control = try CohortControl(config: copy, create: false)
         defer { control.state.close() }
         let legacyTables = control.tables(.legacy), newTables = control.tables(.new)
 
         // The fences as the live stores have them (before any publish re-creates them).
-        for (path, role, tables) in [(legacyCopy, StoreRole.legacy, legacyTables), (newCopy, .new, newTables)] {
-            let missing = try DrillWriter.missingFences(store: path, tables: tables)
+        for (store, role, tables) in [(legacyCopy, StoreRole.legacy, legacyTables), (newCopy, .new, newTables)] {
+            let missing = try store.with { try $0.missingFences(tables) }
             if !missing.isEmpty {
                 throw DrillFailure("a write fence is missing in the \(role.rawValue) store: \(missing.joined(separator: ", ")) (tandem fence status; tandem fence publish)")
             }
         }
         // Capture on both copies: legacy's for the forward catch-up, the new store's for reverse replication.
-        try Self.installChangeTables(legacyCopy, tables: legacyTables.map(\.table))
-        try Self.installChangeTables(newCopy, tables: newTables.map(\.table))
+        try legacyCopy.with { try $0.installCapture(legacyTables.map(\.table)) }
+        try newCopy.with { try $0.installCapture(newTables.map(\.table)) }
 
         var c = cohort
         if c.phase != .readsNew {
@@ -143,7 +151,7 @@ public final class Drill {
 
         // The cut-over moment, its catch-up in-process.
         let mapping = control.mapping
-        let forward = DrillForward(live: config, liveMark: liveMark, legacyCopy: legacyCopy, newCopy: newCopySpec, journal: dir + "/journal", mapping: mapping)
+        let forward = DrillForward(live: config, liveMark: liveMark, legacySource: legacyCopy.source, newCopy: newCopy.spec, journal: dir + "/journal", mapping: mapping)
         var moment = CutOverMoment(control: control)
         moment.catchUp = { cohort throws(MigrationError) in
             do { try forward.catchUp() } catch { throw .refused(cohort: cohort.name, reason: "the forward catch-up failed: \(error)") }
@@ -164,11 +172,11 @@ public final class Drill {
         let t0 = clock.now
         try control.publish(moving: [c.name], since: now)
         let t1 = clock.now
-        var settings = ReverseFlow.Settings(source: try SourceSpec.parse("sqlite-changelog:\(newCopy)"), journal: dir + "/reverse-journal",
-                                            legacy: copy.migration!.legacy, tenants: Set(cohort.tenants))
-        let legacyDB = try Database(path: legacyCopy, mode: .readOnly)
-        settings.legacySchemas = try SQLiteChangeLogSource.declaredSchemas(legacyDB, tables: legacyTables.map(\.table))
-        legacyDB.close()
+        // The copies' reverse flow as the rollback's own drain runs it next (its journal, the legacy copy's checkpoint
+        // row `reverse`, the tenants in cut-over by the state copy): with other settings, that drain would apply the
+        // journal again (and log each event as a conflict).
+        var settings = try ReverseSetup.settings(copy)
+        settings.legacySchemas = try legacyCopy.with { try $0.declaredSchemas(legacyTables.map(\.table)) }
         let flow: ReverseFlow
         do { flow = try ReverseFlow(mapping: mapping, settings: settings) } catch {
             throw DrillFailure("the reverse mapping cannot take the cohort's writes back: \(error) (tandem mapping check FILE --reverse)")
@@ -201,7 +209,10 @@ public final class Drill {
         // Last, the verify of the copies: nothing lost either way, for every tenant of the cohort.
         var options = Verifier.Options()
         options.settleSeconds = 0.1; options.maxRechecks = 2; options.catchUpSeconds = 0
-        let verifier = Verifier(legacy: try SQLiteVerifyStore(path: legacyCopy), new: try SQLiteVerifyStore(path: newCopy), mapping: mapping,
+        let legacyStore = try Verifier.store(legacyCopy.spec, role: "legacy")
+        let newStore: any VerifyStore
+        do { newStore = try Verifier.store(newCopy.spec, role: "new") } catch { legacyStore.close(); throw error }
+        let verifier = Verifier(legacy: legacyStore, new: newStore, mapping: mapping,
                                 scope: VerifyScope(tenants: Set(cohort.tenants), cohort: cohort.name), options: options,
                                 mappingVersion: outcome.record.mappingVersion, appliedSeq: { 0 }, journalHead: { 0 }, journaledChange: { nil })
         defer { verifier.close() }
@@ -209,22 +220,5 @@ public final class Drill {
         guard result.clean else { throw DrillFailure("the copies differ after the rollback: \(result.summary)") }
         outcome.record.reason = "cut-over and rollback rehearsed for \(writer.tenants.count) tenant(s): \(before.count) write(s) to legacy, "
             + "\(after.count) to the new store, \(pass.applied) drained back; verify of the copies clean: \(result.summary)"
-    }
-
-    /// Installs the change table's triggers on those of `tables` of the SQLite store at `path` that have none.
-    static func installChangeTables(_ path: String, tables: [String]) throws {
-        let db = try Database(path: path, mode: .readWrite)
-        defer { db.close() }
-        // Not `installedTables`: the fences' triggers (`_tandem_fence_…`) would count as capture there.
-        let hasTable = try db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '\(ChangeTableTriggers.table)'") != nil
-        let s = try db.prepare("""
-            SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name LIKE '\\_tandem\\_%' ESCAPE '\\'
-                AND name NOT LIKE '\\_tandem\\_fence\\_%' ESCAPE '\\'
-            """)
-        let missing = try tables.filter { t in
-            try s.reset(); try s.bind(t, at: 1)
-            return try !hasTable || !s.step()
-        }
-        if !missing.isEmpty { try ChangeTableTriggers.install(db: db, tables: missing) }
     }
 }

@@ -14,8 +14,8 @@ struct DrillForward {
     let live: DaemonConfig
     /// The live journal's newest event just before the legacy copy was taken (nil: the journal was empty).
     let liveMark: Event?
-    /// The legacy copy (a SQLite file).
-    let legacyCopy: String
+    /// The legacy copy's change table.
+    let legacySource: SourceSpec
     /// The new copy's sink spec (named as the live sink: its checkpoint row is the live one's copy).
     let newCopy: SinkSpec
     /// The drill's forward journal.
@@ -46,7 +46,7 @@ struct DrillForward {
     private func ingestCopy(filter: ReplayFilter) throws {
         try Journal.createIfMissing(at: journal)
         let writer = try JournalWriter(directory: journal)
-        let source = StartAfterSource(try SourceSpec.parse("sqlite-changelog:\(legacyCopy)").makeSource(log: { _ in }),
+        let source = StartAfterSource(legacySource.makeSource(log: { _ in }),
                                       start: liveMark?.sourcePosition.flatMap { SnapshotPosition($0) != nil ? $0 : nil })
         let ingestor = Ingestor(source: source, journal: writer, quarantine: try Quarantine(journal: journal), mapping: mapping)
         do {

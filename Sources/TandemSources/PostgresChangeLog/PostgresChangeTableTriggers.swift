@@ -81,7 +81,8 @@ public enum PostgresChangeTableTriggers {
     public static func install(_ c: PostgresConnection, tables: [String]) throws {
         let sql = try installSQL(c, tables: tables)
         try wrapping(c) {
-            try c.query("BEGIN")
+            // No NOTICE on stderr for the first DROP … IF EXISTS (libpq prints notices there).
+            try c.query("BEGIN; SET LOCAL client_min_messages = warning")
             do { try c.query(sql); try c.query("COMMIT") } catch { _ = try? c.query("ROLLBACK"); throw error }
         }
     }
@@ -100,7 +101,8 @@ public enum PostgresChangeTableTriggers {
     public static func uninstall(_ c: PostgresConnection, tables: [String], dropTable: Bool = false) throws {
         let sql = uninstallSQL(tables: tables, dropTable: dropTable)
         try wrapping(c) {
-            try c.query("BEGIN")
+            // No NOTICE on stderr for the first DROP … IF EXISTS (libpq prints notices there).
+            try c.query("BEGIN; SET LOCAL client_min_messages = warning")
             do { try c.query(sql); try c.query("COMMIT") } catch { _ = try? c.query("ROLLBACK"); throw error }
         }
     }
@@ -177,7 +179,7 @@ public enum PostgresChangeTableTriggers {
 extension PostgresChangeTableTriggers {
     /// A new connection to `conninfo` (the caller closes it) and the store's password-free name.
     /// - Throws: `SourceError.missing` when it cannot connect.
-    static func connect(_ conninfo: String) throws -> (connection: PostgresConnection, target: String) {
+    public static func connect(_ conninfo: String) throws -> (connection: PostgresConnection, target: String) {
         do {
             let r = try PostgresRedactor(conninfo: conninfo)
             return (try PostgresConnection(conninfo: conninfo, redactor: r), r.target)
