@@ -9,7 +9,8 @@ import TandemSources
 /// process, until stopped — with systemd notification, an HTTP status endpoint and one log.
 ///
 /// Threads: one ingest thread (`SourceWorker`), one applier per sink (`SinkWorker`), with a `migration` block
-/// one reverse-replication thread (`ReverseWorker`: new store → legacy store, its own journal), one ticker (`DaemonTicker`:
+/// one reverse-replication thread (`ReverseWorker`: new store → legacy store, its own journal) and one reading
+/// the fences' refusal counters (`watchRefusals`), one ticker (`DaemonTicker`:
 /// positions, figures, heartbeat, sd_notify), the HTTP server's. Backpressure: the ingest thread has at most one
 /// batch in flight; each applier reads the journal, never a queue, so a slow sink only grows its lag on disk.
 /// Lag: the journal writer announces, in memory, appends that end a source transaction; an applier reaching one
@@ -44,6 +45,9 @@ public final class Daemon: Sendable {
 
         /// How often the control room's history takes a sample (360 are kept: an hour at the default 10 s).
         public var historyEvery: Duration = .seconds(10)
+
+        /// How often the write fences' refusal counters are read from the stores (with a `migration` block).
+        public var refusalsEvery: Duration = .seconds(2)
 
         /// The defaults.
         public init() {}
@@ -142,6 +146,10 @@ public final class Daemon: Sendable {
         recoverMoments()
         threads.enter()
         Thread.detachNewThread { [self] in ticker.run(self); threads.leave() }
+        if config.migration != nil {
+            threads.enter()
+            Thread.detachNewThread { [self] in watchRefusals(); threads.leave() }
+        }
         notifier.ready()
         log.notice("ready: head seq \(journal.lastSeq); \(sinks.count) sink\(sinks.count == 1 ? "" : "s") applying")
     }
@@ -215,6 +223,17 @@ public final class Daemon: Sendable {
         } catch {
             log.warning("could not recover an interrupted cohort move: \(error); trying again in a second")
         }
+    }
+
+    /// Reads each cohort's refusal counters in both stores every `refusalsEvery` into the control room's state
+    /// (`/status`, `/metrics`, the timeline), on its own thread: a store that is slow to answer holds up neither
+    /// the ticker's watchdog ping nor `/status`.
+    func watchRefusals() {
+        repeat {
+            let config = runningConfig
+            let cohorts = controlRoom.current(config)?.cohorts.map(\.name) ?? []
+            controlRoom.noteRefusals(CohortStatus.refusals(config: config, cohorts: cohorts), at: Quarantine.now())
+        } while !stopFlag.wait(settings.refusalsEvery)
     }
 
     // MARK: internals used by the ticker and reload

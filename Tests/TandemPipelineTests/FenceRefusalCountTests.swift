@@ -1,0 +1,127 @@
+import Foundation
+import TandemCore
+import TandemPostgres
+import TandemSinks
+import TandemSources
+import XCTest
+@testable import TandemPipeline
+
+/// The fences' refusal counters: a PostgreSQL store counts each refused application write on its cohort's
+/// sequence (which survives the refused transaction's rollback); a SQLite store says it cannot count.
+final class FenceRefusalCountTests: XCTestCase {
+    /// A fresh database in the test cluster and its URI.
+    private func database() throws -> String {
+        guard let base = ProcessInfo.processInfo.environment["TANDEM_TEST_POSTGRES"], !base.isEmpty else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("TANDEM_TEST_POSTGRES is not set under CI=true") }
+            throw XCTSkip("TANDEM_TEST_POSTGRES is not set (scripts/postgres start)")
+        }
+        let admin = try PostgresConnection(conninfo: base, redactor: PostgresRedactor(conninfo: base))
+        let name = "refused_" + UUID().uuidString.prefix(8).lowercased()
+        try admin.query("CREATE DATABASE \(name)")
+        addTeardownBlock { _ = try? admin.query("DROP DATABASE \(name) WITH (FORCE)"); admin.close() }
+        var url = try XCTUnwrap(URLComponents(string: base))
+        url.path = "/" + name
+        return try XCTUnwrap(url.string)
+    }
+
+    private func counts(_ f: MigrationFixture, _ cohort: String) -> [String] {
+        (CohortStatus.refusals(config: f.config, cohorts: [cohort])[cohort] ?? []).map { "\($0.role.rawValue) \($0.count.text)" }
+    }
+
+    func testAPostgresStoreCountsEachRefusedWriteAndTandemsOwnWritesPassUncounted() throws {
+        let uri = try database()
+        let f = try MigrationFixture(self, newInto: uri)
+        try f.applyToNew(try f.journal("acme", ids: [1], age: 0))
+        let control = try CohortControl(config: f.config)
+        defer { control.state.close() }
+        let now = Quarantine.now()
+        _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
+        try f.recordCleanVerify(control, cohort: "pilot")
+        _ = try control.advance(name: "pilot", to: .readsNew, who: "x", why: nil, now: now)
+        let sqlite = "legacy n/a (SQLite cannot record a refused write; count it in the application)"
+        XCTAssertEqual(counts(f, "pilot"), ["new 0", sqlite])
+
+        let app = try PostgresConnection(conninfo: uri, redactor: PostgresRedactor(conninfo: uri))
+        defer { app.close() }
+        for n in 1...2 {
+            XCTAssertThrowsError(try app.query("INSERT INTO orders (id, tenant) VALUES (\(10 + n), 'acme')")) {
+                XCTAssertTrue("\($0)".contains("tandem: tenant acme writes to the legacy store since \(now.rfc3339)"), "\($0)")
+            }
+            XCTAssertEqual(app.lastSQLState, "P0001")  // raise_exception: the fence's own, not a counter's error
+            XCTAssertEqual(counts(f, "pilot"), ["new \(n)", sqlite])
+        }
+        // Inside an explicit transaction the refusal rolls everything back, the count stays.
+        try app.query("BEGIN")
+        XCTAssertThrowsError(try app.query("UPDATE orders SET tenant = 'acme' WHERE id = 1"))
+        try app.query("ROLLBACK")
+        XCTAssertEqual(counts(f, "pilot"), ["new 3", sqlite])
+        // Tandem's own replicated write passes the fence and is not counted; a tenant in no cohort is not fenced.
+        try f.applyToNew(try f.journal("acme", ids: [2], age: 0))
+        try app.query("INSERT INTO orders (id, tenant) VALUES (20, 'nobody')")
+        XCTAssertEqual(try app.query("SELECT count(*) FROM orders")[0, 0], "3")
+        XCTAssertEqual(counts(f, "pilot"), ["new 3", sqlite])
+        // The JSON says which store cannot count (null, never 0) and the metrics give only the counted one.
+        var status = CohortStatus(name: "pilot", phase: .readsNew, paused: false, tenants: 1, version: 3, since: now, lastPauseMs: nil)
+        status.refused = CohortStatus.refusals(config: f.config, cohorts: ["pilot"])["pilot"] ?? []
+        XCTAssertEqual(CohortStatus.json(status.refused).description,
+                       #"{"new":{"count":3,"countable":true,"reason":null},"legacy":{"count":null,"countable":false,"reason":"\#(RefusalCount.sqliteReason)"}}"#)
+        XCTAssertEqual(CohortStatus(json: status.json)?.refused, status.refused)
+        var page = MetricsText()
+        CohortStatus.append([status], to: &page)
+        XCTAssertTrue(page.text.contains("tandem_cohort_fenced_writes_refused_total{cohort=\"pilot\",store=\"new\"} 3\n"), page.text)
+        XCTAssertFalse(page.text.contains("store=\"legacy\""), page.text)
+    }
+
+    /// An installation from before the counters (the old fence function, no sequence): the cohort shows no
+    /// count (not a 0) until the installer runs again; then the fence counts.
+    func testUpgradingAnInstallationWithoutCountersInstallsThem() throws {
+        let uri = try database()
+        let f = try MigrationFixture(self, newInto: uri)
+        try f.applyToNew(try f.journal("acme", ids: [1], age: 0))
+        let control = try CohortControl(config: f.config)
+        defer { control.state.close() }
+        let now = Quarantine.now()
+        _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
+        let app = try PostgresConnection(conninfo: uri, redactor: PostgresRedactor(conninfo: uri))
+        defer { app.close() }
+        // Back to what the previous version installed: its fence function, no counter.
+        try app.query("""
+            CREATE OR REPLACE FUNCTION _tandem_fence() RETURNS trigger LANGUAGE plpgsql AS $f$
+            DECLARE t text; r record;
+            BEGIN
+              t := to_jsonb(NEW) ->> TG_ARGV[0];
+              SELECT * INTO r FROM _tandem_routing WHERE tenant = t AND writes <> TG_ARGV[1];
+              IF FOUND THEN RAISE EXCEPTION 'tandem: tenant % writes to the % store since %', t, r.writes, r.since; END IF;
+              RETURN NEW;
+            END $f$
+            """)
+        try app.query("DROP SEQUENCE _tandem_refused_pilot")
+        try app.query("DROP FUNCTION _tandem_refusal_counter(text)")
+        XCTAssertThrowsError(try app.query("INSERT INTO orders (id, tenant) VALUES (5, 'acme')"))
+        XCTAssertEqual(counts(f, "pilot").first, "new unknown (no counter in this store yet (tandem fence publish installs it))")
+
+        try control.publishRecorded()  // `tandem fence publish`, or any cohort command
+        XCTAssertEqual(counts(f, "pilot").first, "new 0")
+        XCTAssertThrowsError(try app.query("INSERT INTO orders (id, tenant) VALUES (5, 'acme')"))
+        XCTAssertEqual(app.lastSQLState, "P0001")
+        XCTAssertEqual(counts(f, "pilot").first, "new 1")
+    }
+
+    /// A counter the application's role may not use (or one dropped) never hides the fence's message.
+    func testAMissingCounterStillRefusesWithTheFencesMessage() throws {
+        let uri = try database()
+        let f = try MigrationFixture(self, newInto: uri)
+        try f.applyToNew(try f.journal("acme", ids: [1], age: 0))
+        let control = try CohortControl(config: f.config)
+        defer { control.state.close() }
+        _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: Quarantine.now())
+        let app = try PostgresConnection(conninfo: uri, redactor: PostgresRedactor(conninfo: uri))
+        defer { app.close() }
+        try app.query("DROP SEQUENCE _tandem_refused_pilot")
+        XCTAssertThrowsError(try app.query("INSERT INTO orders (id, tenant) VALUES (5, 'acme')")) {
+            XCTAssertTrue("\($0)".contains("tandem: tenant acme writes to the legacy store since "), "\($0)")
+        }
+        XCTAssertEqual(app.lastSQLState, "P0001")
+        XCTAssertEqual(counts(f, "pilot").first, "new unknown (no counter in this store yet (tandem fence publish installs it))")
+    }
+}
