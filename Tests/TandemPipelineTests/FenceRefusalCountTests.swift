@@ -9,19 +9,19 @@ import XCTest
 /// The fences' refusal counters: a PostgreSQL store counts each refused application write on its cohort's
 /// sequence (which survives the refused transaction's rollback); a SQLite store says it cannot count.
 final class FenceRefusalCountTests: XCTestCase {
-    /// A fresh database in the test cluster and its URI.
-    private func database() throws -> String {
-        guard let base = ProcessInfo.processInfo.environment["TANDEM_TEST_POSTGRES"], !base.isEmpty else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("TANDEM_TEST_POSTGRES is not set under CI=true") }
-            throw XCTSkip("TANDEM_TEST_POSTGRES is not set (scripts/postgres start)")
-        }
-        let admin = try PostgresConnection(conninfo: base, redactor: PostgresRedactor(conninfo: base))
-        let name = "refused_" + UUID().uuidString.prefix(8).lowercased()
-        try admin.query("CREATE DATABASE \(name)")
-        addTeardownBlock { _ = try? admin.query("DROP DATABASE \(name) WITH (FORCE)"); admin.close() }
-        var url = try XCTUnwrap(URLComponents(string: base))
-        url.path = "/" + name
-        return try XCTUnwrap(url.string)
+    /// The fixture with its new store in a fresh PostgreSQL database holding one row of acme, cohort `pilot`
+    /// (acme) created, and an application's connection to that database.
+    private func pilot() throws -> (MigrationFixture, CohortControl, PostgresConnection, Timestamp) {
+        let uri = try postgresDatabase(prefix: "refused")
+        let f = try MigrationFixture(self, newInto: uri)
+        try f.applyToNew(try f.journal("acme", ids: [1], age: 0))
+        let control = try CohortControl(config: f.config)
+        addTeardownBlock { control.state.close() }
+        let now = Quarantine.now()
+        _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
+        let app = try PostgresConnection(conninfo: uri, redactor: PostgresRedactor(conninfo: uri))
+        addTeardownBlock { app.close() }
+        return (f, control, app, now)
     }
 
     private func counts(_ f: MigrationFixture, _ cohort: String) -> [String] {
@@ -29,20 +29,12 @@ final class FenceRefusalCountTests: XCTestCase {
     }
 
     func testAPostgresStoreCountsEachRefusedWriteAndTandemsOwnWritesPassUncounted() throws {
-        let uri = try database()
-        let f = try MigrationFixture(self, newInto: uri)
-        try f.applyToNew(try f.journal("acme", ids: [1], age: 0))
-        let control = try CohortControl(config: f.config)
-        defer { control.state.close() }
-        let now = Quarantine.now()
-        _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
+        let (f, control, app, now) = try pilot()
         try f.recordCleanVerify(control, cohort: "pilot")
         _ = try control.advance(name: "pilot", to: .readsNew, who: "x", why: nil, now: now)
         let sqlite = "legacy n/a (SQLite cannot record a refused write; count it in the application)"
         XCTAssertEqual(counts(f, "pilot"), ["new 0", sqlite])
 
-        let app = try PostgresConnection(conninfo: uri, redactor: PostgresRedactor(conninfo: uri))
-        defer { app.close() }
         for n in 1...2 {
             XCTAssertThrowsError(try app.query("INSERT INTO orders (id, tenant) VALUES (\(10 + n), 'acme')")) {
                 XCTAssertTrue("\($0)".contains("tandem: tenant acme writes to the legacy store since \(now.rfc3339)"), "\($0)")
@@ -75,15 +67,7 @@ final class FenceRefusalCountTests: XCTestCase {
     /// An installation from before the counters (the old fence function, no sequence): the cohort shows no
     /// count (not a 0) until the installer runs again; then the fence counts.
     func testUpgradingAnInstallationWithoutCountersInstallsThem() throws {
-        let uri = try database()
-        let f = try MigrationFixture(self, newInto: uri)
-        try f.applyToNew(try f.journal("acme", ids: [1], age: 0))
-        let control = try CohortControl(config: f.config)
-        defer { control.state.close() }
-        let now = Quarantine.now()
-        _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
-        let app = try PostgresConnection(conninfo: uri, redactor: PostgresRedactor(conninfo: uri))
-        defer { app.close() }
+        let (f, control, app, _) = try pilot()
         // Back to what the previous version installed: its fence function, no counter.
         try app.query("""
             CREATE OR REPLACE FUNCTION _tandem_fence() RETURNS trigger LANGUAGE plpgsql AS $f$
@@ -109,14 +93,7 @@ final class FenceRefusalCountTests: XCTestCase {
 
     /// A counter the application's role may not use (or one dropped) never hides the fence's message.
     func testAMissingCounterStillRefusesWithTheFencesMessage() throws {
-        let uri = try database()
-        let f = try MigrationFixture(self, newInto: uri)
-        try f.applyToNew(try f.journal("acme", ids: [1], age: 0))
-        let control = try CohortControl(config: f.config)
-        defer { control.state.close() }
-        _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: Quarantine.now())
-        let app = try PostgresConnection(conninfo: uri, redactor: PostgresRedactor(conninfo: uri))
-        defer { app.close() }
+        let (f, _, app, _) = try pilot()
         try app.query("DROP SEQUENCE _tandem_refused_pilot")
         XCTAssertThrowsError(try app.query("INSERT INTO orders (id, tenant) VALUES (5, 'acme')")) {
             XCTAssertTrue("\($0)".contains("tandem: tenant acme writes to the legacy store since "), "\($0)")

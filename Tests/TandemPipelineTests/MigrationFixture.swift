@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemJournal
+import TandemPostgres
 import TandemSinks
 import TandemSQLite
 import TandemSources
@@ -74,5 +75,23 @@ struct MigrationFixture {
     func recordPassingDrill(_ control: CohortControl, cohort: String) throws {
         try control.state.save(DrillRecord(cohort: cohort, at: Quarantine.now(), passed: true, reason: "recorded by the test", cutOverPauseMs: nil,
                                            rollbackMs: nil, mappingVersion: try Verifier.mappingVersion(config.mapping)))
+    }
+}
+
+extension XCTestCase {
+    /// A fresh database in the test cluster (`TANDEM_TEST_POSTGRES`), dropped after the test, as a URI; skips
+    /// without a cluster (fails under CI).
+    func postgresDatabase(prefix: String) throws -> String {
+        guard let base = ProcessInfo.processInfo.environment["TANDEM_TEST_POSTGRES"], !base.isEmpty else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("TANDEM_TEST_POSTGRES is not set under CI=true") }
+            throw XCTSkip("TANDEM_TEST_POSTGRES is not set (scripts/postgres start)")
+        }
+        let admin = try PostgresConnection(conninfo: base, redactor: PostgresRedactor(conninfo: base))
+        let name = prefix + "_" + UUID().uuidString.prefix(8).lowercased()
+        try admin.query("CREATE DATABASE \(name)")
+        addTeardownBlock { _ = try? admin.query("DROP DATABASE \(name) WITH (FORCE)"); admin.close() }
+        var url = try XCTUnwrap(URLComponents(string: base))
+        url.path = "/" + name
+        return try XCTUnwrap(url.string)
     }
 }
