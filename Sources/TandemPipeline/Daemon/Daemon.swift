@@ -240,6 +240,7 @@ public final class Daemon: Sendable {
 
     var sinkWorkers: [SinkWorker] { sinks }
     var sourceWorker: SourceWorker { source }
+    var reverseWorker: ReverseWorker? { reverse }
     var runningConfig: DaemonConfig {
         get { running.withLock { $0 } }
         set { running.withLock { $0 = newValue } }

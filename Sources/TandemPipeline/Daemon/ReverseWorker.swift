@@ -22,6 +22,16 @@ final class ReverseWorker: Sendable {
     private let log: DaemonLog
     private let stop: Wakeup
     private let figures: Mutex<ReverseStatus>
+    /// What the ticker's watchdog reads (`wedged`).
+    private let progress = Mutex(Progress())
+
+    /// When the current pass began (nil between passes) and when the legacy store last advanced or had
+    /// nothing pending (or the flow was idle or retrying a fault: neither counts as wedged).
+    struct Progress {
+        var passSince: ContinuousClock.Instant?
+        var lastAdvance = ContinuousClock.now
+        var appliedSeq: UInt64 = 0
+    }
     /// The pause between passes that found nothing to do.
     static let idlePass: Duration = .milliseconds(50)
     /// The longest the worker trusts its view of the phases without reading the state file.
@@ -69,6 +79,7 @@ final class ReverseWorker: Sendable {
                 }
             }
             guard phases.active, phases.cutOver.isEmpty ? !drained : true else {
+                progress.withLock { $0.lastAdvance = .now }
                 figures.withLock { $0.state = "idle"; $0.reason = nil; $0.attempts = 0 }
                 writer?.close(); writer = nil
                 stop.wait(Self.idlePass)
@@ -81,8 +92,14 @@ final class ReverseWorker: Sendable {
                     writer = try JournalWriter(directory: journal)
                 }
                 guard let flow, let w = writer else { continue }
+                progress.withLock { $0.passSince = .now }
+                defer { progress.withLock { $0.passSince = nil } }
                 let (pass, applied) = try flow.pass(writer: w)
                 let head = w.lastSeq
+                progress.withLock { p in
+                    if applied != p.appliedSeq || applied >= head { p.lastAdvance = .now }
+                    p.appliedSeq = applied
+                }
                 if applied < head { behindSince = behindSince ?? .now } else { behindSince = nil }
                 let lag = behindSince.map { ContinuousClock.now - $0 }
                 let was = figures.withLock { f -> (String, Int) in
@@ -111,12 +128,27 @@ final class ReverseWorker: Sendable {
                 attempts += 1
                 if error is JournalError { writer?.close(); writer = nil }
                 let delay = config.retry.delay(attempt: attempts)
+                progress.withLock { $0.lastAdvance = .now }  // retrying a fault with back-off: degraded, not wedged
                 figures.withLock { $0.state = "degraded"; $0.reason = "\(error)"; $0.attempts = attempts }
                 log.warning("reverse replication degraded: \(error); retrying in \(SourceWorker.text(delay)) (attempt \(attempts));"
                             + " the forward flow goes on")
                 stop.wait(delay)
             }
         }
+    }
+
+    /// Why the reverse flow counts as wedged at `now` (nil: it is not), for the daemon's watchdog: a pass that
+    /// has not come back for over `bound` (a store that stopped answering), or events pending in the reverse
+    /// journal and none applied to the legacy store for over `bound`.
+    func wedged(now: ContinuousClock.Instant, bound: Duration) -> String? {
+        let (p, lag) = (progress.withLock { $0 }, status.lagEvents)
+        if let since = p.passSince, now - since > bound {
+            return "the reverse flow has not come back from a pass for over \(SourceWorker.text(bound))"
+        }
+        if lag > 0, now - p.lastAdvance > bound {
+            return "the reverse flow has applied nothing to the legacy store for over \(SourceWorker.text(bound)) with \(lag) events pending"
+        }
+        return nil
     }
 
     /// The state file's and its WAL's modification times and sizes (cheap: two stats).
