@@ -181,6 +181,7 @@ public final class Daemon: Sendable {
         stopFlag.fire()
         source.interrupt()
         for s in sinks { s.poke() }
+        reverse?.poke()
     }
 
     /// Whether `stop()` was called.

@@ -21,6 +21,10 @@ final class ReverseWorker: Sendable {
     private let config: DaemonConfig
     private let log: DaemonLog
     private let stop: Wakeup
+    /// Wakes the worker from a wait (a reload, the daemon's stop).
+    private let kick = Wakeup()
+    /// A config given by SIGHUP, taken at the top of the next pass.
+    private let reloaded: Mutex<DaemonConfig?> = Mutex(nil)
     private let figures: Mutex<ReverseStatus>
     /// What the ticker's watchdog reads (`wedged`).
     private let progress = Mutex(Progress())
@@ -52,7 +56,24 @@ final class ReverseWorker: Sendable {
         var active: Bool { !cutOver.isEmpty || rolledBack }
     }
 
+    /// SIGHUP: the flow is built again from `config` (the mapping in reverse, the back-off) before the next
+    /// pass, and a retry waiting out its back-off goes at once. The migration block itself needs a restart.
+    func reload(_ config: DaemonConfig) {
+        reloaded.withLock { $0 = config }
+        kick.fire()
+    }
+
+    /// Wakes the worker now (the daemon's stop).
+    func poke() { kick.fire() }
+
+    /// Waits `d`, cut short by the daemon's stop or a kick.
+    private func pause(_ d: Duration) {
+        if !stop.isFired { kick.wait(d) }
+        kick.reset()
+    }
+
     func run() {
+        var config = self.config
         guard let m = config.migration else { return }
         let journal = ReverseSetup.journal(config)
         var phases = Phases()
@@ -65,6 +86,10 @@ final class ReverseWorker: Sendable {
         var behindSince: ContinuousClock.Instant?
         defer { writer?.close() }
         while !stop.isFired {
+            if let c = reloaded.withLock({ r in defer { r = nil }; return r }) {
+                config = c; flow = nil; attempts = 0
+                log.notice("reverse replication: mapping \(c.mapping ?? "(none)") reloaded; the next pass uses it in reverse")
+            }
             let files = Self.stamp(m.state)
             if files != stamp || ContinuousClock.now - lastRead >= Self.rereadEvery {
                 stamp = files; lastRead = .now
@@ -82,7 +107,7 @@ final class ReverseWorker: Sendable {
                 progress.withLock { $0.lastAdvance = .now }
                 figures.withLock { $0.state = "idle"; $0.reason = nil; $0.attempts = 0 }
                 writer?.close(); writer = nil
-                stop.wait(Self.idlePass)
+                pause(Self.idlePass)
                 continue
             }
             do {
@@ -122,7 +147,7 @@ final class ReverseWorker: Sendable {
                         drained = true
                         log.notice("reverse replication drained: the legacy store holds every new-store change (seq \(head)); idle until a cohort cuts over")
                     }
-                    stop.wait(Self.idlePass)
+                    pause(Self.idlePass)
                 }
             } catch {
                 attempts += 1
@@ -132,7 +157,7 @@ final class ReverseWorker: Sendable {
                 figures.withLock { $0.state = "degraded"; $0.reason = "\(error)"; $0.attempts = attempts }
                 log.warning("reverse replication degraded: \(error); retrying in \(SourceWorker.text(delay)) (attempt \(attempts));"
                             + " the forward flow goes on")
-                stop.wait(delay)
+                pause(delay)
             }
         }
     }
