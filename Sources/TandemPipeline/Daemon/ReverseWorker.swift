@@ -84,6 +84,8 @@ final class ReverseWorker: Sendable {
         var writer: JournalWriter?
         var attempts = 0
         var behindSince: ContinuousClock.Instant?
+        var trimmedThrough: UInt64 = 0
+        var trimFailure: String?
         defer { writer?.close() }
         while !stop.isFired {
             if let c = reloaded.withLock({ r in defer { r = nil }; return r }) {
@@ -113,8 +115,10 @@ final class ReverseWorker: Sendable {
             do {
                 if flow == nil { flow = try ReverseSetup.flow(config) }
                 if writer == nil {
-                    try Journal.createIfMissing(at: journal)
-                    writer = try JournalWriter(directory: journal)
+                    var options = JournalOptions()
+                    if let size = config.segmentSize { options.segmentSize = size }  // segments roll as the forward journal's
+                    try Journal.createIfMissing(at: journal, options: options)
+                    writer = try JournalWriter(directory: journal, options: options)
                 }
                 guard let flow, let w = writer else { continue }
                 progress.withLock { $0.passSince = .now }
@@ -135,6 +139,10 @@ final class ReverseWorker: Sendable {
                     f.journaledTotal += UInt64(pass.journaled); f.appliedTotal += UInt64(pass.applied)
                     f.filteredTotal += UInt64(pass.filtered)
                     return was
+                }
+                if applied > trimmedThrough {
+                    trimmedThrough = applied
+                    trim(w, through: applied, failure: &trimFailure)
                 }
                 if was.0 == "degraded" { log.notice("reverse replication is running again after \(was.1) failed attempt\(was.1 == 1 ? "" : "s")") }
                 if pass.quarantined > 0 {
@@ -159,6 +167,23 @@ final class ReverseWorker: Sendable {
                             + " the forward flow goes on")
                 pause(delay)
             }
+        }
+    }
+
+    /// Drops the reverse journal's segments the legacy store has applied every event of (the newest stays: the
+    /// capture resumes from its head event). A failure is logged once and changes nothing else: the flow goes on,
+    /// the journal keeps more.
+    private func trim(_ w: JournalWriter, through applied: UInt64, failure: inout String?) {
+        do {
+            if let r = try w.truncateSegments(through: applied), let dropped = r.dropped {
+                log.info("reverse journal: dropped seqs \(dropped.lowerBound)…\(dropped.upperBound), applied to the legacy store;"
+                         + " it starts at seq \(r.firstSeq)")
+            }
+            failure = nil
+        } catch {
+            let line = "reverse journal: could not drop what the legacy store applied: \(error); it keeps it, trying again once the legacy store applies more"
+            if line != failure { log.warning(line) }
+            failure = line
         }
     }
 
