@@ -91,6 +91,20 @@ final class FenceRefusalCountTests: XCTestCase {
         XCTAssertEqual(counts(f, "pilot").first, "new 1")
     }
 
+    /// A cohort name too long for a PostgreSQL name with the prefix gets a shortened counter of its own.
+    func testALongCohortNameGetsItsOwnShortenedCounter() throws {
+        let (f, control, app, now) = try pilot()
+        let long = String(repeating: "b", count: 40) + "-" + String(repeating: "c", count: 23)  // 64 bytes
+        _ = try control.create(name: long, selection: .tenants(["bolt"]), who: "x", why: nil, now: now)
+        let counters = try app.query("SELECT sequencename FROM pg_sequences WHERE sequencename LIKE '\\_tandem\\_refused\\_%' ORDER BY 1")
+        let names = (0..<counters.count).compactMap { counters[$0, 0] }
+        XCTAssertEqual(names.count, 2, "\(names)")
+        XCTAssertTrue(names.allSatisfy { $0.utf8.count <= 63 }, "\(names)")
+        XCTAssertThrowsError(try app.query("INSERT INTO orders (id, tenant) VALUES (7, 'bolt')"))
+        XCTAssertEqual(counts(f, long).first, "new 1")
+        XCTAssertEqual(counts(f, "pilot").first, "new 0")
+    }
+
     /// A counter the application's role may not use (or one dropped) never hides the fence's message.
     func testAMissingCounterStillRefusesWithTheFencesMessage() throws {
         let (f, _, app, _) = try pilot()
