@@ -147,8 +147,8 @@ public final class Daemon: Sendable {
         threads.enter()
         Thread.detachNewThread { [self] in ticker.run(self); threads.leave() }
         if config.migration != nil {
-            threads.enter()
-            Thread.detachNewThread { [self] in watchRefusals(); threads.leave() }
+            // Not in `threads`: it only reads, so a stop never waits for a store that is slow to answer it.
+            Thread.detachNewThread { [self] in watchRefusals() }
         }
         notifier.ready()
         log.notice("ready: head seq \(journal.lastSeq); \(sinks.count) sink\(sinks.count == 1 ? "" : "s") applying")
