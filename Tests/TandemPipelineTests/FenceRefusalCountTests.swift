@@ -105,6 +105,19 @@ final class FenceRefusalCountTests: XCTestCase {
         XCTAssertEqual(counts(f, "pilot").first, "new 0")
     }
 
+    /// The daemon's reader keeps its connection between reads and opens a new one after it broke.
+    func testTheReaderReconnectsAfterItsConnectionBroke() throws {
+        let (f, _, app, _) = try pilot()
+        let reader = RefusalReader()
+        let store = try XCTUnwrap(CohortControl.stores(config: f.config, migration: try XCTUnwrap(f.config.migration)).first)
+        XCTAssertEqual(reader.read(store, cohorts: ["pilot"])["pilot"], .counted(0))
+        try app.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        XCTAssertThrowsError(try app.query("INSERT INTO orders (id, tenant) VALUES (5, 'acme')"))
+        let once = reader.read(store, cohorts: ["pilot"])["pilot"]
+        if case .unknown(let why)? = once { XCTAssertTrue(why.hasPrefix("the store did not answer: "), why) } else { XCTAssertEqual(once, .counted(1)) }
+        XCTAssertEqual(reader.read(store, cohorts: ["pilot"])["pilot"], .counted(1))
+    }
+
     /// A counter the application's role may not use (or one dropped) never hides the fence's message.
     func testAMissingCounterStillRefusesWithTheFencesMessage() throws {
         let (f, _, app, _) = try pilot()

@@ -230,10 +230,11 @@ public final class Daemon: Sendable {
     /// (`/status`, `/metrics`, the timeline), on its own thread: a store that is slow to answer holds up neither
     /// the ticker's watchdog ping nor `/status`.
     func watchRefusals() {
+        let reader = RefusalReader()  // one connection per PostgreSQL store, kept between reads
         repeat {
             let config = runningConfig
             let cohorts = controlRoom.current(config)?.cohorts.map(\.name) ?? []
-            controlRoom.noteRefusals(CohortStatus.refusals(config: config, cohorts: cohorts), at: Quarantine.now())
+            controlRoom.noteRefusals(CohortStatus.refusals(config: config, cohorts: cohorts, reader: reader), at: Quarantine.now())
         } while !stopFlag.wait(settings.refusalsEvery)
     }
 

@@ -35,11 +35,11 @@ public struct CohortStatus: Sendable, Hashable {
         return cohorts.map { CohortStatus($0, state: state) }
     }
 
-    /// Each of `cohorts`' refusal counts in both stores of `config`'s migration (new first), read now: a
-    /// connection to each PostgreSQL store, none to a SQLite one.
-    public static func refusals(config: DaemonConfig, cohorts: [String]) -> [String: [StoreRefusals]] {
+    /// Each of `cohorts`' refusal counts in both stores of `config`'s migration (new first), read now through
+    /// `reader` (its connections to the PostgreSQL stores; none to a SQLite one).
+    public static func refusals(config: DaemonConfig, cohorts: [String], reader: RefusalReader = RefusalReader()) -> [String: [StoreRefusals]] {
         guard let m = config.migration, !cohorts.isEmpty else { return [:] }
-        let perStore = CohortControl.stores(config: config, migration: m).map { ($0.role, $0.refusals(cohorts: cohorts)) }
+        let perStore = CohortControl.stores(config: config, migration: m).map { ($0.role, reader.read($0, cohorts: cohorts)) }
         return Dictionary(uniqueKeysWithValues: cohorts.map { c in
             (c, perStore.map { StoreRefusals(role: $0.0, count: $0.1[c] ?? .unknown("not read")) })
         })

@@ -41,22 +41,37 @@ public struct StoreRefusals: Sendable, Hashable {
     public init(role: StoreRole, count: RefusalCount) { self.role = role; self.count = count }
 }
 
-extension RoutingStore {
-    /// The refusal count of each of `cohorts` in this store, by cohort (never throws: a store that cannot be
-    /// read gives `.unknown` with the reason, a SQLite store `.notCountable`).
-    public func refusals(cohorts: [String]) -> [String: RefusalCount] {
-        switch spec.kind {
-        case .sqlite:
+/// Reads the stores' refusal counters again and again (the daemon, every few seconds) over one connection per
+/// PostgreSQL store, kept open between reads and opened again after a failure.
+///
+/// - Important: not `Sendable` (it holds the connections); one thread's.
+public final class RefusalReader {
+    private var connections: [String: PostgresConnection] = [:]
+
+    /// No connection yet.
+    public init() {}
+
+    deinit { for c in connections.values { c.close() } }
+
+    /// The refusal count of each of `cohorts` in `store`, by cohort (`.unknown` with the reason when the store
+    /// cannot be read, `.notCountable` for a SQLite store).
+    public func read(_ store: RoutingStore, cohorts: [String]) -> [String: RefusalCount] {
+        guard case .postgres(let conninfo) = store.spec.kind else {
             return Dictionary(uniqueKeysWithValues: cohorts.map { ($0, .notCountable(RefusalCount.sqliteReason)) })
-        case .postgres(let conninfo):
-            do {
-                let c = try PostgresRouting(conninfo: conninfo, role: role).connect()
-                defer { c.close() }
-                return try PostgresRefusalCounters.read(c, cohorts: cohorts)
-            } catch {
-                let why = "the store did not answer: \(error)"
-                return Dictionary(uniqueKeysWithValues: cohorts.map { ($0, .unknown(why)) })
+        }
+        do {
+            let c: PostgresConnection
+            if let open = connections[conninfo], !open.isBroken { c = open } else {
+                connections[conninfo]?.close()
+                c = try PostgresRouting(conninfo: conninfo, role: store.role).connect()
+                connections[conninfo] = c
             }
+            return try PostgresRefusalCounters.read(c, cohorts: cohorts)
+        } catch {
+            connections[conninfo]?.close()
+            connections[conninfo] = nil
+            let why = "the store did not answer: \(error)"
+            return Dictionary(uniqueKeysWithValues: cohorts.map { ($0, .unknown(why)) })
         }
     }
 }
