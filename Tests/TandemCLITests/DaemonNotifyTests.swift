@@ -59,12 +59,7 @@ final class DaemonNotifyTests: DaemonTestCase {
         defer { if d.process.isRunning { d.signal(SIGKILL); d.process.waitUntilExit() } }
         XCTAssertTrue(socket.receive(until: { $0.contains("READY=1") }, timeout: 30).matched, d.log)
         waitUntil("the legacy row replicated") { sqliteRows().contains("acme") }
-        for step in [["cohort", "create", "pilot", "--tenants", "acme"], ["cohort", "advance", "pilot", "--to", "shadow"],
-                     ["verify", "--cohort", "pilot", "--settle", "0.2"], ["drill", "--cohort", "pilot"],
-                     ["cohort", "advance", "pilot", "--to", "cut-over"]] {
-            let r = try CLI.run(step + ["--config", configPath])
-            XCTAssertEqual(r.status, 0, "\(step): \(r.stdout) \(r.stderr)")
-        }
+        try cutOverPilotWithTheCLI()
         let lock = try CohortCrashTests.WriteLock(legacy)
         _ = try sqlite3(newDB, "INSERT INTO items VALUES (20001, 'acme', 'n', 1);")
         d.waitForLog("pipeline wedged: the reverse flow has not come back from a pass for over 2 s", timeout: 20)

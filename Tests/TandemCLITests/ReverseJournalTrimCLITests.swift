@@ -25,12 +25,7 @@ final class ReverseJournalTrimCLITests: DaemonTestCase {
         defer { if d.process.isRunning { d.signal(SIGKILL); d.process.waitUntilExit() } }
         d.waitForLog("ready:")
         waitUntil("the legacy row replicated") { sqliteRows().contains("acme") }
-        for step in [["cohort", "create", "pilot", "--tenants", "acme"], ["cohort", "advance", "pilot", "--to", "shadow"],
-                     ["verify", "--cohort", "pilot", "--settle", "0.2"], ["drill", "--cohort", "pilot"],
-                     ["cohort", "advance", "pilot", "--to", "cut-over"]] {
-            let r = try tandem(step)
-            XCTAssertEqual(r.status, 0, "\(step): \(r.stdout) \(r.stderr)")
-        }
+        try cutOverPilotWithTheCLI()
         let long = String(repeating: "x", count: 200)
         let inserts = (20001...20060).map { "INSERT INTO items VALUES (\($0), 'acme', '\(long)', 1);" }.joined()
         _ = try sqlite3(newDB, inserts)

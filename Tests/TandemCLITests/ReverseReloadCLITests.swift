@@ -21,12 +21,7 @@ final class ReverseReloadCLITests: DaemonTestCase {
         defer { if d.process.isRunning { d.signal(SIGKILL); d.process.waitUntilExit() } }
         d.waitForLog("ready:")
         waitUntil("the legacy row replicated") { sqliteRows().contains("acme") }
-        for step in [["cohort", "create", "pilot", "--tenants", "acme"], ["cohort", "advance", "pilot", "--to", "shadow"],
-                     ["verify", "--cohort", "pilot", "--settle", "0.2"], ["drill", "--cohort", "pilot"],
-                     ["cohort", "advance", "pilot", "--to", "cut-over"]] {
-            let r = try tandem(step)
-            XCTAssertEqual(r.status, 0, "\(step): \(r.stdout) \(r.stderr)")
-        }
+        try cutOverPilotWithTheCLI()
         _ = try sqlite3(newDB, "UPDATE items SET name = 'n1', qty = 2 WHERE id = 1;")
         waitUntil("the first change in legacy") { legacyRow() == "n1|2\n" }
 

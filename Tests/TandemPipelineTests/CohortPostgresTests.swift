@@ -43,14 +43,9 @@ final class ReverseDrainPostgresTests: XCTestCase {
     func testRollbackBringsThePostgresNewStoresWritesBackToLegacy() throws {
         let uri = try postgresDatabase(prefix: "reverse")
         let f = try MigrationFixture(self, newInto: uri)
-        try f.applyToNew(try f.journal("acme", ids: [1], age: 0))
-        let control = try CohortControl(config: f.config)
-        defer { control.state.close() }
         let now = Quarantine.now()
-        _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
-        try f.recordCleanVerify(control, cohort: "pilot")
-        try f.recordPassingDrill(control, cohort: "pilot")
-        _ = try control.advance(name: "pilot", to: .cutOver, who: "x", why: nil, now: now)
+        let control = try f.pilotInCutOver(now: now)
+        defer { control.state.close() }
         let app = try PostgresConnection(conninfo: uri, redactor: PostgresRedactor(conninfo: uri))
         defer { app.close() }
         try app.query("INSERT INTO orders (id, tenant) VALUES (60, 'acme')")

@@ -62,6 +62,18 @@ struct MigrationFixture {
         try sink.apply(events, journalID: Journal.manifest(at: journal).journalID.uuidString)
     }
 
+    /// Cohort `pilot` (tenant acme, one row of it in the new store) moved to `cut-over` with a recorded clean
+    /// verify and passing drill; the caller closes the control's state file.
+    func pilotInCutOver(now: Timestamp) throws -> CohortControl {
+        try applyToNew(try journal("acme", ids: [1], age: 0))
+        let control = try CohortControl(config: config)
+        _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
+        try recordCleanVerify(control, cohort: "pilot")
+        try recordPassingDrill(control, cohort: "pilot")
+        _ = try control.advance(name: "pilot", to: .cutOver, who: "x", why: nil, now: now)
+        return control
+    }
+
     /// Records a clean verify of the cohort, as `tandem verify --cohort NAME` does: the tests of other gates and
     /// phases pass the verify gate with it (VerifyTests compare real stores and test the gate).
     func recordCleanVerify(_ control: CohortControl, cohort: String) throws {

@@ -38,14 +38,9 @@ final class ReverseStatusTests: XCTestCase {
         XCTAssertEqual(DaemonStatus.offline(config: f.config).reverse?.line,
                        "reverse: stopped, journal \(f.journal)-reverse, head seq 0, legacy applied seq 0, lag 0 events (0.0 s),"
                        + " 0 tenants in cut-over, 0 changes of other tenants filtered; the daemon is not running")
-        try f.applyToNew(try f.journal("acme", ids: [1], age: 0))
-        let control = try CohortControl(config: f.config)
-        defer { control.state.close() }
         let now = Quarantine.now()
-        _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
-        try f.recordCleanVerify(control, cohort: "pilot")
-        try f.recordPassingDrill(control, cohort: "pilot")
-        _ = try control.advance(name: "pilot", to: .cutOver, who: "x", why: nil, now: now)
+        let control = try f.pilotInCutOver(now: now)
+        defer { control.state.close() }
         let new = try Database(path: f.newPath)
         try new.execute("INSERT INTO orders (id, tenant) VALUES (50, 'acme')")
         _ = try ReverseSetup.flow(f.config).runOnce()
