@@ -18,7 +18,7 @@ extension DaemonStatus {
     /// started, rates and conflicts are 0 (they belong to a running daemon); parked events are counted from the sink's
     /// parked list beside the journal. When a sink's
     /// store cannot be read, its applied seq is the journal's consumer record of the same name, if any. With a
-    /// migration block, the reverse flow too (`reverseStatus`).
+    /// migration block, the reverse flow too (`reverseStatus`) and each cohort's refused writes (read from the stores).
     /// Never throws for a store or a journal it cannot read: that becomes the component's reason.
     public static func offline(config: DaemonConfig, now: Timestamp = Quarantine.now()) -> DaemonStatus {
         let notRunning = notRunningReason
@@ -50,6 +50,8 @@ extension DaemonStatus {
         let sinks = config.sinks.map { sinkStatus($0, journal: journal, stats: stats, now: now) }
         var status = DaemonStatus(live: false, takenAt: now, source: source, journal: journal, sinks: sinks)
         status.cohorts = CohortStatus.read(config)
+        let refused = CohortStatus.refusals(config: config, cohorts: status.cohorts.map(\.name))
+        for i in status.cohorts.indices { status.cohorts[i].refused = refused[status.cohorts[i].name] ?? [] }
         status.reverse = reverseStatus(config, now: now)
         return status
     }
