@@ -61,6 +61,21 @@ extension JournalWriter {
         }
     }
 
+    /// Drops the whole segments every event of which is at or below `seq` (what every consumer has applied),
+    /// never the newest segment: the journal keeps its head event, from which a source resumes. No segment is
+    /// rewritten (the journal then starts at a segment's base). Returns nil when no segment qualifies.
+    /// - Throws: as `truncate(before:)`: refused, naming the consumer, when one has applied less.
+    @discardableResult
+    public func truncateSegments(through seq: UInt64) throws -> TruncationResult? {
+        let (first, last, bases) = try withExclusiveAccess {
+            (try ManifestStore(directory: directory, fs: fs).read().firstSeq, nextSeq - 1, try JournalFiles.segments(in: directory, fs: fs))
+        }
+        // A segment based at b holds b… up to the next base: the journal may start at the newest base ≤ seq + 1
+        // that holds an event (≤ last: a segment rolled but still empty would leave the journal without its head).
+        guard seq < UInt64.max, let base = bases.last(where: { $0 <= seq + 1 && $0 <= last }), base > first else { return nil }
+        return try truncate(before: base)
+    }
+
     /// Drops the tail: afterwards the last seq is `seq` and appends continue at `seq + 1`.
     ///
     /// Refuses, naming the consumer, when a registered consumer has applied beyond `seq`, unless

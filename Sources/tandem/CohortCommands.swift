@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemPipeline
+import TandemSinks
 import TandemSources
 
 /// `tandem cohort create|list|show|advance|pause|resume|rollback`: tenants moving to the new store in groups.
@@ -110,6 +111,8 @@ enum CohortCommands {
             let lagSeconds = lag?.oldestPending.map { age($0, now) } ?? 0
             let verified = try control.state.lastVerify(cohort: name)
             let drilled = try control.state.lastDrill(cohort: name)
+            // Read from each store now (a PostgreSQL store's counter; a SQLite store cannot count).
+            let refused = CohortStatus.refusals(config: control.config, cohorts: [name])[name] ?? []
             if args.flag("--json") {
                 let g = gates.map { r -> JSONValue in
                     .object([("gate", .string(r.gate)), ("passed", .bool(r.passed)), ("detail", .string(r.detail)),
@@ -131,7 +134,7 @@ enum CohortCommands {
                             ("moving", moment.map { m in .object([("action", .string(m.action)), ("to", .string(m.to.rawValue)),
                                                                   ("step", .string(m.step)), ("since", .string(m.startedAt.rfc3339)),
                                                                   ("pid", .int(Int64(m.pid)))]) } ?? .null),
-                            ("gates", .array(g)), ("timeline", .array(t))]
+                            ("fencedWritesRefused", CohortStatus.json(refused)), ("gates", .array(g)), ("timeline", .array(t))]
                 Output.out(JSONValue.object(members).description + "\n")
                 return 0
             }
@@ -147,6 +150,7 @@ enum CohortCommands {
                 out += "  forward lag: \(plural(lag.pendingEvents, "event")) of its tenants not yet in the new store"
                     + (lag.pendingEvents > 0 ? String(format: ", the oldest %.1f s old", lagSeconds) : "") + " (sink at seq \(lag.appliedSeq))\n"
             }
+            if !refused.isEmpty { out += "  fenced writes refused: \(CohortStatus.text(refused))\n" }
             if let v = verified { out += "  last verify \(ageText(age(v.at, now))) ago: \(v.summary)\n" }
             if let d = drilled { out += "  last drill \(ageText(age(d.at, now))) ago: \(d.passed ? "passed" : "FAILED"): \(d.reason)\n" }
             out += "gates:\n"

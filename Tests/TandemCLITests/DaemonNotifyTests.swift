@@ -46,6 +46,32 @@ final class DaemonNotifyTests: DaemonTestCase {
         XCTAssertEqual(d.process.terminationStatus, 0, d.log)
     }
 
+    /// The watchdog covers the reverse flow too: a cohort in cut-over whose reverse pass cannot get the legacy
+    /// store's write lock (another process holds it, each attempt waiting out the 5 s busy timeout) while a
+    /// new-store change waits is wedged: the pings are withheld, the log naming the reverse flow; once the lock is
+    /// released the change reaches legacy and the pings go on.
+    func testTheWatchdogCoversTheReverseFlow() throws {
+        try writeMigrationConfig()
+        // In WAL mode already: the reverse pass's write then waits out the busy timeout (a switch to WAL would fail at once).
+        _ = try sqlite3(legacy, "PRAGMA journal_mode=WAL; INSERT INTO items VALUES (1, 'acme', 'a', 1);")
+        let socket = try NotifySocket(path: "/tmp/tandem-notify-\(UUID().uuidString.prefix(8)).sock")
+        let d = try startDaemon(environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "2000000"])
+        defer { if d.process.isRunning { d.signal(SIGKILL); d.process.waitUntilExit() } }
+        XCTAssertTrue(socket.receive(until: { $0.contains("READY=1") }, timeout: 30).matched, d.log)
+        waitUntil("the legacy row replicated") { sqliteRows().contains("acme") }
+        try cutOverPilotWithTheCLI()
+        let lock = try CohortCrashTests.WriteLock(legacy)
+        _ = try sqlite3(newDB, "INSERT INTO items VALUES (20001, 'acme', 'n', 1);")
+        d.waitForLog("pipeline wedged: the reverse flow has not come back from a pass for over 2 s", timeout: 20)
+        XCTAssertTrue(d.log.contains("withholding the systemd watchdog ping"), d.log)
+        lock.release()
+        waitUntil("the new-store write in legacy") { (try? sqlite3(legacy, "SELECT id FROM items WHERE id = 20001"))?.contains("20001") == true }
+        XCTAssertTrue(socket.receive(until: { $0.contains("WATCHDOG=1") }, timeout: 15).matched, "pings did not resume: \(d.log)")
+        d.waitForLog("pipeline moves again")
+        d.signal(SIGTERM)
+        XCTAssertNotNil(d.waitForExit())
+    }
+
     /// Promise: where systemd runs, `tandem run` works as a transient Type=notify unit. Skipped, with the
     /// reason, where `systemd-run` cannot start units (a container without systemd as init).
     func testUnderSystemdRunForReal() throws {

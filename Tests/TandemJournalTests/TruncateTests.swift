@@ -18,6 +18,26 @@ final class TruncateTests: XCTestCase {
         w.close()
     }
 
+    /// Only whole segments every event of which is at or below the seq go; the newest segment (the head) stays
+    /// even when everything was applied; a consumer behind refuses it.
+    func testTruncateSegmentsDropsOnlyWholeSegmentsAndKeepsTheHead() throws {
+        let w = try JournalWriter(directory: dir, options: options)
+        defer { w.close() }
+        let bases = try JournalFiles.segments(in: dir, fs: PosixFileSystem())
+        XCTAssertGreaterThan(bases.count, 3, "small segments: several of them")
+        XCTAssertNil(try w.truncateSegments(through: bases[1] - 2), "the first segment still holds an unapplied event")
+        XCTAssertEqual(try w.truncateSegments(through: bases[1] - 1)?.dropped, 1...(bases[1] - 1))
+        XCTAssertEqual(try JournalFiles.segments(in: dir, fs: PosixFileSystem()), Array(bases.dropFirst()))
+        try Journal.setConsumerApplied("legacy", seq: bases[2], at: dir)
+        XCTAssertThrowsError(try w.truncateSegments(through: 100)) { XCTAssertTrue("\($0)".contains("consumer \"legacy\""), "\($0)") }
+        try Journal.setConsumerApplied("legacy", seq: 100, at: dir)
+        XCTAssertEqual(try w.truncateSegments(through: 100)?.firstSeq, bases.last)
+        XCTAssertEqual(try JournalFiles.segments(in: dir, fs: PosixFileSystem()), [bases.last!])
+        XCTAssertNil(try w.truncateSegments(through: 100), "the newest segment stays: it holds the head")
+        XCTAssertEqual(try readAll(dir, options: options).last, journaled(100))
+        XCTAssertEqual(try w.append(sampleEvent(101)), 101)
+    }
+
     func testBeforeRefusesNamingTheConsumerThenForces() throws {
         try Journal.setConsumerApplied("sqlite-main", seq: 30, at: dir)
         try Journal.setConsumerApplied("pg", seq: 80, at: dir)

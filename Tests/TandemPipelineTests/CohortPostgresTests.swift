@@ -10,19 +10,10 @@ import XCTest
 /// The new store on PostgreSQL: each phase is published to its `_tandem_routing` and its fence follows.
 final class CohortPostgresTests: XCTestCase {
     func testRoutingAndFenceOfAPostgresNewStoreFollowThePhase() throws {
-        guard let base = ProcessInfo.processInfo.environment["TANDEM_TEST_POSTGRES"], !base.isEmpty else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("TANDEM_TEST_POSTGRES is not set under CI=true") }
-            throw XCTSkip("TANDEM_TEST_POSTGRES is not set (scripts/postgres start)")
-        }
-        let admin = try PostgresConnection(conninfo: base, redactor: PostgresRedactor(conninfo: base))
-        let name = "cohort_" + UUID().uuidString.prefix(8).lowercased()
-        try admin.query("CREATE DATABASE \(name)")
-        addTeardownBlock { _ = try? admin.query("DROP DATABASE \(name) WITH (FORCE)"); admin.close() }
-        var url = try XCTUnwrap(URLComponents(string: base))
-        url.path = "/" + name
-        let f = try MigrationFixture(self, newInto: try XCTUnwrap(url.string))
+        let uri = try postgresDatabase(prefix: "cohort")
+        let f = try MigrationFixture(self, newInto: uri)
         try f.applyToNew(try f.journal("acme", ids: [1], age: 0))
-        let app = try PostgresConnection(conninfo: url.string!, redactor: PostgresRedactor(conninfo: url.string!))
+        let app = try PostgresConnection(conninfo: uri, redactor: PostgresRedactor(conninfo: uri))
         defer { app.close() }
 
         let control = try CohortControl(config: f.config)
@@ -50,26 +41,11 @@ final class CohortPostgresTests: XCTestCase {
 /// what the application wrote there back to the legacy store before the flip.
 final class ReverseDrainPostgresTests: XCTestCase {
     func testRollbackBringsThePostgresNewStoresWritesBackToLegacy() throws {
-        guard let base = ProcessInfo.processInfo.environment["TANDEM_TEST_POSTGRES"], !base.isEmpty else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("TANDEM_TEST_POSTGRES is not set under CI=true") }
-            throw XCTSkip("TANDEM_TEST_POSTGRES is not set (scripts/postgres start)")
-        }
-        let admin = try PostgresConnection(conninfo: base, redactor: PostgresRedactor(conninfo: base))
-        let name = "reverse_" + UUID().uuidString.prefix(8).lowercased()
-        try admin.query("CREATE DATABASE \(name)")
-        addTeardownBlock { _ = try? admin.query("DROP DATABASE \(name) WITH (FORCE)"); admin.close() }
-        var url = try XCTUnwrap(URLComponents(string: base))
-        url.path = "/" + name
-        let uri = try XCTUnwrap(url.string)
+        let uri = try postgresDatabase(prefix: "reverse")
         let f = try MigrationFixture(self, newInto: uri)
-        try f.applyToNew(try f.journal("acme", ids: [1], age: 0))
-        let control = try CohortControl(config: f.config)
-        defer { control.state.close() }
         let now = Quarantine.now()
-        _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
-        try f.recordCleanVerify(control, cohort: "pilot")
-        try f.recordPassingDrill(control, cohort: "pilot")
-        _ = try control.advance(name: "pilot", to: .cutOver, who: "x", why: nil, now: now)
+        let control = try f.pilotInCutOver(now: now)
+        defer { control.state.close() }
         let app = try PostgresConnection(conninfo: uri, redactor: PostgresRedactor(conninfo: uri))
         defer { app.close() }
         try app.query("INSERT INTO orders (id, tenant) VALUES (60, 'acme')")

@@ -1,6 +1,7 @@
 import Foundation
 import TandemCore
 import TandemJournal
+import TandemPostgres
 import TandemSinks
 import TandemSQLite
 import TandemSources
@@ -61,6 +62,18 @@ struct MigrationFixture {
         try sink.apply(events, journalID: Journal.manifest(at: journal).journalID.uuidString)
     }
 
+    /// Cohort `pilot` (tenant acme, one row of it in the new store) moved to `cut-over` with a recorded clean
+    /// verify and passing drill; the caller closes the control's state file.
+    func pilotInCutOver(now: Timestamp) throws -> CohortControl {
+        try applyToNew(try journal("acme", ids: [1], age: 0))
+        let control = try CohortControl(config: config)
+        _ = try control.create(name: "pilot", selection: .tenants(["acme"]), who: "x", why: nil, now: now)
+        try recordCleanVerify(control, cohort: "pilot")
+        try recordPassingDrill(control, cohort: "pilot")
+        _ = try control.advance(name: "pilot", to: .cutOver, who: "x", why: nil, now: now)
+        return control
+    }
+
     /// Records a clean verify of the cohort, as `tandem verify --cohort NAME` does: the tests of other gates and
     /// phases pass the verify gate with it (VerifyTests compare real stores and test the gate).
     func recordCleanVerify(_ control: CohortControl, cohort: String) throws {
@@ -74,5 +87,23 @@ struct MigrationFixture {
     func recordPassingDrill(_ control: CohortControl, cohort: String) throws {
         try control.state.save(DrillRecord(cohort: cohort, at: Quarantine.now(), passed: true, reason: "recorded by the test", cutOverPauseMs: nil,
                                            rollbackMs: nil, mappingVersion: try Verifier.mappingVersion(config.mapping)))
+    }
+}
+
+extension XCTestCase {
+    /// A fresh database in the test cluster (`TANDEM_TEST_POSTGRES`), dropped after the test, as a URI; skips
+    /// without a cluster (fails under CI).
+    func postgresDatabase(prefix: String) throws -> String {
+        guard let base = ProcessInfo.processInfo.environment["TANDEM_TEST_POSTGRES"], !base.isEmpty else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("TANDEM_TEST_POSTGRES is not set under CI=true") }
+            throw XCTSkip("TANDEM_TEST_POSTGRES is not set (scripts/postgres start)")
+        }
+        let admin = try PostgresConnection(conninfo: base, redactor: PostgresRedactor(conninfo: base))
+        let name = prefix + "_" + UUID().uuidString.prefix(8).lowercased()
+        try admin.query("CREATE DATABASE \(name)")
+        addTeardownBlock { _ = try? admin.query("DROP DATABASE \(name) WITH (FORCE)"); admin.close() }
+        var url = try XCTUnwrap(URLComponents(string: base))
+        url.path = "/" + name
+        return try XCTUnwrap(url.string)
     }
 }

@@ -72,7 +72,7 @@ svg { width:100%; height:120px; background:#fcfcfd; border:1px solid #eaecf0; bo
 #timeline ol { list-style:none; margin:0; padding:0; max-height:260px; overflow:auto; font-size:12px; }
 #timeline li { padding:3px 0; border-bottom:1px solid #f2f4f7; }
 #timeline time { color:var(--muted); margin-right:8px; font-variant-numeric: tabular-nums; }
-#timeline li.incident { color:var(--warn); }
+#timeline li.incident, #timeline li.refused { color:var(--warn); }
 #timeline li.rollback { color:var(--bad); }
 #operator { display:none; gap:8px; align-items:center; font-size:12px; }
 body[data-actions="on"] #operator { display:flex; }
@@ -132,6 +132,12 @@ function age(at, now) {
 }
 function num(n) { return Number(n).toLocaleString("en-US"); }
 function lagText(l) { return l ? num(l.events) + " ev · " + Number(l.seconds).toFixed(1) + " s (" + l.basis + " " + l.sink + ")" : "—"; }
+// Per store: a count, or why there is none ("n/a (SQLite cannot record …)": never shown as 0).
+function refusedText(r) {
+  if (!r) return "—";
+  return Object.entries(r).map(([store, x]) => store + " " + (x.count !== null ? num(x.count)
+    : (x.countable ? "unknown" : "n/a") + (x.reason ? " (" + x.reason + ")" : ""))).join(" · ");
+}
 function check(c, now) { return c ? [(c.passed ? "pass" : "FAIL") + ", " + age(c.at, now), c.passed ? "pass" : "fail"] : ["none", "muted"]; }
 
 function renderCohorts(s) {
@@ -152,6 +158,7 @@ function renderCohorts(s) {
       fact("verify", v[0], v[1]), fact("drill", d[0], d[1]),
       fact("notices", n.sent + " sent, " + n.delivered + " delivered, " + n.bounced + " bounced (" + n.tenants + " tenants)", n.bounced ? "warn" : ""),
       fact("last cut-over pause", c.lastPauseMs == null ? "—" : Math.round(c.lastPauseMs) + " ms"),
+      fact("fenced writes refused", refusedText(c.fencedWritesRefused)),
       fact("in phase since", age(c.since, s.takenAt)));
     const next = c.next || { phase: null, gates: [], blocker: null };
     const gates = (next.gates || []).map(g => g.name + " " + (g.passed === null ? "unchecked" : (g.passed ? "✓" : "✗"))).join(", ");

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TandemCore
+import TandemSinks
 import TandemSources
 
 /// One line of the control room's timeline: a cohort's phase change, pause or rollback from the state file,
@@ -8,7 +9,8 @@ import TandemSources
 public struct TimelineItem: Sendable, Hashable {
     /// When.
     public var at: Timestamp
-    /// `create`, `advance`, `rollback`, `pause`, `resume` (from the state file) or `incident`.
+    /// `create`, `advance`, `rollback`, `pause`, `resume` (from the state file), `incident`, or `refused` (a
+    /// store's refusal counter for the cohort rose since the daemon's last read).
     public var kind: String
     /// The cohort (nil for an incident).
     public var cohort: String?
@@ -48,6 +50,12 @@ public final class ControlRoomState: Sendable {
         var read: Read?
         var reading = false
         var history: StatusHistory
+        /// The last refusal counts read, by cohort.
+        var refusals: [String: [StoreRefusals]] = [:]
+        /// The last counted value of each cohort and store (kept across a read that did not answer).
+        var lastCounted: [String: Int64] = [:]
+        /// The `refused` timeline lines, oldest first, at most `timelineLimit`.
+        var refusalItems: [TimelineItem] = []
     }
 
     private let cache: Mutex<Cache>
@@ -63,6 +71,28 @@ public final class ControlRoomState: Sendable {
         cache.withLock { $0.history.observe(status, now: now) }
     }
 
+    /// Takes the refusal counts read now (by cohort; the daemon's refusal reader calls this): `fill` shows them,
+    /// and each counter that rose since its last counted value adds a `refused` line to the timeline (the first
+    /// value seen is the baseline: a daemon does not announce the refusals of before its start).
+    public func noteRefusals(_ counts: [String: [StoreRefusals]], at: Timestamp) {
+        cache.withLock { c in
+            for (cohort, stores) in counts.sorted(by: { $0.key < $1.key }) {
+                for s in stores {
+                    guard let now = s.count.count else { continue }
+                    let key = cohort + "\u{0}" + s.role.rawValue
+                    defer { c.lastCounted[key] = now }
+                    guard let before = c.lastCounted[key], now > before else { continue }
+                    let n = now - before
+                    c.refusalItems.append(TimelineItem(
+                        at: at, kind: "refused", cohort: cohort,
+                        text: "cohort \(cohort): the \(s.role.rawValue) store's fence refused \(n) application write\(n == 1 ? "" : "s") (\(now) in all)"))
+                }
+            }
+            if c.refusalItems.count > Self.timelineLimit { c.refusalItems.removeFirst(c.refusalItems.count - Self.timelineLimit) }
+            c.refusals = counts
+        }
+    }
+
     /// Fills the cohorts, timeline and history of `status` (a daemon's live one, its sinks measured).
     public func fill(_ status: inout DaemonStatus, config: DaemonConfig) {
         let read = current(config)
@@ -75,15 +105,17 @@ public final class ControlRoomState: Sendable {
             let lag = LagFigure(basis: "reverse", sink: "reverse", appliedSeq: r.appliedSeq, events: r.lagEvents, seconds: r.lagSeconds)
             for i in cohorts.indices where [.cutOver, .rolledBack].contains(cohorts[i].phase) { cohorts[i].detail?.reverseLag = lag }
         }
+        let (history, refusals, refusalItems) = cache.withLock { ($0.history, $0.refusals, $0.refusalItems) }
+        for i in cohorts.indices { cohorts[i].refused = refusals[cohorts[i].name] ?? [] }
         status.cohorts = cohorts
-        let history = cache.withLock { $0.history }
         var items = (read?.timeline ?? []).map { t in
             TimelineItem(at: t.entry.at, kind: t.entry.action, cohort: t.cohort, from: t.entry.from, to: t.entry.to,
                          who: t.entry.who, text: Self.text(t), pauseMs: t.entry.pauseMs)
         }
         items += history.incidents.map { TimelineItem(at: $0.at, kind: "incident", text: $0.text) }
+        items += refusalItems
         status.controlRoom = ControlRoomFigures(
-            timeline: Array(items.sorted { $0.at > $1.at }.prefix(Self.timelineLimit + history.maxIncidents)), history: history)
+            timeline: Array(items.sorted { $0.at > $1.at }.prefix(2 * Self.timelineLimit + history.maxIncidents)), history: history)
     }
 
     private static func text(_ t: CohortTimelineEntry) -> String {

@@ -9,7 +9,8 @@ import TandemSources
 /// process, until stopped — with systemd notification, an HTTP status endpoint and one log.
 ///
 /// Threads: one ingest thread (`SourceWorker`), one applier per sink (`SinkWorker`), with a `migration` block
-/// one reverse-replication thread (`ReverseWorker`: new store → legacy store, its own journal), one ticker (`DaemonTicker`:
+/// one reverse-replication thread (`ReverseWorker`: new store → legacy store, its own journal) and one reading
+/// the fences' refusal counters (`watchRefusals`), one ticker (`DaemonTicker`:
 /// positions, figures, heartbeat, sd_notify), the HTTP server's. Backpressure: the ingest thread has at most one
 /// batch in flight; each applier reads the journal, never a queue, so a slow sink only grows its lag on disk.
 /// Lag: the journal writer announces, in memory, appends that end a source transaction; an applier reaching one
@@ -45,6 +46,9 @@ public final class Daemon: Sendable {
 
         /// How often the control room's history takes a sample (360 are kept: an hour at the default 10 s).
         public var historyEvery: Duration = .seconds(10)
+
+        /// How often the write fences' refusal counters are read from the stores (with a `migration` block).
+        public var refusalsEvery: Duration = .seconds(2)
 
         /// The defaults.
         public init() {}
@@ -143,6 +147,10 @@ public final class Daemon: Sendable {
         recoverMoments()
         threads.enter()
         Thread.detachNewThread { [self] in ticker.run(self); threads.leave() }
+        if config.migration != nil {
+            // Not in `threads`: it only reads, so a stop never waits for a store that is slow to answer it.
+            Thread.detachNewThread { [self] in watchRefusals() }
+        }
         notifier.ready()
         log.notice("ready: head seq \(journal.lastSeq); \(sinks.count) sink\(sinks.count == 1 ? "" : "s") applying")
     }
@@ -174,6 +182,7 @@ public final class Daemon: Sendable {
         stopFlag.fire()
         source.interrupt()
         for s in sinks { s.poke() }
+        reverse?.poke()
     }
 
     /// Whether `stop()` was called.
@@ -218,10 +227,23 @@ public final class Daemon: Sendable {
         }
     }
 
+    /// Reads each cohort's refusal counters in both stores every `refusalsEvery` into the control room's state
+    /// (`/status`, `/metrics`, the timeline), on its own thread: a store that is slow to answer holds up neither
+    /// the ticker's watchdog ping nor `/status`.
+    func watchRefusals() {
+        let reader = RefusalReader()  // one connection per PostgreSQL store, kept between reads
+        repeat {
+            let config = runningConfig
+            let cohorts = controlRoom.current(config)?.cohorts.map(\.name) ?? []
+            controlRoom.noteRefusals(CohortStatus.refusals(config: config, cohorts: cohorts, reader: reader), at: Quarantine.now())
+        } while !stopFlag.wait(settings.refusalsEvery)
+    }
+
     // MARK: internals used by the ticker and reload
 
     var sinkWorkers: [SinkWorker] { sinks }
     var sourceWorker: SourceWorker { source }
+    var reverseWorker: ReverseWorker? { reverse }
     var runningConfig: DaemonConfig {
         get { running.withLock { $0 } }
         set { running.withLock { $0 = newValue } }

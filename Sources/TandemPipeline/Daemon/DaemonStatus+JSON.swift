@@ -24,7 +24,7 @@ extension DaemonStatus {
     /// The `/status` document (`schemas/status.schema.json`): every fact of this status, seqs as exact
     /// integers, times as RFC 3339 UTC, members in a fixed order.
     public var json: JSONValue {
-        // `reverse` only with a migration block's running daemon: documents without one keep their members.
+        // `reverse` only with a migration block: documents without one keep their members.
         .object(baseMembers + (reverse.map { [(key: "reverse", value: $0.json)] } ?? []) + (controlRoom?.jsonMembers ?? []))
     }
 

@@ -17,7 +17,8 @@ extension DaemonStatus {
     /// added to it), so an offline status is never healthy: nothing replicates. Counters since the daemon
     /// started, rates and conflicts are 0 (they belong to a running daemon); parked events are counted from the sink's
     /// parked list beside the journal. When a sink's
-    /// store cannot be read, its applied seq is the journal's consumer record of the same name, if any.
+    /// store cannot be read, its applied seq is the journal's consumer record of the same name, if any. With a
+    /// migration block, the reverse flow too (`reverseStatus`) and each cohort's refused writes (read from the stores).
     /// Never throws for a store or a journal it cannot read: that becomes the component's reason.
     public static func offline(config: DaemonConfig, now: Timestamp = Quarantine.now()) -> DaemonStatus {
         let notRunning = notRunningReason
@@ -49,7 +50,39 @@ extension DaemonStatus {
         let sinks = config.sinks.map { sinkStatus($0, journal: journal, stats: stats, now: now) }
         var status = DaemonStatus(live: false, takenAt: now, source: source, journal: journal, sinks: sinks)
         status.cohorts = CohortStatus.read(config)
+        let refused = CohortStatus.refusals(config: config, cohorts: status.cohorts.map(\.name))
+        for i in status.cohorts.indices { status.cohorts[i].refused = refused[status.cohorts[i].name] ?? [] }
+        status.reverse = reverseStatus(config, now: now)
         return status
+    }
+
+    /// The reverse flow read from disk (nil without a migration block): its journal's head, the legacy store's
+    /// `reverse` checkpoint row, the lag between them, and the tenants in cut-over from the state file; state
+    /// `stopped`, counters since start 0.
+    static func reverseStatus(_ config: DaemonConfig, now: Timestamp) -> ReverseStatus? {
+        guard let m = config.migration else { return nil }
+        var r = ReverseStatus(state: "stopped", reason: notRunningReason, journal: ReverseSetup.journal(config))
+        var firstSeq: UInt64 = 0
+        if Journal.exists(at: r.journal) {
+            do {
+                let s = try Journal.stats(at: r.journal)
+                r.headSeq = s.lastSeq
+                firstSeq = s.events > 0 ? s.firstSeq : 0
+            } catch {
+                r.reason = "\(notRunningReason); the reverse journal cannot be read: \(error)"
+            }
+        }
+        var legacy = m.legacy
+        legacy.name = ReverseSetup.consumerName
+        do { r.appliedSeq = try legacy.storedCheckpoint()?.seq ?? 0 } catch {
+            r.reason = (r.reason ?? notRunningReason) + "; the legacy store cannot be read: \(error)"
+        }
+        r.tenants = ReverseWorker.phases(m.state)?.cutOver ?? []
+        let reference = SinkLag.referenceSeq(appliedSeq: r.appliedSeq, firstSeq: firstSeq, headSeq: r.headSeq)
+        r.lagSeconds = SinkLag.seconds(lagEvents: r.lagEvents, referenceCommittedAt: reference.flatMap {
+            committedAt(seq: $0, journal: r.journal)
+        }, now: now)
+        return r
     }
 
     /// One sink read from its own store, its lag measured against the journal.

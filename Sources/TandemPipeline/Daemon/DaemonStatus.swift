@@ -22,7 +22,7 @@ public struct DaemonStatus: Sendable, Hashable {
     public var sinks: [SinkStatus]
     /// The migration's cohorts (empty without a `migration` block).
     public var cohorts: [CohortStatus] = []
-    /// The reverse flow, new store → legacy store (nil without a `migration` block or when not live).
+    /// The reverse flow, new store → legacy store (nil without a `migration` block; `stopped` when read from disk).
     public var reverse: ReverseStatus?
     /// The control room's timeline and history (nil when not from a running daemon).
     public var controlRoom: ControlRoomFigures?

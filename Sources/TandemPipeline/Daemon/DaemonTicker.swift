@@ -7,7 +7,7 @@ import TandemJournal
 /// time each lagging sink's lag is measured from (`SinkLag`) and the quarantine and parked counts
 /// (`SideFigures`), warns when a sink's lag crosses the threshold, writes the heartbeat line, and tells systemd
 /// `STATUS=` and `WATCHDOG=1` — withholding the ping while the pipeline is wedged (a running component without
-/// progress for `wedgedAfter` with work pending), so systemd restarts it.
+/// progress for `wedgedAfter` with work pending: the source, a sink, the reverse flow), so systemd restarts it.
 final class DaemonTicker: Sendable {
     private let settings: Daemon.Settings
     private let notifier: SystemdNotifier
@@ -147,7 +147,7 @@ final class DaemonTicker: Sendable {
             let lag = status.sinks.first { $0.name == name }?.lagEvents ?? 0
             return "sink \(name) has applied nothing for over \(SourceWorker.text(bound)) with \(lag) events pending"
         }
-        return nil
+        return d.reverseWorker?.wedged(now: now, bound: bound)
     }
 
     private func warnLag(_ d: Daemon, status: DaemonStatus) {

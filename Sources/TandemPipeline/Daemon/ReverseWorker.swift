@@ -21,7 +21,21 @@ final class ReverseWorker: Sendable {
     private let config: DaemonConfig
     private let log: DaemonLog
     private let stop: Wakeup
+    /// Wakes the worker from a wait (a reload, the daemon's stop).
+    private let kick = Wakeup()
+    /// A config given by SIGHUP, taken at the top of the next pass.
+    private let reloaded: Mutex<DaemonConfig?> = Mutex(nil)
     private let figures: Mutex<ReverseStatus>
+    /// What the ticker's watchdog reads (`wedged`).
+    private let progress = Mutex(Progress())
+
+    /// When the current pass began (nil between passes) and when the legacy store last advanced or had
+    /// nothing pending (or the flow was idle or retrying a fault: neither counts as wedged).
+    struct Progress {
+        var passSince: ContinuousClock.Instant?
+        var lastAdvance = ContinuousClock.now
+        var appliedSeq: UInt64 = 0
+    }
     /// The pause between passes that found nothing to do.
     static let idlePass: Duration = .milliseconds(50)
     /// The longest the worker trusts its view of the phases without reading the state file.
@@ -42,7 +56,24 @@ final class ReverseWorker: Sendable {
         var active: Bool { !cutOver.isEmpty || rolledBack }
     }
 
+    /// SIGHUP: the flow is built again from `config` (the mapping in reverse, the back-off) before the next
+    /// pass, and a retry waiting out its back-off goes at once. The migration block itself needs a restart.
+    func reload(_ config: DaemonConfig) {
+        reloaded.withLock { $0 = config }
+        kick.fire()
+    }
+
+    /// Wakes the worker now (the daemon's stop).
+    func poke() { kick.fire() }
+
+    /// Waits `d`, cut short by the daemon's stop or a kick.
+    private func pause(_ d: Duration) {
+        if !stop.isFired { kick.wait(d) }
+        kick.reset()
+    }
+
     func run() {
+        var config = self.config
         guard let m = config.migration else { return }
         let journal = ReverseSetup.journal(config)
         var phases = Phases()
@@ -53,8 +84,14 @@ final class ReverseWorker: Sendable {
         var writer: JournalWriter?
         var attempts = 0
         var behindSince: ContinuousClock.Instant?
+        var trimmedThrough: UInt64 = 0
+        var trimFailure: String?
         defer { writer?.close() }
         while !stop.isFired {
+            if let c = reloaded.withLock({ r in defer { r = nil }; return r }) {
+                config = c; flow = nil; attempts = 0
+                log.notice("reverse replication: mapping \(c.mapping ?? "(none)") reloaded; the next pass uses it in reverse")
+            }
             let files = Self.stamp(m.state)
             if files != stamp || ContinuousClock.now - lastRead >= Self.rereadEvery {
                 stamp = files; lastRead = .now
@@ -69,20 +106,29 @@ final class ReverseWorker: Sendable {
                 }
             }
             guard phases.active, phases.cutOver.isEmpty ? !drained : true else {
+                progress.withLock { $0.lastAdvance = .now }
                 figures.withLock { $0.state = "idle"; $0.reason = nil; $0.attempts = 0 }
                 writer?.close(); writer = nil
-                stop.wait(Self.idlePass)
+                pause(Self.idlePass)
                 continue
             }
             do {
                 if flow == nil { flow = try ReverseSetup.flow(config) }
                 if writer == nil {
-                    try Journal.createIfMissing(at: journal)
-                    writer = try JournalWriter(directory: journal)
+                    var options = JournalOptions()
+                    if let size = config.segmentSize { options.segmentSize = size }  // segments roll as the forward journal's
+                    try Journal.createIfMissing(at: journal, options: options)
+                    writer = try JournalWriter(directory: journal, options: options)
                 }
                 guard let flow, let w = writer else { continue }
+                progress.withLock { $0.passSince = .now }
+                defer { progress.withLock { $0.passSince = nil } }
                 let (pass, applied) = try flow.pass(writer: w)
                 let head = w.lastSeq
+                progress.withLock { p in
+                    if applied != p.appliedSeq || applied >= head { p.lastAdvance = .now }
+                    p.appliedSeq = applied
+                }
                 if applied < head { behindSince = behindSince ?? .now } else { behindSince = nil }
                 let lag = behindSince.map { ContinuousClock.now - $0 }
                 let was = figures.withLock { f -> (String, Int) in
@@ -93,6 +139,10 @@ final class ReverseWorker: Sendable {
                     f.journaledTotal += UInt64(pass.journaled); f.appliedTotal += UInt64(pass.applied)
                     f.filteredTotal += UInt64(pass.filtered)
                     return was
+                }
+                if applied > trimmedThrough {
+                    trimmedThrough = applied
+                    trim(w, through: applied, failure: &trimFailure)
                 }
                 if was.0 == "degraded" { log.notice("reverse replication is running again after \(was.1) failed attempt\(was.1 == 1 ? "" : "s")") }
                 if pass.quarantined > 0 {
@@ -105,18 +155,50 @@ final class ReverseWorker: Sendable {
                         drained = true
                         log.notice("reverse replication drained: the legacy store holds every new-store change (seq \(head)); idle until a cohort cuts over")
                     }
-                    stop.wait(Self.idlePass)
+                    pause(Self.idlePass)
                 }
             } catch {
                 attempts += 1
                 if error is JournalError { writer?.close(); writer = nil }
                 let delay = config.retry.delay(attempt: attempts)
+                progress.withLock { $0.lastAdvance = .now }  // retrying a fault with back-off: degraded, not wedged
                 figures.withLock { $0.state = "degraded"; $0.reason = "\(error)"; $0.attempts = attempts }
                 log.warning("reverse replication degraded: \(error); retrying in \(SourceWorker.text(delay)) (attempt \(attempts));"
                             + " the forward flow goes on")
-                stop.wait(delay)
+                pause(delay)
             }
         }
+    }
+
+    /// Drops the reverse journal's segments the legacy store has applied every event of (the newest stays: the
+    /// capture resumes from its head event). A failure is logged once and changes nothing else: the flow goes on,
+    /// the journal keeps more.
+    private func trim(_ w: JournalWriter, through applied: UInt64, failure: inout String?) {
+        do {
+            if let r = try w.truncateSegments(through: applied), let dropped = r.dropped {
+                log.info("reverse journal: dropped seqs \(dropped.lowerBound)…\(dropped.upperBound), applied to the legacy store;"
+                         + " it starts at seq \(r.firstSeq)")
+            }
+            failure = nil
+        } catch {
+            let line = "reverse journal: could not drop what the legacy store applied: \(error); it keeps it, trying again once the legacy store applies more"
+            if line != failure { log.warning(line) }
+            failure = line
+        }
+    }
+
+    /// Why the reverse flow counts as wedged at `now` (nil: it is not), for the daemon's watchdog: a pass that
+    /// has not come back for over `bound` (a store that stopped answering), or events pending in the reverse
+    /// journal and none applied to the legacy store for over `bound`.
+    func wedged(now: ContinuousClock.Instant, bound: Duration) -> String? {
+        let (p, lag) = (progress.withLock { $0 }, status.lagEvents)
+        if let since = p.passSince, now - since > bound {
+            return "the reverse flow has not come back from a pass for over \(SourceWorker.text(bound))"
+        }
+        if lag > 0, now - p.lastAdvance > bound {
+            return "the reverse flow has applied nothing to the legacy store for over \(SourceWorker.text(bound)) with \(lag) events pending"
+        }
+        return nil
     }
 
     /// The state file's and its WAL's modification times and sizes (cheap: two stats).

@@ -191,7 +191,10 @@ public final class CohortControl {
     }
 
     /// The two stores with their sides.
-    public var stores: [RoutingStore] {
+    public var stores: [RoutingStore] { Self.stores(config: config, migration: migration) }
+
+    /// The two stores of `config`'s migration with their sides, the new store first.
+    public static func stores(config: DaemonConfig, migration: DaemonConfig.Migration) -> [RoutingStore] {
         var out: [RoutingStore] = []
         if let s = config.sink(named: migration.new) { out.append(RoutingStore(spec: s.spec, role: .new)) }
         out.append(RoutingStore(spec: migration.legacy, role: .legacy))

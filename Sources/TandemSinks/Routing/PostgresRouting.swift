@@ -3,6 +3,8 @@ import TandemPostgres
 
 /// `_tandem_routing` and the write fences in a PostgreSQL store (see `RoutingStore`): one PL/pgSQL trigger
 /// function, `_tandem_fence()`, attached to each migrated table with its tenant column and the store's side.
+/// Before it raises, the fence counts the refusal on its cohort's counter (`PostgresRefusalCounters`): a
+/// sequence, so the count survives the application's rolled-back transaction.
 struct PostgresRouting {
     let conninfo: String
     let role: StoreRole
@@ -17,6 +19,12 @@ struct PostgresRouting {
               CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) ->> TG_ARGV[0] END]) AS x WHERE x IS NOT NULL LOOP
             SELECT * INTO r FROM _tandem_routing WHERE tenant = t AND writes <> TG_ARGV[1];
             IF FOUND THEN
+              -- Counted before the raise (a sequence survives the rollback); a counter missing or not usable by
+              -- the application's role never hides the message (this sub-block costs only on the refused path).
+              BEGIN
+                PERFORM nextval(quote_ident(_tandem_refusal_counter(r.cohort))::regclass);
+              EXCEPTION WHEN OTHERS THEN NULL;
+              END;
               IF r.writes = 'moving' THEN
                 RAISE EXCEPTION 'tandem: tenant % is moving between stores since %; retry in a moment', t, r.since;
               END IF;
@@ -39,6 +47,7 @@ struct PostgresRouting {
         do {
             _ = try c.run("BEGIN; SET LOCAL client_min_messages = warning")  // no NOTICE for a first DROP TRIGGER IF EXISTS
             _ = try c.run(RoutingSQL.createTable)
+            _ = try c.run(PostgresRefusalCounters.nameFunction)
             _ = try c.run(Self.fenceFunction)
             for r in routes {
                 _ = try c.run("""
@@ -48,6 +57,7 @@ struct PostgresRouting {
                     """, [r.tenant, r.cohort, r.phase, r.reads, r.writes, String(r.version), r.since])
             }
             for t in removing { _ = try c.run("DELETE FROM _tandem_routing WHERE tenant = $1", [t]) }
+            try PostgresRefusalCounters.install(c, cohorts: Set(routes.map(\.cohort)).sorted())
             for t in tables {
                 let exists = try c.run("SELECT to_regclass($1) IS NOT NULL", [SQL.quote(t.table)])
                 guard exists.count > 0, exists[0, 0] == "t" else { continue }
