@@ -12,6 +12,9 @@ protocol VerifyStore: AnyObject {
     /// The rows of `table` with `after < key ≤ through` (an open end when nil), in key order, at most `limit`
     /// (nil: no limit), read in one read transaction.
     func rows(_ table: String, key: [String], after: [Value]?, through: [Value]?, limit: Int?) throws -> [Row]
+    /// Steps the rows `rows` would return and adds each to `hasher` in place (no `Row` is built); false when
+    /// the store reads rows only or the hasher cannot take the table's columns (then the caller reads rows).
+    func scan(_ table: String, key: [String], after: [Value]?, through: [Value]?, limit: Int?, into hasher: ChunkHasher) throws -> Bool
     /// The row of `table` whose key is exactly `key`, or nil.
     func row(_ table: String, key: Row) throws -> Row?
     /// The store's user tables (not Tandem's own, not SQLite's).
@@ -21,6 +24,10 @@ protocol VerifyStore: AnyObject {
     func changeHead() throws -> Int64?
     /// Closes it.
     func close()
+}
+
+extension VerifyStore {
+    func scan(_ table: String, key: [String], after: [Value]?, through: [Value]?, limit: Int?, into hasher: ChunkHasher) throws -> Bool { false }
 }
 
 /// A SQLite file as one side of a verify, read only (a reader never takes a writer's lock).
@@ -76,22 +83,40 @@ final class SQLiteVerifyStore: VerifyStore {
 
     func rows(_ table: String, key: [String], after: [Value]?, through: [Value]?, limit: Int?) throws -> [Row] {
         try wrap {
-            let k = "(" + key.map(SQL.quote).joined(separator: ", ") + ")"
-            let marks = "(" + key.map { _ in "?" }.joined(separator: ", ") + ")"
-            var conditions: [String] = []
-            if after != nil { conditions.append("\(k) > \(marks)") }
-            if through != nil { conditions.append("\(k) <= \(marks)") }
-            var sql = "SELECT * FROM \(SQL.quote(table))"
-            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-            sql += " ORDER BY " + key.map(SQL.quote).joined(separator: ", ")
-            if let limit { sql += " LIMIT \(limit)" }
-            let s = try db.cachedStatement(sql)
+            let s = try range(table, key: key, after: after, through: through, limit: limit)
             defer { try? s.reset() }
-            var n: Int32 = 1
-            for v in (after ?? []) + (through ?? []) { try s.bind(v, at: n); n += 1 }
             return try readAll(s)
         }
     }
+
+    func scan(_ table: String, key: [String], after: [Value]?, through: [Value]?, limit: Int?, into hasher: ChunkHasher) throws -> Bool {
+        try wrap {
+            let s = try range(table, key: key, after: after, through: through, limit: limit)
+            defer { try? s.reset() }
+            guard hasher.prepare(columnNames(s)) else { return false }
+            while try s.step() { hasher.add(s) }
+            return true
+        }
+    }
+
+    /// The (cached) statement of a key range, bound.
+    private func range(_ table: String, key: [String], after: [Value]?, through: [Value]?, limit: Int?) throws -> Statement {
+        let k = "(" + key.map(SQL.quote).joined(separator: ", ") + ")"
+        let marks = "(" + key.map { _ in "?" }.joined(separator: ", ") + ")"
+        var conditions: [String] = []
+        if after != nil { conditions.append("\(k) > \(marks)") }
+        if through != nil { conditions.append("\(k) <= \(marks)") }
+        var sql = "SELECT * FROM \(SQL.quote(table))"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY " + key.map(SQL.quote).joined(separator: ", ")
+        if let limit { sql += " LIMIT \(limit)" }
+        let s = try db.cachedStatement(sql)
+        var n: Int32 = 1
+        for v in (after ?? []) + (through ?? []) { try s.bind(v, at: n); n += 1 }
+        return s
+    }
+
+    private func columnNames(_ s: Statement) -> [String] { (0..<s.columnCount).map { s.columnName($0) } }
 
     func row(_ table: String, key: Row) throws -> Row? {
         try wrap {
@@ -104,7 +129,7 @@ final class SQLiteVerifyStore: VerifyStore {
     }
 
     private func readAll(_ s: Statement) throws -> [Row] {
-        let names = (0..<s.columnCount).map { s.columnName($0) }
+        let names = columnNames(s)
         var out: [Row] = []
         while try s.step() {
             out.append(Row(uncheckedNames: names, values: (0..<s.columnCount).map { s.value(at: $0) }))

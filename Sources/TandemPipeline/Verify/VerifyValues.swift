@@ -92,22 +92,49 @@ enum VerifyValues {
     /// sort is needed: this runs for every row of both stores (the chunk checksums).
     static func hash(_ row: Row) -> UInt64 {
         var sum: UInt64 = 0
-        for (name, value) in row.columns {
-            var h = Hasher64()
-            h.add(name)
-            switch value {
-            case .null: continue
-            case .int(let i): h.add(tag: 0x69, word: UInt64(bitPattern: i))
-            case .bool(let b): h.add(tag: 0x69, word: b ? 1 : 0)
-            case .double(let d):
-                if d.rounded() == d, abs(d) < 9.0e15 { h.add(tag: 0x69, word: UInt64(bitPattern: Int64(d))) } else { h.add(tag: 0x64, word: d.bitPattern) }
-            case .string(let t), .decimal(let t): h.add(tag: 0x73); h.add(t)
-            case .timestamp(let t): h.add(tag: 0x73); h.add(t.rfc3339)
-            case .bytes(let b): h.add(tag: 0x62); h.add(bytes: b)
-            }
-            sum &+= Hasher64.finalized(h.value)
-        }
+        for (name, value) in row.columns { sum &+= hash(Hasher64.named(name), value) }
         return sum
+    }
+
+    /// One column's part of `hash(_:)`: `named` has hashed the column's name; 0 for NULL.
+    static func hash(_ named: Hasher64, _ value: Value) -> UInt64 {
+        var h = named
+        switch value {
+        case .null: return 0
+        case .int(let i): h.add(tag: 0x69, word: UInt64(bitPattern: i))
+        case .bool(let b): h.add(tag: 0x69, word: b ? 1 : 0)
+        case .double(let d): h.add(real: d)
+        case .string(let t), .decimal(let t): h.add(tag: 0x73); h.add(t)
+        case .timestamp(let t): h.add(tag: 0x73); h.add(t.rfc3339)
+        case .bytes(let b): h.add(tag: 0x62); h.add(bytes: b)
+        }
+        return Hasher64.finalized(h.value)
+    }
+
+    /// `hash(_:_:)` of a value read in place (a SQLite column): the same number as for the `Value` that
+    /// `Statement.value(at:)` builds from it, for text that is valid UTF-8 (other text hashes its own bytes,
+    /// so two equal byte strings still hash alike).
+    static func hash(_ named: Hasher64, _ value: ColumnValue) -> UInt64 {
+        var h = named
+        switch value {
+        case .null: return 0
+        case .int(let i): h.add(tag: 0x69, word: UInt64(bitPattern: i))
+        case .double(let d): h.add(real: d)
+        case .text(let t): h.add(tag: 0x73); h.add(raw: t)
+        case .blob(let b): h.add(tag: 0x62); h.add(raw: b)
+        }
+        return Hasher64.finalized(h.value)
+    }
+
+    /// The `Value` `Statement.value(at:)` builds from a value read in place.
+    static func value(_ c: ColumnValue) -> Value {
+        switch c {
+        case .null: return .null
+        case .int(let i): return .int(i)
+        case .double(let d): return .double(d)
+        case .text(let t): return .string(String(decoding: t, as: UTF8.self))
+        case .blob(let b): return .bytes(Array(b))
+        }
     }
 }
 
@@ -138,6 +165,25 @@ struct Hasher64 {
         z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
         z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
         return z ^ (z >> 31)
+    }
+
+    /// A REAL: an integral one (below 2^53 or so) as the integer it equals (REAL affinity), else its bits.
+    mutating func add(real d: Double) {
+        if d.rounded() == d, abs(d) < 9.0e15 { add(tag: 0x69, word: UInt64(bitPattern: Int64(d))) } else { add(tag: 0x64, word: d.bitPattern) }
+    }
+
+    /// A hasher that has hashed `name` (a column's: the start of each of its values' hashes).
+    static func named(_ name: String) -> Hasher64 {
+        var h = Hasher64()
+        h.add(name)
+        return h
+    }
+
+    /// `add(bytes:)` of bytes read in place.
+    mutating func add(raw: UnsafeRawBufferPointer) {
+        var v = value
+        for b in raw { v = (v ^ UInt64(b)) &* 1_099_511_628_211 }
+        value = (v ^ 0xff) &* 1_099_511_628_211
     }
 
     mutating func add<S: Sequence>(bytes: S) where S.Element == UInt8 {
