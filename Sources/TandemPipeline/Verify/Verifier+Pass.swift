@@ -89,6 +89,7 @@ extension Verifier {
     /// `rowChunk` of legacy rows already read.
     func rowChunk(_ e: VerifyEntity, index: Int, _ at: ChunkStart, rows: [Row], isLast: Bool, hasNewTable: Bool,
                   names: inout ValidatedNames, into result: inout VerifyResult, candidates: inout [Candidate]) throws -> ChunkStart {
+        rowChunks += 1
         var mine: [LegacyRow] = []
         var held = Set<[Value]>()
         var lastKey = at.low

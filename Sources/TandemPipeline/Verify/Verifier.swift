@@ -42,6 +42,9 @@ public final class Verifier {
     /// Set when the journal did not reach legacy's newest change once (its newest change went to quarantine,
     /// or ingest is stopped): later re-checks wait on the sink only.
     var changeWaitGaveUp = false
+    /// Chunks compared as rows (their in-place checksums differed, or a legacy row may be refused; every chunk
+    /// when a store or the mapping cannot be read in place).
+    var rowChunks = 0
 
     init(legacy: any VerifyStore, new: any VerifyStore, mapping: Mapping, scope: VerifyScope, options: Options, mappingVersion: String,
          appliedSeq: @escaping () throws -> UInt64, journalHead: @escaping () throws -> UInt64,

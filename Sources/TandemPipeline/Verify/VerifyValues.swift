@@ -112,15 +112,17 @@ enum VerifyValues {
     }
 
     /// `hash(_:_:)` of a value read in place (a SQLite column): the same number as for the `Value` that
-    /// `Statement.value(at:)` builds from it, for text that is valid UTF-8 (other text hashes its own bytes,
-    /// so two equal byte strings still hash alike).
+    /// `Statement.value(at:)` builds from it.
     static func hash(_ named: Hasher64, _ value: ColumnValue) -> UInt64 {
         var h = named
         switch value {
         case .null: return 0
         case .int(let i): h.add(tag: 0x69, word: UInt64(bitPattern: i))
         case .double(let d): h.add(real: d)
-        case .text(let t): h.add(tag: 0x73); h.add(raw: t)
+        case .text(let t):
+            h.add(tag: 0x73)
+            // Text beyond ASCII may not be UTF-8: then the row path's string is the repaired one, hashed here too.
+            if h.add(raw: t) >= 0x80 { return hash(named, .string(String(decoding: t, as: UTF8.self))) }
         case .blob(let b): h.add(tag: 0x62); h.add(raw: b)
         }
         return Hasher64.finalized(h.value)
@@ -179,11 +181,14 @@ struct Hasher64 {
         return h
     }
 
-    /// `add(bytes:)` of bytes read in place.
-    mutating func add(raw: UnsafeRawBufferPointer) {
+    /// `add(bytes:)` of bytes read in place; returns the bytes or-ed together (0x80 or more: not all ASCII).
+    @discardableResult
+    mutating func add(raw: UnsafeRawBufferPointer) -> UInt8 {
         var v = value
-        for b in raw { v = (v ^ UInt64(b)) &* 1_099_511_628_211 }
+        var any: UInt8 = 0
+        for b in raw { v = (v ^ UInt64(b)) &* 1_099_511_628_211; any |= b }
         value = (v ^ 0xff) &* 1_099_511_628_211
+        return any
     }
 
     mutating func add<S: Sequence>(bytes: S) where S.Element == UInt8 {
