@@ -21,36 +21,58 @@ extension Verifier {
         let hasNewTable = try new.layout(of: e.target) != nil
         var at = ChunkStart(after: from?.after?.values, low: from?.low?.values)
         var names = ValidatedNames()  // the mapped rows' names are checked once, not per row
-        let legacyHasher = ChunkHasher(legacy: e, mapping: mapping, scope: scope.tenants)
         let newHasher = ChunkHasher(new: e, scope: scope.tenants)
+        // The legacy chunks are read in place by a reader of their own, a chunk or two ahead, when the store can
+        // open a second connection; else here, before each chunk of the new store.
+        let readerStore = try legacy.reopened()
+        let reader = readerStore.map {
+            LegacyChunkReader(store: $0, hasher: ChunkHasher(legacy: e, mapping: mapping, scope: scope.tenants), entity: e,
+                              after: at.after, previousKey: at.low, limit: options.chunkRows)
+        }
+        reader?.start()
+        defer { reader?.stop(); readerStore?.close() }
+        let legacyHasher = ChunkHasher(legacy: e, mapping: mapping, scope: scope.tenants)
         var inPlace = true  // until the legacy store or the mapping rules it out for this entity
         while true {
-            let next: ChunkStart
-            let isLast: Bool
-            legacyHasher.start(previousKey: at.low)
-            if inPlace, try legacy.scan(e.source, key: e.sourceKey, after: at.after, through: nil, limit: options.chunkRows, into: legacyHasher) {
-                let l = legacyHasher.chunk
-                isLast = l.read < options.chunkRows
-                // The legacy key columns are kept as they are (`ChunkHasher`): the last legacy key is the new
-                // store's upper bound too.
-                let through = isLast ? nil : l.lastKey
-                if !l.needsRows, try newSum(e, hasNewTable, after: at.low, through: through, hasher: newHasher).checksum == l.checksum {
-                    result.chunks += 1
-                    result.rows += l.rows
-                    for (t, n) in l.tenants { result.tenants[t, default: TenantCounts()].rows += n }
-                    next = ChunkStart(after: through, low: through ?? at.low)
+            var next: ChunkStart?
+            var isLast = false
+            if inPlace {
+                let item: LegacyChunkReader.Item
+                if let reader {
+                    item = reader.next()
                 } else {
-                    next = try rowChunk(e, index: index, at, through: through, limit: nil, isLast: isLast, hasNewTable: hasNewTable,
-                                        names: &names, into: &result, candidates: &candidates)
+                    legacyHasher.start(previousKey: at.low)
+                    let read = try legacy.scan(e.source, key: e.sourceKey, after: at.after, through: nil, limit: options.chunkRows, into: legacyHasher)
+                    item = read ? .chunk(legacyHasher.chunk) : .rowsOnly
                 }
-            } else {
-                inPlace = false
+                switch item {
+                case .chunk(let l):
+                    isLast = l.read < options.chunkRows
+                    // The legacy key columns are kept as they are (`ChunkHasher`): the last legacy key is the new
+                    // store's upper bound too.
+                    let through = isLast ? nil : l.lastKey
+                    if !l.needsRows, try newSum(e, hasNewTable, after: at.low, through: through, hasher: newHasher).checksum == l.checksum {
+                        result.chunks += 1
+                        result.rows += l.rows
+                        for (t, n) in l.tenants { result.tenants[t, default: TenantCounts()].rows += n }
+                        next = ChunkStart(after: through, low: through ?? at.low)
+                    } else {
+                        next = try rowChunk(e, index: index, at, through: through, limit: nil, isLast: isLast, hasNewTable: hasNewTable,
+                                            names: &names, into: &result, candidates: &candidates)
+                    }
+                case .rowsOnly:
+                    inPlace = false
+                case .failed(let error):
+                    throw error
+                }
+            }
+            if next == nil {
                 let rows = try legacy.rows(e.source, key: e.sourceKey, after: at.after, through: nil, limit: options.chunkRows)
                 isLast = rows.count < options.chunkRows
                 next = try rowChunk(e, index: index, at, rows: rows, isLast: isLast, hasNewTable: hasNewTable,
                                     names: &names, into: &result, candidates: &candidates)
             }
-            at = next
+            at = next!
             if isLast { break }
             try chunkDone(at.after.map { Row(uncheckedNames: e.sourceKey, values: $0) }, at.low.map { Row(uncheckedNames: e.targetKey, values: $0) },
                           result, candidates)

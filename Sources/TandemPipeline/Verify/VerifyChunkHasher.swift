@@ -132,49 +132,61 @@ final class ChunkHasher {
         return Event(entity: entity.target, key: key, op: .snapshot, after: image).fault == nil
     }
 
-    /// Adds the statement's current row.
-    func add<R: ColumnValues>(_ r: R) {
-        chunk.read += 1
-        var hash: UInt64 = 0
-        var tenant: String?
-        var refusable = false
-        for i in columns.indices {
-            switch columns[i] {
-            case .skip: continue
-            case .plain(let named):
-                let v = r.columnValue(at: Int32(i))
-                hash &+= VerifyValues.hash(named, v)
-                if mapping != nil, case .text(let t) = v, t.contains(0) { refusable = true }
-                if i == tenantIndex { tenant = Self.tenantText(v) }
-                let slot = keySlot[i]
-                if slot >= 0 {
-                    if case .null = v { refusable = true }
-                    rowKey[slot] = VerifyValues.value(v)
-                }
-            case .mapped(let named, let plan, let source):
-                switch plan.mappedAfterValue(VerifyValues.value(r.columnValue(at: Int32(i))), column: source) {
-                case .success(let m):
-                    if EventValidation.valueProblem(m) != nil { refusable = true }
-                    hash &+= VerifyValues.hash(named, VerifyValues.stored(m))
-                    if i == tenantIndex { tenant = EntityMapping.tenantText(m) }
-                case .failure: refusable = true
+    /// Adds every row `step` moves `r` to (a statement stepped to its end). One loop over locals: no access to
+    /// this object's fields per row.
+    func add<R: ColumnValues>(rowsOf r: R, step: () throws -> Bool) rethrows {
+        let columns = columns, keySlot = keySlot, tenantIndex = tenantIndex, scope = scope
+        let legacy = mapping != nil, tenantRequired = tenantRequired
+        var c = chunk
+        var key = rowKey, previous = previousKey
+        defer { chunk = c; rowKey = key; previousKey = previous }
+        while try step() {
+            c.read += 1
+            var hash: UInt64 = 0
+            var tenant: String?
+            var refusable = false
+            for i in columns.indices {
+                switch columns[i] {
+                case .skip: continue
+                case .plain(let named):
+                    let v = r.columnValue(at: Int32(i))
+                    hash &+= VerifyValues.hash(named, v)
+                    if legacy, case .text(let t) = v, t.contains(0) { refusable = true }
+                    if i == tenantIndex { tenant = Self.tenantText(v) }
+                    let slot = keySlot[i]
+                    if slot >= 0 {
+                        if case .null = v { refusable = true }
+                        key[slot] = VerifyValues.value(v)
+                    }
+                case .mapped(let named, let plan, let source):
+                    switch plan.mappedAfterValue(VerifyValues.value(r.columnValue(at: Int32(i))), column: source) {
+                    case .success(let m):
+                        if EventValidation.valueProblem(m) != nil { refusable = true }
+                        hash &+= VerifyValues.hash(named, VerifyValues.stored(m))
+                        if i == tenantIndex { tenant = EntityMapping.tenantText(m) }
+                    case .failure: refusable = true
+                    }
                 }
             }
+            if legacy {
+                if tenantIndex >= 0, tenant == nil { refusable = true }
+                // Keys in order: the chunks tile the new store's key space only then (the row path names the key).
+                if previous == nil {
+                    previous = key
+                } else {
+                    if Self.compare(previous!, key) >= 0 { refusable = true }
+                    swap(&previous!, &key)  // two buffers taking turns: no copy of the key per row
+                }
+                if refusable { c.needsRows = true }
+            }
+            if tenantRequired {
+                guard let t = tenant, scope?.contains(t) ?? true else { continue }
+            }
+            c.rows += 1
+            c.sum &+= hash
+            if legacy { c.tenants[tenant ?? "", default: 0] += 1 }
         }
-        if mapping != nil {
-            if tenantIndex >= 0, tenant == nil { refusable = true }
-            // Keys in order: the chunks tile the new store's key space only then (the row path names the key).
-            if let p = previousKey, Self.compare(p, rowKey) >= 0 { refusable = true }
-            previousKey = rowKey
-            chunk.lastKey = rowKey
-            if refusable { chunk.needsRows = true }
-        }
-        if tenantRequired {
-            guard let t = tenant, scope?.contains(t) ?? true else { return }
-        }
-        chunk.rows += 1
-        chunk.sum &+= hash
-        if mapping != nil { chunk.tenants[tenant ?? "", default: 0] += 1 }
+        if legacy, c.read > 0 { c.lastKey = previous }
     }
 
     /// `EntityMapping.tenantText` of a value read in place.

@@ -15,6 +15,8 @@ protocol VerifyStore: AnyObject {
     /// Steps the rows `rows` would return and adds each to `hasher` in place (no `Row` is built); false when
     /// the store reads rows only or the hasher cannot take the table's columns (then the caller reads rows).
     func scan(_ table: String, key: [String], after: [Value]?, through: [Value]?, limit: Int?, into hasher: ChunkHasher) throws -> Bool
+    /// The same store on a connection of its own (for a reader on another thread); nil when it has none.
+    func reopened() throws -> (any VerifyStore)?
     /// The row of `table` whose key is exactly `key`, or nil.
     func row(_ table: String, key: Row) throws -> Row?
     /// The store's user tables (not Tandem's own, not SQLite's).
@@ -28,14 +30,17 @@ protocol VerifyStore: AnyObject {
 
 extension VerifyStore {
     func scan(_ table: String, key: [String], after: [Value]?, through: [Value]?, limit: Int?, into hasher: ChunkHasher) throws -> Bool { false }
+    func reopened() throws -> (any VerifyStore)? { nil }
 }
 
 /// A SQLite file as one side of a verify, read only (a reader never takes a writer's lock).
 final class SQLiteVerifyStore: VerifyStore {
     let label: String
+    private let path: String
     private let db: Database
 
     init(path: String) throws {
+        self.path = path
         label = "sqlite:\(path)"
         // Read-write with query_only, as stored checkpoints are read: a read-only open of a WAL file fails
         // when its -shm is gone.
@@ -48,6 +53,8 @@ final class SQLiteVerifyStore: VerifyStore {
     }
 
     func close() { db.close() }
+
+    func reopened() throws -> (any VerifyStore)? { try SQLiteVerifyStore(path: path) }
 
     private func wrap<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as VerifyError { throw e } catch { throw VerifyError.store(label, "\(error)") }
@@ -94,7 +101,7 @@ final class SQLiteVerifyStore: VerifyStore {
             let s = try range(table, key: key, after: after, through: through, limit: limit)
             defer { try? s.reset() }
             guard hasher.prepare(columnNames(s)) else { return false }
-            while try s.step() { hasher.add(s) }
+            try hasher.add(rowsOf: s) { try s.step() }
             return true
         }
     }
