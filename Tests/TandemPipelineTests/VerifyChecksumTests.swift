@@ -18,7 +18,10 @@ final class VerifyChecksumTests: XCTestCase {
         "0.30000000000000004", "0.3", "1e300", "-1.5e-300", "-0.0", "0.0", "3.0", "2.5",
         "9.0e15", "8999999999999998.0", "9007199254740993.0", "9007199254740993",
         "'text'", "'42'", "'3.14'", "' 42'", "''", "NULL", "X''", "X'00ff10'", "X'3432'", "'héllo ✓ 🎉'",
-        "'line\nbreak'", "CAST(X'ff' AS TEXT)",
+        "'line\nbreak'", "'a much longer text, more than eight bytes: ünïcødé ✓'",
+        // Text that is not UTF-8 (SQLite keeps any bytes): the row path repairs it as it reads.
+        "CAST(X'ff' AS TEXT)", "CAST(X'C0AF' AS TEXT)", "CAST(X'EDA080' AS TEXT)", "CAST(X'E282' AS TEXT)", "CAST(X'F8888080' AS TEXT)",
+        "CAST(X'F4908080' AS TEXT)", "CAST(X'61E282AC62' AS TEXT)",
     ]
 
     func makeStore(_ dir: String, _ name: String = "legacy.db") throws -> String {
@@ -74,6 +77,35 @@ final class VerifyChecksumTests: XCTestCase {
                              appliedSeq: { 0 }, journalHead: { 0 }, journaledChange: { nil })
         XCTAssertEqual(newHasher.chunk.checksum, v.checksum(rows))
         XCTAssertEqual(newHasher.chunk.read, Self.values.count)
+    }
+
+    /// Tenants counted in place are the row path's: an integer tenant and its text are one tenant, and a scope
+    /// of tenants takes the same rows.
+    func testTenantsAreCountedInPlaceAsTheRowPathCountsThem() throws {
+        let dir = try configDirectory(self)
+        let db = try Database(path: dir + "/legacy.db")
+        try db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, tenant, n INTEGER)")  // no affinity: 5 and '5' both kept
+        try db.execute("INSERT INTO t VALUES (1, 5, 1), (2, '5', 2), (3, 'acme', 3), (4, 7, 4), (5, 'acme', 5), (6, 'ü', 6), (7, 5, 7)")
+        try db.execute("VACUUM INTO '\(dir)/new.db'")
+        db.close()
+        let mapping = try Mapping.parse(Data(#"{"entities": {"t": {"tenant": "tenant"}}}"#.utf8))
+        func verify(_ scope: VerifyScope, chunk: Int) throws -> (VerifyResult, Int) {
+            var options = Verifier.Options()
+            options.chunkRows = chunk
+            let v = Verifier(legacy: try SQLiteVerifyStore(path: dir + "/legacy.db"), new: try SQLiteVerifyStore(path: dir + "/new.db"), mapping: mapping,
+                             scope: scope, options: options, mappingVersion: "x", appliedSeq: { 0 }, journalHead: { 0 }, journaledChange: { nil })
+            defer { v.close() }
+            return (try v.run(), v.rowChunks)
+        }
+        for chunk in [1, 3, 100] {
+            let (all, rowChunks) = try verify(VerifyScope(), chunk: chunk)
+            XCTAssertTrue(all.clean, all.summary)
+            XCTAssertEqual(rowChunks, 0)
+            XCTAssertEqual(all.tenants.mapValues(\.rows), ["5": 3, "acme": 2, "7": 1, "ü": 1], "chunks of \(chunk)")
+            let (five, _) = try verify(VerifyScope(tenants: ["5", "ü"]), chunk: chunk)
+            XCTAssertEqual(five.rows, 4)
+            XCTAssertEqual(five.tenants.mapValues(\.rows), ["5": 3, "ü": 1])
+        }
     }
 
     /// Rows the mapping refuses are left to the row path (which quarantines them): text holding NUL, a NULL

@@ -139,20 +139,26 @@ final class ChunkHasher {
         let legacy = mapping != nil, tenantRequired = tenantRequired
         var c = chunk
         var key = rowKey, previous = previousKey
-        defer { chunk = c; rowKey = key; previousKey = previous }
+        var tally = TenantTally()
+        var untenanted = 0  // rows in scope of an entity without a tenant column
+        defer {
+            for (t, n) in tally.counts { c.tenants[t, default: 0] += n }
+            if untenanted > 0 { c.tenants["", default: 0] += untenanted }
+            if legacy, c.read > 0 { c.lastKey = previous }
+            chunk = c; rowKey = key; previousKey = previous
+        }
         while try step() {
             c.read += 1
             var hash: UInt64 = 0
-            var tenant: String?
+            var tenant = -1  // the row's entry in `tally`
             var refusable = false
             for i in columns.indices {
                 switch columns[i] {
                 case .skip: continue
                 case .plain(let named):
                     let v = r.columnValue(at: Int32(i))
-                    hash &+= VerifyValues.hash(named, v)
-                    if legacy, case .text(let t) = v, t.contains(0) { refusable = true }
-                    if i == tenantIndex { tenant = Self.tenantText(v) }
+                    hash &+= VerifyValues.hash(named, v, nul: &refusable)
+                    if i == tenantIndex { tenant = Self.tenant(v, &tally, scope) }
                     let slot = keySlot[i]
                     if slot >= 0 {
                         if case .null = v { refusable = true }
@@ -163,13 +169,16 @@ final class ChunkHasher {
                     case .success(let m):
                         if EventValidation.valueProblem(m) != nil { refusable = true }
                         hash &+= VerifyValues.hash(named, VerifyValues.stored(m))
-                        if i == tenantIndex { tenant = EntityMapping.tenantText(m) }
+                        if i == tenantIndex, let t = EntityMapping.tenantText(m) {
+                            var text = t
+                            tenant = text.withUTF8 { u in tally.find(kind: 0x73, UnsafeRawBufferPointer(u)) { (t, scope?.contains(t) ?? true) } }
+                        }
                     case .failure: refusable = true
                     }
                 }
             }
             if legacy {
-                if tenantIndex >= 0, tenant == nil { refusable = true }
+                if tenantIndex >= 0, tenant < 0 { refusable = true }
                 // Keys in order: the chunks tile the new store's key space only then (the row path names the key).
                 if previous == nil {
                     previous = key
@@ -180,21 +189,32 @@ final class ChunkHasher {
                 if refusable { c.needsRows = true }
             }
             if tenantRequired {
-                guard let t = tenant, scope?.contains(t) ?? true else { continue }
+                guard tenant >= 0, tally.entries[tenant].inScope else { continue }
             }
             c.rows += 1
             c.sum &+= hash
-            if legacy { c.tenants[tenant ?? "", default: 0] += 1 }
+            guard legacy else { continue }
+            if tenant >= 0 { tally.count(tenant) } else { untenanted += 1 }
         }
-        if legacy, c.read > 0 { c.lastKey = previous }
     }
 
-    /// `EntityMapping.tenantText` of a value read in place.
-    static func tenantText(_ v: ColumnValue) -> String? {
+    /// The tally's entry for a tenant value read in place (`EntityMapping.tenantText`: non-empty text or an
+    /// integer); -1 for any other value (the mapping refuses the row).
+    static func tenant(_ v: ColumnValue, _ tally: inout TenantTally, _ scope: Set<String>?) -> Int {
         switch v {
-        case .text(let t): return t.isEmpty ? nil : String(decoding: t, as: UTF8.self)
-        case .int(let i): return String(i)
-        default: return nil
+        case .text(let t) where !t.isEmpty:
+            return tally.find(kind: 0x74, t) {
+                let s = String(decoding: t, as: UTF8.self)
+                return (s, scope?.contains(s) ?? true)
+            }
+        case .int(let i):
+            return withUnsafeBytes(of: i) { b in
+                tally.find(kind: 0x69, b) {
+                    let s = String(i)
+                    return (s, scope?.contains(s) ?? true)
+                }
+            }
+        default: return -1
         }
     }
 
