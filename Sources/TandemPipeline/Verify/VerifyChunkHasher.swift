@@ -12,8 +12,9 @@ struct ChunkSum {
     var read = 0
     /// The key of the last row stepped.
     var lastKey: [Value]?
-    /// Legacy rows in scope per tenant ("" for an entity without a tenant column).
-    var tenants: [String: Int] = [:]
+    /// Legacy rows in scope per tenant ("" for an entity without a tenant column); a tenant may come twice
+    /// (an integer and its text), to be added up.
+    var tenants: [(tenant: String, rows: Int)] = []
     /// Set when a legacy row may be one the mapping refuses, or keys were not in order: the chunk is then
     /// compared as rows, which decides.
     var needsRows = false
@@ -142,8 +143,8 @@ final class ChunkHasher {
         var tally = TenantTally()
         var untenanted = 0  // rows in scope of an entity without a tenant column
         defer {
-            for (t, n) in tally.counts { c.tenants[t, default: 0] += n }
-            if untenanted > 0 { c.tenants["", default: 0] += untenanted }
+            for e in tally.entries where e.rows > 0 { c.tenants.append((e.tenant, e.rows)) }
+            if untenanted > 0 { c.tenants.append(("", untenanted)) }
             if legacy, c.read > 0 { c.lastKey = previous }
             chunk = c; rowKey = key; previousKey = previous
         }

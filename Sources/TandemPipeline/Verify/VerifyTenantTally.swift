@@ -54,13 +54,6 @@ struct TenantTally {
     /// Counts a row in scope for entry `e`.
     mutating func count(_ e: Int) { entries[e].rows += 1 }
 
-    /// Rows per tenant (values of different kinds or bytes that name one tenant are added up).
-    var counts: [String: Int] {
-        var out: [String: Int] = [:]
-        for e in entries where e.rows > 0 { out[e.tenant, default: 0] += e.rows }
-        return out
-    }
-
     private func same(_ start: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
         for i in 0..<bytes.count where keyBytes[start + i] != bytes[i] { return false }
         return true
