@@ -79,6 +79,36 @@ final class VerifyChecksumTests: XCTestCase {
         XCTAssertEqual(newHasher.chunk.read, Self.values.count)
     }
 
+    /// The value hash sees every byte wherever it sits in its word (a change of any one byte, or of the length,
+    /// changes it) and finds NUL and non-ASCII bytes anywhere.
+    func testTheValueHashSeesEveryByte() {
+        func hashed(_ bytes: [UInt8]) -> (UInt64, ascii: Bool, nul: Bool) {
+            var h = Hasher64()
+            let seen = bytes.withUnsafeBytes { h.add(value: $0) }
+            return (h.value, seen.ascii, seen.nul)
+        }
+        var all = Set<UInt64>(), made = 0
+        for n in 0...24 {
+            let base = (0..<n).map { UInt8(0x41 + $0) }
+            let h = hashed(base)
+            XCTAssertTrue(h.ascii); XCTAssertFalse(h.nul)
+            all.insert(h.0); made += 1
+            for i in 0..<n {
+                for b: UInt8 in [0, 0x42, 0x80, 0xFF] where b != base[i] {
+                    var changed = base
+                    changed[i] = b
+                    let c = hashed(changed)
+                    XCTAssertNotEqual(c.0, h.0, "length \(n), byte \(i) → \(b)")
+                    XCTAssertEqual(c.nul, b == 0, "length \(n), byte \(i) → \(b)")
+                    XCTAssertEqual(c.ascii, b < 0x80, "length \(n), byte \(i) → \(b)")
+                    all.insert(c.0); made += 1
+                }
+            }
+        }
+        XCTAssertEqual(all.count, made, "no two alike")
+        XCTAssertNotEqual(hashed([0x61]).0, hashed([0x61, 0]).0, "a trailing NUL counts")
+    }
+
     /// Tenants counted in place are the row path's: an integer tenant and its text are one tenant, and a scope
     /// of tenants takes the same rows.
     func testTenantsAreCountedInPlaceAsTheRowPathCountsThem() throws {

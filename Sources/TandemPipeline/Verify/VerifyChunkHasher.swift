@@ -136,7 +136,10 @@ final class ChunkHasher {
     /// Adds every row `step` moves `r` to (a statement stepped to its end). One loop over locals: no access to
     /// this object's fields per row.
     func add<R: ColumnValues>(rowsOf r: R, step: () throws -> Bool) rethrows {
-        let columns = columns, keySlot = keySlot, tenantIndex = tenantIndex, scope = scope
+        // The plan as plain arrays: switching over `columns` copied (retained) each column's payload per row.
+        let kinds = columns.map { c -> UInt8 in switch c { case .skip: 0; case .plain: 1; case .mapped: 2 } }
+        let named = columns.map { c -> Hasher64 in switch c { case .skip: Hasher64(); case .plain(let h), .mapped(let h, _, _): h } }
+        let keySlot = keySlot, tenantIndex = tenantIndex, scope = scope
         let legacy = mapping != nil, tenantRequired = tenantRequired
         var c = chunk
         var key = rowKey, previous = previousKey
@@ -153,23 +156,24 @@ final class ChunkHasher {
             var hash: UInt64 = 0
             var tenant = -1  // the row's entry in `tally`
             var refusable = false
-            for i in columns.indices {
-                switch columns[i] {
-                case .skip: continue
-                case .plain(let named):
+            for i in kinds.indices {
+                switch kinds[i] {
+                case 0: continue
+                case 1:
                     let v = r.columnValue(at: Int32(i))
-                    hash &+= VerifyValues.hash(named, v, nul: &refusable)
+                    hash &+= VerifyValues.hash(named[i], v, nul: &refusable)
                     if i == tenantIndex { tenant = Self.tenant(v, &tally, scope) }
                     let slot = keySlot[i]
                     if slot >= 0 {
                         if case .null = v { refusable = true }
                         key[slot] = VerifyValues.value(v)
                     }
-                case .mapped(let named, let plan, let source):
+                default:
+                    guard case .mapped(_, let plan, let source) = columns[i] else { continue }
                     switch plan.mappedAfterValue(VerifyValues.value(r.columnValue(at: Int32(i))), column: source) {
                     case .success(let m):
                         if EventValidation.valueProblem(m) != nil { refusable = true }
-                        hash &+= VerifyValues.hash(named, VerifyValues.stored(m))
+                        hash &+= VerifyValues.hash(named[i], VerifyValues.stored(m))
                         if i == tenantIndex, let t = EntityMapping.tenantText(m) {
                             var text = t
                             tenant = text.withUTF8 { u in tally.find(kind: 0x73, UnsafeRawBufferPointer(u)) { (t, scope?.contains(t) ?? true) } }

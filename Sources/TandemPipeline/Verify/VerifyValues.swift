@@ -201,7 +201,8 @@ struct Hasher64 {
 
     /// A REAL: an integral one (below 2^53 or so) as the integer it equals (REAL affinity), else its bits.
     mutating func add(real d: Double) {
-        if d.rounded() == d, abs(d) < 9.0e15 { add(tag: 0x69, word: UInt64(bitPattern: Int64(d))) } else { add(tag: 0x64, word: d.bitPattern) }
+        // Int64(exactly:) is nil for a fraction (and NaN): integral, as `d.rounded() == d` asks, without libm.
+        if abs(d) < 9.0e15, let i = Int64(exactly: d) { add(tag: 0x69, word: UInt64(bitPattern: i)) } else { add(tag: 0x64, word: d.bitPattern) }
     }
 
     /// A hasher that has hashed `name` (a column's: the start of each of its values' hashes).
@@ -227,7 +228,13 @@ struct Hasher64 {
             i += 8
         }
         var nul = zeros != 0
-        if i < n {
+        if i < n, n >= 8 {
+            // The last 8 bytes, overlapping the words before: the ones not hashed yet shifted down.
+            let whole = p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            ors |= whole
+            if (whole &- 0x0101_0101_0101_0101) & ~whole & 0x8080_8080_8080_8080 != 0 { nul = true }
+            v = Self.mix(v ^ (whole >> UInt64(8 * (8 - (n - i)))))
+        } else if i < n {
             var w: UInt64 = 0, shift: UInt64 = 0
             for j in i..<n {
                 let b = p[j]
