@@ -138,6 +138,35 @@ final class VerifyChecksumTests: XCTestCase {
         }
     }
 
+    /// A mapping that rebuilds the key (here: a type for the key column) is not taken in place: every chunk is
+    /// compared as rows, with the same result.
+    func testAMappingThatRebuildsTheKeyIsComparedAsRows() throws {
+        let dir = try configDirectory(self)
+        let db = try Database(path: dir + "/legacy.db")
+        try db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, tenant TEXT, n INTEGER)")
+        try db.execute("INSERT INTO t VALUES (1, 'a', 1), (2, 'b', 2), (3, 'a', 3), (4, 'b', 4), (5, 'a', 5)")
+        try db.execute("VACUUM INTO '\(dir)/new.db'")
+        db.close()
+        let new = try Database(path: dir + "/new.db")
+        try new.execute("UPDATE t SET n = 40 WHERE id = 4")
+        new.close()
+        for (text, inPlace) in [(#"{"entities": {"t": {"tenant": "tenant", "columns": {"id": {"type": "int"}}}}}"#, false),
+                                (#"{"entities": {"t": {"tenant": "tenant"}}}"#, true)] {
+            var options = Verifier.Options()
+            options.chunkRows = 2
+            options.settleSeconds = 0.01
+            let v = Verifier(legacy: try SQLiteVerifyStore(path: dir + "/legacy.db"), new: try SQLiteVerifyStore(path: dir + "/new.db"),
+                             mapping: try Mapping.parse(Data(text.utf8)), scope: VerifyScope(), options: options, mappingVersion: "x",
+                             appliedSeq: { 0 }, journalHead: { 0 }, journaledChange: { nil })
+            defer { v.close() }
+            let r = try v.run()
+            XCTAssertEqual(r.differences.map { "\($0.kind.rawValue) \(KeyText.of($0.key)) \($0.columns)" }, [#"different {"id":4} ["n"]"#], text)
+            XCTAssertEqual([r.rows, r.chunks], [5, 3], text)
+            XCTAssertEqual(r.tenants.mapValues(\.rows), ["a": 3, "b": 2], text)
+            XCTAssertEqual(v.rowChunks, inPlace ? 1 : 3, text)
+        }
+    }
+
     /// Rows the mapping refuses are left to the row path (which quarantines them): text holding NUL, a NULL
     /// or empty tenant, a blob for a tenant, a value a rule refuses.
     func testARowTheMappingMayRefuseIsLeftToTheRowPath() throws {
