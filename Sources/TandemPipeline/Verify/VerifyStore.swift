@@ -118,8 +118,13 @@ final class SQLiteVerifyStore: VerifyStore {
         sql += " ORDER BY " + key.map(SQL.quote).joined(separator: ", ")
         if let limit { sql += " LIMIT \(limit)" }
         let s = try db.cachedStatement(sql)
-        var n: Int32 = 1
-        for v in (after ?? []) + (through ?? []) { try s.bind(v, at: n); n += 1 }
+        do {
+            var n: Int32 = 1
+            for v in (after ?? []) + (through ?? []) { try s.bind(v, at: n); n += 1 }
+        } catch {
+            try? s.reset()  // the cached statement is taken again by the next range
+            throw error
+        }
         return s
     }
 
