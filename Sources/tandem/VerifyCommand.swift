@@ -14,7 +14,7 @@ enum VerifyCommand {
             .value("--entity", "E", "only this entity (legacy or new name; repeatable)", repeatable: true),
             .flag("--json", "the result as one JSON object"),
             .flag("--show-values", "print the differing values (hidden by default: they are customer data)"),
-            .value("--chunk", "N", "legacy rows per chunk (default 1000)"),
+            .value("--chunk", "N", "legacy rows per chunk (default 4000)"),
             .value("--settle", "SECONDS", "how long a difference must stay the same to be reported (default 2)"),
             .flag("--repair", "journal the differing keys again from legacy (snapshot events; a delete for an extra row), then verify them again"),
             .value("--wait", "SECONDS", "with --repair: how long to wait for the daemon and the new sink (default 60)"),

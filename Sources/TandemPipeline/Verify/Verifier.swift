@@ -15,8 +15,9 @@ import TandemSources
 public final class Verifier {
     /// How a verify reads and how long it lets a difference settle.
     public struct Options: Sendable {
-        /// Legacy rows per chunk.
-        public var chunkRows = 1000
+        /// Legacy rows per chunk (a clean chunk is read in place, so a chunk's cost is mostly its fixed part:
+        /// statements, the hand-over between the two readers, the progress saved after it).
+        public var chunkRows = 4000
         /// How long a difference must stay the same (while the sink catches up) to be reported.
         public var settleSeconds = 2.0
         /// At most this many re-checks of the candidates.
@@ -42,6 +43,9 @@ public final class Verifier {
     /// Set when the journal did not reach legacy's newest change once (its newest change went to quarantine,
     /// or ingest is stopped): later re-checks wait on the sink only.
     var changeWaitGaveUp = false
+    /// Chunks compared as rows (their in-place checksums differed, or a legacy row may be refused; every chunk
+    /// when a store or the mapping cannot be read in place).
+    var rowChunks = 0
 
     init(legacy: any VerifyStore, new: any VerifyStore, mapping: Mapping, scope: VerifyScope, options: Options, mappingVersion: String,
          appliedSeq: @escaping () throws -> UInt64, journalHead: @escaping () throws -> UInt64,

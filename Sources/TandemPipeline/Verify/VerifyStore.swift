@@ -12,6 +12,11 @@ protocol VerifyStore: AnyObject {
     /// The rows of `table` with `after < key ≤ through` (an open end when nil), in key order, at most `limit`
     /// (nil: no limit), read in one read transaction.
     func rows(_ table: String, key: [String], after: [Value]?, through: [Value]?, limit: Int?) throws -> [Row]
+    /// Steps the rows `rows` would return and adds each to `hasher` in place (no `Row` is built); false when
+    /// the store reads rows only or the hasher cannot take the table's columns (then the caller reads rows).
+    func scan(_ table: String, key: [String], after: [Value]?, through: [Value]?, limit: Int?, into hasher: ChunkHasher) throws -> Bool
+    /// The same store on a connection of its own (for a reader on another thread); nil when it has none.
+    func reopened() throws -> (any VerifyStore)?
     /// The row of `table` whose key is exactly `key`, or nil.
     func row(_ table: String, key: Row) throws -> Row?
     /// The store's user tables (not Tandem's own, not SQLite's).
@@ -23,12 +28,19 @@ protocol VerifyStore: AnyObject {
     func close()
 }
 
+extension VerifyStore {
+    func scan(_ table: String, key: [String], after: [Value]?, through: [Value]?, limit: Int?, into hasher: ChunkHasher) throws -> Bool { false }
+    func reopened() throws -> (any VerifyStore)? { nil }
+}
+
 /// A SQLite file as one side of a verify, read only (a reader never takes a writer's lock).
 final class SQLiteVerifyStore: VerifyStore {
     let label: String
+    private let path: String
     private let db: Database
 
     init(path: String) throws {
+        self.path = path
         label = "sqlite:\(path)"
         // Read-write with query_only, as stored checkpoints are read: a read-only open of a WAL file fails
         // when its -shm is gone.
@@ -41,6 +53,8 @@ final class SQLiteVerifyStore: VerifyStore {
     }
 
     func close() { db.close() }
+
+    func reopened() throws -> (any VerifyStore)? { try SQLiteVerifyStore(path: path) }
 
     private func wrap<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as VerifyError { throw e } catch { throw VerifyError.store(label, "\(error)") }
@@ -76,22 +90,45 @@ final class SQLiteVerifyStore: VerifyStore {
 
     func rows(_ table: String, key: [String], after: [Value]?, through: [Value]?, limit: Int?) throws -> [Row] {
         try wrap {
-            let k = "(" + key.map(SQL.quote).joined(separator: ", ") + ")"
-            let marks = "(" + key.map { _ in "?" }.joined(separator: ", ") + ")"
-            var conditions: [String] = []
-            if after != nil { conditions.append("\(k) > \(marks)") }
-            if through != nil { conditions.append("\(k) <= \(marks)") }
-            var sql = "SELECT * FROM \(SQL.quote(table))"
-            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-            sql += " ORDER BY " + key.map(SQL.quote).joined(separator: ", ")
-            if let limit { sql += " LIMIT \(limit)" }
-            let s = try db.cachedStatement(sql)
+            let s = try range(table, key: key, after: after, through: through, limit: limit)
             defer { try? s.reset() }
-            var n: Int32 = 1
-            for v in (after ?? []) + (through ?? []) { try s.bind(v, at: n); n += 1 }
             return try readAll(s)
         }
     }
+
+    func scan(_ table: String, key: [String], after: [Value]?, through: [Value]?, limit: Int?, into hasher: ChunkHasher) throws -> Bool {
+        try wrap {
+            let s = try range(table, key: key, after: after, through: through, limit: limit)
+            defer { try? s.reset() }
+            guard hasher.prepare(columnNames(s)) else { return false }
+            try hasher.add(rowsOf: s) { try s.step() }
+            return true
+        }
+    }
+
+    /// The (cached) statement of a key range, bound.
+    private func range(_ table: String, key: [String], after: [Value]?, through: [Value]?, limit: Int?) throws -> Statement {
+        let k = "(" + key.map(SQL.quote).joined(separator: ", ") + ")"
+        let marks = "(" + key.map { _ in "?" }.joined(separator: ", ") + ")"
+        var conditions: [String] = []
+        if after != nil { conditions.append("\(k) > \(marks)") }
+        if through != nil { conditions.append("\(k) <= \(marks)") }
+        var sql = "SELECT * FROM \(SQL.quote(table))"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY " + key.map(SQL.quote).joined(separator: ", ")
+        if let limit { sql += " LIMIT \(limit)" }
+        let s = try db.cachedStatement(sql)
+        do {
+            var n: Int32 = 1
+            for v in (after ?? []) + (through ?? []) { try s.bind(v, at: n); n += 1 }
+        } catch {
+            try? s.reset()  // the cached statement is taken again by the next range
+            throw error
+        }
+        return s
+    }
+
+    private func columnNames(_ s: Statement) -> [String] { (0..<s.columnCount).map { s.columnName($0) } }
 
     func row(_ table: String, key: Row) throws -> Row? {
         try wrap {
@@ -104,7 +141,7 @@ final class SQLiteVerifyStore: VerifyStore {
     }
 
     private func readAll(_ s: Statement) throws -> [Row] {
-        let names = (0..<s.columnCount).map { s.columnName($0) }
+        let names = columnNames(s)
         var out: [Row] = []
         while try s.step() {
             out.append(Row(uncheckedNames: names, values: (0..<s.columnCount).map { s.value(at: $0) }))

@@ -167,6 +167,20 @@ extension EntityMapping {
 }
 
 extension ColumnMapping {
+    /// One present value of an after image, as `Mapping.apply` maps it: converted, then validated (verify
+    /// reads values in place and maps only the columns that have rules).
+    public func mappedAfterValue(_ value: Value, column: String) -> Result<Value, Rejection> {
+        switch convert(value, column: column) {
+        case .success(let v):
+            if let j = check(v, column: column) { return .failure(j) }
+            return .success(v)
+        case .failure(let j): return .failure(j)
+        }
+    }
+
+    /// Whether the column only keeps or renames its values (no transform, default, type or rule).
+    public var isPlain: Bool { transforms.isEmpty && defaultValue == nil && type == nil && rules.isEmpty }
+
     /// Transforms, default and coercion of one value.
     func convert(_ value: Value, column: String) -> Result<Value, Rejection> {
         var v = value
