@@ -128,14 +128,14 @@ public struct ColumnProfiler {
             let h = auditHash(UInt64(bitPattern: i))
             cls = .int
             if let e = counts.find(h) {
-                counts.store[e].count += 1
-                lengthBuckets[Int(counts.store[e].bucket)] += 1
+                counts.tallies[e].count += 1
+                lengthBuckets[Int(counts.tallies[e].bucket)] += 1
                 held = e
             } else {
                 hll.add(hash: h)
                 let length = Self.digits(i)
                 number(Double(i), length: length)
-                held = insert(h, ValueCounts.Entry(count: 1, shown: .int(i), cls: cls.raw, bucket: bucket(length)))
+                held = insert(h, .int(i), cls: cls.raw, bucket: bucket(length))
             }
         case .double(let d):
             reals += 1
@@ -143,12 +143,12 @@ public struct ColumnProfiler {
             cls = .double
             lengthBuckets[0] += 1
             if let e = counts.find(h) {
-                counts.store[e].count += 1
+                counts.tallies[e].count += 1
                 held = e
             } else {
                 hll.add(hash: h)
                 number(d, length: 0)
-                held = insert(h, ValueCounts.Entry(count: 1, shown: .double(d), cls: cls.raw, bucket: 0))
+                held = insert(h, .double(d), cls: cls.raw, bucket: 0)
             }
         case .text(let b):
             texts += 1
@@ -157,16 +157,16 @@ public struct ColumnProfiler {
                 empties += 1
                 lengthBuckets[0] += 1
                 text(b)
-                if counts.isExact, counts.find(h) == nil, counts.store.count == Self.exactLimit { seedKeySpill() }
+                if counts.isExact, counts.find(h) == nil, counts.held == Self.exactLimit { seedKeySpill() }
                 counts.add(hash: h) { "" }
                 if keyDeclared { keySpill?.add(b) } else { disqualifyKey() }
                 return
             }
             if let e = counts.find(h) {
                 // A value seen before: its class, length bucket and min/max are known, and HyperLogLog has it.
-                counts.store[e].count += 1
-                cls = CellClass(raw: counts.store[e].cls)
-                lengthBuckets[Int(counts.store[e].bucket)] += 1
+                counts.tallies[e].count += 1
+                cls = CellClass(raw: counts.tallies[e].cls)
+                lengthBuckets[Int(counts.tallies[e].bucket)] += 1
                 held = e
             } else {
                 hll.add(hash: h)
@@ -176,7 +176,7 @@ public struct ColumnProfiler {
                 if b.count > Self.keptBytes { exactIsLossless = false }
                 let k = bucket(b.count)
                 text(b)
-                if counts.isExact, counts.store.count == Self.exactLimit { seedKeySpill() }
+                if counts.isExact, counts.held == Self.exactLimit { seedKeySpill() }
                 held = counts.insert(h, text: b, cls: c.raw, bucket: k)
             }
             keySpill?.add(b)
@@ -196,7 +196,7 @@ public struct ColumnProfiler {
         // The value's, while values are counted exactly.
         if let e = held, counts.isExact {
             if let tenant { counts.noteTenant(e, tenant) }
-            if counts.store[e].examples.count < 5 { pendingValue = counts.hashes[e] }
+            if counts.tallies[e].examples < 5 { pendingValue = counts.hashes[e] }
         }
     }
 
@@ -207,7 +207,7 @@ public struct ColumnProfiler {
     public mutating func attach(key: String, row: Int) {
         if pendingSlot >= 0 { classes[pendingSlot].examples.append(.init(row: row, key: key)); pendingSlot = -1 }
         if let h = pendingValue {
-            if let e = counts.find(h) { counts.store[e].examples.append(.init(row: row, key: key)) }
+            if let e = counts.find(h) { counts.addExample(e, .init(row: row, key: key)) }
             pendingValue = nil
         }
     }
@@ -220,9 +220,9 @@ public struct ColumnProfiler {
     }
 
     /// Holds a new value; its index while it is held.
-    private mutating func insert(_ h: UInt64, _ entry: ValueCounts.Entry) -> Int? {
-        if counts.isExact, counts.store.count == Self.exactLimit { seedKeySpill() }
-        return counts.insert(h, entry)
+    private mutating func insert(_ h: UInt64, _ shown: ValueCounts.Shown, cls: UInt32, bucket: UInt8) -> Int? {
+        if counts.isExact, counts.held == Self.exactLimit { seedKeySpill() }
+        return counts.insert(h, shown: shown, cls: cls, bucket: bucket)
     }
 
     /// The class of present text, and its length in characters (in bytes when it is not valid UTF-8).
@@ -319,13 +319,13 @@ public struct ColumnProfiler {
     public var isExact: Bool { counts.isExact && exactIsLossless }
 
     /// Distinct non-null values: exact while few, else the HyperLogLog estimate.
-    public var distinct: Int { counts.isExact ? counts.store.count : hll.estimate }
+    public var distinct: Int { counts.isExact ? counts.held : hll.estimate }
 
     /// Exact counts per shown value, while the column holds few distinct values.
     var exact: [String: Int]? {
         guard counts.isExact else { return nil }
         var out: [String: Int] = [:]
-        for e in counts.store { out[e.text, default: 0] += e.count }
+        for i in 0..<counts.held { out[counts.entry(i).text, default: 0] += counts.tallies[i].count }
         return out
     }
 

@@ -17,6 +17,8 @@ final class KeySpill {
     private var written = 0
     /// False once the spill cannot vouch for the column (the store's query decides then).
     private(set) var usable = true
+    /// Some sorted run holds a value twice.
+    private var sawDuplicate = false
 
     init() { buffer.reserveCapacity(Self.runLength) }
 
@@ -70,6 +72,8 @@ final class KeySpill {
     private func flush() {
         guard !buffer.isEmpty else { return }
         Self.radixSort(&buffer)
+        // A repeat inside one run settles the question (the merge need not run).
+        if !sawDuplicate { sawDuplicate = zip(buffer, buffer.dropFirst()).contains { $0 == $1 } }
         if fd < 0 {
             var template = Array((NSTemporaryDirectory() + "/tandem-audit-keys-XXXXXX").utf8CString)
             fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -93,23 +97,10 @@ final class KeySpill {
         }
         flush()
         guard usable else { return nil }
+        if sawDuplicate { return true }
         // A k-way merge of the sorted runs, reading each through a small buffer.
-        let chunk = 4096
-        var readers = runs.map { Reader(offset: $0.offset, remaining: $0.count) }
-        for i in readers.indices { guard readers[i].fill(fd, chunk) else { return nil } }
-        var last: UInt64?
-        while true {
-            var best = -1
-            for i in readers.indices where readers[i].position < readers[i].values.count {
-                if best < 0 || readers[i].values[readers[i].position] < readers[best].values[readers[best].position] { best = i }
-            }
-            guard best >= 0 else { return false }
-            let v = readers[best].values[readers[best].position]
-            if v == last { return true }
-            last = v
-            readers[best].position += 1
-            if readers[best].position == readers[best].values.count { guard readers[best].fill(fd, chunk) else { return nil } }
-        }
+        var merge = Merge(runs: runs, fd: fd)
+        return merge.hasRepeat()
     }
 
     /// Sorts hashes by 16-bit digits, least significant first (four counting passes, no comparisons).
@@ -130,22 +121,76 @@ final class KeySpill {
         }
     }
 
-    private struct Reader {
-        var offset: Int
-        var remaining: Int
-        var values: [UInt64] = []
-        var position = 0
+    /// A k-way merge of sorted runs of the spill file through a binary heap of the runs (by their current
+    /// value), each read through a `chunk`-value window of one flat buffer.
+    private struct Merge {
+        static let chunk = 4096
+        let fd: Int32
+        var values: [UInt64]
+        var position: [Int], end: [Int], offset: [Int], remaining: [Int]
+        var heap: [Int] = []
 
-        mutating func fill(_ fd: Int32, _ chunk: Int) -> Bool {
-            let n = Swift.min(chunk, remaining)
-            values = [UInt64](repeating: 0, count: n)
-            position = 0
+        init(runs: [(offset: Int, count: Int)], fd: Int32) {
+            self.fd = fd
+            values = [UInt64](repeating: 0, count: runs.count * Self.chunk)
+            position = [Int](repeating: 0, count: runs.count)
+            end = position
+            offset = runs.map(\.offset)
+            remaining = runs.map(\.count)
+        }
+
+        /// Reads the next window of run `r`; false on an I/O failure.
+        mutating func fill(_ r: Int) -> Bool {
+            let n = Swift.min(Self.chunk, remaining[r])
+            position[r] = r * Self.chunk
+            end[r] = position[r] + n
             guard n > 0 else { return true }
-            let got = values.withUnsafeMutableBytes { pread(fd, $0.baseAddress, n * 8, off_t(offset)) }
+            let at = position[r] * 8, fd = fd, from = off_t(offset[r])
+            let got = values.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + at, n * 8, from) }
             guard got == n * 8 else { return false }
-            offset += n * 8
-            remaining -= n
+            offset[r] += n * 8
+            remaining[r] -= n
             return true
+        }
+
+        @inline(__always) func current(_ r: Int) -> UInt64 { values[position[r]] }
+
+        mutating func siftDown(_ at: Int) {
+            var i = at
+            while true {
+                let l = 2 * i + 1
+                guard l < heap.count else { return }
+                var c = l
+                if l + 1 < heap.count, current(heap[l + 1]) < current(heap[l]) { c = l + 1 }
+                guard current(heap[c]) < current(heap[i]) else { return }
+                heap.swapAt(i, c)
+                i = c
+            }
+        }
+
+        /// True when some value appears twice across the runs, false when none does, nil on an I/O failure.
+        mutating func hasRepeat() -> Bool? {
+            for r in position.indices {
+                guard fill(r) else { return nil }
+                if position[r] < end[r] { heap.append(r) }
+            }
+            for i in stride(from: heap.count / 2, through: 0, by: -1) { siftDown(i) }
+            var last: UInt64?
+            while let top = heap.first {
+                let v = current(top)
+                if v == last { return true }
+                last = v
+                position[top] += 1
+                if position[top] == end[top] {
+                    guard fill(top) else { return nil }
+                    if position[top] == end[top] {
+                        heap[0] = heap[heap.count - 1]
+                        heap.removeLast()
+                    }
+                }
+                siftDown(0)
+            }
+            return false
         }
     }
 }
@@ -157,10 +202,10 @@ extension ColumnProfiler {
         guard !keyDisqualified, keySpill == nil else { return }
         let spill = KeySpill()
         if !exactIsLossless { spill.giveUp() }
-        for e in counts.store {
-            guard case .text(var s) = e.shown else { continue }
+        for i in 0..<counts.held {
+            guard case .text(var s) = counts.shownForm(i) else { continue }
             guard let h = s.withUTF8({ KeySpill.normalizedHash(UnsafeRawBufferPointer($0)) }) else { spill.giveUp(); break }
-            for _ in 0..<e.count { spill.add(hash: h) }
+            for _ in 0..<counts.tallies[i].count { spill.add(hash: h) }
         }
         keySpill = spill
     }
@@ -176,9 +221,9 @@ extension ColumnProfiler {
         if counts.isExact {
             guard exactIsLossless else { return false }
             var seen = Set<UInt64>()
-            for e in counts.store {
-                guard case .text(var s) = e.shown else { continue }
-                guard e.count == 1, let h = s.withUTF8({ KeySpill.normalizedHash(UnsafeRawBufferPointer($0)) }),
+            for i in 0..<counts.held {
+                guard case .text(var s) = counts.shownForm(i) else { continue }
+                guard counts.tallies[i].count == 1, let h = s.withUTF8({ KeySpill.normalizedHash(UnsafeRawBufferPointer($0)) }),
                       seen.insert(h).inserted else { return false }
             }
             return true
