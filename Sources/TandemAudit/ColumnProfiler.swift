@@ -114,7 +114,10 @@ public struct ColumnProfiler {
 
     /// Counts one cell; `tenant` is the row's tenant index when there is a tenant column, `row` its position
     /// in the scan. Afterwards `wantsKey` says whether the row's key is wanted as an example (see `attach`).
-    public mutating func observe(_ cell: Cell, tenant: Int32?, row: Int = 0) {
+    public mutating func observe(_ cell: Cell, tenant: Int32?, row: Int = 0) { observe(cell, hash: nil, tenant: tenant, row: row) }
+
+    /// `observe` with the cell's `hash(_:)` when the caller has it already (the tenant column's).
+    mutating func observe(_ cell: Cell, hash known: UInt64?, tenant: Int32?, row: Int) {
         rows += 1
         let cls: CellClass
         var held: Int?
@@ -152,7 +155,7 @@ public struct ColumnProfiler {
             }
         case .text(let b):
             texts += 1
-            let h = auditHash(b)
+            let h = known ?? auditHash(b)
             if b.isEmpty {
                 empties += 1
                 lengthBuckets[0] += 1
@@ -196,7 +199,7 @@ public struct ColumnProfiler {
         // The value's, while values are counted exactly.
         if let e = held, counts.isExact {
             if let tenant { counts.noteTenant(e, tenant) }
-            if counts.tallies[e].examples < 5 { pendingValue = counts.hashes[e] }
+            if counts.tallies[e].examples < 5 { pendingValue = counts.tallies[e].hash }
         }
     }
 
@@ -220,7 +223,7 @@ public struct ColumnProfiler {
     }
 
     /// Holds a new value; its index while it is held.
-    private mutating func insert(_ h: UInt64, _ shown: ValueCounts.Shown, cls: UInt32, bucket: UInt8) -> Int? {
+    private mutating func insert(_ h: UInt64, _ shown: ValueCounts.Stored, cls: UInt32, bucket: UInt8) -> Int? {
         if counts.isExact, counts.held == Self.exactLimit { seedKeySpill() }
         return counts.insert(h, shown: shown, cls: cls, bucket: bucket)
     }

@@ -11,18 +11,29 @@ import Glibc
 /// two values with the same 64-bit hash) leaves the check to the store.
 final class KeySpill {
     static let runLength = 1 << 16
+    /// The run being filled, and how full it is (-1 once the spill gave up). Reached through `let` pointers:
+    /// a class's `var` is checked for exclusive access at run time on every append, and this runs per value.
+    private let pending = UnsafeMutablePointer<UInt64>.allocate(capacity: KeySpill.runLength)
+    private let filled = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+    /// A run being sorted.
     private var buffer: [UInt64] = []
     private var runs: [(offset: Int, count: Int)] = []
     private var fd: Int32 = -1
     private var written = 0
     /// False once the spill cannot vouch for the column (the store's query decides then).
-    private(set) var usable = true
+    var usable: Bool { filled.pointee >= 0 }
     /// Some sorted run holds a value twice.
     private var sawDuplicate = false
+    /// The sort's other half (one run).
+    private var scratch: [UInt64] = []
 
-    init() { buffer.reserveCapacity(Self.runLength) }
+    init() { filled.pointee = 0 }
 
-    deinit { if fd >= 0 { close(fd) } }
+    deinit {
+        if fd >= 0 { close(fd) }
+        pending.deallocate()
+        filled.deallocate()
+    }
 
     /// The normalised hash of text, nil when it is not ASCII.
     static func normalizedHash(_ b: UnsafeRawBufferPointer) -> UInt64? {
@@ -39,12 +50,13 @@ final class KeySpill {
             h = (h ^ mix64(x | upper >> 2)) &* 0x9FB2_1C65_1E98_DF25
             i += 8
         }
-        while i < hi {
-            var c = b[i]
-            if c >= 0x80 { return nil }
-            if c >= 65, c <= 90 { c |= 0x20 }
-            h = (h ^ UInt64(c)) &* 0x100_0000_01B3
-            i += 1
+        if i < hi {
+            // The last one to seven bytes as one word, folded the same way.
+            var x: UInt64 = 0, shift: UInt64 = 0
+            while i < hi { x |= UInt64(b[i]) << shift; shift += 8; i += 1 }
+            if x & 0x8080_8080_8080_8080 != 0 { return nil }
+            let upper = (x &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(x &+ 0x2525_2525_2525_2525) & 0x8080_8080_8080_8080
+            h = (h ^ mix64((x | upper >> 2) ^ 0xD6E8_FEB8_6659_FD93)) &* 0x9FB2_1C65_1E98_DF25
         }
         return mix64(h)
     }
@@ -56,22 +68,33 @@ final class KeySpill {
         add(hash: h)
     }
 
-    func add(hash h: UInt64) {
-        guard usable else { return }
-        buffer.append(h)
-        if buffer.count == Self.runLength { flush() }
+    @inline(__always) func add(hash h: UInt64) {
+        let n = filled.pointee
+        guard n >= 0 else { return }
+        pending[n] = h
+        filled.pointee = n + 1
+        if n + 1 == Self.runLength { flush() }
     }
 
     /// Stops vouching: the store's query will check the column.
     func giveUp() {
-        usable = false
+        filled.pointee = -1
         buffer = []
+        scratch = []
         if fd >= 0 { close(fd); fd = -1 }
     }
 
+    /// The values of the run being filled, as the sorted-run buffer.
+    private func takePending() {
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: UnsafeBufferPointer(start: pending, count: Swift.max(filled.pointee, 0)))
+        if filled.pointee > 0 { filled.pointee = 0 }
+    }
+
     private func flush() {
+        takePending()
         guard !buffer.isEmpty else { return }
-        Self.radixSort(&buffer)
+        Self.radixSort(&buffer, scratch: &scratch)
         // A repeat inside one run settles the question (the merge need not run).
         if !sawDuplicate { sawDuplicate = zip(buffer, buffer.dropFirst()).contains { $0 == $1 } }
         if fd < 0 {
@@ -92,6 +115,7 @@ final class KeySpill {
     func hasDuplicates() -> Bool? {
         guard usable else { return nil }
         if runs.isEmpty {
+            takePending()
             Self.radixSort(&buffer)
             return zip(buffer, buffer.dropFirst()).contains { $0 == $1 }
         }
@@ -103,21 +127,44 @@ final class KeySpill {
         return merge.hasRepeat()
     }
 
-    /// Sorts hashes by 16-bit digits, least significant first (four counting passes, no comparisons).
+    /// Sorts hashes: by their top 22 bits in two counting passes of 11-bit digits (no comparisons; a digit's
+    /// 2048 counters stay in the first-level cache), then an insertion pass that orders values sharing those
+    /// bits (mixed hashes rarely do, so it moves few values; equal values are not moved at all).
     static func radixSort(_ a: inout [UInt64]) {
-        var scratch = [UInt64](repeating: 0, count: a.count)
-        var counts = [Int](repeating: 0, count: 1 << 16)
-        for shift in stride(from: 0, to: 64, by: 16) {
-            for i in counts.indices { counts[i] = 0 }
-            for v in a { counts[Int(truncatingIfNeeded: v >> UInt64(shift)) & 0xFFFF] += 1 }
-            var total = 0
-            for i in counts.indices { let n = counts[i]; counts[i] = total; total += n }
-            for v in a {
-                let d = Int(truncatingIfNeeded: v >> UInt64(shift)) & 0xFFFF
-                scratch[counts[d]] = v
-                counts[d] += 1
+        var scratch: [UInt64] = []
+        radixSort(&a, scratch: &scratch)
+    }
+
+    /// The sort with a scratch array the caller keeps (a run's worth, reused from run to run).
+    static func radixSort(_ a: inout [UInt64], scratch: inout [UInt64]) {
+        let n = a.count
+        if scratch.count != n { scratch = [UInt64](repeating: 0, count: n) }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2048) { counts in
+            for shift: UInt64 in [42, 53] {
+                a.withUnsafeMutableBufferPointer { src in
+                    scratch.withUnsafeMutableBufferPointer { dst in
+                        counts.initialize(repeating: 0)
+                        for v in src { counts[Int(truncatingIfNeeded: v >> shift) & 0x7FF] += 1 }
+                        var total = 0
+                        for i in 0..<2048 { let c = counts[i]; counts[i] = total; total += c }
+                        for v in src {
+                            let d = Int(truncatingIfNeeded: v >> shift) & 0x7FF
+                            dst[counts[d]] = v
+                            counts[d] += 1
+                        }
+                    }
+                }
+                swap(&a, &scratch)
             }
-            swap(&a, &scratch)
+        }
+        a.withUnsafeMutableBufferPointer { v in
+            guard n > 1 else { return }
+            for i in 1..<n {
+                let x = v[i]
+                var j = i
+                while j > 0, v[j - 1] > x { v[j] = v[j - 1]; j -= 1 }
+                if j != i { v[j] = x }
+            }
         }
     }
 
@@ -128,7 +175,6 @@ final class KeySpill {
         let fd: Int32
         var values: [UInt64]
         var position: [Int], end: [Int], offset: [Int], remaining: [Int]
-        var heap: [Int] = []
 
         init(runs: [(offset: Int, count: Int)], fd: Int32) {
             self.fd = fd
@@ -153,44 +199,54 @@ final class KeySpill {
             return true
         }
 
-        @inline(__always) func current(_ r: Int) -> UInt64 { values[position[r]] }
+        /// A run in the heap, with its current value (compared without looking into the run).
+        struct Head { var value: UInt64; var run: Int }
 
-        mutating func siftDown(_ at: Int) {
+        static func siftDown(_ heap: UnsafeMutableBufferPointer<Head>, _ count: Int, _ at: Int) {
             var i = at
+            let item = heap[i]
             while true {
                 let l = 2 * i + 1
-                guard l < heap.count else { return }
+                guard l < count else { break }
                 var c = l
-                if l + 1 < heap.count, current(heap[l + 1]) < current(heap[l]) { c = l + 1 }
-                guard current(heap[c]) < current(heap[i]) else { return }
-                heap.swapAt(i, c)
+                if l + 1 < count, heap[l + 1].value < heap[l].value { c = l + 1 }
+                guard heap[c].value < item.value else { break }
+                heap[i] = heap[c]
                 i = c
             }
+            heap[i] = item
         }
 
         /// True when some value appears twice across the runs, false when none does, nil on an I/O failure.
         mutating func hasRepeat() -> Bool? {
+            var heap: [Head] = []
             for r in position.indices {
                 guard fill(r) else { return nil }
-                if position[r] < end[r] { heap.append(r) }
+                if position[r] < end[r] { heap.append(Head(value: values[position[r]], run: r)) }
             }
-            for i in stride(from: heap.count / 2, through: 0, by: -1) { siftDown(i) }
-            var last: UInt64?
-            while let top = heap.first {
-                let v = current(top)
-                if v == last { return true }
-                last = v
-                position[top] += 1
-                if position[top] == end[top] {
-                    guard fill(top) else { return nil }
-                    if position[top] == end[top] {
-                        heap[0] = heap[heap.count - 1]
-                        heap.removeLast()
+            var count = heap.count
+            return heap.withUnsafeMutableBufferPointer { h -> Bool? in
+                for i in stride(from: count / 2, through: 0, by: -1) { Self.siftDown(h, count, i) }
+                var last: UInt64?
+                while count > 0 {
+                    let v = h[0].value, r = h[0].run
+                    if v == last { return true }
+                    last = v
+                    position[r] += 1
+                    if position[r] == end[r] {
+                        guard fill(r) else { return nil }
+                        if position[r] == end[r] {
+                            count -= 1
+                            h[0] = h[count]
+                            Self.siftDown(h, count, 0)
+                            continue
+                        }
                     }
+                    h[0].value = values[position[r]]
+                    Self.siftDown(h, count, 0)
                 }
-                siftDown(0)
+                return false
             }
-            return false
         }
     }
 }

@@ -45,14 +45,18 @@ public struct ValueCounts: Sendable {
     /// `pending(length)`: text in the summary, kept as bytes in `arena` at the entry's position (no string is
     /// made for the many values a summary holds only briefly).
     enum Shown: Sendable { case text(String), int(Int64), double(Double), pending(Int) }
-    /// What the per-value path reads and bumps for a held value: plain fields, copied without reference
-    /// counting (the shown form and the row evidence live in their own arrays at the same position).
+    /// A held value's shown form as a plain value: text while exact is a position in `strings`.
+    enum Stored: Sendable { case text(Int32), int(Int64), double(Double), pending(Int) }
+    /// A held value: every field the per-value path reads and bumps, plain (appended, moved and dropped
+    /// without reference counting; the row evidence lives beside it while exact).
     struct Tally: Sendable {
+        var hash: UInt64
         var count: Int
         var cls: UInt32
         var bucket: UInt8
         /// Examples kept for the value (at most five), so the per-row check reads no other array.
         var examples: UInt8 = 0
+        var shown: Stored
     }
     /// A held value's rows while exact: its first five and its rows per tenant index (the first tenant
     /// without a dictionary, a value often belonging to one tenant; the others in `more`).
@@ -65,11 +69,11 @@ public struct ValueCounts: Sendable {
 
     public let exactLimit: Int
     public let capacity: Int
-    /// The held values: counts, hashes, shown forms and (while exact) row evidence, at the same positions.
+    /// The held values, and (while exact) their row evidence at the same positions.
     var tallies: [Tally] = []
-    private(set) var hashes: [UInt64] = []
-    private var shown: [Shown] = []
     private var rows: [Rows] = []
+    /// The text of held values stored as `.text` (values counted exactly, and those the summary began with).
+    private var strings: [String] = []
     /// The summary's text bytes, `keptBytes` per position.
     private var arena: [UInt8] = []
     private let keptBytes: Int
@@ -98,11 +102,11 @@ public struct ValueCounts: Sendable {
     }
 
     /// Values held.
-    var held: Int { hashes.count }
+    var held: Int { tallies.count }
 
     /// The held value at position `i`, assembled with its shown text and (while exact) its rows.
     func entry(_ i: Int) -> Entry {
-        var e = Entry(count: tallies[i].count, shown: shown[i], cls: tallies[i].cls, bucket: tallies[i].bucket)
+        var e = Entry(count: tallies[i].count, shown: shownForm(i), cls: tallies[i].cls, bucket: tallies[i].bucket)
         if case .pending(let n) = e.shown { e.shown = .text(String(decoding: arena[i * keptBytes..<(i * keptBytes + n)], as: UTF8.self)) }
         if i < rows.count {
             e.examples = rows[i].examples
@@ -115,41 +119,53 @@ public struct ValueCounts: Sendable {
 
     /// The held values by hash.
     public var entries: [UInt64: Entry] {
-        Dictionary(uniqueKeysWithValues: zip(hashes, hashes.indices.map(entry)))
+        Dictionary(uniqueKeysWithValues: tallies.indices.map { (tallies[$0].hash, entry($0)) })
     }
 
     /// The shown form of the held value at position `i` (text in the summary's arena is not decoded).
-    func shownForm(_ i: Int) -> Shown { shown[i] }
+    func shownForm(_ i: Int) -> Shown {
+        switch tallies[i].shown {
+        case .text(let k): return .text(strings[Int(k)])
+        case .int(let v): return .int(v)
+        case .double(let d): return .double(d)
+        case .pending(let n): return .pending(n)
+        }
+    }
+
+    /// The hash of the held value at position `i`.
+    func hash(at i: Int) -> UInt64 { tallies[i].hash }
 
     /// Holds text not held yet (count 1): as a string while exact, as bytes in the summary.
     mutating func insert(_ hash: UInt64, text b: UnsafeRawBufferPointer, cls: UInt32, bucket: UInt8) -> Int? {
         if isExact {
-            return insert(hash, shown: .text(String(decoding: b.prefix(keptBytes), as: UTF8.self)), cls: cls, bucket: bucket)
+            strings.append(String(decoding: b.prefix(keptBytes), as: UTF8.self))
+            return insert(hash, shown: .text(Int32(strings.count - 1)), cls: cls, bucket: bucket)
         }
         if tallies.count >= capacity { return insert(hash, shown: .pending(0), cls: 0, bucket: 0) }  // no room: not held
         let n = Swift.min(b.count, keptBytes)
         if arena.isEmpty { arena = [UInt8](repeating: 0, count: capacity * keptBytes) }
         let at = tallies.count * keptBytes
         arena.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: at).copyMemory(from: b.baseAddress!, byteCount: n) }
-        place(hash, .pending(n), Tally(count: 1, cls: cls, bucket: bucket))
+        place(Tally(hash: hash, count: 1, cls: cls, bucket: bucket, shown: .pending(n)))
         return tallies.count - 1
     }
 
     /// Counts one value; `text` is called only when the value is not held yet.
     @inline(__always) public mutating func add(hash: UInt64, text: () -> String) {
         if let i = find(hash) { tallies[i].count += 1; return }
-        insert(hash, shown: .text(text()), cls: 0, bucket: 0)
+        var t = text()
+        _ = t.withUTF8 { insert(hash, text: UnsafeRawBufferPointer($0), cls: 0, bucket: 0) }
     }
 
     /// The position of a held value.
     @inline(__always) func find(_ h: UInt64) -> Int? {
         table.withUnsafeBufferPointer { t in
-            hashes.withUnsafeBufferPointer { hs in
+            tallies.withUnsafeBufferPointer { hs in
                 var p = Int(truncatingIfNeeded: h) & mask
                 while true {
                     let s = t[p]
                     if s < 0 { return nil }
-                    if hs[Int(s)] == h { return Int(s) }
+                    if hs[Int(s)].hash == h { return Int(s) }
                     p = (p + 1) & mask
                 }
             }
@@ -158,15 +174,15 @@ public struct ValueCounts: Sendable {
 
     /// Holds a value not held yet (count 1); its position, nil when the summary had no room for it.
     @discardableResult
-    mutating func insert(_ hash: UInt64, shown value: Shown, cls: UInt32, bucket: UInt8) -> Int? {
+    mutating func insert(_ hash: UInt64, shown value: Stored, cls: UInt32, bucket: UInt8) -> Int? {
         if isExact {
-            place(hash, value, Tally(count: 1, cls: cls, bucket: bucket))
+            place(Tally(hash: hash, count: 1, cls: cls, bucket: bucket, shown: value))
             rows.append(Rows())
             if tallies.count > exactLimit { shrink(); return find(hash) }
             return tallies.count - 1
         }
         if tallies.count < capacity {
-            place(hash, value, Tally(count: 1, cls: cls, bucket: bucket))
+            place(Tally(hash: hash, count: 1, cls: cls, bucket: bucket, shown: value))
             return tallies.count - 1
         }
         // Misra-Gries: a value that finds no free counter takes one from every held value.
@@ -176,8 +192,6 @@ public struct ValueCounts: Sendable {
             tallies[i].count -= 1
             if kept != i {
                 tallies[kept] = tallies[i]
-                hashes[kept] = hashes[i]
-                shown[kept] = shown[i]
                 if !arena.isEmpty { arena.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: kept * keptBytes).copyMemory(from: $0.baseAddress!.advanced(by: i * keptBytes), byteCount: keptBytes) } }
             }
             kept += 1
@@ -185,31 +199,25 @@ public struct ValueCounts: Sendable {
         if kept == 0 {
             // Every held value had one row (a column of distinct values): nothing to move or index again.
             tallies.removeAll(keepingCapacity: true)
-            hashes.removeAll(keepingCapacity: true)
-            shown.removeAll(keepingCapacity: true)
             for i in table.indices { table[i] = -1 }
             return nil
         }
         tallies.removeLast(tallies.count - kept)
-        hashes.removeLast(hashes.count - kept)
-        shown.removeLast(shown.count - kept)
         reindex()
         return nil
     }
 
-    private mutating func place(_ hash: UInt64, _ value: Shown, _ tally: Tally) {
+    private mutating func place(_ tally: Tally) {
         tallies.append(tally)
-        hashes.append(hash)
-        shown.append(value)
-        var p = Int(truncatingIfNeeded: hash) & mask
+        var p = Int(truncatingIfNeeded: tally.hash) & mask
         while table[p] >= 0 { p = (p + 1) & mask }
         table[p] = Int32(tallies.count - 1)
     }
 
     private mutating func reindex() {
         for i in table.indices { table[i] = -1 }
-        for (i, h) in hashes.enumerated() {
-            var p = Int(truncatingIfNeeded: h) & mask
+        for (i, t) in tallies.enumerated() {
+            var p = Int(truncatingIfNeeded: t.hash) & mask
             while table[p] >= 0 { p = (p + 1) & mask }
             table[p] = Int32(i)
         }
@@ -245,15 +253,18 @@ public struct ValueCounts: Sendable {
         let order = tallies.indices.sorted { tallies[$0].count > tallies[$1].count }
         let cut = tallies[order[capacity]].count
         undercount = cut
-        var newTallies: [Tally] = [], newHashes: [UInt64] = [], newShown: [Shown] = []
+        var newTallies: [Tally] = [], newStrings: [String] = []
         for i in order.prefix(capacity) where tallies[i].count > cut {
-            newTallies.append(Tally(count: tallies[i].count - cut, cls: tallies[i].cls, bucket: tallies[i].bucket))
-            newHashes.append(hashes[i])
-            newShown.append(shown[i])
+            var t = Tally(hash: tallies[i].hash, count: tallies[i].count - cut, cls: tallies[i].cls, bucket: tallies[i].bucket,
+                          shown: tallies[i].shown)
+            if case .text(let k) = t.shown {
+                newStrings.append(strings[Int(k)])
+                t.shown = .text(Int32(newStrings.count - 1))
+            }
+            newTallies.append(t)
         }
         tallies = newTallies
-        hashes = newHashes
-        shown = newShown
+        strings = newStrings
         rows = []
         var size = 16
         while size < 2 * (capacity + 1) { size <<= 1 }
