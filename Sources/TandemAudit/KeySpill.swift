@@ -52,8 +52,7 @@ final class KeySpill {
         }
         if i < hi {
             // The last one to seven bytes as one word, folded the same way.
-            var x: UInt64 = 0, shift: UInt64 = 0
-            while i < hi { x |= UInt64(b[i]) << shift; shift += 8; i += 1 }
+            let x = tailWord(UnsafeRawBufferPointer(rebasing: b[..<hi]), from: i)
             if x & 0x8080_8080_8080_8080 != 0 { return nil }
             let upper = (x &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(x &+ 0x2525_2525_2525_2525) & 0x8080_8080_8080_8080
             h = (h ^ mix64((x | upper >> 2) ^ 0xD6E8_FEB8_6659_FD93)) &* 0x9FB2_1C65_1E98_DF25
