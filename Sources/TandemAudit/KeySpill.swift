@@ -5,7 +5,7 @@ import Glibc
 
 /// Hashes of a column's text values under normalisation (ASCII white space trimmed, ASCII letters
 /// lower-cased), written to an unlinked temporary file in sorted runs of `runLength`, so memory stays at one
-/// run (512 KiB) whatever the table size. At the end a merge of the runs tells whether two values are equal
+/// run and the sort's other half (1 MiB) whatever the table size. At the end a merge of the runs tells whether two values are equal
 /// under normalisation: when none are, the audit skips the store's duplicate query (a sort of the whole
 /// table). Any doubt (a non-ASCII value, whose case folding the store may do differently; an I/O failure;
 /// two values with the same 64-bit hash) leaves the check to the store.
@@ -15,8 +15,8 @@ final class KeySpill {
     /// a class's `var` is checked for exclusive access at run time on every append, and this runs per value.
     private let pending = UnsafeMutablePointer<UInt64>.allocate(capacity: KeySpill.runLength)
     private let filled = UnsafeMutablePointer<Int>.allocate(capacity: 1)
-    /// A run being sorted.
-    private var buffer: [UInt64] = []
+    /// The sort's other half.
+    private let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: KeySpill.runLength)
     private var runs: [(offset: Int, count: Int)] = []
     private var fd: Int32 = -1
     private var written = 0
@@ -24,8 +24,6 @@ final class KeySpill {
     var usable: Bool { filled.pointee >= 0 }
     /// Some sorted run holds a value twice.
     private var sawDuplicate = false
-    /// The sort's other half (one run).
-    private var scratch: [UInt64] = []
 
     init() { filled.pointee = 0 }
 
@@ -33,6 +31,7 @@ final class KeySpill {
         if fd >= 0 { close(fd) }
         pending.deallocate()
         filled.deallocate()
+        scratch.deallocate()
     }
 
     /// The normalised hash of text, nil when it is not ASCII.
@@ -78,46 +77,38 @@ final class KeySpill {
     /// Stops vouching: the store's query will check the column.
     func giveUp() {
         filled.pointee = -1
-        buffer = []
-        scratch = []
         if fd >= 0 { close(fd); fd = -1 }
     }
 
-    /// The values of the run being filled, as the sorted-run buffer.
-    private func takePending() {
-        buffer.removeAll(keepingCapacity: true)
-        buffer.append(contentsOf: UnsafeBufferPointer(start: pending, count: Swift.max(filled.pointee, 0)))
-        if filled.pointee > 0 { filled.pointee = 0 }
+    /// The run being filled, sorted in place; true when it holds a value twice.
+    private func sortPending() -> Bool {
+        let run = UnsafeMutableBufferPointer(start: pending, count: Swift.max(filled.pointee, 0))
+        Self.radixSort(run, scratch: UnsafeMutableBufferPointer(start: scratch, count: run.count))
+        return zip(run, run.dropFirst()).contains { $0 == $1 }
     }
 
     private func flush() {
-        takePending()
-        guard !buffer.isEmpty else { return }
-        Self.radixSort(&buffer, scratch: &scratch)
+        let count = filled.pointee
+        guard count > 0 else { return }
         // A repeat inside one run settles the question (the merge need not run).
-        if !sawDuplicate { sawDuplicate = zip(buffer, buffer.dropFirst()).contains { $0 == $1 } }
+        if sortPending() { sawDuplicate = true }
         if fd < 0 {
             var template = Array((NSTemporaryDirectory() + "/tandem-audit-keys-XXXXXX").utf8CString)
             fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             guard fd >= 0 else { return giveUp() }
             template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }  // gone when closed
         }
-        let bytes = buffer.count * 8
-        let n = buffer.withUnsafeBytes { pwrite(fd, $0.baseAddress, bytes, off_t(written)) }
-        guard n == bytes else { return giveUp() }
-        runs.append((written, buffer.count))
+        let bytes = count * 8
+        guard pwrite(fd, pending, bytes, off_t(written)) == bytes else { return giveUp() }
+        runs.append((written, count))
         written += bytes
-        buffer.removeAll(keepingCapacity: true)
+        filled.pointee = 0
     }
 
     /// Whether two values are equal under normalisation; nil when the spill cannot tell.
     func hasDuplicates() -> Bool? {
         guard usable else { return nil }
-        if runs.isEmpty {
-            takePending()
-            Self.radixSort(&buffer)
-            return zip(buffer, buffer.dropFirst()).contains { $0 == $1 }
-        }
+        if runs.isEmpty { return sortPending() }
         flush()
         guard usable else { return nil }
         if sawDuplicate { return true }
@@ -130,40 +121,34 @@ final class KeySpill {
     /// 2048 counters stay in the first-level cache), then an insertion pass that orders values sharing those
     /// bits (mixed hashes rarely do, so it moves few values; equal values are not moved at all).
     static func radixSort(_ a: inout [UInt64]) {
-        var scratch: [UInt64] = []
-        radixSort(&a, scratch: &scratch)
+        var scratch = [UInt64](repeating: 0, count: a.count)
+        a.withUnsafeMutableBufferPointer { v in scratch.withUnsafeMutableBufferPointer { radixSort(v, scratch: $0) } }
     }
 
-    /// The sort with a scratch array the caller keeps (a run's worth, reused from run to run).
-    static func radixSort(_ a: inout [UInt64], scratch: inout [UInt64]) {
-        let n = a.count
-        if scratch.count != n { scratch = [UInt64](repeating: 0, count: n) }
+    /// The sort of `v`, with `scratch` (as long) for the counting passes.
+    static func radixSort(_ v: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>) {
+        let n = v.count
+        guard n > 1 else { return }
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 2048) { counts in
-            for shift: UInt64 in [42, 53] {
-                a.withUnsafeMutableBufferPointer { src in
-                    scratch.withUnsafeMutableBufferPointer { dst in
-                        counts.initialize(repeating: 0)
-                        for v in src { counts[Int(truncatingIfNeeded: v >> shift) & 0x7FF] += 1 }
-                        var total = 0
-                        for i in 0..<2048 { let c = counts[i]; counts[i] = total; total += c }
-                        for v in src {
-                            let d = Int(truncatingIfNeeded: v >> shift) & 0x7FF
-                            dst[counts[d]] = v
-                            counts[d] += 1
-                        }
-                    }
+            // Two passes: into scratch by bits 42–52, back into v by bits 53–63.
+            for (shift, src, dst) in [(UInt64(42), v, scratch), (UInt64(53), scratch, v)] {
+                counts.initialize(repeating: 0)
+                for i in 0..<n { counts[Int(truncatingIfNeeded: src[i] >> shift) & 0x7FF] += 1 }
+                var total = 0
+                for i in 0..<2048 { let c = counts[i]; counts[i] = total; total += c }
+                for i in 0..<n {
+                    let x = src[i]
+                    let d = Int(truncatingIfNeeded: x >> shift) & 0x7FF
+                    dst[counts[d]] = x
+                    counts[d] += 1
                 }
-                swap(&a, &scratch)
             }
         }
-        a.withUnsafeMutableBufferPointer { v in
-            guard n > 1 else { return }
-            for i in 1..<n {
-                let x = v[i]
-                var j = i
-                while j > 0, v[j - 1] > x { v[j] = v[j - 1]; j -= 1 }
-                if j != i { v[j] = x }
-            }
+        for i in 1..<n {
+            let x = v[i]
+            var j = i
+            while j > 0, v[j - 1] > x { v[j] = v[j - 1]; j -= 1 }
+            if j != i { v[j] = x }
         }
     }
 
