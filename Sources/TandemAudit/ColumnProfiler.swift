@@ -289,8 +289,10 @@ public struct ColumnProfiler {
     }
 
     static func digits(_ i: Int64) -> Int {
-        var n = i == 0 ? 1 : 0, v = i.magnitude
-        while v > 0 { v /= 10; n += 1 }
+        // Powers of ten compared, not divided by (this runs for every new integer).
+        let v = i.magnitude
+        var n = 1, p: UInt64 = 10
+        while n < 20, v >= p { n += 1; p = p.multipliedReportingOverflow(by: 10).partialValue }
         return n + (i < 0 ? 1 : 0)
     }
 
@@ -298,8 +300,8 @@ public struct ColumnProfiler {
     static func scalarCount(_ b: UnsafeRawBufferPointer) -> Int? {
         var i = 0
         while i + 8 <= b.count, b.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
-        while i < b.count, b[i] < 0x80 { i += 1 }
-        if i == b.count { return b.count }
+        // Fewer than eight bytes left when every word so far was ASCII; else a word held a non-ASCII byte.
+        if b.count - i < 8, tailWord(b, from: i) & 0x8080_8080_8080_8080 == 0 { return b.count }
         guard String(validatingUTF8Bytes: b) != nil else { return nil }
         return b.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
     }

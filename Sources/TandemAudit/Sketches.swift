@@ -13,7 +13,7 @@ public func auditHash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt
     return mix64(h ^ mix64(tailWord(bytes, from: i) ^ 0xD6E8_FEB8_6659_FD93))
 }
 
-/// The bytes from `i` to the end (fewer than eight) as one little-endian word, first byte lowest, read in at
+/// The bytes from `i` to the end (fewer than eight: callers read whole words before) as one little-endian word, first byte lowest, read in at
 /// most two loads (an overlapping load from the end when the value is long enough).
 @inline(__always) func tailWord(_ bytes: UnsafeRawBufferPointer, from i: Int) -> UInt64 {
     let n = bytes.count, rem = n - i

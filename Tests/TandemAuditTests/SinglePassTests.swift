@@ -116,6 +116,17 @@ final class KeySpillTests: XCTestCase {
         }
     }
 
+    func testCharactersAndDigitsCountedAsBefore() {
+        func count(_ s: String) -> Int? { var s = s; return s.withUTF8 { ColumnProfiler.scalarCount(UnsafeRawBufferPointer($0)) } }
+        for s in ["", "a", "abcdefg", "abcdefgh", "abcdefghi", "Avda. de la Constitución 2222", "ü", "12345678ü", "Straße 1"] {
+            XCTAssertEqual(count(s), s.unicodeScalars.count, s)
+        }
+        XCTAssertNil([0x66, 0xFF, 0x6F].withUnsafeBytes { ColumnProfiler.scalarCount($0) }, "invalid UTF-8")
+        for v: Int64 in [0, 7, 9, 10, 99, 100, 12345, -1, -10, 999_999_999_999, .max, .min] {
+            XCTAssertEqual(ColumnProfiler.digits(v), String(v).count, "\(v)")
+        }
+    }
+
     func testTenantIdsStayFixedAsTheTableGrows() {
         var t = TenantTable()
         func index(_ name: String) -> Int32? {
