@@ -259,9 +259,10 @@ public struct ColumnProfiler {
 
     /// Min/max of text by bytes, copying only when one changes.
     @inline(__always) private mutating func text(_ b: UnsafeRawBufferPointer) {
-        let kept = UnsafeRawBufferPointer(rebasing: b.prefix(Self.keptBytes))
-        if minText == nil || Self.less(kept, minText!) { minText = Array(kept) }
-        if maxText == nil || Self.less(maxText!, kept) { maxText = Array(kept) }
+        let kept = b.count > Self.keptBytes ? UnsafeRawBufferPointer(rebasing: b[0..<Self.keptBytes]) : b
+        // Compared in place (no copy of the kept array per value).
+        if let m = minText { if Self.less(kept, m) { minText = Array(kept) } } else { minText = Array(kept) }
+        if let m = maxText { if Self.less(m, kept) { maxText = Array(kept) } } else { maxText = Array(kept) }
     }
 
     static func less(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {
