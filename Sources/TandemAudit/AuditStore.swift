@@ -41,6 +41,14 @@ public protocol AuditRow {
     func value(_ index: Int) -> Value
     /// The row's key as text: key columns joined by "|", or "rowid=N" without a primary key.
     func keyText() -> String
+    /// The cells of columns 0..<cells.count, in one call (valid only during the scan callback).
+    func cells(into cells: UnsafeMutableBufferPointer<Cell>)
+}
+
+extension AuditRow {
+    public func cells(into cells: UnsafeMutableBufferPointer<Cell>) {
+        for i in cells.indices { cells[i] = cell(i) }
+    }
 }
 
 /// Duplicate keys under normalisation or orphaned references, found by the store itself (a grouped or

@@ -113,20 +113,34 @@ public final class Auditor {
         var rows = 0
         let estimate = (try? store.estimatedRows(e)) ?? 0
         let width = columns.count
-        try store.scan(e, sample: options.sample) { row in
-            let tenant = tenantIndex.flatMap { tenants.index(row.cell($0)) }
-            var wantsKey = false
-            for i in 0..<width {
-                columns[i].observe(row.cell(i), tenant: tenant, row: rows)
-                if columns[i].wantsKey { wantsKey = true }
+        let ti = tenantIndex ?? -1
+        let cells = UnsafeMutableBufferPointer<Cell>.allocate(capacity: width)
+        defer { cells.deallocate() }
+        cells.initialize(repeating: .null)
+        try columns.withUnsafeMutableBufferPointer { columns in
+            try store.scan(e, sample: options.sample) { row in
+                row.cells(into: cells)
+                // The tenant cell is hashed once: for the tenant table and for its own column's profile.
+                var tenant: Int32?, tenantHash: UInt64?
+                if ti >= 0 {
+                    tenantHash = ColumnProfiler.hash(cells[ti])
+                    tenant = tenants.index(cells[ti], hash: tenantHash)
+                }
+                var wantsKey = false
+                for i in 0..<width {
+                    if i == ti { columns[i].observe(cells[i], hash: tenantHash, tenant: tenant, row: rows) } else {
+                        columns[i].observe(cells[i], tenant: tenant, row: rows)
+                    }
+                    if columns[i].wantsKey { wantsKey = true }
+                }
+                if wantsKey {
+                    // The first rows of each kept class or value: their key, made once per row.
+                    let key = row.keyText()
+                    for i in 0..<width where columns[i].wantsKey { columns[i].attach(key: key, row: rows) }
+                }
+                rows += 1
+                if rows & 0xFFFF == 0 { report(e.name, "profile", rows, estimate, t0) }
             }
-            if wantsKey {
-                // The first rows of each kept class or value: their key, made once per row.
-                let key = row.keyText()
-                for i in 0..<width where columns[i].wantsKey { columns[i].attach(key: key, row: rows) }
-            }
-            rows += 1
-            if rows & 0xFFFF == 0 { report(e.name, "profile", rows, estimate, t0) }
         }
         report(e.name, "profile", rows, estimate, t0)
         let tenantNames = tenants.names
@@ -205,20 +219,33 @@ public final class Auditor {
     }
 }
 
-/// The tenants of one entity by index: a tenant cell is hashed, and its name made only the first time.
+/// The tenants of one entity by index: a tenant cell is hashed (the hash its column's profile counts it
+/// under), found through an open-addressing table on that hash, and its name made only the first time.
 struct TenantTable {
-    private var byHash: [UInt64: Int32] = [:]
+    /// Open addressing: a position in `hashes`/`ids`, or -1; grown at half full.
+    private var table = [Int32](repeating: -1, count: 1024)
+    private var hashes: [UInt64] = []
+    private var ids: [Int32] = []
     private var byName: [String: Int32] = [:]
     /// Names by index.
     private(set) var names: [Int32: String] = [:]
     private var counts: [Int] = []
 
-    /// The index of the row's tenant (counting its row), nil for a null or empty tenant.
-    mutating func index(_ cell: Cell) -> Int32? {
-        guard let h = ColumnProfiler.hash(cell) else { return nil }
+    /// The index of the row's tenant (counting its row), nil for a null or empty tenant; `h` is
+    /// `ColumnProfiler.hash(cell)`.
+    mutating func index(_ cell: Cell, hash h: UInt64?) -> Int32? {
+        guard let h else { return nil }
         if case .text(let b) = cell, b.isEmpty { return nil }
-        let id: Int32
-        if let known = byHash[h] { id = known } else {
+        let mask = table.count - 1
+        var p = Int(truncatingIfNeeded: h) & mask
+        var id: Int32 = -1
+        while true {
+            let s = table[p]
+            if s < 0 { break }
+            if hashes[Int(s)] == h { id = ids[Int(s)]; break }
+            p = (p + 1) & mask
+        }
+        if id < 0 {
             guard let name = Auditor.tenantName(cell) else { return nil }
             if let n = byName[name] { id = n } else {
                 id = Int32(byName.count)
@@ -226,10 +253,23 @@ struct TenantTable {
                 names[id] = name
                 counts.append(0)
             }
-            byHash[h] = id
+            table[p] = Int32(hashes.count)
+            hashes.append(h)
+            ids.append(id)
+            if 2 * hashes.count > table.count { grow() }
         }
         counts[Int(id)] += 1
         return id
+    }
+
+    private mutating func grow() {
+        table = [Int32](repeating: -1, count: table.count * 2)
+        let mask = table.count - 1
+        for (i, h) in hashes.enumerated() {
+            var p = Int(truncatingIfNeeded: h) & mask
+            while table[p] >= 0 { p = (p + 1) & mask }
+            table[p] = Int32(i)
+        }
     }
 
     /// Rows per tenant name.

@@ -114,7 +114,10 @@ public struct ColumnProfiler {
 
     /// Counts one cell; `tenant` is the row's tenant index when there is a tenant column, `row` its position
     /// in the scan. Afterwards `wantsKey` says whether the row's key is wanted as an example (see `attach`).
-    public mutating func observe(_ cell: Cell, tenant: Int32?, row: Int = 0) {
+    public mutating func observe(_ cell: Cell, tenant: Int32?, row: Int = 0) { observe(cell, hash: nil, tenant: tenant, row: row) }
+
+    /// `observe` with the cell's `hash(_:)` when the caller has it already (the tenant column's).
+    mutating func observe(_ cell: Cell, hash known: UInt64?, tenant: Int32?, row: Int) {
         rows += 1
         let cls: CellClass
         var held: Int?
@@ -128,14 +131,14 @@ public struct ColumnProfiler {
             let h = auditHash(UInt64(bitPattern: i))
             cls = .int
             if let e = counts.find(h) {
-                counts.store[e].count += 1
-                lengthBuckets[Int(counts.store[e].bucket)] += 1
+                counts.tallies[e].count += 1
+                lengthBuckets[Int(counts.tallies[e].bucket)] += 1
                 held = e
             } else {
                 hll.add(hash: h)
                 let length = Self.digits(i)
                 number(Double(i), length: length)
-                held = insert(h, ValueCounts.Entry(count: 1, shown: .int(i), cls: cls.raw, bucket: bucket(length)))
+                held = insert(h, .int(i), cls: cls.raw, bucket: bucket(length))
             }
         case .double(let d):
             reals += 1
@@ -143,30 +146,30 @@ public struct ColumnProfiler {
             cls = .double
             lengthBuckets[0] += 1
             if let e = counts.find(h) {
-                counts.store[e].count += 1
+                counts.tallies[e].count += 1
                 held = e
             } else {
                 hll.add(hash: h)
                 number(d, length: 0)
-                held = insert(h, ValueCounts.Entry(count: 1, shown: .double(d), cls: cls.raw, bucket: 0))
+                held = insert(h, .double(d), cls: cls.raw, bucket: 0)
             }
         case .text(let b):
             texts += 1
-            let h = auditHash(b)
+            let h = known ?? auditHash(b)
             if b.isEmpty {
                 empties += 1
                 lengthBuckets[0] += 1
                 text(b)
-                if counts.isExact, counts.find(h) == nil, counts.store.count == Self.exactLimit { seedKeySpill() }
+                if counts.isExact, counts.find(h) == nil, counts.held == Self.exactLimit { seedKeySpill() }
                 counts.add(hash: h) { "" }
                 if keyDeclared { keySpill?.add(b) } else { disqualifyKey() }
                 return
             }
             if let e = counts.find(h) {
                 // A value seen before: its class, length bucket and min/max are known, and HyperLogLog has it.
-                counts.store[e].count += 1
-                cls = CellClass(raw: counts.store[e].cls)
-                lengthBuckets[Int(counts.store[e].bucket)] += 1
+                counts.tallies[e].count += 1
+                cls = CellClass(raw: counts.tallies[e].cls)
+                lengthBuckets[Int(counts.tallies[e].bucket)] += 1
                 held = e
             } else {
                 hll.add(hash: h)
@@ -176,7 +179,7 @@ public struct ColumnProfiler {
                 if b.count > Self.keptBytes { exactIsLossless = false }
                 let k = bucket(b.count)
                 text(b)
-                if counts.isExact, counts.store.count == Self.exactLimit { seedKeySpill() }
+                if counts.isExact, counts.held == Self.exactLimit { seedKeySpill() }
                 held = counts.insert(h, text: b, cls: c.raw, bucket: k)
             }
             keySpill?.add(b)
@@ -196,7 +199,7 @@ public struct ColumnProfiler {
         // The value's, while values are counted exactly.
         if let e = held, counts.isExact {
             if let tenant { counts.noteTenant(e, tenant) }
-            if counts.store[e].examples.count < 5 { pendingValue = counts.hashes[e] }
+            if counts.tallies[e].examples < 5 { pendingValue = counts.tallies[e].hash }
         }
     }
 
@@ -207,7 +210,7 @@ public struct ColumnProfiler {
     public mutating func attach(key: String, row: Int) {
         if pendingSlot >= 0 { classes[pendingSlot].examples.append(.init(row: row, key: key)); pendingSlot = -1 }
         if let h = pendingValue {
-            if let e = counts.find(h) { counts.store[e].examples.append(.init(row: row, key: key)) }
+            if let e = counts.find(h) { counts.addExample(e, .init(row: row, key: key)) }
             pendingValue = nil
         }
     }
@@ -220,9 +223,9 @@ public struct ColumnProfiler {
     }
 
     /// Holds a new value; its index while it is held.
-    private mutating func insert(_ h: UInt64, _ entry: ValueCounts.Entry) -> Int? {
-        if counts.isExact, counts.store.count == Self.exactLimit { seedKeySpill() }
-        return counts.insert(h, entry)
+    private mutating func insert(_ h: UInt64, _ shown: ValueCounts.Stored, cls: UInt32, bucket: UInt8) -> Int? {
+        if counts.isExact, counts.held == Self.exactLimit { seedKeySpill() }
+        return counts.insert(h, shown: shown, cls: cls, bucket: bucket)
     }
 
     /// The class of present text, and its length in characters (in bytes when it is not valid UTF-8).
@@ -256,9 +259,10 @@ public struct ColumnProfiler {
 
     /// Min/max of text by bytes, copying only when one changes.
     @inline(__always) private mutating func text(_ b: UnsafeRawBufferPointer) {
-        let kept = UnsafeRawBufferPointer(rebasing: b.prefix(Self.keptBytes))
-        if minText == nil || Self.less(kept, minText!) { minText = Array(kept) }
-        if maxText == nil || Self.less(maxText!, kept) { maxText = Array(kept) }
+        let kept = b.count > Self.keptBytes ? UnsafeRawBufferPointer(rebasing: b[0..<Self.keptBytes]) : b
+        // Compared in place (no copy of the kept array per value).
+        if let m = minText { if Self.less(kept, m) { minText = Array(kept) } } else { minText = Array(kept) }
+        if let m = maxText { if Self.less(m, kept) { maxText = Array(kept) } } else { maxText = Array(kept) }
     }
 
     static func less(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {
@@ -286,8 +290,10 @@ public struct ColumnProfiler {
     }
 
     static func digits(_ i: Int64) -> Int {
-        var n = i == 0 ? 1 : 0, v = i.magnitude
-        while v > 0 { v /= 10; n += 1 }
+        // Powers of ten compared, not divided by (this runs for every new integer).
+        let v = i.magnitude
+        var n = 1, p: UInt64 = 10
+        while n < 20, v >= p { n += 1; p = p.multipliedReportingOverflow(by: 10).partialValue }
         return n + (i < 0 ? 1 : 0)
     }
 
@@ -295,8 +301,8 @@ public struct ColumnProfiler {
     static func scalarCount(_ b: UnsafeRawBufferPointer) -> Int? {
         var i = 0
         while i + 8 <= b.count, b.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
-        while i < b.count, b[i] < 0x80 { i += 1 }
-        if i == b.count { return b.count }
+        // Fewer than eight bytes left when every word so far was ASCII; else a word held a non-ASCII byte.
+        if b.count - i < 8, tailWord(b, from: i) & 0x8080_8080_8080_8080 == 0 { return b.count }
         guard String(validatingUTF8Bytes: b) != nil else { return nil }
         return b.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
     }
@@ -319,13 +325,13 @@ public struct ColumnProfiler {
     public var isExact: Bool { counts.isExact && exactIsLossless }
 
     /// Distinct non-null values: exact while few, else the HyperLogLog estimate.
-    public var distinct: Int { counts.isExact ? counts.store.count : hll.estimate }
+    public var distinct: Int { counts.isExact ? counts.held : hll.estimate }
 
     /// Exact counts per shown value, while the column holds few distinct values.
     var exact: [String: Int]? {
         guard counts.isExact else { return nil }
         var out: [String: Int] = [:]
-        for e in counts.store { out[e.text, default: 0] += e.count }
+        for i in 0..<counts.held { out[counts.entry(i).text, default: 0] += counts.tallies[i].count }
         return out
     }
 

@@ -79,7 +79,6 @@ extension TextClassifier {
             guard i == b.count else { return nil }
         }
         shape.dateIndex = dateIndex(base, separator, time, zone)
-        shape.dateFormat = dateFormats[shape.dateIndex]
         return shape
     }
 

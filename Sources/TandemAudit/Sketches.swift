@@ -10,10 +10,23 @@ public func auditHash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt
         h = (h ^ mix64(bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))) &* 0x9FB2_1C65_1E98_DF25
         i += 8
     }
-    var tail: UInt64 = 0
-    var shift: UInt64 = 0
-    while i < n { tail |= UInt64(bytes[i]) << shift; shift += 8; i += 1 }
-    return mix64(h ^ mix64(tail ^ 0xD6E8_FEB8_6659_FD93))
+    return mix64(h ^ mix64(tailWord(bytes, from: i) ^ 0xD6E8_FEB8_6659_FD93))
+}
+
+/// The bytes from `i` to the end (fewer than eight: callers read whole words before) as one little-endian word, first byte lowest, read in at
+/// most two loads (an overlapping load from the end when the value is long enough).
+@inline(__always) func tailWord(_ bytes: UnsafeRawBufferPointer, from i: Int) -> UInt64 {
+    let n = bytes.count, rem = n - i
+    if rem <= 0 { return 0 }
+    if n >= 8 { return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) >> UInt64(8 * (8 - rem)) }
+    if rem >= 4 {
+        let lo = UInt64(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
+        let hi = UInt64(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)))
+        return lo | (hi >> UInt64(8 * (8 - rem))) << 32
+    }
+    var tail: UInt64 = 0, shift: UInt64 = 0, j = i
+    while j < n { tail |= UInt64(bytes[j]) << shift; shift += 8; j += 1 }
+    return tail
 }
 
 /// A 64-bit hash of an integer value (distinct from the hash of its text).

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The pattern class of one text value (after trimming outer white space), as the profile counts it.
 public enum TextPattern: String, Sendable, CaseIterable, Comparable {
     case email, url, uuid, phone, date, integer, decimal, boolean, other
@@ -10,8 +14,9 @@ public struct TextShape: Sendable, Equatable {
     /// The pattern class.
     public var pattern: TextPattern
     /// For `.date`: the format as a `parseTimestamp` pattern (e.g. `%d.%m.%Y`); a slash date whose day and
-    /// month cannot be told apart is `%m/%d/%Y` here and `slashAmbiguous` is set.
-    public var dateFormat: String?
+    /// month cannot be told apart is `%m/%d/%Y` here and `slashAmbiguous` is set. Looked up from `dateIndex`,
+    /// so a shape holds no string (one is made and dropped for every new value).
+    public var dateFormat: String? { pattern == .date ? TextClassifier.dateFormats[dateIndex] : nil }
     /// A `dd/mm` or `mm/dd` date with both fields ≤ 12.
     public var slashAmbiguous = false
     /// A slash date whose first field is > 12, so it is `%d/%m/%Y`.
@@ -95,20 +100,31 @@ public enum TextClassifier {
 
     /// local@domain.tld: one @, no white space, a dotted domain whose last label has ≥ 2 letters.
     static func isEmail(_ b: UnsafeRawBufferPointer) -> Bool {
-        guard let at = b.firstIndex(of: 64), at > 0, at < b.count - 3 else { return false }
-        var lastDot = -1
-        for i in 0..<b.count {
-            let c = b[i]
-            if isSpace(c) || c < 33 || c == 44 || c == 59 || c == 60 || c == 62 { return false }
-            if c == 64, i != at { return false }
-            if i > at {
+        guard b.count > 4, let p = memchr(b.baseAddress!, 64, b.count) else { return false }
+        let at = UnsafeRawPointer(p) - b.baseAddress!
+        guard at > 0, at < b.count - 3 else { return false }
+        // One table look-up a byte: before the @ any byte but white space, control, , ; < > @; after it
+        // letters, digits, '-', non-ASCII and single dots.
+        return emailBytes.withUnsafeBufferPointer { table in
+            for i in 0..<at where table[Int(b[i])] & 1 == 0 { return false }
+            var lastDot = -1
+            for i in (at + 1)..<b.count {
+                let c = b[i]
                 if c == 46 { if i == at + 1 || b[i - 1] == 46 { return false }; lastDot = i }
-                else if !(isAlpha(c) || isDigit(c) || c == 45 || c >= 128) { return false }
+                else if table[Int(c)] & 2 == 0 { return false }
             }
+            guard lastDot > at + 1, b.count - lastDot - 1 >= 2 else { return false }
+            for i in (lastDot + 1)..<b.count where !isAlpha(b[i]) { return false }
+            return true
         }
-        guard lastDot > at + 1, b.count - lastDot - 1 >= 2 else { return false }
-        for i in (lastDot + 1)..<b.count where !isAlpha(b[i]) { return false }
-        return true
+    }
+
+    /// Per byte: 1 allowed in an email's local part, 2 in its domain (besides dots).
+    static let emailBytes: [UInt8] = (0..<256).map { v in
+        let c = UInt8(v)
+        let local = !(isSpace(c) || c < 33 || c == 44 || c == 59 || c == 60 || c == 62 || c == 64)
+        let domain = isAlpha(c) || isDigit(c) || c == 45 || c >= 128
+        return (local ? 1 : 0) | (domain ? 2 : 0)
     }
 
     static func isURL(_ b: UnsafeRawBufferPointer) -> Bool {

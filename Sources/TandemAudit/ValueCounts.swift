@@ -45,16 +45,39 @@ public struct ValueCounts: Sendable {
     /// `pending(length)`: text in the summary, kept as bytes in `arena` at the entry's position (no string is
     /// made for the many values a summary holds only briefly).
     enum Shown: Sendable { case text(String), int(Int64), double(Double), pending(Int) }
+    /// A held value's shown form as a plain value: text while exact is a position in `strings`.
+    enum Stored: Sendable { case text(Int32), int(Int64), double(Double), pending(Int) }
+    /// A held value: every field the per-value path reads and bumps, plain (appended, moved and dropped
+    /// without reference counting; the row evidence lives beside it while exact).
+    struct Tally: Sendable {
+        var hash: UInt64
+        var count: Int
+        var cls: UInt32
+        var bucket: UInt8
+        /// Examples kept for the value (at most five), so the per-row check reads no other array.
+        var examples: UInt8 = 0
+        var shown: Stored
+    }
+    /// A held value's rows while exact: its first five and its rows per tenant index (the first tenant
+    /// without a dictionary, a value often belonging to one tenant; the others in `more`).
+    struct Rows: Sendable {
+        var examples: [Example] = []
+        var firstTenant: Int32 = -1
+        var firstTenantRows: Int32 = 0
+        var more: [Int32: Int32] = [:]
+    }
 
     public let exactLimit: Int
     public let capacity: Int
-    /// The held values and their hashes (same positions).
-    var store: [Entry] = []
-    private(set) var hashes: [UInt64] = []
+    /// The held values, and (while exact) their row evidence at the same positions.
+    var tallies: [Tally] = []
+    private var rows: [Rows] = []
+    /// The text of held values stored as `.text` (values counted exactly, and those the summary began with).
+    private var strings: [String] = []
     /// The summary's text bytes, `keptBytes` per position.
     private var arena: [UInt8] = []
     private let keptBytes: Int
-    /// Open addressing: a position in `store`, or -1.
+    /// Open addressing: a position in `tallies`, or -1.
     private var table: [Int32]
     private var mask: Int
     /// True while every distinct value is held with its exact count.
@@ -78,125 +101,171 @@ public struct ValueCounts: Sendable {
         mask = size - 1
     }
 
+    /// Values held.
+    var held: Int { tallies.count }
+
+    /// The held value at position `i`, assembled with its shown text and (while exact) its rows.
+    func entry(_ i: Int) -> Entry {
+        var e = Entry(count: tallies[i].count, shown: shownForm(i), cls: tallies[i].cls, bucket: tallies[i].bucket)
+        if case .pending(let n) = e.shown { e.shown = .text(String(decoding: arena[i * keptBytes..<(i * keptBytes + n)], as: UTF8.self)) }
+        if i < rows.count {
+            e.examples = rows[i].examples
+            e.firstTenant = rows[i].firstTenant
+            e.firstTenantRows = rows[i].firstTenantRows
+            e.more = rows[i].more
+        }
+        return e
+    }
+
     /// The held values by hash.
     public var entries: [UInt64: Entry] {
-        Dictionary(uniqueKeysWithValues: zip(hashes, store.indices.map { i in
-            var e = store[i]
-            if case .pending(let n) = e.shown { e.shown = .text(String(decoding: arena[i * keptBytes..<(i * keptBytes + n)], as: UTF8.self)) }
-            return e
-        }))
+        Dictionary(uniqueKeysWithValues: tallies.indices.map { (tallies[$0].hash, entry($0)) })
     }
+
+    /// The shown form of the held value at position `i` (text in the summary's arena is not decoded).
+    func shownForm(_ i: Int) -> Shown {
+        switch tallies[i].shown {
+        case .text(let k): return .text(strings[Int(k)])
+        case .int(let v): return .int(v)
+        case .double(let d): return .double(d)
+        case .pending(let n): return .pending(n)
+        }
+    }
+
+    /// The hash of the held value at position `i`.
+    func hash(at i: Int) -> UInt64 { tallies[i].hash }
 
     /// Holds text not held yet (count 1): as a string while exact, as bytes in the summary.
     mutating func insert(_ hash: UInt64, text b: UnsafeRawBufferPointer, cls: UInt32, bucket: UInt8) -> Int? {
         if isExact {
-            return insert(hash, Entry(count: 1, shown: .text(String(decoding: b.prefix(keptBytes), as: UTF8.self)), cls: cls, bucket: bucket))
+            strings.append(String(decoding: b.prefix(keptBytes), as: UTF8.self))
+            return insert(hash, shown: .text(Int32(strings.count - 1)), cls: cls, bucket: bucket)
         }
-        if store.count >= capacity { return insert(hash, Entry(count: 1, shown: .pending(0))) }  // no room: not held
+        if tallies.count >= capacity { return insert(hash, shown: .pending(0), cls: 0, bucket: 0) }  // no room: not held
         let n = Swift.min(b.count, keptBytes)
         if arena.isEmpty { arena = [UInt8](repeating: 0, count: capacity * keptBytes) }
-        let at = store.count * keptBytes
+        let at = tallies.count * keptBytes
         arena.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: at).copyMemory(from: b.baseAddress!, byteCount: n) }
-        place(hash, Entry(count: 1, shown: .pending(n), cls: cls, bucket: bucket))
-        return store.count - 1
+        place(Tally(hash: hash, count: 1, cls: cls, bucket: bucket, shown: .pending(n)))
+        return tallies.count - 1
     }
 
     /// Counts one value; `text` is called only when the value is not held yet.
     @inline(__always) public mutating func add(hash: UInt64, text: () -> String) {
-        if let i = find(hash) { store[i].count += 1; return }
-        insert(hash, Entry(count: 1, shown: .text(text())))
+        if let i = find(hash) { tallies[i].count += 1; return }
+        var t = text()
+        _ = t.withUTF8 { insert(hash, text: UnsafeRawBufferPointer($0), cls: 0, bucket: 0) }
     }
 
     /// The position of a held value.
     @inline(__always) func find(_ h: UInt64) -> Int? {
-        var p = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let s = table[p]
-            if s < 0 { return nil }
-            if hashes[Int(s)] == h { return Int(s) }
-            p = (p + 1) & mask
+        table.withUnsafeBufferPointer { t in
+            tallies.withUnsafeBufferPointer { hs in
+                var p = Int(truncatingIfNeeded: h) & mask
+                while true {
+                    let s = t[p]
+                    if s < 0 { return nil }
+                    if hs[Int(s)].hash == h { return Int(s) }
+                    p = (p + 1) & mask
+                }
+            }
         }
     }
 
     /// Holds a value not held yet (count 1); its position, nil when the summary had no room for it.
     @discardableResult
-    mutating func insert(_ hash: UInt64, _ entry: Entry) -> Int? {
+    mutating func insert(_ hash: UInt64, shown value: Stored, cls: UInt32, bucket: UInt8) -> Int? {
         if isExact {
-            place(hash, entry)
-            if store.count > exactLimit { shrink(); return find(hash) }
-            return store.count - 1
+            place(Tally(hash: hash, count: 1, cls: cls, bucket: bucket, shown: value))
+            rows.append(Rows())
+            if tallies.count > exactLimit { shrink(); return find(hash) }
+            return tallies.count - 1
         }
-        if store.count < capacity {
-            var entry = entry
-            entry.examples = []
-            place(hash, entry)
-            return store.count - 1
+        if tallies.count < capacity {
+            place(Tally(hash: hash, count: 1, cls: cls, bucket: bucket, shown: value))
+            return tallies.count - 1
         }
         // Misra-Gries: a value that finds no free counter takes one from every held value.
         undercount += 1
         var kept = 0
-        for i in store.indices where store[i].count > 1 {
-            store[i].count -= 1
+        for i in tallies.indices where tallies[i].count > 1 {
+            tallies[i].count -= 1
             if kept != i {
-                store[kept] = store[i]
-                hashes[kept] = hashes[i]
+                tallies[kept] = tallies[i]
                 if !arena.isEmpty { arena.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: kept * keptBytes).copyMemory(from: $0.baseAddress!.advanced(by: i * keptBytes), byteCount: keptBytes) } }
             }
             kept += 1
         }
-        store.removeLast(store.count - kept)
-        hashes.removeLast(hashes.count - kept)
+        if kept == 0 {
+            // Every held value had one row (a column of distinct values): nothing to move or index again.
+            tallies.removeAll(keepingCapacity: true)
+            for i in table.indices { table[i] = -1 }
+            return nil
+        }
+        tallies.removeLast(tallies.count - kept)
         reindex()
         return nil
     }
 
-    private mutating func place(_ hash: UInt64, _ entry: Entry) {
-        store.append(entry)
-        hashes.append(hash)
-        var p = Int(truncatingIfNeeded: hash) & mask
+    private mutating func place(_ tally: Tally) {
+        tallies.append(tally)
+        var p = Int(truncatingIfNeeded: tally.hash) & mask
         while table[p] >= 0 { p = (p + 1) & mask }
-        table[p] = Int32(store.count - 1)
+        table[p] = Int32(tallies.count - 1)
     }
 
     private mutating func reindex() {
         for i in table.indices { table[i] = -1 }
-        for (i, h) in hashes.enumerated() {
-            var p = Int(truncatingIfNeeded: h) & mask
+        for (i, t) in tallies.enumerated() {
+            var p = Int(truncatingIfNeeded: t.hash) & mask
             while table[p] >= 0 { p = (p + 1) & mask }
             table[p] = Int32(i)
         }
     }
 
+    /// Keeps the key of a row holding the held value at `i` (while exact; at most five).
+    mutating func addExample(_ i: Int, _ example: Example) {
+        guard i < rows.count else { return }
+        rows[i].examples.append(example)
+        tallies[i].examples = UInt8(truncatingIfNeeded: rows[i].examples.count)
+    }
+
     /// Counts a held value's row for a tenant (while exact).
     @inline(__always) mutating func noteTenant(_ i: Int, _ tenant: Int32) {
         guard !tenantsLost else { return }
-        if store[i].firstTenant == tenant { store[i].firstTenantRows += 1; return }
-        if let j = store[i].more.index(forKey: tenant) {
-            store[i].more.values[j] += 1
+        if rows[i].firstTenant == tenant { rows[i].firstTenantRows += 1; return }
+        if let j = rows[i].more.index(forKey: tenant) {
+            rows[i].more.values[j] += 1
             return
         }
         tenantPairs += 1
         if tenantPairs > Self.tenantPairLimit {
             tenantsLost = true
-            for k in store.indices { store[k].firstTenant = -1; store[k].firstTenantRows = 0; store[k].more = [:] }
+            for k in rows.indices { rows[k].firstTenant = -1; rows[k].firstTenantRows = 0; rows[k].more = [:] }
             return
         }
-        if store[i].firstTenant < 0 { store[i].firstTenant = tenant; store[i].firstTenantRows = 1 } else { store[i].more[tenant] = 1 }
+        if rows[i].firstTenant < 0 { rows[i].firstTenant = tenant; rows[i].firstTenantRows = 1 } else { rows[i].more[tenant] = 1 }
     }
 
     /// From exact counts to the summary: keep the `capacity` most frequent, the rest become the undercount;
     /// per-value evidence is dropped (findings about particular values need exact counts).
     private mutating func shrink() {
-        let order = store.indices.sorted { store[$0].count > store[$1].count }
-        let cut = store[order[capacity]].count
+        let order = tallies.indices.sorted { tallies[$0].count > tallies[$1].count }
+        let cut = tallies[order[capacity]].count
         undercount = cut
-        var newStore: [Entry] = [], newHashes: [UInt64] = []
-        for i in order.prefix(capacity) where store[i].count > cut {
-            newStore.append(Entry(count: store[i].count - cut, shown: store[i].shown, cls: store[i].cls, bucket: store[i].bucket))
-            newHashes.append(hashes[i])
+        var newTallies: [Tally] = [], newStrings: [String] = []
+        for i in order.prefix(capacity) where tallies[i].count > cut {
+            var t = Tally(hash: tallies[i].hash, count: tallies[i].count - cut, cls: tallies[i].cls, bucket: tallies[i].bucket,
+                          shown: tallies[i].shown)
+            if case .text(let k) = t.shown {
+                newStrings.append(strings[Int(k)])
+                t.shown = .text(Int32(newStrings.count - 1))
+            }
+            newTallies.append(t)
         }
-        store = newStore
-        hashes = newHashes
+        tallies = newTallies
+        strings = newStrings
+        rows = []
         var size = 16
         while size < 2 * (capacity + 1) { size <<= 1 }
         table = [Int32](repeating: -1, count: size)

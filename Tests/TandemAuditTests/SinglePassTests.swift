@@ -83,6 +83,67 @@ final class KeySpillTests: XCTestCase {
         XCTAssertNil(h("Ärger im Büro"), "non-ASCII text is left to the store")
     }
 
+    func testDuplicatesAcrossSortedRunsAreFoundByTheMerge() {
+        func value(_ i: Int) -> String { "Customer.\(i)@example.com" }
+        func spill(_ values: [String]) -> KeySpill {
+            let s = KeySpill()
+            for v in values { var v = v; v.withUTF8 { s.add(UnsafeRawBufferPointer($0)) } }
+            return s
+        }
+        let distinct = (0..<(KeySpill.runLength * 2 + 100)).map(value)
+        XCTAssertEqual(spill(distinct).hasDuplicates(), false, "three runs, no value twice")
+        // The repeat lands in the third run and its twin in the first: only the merge sees both.
+        XCTAssertEqual(spill(distinct + ["  " + value(7).uppercased()]).hasDuplicates(), true)
+        XCTAssertEqual(spill(distinct + ["Ärger"]).hasDuplicates(), nil, "non-ASCII text is left to the store")
+    }
+
+    func testHashOfTheLastBytesIsTheByteByByteOne() {
+        // The reference: the tail assembled a byte at a time, as the hash was first written.
+        func reference(_ b: UnsafeRawBufferPointer) -> UInt64 {
+            var h: UInt64 = UInt64(b.count) &* 0x9E37_79B9_7F4A_7C15
+            var i = 0
+            while i + 8 <= b.count { h = (h ^ mix64(b.loadUnaligned(fromByteOffset: i, as: UInt64.self))) &* 0x9FB2_1C65_1E98_DF25; i += 8 }
+            var tail: UInt64 = 0, shift: UInt64 = 0
+            while i < b.count { tail |= UInt64(b[i]) << shift; shift += 8; i += 1 }
+            return mix64(h ^ mix64(tail ^ 0xD6E8_FEB8_6659_FD93))
+        }
+        let bytes: [UInt8] = (0..<40).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        for n in 0...bytes.count {
+            bytes.withUnsafeBytes { all in
+                let b = UnsafeRawBufferPointer(rebasing: all[0..<n])
+                XCTAssertEqual(auditHash(b), reference(b), "length \(n)")
+            }
+        }
+    }
+
+    func testCharactersAndDigitsCountedAsBefore() {
+        func count(_ s: String) -> Int? { var s = s; return s.withUTF8 { ColumnProfiler.scalarCount(UnsafeRawBufferPointer($0)) } }
+        for s in ["", "a", "abcdefg", "abcdefgh", "abcdefghi", "Avda. de la Constitución 2222", "ü", "12345678ü", "Straße 1"] {
+            XCTAssertEqual(count(s), s.unicodeScalars.count, s)
+        }
+        XCTAssertNil([0x66, 0xFF, 0x6F].withUnsafeBytes { ColumnProfiler.scalarCount($0) }, "invalid UTF-8")
+        for v: Int64 in [0, 7, 9, 10, 99, 100, 12345, -1, -10, 999_999_999_999, .max, .min] {
+            XCTAssertEqual(ColumnProfiler.digits(v), String(v).count, "\(v)")
+        }
+    }
+
+    func testTenantIdsStayFixedAsTheTableGrows() {
+        var t = TenantTable()
+        func index(_ name: String) -> Int32? {
+            var name = name
+            return name.withUTF8 { p -> Int32? in
+                let cell = Cell.text(UnsafeRawBufferPointer(p))
+                return t.index(cell, hash: ColumnProfiler.hash(cell))
+            }
+        }
+        let first = (0..<3000).map { index("tenant-\($0)") }
+        XCTAssertEqual(first, (0..<3000).map { Int32($0) })
+        XCTAssertEqual((0..<3000).map { index("tenant-\($0)") }, first, "the same ids after the table grew")
+        XCTAssertNil(index(""), "an empty tenant is no tenant")
+        XCTAssertEqual(t.distinctNames, 3000)
+        XCTAssertEqual(t.rows["tenant-2999"], 2)
+    }
+
     func testRadixSortSorts() {
         var values = (0..<10_000).map { auditHash(UInt64($0)) } + [0, .max, 5, 5]
         let expected = values.sorted()
