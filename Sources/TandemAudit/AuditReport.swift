@@ -7,7 +7,7 @@ public enum AuditReport {
     public static let version = 1
 
     /// The memory bound, as the report states it.
-    public static let memoryBound = "per column: a 4 KiB HyperLogLog, exact counts of at most \(ColumnProfiler.exactLimit) distinct values cut to \(ColumnProfiler.keptBytes) bytes (then a \(ColumnProfiler.topCapacity)-counter Misra-Gries summary), tenant sets of at most \(ColumnProfiler.tenantLimit) tenants (per value for columns of at most \(ColumnProfiler.settingValues) values): under 400 KiB per column whatever the number of rows; plus, per tenant, its row counts and a count per finding; a PostgreSQL scan holds \(PostgresAuditStore.fetchRows) rows at a time. Duplicate keys and orphans are found by the store's own grouped and anti-join queries."
+    public static let memoryBound = "per column: a 4 KiB HyperLogLog, exact counts of at most \(ColumnProfiler.exactLimit) distinct values cut to \(ColumnProfiler.keptBytes) bytes (then a \(ColumnProfiler.topCapacity)-counter Misra-Gries summary), tenant sets of at most \(ColumnProfiler.tenantLimit) tenants (per value for columns of at most \(ColumnProfiler.settingValues) values): under 400 KiB per column whatever the number of rows, and for each text key column a run of hashed values (about 1 MiB) spilled in sorted runs to an unlinked temporary file for the duplicate check; plus, per tenant, its row counts and a count per finding; a PostgreSQL scan holds \(PostgresAuditStore.fetchRows) rows at a time. Duplicate keys and orphans are found by the store's own grouped and anti-join queries."
 
     /// The whole report as JSON.
     public static func json(_ r: AuditResult) -> JSONValue {
