@@ -10,7 +10,9 @@ import TandemSources
 ///
 /// Threads: one ingest thread (`SourceWorker`), one applier per sink (`SinkWorker`), one ticker (`DaemonTicker`:
 /// positions, figures, heartbeat, sd_notify), the HTTP server's. Backpressure: the ingest thread has at most one
-/// batch in flight; each applier reads the journal, never a queue, so a slow sink only grows its lag on disk.
+/// batch in flight; the appliers take the journal's events decoded once for all of them (`SharedJournalFeed`,
+/// a bounded window woken by the writer's appends), and a sink behind that window reads the journal itself, never
+/// a queue, so a slow sink only grows its lag on disk.
 /// Lag: the journal writer announces, in memory, appends that end a source transaction; an applier reaching one
 /// commits at once instead of waiting for the next transaction to start (a replay in another process must wait).
 ///
@@ -18,7 +20,8 @@ import TandemSources
 /// source batches (`Ingestor.Settings.batchSize` records, one decoding, one appending); each sink holds at most
 /// one batch of `batch` events (config, default 10,000) plus the rest of the source transaction it must not
 /// split — a single source transaction is the one thing held whole, so a transaction of N events costs O(N) in
-/// its sink's batch. Journal readers map a segment window, not the journal. Everything else is constant
+/// its sink's batch. The shared window holds at most `Settings.sharedWindow.events` decoded events (16,384), and
+/// each sink at most one chunk of it beyond. Journal readers map a segment window, not the journal. Everything else is constant
 /// (status, rates over 61 samples, rate-limited logs, the
 /// writer's commit times of its last 4,096 appends).
 public final class Daemon: Sendable {
@@ -40,6 +43,8 @@ public final class Daemon: Sendable {
         /// How long start-up waits for each sink to read its checkpoint before READY=1 (a sink that is down
         /// does not hold the daemon up: it is `degraded`).
         public var readyWait: Duration = .seconds(10)
+        /// The sinks' shared decoded window (`SharedJournalFeed`): records decoded per read, and events kept.
+        public var sharedWindow: (chunk: Int, events: Int) = (2_048, 16_384)
 
         /// The defaults.
         public init() {}
@@ -55,6 +60,8 @@ public final class Daemon: Sendable {
     let state: DaemonState
     let journal: JournalHandle
     let positions: ConsumerPositions
+    /// The decoded journal events every sink shares.
+    let feed: SharedJournalFeed
     let stopFlag = Wakeup()
     private let source: SourceWorker
     private let sinks: [SinkWorker]
@@ -91,12 +98,14 @@ public final class Daemon: Sendable {
         positions = ConsumerPositions(journal: config.journal, options: options, head: { head.lastSeq })
         source = SourceWorker(config: config, mapping: mapping, journal: journal, state: state, log: log, stop: stopFlag)
         let group = sinksStarted
+        let shared = SharedJournalFeed(journal: journal, chunkSize: settings.sharedWindow.chunk, capacity: settings.sharedWindow.events)
+        feed = shared
         let (ledger, live, stop) = (positions, state, stopFlag)
         sinks = config.sinks.map { s in
             group.enter()
             return SinkWorker(sink: s, retry: config.retry, journal: config.journal, ledger: ledger, state: live, log: log,
                               stop: stop, recheck: settings.stoppedRecheck, started: { group.leave() },
-                              closedTransactions: { head.closedTransactionSeq })
+                              closedTransactions: { head.closedTransactionSeq }, feed: shared)
         }
         running = Mutex(config)
         ticker = DaemonTicker(settings: settings, notifier: notifier, log: log)
