@@ -20,7 +20,7 @@ import TandemSources
 /// source batches (`Ingestor.Settings.batchSize` records, one decoding, one appending); each sink holds at most
 /// one batch of `batch` events (config, default 10,000) plus the rest of the source transaction it must not
 /// split — a single source transaction is the one thing held whole, so a transaction of N events costs O(N) in
-/// its sink's batch. The shared window holds at most `Settings.sharedWindow.events` decoded events (16,384), and
+/// its sink's batch. The shared window holds at most `Settings.sharedWindow.events` decoded events (8,192), and
 /// each sink at most one chunk of it beyond. Journal readers map a segment window, not the journal. Everything else is constant
 /// (status, rates over 61 samples, rate-limited logs, the
 /// writer's commit times of its last 4,096 appends).
@@ -44,7 +44,7 @@ public final class Daemon: Sendable {
         /// does not hold the daemon up: it is `degraded`).
         public var readyWait: Duration = .seconds(10)
         /// The sinks' shared decoded window (`SharedJournalFeed`): records decoded per read, and events kept.
-        public var sharedWindow: (chunk: Int, events: Int) = (2_048, 16_384)
+        public var sharedWindow: (chunk: Int, events: Int) = (1_024, 8_192)
 
         /// The defaults.
         public init() {}
