@@ -32,6 +32,9 @@ public struct ReplayOptions: Sendable {
     /// (`JournalWriter.closedTransactionSeq`). Reaching it, the replay commits at once instead of waiting for the
     /// next transaction to start. Nil (a replay in another process): that wait is the only sign of a transaction's end.
     public var closedTransactionSeq: (@Sendable () -> UInt64)?
+    /// Where the events come from, given the first seq to read (nil: a `JournalReader` of the journal). The daemon
+    /// hands every sink the same decoded events (`SharedJournalFeed`).
+    public var events: (@Sendable (_ start: UInt64) throws -> any ReplayEventSource)?
 
     /// Options with defaults.
     public init(from: UInt64? = nil, to: UInt64? = nil, filter: ReplayFilter = ReplayFilter(), batchSize: Int = 10_000,
@@ -45,6 +48,16 @@ public struct ReplayOptions: Sendable {
         self.allowGap = allowGap
     }
 }
+
+/// Journal events in seq order for a replay, from a given seq on (`JournalReader` is one).
+public protocol ReplayEventSource: AnyObject {
+    /// The next durable event, or nil at the end of the durable data.
+    func next() throws -> Event?
+    /// The next event, waiting up to `timeout` seconds for one to become durable.
+    func next(timeout: TimeInterval) throws -> Event?
+}
+
+extension JournalReader: ReplayEventSource {}
 
 /// Where a replay stands (after each committed batch, and at the end).
 public struct ReplayProgress: Sendable, Hashable {
@@ -134,8 +147,14 @@ public final class Replayer {
         if let to = options.to, start > to { return p }
         // Events an operator set aside for this sink and store: passed over (counted), the checkpoint moves past.
         let parked = try ParkedList(journal: journal, sink: sink.name, options: journalOptions).seqs(target: sink.canonicalTarget)
-        let reader = try JournalReader(directory: journal, options: journalOptions)
-        try reader.seek(to: start)
+        let reader: any ReplayEventSource
+        if let events = options.events {
+            reader = try events(start)
+        } else {
+            let own = try JournalReader(directory: journal, options: journalOptions)
+            try own.seek(to: start)
+            reader = own
+        }
         // Registered only now: a replay refused above leaves no consumer behind.
         let ledger = options.ledger ?? ManifestLedger(journal: journal, options: journalOptions)
         try ledger.register(consumerName, appliedSeq: p.checkpoint)
@@ -153,7 +172,9 @@ public final class Replayer {
         var declaredTables = schemas.schemas.filter { options.filter.entities?.contains($0.entity) ?? true }
         var pending: [Event] = []
         var readInBatch = 0
-        var lastRead: Event?
+        // The last event read: its seq and txn only (a copy of the whole event per event read costs a retain of
+        // each of its fields).
+        var lastRead: (seq: UInt64, txn: String?)?
         func apply(_ events: [Event], through seq: UInt64) throws {
             let outcome = try sink.apply(events, journalID: journalID, through: seq, filter: filter, declaredTables: declaredTables)
             declaredTables = []
@@ -183,7 +204,7 @@ public final class Replayer {
             readInBatch = 0
         }
         // Where the current source transaction started: what a refused event's batch is cut back to.
-        var txnStart: (pending: Int, lastRead: Event?) = (0, nil)
+        var txnStart: (pending: Int, lastRead: (seq: UInt64, txn: String?)?) = (0, nil)
         // Following: the reader met the durable tail since the last commit. Once a new source transaction starts,
         // what is pending is whole and is committed at once, so a follower's lag is the time to reach its tail,
         // not the time to fill a batch (at 10,000 events/s a batch of 10,000 would wait a second).
@@ -227,7 +248,7 @@ public final class Replayer {
             }
             p.read += 1
             readInBatch += 1
-            lastRead = e
+            lastRead = (e.seq, e.txn)
         }
         // The last transaction end the writer announced (refreshed only once the reader passes it).
         var knownClosed: UInt64 = 0
