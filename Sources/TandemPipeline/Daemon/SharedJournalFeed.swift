@@ -19,8 +19,8 @@ final class SharedJournalFeed: Sendable {
 
     /// What `events(from:)` found for a seq.
     enum Answer {
-        /// Decoded events with consecutive seqs, starting at the asked one.
-        case events(ArraySlice<Event>)
+        /// Decoded events with consecutive seqs: those of `chunk` from index `from` on, starting at the asked one.
+        case events(SharedChunk, from: Int)
         /// Nothing durable at the asked seq yet.
         case nothingYet
         /// The seq is behind the window, or the shared reader is unavailable: read the journal yourself.
@@ -29,25 +29,25 @@ final class SharedJournalFeed: Sendable {
 
     /// Consecutive chunks of decoded events, oldest first.
     private struct Window {
-        var chunks: [[Event]] = []
+        var chunks: [SharedChunk] = []
         var count = 0
 
         /// The events from `seq` on, `.readYourself` when `seq` is older than the window, nil when newer.
         func answer(for seq: UInt64) -> Answer? {
-            guard let first = chunks.first?.first?.seq else { return nil }
+            guard let first = chunks.first?.events.first?.seq else { return nil }
             if seq < first { return .readYourself }
-            for c in chunks.reversed() where seq >= c[0].seq {
-                let i = Int(seq - c[0].seq)
-                return i < c.count ? .events(c[i...]) : nil
+            for c in chunks.reversed() where seq >= c.events[0].seq {
+                let i = Int(seq - c.events[0].seq)
+                return i < c.events.count ? .events(c, from: i) : nil
             }
             return nil
         }
 
-        mutating func add(_ chunk: [Event], capacity: Int) {
-            if let last = chunks.last?.last?.seq, last + 1 != chunk[0].seq { chunks.removeAll(); count = 0 }
+        mutating func add(_ chunk: SharedChunk, capacity: Int) {
+            if let last = chunks.last?.events.last?.seq, last + 1 != chunk.events[0].seq { chunks.removeAll(); count = 0 }
             chunks.append(chunk)
-            count += chunk.count
-            while count > capacity, chunks.count > 1 { count -= chunks.removeFirst().count }
+            count += chunk.events.count
+            while count > capacity, chunks.count > 1 { count -= chunks.removeFirst().events.count }
         }
     }
 
@@ -100,8 +100,9 @@ final class SharedJournalFeed: Sendable {
                 chunk.reserveCapacity(Int(min(durable - seq + 1, UInt64(chunkSize))))
                 while chunk.count < chunkSize, let e = try reader.next() { chunk.append(e) }
                 guard !chunk.isEmpty else { return .nothingYet }
-                window.withLock { [capacity] in $0.add(chunk, capacity: capacity) }
-                return .events(chunk[...])
+                let shared = SharedChunk(events: chunk)
+                window.withLock { [capacity] in $0.add(shared, capacity: capacity) }
+                return .events(shared, from: 0)
             } catch {
                 // The sink's own reader meets the same journal and reports what is wrong, as a replay would.
                 f = Frontier()
@@ -118,6 +119,13 @@ final class SharedJournalFeed: Sendable {
         return true
     }
 
+    /// Waits until the event at `seq` may be durable (woken by the writer's appends), at most until `deadline`;
+    /// the durable seq then, nil at once when no writer is open.
+    func waitForDurable(_ seq: UInt64, until deadline: Date) -> UInt64? {
+        guard let writer = journal.openWriter else { return nil }
+        return writer.waitForDurable(seq, until: deadline)
+    }
+
     /// Decoded events the window holds now (for tests of its bound).
     var windowCount: Int { window.withLock { $0.count } }
 
@@ -129,7 +137,7 @@ final class SharedJournalFeed: Sendable {
 
 /// One sink's replay source over the shared feed: events from the window, or from a reader of its own while the
 /// sink is behind the window. Used by one thread.
-final class SharedFeedCursor: ReplayEventSource {
+final class SharedFeedCursor: ChunkedEventSource {
     private let feed: SharedJournalFeed
     private var buffer: ArraySlice<Event> = []
     /// The seq the next `next()` returns.
@@ -165,10 +173,40 @@ final class SharedFeedCursor: ReplayEventSource {
         }
     }
 
+    /// Waits up to `timeout` seconds for an event at the next seq to become durable (consuming nothing); true
+    /// when there is one to read.
+    func waitForMore(timeout: TimeInterval) -> Bool {
+        if !buffer.isEmpty { return true }
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        guard let durable = feed.waitForDurable(nextSeq, until: deadline) else {
+            // No writer open: the ingest thread is reopening it after a failed append (rare, brief).
+            Thread.sleep(forTimeInterval: min(timeout, 0.05))
+            return false
+        }
+        return durable >= nextSeq
+    }
+
+    func nextChunk() throws -> SharedChunk? {
+        guard buffer.isEmpty else { return nil }
+        switch feed.events(from: nextSeq) {
+        case .events(let chunk, from: 0):
+            readingItself = false
+            nextSeq = chunk.events[chunk.events.count - 1].seq + 1
+            return chunk
+        case .events(let chunk, from: let i):
+            // Mid-chunk (a checkpoint inside it): its rest event by event, the next chunks whole.
+            buffer = chunk.events[i...]
+            readingItself = false
+        case .nothingYet, .readYourself:
+            break
+        }
+        return nil
+    }
+
     private func refill() throws {
         switch feed.events(from: nextSeq) {
-        case .events(let events):
-            buffer = events
+        case .events(let chunk, from: let i):
+            buffer = chunk.events[i...]
             readingItself = false
         case .nothingYet:
             break

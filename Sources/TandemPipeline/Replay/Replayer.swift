@@ -170,13 +170,20 @@ public final class Replayer {
         sink.declare(schemas)
         // Declared tables the filter passes are created with the first batch, also those without a row.
         var declaredTables = schemas.schemas.filter { options.filter.entities?.contains($0.entity) ?? true }
+        // The batch in hand: parts planned once for every sink with this filter (`SharedChunk`), then the events
+        // read one by one since the last of them (planned at commit).
+        var planned: [BatchPart] = []
+        var plannedCount = 0
         var pending: [Event] = []
+        var pendingCount: Int { plannedCount + pending.count }
+        func batchParts() -> [BatchPart] { pending.isEmpty ? planned : planned + [.events(pending)] }
+        func allPending() -> [Event] { planned.isEmpty ? pending : Array(batchParts().map(\.events).joined()) }
         var readInBatch = 0
         // The last event read: its seq and txn only (a copy of the whole event per event read costs a retain of
         // each of its fields).
         var lastRead: (seq: UInt64, txn: String?)?
-        func apply(_ events: [Event], through seq: UInt64) throws {
-            let outcome = try sink.apply(events, journalID: journalID, through: seq, filter: filter, declaredTables: declaredTables)
+        func apply(_ parts: [BatchPart], through seq: UInt64) throws {
+            let outcome = try sink.apply(parts: parts, journalID: journalID, through: seq, filter: filter, declaredTables: declaredTables)
             declaredTables = []
             p.applied += outcome.applied
             p.skipped += outcome.skipped
@@ -192,14 +199,16 @@ public final class Replayer {
             // Before the commit: if this process dies after it, `truncate --after` still keeps these events.
             try ledger.reserve(consumerName, through: last.seq)
             do {
-                try apply(pending, through: last.seq)
+                try apply(batchParts(), through: last.seq)
             } catch let refusal as SinkError where refusal.isRefusedData {
                 // The store is unchanged. Find the first source transaction the store refuses, commit those
                 // before it (progress, not harm), and name the refused event.
-                let (passing, refused, cause) = try firstRefused(EventBatcher.batches(pending, size: 1), refusal)
-                if let end = passing.last?.seq { try apply(passing, through: end) }
+                let (passing, refused, cause) = try firstRefused(EventBatcher.batches(allPending(), size: 1), refusal)
+                if let end = passing.last?.seq { try apply([.events(passing)], through: end) }
                 throw try refusedEvent(in: refused, cause, checkpoint: p.checkpoint)
             }
+            planned.removeAll(keepingCapacity: true)
+            plannedCount = 0
             pending.removeAll(keepingCapacity: true)
             readInBatch = 0
         }
@@ -228,7 +237,7 @@ public final class Replayer {
                 txnStart = (0, lastRead)
             }
             reachedTail = false
-            if !sameTxn { txnStart = (pending.count, lastRead) }
+            if !sameTxn { txnStart = (pendingCount, lastRead) }
             if parked.contains(e.seq) {
                 p.parked += 1
                 options.log("sink '\(sink.name)' (\(sink.target)): passed over parked event seq \(e.seq) (\(e.op.rawValue) on"
@@ -237,7 +246,13 @@ public final class Replayer {
                 do { try keys.admit(e) } catch {
                     // Apply every transaction before this event's, as a replay one event at a time would, then
                     // stop: the store does not depend on the batch size.
-                    pending.removeSubrange(txnStart.pending...)
+                    if planned.isEmpty {
+                        pending.removeSubrange(txnStart.pending...)
+                    } else {
+                        pending = Array(allPending()[..<txnStart.pending])
+                        planned = []
+                        plannedCount = 0
+                    }
                     lastRead = txnStart.lastRead
                     try commit()
                     throw SinkError.keyRefused(seq: e.seq, entity: e.entity, reason: error.reason)
@@ -257,13 +272,73 @@ public final class Replayer {
             if seq > knownClosed { knownClosed = closed() }
             return seq == knownClosed
         }
+        // Whole chunks shared with the other sinks (the daemon), taken as one: their plan made once for this filter.
+        let chunked = options.to == nil ? reader as? ChunkedEventSource : nil
+        func takeChunk(_ chunk: SharedChunk) throws {
+            let events = chunk.events
+            let (firstSeq, lastSeq) = (events[0].seq, events[events.count - 1].seq)
+            guard !parked.contains(where: { $0 >= firstSeq && $0 <= lastSeq }),
+                  let prep = chunk.prepared(filter: options.filter, canonical: filter, keys: keys) else {
+                // Parked events, a refused key or plan: event by event, as any replay.
+                for e in events {
+                    try take(e)
+                    if closesSignalledTransaction(e.seq) { try commit() }
+                }
+                return
+            }
+            // What `take` does at the chunk's first event; inside the chunk the batch is not cut (it ends at most
+            // one chunk past `batchSize` or `splitTransactionsOver`).
+            let e = events[0]
+            let sameTxn = lastRead?.txn != nil && lastRead?.txn == e.txn
+            if readInBatch >= options.batchSize || reachedTail, !sameTxn { try commit() }
+            if sameTxn, options.splitTransactionsOver > 0, readInBatch >= options.splitTransactionsOver,
+               readInBatch >= options.batchSize {
+                if splitTxn != e.txn {
+                    splitTxn = e.txn
+                    options.log("source transaction \(TerminalText.escaped(e.txn ?? "")) holds more than \(options.splitTransactionsOver) events (seq \(e.seq)):"
+                                + " applying it in parts; the store shows part of it until its last part commits")
+                }
+                try commit()
+                txnStart = (0, lastRead)
+            }
+            reachedTail = false
+            if let (i, before) = prep.lastTxnStart {
+                txnStart = (pendingCount + before, (events[i - 1].seq, events[i - 1].txn))
+            } else if !sameTxn {
+                txnStart = (pendingCount, lastRead)
+            }
+            if let part = prep.planned {
+                if !pending.isEmpty {
+                    planned.append(.events(pending))
+                    plannedCount += pending.count
+                    pending = []
+                }
+                planned.append(.planned(part))
+                plannedCount += part.events.count
+            }
+            keys = prep.keysAfter
+            p.filtered += prep.filtered
+            p.read += events.count
+            readInBatch += events.count
+            lastRead = (lastSeq, events[events.count - 1].txn)
+            if closesSignalledTransaction(lastSeq) { try commit() }
+        }
         while !shouldStop() {
             if let to = options.to, (lastRead?.seq ?? start - 1) >= to { break }
+            if let chunk = try chunked?.nextChunk() {
+                try takeChunk(chunk)
+                continue
+            }
             var event = try reader.next()
             if event == nil, options.follow, lastRead?.txn != nil, readInBatch > 0 {
                 // At the durable tail just after a txn's event: give its writer a moment to finish the txn.
                 reachedTail = true
-                event = try reader.next(timeout: 0.05)
+                if let chunked {
+                    // What comes is taken as a chunk (shared) on the next turn, not event by event.
+                    if chunked.waitForMore(timeout: 0.05) { continue }
+                } else {
+                    event = try reader.next(timeout: 0.05)
+                }
             }
             if let e = event {
                 try take(e)
@@ -272,7 +347,9 @@ public final class Replayer {
             }
             try commit()
             if !options.follow { break }
-            if let e = try reader.next(timeout: 0.2) {
+            if let chunked {
+                _ = chunked.waitForMore(timeout: 0.2)
+            } else if let e = try reader.next(timeout: 0.2) {
                 try take(e)
                 if closesSignalledTransaction(e.seq) { try commit() }
             }
