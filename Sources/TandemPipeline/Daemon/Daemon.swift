@@ -12,8 +12,9 @@ import TandemSources
 /// one reverse-replication thread (`ReverseWorker`: new store → legacy store, its own journal), one ticker (`DaemonTicker`:
 /// positions, figures, heartbeat, sd_notify), the HTTP server's. Backpressure: the ingest thread has at most one
 /// batch in flight; the appliers take the journal's events decoded once for all of them (`SharedJournalFeed`,
-/// a bounded window woken by the writer's appends), and a sink behind that window reads the journal itself, never
-/// a queue, so a slow sink only grows its lag on disk.
+/// a bounded window woken by the writer's appends), appliers with the same filter each chunk's key check and write
+/// plan made once (`SharedChunk`: each sink then only commits the chunks' plans into its store), and a sink behind
+/// that window reads the journal itself, never a queue, so a slow sink only grows its lag on disk.
 /// Lag: the journal writer announces, in memory, appends that end a source transaction; an applier reaching one
 /// commits at once instead of waiting for the next transaction to start (a replay in another process must wait).
 ///
@@ -21,8 +22,8 @@ import TandemSources
 /// source batches (`Ingestor.Settings.batchSize` records, one decoding, one appending); each sink holds at most
 /// one batch of `batch` events (config, default 10,000), or the source transaction it must not split, up to
 /// `splitTransactionsOver` events (default 50,000, about 50 MiB): a longer one is applied in parts. The shared
-/// window holds at most `Settings.sharedWindow.events` decoded events (8,192), and each sink at most one chunk of it
-/// beyond. Journal readers map a segment window, not the journal. Everything else is constant
+/// window holds at most `Settings.sharedWindow.events` decoded events (8,192) with one write plan per filter, and
+/// each sink at most one chunk of it beyond. Journal readers map a segment window, not the journal. Everything else is constant
 /// (status, rates over 61 samples, rate-limited logs, the
 /// writer's commit times of its last 4,096 appends).
 public final class Daemon: Sendable {

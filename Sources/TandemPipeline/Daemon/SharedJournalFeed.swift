@@ -65,6 +65,8 @@ final class SharedJournalFeed: Sendable {
 
     /// Events sinks behind the window read from the journal themselves (a figure for tests).
     private let ownReads = Atomic<Int>(0)
+    /// Chunk preparations (key check, write plan) a sink took from another with the same filter (a figure for tests).
+    let plansReused = SharedCounter()
 
     /// A feed of `journal` decoding `chunkSize` records at a time and keeping at most `capacity` (nothing is
     /// read until a sink asks).
@@ -100,7 +102,7 @@ final class SharedJournalFeed: Sendable {
                 chunk.reserveCapacity(Int(min(durable - seq + 1, UInt64(chunkSize))))
                 while chunk.count < chunkSize, let e = try reader.next() { chunk.append(e) }
                 guard !chunk.isEmpty else { return .nothingYet }
-                let shared = SharedChunk(events: chunk)
+                let shared = SharedChunk(events: chunk, reused: plansReused)
                 window.withLock { [capacity] in $0.add(shared, capacity: capacity) }
                 return .events(shared, from: 0)
             } catch {

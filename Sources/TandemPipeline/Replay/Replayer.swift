@@ -277,7 +277,8 @@ public final class Replayer {
         func takeChunk(_ chunk: SharedChunk) throws {
             let events = chunk.events
             let (firstSeq, lastSeq) = (events[0].seq, events[events.count - 1].seq)
-            guard !parked.contains(where: { $0 >= firstSeq && $0 <= lastSeq }),
+            // A sink configured for batches smaller than a chunk keeps them (it takes the chunk event by event).
+            guard events.count <= options.batchSize, !parked.contains(where: { $0 >= firstSeq && $0 <= lastSeq }),
                   let prep = chunk.prepared(filter: options.filter, canonical: filter, keys: keys) else {
                 // Parked events, a refused key or plan: event by event, as any replay.
                 for e in events {
@@ -286,11 +287,12 @@ public final class Replayer {
                 }
                 return
             }
-            // What `take` does at the chunk's first event; inside the chunk the batch is not cut (it ends at most
-            // one chunk past `batchSize` or `splitTransactionsOver`).
+            // What `take` does at the chunk's first event, cutting before a chunk that would pass `batchSize`;
+            // inside the chunk the batch is not cut (a source transaction across chunks ends it at most one chunk
+            // past `batchSize` or `splitTransactionsOver`).
             let e = events[0]
             let sameTxn = lastRead?.txn != nil && lastRead?.txn == e.txn
-            if readInBatch >= options.batchSize || reachedTail, !sameTxn { try commit() }
+            if readInBatch + events.count > options.batchSize || reachedTail, !sameTxn { try commit() }
             if sameTxn, options.splitTransactionsOver > 0, readInBatch >= options.splitTransactionsOver,
                readInBatch >= options.batchSize {
                 if splitTxn != e.txn {

@@ -11,9 +11,14 @@ final class SharedChunk: Sendable {
     let events: [Event]
     /// Per canonical filter: the preparation, made by the first sink that asked.
     private let prepared = Mutex<[String: PreparedChunk]>([:])
+    /// Counts preparations taken by a sink that did not make them (a figure for tests).
+    private let reused: SharedCounter?
 
     /// A chunk of `events` (at least one).
-    init(events: [Event]) { self.events = events }
+    init(events: [Event], reused: SharedCounter? = nil) {
+        self.events = events
+        self.reused = reused
+    }
 
     /// The chunk as a replay with `filter` and key catalog `keys` takes it: made now if no sink with the same
     /// filter made it yet, nil when a sink with that filter and these keys must take its events one by one (a key
@@ -22,7 +27,11 @@ final class SharedChunk: Sendable {
         // Held while making it: a second sink with the same filter waits instead of making it too.
         prepared.withLock { made -> PreparedChunk? in
             if let p = made[canonical] {
-                if p.keysBefore.keys == keys.keys { return p.usable ? p : nil }
+                if p.keysBefore.keys == keys.keys {
+                    guard p.usable else { return nil }
+                    reused?.add()
+                    return p
+                }
                 // Another sink whose catalog differs (a journal without recorded keys, learned from other events).
                 let own = PreparedChunk(events: events, filter: filter, keys: keys)
                 return own.usable ? own : nil
@@ -64,7 +73,8 @@ struct PreparedChunk: Sendable {
         }
         var planned: PlannedEvents?
         if ok, !passing.isEmpty {
-            do { planned = try PlannedEvents(events: passing) } catch { ok = false }
+            // Every event passing (no filter), the chunk's own array: the window holds the events once.
+            do { planned = try PlannedEvents(events: passing.count == events.count ? events : passing) } catch { ok = false }
         }
         keysAfter = keys
         self.planned = planned
@@ -80,4 +90,11 @@ protocol ChunkedEventSource: ReplayEventSource {
     func nextChunk() throws -> SharedChunk?
     /// Waits up to `timeout` seconds for more to read, consuming nothing; true when there is more.
     func waitForMore(timeout: TimeInterval) -> Bool
+}
+
+/// A count several threads add to.
+final class SharedCounter: Sendable {
+    private let n = Atomic<Int>(0)
+    func add(_ k: Int = 1) { n.add(k, ordering: .relaxed) }
+    var value: Int { n.load(ordering: .relaxed) }
 }
