@@ -100,20 +100,7 @@ final class DaemonSharedFeedTests: XCTestCase {
         XCTAssertLessThanOrEqual(widest, 200, "the shared window stays within its bound")
 
         func rows(_ store: String, _ table: String) throws -> [Int: String] {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-            p.arguments = [dir.appendingPathComponent(store).path, "SELECT id, name FROM \(table)"]
-            let out = Pipe()
-            p.standardOutput = out
-            try p.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            var r: [Int: String] = [:]
-            for line in text.split(separator: "\n") {
-                let f = line.split(separator: "|", maxSplits: 1)
-                r[Int(f[0])!] = String(f[1])
-            }
-            return r
+            try SharedPlanFixture.rows(dir.appendingPathComponent(store).path, table)
         }
         XCTAssertEqual(try rows("all.db", "customers"), expected["customers"])
         XCTAssertEqual(try rows("all.db", "orders"), expected["orders"])

@@ -166,10 +166,13 @@ final class SharedPlanFixture {
     }
 
     /// A store's rows of `table` (id → name), read with the sqlite3 tool.
-    func rows(_ store: String, _ table: String) throws -> [Int: String] {
+    func rows(_ store: String, _ table: String) throws -> [Int: String] { try Self.rows(dir.appendingPathComponent(store).path, table) }
+
+    /// The rows of `table` (id → name) of the SQLite file at `path`, read with the sqlite3 tool.
+    static func rows(_ path: String, _ table: String) throws -> [Int: String] {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        p.arguments = [dir.appendingPathComponent(store).path, "SELECT id, name FROM \(table)"]
+        p.arguments = [path, "SELECT id, name FROM \(table)"]
         let out = Pipe()
         p.standardOutput = out
         try p.run()

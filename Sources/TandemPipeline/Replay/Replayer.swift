@@ -220,11 +220,13 @@ public final class Replayer {
         var reachedTail = false
         // The source transaction last cut into parts (logged once).
         var splitTxn: String?
-        func take(_ e: Event) throws {
+        /// Commits what is pending when `n` events starting with `e` are about to be taken and the batch ends before
+        /// them; returns whether `e` continues the last event's source transaction.
+        func cut(before e: Event, taking n: Int) throws -> Bool {
             let sameTxn = lastRead?.txn != nil && lastRead?.txn == e.txn
             // Cut only between source transactions: a txn's events never straddle two sink transactions, unless
             // holding the rest of one would pass the memory bound.
-            if readInBatch >= options.batchSize || reachedTail, !sameTxn { try commit() }
+            if readInBatch + n > options.batchSize || reachedTail, !sameTxn { try commit() }
             if sameTxn, options.splitTransactionsOver > 0, readInBatch >= options.splitTransactionsOver,
                readInBatch >= options.batchSize {
                 if splitTxn != e.txn {
@@ -237,6 +239,10 @@ public final class Replayer {
                 txnStart = (0, lastRead)
             }
             reachedTail = false
+            return sameTxn
+        }
+        func take(_ e: Event) throws {
+            let sameTxn = try cut(before: e, taking: 1)
             if !sameTxn { txnStart = (pendingCount, lastRead) }
             if parked.contains(e.seq) {
                 p.parked += 1
@@ -290,20 +296,7 @@ public final class Replayer {
             // What `take` does at the chunk's first event, cutting before a chunk that would pass `batchSize`;
             // inside the chunk the batch is not cut (a source transaction across chunks ends it at most one chunk
             // past `batchSize` or `splitTransactionsOver`).
-            let e = events[0]
-            let sameTxn = lastRead?.txn != nil && lastRead?.txn == e.txn
-            if readInBatch + events.count > options.batchSize || reachedTail, !sameTxn { try commit() }
-            if sameTxn, options.splitTransactionsOver > 0, readInBatch >= options.splitTransactionsOver,
-               readInBatch >= options.batchSize {
-                if splitTxn != e.txn {
-                    splitTxn = e.txn
-                    options.log("source transaction \(TerminalText.escaped(e.txn ?? "")) holds more than \(options.splitTransactionsOver) events (seq \(e.seq)):"
-                                + " applying it in parts; the store shows part of it until its last part commits")
-                }
-                try commit()
-                txnStart = (0, lastRead)
-            }
-            reachedTail = false
+            let sameTxn = try cut(before: events[0], taking: events.count)
             if let (i, before) = prep.lastTxnStart {
                 txnStart = (pendingCount + before, (events[i - 1].seq, events[i - 1].txn))
             } else if !sameTxn {
