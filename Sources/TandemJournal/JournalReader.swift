@@ -384,6 +384,13 @@ extension JournalWriter {
     public func makeReader() throws -> JournalReader {
         try JournalReader(directory: directory, options: options, writer: self)
     }
+
+    /// Blocks until the durable seq reaches `seq`, an append or close moves it, or `deadline` passes; returns the
+    /// durable seq (followers in this process sharing one reader wait here instead of on a reader of their own).
+    @discardableResult
+    public func waitForDurable(_ seq: UInt64, until deadline: Date) -> UInt64 {
+        durable.wait(forSeq: seq, deadline: deadline)
+    }
 }
 
 extension JournalError {

@@ -79,6 +79,9 @@ public protocol EventSink: AnyObject {
     func checkpoint() throws -> SinkCheckpoint?
     /// Applies `plan` and moves the checkpoint from `from` to `to`, all in one transaction.
     func commit(_ plan: WritePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws
+    /// Applies `plans` one after the other and moves the checkpoint from `from` to `to`, all in one transaction
+    /// (the store ends as after one plan of all their events; `conflicts` are those every plan met).
+    func commit(_ plans: [WritePlan], from: SinkCheckpoint?, to: SinkCheckpoint) throws
     /// Empties the given entities' tables and removes this sink's checkpoint, in one transaction (rebuild).
     func reset(entities: [String]) throws
     /// Re-establishes a lost connection with back-off; throws `SinkError.unavailable` when it gives up.
@@ -106,6 +109,14 @@ extension EventSink {
     /// None: a sink that does not check what the store held (conflicts within a batch are still counted).
     public var conflicts: [Conflict] { [] }
 
+    /// Several plans in one transaction, for sinks that commit one plan at a time: only a single plan.
+    public func commit(_ plans: [WritePlan], from: SinkCheckpoint?, to: SinkCheckpoint) throws {
+        guard plans.count <= 1 else {
+            throw SinkError.database(target: target, entity: nil, message: "this sink commits one write plan per transaction")
+        }
+        try commit(plans.first ?? WritePlan(), from: from, to: to)
+    }
+
     /// Applies a batch of events (ascending seq, whole source transactions) in one transaction with its
     /// checkpoint, skipping events at or below the checkpoint; after a lost connection it reconnects and
     /// retries from the checkpoint.
@@ -118,12 +129,31 @@ extension EventSink {
     @discardableResult
     public func apply(_ events: [Event], journalID: String, through: UInt64? = nil, filter: String? = nil,
                       declaredTables: [EntitySchema] = []) throws -> ApplyOutcome {
-        let end = max(events.last?.seq ?? 0, through ?? 0)
+        try apply(parts: [.events(events)], journalID: journalID, through: through, filter: filter, declaredTables: declaredTables)
+    }
+
+    /// `apply(_:journalID:through:filter:declaredTables:)` of the parts' events in order, in one transaction: a
+    /// planned part wholly above the checkpoint commits its plan as it is (not planned again), the others are
+    /// planned here.
+    @discardableResult
+    public func apply(parts: [BatchPart], journalID: String, through: UInt64? = nil, filter: String? = nil,
+                      declaredTables: [EntitySchema] = []) throws -> ApplyOutcome {
+        let end = max(parts.last { !$0.events.isEmpty }?.events.last?.seq ?? 0, through ?? 0)
         guard end > 0 else { return ApplyOutcome(applied: 0, skipped: 0, checkpoint: nil) }
         var previous: UInt64 = 0
-        for e in events {
-            if e.seq <= previous { throw SinkError.outOfOrder(seq: e.seq, previous: previous) }
-            previous = e.seq
+        for part in parts {
+            switch part {
+            case .events(let events):
+                for e in events {
+                    if e.seq <= previous { throw SinkError.outOfOrder(seq: e.seq, previous: previous) }
+                    previous = e.seq
+                }
+            case .planned(let p):
+                // Read from the journal in order: only its ends need checking.
+                guard let first = p.events.first, let last = p.events.last else { continue }
+                if first.seq <= previous { throw SinkError.outOfOrder(seq: first.seq, previous: previous) }
+                previous = last.seq
+            }
         }
         while true {
             do {
@@ -132,17 +162,30 @@ extension EventSink {
                     throw SinkError.journalMismatch(target: target, sink: name, stored: stored.journalID, given: journalID)
                 }
                 let held = stored?.seq ?? 0
+                let total = parts.reduce(0) { $0 + $1.events.count }
                 guard end > held else {
-                    return ApplyOutcome(applied: 0, skipped: events.count, checkpoint: stored)
+                    return ApplyOutcome(applied: 0, skipped: total, checkpoint: stored)
                 }
-                let fresh = events.drop { $0.seq <= held }
-                try SinkNames.check(fresh, target: target)
-                var plan = try WritePlan(events: fresh)
-                plan.declaredTables = declaredTables
+                var plans: [WritePlan] = []
+                var applied = 0
+                for part in parts {
+                    if case .planned(let p) = part, let first = p.events.first, first.seq > held {
+                        plans.append(p.plan)
+                        applied += p.events.count
+                        continue
+                    }
+                    let fresh = part.events.drop { $0.seq <= held }
+                    guard !fresh.isEmpty else { continue }
+                    try SinkNames.check(fresh, target: target)
+                    plans.append(try WritePlan(events: fresh))
+                    applied += fresh.count
+                }
+                if plans.isEmpty { plans.append(WritePlan()) }
+                plans[plans.count - 1].declaredTables = declaredTables
                 let to = SinkCheckpoint(journalID: journalID, seq: end, filter: filter)
-                try commit(plan, from: stored, to: to)
-                let met = (plan.conflicts + conflicts).sorted { $0.seq < $1.seq }
-                return ApplyOutcome(applied: fresh.count, skipped: events.count - fresh.count, checkpoint: to, conflicts: met)
+                if plans.count == 1 { try commit(plans[0], from: stored, to: to) } else { try commit(plans, from: stored, to: to) }
+                let met = (plans.flatMap(\.conflicts) + conflicts).sorted { $0.seq < $1.seq }
+                return ApplyOutcome(applied: applied, skipped: total - applied, checkpoint: to, conflicts: met)
             } catch SinkError.connectionLost {
                 try reconnect()
             }

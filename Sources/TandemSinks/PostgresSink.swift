@@ -118,6 +118,10 @@ public final class PostgresSink: EventSink {
     }
 
     public func commit(_ plan: WritePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
+        try commit([plan], from: from, to: to)
+    }
+
+    public func commit(_ plans: [WritePlan], from: SinkCheckpoint?, to: SinkCheckpoint) throws {
         let c = try connection()
         do {
             try c.run(Self.beginApplying)
@@ -127,9 +131,12 @@ public final class PostgresSink: EventSink {
                 throw SinkError.checkpointMoved(target: target, sink: name, expected: from?.seq ?? 0, found: found?.seq ?? 0)
             }
             met = []
-            for entity in plan.entities { try apply(entity, c) }
-            for s in plan.declaredTables where !s.key.isEmpty {
-                if try table(s.entity, c) == nil { _ = try ensureTable(EntityPlan(declared: s), nil, c) }
+            // Each plan sees the store the plans before it left: as one plan of all their events would.
+            for plan in plans {
+                for entity in plan.entities { try apply(entity, c) }
+                for s in plan.declaredTables where !s.key.isEmpty {
+                    if try table(s.entity, c) == nil { _ = try ensureTable(EntityPlan(declared: s), nil, c) }
+                }
             }
             try c.run("""
                 INSERT INTO _tandem_checkpoint (sink, journal_id, seq, updated_at, filter) VALUES ($1, $2, $3, now(), $4)

@@ -74,6 +74,10 @@ public final class SQLiteSink: EventSink {
     }
 
     public func commit(_ plan: WritePlan, from: SinkCheckpoint?, to: SinkCheckpoint) throws {
+        try commit([plan], from: from, to: to)
+    }
+
+    public func commit(_ plans: [WritePlan], from: SinkCheckpoint?, to: SinkCheckpoint) throws {
         do {
             try db.transaction {
                 let found = try readCheckpoint()
@@ -82,9 +86,12 @@ public final class SQLiteSink: EventSink {
                 }
                 met = []
                 let marked = try markApplying()
-                for entity in plan.entities { try apply(entity) }
-                for s in plan.declaredTables where !s.key.isEmpty {
-                    if try table(s.entity) == nil { _ = try ensureTable(EntityPlan(declared: s)) }
+                // Each plan sees the store the plans before it left: as one plan of all their events would.
+                for plan in plans {
+                    for entity in plan.entities { try apply(entity) }
+                    for s in plan.declaredTables where !s.key.isEmpty {
+                        if try table(s.entity) == nil { _ = try ensureTable(EntityPlan(declared: s)) }
+                    }
                 }
                 if marked { try unmarkApplying() }
                 try writeCheckpoint(to)

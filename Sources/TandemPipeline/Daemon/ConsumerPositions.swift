@@ -9,13 +9,17 @@ import TandemJournal
 /// Safety: the persisted `appliedSeq` only ever trails what the sink durably applied, so `truncate --before`
 /// keeps more, never less. Reservations (`truncate --after`) are persisted before the batch commits, as the
 /// manifest ledger does, but through the journal head at that moment, so one rewrite covers every batch up to
-/// it (a lagging sink reserves rarely; a caught-up one at most once per ingest commit). The sink's own
+/// it, and for every sink in the same rewrite (sinks at the head reserve at most once per ingest commit between
+/// them; a lagging one rarely). The sink's own
 /// `_tandem_checkpoint` stays the source of truth on restart.
 public final class ConsumerPositions: ConsumerLedger {
     private struct Entry {
         var applied: UInt64
         var persistedApplied: UInt64?
+        /// The reservation the manifest holds for it (possibly made by another sink's `reserve`).
         var persistedReserved: UInt64 = 0
+        /// The highest seq it reserved itself (what it may have committed): what a flush leaves reserved.
+        var ownReserved: UInt64 = 0
     }
 
     /// The journal directory.
@@ -44,11 +48,25 @@ public final class ConsumerPositions: ConsumerLedger {
     public func reserve(_ name: String, through seq: UInt64) throws {
         try state.withLock { entries in
             var e = entries[name] ?? Entry(applied: 0)
-            if seq <= e.persistedReserved || seq <= (e.persistedApplied ?? 0) { return }
+            if seq <= e.persistedReserved || seq <= (e.persistedApplied ?? 0) {
+                // Covered by a reservation already in the manifest (maybe made for another sink).
+                e.ownReserved = max(e.ownReserved, seq)
+                entries[name] = e
+                return
+            }
             let through = max(seq, head())
-            try Journal.reserveConsumer(name, through: through, at: journal, options: options)
-            e.persistedReserved = through
+            e.ownReserved = through
             entries[name] = e
+            // One rewrite reserves for every sink, so the others' next batches up to the same head need none (two
+            // sinks at the head once cost two manifest rewrites per ingest commit). What a sink did not ask for is
+            // taken back at the next flush (at most a second later), so `truncate --after` keeps no more for long.
+            try Journal.recordConsumers(entries.map { name, e in
+                Journal.ConsumerPosition(name: name, appliedSeq: e.applied, reservedSeq: max(through, e.persistedReserved))
+            }, at: journal, options: options)
+            for key in entries.keys {
+                entries[key]!.persistedApplied = entries[key]!.applied
+                entries[key]!.persistedReserved = max(through, entries[key]!.persistedReserved)
+            }
         }
     }
 
@@ -66,12 +84,15 @@ public final class ConsumerPositions: ConsumerLedger {
     /// Writes every position that changed since the last flush, in one manifest rewrite (none when nothing changed).
     public func flush() throws {
         try state.withLock { entries in
-            let changed = entries.filter { $0.value.persistedApplied != $0.value.applied }
+            let changed = entries.filter { $0.value.persistedApplied != $0.value.applied || $0.value.persistedReserved != $0.value.ownReserved }
             guard !changed.isEmpty else { return }
             try Journal.recordConsumers(changed.map { name, e in
-                Journal.ConsumerPosition(name: name, appliedSeq: e.applied, reservedSeq: e.persistedReserved)
+                Journal.ConsumerPosition(name: name, appliedSeq: e.applied, reservedSeq: e.ownReserved)
             }, at: journal, options: options)
-            for (name, e) in changed { entries[name]?.persistedApplied = e.applied }
+            for (name, e) in changed {
+                entries[name]?.persistedApplied = e.applied
+                entries[name]?.persistedReserved = e.ownReserved
+            }
         }
     }
 }

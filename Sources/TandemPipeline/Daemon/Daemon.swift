@@ -12,7 +12,10 @@ import TandemSources
 /// one reverse-replication thread (`ReverseWorker`: new store → legacy store, its own journal) and one reading
 /// the fences' refusal counters (`watchRefusals`), one ticker (`DaemonTicker`:
 /// positions, figures, heartbeat, sd_notify), the HTTP server's. Backpressure: the ingest thread has at most one
-/// batch in flight; each applier reads the journal, never a queue, so a slow sink only grows its lag on disk.
+/// batch in flight; the appliers take the journal's events decoded once for all of them (`SharedJournalFeed`,
+/// a bounded window woken by the writer's appends), appliers with the same filter each chunk's key check and write
+/// plan made once (`SharedChunk`: each sink then only commits the chunks' plans into its store), and a sink behind
+/// that window reads the journal itself, never a queue, so a slow sink only grows its lag on disk.
 /// Lag: the journal writer announces, in memory, appends that end a source transaction; an applier reaching one
 /// commits at once instead of waiting for the next transaction to start (a replay in another process must wait).
 ///
@@ -20,8 +23,10 @@ import TandemSources
 /// source reads (one decoding, one appending), each of `Ingestor.Settings.batchSize` records or, for a change
 /// table's range, up to 4 batches); each sink holds at most
 /// one batch of `batch` events (config, default 10,000), or the source transaction it must not split, up to
-/// `splitTransactionsOver` events (default 20,000, about 25 MiB): a longer one is applied in parts. Journal
-/// readers map a segment window, not the journal. Everything else is constant
+/// `splitTransactionsOver` events (default 20,000, about 25 MiB): a longer one is applied in parts. The shared
+/// window holds at most `Settings.sharedWindow.events` decoded events (8,192) with one write plan per filter, and
+/// each sink at most one chunk of it beyond. Journal readers map a segment window, not the journal. Everything
+/// else is constant
 /// (status, rates over 61 samples, rate-limited logs, the
 /// writer's commit times of its last 4,096 appends).
 public final class Daemon: Sendable {
@@ -43,6 +48,8 @@ public final class Daemon: Sendable {
         /// How long start-up waits for each sink to read its checkpoint before READY=1 (a sink that is down
         /// does not hold the daemon up: it is `degraded`).
         public var readyWait: Duration = .seconds(10)
+        /// The sinks' shared decoded window (`SharedJournalFeed`): records decoded per read, and events kept.
+        public var sharedWindow: (chunk: Int, events: Int) = (1_024, 8_192)
 
         /// How often the control room's history takes a sample (360 are kept: an hour at the default 10 s).
         public var historyEvery: Duration = .seconds(10)
@@ -64,6 +71,8 @@ public final class Daemon: Sendable {
     let state: DaemonState
     let journal: JournalHandle
     let positions: ConsumerPositions
+    /// The decoded journal events every sink shares.
+    let feed: SharedJournalFeed
     let stopFlag = Wakeup()
     private let source: SourceWorker
     private let sinks: [SinkWorker]
@@ -104,12 +113,14 @@ public final class Daemon: Sendable {
         positions = ConsumerPositions(journal: config.journal, options: options, head: { head.lastSeq })
         source = SourceWorker(config: config, mapping: mapping, journal: journal, state: state, log: log, stop: stopFlag)
         let group = sinksStarted
+        let shared = SharedJournalFeed(journal: journal, chunkSize: settings.sharedWindow.chunk, capacity: settings.sharedWindow.events)
+        feed = shared
         let (ledger, live, stop) = (positions, state, stopFlag)
         sinks = config.sinks.map { s in
             group.enter()
             return SinkWorker(sink: s, retry: config.retry, journal: config.journal, ledger: ledger, state: live, log: log,
                               stop: stop, recheck: settings.stoppedRecheck, started: { group.leave() },
-                              closedTransactions: { head.closedTransactionSeq })
+                              closedTransactions: { head.closedTransactionSeq }, feed: shared)
         }
         reverse = config.migration == nil ? nil : ReverseWorker(config: config, log: log, stop: stop)
         running = Mutex(config)

@@ -28,6 +28,9 @@ final class JournalHandle: Sendable {
         }
     }
 
+    /// The open writer, nil while a failure has discarded it (never reopens: that is the ingest thread's to do).
+    var openWriter: JournalWriter? { writer.withLock { $0 } }
+
     /// Closes `failed` (when still the current writer) so the next `current()` reopens and recovers.
     func discard(_ failed: JournalWriter) {
         let closing = writer.withLock { w -> JournalWriter? in

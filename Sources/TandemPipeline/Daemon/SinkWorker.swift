@@ -28,11 +28,14 @@ final class SinkWorker: Sendable {
     private let started: Mutex<(@Sendable () -> Void)?>
     /// The journal writer's last announced transaction end (`JournalHandle.closedTransactionSeq`).
     private let closedTransactions: @Sendable () -> UInt64
+    /// The decoded events every sink shares (nil: the sink reads the journal itself).
+    private let feed: SharedJournalFeed?
 
     init(sink: DaemonConfig.Sink, retry: DaemonConfig.Retry, journal: String, ledger: ConsumerPositions,
          state: DaemonState, log: DaemonLog, stop: Wakeup, recheck: Duration, started: @escaping @Sendable () -> Void,
-         closedTransactions: @escaping @Sendable () -> UInt64 = { 0 }) {
+         closedTransactions: @escaping @Sendable () -> UInt64 = { 0 }, feed: SharedJournalFeed? = nil) {
         self.closedTransactions = closedTransactions
+        self.feed = feed
         name = sink.name
         config = Mutex((sink, retry))
         self.journal = journal; self.ledger = ledger; self.state = state; self.log = log; self.stop = stop
@@ -71,6 +74,7 @@ final class SinkWorker: Sendable {
                 options.splitTransactionsOver = cfg.splitTransactionsOver
                 // The writer is in this process: commit as soon as the tail closes a source transaction.
                 options.closedTransactionSeq = closedTransactions
+                if let feed { options.events = { SharedFeedCursor(feed: feed, start: $0) } }
                 let sinkName = name
                 options.log = { [log] line in log.warning("sink \(sinkName): \(line)") }
                 let replayer = Replayer(journal: journal, sink: sink, options: options)

@@ -32,6 +32,9 @@ public struct ReplayOptions: Sendable {
     /// (`JournalWriter.closedTransactionSeq`). Reaching it, the replay commits at once instead of waiting for the
     /// next transaction to start. Nil (a replay in another process): that wait is the only sign of a transaction's end.
     public var closedTransactionSeq: (@Sendable () -> UInt64)?
+    /// Where the events come from, given the first seq to read (nil: a `JournalReader` of the journal). The daemon
+    /// hands every sink the same decoded events (`SharedJournalFeed`).
+    public var events: (@Sendable (_ start: UInt64) throws -> any ReplayEventSource)?
 
     /// Options with defaults.
     public init(from: UInt64? = nil, to: UInt64? = nil, filter: ReplayFilter = ReplayFilter(), batchSize: Int = 10_000,
@@ -45,6 +48,16 @@ public struct ReplayOptions: Sendable {
         self.allowGap = allowGap
     }
 }
+
+/// Journal events in seq order for a replay, from a given seq on (`JournalReader` is one).
+public protocol ReplayEventSource: AnyObject {
+    /// The next durable event, or nil at the end of the durable data.
+    func next() throws -> Event?
+    /// The next event, waiting up to `timeout` seconds for one to become durable.
+    func next(timeout: TimeInterval) throws -> Event?
+}
+
+extension JournalReader: ReplayEventSource {}
 
 /// Where a replay stands (after each committed batch, and at the end).
 public struct ReplayProgress: Sendable, Hashable {
@@ -134,8 +147,14 @@ public final class Replayer {
         if let to = options.to, start > to { return p }
         // Events an operator set aside for this sink and store: passed over (counted), the checkpoint moves past.
         let parked = try ParkedList(journal: journal, sink: sink.name, options: journalOptions).seqs(target: sink.canonicalTarget)
-        let reader = try JournalReader(directory: journal, options: journalOptions)
-        try reader.seek(to: start)
+        let reader: any ReplayEventSource
+        if let events = options.events {
+            reader = try events(start)
+        } else {
+            let own = try JournalReader(directory: journal, options: journalOptions)
+            try own.seek(to: start)
+            reader = own
+        }
         // Registered only now: a replay refused above leaves no consumer behind.
         let ledger = options.ledger ?? ManifestLedger(journal: journal, options: journalOptions)
         try ledger.register(consumerName, appliedSeq: p.checkpoint)
@@ -151,11 +170,20 @@ public final class Replayer {
         sink.declare(schemas)
         // Declared tables the filter passes are created with the first batch, also those without a row.
         var declaredTables = schemas.schemas.filter { options.filter.entities?.contains($0.entity) ?? true }
+        // The batch in hand: parts planned once for every sink with this filter (`SharedChunk`), then the events
+        // read one by one since the last of them (planned at commit).
+        var planned: [BatchPart] = []
+        var plannedCount = 0
         var pending: [Event] = []
+        var pendingCount: Int { plannedCount + pending.count }
+        func batchParts() -> [BatchPart] { pending.isEmpty ? planned : planned + [.events(pending)] }
+        func allPending() -> [Event] { planned.isEmpty ? pending : Array(batchParts().map(\.events).joined()) }
         var readInBatch = 0
-        var lastRead: Event?
-        func apply(_ events: [Event], through seq: UInt64) throws {
-            let outcome = try sink.apply(events, journalID: journalID, through: seq, filter: filter, declaredTables: declaredTables)
+        // The last event read: its seq and txn only (a copy of the whole event per event read costs a retain of
+        // each of its fields).
+        var lastRead: (seq: UInt64, txn: String?)?
+        func apply(_ parts: [BatchPart], through seq: UInt64) throws {
+            let outcome = try sink.apply(parts: parts, journalID: journalID, through: seq, filter: filter, declaredTables: declaredTables)
             declaredTables = []
             p.applied += outcome.applied
             p.skipped += outcome.skipped
@@ -171,30 +199,34 @@ public final class Replayer {
             // Before the commit: if this process dies after it, `truncate --after` still keeps these events.
             try ledger.reserve(consumerName, through: last.seq)
             do {
-                try apply(pending, through: last.seq)
+                try apply(batchParts(), through: last.seq)
             } catch let refusal as SinkError where refusal.isRefusedData {
                 // The store is unchanged. Find the first source transaction the store refuses, commit those
                 // before it (progress, not harm), and name the refused event.
-                let (passing, refused, cause) = try firstRefused(EventBatcher.batches(pending, size: 1), refusal)
-                if let end = passing.last?.seq { try apply(passing, through: end) }
+                let (passing, refused, cause) = try firstRefused(EventBatcher.batches(allPending(), size: 1), refusal)
+                if let end = passing.last?.seq { try apply([.events(passing)], through: end) }
                 throw try refusedEvent(in: refused, cause, checkpoint: p.checkpoint)
             }
+            planned.removeAll(keepingCapacity: true)
+            plannedCount = 0
             pending.removeAll(keepingCapacity: true)
             readInBatch = 0
         }
         // Where the current source transaction started: what a refused event's batch is cut back to.
-        var txnStart: (pending: Int, lastRead: Event?) = (0, nil)
+        var txnStart: (pending: Int, lastRead: (seq: UInt64, txn: String?)?) = (0, nil)
         // Following: the reader met the durable tail since the last commit. Once a new source transaction starts,
         // what is pending is whole and is committed at once, so a follower's lag is the time to reach its tail,
         // not the time to fill a batch (at 10,000 events/s a batch of 10,000 would wait a second).
         var reachedTail = false
         // The source transaction last cut into parts (logged once).
         var splitTxn: String?
-        func take(_ e: Event) throws {
+        /// Commits what is pending when `n` events starting with `e` are about to be taken and the batch ends before
+        /// them; returns whether `e` continues the last event's source transaction.
+        func cut(before e: Event, taking n: Int) throws -> Bool {
             let sameTxn = lastRead?.txn != nil && lastRead?.txn == e.txn
             // Cut only between source transactions: a txn's events never straddle two sink transactions, unless
             // holding the rest of one would pass the memory bound.
-            if readInBatch >= options.batchSize || reachedTail, !sameTxn { try commit() }
+            if readInBatch + n > options.batchSize || reachedTail, !sameTxn { try commit() }
             if sameTxn, options.splitTransactionsOver > 0, readInBatch >= options.splitTransactionsOver,
                readInBatch >= options.batchSize {
                 if splitTxn != e.txn {
@@ -207,7 +239,11 @@ public final class Replayer {
                 txnStart = (0, lastRead)
             }
             reachedTail = false
-            if !sameTxn { txnStart = (pending.count, lastRead) }
+            return sameTxn
+        }
+        func take(_ e: Event) throws {
+            let sameTxn = try cut(before: e, taking: 1)
+            if !sameTxn { txnStart = (pendingCount, lastRead) }
             if parked.contains(e.seq) {
                 p.parked += 1
                 options.log("sink '\(sink.name)' (\(sink.target)): passed over parked event seq \(e.seq) (\(e.op.rawValue) on"
@@ -216,7 +252,13 @@ public final class Replayer {
                 do { try keys.admit(e) } catch {
                     // Apply every transaction before this event's, as a replay one event at a time would, then
                     // stop: the store does not depend on the batch size.
-                    pending.removeSubrange(txnStart.pending...)
+                    if planned.isEmpty {
+                        pending.removeSubrange(txnStart.pending...)
+                    } else {
+                        pending = Array(allPending()[..<txnStart.pending])
+                        planned = []
+                        plannedCount = 0
+                    }
                     lastRead = txnStart.lastRead
                     try commit()
                     throw SinkError.keyRefused(seq: e.seq, entity: e.entity, reason: error.reason)
@@ -227,7 +269,7 @@ public final class Replayer {
             }
             p.read += 1
             readInBatch += 1
-            lastRead = e
+            lastRead = (e.seq, e.txn)
         }
         // The last transaction end the writer announced (refreshed only once the reader passes it).
         var knownClosed: UInt64 = 0
@@ -236,13 +278,62 @@ public final class Replayer {
             if seq > knownClosed { knownClosed = closed() }
             return seq == knownClosed
         }
+        // Whole chunks shared with the other sinks (the daemon), taken as one: their plan made once for this filter.
+        let chunked = options.to == nil ? reader as? ChunkedEventSource : nil
+        func takeChunk(_ chunk: SharedChunk) throws {
+            let events = chunk.events
+            let (firstSeq, lastSeq) = (events[0].seq, events[events.count - 1].seq)
+            // A sink configured for batches smaller than a chunk keeps them (it takes the chunk event by event).
+            guard events.count <= options.batchSize, !parked.contains(where: { $0 >= firstSeq && $0 <= lastSeq }),
+                  let prep = chunk.prepared(filter: options.filter, canonical: filter, keys: keys) else {
+                // Parked events, a refused key or plan: event by event, as any replay.
+                for e in events {
+                    try take(e)
+                    if closesSignalledTransaction(e.seq) { try commit() }
+                }
+                return
+            }
+            // What `take` does at the chunk's first event, cutting before a chunk that would pass `batchSize`;
+            // inside the chunk the batch is not cut (a source transaction across chunks ends it at most one chunk
+            // past `batchSize` or `splitTransactionsOver`).
+            let sameTxn = try cut(before: events[0], taking: events.count)
+            if let (i, before) = prep.lastTxnStart {
+                txnStart = (pendingCount + before, (events[i - 1].seq, events[i - 1].txn))
+            } else if !sameTxn {
+                txnStart = (pendingCount, lastRead)
+            }
+            if let part = prep.planned {
+                if !pending.isEmpty {
+                    planned.append(.events(pending))
+                    plannedCount += pending.count
+                    pending = []
+                }
+                planned.append(.planned(part))
+                plannedCount += part.events.count
+            }
+            keys = prep.keysAfter
+            p.filtered += prep.filtered
+            p.read += events.count
+            readInBatch += events.count
+            lastRead = (lastSeq, events[events.count - 1].txn)
+            if closesSignalledTransaction(lastSeq) { try commit() }
+        }
         while !shouldStop() {
             if let to = options.to, (lastRead?.seq ?? start - 1) >= to { break }
+            if let chunk = try chunked?.nextChunk() {
+                try takeChunk(chunk)
+                continue
+            }
             var event = try reader.next()
             if event == nil, options.follow, lastRead?.txn != nil, readInBatch > 0 {
                 // At the durable tail just after a txn's event: give its writer a moment to finish the txn.
                 reachedTail = true
-                event = try reader.next(timeout: 0.05)
+                if let chunked {
+                    // What comes is taken as a chunk (shared) on the next turn, not event by event.
+                    if chunked.waitForMore(timeout: 0.05) { continue }
+                } else {
+                    event = try reader.next(timeout: 0.05)
+                }
             }
             if let e = event {
                 try take(e)
@@ -251,7 +342,9 @@ public final class Replayer {
             }
             try commit()
             if !options.follow { break }
-            if let e = try reader.next(timeout: 0.2) {
+            if let chunked {
+                _ = chunked.waitForMore(timeout: 0.2)
+            } else if let e = try reader.next(timeout: 0.2) {
                 try take(e)
                 if closesSignalledTransaction(e.seq) { try commit() }
             }
