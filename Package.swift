@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "TandemPipeline",
                 dependencies: ["TandemCore", "TandemJournal", "TandemSQLite", "TandemSources", "TandemSinks"],
                 path: "Sources/TandemPipeline"),
-        .target(name: "TandemAudit", dependencies: ["TandemCore", "TandemSQLite", "TandemPostgres", "TandemSources", "CSQLite"],
+        .target(name: "TandemAudit", dependencies: ["TandemCore", "TandemSQLite", "TandemPostgres", "TandemSources"],
                 path: "Sources/TandemAudit"),
         // What several test targets share (temp dirs, log capture, the binary locator, event streams, a simulated
         // file system, the source and sink conformance suites). Test targets only: never linked into `tandem`.

@@ -1,7 +1,6 @@
 import Foundation
 import TandemCore
 import TandemSQLite
-import CSQLite
 
 /// Errors of `tandem audit`: what, where, and what to do.
 public enum AuditError: CategorizedError, CustomStringConvertible, Sendable {
@@ -238,25 +237,21 @@ struct SQLiteRow: AuditRow {
     let keyCount: Int32
     let rowid: Bool
 
-    func cell(_ index: Int) -> Cell { Self.cell(statement.handle, Int32(index)) }
+    func cell(_ index: Int) -> Cell { Self.cell(statement, Int32(index)) }
 
-    /// The cells straight from the C API: no call into `Statement` per cell (this runs for every cell).
+    /// Every cell of the current row (this runs for every cell: `Statement`'s column reads are inlinable).
     func cells(into cells: UnsafeMutableBufferPointer<Cell>) {
-        let h = statement.handle
-        for i in cells.indices { cells[i] = Self.cell(h, Int32(i)) }
+        for i in cells.indices { cells[i] = Self.cell(statement, Int32(i)) }
     }
 
     /// A cell of the current row: text as its stored bytes (not decoded: a profiler must see invalid UTF-8).
-    @inline(__always) static func cell(_ h: OpaquePointer, _ i: Int32) -> Cell {
-        switch sqlite3_column_type(h, i) {
-        case SQLITE_INTEGER: return .int(sqlite3_column_int64(h, i))
-        case SQLITE_FLOAT: return .double(sqlite3_column_double(h, i))
-        case SQLITE_TEXT:
-            // The text first, then its length (the order SQLite documents for a stable pointer).
-            guard let p = sqlite3_column_text(h, i) else { return .text(UnsafeRawBufferPointer(start: nil, count: 0)) }
-            return .text(UnsafeRawBufferPointer(start: UnsafeRawPointer(p), count: Int(sqlite3_column_bytes(h, i))))
-        case SQLITE_BLOB: return .blob(count: Int(sqlite3_column_bytes(h, i)))
-        default: return .null
+    @inline(__always) static func cell(_ s: Statement, _ i: Int32) -> Cell {
+        switch s.storageClass(i) {
+        case .integer: return .int(s.int64(i))
+        case .real: return .double(s.double(i))
+        case .text: return .text(s.rawText(i))
+        case .blob: return .blob(count: s.byteCount(i))
+        case .null: return .null
         }
     }
 

@@ -369,16 +369,6 @@ public final class JournalReader {
     }
 }
 
-extension SegmentCursor {
-    /// Re-parses the frame at `offset` (after `next()` reported it incomplete or bad).
-    func seekingBack(to offset: Int64) throws -> CursorStep {
-        seek(to: offset)
-        let step = try next()
-        seek(to: offset)
-        return step
-    }
-}
-
 extension JournalWriter {
     /// A reader of this journal bounded by this writer's durable seq, woken by its appends.
     public func makeReader() throws -> JournalReader {

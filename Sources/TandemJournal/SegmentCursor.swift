@@ -235,3 +235,13 @@ enum DamagedTail {
         return best
     }
 }
+
+extension SegmentCursor {
+    /// Re-parses the frame at `offset` (after `next()` reported it incomplete or bad).
+    func seekingBack(to offset: Int64) throws -> CursorStep {
+        seek(to: offset)
+        let step = try next()
+        seek(to: offset)
+        return step
+    }
+}

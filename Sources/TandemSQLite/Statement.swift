@@ -107,10 +107,10 @@ public final class Statement {
     public func isNull(_ index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
 
     /// Result column `index` as an integer.
-    public func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
+    @inlinable public func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
 
     /// Result column `index` as a double.
-    public func double(_ index: Int32) -> Double { sqlite3_column_double(handle, index) }
+    @inlinable public func double(_ index: Int32) -> Double { sqlite3_column_double(handle, index) }
 
     /// Result column `index` as text ("" for NULL).
     public func text(_ index: Int32) -> String {
